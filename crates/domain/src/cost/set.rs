@@ -1,0 +1,270 @@
+//! All regions and all versions: picks the version in force on the decision
+//! date, so old decisions stay explainable by the version they were made
+//! under.
+
+use super::decide::Eval;
+use super::load::AgreementError;
+use super::model::{Agreement, Fact};
+use super::outcome::{Outcome, OutcomeRef};
+use super::request::DecisionRequest;
+use crate::FieldError;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The agreement files shipped with Ramp, compiled in.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "agreements/stockholm/2021-01-01.toml",
+        include_str!("../../../../agreements/stockholm/2021-01-01.toml"),
+    ),
+    (
+        "agreements/sormland/2021-01-01.toml",
+        include_str!("../../../../agreements/sormland/2021-01-01.toml"),
+    ),
+];
+
+/// Every version of every region's agreement. Cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct AgreementSet {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    regions: Vec<Region>,
+    /// Every fact name any agreement declares: other names are refused.
+    vocabulary: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Region {
+    code: String,
+    /// Oldest first.
+    versions: Vec<Agreement>,
+}
+
+/// A region and the effective dates of its versions, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionInfo {
+    pub code: String,
+    pub name: String,
+    pub versions: Vec<NaiveDate>,
+}
+
+impl AgreementSet {
+    /// The shipped agreements. A test guarantees they compile, so this
+    /// cannot fail at run time.
+    pub fn builtin() -> AgreementSet {
+        let agreements = BUILTIN
+            .iter()
+            .map(|(file, text)| Agreement::parse(file, text));
+        let agreements: Result<Vec<_>, _> = agreements.collect();
+        let set = agreements.and_then(AgreementSet::from_agreements);
+        set.unwrap_or_else(|e| panic!("a shipped agreement file is broken: {e}"))
+    }
+
+    /// The shipped files as (path, text), e.g. to write them out or diff them.
+    pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
+        BUILTIN
+    }
+
+    /// Reads `dir/<region>/<YYYY-MM-DD>.toml`. Any broken file refuses the
+    /// whole set, so the caller keeps the previous one in force.
+    pub fn load_dir(dir: &Path) -> Result<AgreementSet, AgreementError> {
+        let mut agreements = Vec::new();
+        for (path, region) in agreement_files(dir)? {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path).map_err(|e| io_error(&name, e))?;
+            let agreement = Agreement::parse(&name, &text)?;
+            if agreement.region() != region {
+                let msg = format!(
+                    "region \"{}\" is in the directory of region \"{region}\"",
+                    agreement.region()
+                );
+                return Err(AgreementError {
+                    file: name,
+                    line: 1,
+                    column: 1,
+                    message: msg,
+                });
+            }
+            agreements.push(agreement);
+        }
+        AgreementSet::from_agreements(agreements)
+    }
+
+    /// Groups agreements by region; two versions of a region may not share a date.
+    pub fn from_agreements(mut agreements: Vec<Agreement>) -> Result<AgreementSet, AgreementError> {
+        agreements.sort_by(|a, b| {
+            (a.region(), a.effective_from()).cmp(&(b.region(), b.effective_from()))
+        });
+        let mut regions: Vec<Region> = Vec::new();
+        for a in agreements {
+            match regions.last_mut() {
+                Some(r) if r.code == a.region() => {
+                    if r.versions
+                        .last()
+                        .is_some_and(|v| v.effective_from() == a.effective_from())
+                    {
+                        let msg = format!(
+                            "a second version of {} takes effect on {}",
+                            a.region(),
+                            a.version()
+                        );
+                        return Err(AgreementError {
+                            file: a.file().to_string(),
+                            line: 1,
+                            column: 1,
+                            message: msg,
+                        });
+                    }
+                    r.versions.push(a);
+                }
+                _ => regions.push(Region {
+                    code: a.region().to_string(),
+                    versions: vec![a],
+                }),
+            }
+        }
+        let mut vocabulary: Vec<String> = regions
+            .iter()
+            .flat_map(|r| &r.versions)
+            .flat_map(|a| a.facts())
+            .map(|f| f.name.clone())
+            .collect();
+        vocabulary.sort();
+        vocabulary.dedup();
+        Ok(AgreementSet {
+            inner: Arc::new(Inner {
+                regions,
+                vocabulary,
+            }),
+        })
+    }
+
+    /// Regions, with their versions.
+    pub fn regions(&self) -> Vec<RegionInfo> {
+        let info = |r: &Region| RegionInfo {
+            code: r.code.clone(),
+            name: r
+                .versions
+                .last()
+                .map(|v| v.region_name().to_string())
+                .unwrap_or_default(),
+            versions: r.versions.iter().map(|v| v.effective_from()).collect(),
+        };
+        self.inner.regions.iter().map(info).collect()
+    }
+
+    /// Every agreement, by region then date.
+    pub fn agreements(&self) -> impl Iterator<Item = &Agreement> {
+        self.inner.regions.iter().flat_map(|r| &r.versions)
+    }
+
+    /// The version in force on `date`: the latest that took effect on or before it.
+    pub fn in_force(&self, region: &str, date: NaiveDate) -> Option<&Agreement> {
+        let r = self.inner.regions.iter().find(|r| r.code == region)?;
+        r.versions.iter().rev().find(|v| v.effective_from() <= date)
+    }
+
+    /// The facts the version in force declares, with their questions.
+    pub fn questions(&self, region: &str, date: NaiveDate) -> Vec<Fact> {
+        self.in_force(region, date)
+            .map(|a| a.facts().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// Decides, returning owned output (see `decide_ref` for the hot path).
+    pub fn decide(&self, req: &DecisionRequest) -> Result<Outcome, FieldError> {
+        self.decide_ref(req).map(|o| o.to_outcome())
+    }
+
+    /// Decides without allocating: the outcome borrows from the agreement.
+    pub fn decide_ref(&self, req: &DecisionRequest) -> Result<OutcomeRef<'_>, FieldError> {
+        let agreement = self.agreement_for(&req.region, req.date)?;
+        let query = agreement.query(req, |name| self.knows_fact(name))?;
+        match agreement.evaluate(&query) {
+            Eval::Rule(i) => Ok(OutcomeRef::Decision {
+                agreement,
+                rule: &agreement.rules[i],
+            }),
+            Eval::Needs { facts, birth_date } => Ok(OutcomeRef::Needs {
+                agreement,
+                facts,
+                birth_date,
+            }),
+            Eval::NotCovered => Err(not_covered(agreement, req)),
+        }
+    }
+
+    fn agreement_for(&self, region: &str, date: NaiveDate) -> Result<&Agreement, FieldError> {
+        let Some(r) = self.inner.regions.iter().find(|r| r.code == region) else {
+            let known: Vec<&str> = self.inner.regions.iter().map(|r| r.code.as_str()).collect();
+            let msg = format!("unknown region '{region}' (known: {})", known.join(", "));
+            return Err(FieldError::new("region", "unknown_region", msg));
+        };
+        r.versions.iter().rev().find(|v| v.effective_from() <= date).ok_or_else(|| {
+            let first = r.versions.first().map(|v| v.version()).unwrap_or_default();
+            let msg = format!("no agreement of {region} is in force on {date} (the first takes effect {first})");
+            FieldError::new("date", "no_agreement_in_force", msg)
+        })
+    }
+
+    fn knows_fact(&self, name: &str) -> bool {
+        self.inner
+            .vocabulary
+            .binary_search_by(|v| v.as_str().cmp(name))
+            .is_ok()
+    }
+}
+
+fn not_covered(a: &Agreement, req: &DecisionRequest) -> FieldError {
+    let msg = format!(
+        "no rule of {} {} covers ISO {} ({}) in the setting {}",
+        a.region_name(),
+        a.version(),
+        req.product.iso,
+        req.product.kind,
+        req.setting
+    );
+    FieldError::new("product.iso", "not_covered", msg)
+}
+
+/// `(path, region directory name)` of every `.toml` under `dir/<region>/`, sorted.
+fn agreement_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, String)>, AgreementError> {
+    let mut out = Vec::new();
+    for region in read_dir_sorted(dir)? {
+        if !region.is_dir() {
+            continue;
+        }
+        let code = region
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for file in read_dir_sorted(&region)? {
+            if file.extension().is_some_and(|e| e == "toml") {
+                out.push((file, code.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn read_dir_sorted(dir: &Path) -> Result<Vec<std::path::PathBuf>, AgreementError> {
+    let name = dir.display().to_string();
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error(&name, e))?;
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    Ok(paths)
+}
+
+fn io_error(file: &str, e: std::io::Error) -> AgreementError {
+    AgreementError {
+        file: file.to_string(),
+        line: 0,
+        column: 0,
+        message: e.to_string(),
+    }
+}

@@ -1,0 +1,105 @@
+//! The device lifecycle: which states a physical specimen can be in and
+//! which moves between them are allowed.
+
+use crate::article::str_enum;
+use crate::FieldError;
+
+str_enum!(
+    /// Where a device is and what it is doing.
+    DeviceState, "state", {
+        /// On a shelf in a central warehouse or a unit's buffer store.
+        InStock = "in_stock",
+        /// Held for an order in a cart; returns to stock when the reservation expires.
+        Reserved = "reserved",
+        /// Lent to a patient.
+        WithPatient = "with_patient",
+        /// Placed at a unit (basic equipment).
+        WithUnit = "with_unit",
+        /// Being inspected, cleaned, reconditioned or repaired.
+        InWorkshop = "in_workshop",
+        /// Left the fleet for good.
+        Scrapped = "scrapped",
+        /// Reported lost ("förkommet").
+        Lost = "lost",
+    }
+);
+
+str_enum!(
+    /// What happened to a device; one row per change, never rewritten.
+    DeviceEventKind, "event", {
+        Received = "received",
+        Reserved = "reserved",
+        ReservationReleased = "reservation_released",
+        Delivered = "delivered",
+        Returned = "returned",
+        Reconditioned = "reconditioned",
+        Repaired = "repaired",
+        Moved = "moved",
+        Scrapped = "scrapped",
+        ReportedLost = "reported_lost",
+    }
+);
+
+impl DeviceState {
+    /// Swedish label for the UI.
+    pub fn name_sv(self) -> &'static str {
+        match self {
+            DeviceState::InStock => "I lager",
+            DeviceState::Reserved => "Reserverad",
+            DeviceState::WithPatient => "Utlånad till patient",
+            DeviceState::WithUnit => "Placerad på enhet",
+            DeviceState::InWorkshop => "I verkstad",
+            DeviceState::Scrapped => "Kasserad",
+            DeviceState::Lost => "Förkommen",
+        }
+    }
+
+    /// Whether the device is out with someone (and so billed as rent).
+    pub fn is_out(self) -> bool {
+        matches!(self, DeviceState::WithPatient | DeviceState::WithUnit)
+    }
+
+    /// The state an event moves a device to, from this state; `None` when
+    /// the move is not allowed (a lost device cannot be delivered, a
+    /// scrapped one cannot come back).
+    pub fn after(self, event: DeviceEventKind) -> Option<DeviceState> {
+        use DeviceEventKind as E;
+        use DeviceState as S;
+        match (self, event) {
+            (S::InStock, E::Reserved) => Some(S::Reserved),
+            (S::Reserved, E::ReservationReleased) => Some(S::InStock),
+            (S::Reserved | S::InStock, E::Delivered) => Some(S::WithPatient),
+            (S::WithPatient | S::WithUnit, E::Returned) => Some(S::InWorkshop),
+            (S::InWorkshop, E::Reconditioned | E::Repaired) => Some(S::InStock),
+            (S::InStock, E::Moved) => Some(S::InStock),
+            (S::InStock | S::InWorkshop, E::Scrapped) => Some(S::Scrapped),
+            (S::WithPatient | S::WithUnit, E::ReportedLost) => Some(S::Lost),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lost_device_cannot_be_delivered_or_returned() {
+        assert_eq!(DeviceState::Lost.after(DeviceEventKind::Delivered), None);
+        assert_eq!(DeviceState::Lost.after(DeviceEventKind::Returned), None);
+    }
+
+    #[test]
+    fn a_returned_device_goes_to_the_workshop_then_back_to_stock() {
+        let s = DeviceState::WithPatient.after(DeviceEventKind::Returned).unwrap();
+        assert_eq!(s, DeviceState::InWorkshop);
+        assert_eq!(s.after(DeviceEventKind::Reconditioned), Some(DeviceState::InStock));
+    }
+
+    #[test]
+    fn every_state_parses_from_its_own_name() {
+        for s in DeviceState::ALL {
+            assert_eq!(DeviceState::parse(s.as_str()).unwrap(), *s);
+        }
+    }
+}

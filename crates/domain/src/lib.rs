@@ -1,0 +1,17 @@
+//! Ramp's pure domain: validated identifiers, money, the working-day calendar,
+//! device lifecycle and the cost-responsibility engine.
+//!
+//! Nothing here performs IO or reads the clock: dates and instants are
+//! arguments, so every rule can be tested by tables and properties.
+
+pub mod article;
+#[cfg(feature = "cost")]
+pub mod cost;
+pub mod device;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod role;
+pub mod setting;
+
+pub use error::FieldError;

@@ -1,0 +1,63 @@
+//! Storage on PostgreSQL, the production engine.
+
+use ramp_storage::{Result, StorageError};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Tables whose `id` is an identity column, moved past explicitly loaded ids.
+const IDENTITY_TABLES: &[&str] = &[
+    "principals", "customer_numbers", "units", "warehouses", "users", "api_tokens", "patients",
+    "patient_settings", "care_relationships", "emergency_accesses", "suppliers", "articles",
+    "replacement_groups", "devices", "loans", "device_events", "audit_log",
+];
+
+/// Ramp's storage on a PostgreSQL database.
+#[derive(Clone)]
+pub struct PostgresStorage {
+    pool: PgPool,
+}
+
+impl PostgresStorage {
+    /// Connects to a `postgres://` URL.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url).map_err(StorageError::Database)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn dialect_engine(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn dialect_max_binds(&self) -> usize {
+        65_535
+    }
+
+    async fn dialect_migrate(&self) -> Result<()> {
+        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn dialect_finish_bulk_load(&self) -> Result<()> {
+        for table in IDENTITY_TABLES {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            );
+            sqlx::query(&sql).execute(&self.pool).await?;
+        }
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+ramp_storage::sql_storage!(PostgresStorage, sqlx::Postgres);

@@ -1,0 +1,310 @@
+//! The storage contract: one suite, run against every engine by the test
+//! binary in `crates/testkit/tests`. Each function is one test; it gets a
+//! fresh, migrated, empty database.
+
+use crate::fixture::{self, date, t, Fixture};
+use crate::*;
+use ramp_domain::device::{DeviceEventKind, DeviceState};
+use ramp_domain::role::Role;
+use std::sync::Arc;
+
+/// Names of every contract test; the test binary instantiates each per engine.
+#[macro_export]
+macro_rules! for_each_contract_test {
+    ($m:ident) => {
+        $m!(
+            migrating_twice_is_harmless,
+            loaded_rows_read_back_unchanged,
+            a_username_exists_only_once,
+            sessions_expire_and_can_be_deleted,
+            api_tokens_identify_their_user,
+            the_device_overview_lists_held_devices_with_payer_and_since,
+            care_relationships_are_checked_against_the_date,
+            emergency_access_lasts_until_it_expires,
+            audit_rows_are_appended_and_read_newest_first,
+            catalog_search_matches_name_number_and_iso_code_in_any_case,
+            a_device_change_applies_only_from_the_expected_state_with_its_event,
+            racing_reservations_of_one_device_let_exactly_one_win,
+            a_device_can_never_have_two_open_loans,
+            a_lent_device_must_name_its_patient,
+            stock_is_counted_per_warehouse_and_article,
+            ids_continue_after_a_bulk_load,
+            the_device_card_shows_article_loan_and_full_history
+        );
+    };
+}
+
+async fn fixture(s: &dyn Storage) -> Fixture {
+    fixture::load(s, "$argon2id$fixture").await.expect("fixture loads")
+}
+
+pub async fn migrating_twice_is_harmless(s: Arc<dyn Storage>) {
+    s.migrate().await.expect("second migration is a no-op");
+    assert_eq!(s.counts().await.unwrap(), Counts::default());
+}
+
+pub async fn loaded_rows_read_back_unchanged(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let anna = s.user_by_username("anna").await.unwrap().expect("anna exists");
+    assert_eq!(anna.id, f.prescriber);
+    assert_eq!(anna.roles, vec![Role::Prescriber]);
+    assert_eq!(anna.competences, vec!["mobility".to_string()]);
+    assert_eq!(anna.password_hash.as_deref(), Some("$argon2id$fixture"));
+    let patient = s.patient_by_personal_id(&f.tolvan_pnr).await.unwrap().expect("tolvan exists");
+    assert_eq!(patient.given_name, "Tolvan");
+    assert_eq!(patient.birth_date, date(1912, 12, 12));
+    let settings = s.patient_settings(f.tolvan).await.unwrap();
+    assert_eq!(settings.len(), 2);
+    assert_eq!(settings[1].valid_from, date(2024, 1, 1));
+    let article = s.article_by_number("R-100").await.unwrap().expect("article");
+    assert_eq!(article.iso_code.as_str(), "120606");
+    assert_eq!(article.purchase_price_ore, 250_000);
+    assert_eq!(article.supplier_name, "Etac Sverige AB");
+    let counts = s.counts().await.unwrap();
+    assert_eq!((counts.principals, counts.users, counts.patients, counts.articles, counts.devices), (3, 4, 2, 3, 4));
+    assert_eq!(s.principal_by_code("0186").await.unwrap().unwrap().name, "Lidingö stad");
+    assert_eq!(s.warehouses().await.unwrap().len(), 2);
+}
+
+pub async fn a_username_exists_only_once(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let new = NewUser {
+        username: "anna".into(),
+        display_name: "Another Anna".into(),
+        password_hash: None,
+        principal_id: f.region,
+        unit_id: None,
+        roles: vec![Role::Finance],
+        competences: vec![],
+        created_at: t(2025, 1, 1),
+    };
+    let err = s.create_user(&new).await.unwrap_err();
+    assert!(err.is_conflict_on("users_username_key", "users.username"), "{err}");
+    // Nothing half-written: the role of the refused user was not stored.
+    assert_eq!(s.counts().await.unwrap().users, 4);
+}
+
+pub async fn sessions_expire_and_can_be_deleted(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    s.create_session("h1", f.prescriber, t(2025, 1, 1), t(2025, 1, 2)).await.unwrap();
+    assert_eq!(s.session_user("h1", t(2025, 1, 1)).await.unwrap().unwrap().id, f.prescriber);
+    assert!(s.session_user("h1", t(2025, 1, 3)).await.unwrap().is_none(), "expired");
+    s.delete_session("h1").await.unwrap();
+    assert!(s.session_user("h1", t(2025, 1, 1)).await.unwrap().is_none(), "deleted");
+}
+
+pub async fn api_tokens_identify_their_user(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    s.create_api_token(f.admin, "integration", "tokhash", t(2025, 1, 1)).await.unwrap();
+    assert_eq!(s.api_token_user("tokhash").await.unwrap().unwrap().username, "admin");
+    assert!(s.api_token_user("other").await.unwrap().is_none());
+}
+
+pub async fn the_device_overview_lists_held_devices_with_payer_and_since(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let held = s.held_devices(f.tolvan).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].device_number, "D-0001");
+    assert_eq!(held[0].article_name, "Rollator Gåstöd Classic");
+    assert_eq!(held[0].since, date(2024, 2, 1));
+    assert_eq!(held[0].payer, "region");
+    assert!(s.held_devices(f.other_patient).await.unwrap().is_empty());
+}
+
+pub async fn care_relationships_are_checked_against_the_date(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    assert!(s.has_care_relationship(f.tolvan, f.vardcentral, date(2025, 6, 1)).await.unwrap());
+    assert!(!s.has_care_relationship(f.tolvan, f.vardcentral, date(2023, 6, 1)).await.unwrap(), "before it began");
+    assert!(!s.has_care_relationship(f.tolvan, f.hemtjanst, date(2025, 6, 1)).await.unwrap(), "other unit");
+    assert!(s.has_care_relationship(f.other_patient, f.hemtjanst, date(2021, 12, 31)).await.unwrap(), "last day counts");
+    assert!(!s.has_care_relationship(f.other_patient, f.hemtjanst, date(2022, 1, 1)).await.unwrap(), "ended");
+}
+
+pub async fn emergency_access_lasts_until_it_expires(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    assert!(!s.has_emergency_access(f.other_prescriber, f.tolvan, t(2025, 1, 1)).await.unwrap());
+    s.grant_emergency_access(f.other_prescriber, f.tolvan, "akut vård", t(2025, 1, 1), t(2025, 1, 2)).await.unwrap();
+    assert!(s.has_emergency_access(f.other_prescriber, f.tolvan, t(2025, 1, 1)).await.unwrap());
+    assert!(!s.has_emergency_access(f.other_prescriber, f.tolvan, t(2025, 1, 3)).await.unwrap());
+    assert!(!s.has_emergency_access(f.prescriber, f.tolvan, t(2025, 1, 1)).await.unwrap(), "granted per user");
+}
+
+pub async fn audit_rows_are_appended_and_read_newest_first(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    for (i, reason) in [AccessReason::CareRelationship, AccessReason::EmergencyAccess].into_iter().enumerate() {
+        s.append_audit(&NewAuditEntry {
+            occurred_at: t(2025, 1, 1 + i as u32),
+            user_id: f.prescriber,
+            patient_id: Some(f.tolvan),
+            action: "patient.overview".into(),
+            reason,
+            detail: Some(format!("read {i}")),
+            request_id: Some(format!("req-{i}")),
+        })
+        .await
+        .unwrap();
+    }
+    let rows = s.audit_for_patient(f.tolvan, 10).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].reason, AccessReason::EmergencyAccess);
+    assert_eq!(rows[0].occurred_at, t(2025, 1, 2));
+    assert_eq!(rows[1].request_id.as_deref(), Some("req-0"));
+    assert_eq!(s.audit_recent(1).await.unwrap().len(), 1);
+    assert!(s.audit_for_patient(f.other_patient, 10).await.unwrap().is_empty());
+}
+
+fn words(q: &str) -> ArticleQuery {
+    ArticleQuery { words: q.split_whitespace().map(str::to_string).collect(), iso_prefix: None, limit: 50 }
+}
+
+pub async fn catalog_search_matches_name_number_and_iso_code_in_any_case(s: Arc<dyn Storage>) {
+    fixture(&*s).await;
+    let names = |hits: Vec<ArticleHit>| hits.into_iter().map(|h| h.article.article_number).collect::<Vec<_>>();
+    assert_eq!(names(s.search_articles(&words("rOLLATOR")).await.unwrap()), vec!["R-100", "R-101"]);
+    assert_eq!(names(s.search_articles(&words("ÄRTGRÖN")).await.unwrap()), vec!["R-101"], "Swedish letters fold case");
+    assert_eq!(names(s.search_articles(&words("w-200")).await.unwrap()), vec!["W-200"]);
+    assert_eq!(names(s.search_articles(&words("rollator classic")).await.unwrap()), vec!["R-100"], "all words must match");
+    assert!(s.search_articles(&words("100%")).await.unwrap().is_empty(), "wildcards match literally");
+    let iso = ArticleQuery { words: vec![], iso_prefix: Some("1222".into()), limit: 50 };
+    let hits = s.search_articles(&iso).await.unwrap();
+    assert_eq!(names(hits.clone()), vec!["W-200"]);
+    assert_eq!(hits[0].in_stock, 1);
+}
+
+fn reserve(device_id: Id, at: chrono::DateTime<chrono::Utc>) -> DeviceChange {
+    DeviceChange {
+        device_id,
+        expected: DeviceState::InStock,
+        event: DeviceEventKind::Reserved,
+        to: DeviceState::Reserved,
+        at,
+        actor_user_id: Some(1),
+        warehouse_id: Some(1),
+        patient_id: None,
+        unit_id: None,
+        note: None,
+    }
+}
+
+pub async fn a_device_change_applies_only_from_the_expected_state_with_its_event(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let id = f.stock_device_ids[0];
+    s.apply_device_change(&reserve(id, t(2025, 1, 1))).await.unwrap();
+    let err = s.apply_device_change(&reserve(id, t(2025, 1, 2))).await.unwrap_err();
+    assert!(matches!(err, StorageError::StateMismatch(_)), "{err}");
+    let card = s.device_card("D-0002").await.unwrap().unwrap();
+    assert_eq!(card.device.state, DeviceState::Reserved);
+    assert_eq!(card.events.len(), 1, "the refused change wrote no event");
+    assert_eq!(card.events[0].kind, DeviceEventKind::Reserved);
+    assert_eq!(card.events[0].from_state, Some(DeviceState::InStock));
+    let missing = s.apply_device_change(&reserve(9999, t(2025, 1, 1))).await.unwrap_err();
+    assert!(matches!(missing, StorageError::NotFound(_)), "{missing}");
+}
+
+pub async fn racing_reservations_of_one_device_let_exactly_one_win(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let id = f.stock_device_ids[1];
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move { s.apply_device_change(&reserve(id, t(2025, 1, 1) + chrono::Duration::seconds(i))).await })
+        })
+        .collect();
+    let mut wins = 0;
+    for task in tasks {
+        match task.await.expect("task ran") {
+            Ok(()) => wins += 1,
+            Err(StorageError::StateMismatch(_)) => {}
+            Err(other) => panic!("unexpected error: {other}"),
+        }
+    }
+    assert_eq!(wins, 1);
+    let card = s.device_card("D-0003").await.unwrap().unwrap();
+    assert_eq!(card.events.len(), 1);
+}
+
+pub async fn a_device_can_never_have_two_open_loans(s: Arc<dyn Storage>) {
+    fixture(&*s).await;
+    let second = Loan {
+        device_id: 1,
+        patient_id: Some(2),
+        unit_id: None,
+        customer_number_id: 1,
+        payer: "region".into(),
+        rule_id: "x".into(),
+        agreement_version: "2021-01-01".into(),
+        start_date: date(2025, 1, 1),
+        end_date: None,
+    };
+    let err = s.insert_loans(&[second.clone()]).await.unwrap_err();
+    assert!(err.is_conflict_on("loans_one_open_per_device", "loans.device_id"), "{err}");
+    // A closed loan of the same device is history and is allowed.
+    s.insert_loans(&[Loan { end_date: Some(date(2025, 2, 1)), ..second }]).await.unwrap();
+}
+
+pub async fn a_lent_device_must_name_its_patient(s: Arc<dyn Storage>) {
+    fixture(&*s).await;
+    let mut change = reserve(2, t(2025, 1, 1));
+    change.to = DeviceState::WithPatient;
+    change.event = DeviceEventKind::Delivered;
+    change.warehouse_id = None;
+    let err = s.apply_device_change(&change).await.unwrap_err();
+    assert!(matches!(err, StorageError::Conflict { .. }), "{err}");
+    let card = s.device_card("D-0002").await.unwrap().unwrap();
+    assert_eq!(card.device.state, DeviceState::InStock, "nothing half-written");
+    assert!(card.events.is_empty());
+}
+
+pub async fn stock_is_counted_per_warehouse_and_article(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    s.apply_device_change(&reserve(f.stock_device_ids[0], t(2025, 1, 1))).await.unwrap();
+    let central = s.stock(f.central_warehouse).await.unwrap();
+    assert_eq!(central.len(), 1);
+    assert_eq!((central[0].article_number.as_str(), central[0].in_stock, central[0].reserved), ("R-100", 1, 1));
+    let buffer = s.stock(f.buffer_store).await.unwrap();
+    assert_eq!((buffer[0].article_number.as_str(), buffer[0].in_stock), ("W-200", 1));
+}
+
+pub async fn ids_continue_after_a_bulk_load(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let id = s
+        .create_user(&NewUser {
+            username: "nils".into(),
+            display_name: "Nils Ny".into(),
+            password_hash: None,
+            principal_id: f.region,
+            unit_id: Some(f.vardcentral),
+            roles: vec![Role::Prescriber, Role::UnitOrderer],
+            competences: vec!["mobility".into()],
+            created_at: t(2025, 1, 1),
+        })
+        .await
+        .unwrap();
+    assert!(id > f.admin);
+    let nils = s.user_by_id(id).await.unwrap().unwrap();
+    assert_eq!(nils.roles, vec![Role::Prescriber, Role::UnitOrderer]);
+    let audit = s
+        .append_audit(&NewAuditEntry {
+            occurred_at: t(2025, 1, 1),
+            user_id: id,
+            patient_id: None,
+            action: "login".into(),
+            reason: AccessReason::None,
+            detail: None,
+            request_id: None,
+        })
+        .await
+        .unwrap();
+    assert!(audit >= 1);
+}
+
+pub async fn the_device_card_shows_article_loan_and_full_history(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let card = s.device_card(f.lent_device_number).await.unwrap().unwrap();
+    assert_eq!(card.article.name, "Rollator Gåstöd Classic");
+    assert_eq!(card.device.state, DeviceState::WithPatient);
+    assert_eq!(card.loan.as_ref().unwrap().patient_id, Some(f.tolvan));
+    let kinds: Vec<_> = card.events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, vec![DeviceEventKind::Received, DeviceEventKind::Delivered]);
+    assert!(s.device_card("NO-SUCH").await.unwrap().is_none());
+}

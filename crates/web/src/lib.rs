@@ -1,0 +1,1 @@
+//! HTTP: the JSON API with its OpenAPI document, and the server-rendered UI.
