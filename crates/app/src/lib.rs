@@ -1,1 +1,55 @@
-//! Use-cases: one function per thing a user does; authorization; the clock.
+//! Use-cases: one function per thing a user does. Each owns its
+//! transaction(s), takes time from the [`Clock`], decides authorization and
+//! writes the audit row for every read of patient data.
+
+pub mod agreements;
+mod access;
+pub mod auth;
+pub mod catalog;
+pub mod clock;
+pub mod demo;
+pub mod devices;
+mod error;
+pub mod patients;
+pub mod stock;
+pub mod users;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{AppError, ErrorKind};
+
+use ramp_storage::Storage;
+use std::sync::Arc;
+
+/// Settings the use-cases need; read once at start-up, passed in (no globals).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// How long a login session lasts.
+    pub session_ttl: chrono::Duration,
+    /// How long a declared emergency access lasts.
+    pub emergency_access_ttl: chrono::Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self { session_ttl: chrono::Duration::hours(10), emergency_access_ttl: chrono::Duration::hours(4) }
+    }
+}
+
+/// Everything a use-case needs, cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub storage: Arc<dyn Storage>,
+    pub clock: Arc<dyn Clock>,
+    pub config: AppConfig,
+}
+
+impl App {
+    pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        Self { storage, clock, config }
+    }
+
+    /// Today's date in Stockholm.
+    pub fn today(&self) -> chrono::NaiveDate {
+        ramp_domain::time::stockholm_date(self.clock.now())
+    }
+}

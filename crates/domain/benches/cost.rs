@@ -32,27 +32,18 @@ const KINDS: &[(Kind, u32)] = &[
     (Kind::Nutrition, 4),
 ];
 const ISO: &[&str] = &[
-    "120606", "120606", "120606", "122203", "122306", "122218", "122409", "123603", "123621",
-    "181210", "043303", "043306", "091203", "093303", "093006", "091806", "220606", "220303",
-    "222103", "061206", "241303", "242103",
+    "120606", "120606", "120606", "122203", "122306", "122218", "122409", "123603", "123621", "181210", "043303",
+    "043306", "091203", "093303", "093006", "091806", "220606", "220303", "222103", "061206", "241303", "242103",
 ];
-const FACTS: &[&str] = &[
-    "special_adapted",
-    "carer_controlled",
-    "staff_operated",
-    "region_cost_listed",
-    "pharmaceutical_benefit",
-];
+const FACTS: &[&str] =
+    &["special_adapted", "carer_controlled", "staff_operated", "region_cost_listed", "pharmaceutical_benefit"];
 
 /// A small deterministic generator, so every run measures the same mix.
 struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) as u32
     }
     fn pick<T: Copy>(&mut self, weighted: &[(T, u32)]) -> T {
@@ -69,22 +60,12 @@ impl Lcg {
 }
 
 fn request(rng: &mut Lcg) -> DecisionRequest {
-    let region = if rng.next() % 5 == 0 {
-        "sormland"
-    } else {
-        "stockholm"
-    };
-    let date = NaiveDate::from_ymd_opt(
-        2021 + (rng.next() % 5) as i32,
-        1 + rng.next() % 12,
-        1 + rng.next() % 28,
-    )
-    .unwrap();
+    let region = if rng.next() % 5 == 0 { "sormland" } else { "stockholm" };
+    let date =
+        NaiveDate::from_ymd_opt(2021 + (rng.next() % 5) as i32, 1 + rng.next() % 12, 1 + rng.next() % 28).unwrap();
     let patient = match rng.next() % 10 {
         0 => Patient::Age(rng.next() % 18),
-        1 => Patient::BirthDate(
-            NaiveDate::from_ymd_opt(1930 + (rng.next() % 60) as i32, 3, 2).unwrap(),
-        ),
+        1 => Patient::BirthDate(NaiveDate::from_ymd_opt(1930 + (rng.next() % 60) as i32, 3, 2).unwrap()),
         _ => Patient::Age(65 + rng.next() % 35),
     };
     let mut facts = BTreeMap::new();
@@ -94,49 +75,24 @@ fn request(rng: &mut Lcg) -> DecisionRequest {
         }
     }
     let iso = IsoCode::parse(ISO[rng.next() as usize % ISO.len()]).unwrap();
-    let product = Product {
-        iso,
-        kind: rng.pick(KINDS),
-        facts,
-    };
+    let product = Product { iso, kind: rng.pick(KINDS), facts };
     let need = Need::ALL[rng.next() as usize % Need::ALL.len()];
-    DecisionRequest {
-        region: region.into(),
-        date,
-        patient,
-        setting: rng.pick(SETTINGS),
-        product,
-        need,
-    }
+    DecisionRequest { region: region.into(), date, patient, setting: rng.pick(SETTINGS), product, need }
 }
 
 /// 4,096 valid requests (those the agreements cover), a realistic mix of
 /// decisions and questions.
 fn workload(set: &AgreementSet) -> Vec<DecisionRequest> {
     let mut rng = Lcg(0x5eed);
-    std::iter::repeat_with(|| request(&mut rng))
-        .filter(|r| set.decide(r).is_ok())
-        .take(4096)
-        .collect()
+    std::iter::repeat_with(|| request(&mut rng)).filter(|r| set.decide(r).is_ok()).take(4096).collect()
 }
 
 type Key<'a> = (Setting, &'a str, Kind);
 
 /// The ceiling: the same inputs looked up in a table of precomputed answers.
 fn lookup_table<'a>(set: &AgreementSet, reqs: &'a [DecisionRequest]) -> HashMap<Key<'a>, bool> {
-    let answer = |r: &DecisionRequest| {
-        set.decide_ref(r)
-            .map(|o| o.rule().is_some())
-            .unwrap_or(false)
-    };
-    reqs.iter()
-        .map(|r| {
-            (
-                (r.setting, r.product.iso.as_str(), r.product.kind),
-                answer(r),
-            )
-        })
-        .collect()
+    let answer = |r: &DecisionRequest| set.decide_ref(r).map(|o| o.rule().is_some()).unwrap_or(false);
+    reqs.iter().map(|r| ((r.setting, r.product.iso.as_str(), r.product.kind), answer(r))).collect()
 }
 
 fn criterion_benches(c: &mut Criterion, set: &AgreementSet, reqs: &[DecisionRequest]) {
@@ -151,29 +107,16 @@ fn criterion_benches(c: &mut Criterion, set: &AgreementSet, reqs: &[DecisionRequ
 
 fn bare_lookup(table: &HashMap<Key<'_>, bool>, reqs: &[DecisionRequest]) -> usize {
     reqs.iter()
-        .filter(|r| {
-            table.get(&(r.setting, black_box(r.product.iso.as_str()), r.product.kind))
-                == Some(&true)
-        })
+        .filter(|r| table.get(&(r.setting, black_box(r.product.iso.as_str()), r.product.kind)) == Some(&true))
         .count()
 }
 
 fn decide_ref(set: &AgreementSet, reqs: &[DecisionRequest]) -> usize {
-    reqs.iter()
-        .filter(|r| {
-            set.decide_ref(black_box(r))
-                .is_ok_and(|o| o.rule().is_some())
-        })
-        .count()
+    reqs.iter().filter(|r| set.decide_ref(black_box(r)).is_ok_and(|o| o.rule().is_some())).count()
 }
 
 fn decide(set: &AgreementSet, reqs: &[DecisionRequest]) -> usize {
-    reqs.iter()
-        .filter(|r| {
-            set.decide(black_box(r))
-                .is_ok_and(|o| o.decision().is_some())
-        })
-        .count()
+    reqs.iter().filter(|r| set.decide(black_box(r)).is_ok_and(|o| o.decision().is_some())).count()
 }
 
 /// Runs `f` over the workload for about a second; returns items per second.
@@ -191,29 +134,12 @@ fn summary(set: &AgreementSet, reqs: &[DecisionRequest]) {
     let bare = rate(reqs.len(), || bare_lookup(&table, reqs));
     let by_ref = rate(reqs.len(), || decide_ref(set, reqs));
     let owned = rate(reqs.len(), || decide(set, reqs));
-    let decided = reqs
-        .iter()
-        .filter(|r| set.decide_ref(r).is_ok_and(|o| o.rule().is_some()))
-        .count();
-    println!(
-        "\ncost decisions, one core, {} requests ({decided} decisions, the rest questions):",
-        reqs.len()
-    );
+    let decided = reqs.iter().filter(|r| set.decide_ref(r).is_ok_and(|o| o.rule().is_some())).count();
+    println!("\ncost decisions, one core, {} requests ({decided} decisions, the rest questions):", reqs.len());
     println!("  bare lookup (HashMap, same inputs): {:>12.0} /s", bare);
-    println!(
-        "  decide_ref (borrowed outcome):      {:>12.0} /s  ({:.2} of the bare lookup)",
-        by_ref,
-        by_ref / bare
-    );
-    println!(
-        "  decide (owned outcome):             {:>12.0} /s  ({:.2} of the bare lookup)",
-        owned,
-        owned / bare
-    );
-    println!(
-        "  target: 1,000,000 decisions per second per core: {}",
-        if owned > 1e6 { "met" } else { "NOT met" }
-    );
+    println!("  decide_ref (borrowed outcome):      {:>12.0} /s  ({:.2} of the bare lookup)", by_ref, by_ref / bare);
+    println!("  decide (owned outcome):             {:>12.0} /s  ({:.2} of the bare lookup)", owned, owned / bare);
+    println!("  target: 1,000,000 decisions per second per core: {}", if owned > 1e6 { "met" } else { "NOT met" });
 }
 
 fn main() {

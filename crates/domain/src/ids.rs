@@ -15,7 +15,7 @@ fn luhn_ok(digits: &[u8]) -> bool {
         .enumerate()
         .map(|(i, d)| {
             let v = u32::from(d - b'0');
-            if i % 2 == 1 {
+            if i % 2 != 0 {
                 let x = v * 2;
                 if x > 9 {
                     x - 9
@@ -27,7 +27,7 @@ fn luhn_ok(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Whether a personal id is a personnummer or a samordningsnummer.
@@ -226,12 +226,8 @@ impl Gtin {
         }
         let bytes = s.as_bytes();
         let (body, check) = bytes.split_at(bytes.len() - 1);
-        let sum: u32 = body
-            .iter()
-            .rev()
-            .enumerate()
-            .map(|(i, d)| u32::from(d - b'0') * if i % 2 == 0 { 3 } else { 1 })
-            .sum();
+        let sum: u32 =
+            body.iter().rev().enumerate().map(|(i, d)| u32::from(d - b'0') * if i % 2 == 0 { 3 } else { 1 }).sum();
         if (10 - sum % 10) % 10 != u32::from(check[0] - b'0') {
             return Err(err("the GTIN check digit is wrong"));
         }
@@ -267,16 +263,11 @@ impl HsaId {
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let s = input.trim().to_ascii_uppercase();
         let err = || {
-            FieldError::new(
-                "hsa_id",
-                "invalid_hsa_id",
-                format!("'{input}' is not an HSA id (e.g. SE2321000016-15CQ)"),
-            )
+            FieldError::new("hsa_id", "invalid_hsa_id", format!("'{input}' is not an HSA id (e.g. SE2321000016-15CQ)"))
         };
         let (prefix, local) = s.split_once('-').ok_or_else(err)?;
-        let prefix_ok = prefix.len() == 12
-            && prefix.starts_with("SE")
-            && prefix[2..].bytes().all(|b| b.is_ascii_digit());
+        let prefix_ok =
+            prefix.len() == 12 && prefix.starts_with("SE") && prefix[2..].bytes().all(|b| b.is_ascii_digit());
         let local_ok = !local.is_empty() && local.len() <= 19 && local.bytes().all(|b| b.is_ascii_alphanumeric());
         if prefix_ok && local_ok {
             Ok(HsaId(s))

@@ -5,7 +5,6 @@
 //! arguments, so every rule can be tested by tables and properties.
 
 pub mod article;
-#[cfg(feature = "cost")]
 pub mod cost;
 pub mod device;
 pub mod error;
@@ -13,5 +12,6 @@ pub mod ids;
 pub mod money;
 pub mod role;
 pub mod setting;
+pub mod time;
 
 pub use error::FieldError;

@@ -20,7 +20,7 @@ impl Ore {
         let kr = (abs / 100).to_string();
         let mut grouped = String::new();
         for (i, ch) in kr.chars().enumerate() {
-            if i > 0 && (kr.len() - i) % 3 == 0 {
+            if i > 0 && (kr.len() - i).is_multiple_of(3) {
                 grouped.push('\u{a0}');
             }
             grouped.push(ch);

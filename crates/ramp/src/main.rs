@@ -1,1 +1,5 @@
-fn main() {}
+//! `ramp`: the one binary. See `ramp --help`.
+
+fn main() -> std::process::ExitCode {
+    ramp::main()
+}

@@ -8,9 +8,23 @@ use std::time::Duration;
 
 /// Tables whose `id` is an identity column, moved past explicitly loaded ids.
 const IDENTITY_TABLES: &[&str] = &[
-    "principals", "customer_numbers", "units", "warehouses", "users", "api_tokens", "patients",
-    "patient_settings", "care_relationships", "emergency_accesses", "suppliers", "articles",
-    "replacement_groups", "devices", "loans", "device_events", "audit_log",
+    "principals",
+    "customer_numbers",
+    "units",
+    "warehouses",
+    "users",
+    "api_tokens",
+    "patients",
+    "patient_settings",
+    "care_relationships",
+    "emergency_accesses",
+    "suppliers",
+    "articles",
+    "replacement_groups",
+    "devices",
+    "loans",
+    "device_events",
+    "audit_log",
 ];
 
 /// Ramp's storage on a PostgreSQL database.

@@ -116,7 +116,10 @@ pub async fn care_relationships_are_checked_against_the_date(s: Arc<dyn Storage>
     assert!(s.has_care_relationship(f.tolvan, f.vardcentral, date(2025, 6, 1)).await.unwrap());
     assert!(!s.has_care_relationship(f.tolvan, f.vardcentral, date(2023, 6, 1)).await.unwrap(), "before it began");
     assert!(!s.has_care_relationship(f.tolvan, f.hemtjanst, date(2025, 6, 1)).await.unwrap(), "other unit");
-    assert!(s.has_care_relationship(f.other_patient, f.hemtjanst, date(2021, 12, 31)).await.unwrap(), "last day counts");
+    assert!(
+        s.has_care_relationship(f.other_patient, f.hemtjanst, date(2021, 12, 31)).await.unwrap(),
+        "last day counts"
+    );
     assert!(!s.has_care_relationship(f.other_patient, f.hemtjanst, date(2022, 1, 1)).await.unwrap(), "ended");
 }
 
@@ -163,7 +166,11 @@ pub async fn catalog_search_matches_name_number_and_iso_code_in_any_case(s: Arc<
     assert_eq!(names(s.search_articles(&words("rOLLATOR")).await.unwrap()), vec!["R-100", "R-101"]);
     assert_eq!(names(s.search_articles(&words("ÄRTGRÖN")).await.unwrap()), vec!["R-101"], "Swedish letters fold case");
     assert_eq!(names(s.search_articles(&words("w-200")).await.unwrap()), vec!["W-200"]);
-    assert_eq!(names(s.search_articles(&words("rollator classic")).await.unwrap()), vec!["R-100"], "all words must match");
+    assert_eq!(
+        names(s.search_articles(&words("rollator classic")).await.unwrap()),
+        vec!["R-100"],
+        "all words must match"
+    );
     assert!(s.search_articles(&words("100%")).await.unwrap().is_empty(), "wildcards match literally");
     let iso = ArticleQuery { words: vec![], iso_prefix: Some("1222".into()), limit: 50 };
     let hits = s.search_articles(&iso).await.unwrap();
@@ -207,7 +214,9 @@ pub async fn racing_reservations_of_one_device_let_exactly_one_win(s: Arc<dyn St
     let tasks: Vec<_> = (0..16)
         .map(|i| {
             let s = s.clone();
-            tokio::spawn(async move { s.apply_device_change(&reserve(id, t(2025, 1, 1) + chrono::Duration::seconds(i))).await })
+            tokio::spawn(async move {
+                s.apply_device_change(&reserve(id, t(2025, 1, 1) + chrono::Duration::seconds(i))).await
+            })
         })
         .collect();
     let mut wins = 0;

@@ -29,7 +29,10 @@ impl From<sqlx::Error> for StorageError {
     fn from(e: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &e {
             use sqlx::error::ErrorKind;
-            if matches!(db.kind(), ErrorKind::UniqueViolation | ErrorKind::CheckViolation | ErrorKind::ForeignKeyViolation) {
+            if matches!(
+                db.kind(),
+                ErrorKind::UniqueViolation | ErrorKind::CheckViolation | ErrorKind::ForeignKeyViolation
+            ) {
                 let constraint = db.constraint().map(str::to_string).unwrap_or_else(|| db.message().to_string());
                 return StorageError::Conflict { constraint };
             }

@@ -42,7 +42,16 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-fn user(id: Id, username: &str, name: &str, hash: &str, principal: Id, unit: Option<Id>, roles: Vec<Role>, comps: &[&str]) -> User {
+fn user(
+    id: Id,
+    username: &str,
+    name: &str,
+    hash: &str,
+    principal: Id,
+    unit: Option<Id>,
+    roles: Vec<Role>,
+    comps: &[&str],
+) -> User {
     User {
         id,
         username: username.into(),
@@ -112,16 +121,48 @@ pub async fn load(s: &dyn Storage, password_hash: &str) -> Result<Fixture> {
         p(3, "0186", "Lidingö stad", "municipality"),
     ])
     .await?;
-    let cn = |id, number: &str, principal, name: &str| CustomerNumber { id, number: number.into(), principal_id: principal, name: name.into() };
-    s.insert_customer_numbers(&[cn(1, "100001", 1, "Vårdcentralen Solna"), cn(2, "300001", 3, "Hemtjänst Lidingö")]).await?;
+    let cn = |id, number: &str, principal, name: &str| CustomerNumber {
+        id,
+        number: number.into(),
+        principal_id: principal,
+        name: name.into(),
+    };
+    s.insert_customer_numbers(&[cn(1, "100001", 1, "Vårdcentralen Solna"), cn(2, "300001", 3, "Hemtjänst Lidingö")])
+        .await?;
     s.insert_units(&[
-        Unit { id: 1, principal_id: 1, hsa_id: "SE2321000016-0001".into(), name: "Vårdcentralen Solna".into(), kind: "primary_care".into(), customer_number_id: 1 },
-        Unit { id: 2, principal_id: 3, hsa_id: "SE2120000000-0002".into(), name: "Hemtjänst Lidingö".into(), kind: "home_care".into(), customer_number_id: 2 },
+        Unit {
+            id: 1,
+            principal_id: 1,
+            hsa_id: "SE2321000016-0001".into(),
+            name: "Vårdcentralen Solna".into(),
+            kind: "primary_care".into(),
+            customer_number_id: 1,
+        },
+        Unit {
+            id: 2,
+            principal_id: 3,
+            hsa_id: "SE2120000000-0002".into(),
+            name: "Hemtjänst Lidingö".into(),
+            kind: "home_care".into(),
+            customer_number_id: 2,
+        },
     ])
     .await?;
     s.insert_warehouses(&[
-        Warehouse { id: 1, code: "HMC-C".into(), name: "Centrallager Hjälpmedelscentralen".into(), kind: "central".into(), unit_id: None },
-        Warehouse { id: 2, code: "BUF-LID".into(), name: "Buffertförråd Lidingö".into(), kind: "buffer".into(), unit_id: Some(2) },
+        Warehouse {
+            id: 1,
+            code: "HMC-C".into(),
+            name: "Centrallager Hjälpmedelscentralen".into(),
+            kind: "central".into(),
+            unit_id: None,
+        },
+        Warehouse {
+            id: 2,
+            code: "BUF-LID".into(),
+            name: "Buffertförråd Lidingö".into(),
+            kind: "buffer".into(),
+            unit_id: Some(2),
+        },
     ])
     .await?;
     s.insert_product_areas(&[ProductArea {
@@ -149,16 +190,30 @@ pub async fn load(s: &dyn Storage, password_hash: &str) -> Result<Fixture> {
         municipality_id: municipality,
         created_at: t(2024, 1, 1),
     };
-    s.insert_patients(&[patient(1, &tolvan_pnr, "Tolvan", "Tolvansson", 2), patient(2, &other_pnr, "Greta", "Andersson", 3)]).await?;
+    s.insert_patients(&[
+        patient(1, &tolvan_pnr, "Tolvan", "Tolvansson", 2),
+        patient(2, &other_pnr, "Greta", "Andersson", 3),
+    ])
+    .await?;
     s.insert_patient_settings(&[
-        PatientSetting { patient_id: 1, setting: Setting::Ordinary, valid_from: date(2000, 1, 1), valid_to: Some(date(2023, 12, 31)) },
+        PatientSetting {
+            patient_id: 1,
+            setting: Setting::Ordinary,
+            valid_from: date(2000, 1, 1),
+            valid_to: Some(date(2023, 12, 31)),
+        },
         PatientSetting { patient_id: 1, setting: Setting::Saebo, valid_from: date(2024, 1, 1), valid_to: None },
         PatientSetting { patient_id: 2, setting: Setting::Ordinary, valid_from: date(2000, 1, 1), valid_to: None },
     ])
     .await?;
     s.insert_care_relationships(&[
         CareRelationship { patient_id: 1, unit_id: 1, valid_from: date(2024, 1, 1), valid_to: None },
-        CareRelationship { patient_id: 2, unit_id: 2, valid_from: date(2020, 1, 1), valid_to: Some(date(2021, 12, 31)) },
+        CareRelationship {
+            patient_id: 2,
+            unit_id: 2,
+            valid_from: date(2020, 1, 1),
+            valid_to: Some(date(2021, 12, 31)),
+        },
     ])
     .await?;
     s.insert_suppliers(&[Supplier { id: 1, name: "Etac Sverige AB".into() }]).await?;
@@ -168,8 +223,14 @@ pub async fn load(s: &dyn Storage, password_hash: &str) -> Result<Fixture> {
         article(3, "R-101", "120606", "Rollatorkorg Ärtgrön", 300, ArticleKind::Accessory),
     ])
     .await?;
-    s.insert_replacement_groups(&[ReplacementGroup { id: 1, code: "RG-ROLL".into(), name: "Rollatorer standard".into(), fixed: false, members: vec![1] }])
-        .await?;
+    s.insert_replacement_groups(&[ReplacementGroup {
+        id: 1,
+        code: "RG-ROLL".into(),
+        name: "Rollatorer standard".into(),
+        fixed: false,
+        members: vec![1],
+    }])
+    .await?;
     s.insert_devices(&[
         device(1, "D-0001", 1, DeviceState::WithPatient, None, Some(1)),
         device(2, "D-0002", 1, DeviceState::InStock, Some(1), None),
@@ -203,7 +264,15 @@ pub async fn load(s: &dyn Storage, password_hash: &str) -> Result<Fixture> {
     };
     s.insert_device_events(&[
         ev(1, DeviceEventKind::Received, None, DeviceState::InStock, t(2023, 3, 1), None, Some(1)),
-        ev(2, DeviceEventKind::Delivered, Some(DeviceState::InStock), DeviceState::WithPatient, t(2024, 2, 1), Some(1), None),
+        ev(
+            2,
+            DeviceEventKind::Delivered,
+            Some(DeviceState::InStock),
+            DeviceState::WithPatient,
+            t(2024, 2, 1),
+            Some(1),
+            None,
+        ),
     ])
     .await?;
     s.finish_bulk_load().await?;

@@ -6,8 +6,8 @@
 //! the failure the atuin and vaultwarden anchors warn about.
 
 pub mod contract;
-pub mod fixture;
 mod error;
+pub mod fixture;
 pub mod sql;
 mod types;
 
@@ -76,7 +76,13 @@ pub trait Storage: Send + Sync + 'static {
     async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
     async fn user_by_id(&self, id: Id) -> Result<Option<User>>;
     async fn record_login(&self, user_id: Id, at: DateTime<Utc>) -> Result<()>;
-    async fn create_session(&self, token_hash: &str, user_id: Id, at: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: Id,
+        at: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()>;
     async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     async fn create_api_token(&self, user_id: Id, name: &str, token_hash: &str, at: DateTime<Utc>) -> Result<Id>;
@@ -92,7 +98,14 @@ pub trait Storage: Send + Sync + 'static {
     async fn patient_by_personal_id(&self, personal_id: &PersonalId) -> Result<Option<Patient>>;
     async fn patient_settings(&self, patient_id: Id) -> Result<Vec<PatientSetting>>;
     async fn has_care_relationship(&self, patient_id: Id, unit_id: Id, on: NaiveDate) -> Result<bool>;
-    async fn grant_emergency_access(&self, user_id: Id, patient_id: Id, reason: &str, at: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()>;
+    async fn grant_emergency_access(
+        &self,
+        user_id: Id,
+        patient_id: Id,
+        reason: &str,
+        at: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()>;
     async fn has_emergency_access(&self, user_id: Id, patient_id: Id, now: DateTime<Utc>) -> Result<bool>;
     /// The patient's device overview: every device the patient holds now.
     async fn held_devices(&self, patient_id: Id) -> Result<Vec<HeldDevice>>;

@@ -22,7 +22,9 @@ fn unique_name() -> String {
 
 /// Where test SQLite files go; removed by `scripts/test` after the run.
 fn sqlite_dir() -> PathBuf {
-    let dir = std::env::var_os("RAMP_TEST_TMPDIR").map(PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join("ramp-tests"));
+    let dir = std::env::var_os("RAMP_TEST_TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("ramp-tests"));
     std::fs::create_dir_all(&dir).expect("create test directory");
     dir
 }
@@ -32,8 +34,9 @@ pub async fn fresh_url(engine: Engine) -> String {
     match engine {
         Engine::Sqlite => format!("sqlite:{}", sqlite_dir().join(format!("{}.db", unique_name())).display()),
         Engine::Postgres => {
-            let admin_url = std::env::var("RAMP_TEST_POSTGRES_URL")
-                .expect("RAMP_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts a private PostgreSQL");
+            let admin_url = std::env::var("RAMP_TEST_POSTGRES_URL").expect(
+                "RAMP_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts a private PostgreSQL",
+            );
             let name = unique_name();
             let admin = PostgresStorage::connect(&admin_url, 1).await.expect("connect to the test cluster");
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.expect("create test database");

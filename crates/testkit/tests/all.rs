@@ -1,3 +1,9 @@
 //! The one integration-test binary: every test, on both engines.
 
+mod api_auth;
+mod api_catalog_devices;
+mod api_errors;
+mod api_patients;
+mod operations;
 mod storage_contract;
+mod ui_browser;

@@ -1,1 +1,59 @@
-//! HTTP: the JSON API with its OpenAPI document, and the server-rendered UI.
+//! HTTP: the JSON API under `/api/v1` (documented at `/api/openapi.json`)
+//! and the server-rendered Swedish/English UI. Handlers are thin: extract,
+//! call one use-case, map the result. Errors become problem+json in
+//! `error.rs` and HTML in `ui/page.rs`, nowhere else.
+
+pub mod api;
+mod error;
+mod extract;
+mod i18n;
+mod metrics;
+mod middleware;
+mod ui;
+
+pub use error::ApiError;
+pub use metrics::Metrics;
+
+use axum::Router;
+use ramp_app::agreements::Agreements;
+use ramp_app::App;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::net::TcpListener;
+
+/// Largest request body accepted (JSON or form).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub agreements: Arc<Agreements>,
+    pub metrics: Arc<Metrics>,
+    /// Whether cookies get the `Secure` attribute (on unless serving plain HTTP on loopback).
+    pub cookie_secure: bool,
+    pub started: Instant,
+}
+
+impl AppState {
+    pub fn new(app: App, agreements: Arc<Agreements>, cookie_secure: bool) -> Self {
+        Self { app, agreements, metrics: Arc::new(Metrics::default()), cookie_secure, started: Instant::now() }
+    }
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(ui::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::api_problems))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then drains in-flight requests.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -50,8 +50,7 @@ fn gaps(a: &Agreement) -> Vec<Finding> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     explore(&[a], Some(a), |case, leaves| {
-        if leaves[0] == Leaf::NotCovered && seen.insert((case.iso.clone(), case.setting, case.kind))
-        {
+        if leaves[0] == Leaf::NotCovered && seen.insert((case.iso.clone(), case.setting, case.kind)) {
             out.push(Finding {
                 kind: FindingKind::Gap,
                 file: a.file().to_string(),

@@ -2,12 +2,9 @@
 //! semantic error (unknown setting, undeclared fact, bad ISO prefix) is
 //! refused at the line where it is written.
 
-use super::load::{
-    parse_raw, AgreementError, RawAge, RawAgreement, RawFact, RawRule, RawScope, SpannedStr,
-};
+use super::load::{parse_raw, AgreementError, RawAge, RawAgreement, RawFact, RawRule, RawScope, SpannedStr};
 use super::model::{
-    setting_bit, AgeCond, Agreement, Answer, Channel, Fact, IsoPrefix, Kind, Need, Payer, Rule,
-    Scope, Text,
+    setting_bit, AgeCond, Agreement, Answer, Channel, Fact, IsoPrefix, Kind, Need, Payer, Rule, Scope, Text,
 };
 use crate::setting::Setting;
 use chrono::NaiveDate;
@@ -24,11 +21,7 @@ impl Agreement {
     /// and, when its stem is a date, must equal `effective_from`.
     pub fn parse(file_name: &str, text: &str) -> Result<Agreement, AgreementError> {
         let raw = parse_raw(file_name, text)?;
-        Compiler {
-            file: file_name,
-            text,
-        }
-        .agreement(raw)
+        Compiler { file: file_name, text }.agreement(raw)
     }
 }
 
@@ -70,14 +63,9 @@ impl Compiler<'_> {
 
     fn region(&self, s: &SpannedStr) -> Result<String, AgreementError> {
         let ok = !s.get_ref().is_empty()
-            && s.get_ref()
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && s.get_ref().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !ok {
-            return self.err(
-                s.span().start,
-                "region must be a lower-case code such as \"stockholm\"",
-            );
+            return self.err(s.span().start, "region must be a lower-case code such as \"stockholm\"");
         }
         Ok(s.get_ref().clone())
     }
@@ -89,17 +77,12 @@ impl Compiler<'_> {
             _ => String::new(),
         };
         let Ok(date) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") else {
-            return self.err(
-                v.span().start,
-                "effective_from must be a date such as 2021-01-01",
-            );
+            return self.err(v.span().start, "effective_from must be a date such as 2021-01-01");
         };
         if let Some(stem) = file_stem_date(self.file) {
             if stem != date {
-                return self.err(
-                    v.span().start,
-                    format!("effective_from {date} differs from the file name's date {stem}"),
-                );
+                return self
+                    .err(v.span().start, format!("effective_from {date} differs from the file name's date {stem}"));
             }
         }
         Ok(date)
@@ -107,56 +90,28 @@ impl Compiler<'_> {
 
     fn facts(&self, raw: &[Spanned<RawFact>]) -> Result<Vec<Fact>, AgreementError> {
         if raw.len() > MAX_FACTS {
-            return self.err(
-                raw[MAX_FACTS].span().start,
-                format!("at most {MAX_FACTS} facts may be declared"),
-            );
+            return self.err(raw[MAX_FACTS].span().start, format!("at most {MAX_FACTS} facts may be declared"));
         }
         let mut seen = HashSet::new();
-        raw.iter()
-            .map(|f| self.fact(f.get_ref(), &mut seen))
-            .collect()
+        raw.iter().map(|f| self.fact(f.get_ref(), &mut seen)).collect()
     }
 
     fn fact(&self, f: &RawFact, seen: &mut HashSet<String>) -> Result<Fact, AgreementError> {
         let name = f.name.get_ref();
         if !is_identifier(name) {
-            return self.err(
-                f.name.span().start,
-                format!("fact name '{name}' must be snake_case"),
-            );
+            return self.err(f.name.span().start, format!("fact name '{name}' must be snake_case"));
         }
         if !seen.insert(name.clone()) {
-            return self.err(
-                f.name.span().start,
-                format!("fact '{name}' is declared twice"),
-            );
+            return self.err(f.name.span().start, format!("fact '{name}' is declared twice"));
         }
-        let iso = f
-            .iso
-            .iter()
-            .map(|p| self.iso(p).map(|p| p.digits()))
-            .collect::<Result<_, _>>()?;
-        let question = Text {
-            sv: f.sv.clone(),
-            en: f.en.clone(),
-        };
-        Ok(Fact {
-            name: name.clone(),
-            question,
-            iso,
-            iso_only: f.iso_only,
-        })
+        let iso = f.iso.iter().map(|p| self.iso(p).map(|p| p.digits())).collect::<Result<_, _>>()?;
+        let question = Text { sv: f.sv.clone(), en: f.en.clone() };
+        Ok(Fact { name: name.clone(), question, iso, iso_only: f.iso_only })
     }
 
     fn scope(&self, raw: Option<&Spanned<RawScope>>) -> Result<Scope, AgreementError> {
         let Some(raw) = raw else {
-            return Ok(Scope {
-                settings: 0x7f,
-                kinds: all_bits(Kind::ALL.len()),
-                iso: vec![],
-                line: 1,
-            });
+            return Ok(Scope { settings: 0x7f, kinds: all_bits(Kind::ALL.len()), iso: vec![], line: 1 });
         };
         let s = raw.get_ref();
         Ok(Scope {
@@ -179,10 +134,7 @@ impl Compiler<'_> {
             let line = super::load::line_column(self.text, r.span().start).0;
             let rule = self.rule(r.get_ref(), line, r.span().start, facts, sources)?;
             if !ids.insert(rule.id.clone()) {
-                return self.err(
-                    r.get_ref().id.span().start,
-                    format!("rule id '{}' is used twice", rule.id),
-                );
+                return self.err(r.get_ref().id.span().start, format!("rule id '{}' is used twice", rule.id));
             }
             rules.push(rule);
         }
@@ -201,16 +153,10 @@ impl Compiler<'_> {
         sources: &BTreeMap<String, String>,
     ) -> Result<Rule, AgreementError> {
         if !is_identifier(r.id.get_ref().replace('.', "_").as_str()) {
-            return self.err(
-                r.id.span().start,
-                "rule id must be snake_case words separated by dots",
-            );
+            return self.err(r.id.span().start, "rule id must be snake_case words separated by dots");
         }
         if !BASES.contains(&r.basis.get_ref().as_str()) {
-            return self.err(
-                r.basis.span().start,
-                format!("basis must be one of: {}", BASES.join(", ")),
-            );
+            return self.err(r.basis.span().start, format!("basis must be one of: {}", BASES.join(", ")));
         }
         let (fact_mask, fact_values) = self.rule_facts(&r.facts, facts, start, r.id.get_ref())?;
         let answer = Answer {
@@ -223,10 +169,7 @@ impl Compiler<'_> {
             priority: r.priority,
             line,
             answer,
-            explanation: Text {
-                sv: r.explanation_sv.clone(),
-                en: r.explanation_en.clone(),
-            },
+            explanation: Text { sv: r.explanation_sv.clone(), en: r.explanation_en.clone() },
             source: self.source(&r.source, &r.quote, sources)?,
             basis: r.basis.get_ref().clone(),
             settings: self.settings(r.settings.as_deref(), start)?,
@@ -249,10 +192,7 @@ impl Compiler<'_> {
         let (mut mask, mut values) = (0u64, 0u64);
         for (name, value) in raw {
             let Some(i) = facts.iter().position(|f| &f.name == name) else {
-                return self.err(
-                    start,
-                    format!("rule '{id}' uses fact '{name}', which no [[fact]] declares"),
-                );
+                return self.err(start, format!("rule '{id}' uses fact '{name}', which no [[fact]] declares"));
             };
             mask |= 1 << i;
             if *value {
@@ -269,19 +209,12 @@ impl Compiler<'_> {
         sources: &BTreeMap<String, String>,
     ) -> Result<String, AgreementError> {
         let Some(document) = sources.get(key.get_ref()) else {
-            return self.err(
-                key.span().start,
-                format!("source '{}' is not listed under [sources]", key.get_ref()),
-            );
+            return self.err(key.span().start, format!("source '{}' is not listed under [sources]", key.get_ref()));
         };
         Ok(format!("{document}: \u{201d}{}\u{201d}", quote.trim()))
     }
 
-    fn one<T>(
-        &self,
-        s: &SpannedStr,
-        parse: fn(&str) -> Result<T, crate::FieldError>,
-    ) -> Result<T, AgreementError> {
+    fn one<T>(&self, s: &SpannedStr, parse: fn(&str) -> Result<T, crate::FieldError>) -> Result<T, AgreementError> {
         parse(s.get_ref()).or_else(|e| self.err(s.span().start, e.message))
     }
 
@@ -297,15 +230,13 @@ impl Compiler<'_> {
         parse: impl Fn(&str) -> Result<T, crate::FieldError>,
         bit: fn(T) -> u8,
         count: usize,
+        at: usize,
     ) -> Result<u8, AgreementError> {
         let Some(list) = list else {
             return Ok(all_bits(count));
         };
         if list.is_empty() {
-            return self.err(
-                0,
-                "an empty list matches nothing; leave the key out to match everything",
-            );
+            return self.err(at, "an empty list matches nothing; leave the key out to match everything");
         }
         let mut mask = 0;
         for s in list {
@@ -315,23 +246,12 @@ impl Compiler<'_> {
     }
 
     fn isos(&self, list: Option<&[SpannedStr]>) -> Result<Vec<IsoPrefix>, AgreementError> {
-        list.unwrap_or_default()
-            .iter()
-            .map(|s| self.iso(s))
-            .collect()
+        list.unwrap_or_default().iter().map(|s| self.iso(s)).collect()
     }
 
     fn iso(&self, s: &SpannedStr) -> Result<IsoPrefix, AgreementError> {
         IsoPrefix::parse(s.get_ref()).map_or_else(
-            || {
-                self.err(
-                    s.span().start,
-                    format!(
-                        "'{}' is not an ISO 9999 prefix (2, 4 or 6 digits)",
-                        s.get_ref()
-                    ),
-                )
-            },
+            || self.err(s.span().start, format!("'{}' is not an ISO 9999 prefix (2, 4 or 6 digits)", s.get_ref())),
             Ok,
         )
     }
@@ -341,19 +261,12 @@ impl Compiler<'_> {
             return Ok(AgeCond::Any);
         };
         let a = raw.get_ref();
-        let set = [
-            a.below,
-            a.at_least,
-            a.until_calendar_year_turns,
-            a.after_calendar_year_turns,
-        ];
+        let set = [a.below, a.at_least, a.until_calendar_year_turns, a.after_calendar_year_turns];
         let conds = [
             a.below.map(AgeCond::Below),
             a.at_least.map(AgeCond::AtLeast),
-            a.until_calendar_year_turns
-                .map(AgeCond::UntilCalendarYearTurns),
-            a.after_calendar_year_turns
-                .map(AgeCond::AfterCalendarYearTurns),
+            a.until_calendar_year_turns.map(AgeCond::UntilCalendarYearTurns),
+            a.after_calendar_year_turns.map(AgeCond::AfterCalendarYearTurns),
         ];
         match (set.iter().flatten().count(), conds.into_iter().flatten().next()) {
             (1, Some(c)) if !matches!(c, AgeCond::Below(0)) => Ok(c),
@@ -370,9 +283,7 @@ fn all_bits(count: usize) -> u8 {
 }
 
 fn is_identifier(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 fn file_stem_date(file: &str) -> Option<NaiveDate> {

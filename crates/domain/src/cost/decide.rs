@@ -41,11 +41,7 @@ impl Agreement {
     /// Resolves a request against this agreement. `known_fact` says whether a
     /// fact name this agreement does not declare is known elsewhere (it is
     /// then ignored rather than refused).
-    pub(crate) fn query(
-        &self,
-        req: &DecisionRequest,
-        known_fact: impl Fn(&str) -> bool,
-    ) -> Result<Query, FieldError> {
+    pub(crate) fn query(&self, req: &DecisionRequest, known_fact: impl Fn(&str) -> bool) -> Result<Query, FieldError> {
         let iso = iso_number(req.product.iso.as_str());
         self.in_scope(req, iso)?;
         let (mut known, mut values) = (0u64, 0u64);
@@ -58,11 +54,7 @@ impl Agreement {
                 None if known_fact(name) => {}
                 None => {
                     let field = format!("product.facts.{name}");
-                    return Err(FieldError::new(
-                        field,
-                        "unknown_fact",
-                        format!("unknown fact '{name}'"),
-                    ));
+                    return Err(FieldError::new(field, "unknown_fact", format!("unknown fact '{name}'")));
                 }
             }
         }
@@ -87,10 +79,8 @@ impl Agreement {
     fn in_scope(&self, req: &DecisionRequest, iso: u32) -> Result<(), FieldError> {
         let s = &self.scope;
         let not_covered = |field: &str, what: String| {
-            let msg = format!(
-                "the agreement of {} in force ({}) does not cover {what}",
-                self.region_name, self.version
-            );
+            let msg =
+                format!("the agreement of {} in force ({}) does not cover {what}", self.region_name, self.version);
             Err(FieldError::new(field, "not_covered", msg))
         };
         if s.settings & setting_bit(req.setting) == 0 {
@@ -100,10 +90,7 @@ impl Agreement {
             return not_covered("product.kind", format!("the kind {}", req.product.kind));
         }
         if !s.iso.is_empty() && !s.iso.iter().any(|p| p.matches(iso)) {
-            return not_covered(
-                "product.iso",
-                format!("ISO class {}", &req.product.iso.as_str()[..2]),
-            );
+            return not_covered("product.iso", format!("ISO class {}", &req.product.iso.as_str()[..2]));
         }
         Ok(())
     }
@@ -172,10 +159,7 @@ impl Pending {
     }
 
     fn needs(self) -> Eval {
-        Eval::Needs {
-            facts: self.facts,
-            birth_date: self.birth_date,
-        }
+        Eval::Needs { facts: self.facts, birth_date: self.birth_date }
     }
 }
 
@@ -206,10 +190,7 @@ impl Rule {
         if facts == 0 && age == Some(true) {
             Test::Yes
         } else {
-            Test::Unknown {
-                facts,
-                birth_date: age.is_none(),
-            }
+            Test::Unknown { facts, birth_date: age.is_none() }
         }
     }
 }
@@ -250,6 +231,5 @@ fn until_year_turns(q: &Query, n: u8) -> Option<bool> {
 /// `"120606"` as `120606`; the request has already validated six digits.
 #[inline]
 pub(crate) fn iso_number(code: &str) -> u32 {
-    code.bytes()
-        .fold(0, |n, b| n * 10 + u32::from(b.wrapping_sub(b'0')))
+    code.bytes().fold(0, |n, b| n * 10 + u32::from(b.wrapping_sub(b'0')))
 }

@@ -37,11 +37,7 @@ impl fmt::Display for Verdict {
                 "{} via {}{} ({rule})",
                 answer.payer,
                 answer.channel,
-                if answer.trust_prescription_allowed {
-                    ", trust-prescription allowed"
-                } else {
-                    ""
-                }
+                if answer.trust_prescription_allowed { ", trust-prescription allowed" } else { "" }
             ),
             Verdict::NotCovered => f.write_str("no rule"),
             Verdict::OutOfScope => f.write_str("not covered by the agreement"),
@@ -61,11 +57,7 @@ pub fn diff(a: &Agreement, b: &Agreement) -> Vec<Change> {
     explore(&[a, b], None, |case, leaves| {
         let (before, after) = (verdict(a, leaves[0]), verdict(b, leaves[1]));
         if answer(&before) != answer(&after) {
-            out.push(Change {
-                case: case.clone(),
-                before,
-                after,
-            });
+            out.push(Change { case: case.clone(), before, after });
         }
     });
     out
@@ -73,10 +65,7 @@ pub fn diff(a: &Agreement, b: &Agreement) -> Vec<Change> {
 
 fn verdict(a: &Agreement, leaf: Leaf) -> Verdict {
     match leaf {
-        Leaf::Rule(i) => Verdict::Decided {
-            answer: a.rules[i].answer,
-            rule: a.rules[i].id.clone(),
-        },
+        Leaf::Rule(i) => Verdict::Decided { answer: a.rules[i].answer, rule: a.rules[i].id.clone() },
         Leaf::NotCovered => Verdict::NotCovered,
         Leaf::OutOfScope => Verdict::OutOfScope,
     }

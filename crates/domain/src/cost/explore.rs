@@ -13,9 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The ISO 9999 classes (two-digit level), used when a file names no scope.
-pub(crate) const ISO_CLASSES: [&str; 12] = [
-    "04", "05", "06", "09", "12", "15", "18", "22", "24", "27", "28", "30",
-];
+pub(crate) const ISO_CLASSES: [&str; 12] = ["04", "05", "06", "09", "12", "15", "18", "22", "24", "27", "28", "30"];
 
 /// One fully specified case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,11 +31,7 @@ pub struct Case {
 
 impl fmt::Display for Case {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "ISO {} {} in {}, need {}, age {}",
-            self.iso, self.kind, self.setting, self.need, self.age
-        )?;
+        write!(f, "ISO {} {} in {}, need {}, age {}", self.iso, self.kind, self.setting, self.need, self.age)?;
         if let Some(y) = self.birth_year {
             write!(f, " (born {y})")?;
         }
@@ -62,22 +56,13 @@ pub(crate) fn explore(
     in_scope_of: Option<&Agreement>,
     mut visit: impl FnMut(&Case, &[Leaf]),
 ) {
-    let year = agreements
-        .iter()
-        .map(|a| a.effective_from().year())
-        .max()
-        .unwrap_or(2000);
+    let year = agreements.iter().map(|a| a.effective_from().year()).max().unwrap_or(2000);
     for case in base_cases(agreements, in_scope_of) {
         branch(agreements, case, year, &mut visit);
     }
 }
 
-fn branch(
-    agreements: &[&Agreement],
-    mut case: Case,
-    year: i32,
-    visit: &mut impl FnMut(&Case, &[Leaf]),
-) {
+fn branch(agreements: &[&Agreement], mut case: Case, year: i32, visit: &mut impl FnMut(&Case, &[Leaf])) {
     let mut leaves = Vec::with_capacity(agreements.len());
     for a in agreements {
         if !a.covers(&case) {
@@ -87,9 +72,7 @@ fn branch(
         match a.evaluate(&a.case_query(&case, year)) {
             Eval::Rule(i) => leaves.push(Leaf::Rule(i)),
             Eval::NotCovered => leaves.push(Leaf::NotCovered),
-            Eval::Needs {
-                birth_date: true, ..
-            } if case.birth_year.is_none() => {
+            Eval::Needs { birth_date: true, .. } if case.birth_year.is_none() => {
                 for born in [year - case.age as i32, year - case.age as i32 - 1] {
                     case.birth_year = Some(born);
                     branch(agreements, case.clone(), year, visit);
@@ -152,15 +135,7 @@ fn base_cases(agreements: &[&Agreement], in_scope_of: Option<&Agreement>) -> Vec
                 for &need in Need::ALL {
                     for &age in &ages {
                         let facts = BTreeMap::new();
-                        let case = Case {
-                            iso: iso.clone(),
-                            setting,
-                            kind,
-                            need,
-                            age,
-                            birth_year: None,
-                            facts,
-                        };
+                        let case = Case { iso: iso.clone(), setting, kind, need, age, birth_year: None, facts };
                         if in_scope_of.is_none_or(|a| a.covers(&case)) {
                             out.push(case);
                         }
@@ -187,12 +162,7 @@ fn representative_isos(agreements: &[&Agreement]) -> Vec<String> {
             }
         }
     }
-    prefixes
-        .into_iter()
-        .map(|p| format!("{p:9<6}"))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
+    prefixes.into_iter().map(|p| format!("{p:9<6}")).collect::<BTreeSet<_>>().into_iter().collect()
 }
 
 /// Ages on both sides of every boundary the rules draw, plus a working-age

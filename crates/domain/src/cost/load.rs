@@ -23,22 +23,13 @@ impl AgreementError {
     /// An error at a byte offset of `text`.
     pub(crate) fn at(file: &str, text: &str, offset: usize, message: impl Into<String>) -> Self {
         let (line, column) = line_column(text, offset);
-        AgreementError {
-            file: file.to_string(),
-            line,
-            column,
-            message: message.into(),
-        }
+        AgreementError { file: file.to_string(), line, column, message: message.into() }
     }
 }
 
 impl fmt::Display for AgreementError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
     }
 }
 

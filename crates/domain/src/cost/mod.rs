@@ -23,8 +23,7 @@ mod set;
 pub use check::{check, Finding, FindingKind};
 pub use compile::MAX_FACTS;
 pub use costly::{
-    costly_treatment_reimbursement, CostlyTreatment, COSTLY_TREATMENT_SHARE_PERCENT,
-    COSTLY_TREATMENT_THRESHOLD,
+    costly_treatment_reimbursement, CostlyTreatment, COSTLY_TREATMENT_SHARE_PERCENT, COSTLY_TREATMENT_THRESHOLD,
 };
 pub use diff::{diff, Change, Verdict};
 pub use explore::Case;

@@ -149,11 +149,7 @@ impl IsoPrefix {
         }
         let value = digits.parse().ok()?;
         let divisor = 10u32.pow(6 - digits.len() as u32);
-        Some(IsoPrefix {
-            value,
-            divisor,
-            len: digits.len() as u8,
-        })
+        Some(IsoPrefix { value, divisor, len: digits.len() as u8 })
     }
 
     /// Does the full six-digit code (as a number) fall under this prefix?
@@ -164,11 +160,7 @@ impl IsoPrefix {
 
     /// Do the two prefixes share any code?
     pub fn overlaps(self, other: IsoPrefix) -> bool {
-        let (short, long) = if self.len <= other.len {
-            (self, other)
-        } else {
-            (other, self)
-        };
+        let (short, long) = if self.len <= other.len { (self, other) } else { (other, self) };
         long.value / (short.divisor / long.divisor) == short.value
     }
 

@@ -103,15 +103,8 @@ fn birth_date_question() -> (&'static str, &'static str) {
 /// An outcome borrowing from its agreement: what `decide_ref` returns.
 #[derive(Debug, Clone, Copy)]
 pub enum OutcomeRef<'a> {
-    Decision {
-        agreement: &'a Agreement,
-        rule: &'a Rule,
-    },
-    Needs {
-        agreement: &'a Agreement,
-        facts: u64,
-        birth_date: bool,
-    },
+    Decision { agreement: &'a Agreement, rule: &'a Rule },
+    Needs { agreement: &'a Agreement, facts: u64, birth_date: bool },
 }
 
 impl<'a> OutcomeRef<'a> {
@@ -126,20 +119,14 @@ impl<'a> OutcomeRef<'a> {
     /// The agreement version that was evaluated.
     pub fn agreement(&self) -> &'a Agreement {
         match *self {
-            OutcomeRef::Decision { agreement, .. } | OutcomeRef::Needs { agreement, .. } => {
-                agreement
-            }
+            OutcomeRef::Decision { agreement, .. } | OutcomeRef::Needs { agreement, .. } => agreement,
         }
     }
 
     /// Names and questions of the needed facts, in declaration order.
     pub fn needed(&self) -> impl Iterator<Item = (&'a str, &'a str, &'a str)> + 'a {
         let (agreement, facts, birth) = match *self {
-            OutcomeRef::Needs {
-                agreement,
-                facts,
-                birth_date,
-            } => (Some(agreement), facts, birth_date),
+            OutcomeRef::Needs { agreement, facts, birth_date } => (Some(agreement), facts, birth_date),
             OutcomeRef::Decision { .. } => (None, 0, false),
         };
         let declared = agreement.map(|a| a.facts.as_slice()).unwrap_or_default();
@@ -147,13 +134,7 @@ impl<'a> OutcomeRef<'a> {
             .iter()
             .enumerate()
             .filter(move |(i, _)| facts & (1 << i) != 0)
-            .map(|(_, f)| {
-                (
-                    f.name.as_str(),
-                    f.question.sv.as_str(),
-                    f.question.en.as_str(),
-                )
-            });
+            .map(|(_, f)| (f.name.as_str(), f.question.sv.as_str(), f.question.en.as_str()));
         let (sv, en) = birth_date_question();
         facts.chain(birth.then_some((BIRTH_DATE_FACT, sv, en)))
     }
@@ -166,10 +147,7 @@ impl<'a> OutcomeRef<'a> {
                 channel: rule.answer.channel,
                 trust_prescription_allowed: rule.answer.trust_prescription_allowed,
                 rule: rule.id.clone(),
-                agreement: AgreementRef {
-                    region: agreement.region.clone(),
-                    version: agreement.version.clone(),
-                },
+                agreement: AgreementRef { region: agreement.region.clone(), version: agreement.version.clone() },
                 explanation: rule.explanation.clone(),
                 source: rule.source.clone(),
             }),
@@ -177,10 +155,7 @@ impl<'a> OutcomeRef<'a> {
                 self.needed()
                     .map(|(fact, sv, en)| NeededFact {
                         fact: fact.to_string(),
-                        question: Text {
-                            sv: sv.to_string(),
-                            en: en.to_string(),
-                        },
+                        question: Text { sv: sv.to_string(), en: en.to_string() },
                     })
                     .collect(),
             ),
@@ -196,10 +171,7 @@ impl Serialize for OutcomeRef<'_> {
                 let mut st = s.serialize_struct("Decision", 7)?;
                 st.serialize_field("payer", &rule.answer.payer)?;
                 st.serialize_field("channel", &rule.answer.channel)?;
-                st.serialize_field(
-                    "trust_prescription_allowed",
-                    &rule.answer.trust_prescription_allowed,
-                )?;
+                st.serialize_field("trust_prescription_allowed", &rule.answer.trust_prescription_allowed)?;
                 st.serialize_field("rule", &rule.id)?;
                 st.serialize_field("agreement", &AgreementRefRef(agreement))?;
                 st.serialize_field("explanation", &rule.explanation)?;
@@ -207,10 +179,7 @@ impl Serialize for OutcomeRef<'_> {
                 st.end()
             }
             OutcomeRef::Needs { .. } => {
-                let needs: Vec<_> = self
-                    .needed()
-                    .map(|(fact, sv, en)| NeededRef { fact, sv, en })
-                    .collect();
+                let needs: Vec<_> = self.needed().map(|(fact, sv, en)| NeededRef { fact, sv, en }).collect();
                 let mut m = s.serialize_map(Some(1))?;
                 m.serialize_entry("needs", &needs)?;
                 m.end()
@@ -240,13 +209,7 @@ impl Serialize for NeededRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("NeededFact", 2)?;
         st.serialize_field("fact", self.fact)?;
-        st.serialize_field(
-            "question",
-            &TextRef {
-                sv: self.sv,
-                en: self.en,
-            },
-        )?;
+        st.serialize_field("question", &TextRef { sv: self.sv, en: self.en })?;
         st.end()
     }
 }

@@ -58,11 +58,7 @@ impl DecisionRequest {
             FieldError::new(
                 "json",
                 "malformed_json",
-                format!(
-                    "not valid JSON (line {}, column {}): {e}",
-                    e.line(),
-                    e.column()
-                ),
+                format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
             )
         })?;
         DecisionRequest::try_from(value)
@@ -73,11 +69,7 @@ impl TryFrom<Value> for DecisionRequest {
     type Error = FieldError;
     fn try_from(value: Value) -> Result<Self, FieldError> {
         let root = object(&value, "")?;
-        only_keys(
-            root,
-            "",
-            &["region", "date", "patient", "setting", "product", "need"],
-        )?;
+        only_keys(root, "", &["region", "date", "patient", "setting", "product", "need"])?;
         let date = date(required(root, "", "date")?, "date")?;
         Ok(DecisionRequest {
             region: string(required(root, "", "region")?, "region")?.to_string(),
@@ -93,23 +85,12 @@ impl TryFrom<Value> for DecisionRequest {
 fn patient(v: &Value, on: NaiveDate) -> Result<Patient, FieldError> {
     let o = object(v, "patient")?;
     only_keys(o, "patient", &["age", "birth_date"])?;
-    match (
-        o.get("age").filter(|v| !v.is_null()),
-        o.get("birth_date").filter(|v| !v.is_null()),
-    ) {
-        (Some(_), Some(_)) => Err(FieldError::new(
-            "patient",
-            "ambiguous",
-            "give either age or birth_date, not both",
-        )),
+    match (o.get("age").filter(|v| !v.is_null()), o.get("birth_date").filter(|v| !v.is_null())) {
+        (Some(_), Some(_)) => Err(FieldError::new("patient", "ambiguous", "give either age or birth_date, not both")),
         (Some(a), None) => {
             let age = a.as_u64().filter(|a| *a <= 130);
             age.map(|a| Patient::Age(a as u32)).ok_or_else(|| {
-                FieldError::new(
-                    "patient.age",
-                    "invalid_age",
-                    "age must be a whole number of years, 0 to 130",
-                )
+                FieldError::new("patient.age", "invalid_age", "age must be a whole number of years, 0 to 130")
             })
         }
         (None, Some(b)) => {
@@ -123,11 +104,7 @@ fn patient(v: &Value, on: NaiveDate) -> Result<Patient, FieldError> {
             }
             Ok(Patient::BirthDate(birth))
         }
-        (None, None) => Err(FieldError::new(
-            "patient",
-            "required",
-            "give the patient's age or birth_date",
-        )),
+        (None, None) => Err(FieldError::new("patient", "required", "give the patient's age or birth_date")),
     }
 }
 
@@ -161,11 +138,7 @@ fn facts(v: &Value) -> Result<BTreeMap<String, bool>, FieldError> {
             Value::Null => {}
             _ => {
                 let field = format!("product.facts.{name}");
-                return Err(FieldError::new(
-                    field,
-                    "invalid_fact",
-                    "a fact is true, false or null (unknown)",
-                ));
+                return Err(FieldError::new(field, "invalid_fact", "a fact is true, false or null (unknown)"));
             }
         }
     }
@@ -181,32 +154,19 @@ fn object<'a>(v: &'a Value, field: &str) -> Result<&'a Map<String, Value>, Field
 
 fn only_keys(o: &Map<String, Value>, parent: &str, allowed: &[&str]) -> Result<(), FieldError> {
     match o.keys().find(|k| !allowed.contains(&k.as_str())) {
-        Some(k) => Err(FieldError::new(
-            path(parent, k),
-            "unknown_field",
-            format!("unknown field '{k}'"),
-        )),
+        Some(k) => Err(FieldError::new(path(parent, k), "unknown_field", format!("unknown field '{k}'"))),
         None => Ok(()),
     }
 }
 
-fn required<'a>(
-    o: &'a Map<String, Value>,
-    parent: &str,
-    key: &str,
-) -> Result<&'a Value, FieldError> {
-    o.get(key).filter(|v| !v.is_null()).ok_or_else(|| {
-        FieldError::new(
-            path(parent, key),
-            "required",
-            format!("'{key}' is required"),
-        )
-    })
+fn required<'a>(o: &'a Map<String, Value>, parent: &str, key: &str) -> Result<&'a Value, FieldError> {
+    o.get(key)
+        .filter(|v| !v.is_null())
+        .ok_or_else(|| FieldError::new(path(parent, key), "required", format!("'{key}' is required")))
 }
 
 fn string<'a>(v: &'a Value, field: &str) -> Result<&'a str, FieldError> {
-    v.as_str()
-        .ok_or_else(|| FieldError::new(field, "invalid_type", "expected a string"))
+    v.as_str().ok_or_else(|| FieldError::new(field, "invalid_type", "expected a string"))
 }
 
 fn date(v: &Value, field: &str) -> Result<NaiveDate, FieldError> {

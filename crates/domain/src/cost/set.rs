@@ -15,14 +15,8 @@ use std::sync::Arc;
 
 /// The agreement files shipped with Ramp, compiled in.
 const BUILTIN: &[(&str, &str)] = &[
-    (
-        "agreements/stockholm/2021-01-01.toml",
-        include_str!("../../../../agreements/stockholm/2021-01-01.toml"),
-    ),
-    (
-        "agreements/sormland/2021-01-01.toml",
-        include_str!("../../../../agreements/sormland/2021-01-01.toml"),
-    ),
+    ("agreements/stockholm/2021-01-01.toml", include_str!("../../../../agreements/stockholm/2021-01-01.toml")),
+    ("agreements/sormland/2021-01-01.toml", include_str!("../../../../agreements/sormland/2021-01-01.toml")),
 ];
 
 /// Every version of every region's agreement. Cheap to clone (shared).
@@ -57,9 +51,7 @@ impl AgreementSet {
     /// The shipped agreements. A test guarantees they compile, so this
     /// cannot fail at run time.
     pub fn builtin() -> AgreementSet {
-        let agreements = BUILTIN
-            .iter()
-            .map(|(file, text)| Agreement::parse(file, text));
+        let agreements = BUILTIN.iter().map(|(file, text)| Agreement::parse(file, text));
         let agreements: Result<Vec<_>, _> = agreements.collect();
         let set = agreements.and_then(AgreementSet::from_agreements);
         set.unwrap_or_else(|e| panic!("a shipped agreement file is broken: {e}"))
@@ -79,16 +71,8 @@ impl AgreementSet {
             let text = std::fs::read_to_string(&path).map_err(|e| io_error(&name, e))?;
             let agreement = Agreement::parse(&name, &text)?;
             if agreement.region() != region {
-                let msg = format!(
-                    "region \"{}\" is in the directory of region \"{region}\"",
-                    agreement.region()
-                );
-                return Err(AgreementError {
-                    file: name,
-                    line: 1,
-                    column: 1,
-                    message: msg,
-                });
+                let msg = format!("region \"{}\" is in the directory of region \"{region}\"", agreement.region());
+                return Err(AgreementError { file: name, line: 1, column: 1, message: msg });
             }
             agreements.push(agreement);
         }
@@ -97,62 +81,32 @@ impl AgreementSet {
 
     /// Groups agreements by region; two versions of a region may not share a date.
     pub fn from_agreements(mut agreements: Vec<Agreement>) -> Result<AgreementSet, AgreementError> {
-        agreements.sort_by(|a, b| {
-            (a.region(), a.effective_from()).cmp(&(b.region(), b.effective_from()))
-        });
+        agreements.sort_by(|a, b| (a.region(), a.effective_from()).cmp(&(b.region(), b.effective_from())));
         let mut regions: Vec<Region> = Vec::new();
         for a in agreements {
             match regions.last_mut() {
                 Some(r) if r.code == a.region() => {
-                    if r.versions
-                        .last()
-                        .is_some_and(|v| v.effective_from() == a.effective_from())
-                    {
-                        let msg = format!(
-                            "a second version of {} takes effect on {}",
-                            a.region(),
-                            a.version()
-                        );
-                        return Err(AgreementError {
-                            file: a.file().to_string(),
-                            line: 1,
-                            column: 1,
-                            message: msg,
-                        });
+                    if r.versions.last().is_some_and(|v| v.effective_from() == a.effective_from()) {
+                        let msg = format!("a second version of {} takes effect on {}", a.region(), a.version());
+                        return Err(AgreementError { file: a.file().to_string(), line: 1, column: 1, message: msg });
                     }
                     r.versions.push(a);
                 }
-                _ => regions.push(Region {
-                    code: a.region().to_string(),
-                    versions: vec![a],
-                }),
+                _ => regions.push(Region { code: a.region().to_string(), versions: vec![a] }),
             }
         }
-        let mut vocabulary: Vec<String> = regions
-            .iter()
-            .flat_map(|r| &r.versions)
-            .flat_map(|a| a.facts())
-            .map(|f| f.name.clone())
-            .collect();
+        let mut vocabulary: Vec<String> =
+            regions.iter().flat_map(|r| &r.versions).flat_map(|a| a.facts()).map(|f| f.name.clone()).collect();
         vocabulary.sort();
         vocabulary.dedup();
-        Ok(AgreementSet {
-            inner: Arc::new(Inner {
-                regions,
-                vocabulary,
-            }),
-        })
+        Ok(AgreementSet { inner: Arc::new(Inner { regions, vocabulary }) })
     }
 
     /// Regions, with their versions.
     pub fn regions(&self) -> Vec<RegionInfo> {
         let info = |r: &Region| RegionInfo {
             code: r.code.clone(),
-            name: r
-                .versions
-                .last()
-                .map(|v| v.region_name().to_string())
-                .unwrap_or_default(),
+            name: r.versions.last().map(|v| v.region_name().to_string()).unwrap_or_default(),
             versions: r.versions.iter().map(|v| v.effective_from()).collect(),
         };
         self.inner.regions.iter().map(info).collect()
@@ -171,9 +125,7 @@ impl AgreementSet {
 
     /// The facts the version in force declares, with their questions.
     pub fn questions(&self, region: &str, date: NaiveDate) -> Vec<Fact> {
-        self.in_force(region, date)
-            .map(|a| a.facts().to_vec())
-            .unwrap_or_default()
+        self.in_force(region, date).map(|a| a.facts().to_vec()).unwrap_or_default()
     }
 
     /// Decides, returning owned output (see `decide_ref` for the hot path).
@@ -186,15 +138,8 @@ impl AgreementSet {
         let agreement = self.agreement_for(&req.region, req.date)?;
         let query = agreement.query(req, |name| self.knows_fact(name))?;
         match agreement.evaluate(&query) {
-            Eval::Rule(i) => Ok(OutcomeRef::Decision {
-                agreement,
-                rule: &agreement.rules[i],
-            }),
-            Eval::Needs { facts, birth_date } => Ok(OutcomeRef::Needs {
-                agreement,
-                facts,
-                birth_date,
-            }),
+            Eval::Rule(i) => Ok(OutcomeRef::Decision { agreement, rule: &agreement.rules[i] }),
+            Eval::Needs { facts, birth_date } => Ok(OutcomeRef::Needs { agreement, facts, birth_date }),
             Eval::NotCovered => Err(not_covered(agreement, req)),
         }
     }
@@ -213,10 +158,7 @@ impl AgreementSet {
     }
 
     fn knows_fact(&self, name: &str) -> bool {
-        self.inner
-            .vocabulary
-            .binary_search_by(|v| v.as_str().cmp(name))
-            .is_ok()
+        self.inner.vocabulary.binary_search_by(|v| v.as_str().cmp(name)).is_ok()
     }
 }
 
@@ -239,10 +181,7 @@ fn agreement_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, String)>, Agre
         if !region.is_dir() {
             continue;
         }
-        let code = region
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let code = region.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         for file in read_dir_sorted(&region)? {
             if file.extension().is_some_and(|e| e == "toml") {
                 out.push((file, code.clone()));
@@ -261,10 +200,5 @@ fn read_dir_sorted(dir: &Path) -> Result<Vec<std::path::PathBuf>, AgreementError
 }
 
 fn io_error(file: &str, e: std::io::Error) -> AgreementError {
-    AgreementError {
-        file: file.to_string(),
-        line: 0,
-        column: 0,
-        message: e.to_string(),
-    }
+    AgreementError { file: file.to_string(), line: 0, column: 0, message: e.to_string() }
 }

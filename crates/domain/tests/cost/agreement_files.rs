@@ -28,9 +28,7 @@ fn the_compiled_in_agreements_are_the_files_in_the_agreements_directory() {
     let from_disk = AgreementSet::load_dir(&agreements_dir()).unwrap();
     assert_eq!(from_disk.regions(), shipped().regions());
     for (path, text) in AgreementSet::builtin_files() {
-        let on_disk =
-            std::fs::read_to_string(agreements_dir().join(path.trim_start_matches("agreements/")))
-                .unwrap();
+        let on_disk = std::fs::read_to_string(agreements_dir().join(path.trim_start_matches("agreements/"))).unwrap();
         assert_eq!(&on_disk, text, "{path} differs from the compiled-in copy");
     }
 }
@@ -39,19 +37,9 @@ fn the_compiled_in_agreements_are_the_files_in_the_agreements_directory() {
 fn every_shipped_rule_cites_its_source_and_explains_itself_in_both_languages() {
     for a in shipped().agreements() {
         for r in a.rules() {
-            assert!(
-                r.source.contains(": \u{201d}") && r.source.len() > 40,
-                "{} has no quote",
-                r.id
-            );
-            assert!(
-                !r.explanation.sv.is_empty() && !r.explanation.en.is_empty(),
-                "{}",
-                r.id
-            );
-            assert!(
-                ["seed", "public", "interpretation", "reconstructed"].contains(&r.basis.as_str())
-            );
+            assert!(r.source.contains(": \u{201d}") && r.source.len() > 40, "{} has no quote", r.id);
+            assert!(!r.explanation.sv.is_empty() && !r.explanation.en.is_empty(), "{}", r.id);
+            assert!(["seed", "public", "interpretation", "reconstructed"].contains(&r.basis.as_str()));
         }
     }
 }
@@ -60,20 +48,14 @@ fn every_shipped_rule_cites_its_source_and_explains_itself_in_both_languages() {
 fn the_questions_are_the_facts_the_agreement_declares_in_swedish_and_english() {
     let q = shipped().questions("stockholm", NaiveDate::from_ymd_opt(2024, 5, 1).unwrap());
     let carer = q.iter().find(|f| f.name == "carer_controlled").unwrap();
-    assert_eq!(
-        carer.question.sv,
-        "Är rullstolen försedd med vårdarstyrning?"
-    );
+    assert_eq!(carer.question.sv, "Är rullstolen försedd med vårdarstyrning?");
     assert!(!carer.question.en.is_empty());
 }
 
 #[test]
 fn a_minimal_agreement_parses() {
     let a = Agreement::parse("agreements/testland/2022-01-01.toml", MINI).unwrap();
-    assert_eq!(
-        (a.region(), a.version(), a.rules()[0].line),
-        ("testland", "2022-01-01", 14)
-    );
+    assert_eq!((a.region(), a.version(), a.rules()[0].line), ("testland", "2022-01-01", 14));
 }
 
 #[test]
@@ -85,10 +67,7 @@ fn a_syntax_error_is_refused_with_file_line_and_column() {
 
 #[test]
 fn an_unknown_setting_in_a_rule_is_refused_at_its_line_and_column() {
-    let broken = MINI.replace(
-        "priority = 1\n",
-        "priority = 1\nsettings = [\"saebo\", \"castle\"]\n",
-    );
+    let broken = MINI.replace("priority = 1\n", "priority = 1\nsettings = [\"saebo\", \"castle\"]\n");
     let (line, column, message) = refusal(&broken);
     assert_eq!((line, column), (17, 22));
     assert!(message.contains("castle"), "{message}");
@@ -96,10 +75,7 @@ fn an_unknown_setting_in_a_rule_is_refused_at_its_line_and_column() {
 
 #[test]
 fn an_undeclared_fact_is_refused_at_the_line_of_its_rule() {
-    let broken = MINI.replace(
-        "priority = 1\n",
-        "priority = 1\nfacts = { sparkly = true }\n",
-    );
+    let broken = MINI.replace("priority = 1\n", "priority = 1\nfacts = { sparkly = true }\n");
     let (line, _, message) = refusal(&broken);
     assert_eq!(line, 14);
     assert!(message.contains("sparkly"), "{message}");
@@ -147,9 +123,7 @@ fn a_directory_with_one_broken_file_is_refused_as_a_whole() {
     dir.write("testland/2022-01-01.toml", MINI);
     dir.write(
         "testland/2023-01-01.toml",
-        &MINI
-            .replace("2022-01-01", "2023-01-01")
-            .replace("trust_prescription = true", "trust_prescription = maybe"),
+        &MINI.replace("2022-01-01", "2023-01-01").replace("trust_prescription = true", "trust_prescription = maybe"),
     );
     let e = AgreementSet::load_dir(&dir.0).unwrap_err();
     assert!(e.file.ends_with("testland/2023-01-01.toml"), "{e}");
@@ -160,8 +134,13 @@ fn a_directory_with_one_broken_file_is_refused_as_a_whole() {
 fn a_file_in_another_regions_directory_is_refused() {
     let dir = TempDir::new("wrong-region");
     dir.write("otherland/2022-01-01.toml", MINI);
-    assert!(AgreementSet::load_dir(&dir.0)
-        .unwrap_err()
-        .message
-        .contains("otherland"));
+    assert!(AgreementSet::load_dir(&dir.0).unwrap_err().message.contains("otherland"));
+}
+
+#[test]
+fn an_empty_list_is_refused_at_the_line_of_its_rule_since_it_would_match_nothing() {
+    let broken = MINI.replace("priority = 1\n", "priority = 1\nkinds = []\n");
+    let (line, _, message) = refusal(&broken);
+    assert_eq!(line, 14);
+    assert!(message.contains("empty"), "{message}");
 }

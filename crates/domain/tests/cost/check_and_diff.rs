@@ -12,10 +12,7 @@ fn the_shipped_agreements_have_no_gaps_and_no_conflicts() {
             findings.is_empty(),
             "{}:\n{}",
             a.file(),
-            findings
-                .iter()
-                .map(|f| f.to_string() + "\n")
-                .collect::<String>()
+            findings.iter().map(|f| f.to_string() + "\n").collect::<String>()
         );
     }
 }
@@ -82,19 +79,9 @@ fn broken() -> Agreement {
 #[test]
 fn a_class_the_scope_covers_but_no_rule_answers_is_a_gap_at_the_scope_line() {
     let findings = check(&broken());
-    let gap = findings
-        .iter()
-        .find(|f| f.kind == FindingKind::Gap)
-        .expect("a gap");
-    assert_eq!(
-        (gap.file.as_str(), gap.line),
-        ("agreements/testland/2022-01-01.toml", 6)
-    );
-    let gapped: Vec<&str> = findings
-        .iter()
-        .filter_map(|f| f.case.as_ref())
-        .map(|c| c.iso.as_str())
-        .collect();
+    let gap = findings.iter().find(|f| f.kind == FindingKind::Gap).expect("a gap");
+    assert_eq!((gap.file.as_str(), gap.line), ("agreements/testland/2022-01-01.toml", 6));
+    let gapped: Vec<&str> = findings.iter().filter_map(|f| f.case.as_ref()).map(|c| c.iso.as_str()).collect();
     // "12 99 99" stands for every class-12 code outside 12 06 and 12 36.
     assert_eq!(gapped, ["129999"]);
 }
@@ -102,15 +89,10 @@ fn a_class_the_scope_covers_but_no_rule_answers_is_a_gap_at_the_scope_line() {
 #[test]
 fn two_rules_of_equal_priority_that_disagree_are_a_conflict_at_the_second_rules_line() {
     let findings = check(&broken());
-    let conflicts: Vec<_> = findings
-        .iter()
-        .filter(|f| f.kind == FindingKind::Conflict)
-        .collect();
+    let conflicts: Vec<_> = findings.iter().filter(|f| f.kind == FindingKind::Conflict).collect();
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
     assert_eq!(conflicts[0].line, 40);
-    assert!(
-        conflicts[0].message.contains("lifts_region") && conflicts[0].message.contains("line 27")
-    );
+    assert!(conflicts[0].message.contains("lifts_region") && conflicts[0].message.contains("line 27"));
 }
 
 #[test]
@@ -138,19 +120,12 @@ fn diff_lists_exactly_the_cases_whose_answer_changes() {
     assert!(!changes.is_empty());
     for c in &changes {
         assert!(c.case.iso.starts_with("1206"), "unexpected change {c}");
-        assert!(
-            matches!(c.case.setting.as_str(), "saebo" | "lss_housing"),
-            "{c}"
-        );
+        assert!(matches!(c.case.setting.as_str(), "saebo" | "lss_housing"), "{c}");
         let payer = |v: &Verdict| match v {
             Verdict::Decided { answer, .. } => Some(answer.payer),
             _ => None,
         };
-        assert_eq!(
-            (payer(&c.before), payer(&c.after)),
-            (Some(Payer::Municipality), Some(Payer::Region)),
-            "{c}"
-        );
+        assert_eq!((payer(&c.before), payer(&c.after)), (Some(Payer::Municipality), Some(Payer::Region)), "{c}");
     }
 }
 

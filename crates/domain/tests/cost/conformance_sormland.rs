@@ -75,10 +75,7 @@ fn a_patient_aged_19_given_without_birth_date_is_asked_for_the_birth_date() {
 
 #[test]
 fn a_patient_aged_18_is_within_the_childrens_rule_whatever_the_birthday() {
-    assert_eq!(
-        sormland("120606").age(18).decision().rule,
-        "children.until_the_year_they_turn_19"
-    );
+    assert_eq!(sormland("120606").age(18).decision().rule, "children.until_the_year_they_turn_19");
 }
 
 #[test]
@@ -88,22 +85,12 @@ fn a_manual_wheelchair_asks_whether_it_is_active_standing_or_a_seating_system() 
 
 #[test]
 fn consumables_are_outside_the_sormland_agreement() {
-    let err = crate::support::shipped()
-        .decide(&sormland("093006").kind("consumable").request())
-        .unwrap_err();
-    assert_eq!(
-        (err.field.as_str(), err.code),
-        ("product.kind", "not_covered")
-    );
+    let err = crate::support::shipped().decide(&sormland("093006").kind("consumable").request()).unwrap_err();
+    assert_eq!((err.field.as_str(), err.code), ("product.kind", "not_covered"));
 }
 
 #[test]
 fn an_iso_class_the_sormland_agreement_does_not_name_is_not_covered() {
-    let err = crate::support::shipped()
-        .decide(&sormland("061206").request())
-        .unwrap_err();
-    assert_eq!(
-        (err.field.as_str(), err.code),
-        ("product.iso", "not_covered")
-    );
+    let err = crate::support::shipped().decide(&sormland("061206").request()).unwrap_err();
+    assert_eq!((err.field.as_str(), err.code), ("product.iso", "not_covered"));
 }

@@ -228,10 +228,7 @@ fn a_powered_wheelchair_in_saebo_without_facts_asks_about_carer_control_and_spec
 #[test]
 fn a_rollator_in_saebo_asks_only_whether_it_is_special_adapted() {
     // Bilaga 1 puts rollators on the residence, unless specially adapted.
-    assert_eq!(
-        stockholm("saebo", "120606", "device").needs(),
-        ["special_adapted"]
-    );
+    assert_eq!(stockholm("saebo", "120606", "device").needs(), ["special_adapted"]);
 }
 
 #[test]
@@ -245,8 +242,5 @@ fn a_question_that_cannot_change_the_answer_is_not_asked() {
 #[test]
 fn the_decision_names_the_agreement_version_it_rests_on() {
     let d = stockholm("saebo", "220606", "device").decision();
-    assert_eq!(
-        (d.agreement.region.as_str(), d.agreement.version.as_str()),
-        ("stockholm", "2021-01-01")
-    );
+    assert_eq!((d.agreement.region.as_str(), d.agreement.version.as_str()), ("stockholm", "2021-01-01"));
 }

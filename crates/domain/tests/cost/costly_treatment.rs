@@ -7,23 +7,14 @@ use ramp_domain::money::Ore;
 #[test]
 fn nothing_is_reimbursed_up_to_ten_thousand_kronor_a_month() {
     assert_eq!(costly_treatment_reimbursement(Ore::from_sek(0)), Ore(0));
-    assert_eq!(
-        costly_treatment_reimbursement(Ore::from_sek(10_000)),
-        Ore(0)
-    );
+    assert_eq!(costly_treatment_reimbursement(Ore::from_sek(10_000)), Ore(0));
     assert_eq!(costly_treatment_reimbursement(Ore(-500)), Ore(0));
 }
 
 #[test]
 fn seventy_five_percent_of_the_cost_above_ten_thousand_kronor_is_reimbursed() {
-    assert_eq!(
-        costly_treatment_reimbursement(Ore::from_sek(14_000)),
-        Ore::from_sek(3_000)
-    );
-    assert_eq!(
-        costly_treatment_reimbursement(Ore::from_sek(110_000)),
-        Ore::from_sek(75_000)
-    );
+    assert_eq!(costly_treatment_reimbursement(Ore::from_sek(14_000)), Ore::from_sek(3_000));
+    assert_eq!(costly_treatment_reimbursement(Ore::from_sek(110_000)), Ore::from_sek(75_000));
 }
 
 #[test]
@@ -36,8 +27,5 @@ fn fractions_of_an_ore_are_rounded_to_the_nearest_ore_halves_up() {
 #[test]
 fn the_working_is_shown_with_the_amount() {
     let c = CostlyTreatment::for_monthly_cost(Ore::from_sek(12_000));
-    assert_eq!(
-        (c.threshold, c.share_percent, c.reimbursement),
-        (Ore::from_sek(10_000), 75, Ore::from_sek(1_500))
-    );
+    assert_eq!((c.threshold, c.share_percent, c.reimbursement), (Ore::from_sek(10_000), 75, Ore::from_sek(1_500)));
 }

@@ -25,51 +25,34 @@ fn malformed_json_is_refused_as_json() {
 
 #[test]
 fn an_unknown_region_names_the_region_field() {
-    assert_eq!(
-        field_of_decide_error(&with(r#""stockholm""#, r#""atlantis""#)),
-        "region"
-    );
+    assert_eq!(field_of_decide_error(&with(r#""stockholm""#, r#""atlantis""#)), "region");
 }
 
 #[test]
 fn an_unknown_setting_names_the_setting_field() {
-    assert_eq!(
-        field_of_parse_error(&with(r#""saebo""#, r#""castle""#)),
-        "setting"
-    );
+    assert_eq!(field_of_parse_error(&with(r#""saebo""#, r#""castle""#)), "setting");
 }
 
 #[test]
 fn an_unknown_kind_names_the_product_kind_field() {
-    assert_eq!(
-        field_of_parse_error(&with(r#""device""#, r#""gadget""#)),
-        "product.kind"
-    );
+    assert_eq!(field_of_parse_error(&with(r#""device""#, r#""gadget""#)), "product.kind");
 }
 
 #[test]
 fn an_unknown_need_names_the_need_field() {
-    assert_eq!(
-        field_of_parse_error(&with(r#""lasting""#, r#""forever""#)),
-        "need"
-    );
+    assert_eq!(field_of_parse_error(&with(r#""lasting""#, r#""forever""#)), "need");
 }
 
 #[test]
 fn an_unknown_fact_names_the_fact() {
-    let json = stockholm("saebo", "120606", "device")
-        .fact("sparkly", true)
-        .json();
+    let json = stockholm("saebo", "120606", "device").fact("sparkly", true).json();
     assert_eq!(field_of_decide_error(&json), "product.facts.sparkly");
 }
 
 #[test]
 fn a_fact_that_is_not_a_boolean_names_the_fact() {
     let json = with(r#""facts": {}"#, r#""facts": {"carer_controlled": "yes"}"#);
-    assert_eq!(
-        field_of_parse_error(&json),
-        "product.facts.carer_controlled"
-    );
+    assert_eq!(field_of_parse_error(&json), "product.facts.carer_controlled");
 }
 
 #[test]
@@ -80,46 +63,28 @@ fn a_fact_known_only_to_another_region_is_ignored_not_refused() {
 
 #[test]
 fn a_malformed_iso_code_names_the_product_iso_field() {
-    assert_eq!(
-        field_of_parse_error(&with(r#""120606""#, r#""12a606""#)),
-        "product.iso"
-    );
-    assert_eq!(
-        field_of_parse_error(&with(r#""120606""#, r#""1206""#)),
-        "product.iso"
-    );
+    assert_eq!(field_of_parse_error(&with(r#""120606""#, r#""12a606""#)), "product.iso");
+    assert_eq!(field_of_parse_error(&with(r#""120606""#, r#""1206""#)), "product.iso");
 }
 
 #[test]
 fn a_malformed_date_names_the_date_field() {
-    assert_eq!(
-        field_of_parse_error(&with(r#""2024-05-01""#, r#""2024-13-01""#)),
-        "date"
-    );
+    assert_eq!(field_of_parse_error(&with(r#""2024-05-01""#, r#""2024-13-01""#)), "date");
 }
 
 #[test]
 fn a_date_before_any_agreement_names_the_date_field() {
-    assert_eq!(
-        field_of_decide_error(&with(r#""2024-05-01""#, r#""2019-05-01""#)),
-        "date"
-    );
+    assert_eq!(field_of_decide_error(&with(r#""2024-05-01""#, r#""2019-05-01""#)), "date");
 }
 
 #[test]
 fn a_patient_without_age_or_birth_date_names_the_patient_field() {
-    assert_eq!(
-        field_of_parse_error(&with(r#"{"age": 85}"#, "{}")),
-        "patient"
-    );
+    assert_eq!(field_of_parse_error(&with(r#"{"age": 85}"#, "{}")), "patient");
 }
 
 #[test]
 fn an_impossible_age_names_the_patient_age_field() {
-    assert_eq!(
-        field_of_parse_error(&with(r#"{"age": 85}"#, r#"{"age": -3}"#)),
-        "patient.age"
-    );
+    assert_eq!(field_of_parse_error(&with(r#"{"age": 85}"#, r#"{"age": -3}"#)), "patient.age");
 }
 
 #[test]
@@ -130,10 +95,7 @@ fn a_birth_date_after_the_decision_date_is_refused() {
 
 #[test]
 fn an_unknown_top_level_field_is_named() {
-    assert_eq!(
-        field_of_parse_error(&with(r#""need""#, r#""nede""#)),
-        "nede"
-    );
+    assert_eq!(field_of_parse_error(&with(r#""need""#, r#""nede""#)), "nede");
 }
 
 #[test]
@@ -145,24 +107,15 @@ fn a_missing_field_is_named() {
 #[test]
 fn the_age_is_computed_from_the_birth_date_on_the_decision_date() {
     // 17 on the decision date: the under-18 rule applies; 18 the day after the birthday.
-    let young = stockholm("saebo", "120606", "device")
-        .on("2024-05-01")
-        .born("2006-05-02");
+    let young = stockholm("saebo", "120606", "device").on("2024-05-01").born("2006-05-02");
     assert_eq!(young.decision().rule, "special.under_18");
-    let adult = stockholm("saebo", "120606", "device")
-        .on("2024-05-02")
-        .born("2006-05-02");
-    assert_eq!(
-        adult.fact("special_adapted", false).decision().rule,
-        "bilaga1.not_at_region_expense"
-    );
+    let adult = stockholm("saebo", "120606", "device").on("2024-05-02").born("2006-05-02");
+    assert_eq!(adult.fact("special_adapted", false).decision().rule, "bilaga1.not_at_region_expense");
 }
 
 #[test]
 fn a_request_round_trips_through_serde() {
-    let req = stockholm("saebo", "122306", "device")
-        .fact("carer_controlled", true)
-        .request();
+    let req = stockholm("saebo", "122306", "device").fact("carer_controlled", true).request();
     let json = serde_json::to_string(&req).unwrap();
     let back: DecisionRequest = serde_json::from_str(&json).unwrap();
     assert_eq!(back, req);

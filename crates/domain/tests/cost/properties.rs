@@ -11,10 +11,9 @@ use ramp_domain::setting::Setting;
 use std::collections::BTreeMap;
 
 const ISO: &[&str] = &[
-    "120606", "122306", "122203", "122218", "122409", "122430", "123603", "123621", "043303",
-    "044818", "042718", "090303", "091806", "093006", "093303", "061206", "063018", "220606",
-    "220303", "222103", "241303", "242103", "181210", "181803", "121203", "053306", "150903",
-    "273003",
+    "120606", "122306", "122203", "122218", "122409", "122430", "123603", "123621", "043303", "044818", "042718",
+    "090303", "091806", "093006", "093303", "061206", "063018", "220606", "220303", "222103", "241303", "242103",
+    "181210", "181803", "121203", "053306", "150903", "273003",
 ];
 
 const FACTS: &[&str] = &[
@@ -42,13 +41,8 @@ fn request() -> impl Strategy<Value = DecisionRequest> {
         (1920i32..2025, 1u32..13, 1u32..29)
             .prop_map(|(y, m, d)| Patient::BirthDate(NaiveDate::from_ymd_opt(y, m, d).unwrap())),
     ];
-    let facts =
-        proptest::collection::btree_map(proptest::sample::select(FACTS), any::<bool>(), 0..5)
-            .prop_map(|m| {
-                m.into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect::<BTreeMap<_, _>>()
-            });
+    let facts = proptest::collection::btree_map(proptest::sample::select(FACTS), any::<bool>(), 0..5)
+        .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>());
     (
         proptest::sample::select(&["stockholm", "sormland"][..]),
         (2021i32..2027, 1u32..13, 1u32..29),
@@ -59,28 +53,15 @@ fn request() -> impl Strategy<Value = DecisionRequest> {
         facts,
         proptest::sample::select(Need::ALL),
     )
-        .prop_map(
-            |(region, (y, m, d), patient, setting, iso, kind, facts, need)| {
-                let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-                let patient = match patient {
-                    Patient::BirthDate(b) if b > date => Patient::Age(40),
-                    p => p,
-                };
-                let product = Product {
-                    iso: IsoCode::parse(iso).unwrap(),
-                    kind,
-                    facts,
-                };
-                DecisionRequest {
-                    region: region.into(),
-                    date,
-                    patient,
-                    setting,
-                    product,
-                    need,
-                }
-            },
-        )
+        .prop_map(|(region, (y, m, d), patient, setting, iso, kind, facts, need)| {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let patient = match patient {
+                Patient::BirthDate(b) if b > date => Patient::Age(40),
+                p => p,
+            };
+            let product = Product { iso: IsoCode::parse(iso).unwrap(), kind, facts };
+            DecisionRequest { region: region.into(), date, patient, setting, product, need }
+        })
 }
 
 /// Facts the agreement in force reads off the ISO code are never "missing".
@@ -89,11 +70,7 @@ fn derived_from_iso(req: &DecisionRequest, name: &str) -> bool {
         return false;
     };
     agreement.facts().iter().any(|f| {
-        f.name == name
-            && (f.iso_only
-                || f.iso
-                    .iter()
-                    .any(|p| req.product.iso.as_str().starts_with(p.as_str())))
+        f.name == name && (f.iso_only || f.iso.iter().any(|p| req.product.iso.as_str().starts_with(p.as_str())))
     })
 }
 
@@ -177,28 +154,18 @@ fn the_decision_json_has_the_contracts_shape() {
         .fact("special_adapted", false)
         .request();
     let json = serde_json::to_value(shipped().decide(&req).unwrap()).unwrap();
-    let keys: Vec<&str> = json
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(|k| k.as_str())
-        .collect();
+    let keys: Vec<&str> = json.as_object().unwrap().keys().map(|k| k.as_str()).collect();
     assert_eq!(keys.len(), 7, "{json}");
     assert_eq!(json["payer"], "municipality");
     assert_eq!(json["channel"], "municipal_procurement");
     assert_eq!(json["trust_prescription_allowed"], false);
-    assert_eq!(
-        json["agreement"],
-        serde_json::json!({"region": "stockholm", "version": "2021-01-01"})
-    );
+    assert_eq!(json["agreement"], serde_json::json!({"region": "stockholm", "version": "2021-01-01"}));
     assert!(json["explanation"]["sv"].is_string() && json["source"].is_string());
 }
 
 #[test]
 fn the_needs_json_has_the_contracts_shape() {
-    let req = crate::support::stockholm("saebo", "122306", "device")
-        .fact("special_adapted", false)
-        .request();
+    let req = crate::support::stockholm("saebo", "122306", "device").fact("special_adapted", false).request();
     let json = serde_json::to_value(shipped().decide(&req).unwrap()).unwrap();
     assert_eq!(
         json,

@@ -38,11 +38,7 @@ pub fn stockholm(setting: &'static str, iso: &'static str, kind: &'static str) -
 
 /// Sörmland, 2024-05-01, a 50-year-old in ordinary housing, a device.
 pub fn sormland(iso: &'static str) -> Ask {
-    Ask {
-        region: "sormland",
-        patient: r#"{"age": 50}"#.into(),
-        ..stockholm("ordinary", iso, "device")
-    }
+    Ask { region: "sormland", patient: r#"{"age": 50}"#.into(), ..stockholm("ordinary", iso, "device") }
 }
 
 impl Ask {
@@ -76,11 +72,7 @@ impl Ask {
     }
 
     pub fn json(&self) -> String {
-        let facts: Vec<String> = self
-            .facts
-            .iter()
-            .map(|(n, v)| format!(r#""{n}": {v}"#))
-            .collect();
+        let facts: Vec<String> = self.facts.iter().map(|(n, v)| format!(r#""{n}": {v}"#)).collect();
         format!(
             r#"{{"region": "{}", "date": "{}", "patient": {}, "setting": "{}", "product": {{"iso": "{}", "kind": "{}", "facts": {{{}}}}}, "need": "{}"}}"#,
             self.region,
@@ -95,14 +87,11 @@ impl Ask {
     }
 
     pub fn request(&self) -> DecisionRequest {
-        DecisionRequest::from_json(&self.json())
-            .unwrap_or_else(|e| panic!("{e} in {}", self.json()))
+        DecisionRequest::from_json(&self.json()).unwrap_or_else(|e| panic!("{e} in {}", self.json()))
     }
 
     pub fn outcome(&self) -> Outcome {
-        shipped()
-            .decide(&self.request())
-            .unwrap_or_else(|e| panic!("{e} for {}", self.json()))
+        shipped().decide(&self.request()).unwrap_or_else(|e| panic!("{e} for {}", self.json()))
     }
 
     pub fn decision(&self) -> Decision {
@@ -125,28 +114,11 @@ impl Ask {
 
 /// Asserts one conformance row: the decision, and that the decision cites
 /// the quoted sentence (so the table and the file cannot drift apart).
-pub fn expect_decision(
-    quote: &str,
-    ask: Ask,
-    rule: &str,
-    payer: Payer,
-    channel: Channel,
-    trust: bool,
-) {
+pub fn expect_decision(quote: &str, ask: Ask, rule: &str, payer: Payer, channel: Channel, trust: bool) {
     let d = ask.decision();
-    let got = (
-        d.rule.as_str(),
-        d.payer,
-        d.channel,
-        d.trust_prescription_allowed,
-    );
+    let got = (d.rule.as_str(), d.payer, d.channel, d.trust_prescription_allowed);
     assert_eq!(got, (rule, payer, channel, trust), "for {}", ask.json());
-    assert!(
-        d.source.contains(quote),
-        "rule {} cites {:?}, not {quote:?}",
-        d.rule,
-        d.source
-    );
+    assert!(d.source.contains(quote), "rule {} cites {:?}, not {quote:?}", d.rule, d.source);
     assert!(!d.explanation.sv.is_empty() && !d.explanation.en.is_empty());
 }
 
@@ -233,8 +205,7 @@ pub fn stockholm_text() -> &'static str {
 /// A later Stockholm version (fixture): from 2023-01-01, rollators and other
 /// two-armed walking aids (12 06) are no longer on the SÄBO list.
 pub fn stockholm_2023() -> String {
-    let text =
-        stockholm_text().replace("effective_from = 2021-01-01", "effective_from = 2023-01-01");
+    let text = stockholm_text().replace("effective_from = 2021-01-01", "effective_from = 2023-01-01");
     let changed = text.replace(r#""12 03", "12 06", "12 31""#, r#""12 03", "12 31""#);
     assert_ne!(changed, text, "fixture edit did not apply");
     changed

@@ -1,0 +1,72 @@
+//! Patient-data access: the legal ground for opening a patient's data is a
+//! care relationship between the user's unit and the patient, a declared
+//! (and logged) emergency access, or an HMC role that serves all patients.
+//! Every grant and every refusal is written to the audit log.
+
+use crate::error::{AppError, Result};
+use crate::App;
+use ramp_storage::{AccessReason, Id, NewAuditEntry, User};
+
+/// Decides on what ground `user` may read `patient_id`'s data now, if any.
+pub async fn access_reason(app: &App, user: &User, patient_id: Id) -> Result<Option<AccessReason>> {
+    if user.is_hmc() {
+        return Ok(Some(AccessReason::HmcRole));
+    }
+    if let Some(unit) = user.unit_id {
+        if app.storage.has_care_relationship(patient_id, unit, app.today()).await? {
+            return Ok(Some(AccessReason::CareRelationship));
+        }
+    }
+    if app.storage.has_emergency_access(user.id, patient_id, app.clock.now()).await? {
+        return Ok(Some(AccessReason::EmergencyAccess));
+    }
+    Ok(None)
+}
+
+/// Writes one audit row.
+pub async fn audit(
+    app: &App,
+    user: &User,
+    patient_id: Option<Id>,
+    action: &str,
+    reason: AccessReason,
+    detail: Option<String>,
+    request_id: Option<&str>,
+) -> Result<()> {
+    app.storage
+        .append_audit(&NewAuditEntry {
+            occurred_at: app.clock.now(),
+            user_id: user.id,
+            patient_id,
+            action: action.into(),
+            reason,
+            detail,
+            request_id: request_id.map(str::to_string),
+        })
+        .await?;
+    Ok(())
+}
+
+/// Checks access and writes the audit row for a read of patient data; a
+/// refusal is audited too, then returned as `care_relationship_required`.
+pub async fn authorize_patient_read(
+    app: &App,
+    user: &User,
+    patient_id: Id,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<AccessReason> {
+    match access_reason(app, user, patient_id).await? {
+        Some(reason) => {
+            audit(app, user, Some(patient_id), action, reason, None, request_id).await?;
+            Ok(reason)
+        }
+        None => {
+            audit(app, user, Some(patient_id), &format!("{action}.refused"), AccessReason::None, None, request_id).await?;
+            Err(AppError::forbidden(
+                "care_relationship_required",
+                "you have no care relationship with this patient; declare emergency access if you must open the record",
+            ))
+        }
+    }
+}

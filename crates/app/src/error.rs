@@ -1,0 +1,98 @@
+//! The one error type of the use-cases, with stable codes. The web layer
+//! turns it into `application/problem+json` in one place and into an HTML
+//! message in one other; the CLI prints it and exits non-zero.
+
+use ramp_domain::FieldError;
+use ramp_storage::StorageError;
+use std::fmt;
+
+/// What went wrong, as far as the caller needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input: a field is missing or invalid (HTTP 422 / 400).
+    Invalid,
+    /// Not logged in, or wrong credentials (401).
+    Unauthenticated,
+    /// Logged in but not allowed (403).
+    Forbidden,
+    /// No such thing (404).
+    NotFound,
+    /// The request conflicts with stored state (409).
+    Conflict,
+    /// A bug or a failing database (500); details are logged, not shown.
+    Internal,
+}
+
+#[derive(Debug)]
+pub struct AppError {
+    pub kind: ErrorKind,
+    /// Stable, machine-readable code (e.g. `invalid_personal_id`).
+    pub code: &'static str,
+    /// The offending input field, when there is one.
+    pub field: Option<String>,
+    /// English message; the UI translates by `code`.
+    pub message: String,
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl AppError {
+    pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
+        Self { kind, code, field: None, message: message.into(), source: None }
+    }
+
+    pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        Self { field: Some(field.into()), ..Self::new(ErrorKind::Invalid, code, message) }
+    }
+
+    pub fn not_found(field: Option<&str>, code: &'static str, message: impl Into<String>) -> Self {
+        Self { field: field.map(str::to_string), ..Self::new(ErrorKind::NotFound, code, message) }
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Forbidden, code, message)
+    }
+
+    pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unauthenticated, code, message)
+    }
+
+    pub fn internal(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self { source: Some(Box::new(source)), ..Self::new(ErrorKind::Internal, "internal", message) }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for AppError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::invalid(e.field, e.code, e.message)
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::StateMismatch(m) => AppError::new(ErrorKind::Conflict, "state_changed", m),
+            StorageError::NotFound(m) => AppError::not_found(None, "not_found", m),
+            StorageError::Conflict { constraint } => {
+                AppError::new(ErrorKind::Conflict, "conflict", format!("conflicts with stored data ({constraint})"))
+            }
+            other => AppError::internal("storage failure", other),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, AppError>;

@@ -1,0 +1,118 @@
+//! Configuration in layers: built-in defaults, then an optional TOML file
+//! (`--config` / `RAMP_CONFIG`), then environment variables, then flags.
+//! Every setting is documented in the README's configuration table.
+
+use clap::Args;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// Global options, accepted before or after the subcommand.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigArgs {
+    /// Database: `sqlite:PATH` (embedded, the default `sqlite:data/ramp.db`) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// A TOML file with any of: database_url, listen, agreements_dir, log_format, cookie_secure.
+    #[arg(long, env = "RAMP_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Directory of cost-responsibility agreements (`<region>/<effective-date>.toml`); default: the built-in ones.
+    #[arg(long, env = "RAMP_AGREEMENTS", global = true)]
+    pub agreements_dir: Option<PathBuf>,
+    /// Log format: `text` or `json` (structured, one object per line).
+    #[arg(long, env = "RAMP_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
+}
+
+/// The file layer.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    listen: Option<String>,
+    agreements_dir: Option<PathBuf>,
+    log_format: Option<String>,
+    cookie_secure: Option<bool>,
+}
+
+/// The resolved configuration. Secrets are redacted in `Debug`.
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: Option<String>,
+    pub agreements_dir: Option<PathBuf>,
+    pub json_logs: bool,
+    pub cookie_secure: Option<bool>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("listen", &self.listen)
+            .field("agreements_dir", &self.agreements_dir)
+            .field("json_logs", &self.json_logs)
+            .finish()
+    }
+}
+
+/// Hides a password in a database URL (`postgres://user:secret@host` → `postgres://user:***@host`).
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/ramp.db";
+
+impl Config {
+    pub fn load(args: &ConfigArgs) -> Result<Config, String> {
+        let file = match &args.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("config file {}: {e}", path.display()))?;
+                toml::from_str::<FileConfig>(&text).map_err(|e| format!("config file {}: {e}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let log_format = args.log_format.clone().or(file.log_format).unwrap_or_else(|| "text".into());
+        if !matches!(log_format.as_str(), "text" | "json") {
+            return Err(format!("log_format: expected 'text' or 'json', got '{log_format}'"));
+        }
+        Ok(Config {
+            database_url: args.database_url.clone().or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            listen: file.listen,
+            agreements_dir: args.agreements_dir.clone().or(file.agreements_dir),
+            json_logs: log_format == "json",
+            cookie_secure: file.cookie_secure,
+        })
+    }
+}
+
+/// Structured logs to stderr; `RUST_LOG` filters (default `info`).
+pub fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.json_logs {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_password_never_reaches_the_log() {
+        assert_eq!(redact_url("postgres://ramp:hemligt@db:5432/ramp"), "postgres://ramp:***@db:5432/ramp");
+        assert_eq!(redact_url("sqlite:data/ramp.db"), "sqlite:data/ramp.db");
+    }
+}

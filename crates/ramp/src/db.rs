@@ -1,0 +1,51 @@
+//! Opening the database named by the URL. The scheme decides the engine;
+//! an unknown scheme is an error, never a new empty SQLite file.
+
+use crate::{CliError, Config};
+use ramp_storage::Storage;
+use ramp_storage_postgres::PostgresStorage;
+use ramp_storage_sqlite::SqliteStorage;
+use std::sync::Arc;
+
+/// Opens (and for SQLite creates) the database; does not migrate.
+pub async fn open(url: &str) -> Result<Arc<dyn Storage>, CliError> {
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//");
+        if path.is_empty() {
+            return Err(CliError::input("database_url: 'sqlite:' needs a file path, e.g. sqlite:data/ramp.db"));
+        }
+        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !path.contains(":memory:") {
+                std::fs::create_dir_all(dir).map_err(|e| CliError::failed(format!("database_url: cannot create {}: {e}", dir.display())))?;
+            }
+        }
+        let s = SqliteStorage::connect(&format!("sqlite:{path}"))
+            .await
+            .map_err(|e| CliError::failed(format!("database_url: cannot open SQLite database {path}: {e}")))?;
+        Ok(Arc::new(s))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let s = PostgresStorage::connect(url, 32)
+            .await
+            .map_err(|e| CliError::failed(format!("database_url: cannot connect to PostgreSQL: {e}")))?;
+        Ok(Arc::new(s))
+    } else {
+        Err(CliError::input(format!(
+            "database_url: unknown scheme in '{}' (use sqlite:PATH or postgres://...)",
+            crate::config::redact_url(url)
+        )))
+    }
+}
+
+/// Opens and migrates.
+pub async fn open_migrated(url: &str) -> Result<Arc<dyn Storage>, CliError> {
+    let storage = open(url).await?;
+    storage.migrate().await.map_err(|e| CliError::failed(format!("migration failed: {e}")))?;
+    Ok(storage)
+}
+
+/// `ramp migrate`.
+pub async fn migrate_only(config: &Config) -> Result<(), CliError> {
+    let storage = open_migrated(&config.database_url).await?;
+    println!("database migrated ({})", storage.engine());
+    Ok(())
+}

@@ -1,0 +1,480 @@
+//! `ramp decide`: cost-responsibility decisions for JSON Lines on stdin, one
+//! JSON line out per request, and the Stockholm costly-treatment
+//! reimbursement (`--costly-treatment --monthly-cost-sek N`). No database.
+//!
+//! Line contract: every non-blank input line gives exactly one output line,
+//! in order — the decision, `{"needs": [...]}`, or
+//! `{"error": {"field", "code", "message", "line"}}` (`line` is the 1-based
+//! input line). Blank lines (only whitespace) are skipped and give no output,
+//! so a trailing empty line is harmless; count non-blank lines to pair input
+//! with output. A failed line is also reported on stderr, processing
+//! continues, and the exit code is 2 if any line failed, else 0.
+
+use crate::agreements_cmd::describe_error;
+use ramp_domain::cost::{
+    AgreementSet, CostlyTreatment, DecisionRequest, COSTLY_TREATMENT_SHARE_PERCENT, COSTLY_TREATMENT_THRESHOLD,
+};
+use ramp_domain::money::Ore;
+use ramp_domain::FieldError;
+use serde::Serialize;
+use std::io::{self, BufRead, BufWriter, Write};
+use std::process::ExitCode;
+
+/// Options of `ramp decide`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DecideArgs {
+    /// Instead of reading stdin, print the Stockholm costly-treatment
+    /// reimbursement ("särskild ansökan för kostsamma behandlingshjälpmedel"):
+    /// 75 % of a patient's monthly cost above 10,000 SEK.
+    #[arg(long, requires = "monthly_cost_sek")]
+    pub costly_treatment: bool,
+    /// The patient's treatment-aid cost for one month, in SEK (e.g. `15000` or `15000.50`).
+    #[arg(long, value_name = "SEK", requires = "costly_treatment", allow_negative_numbers = true)]
+    pub monthly_cost_sek: Option<String>,
+    /// Write every output line at once instead of when the input pauses
+    /// (for a program that sends a request and waits for its answer).
+    #[arg(long)]
+    pub flush_each_line: bool,
+}
+
+/// Reads stdin, writes stdout and stderr; loads the configured agreements
+/// (exit 2 with file:line:column if they are broken).
+pub fn run_stdio(args: &DecideArgs, config: &crate::Config) -> ExitCode {
+    let (stdout, stderr) = (io::stdout(), io::stderr());
+    if args.costly_treatment {
+        return ExitCode::from(costly_treatment(args, stdout.lock(), stderr.lock()));
+    }
+    let set = match &config.agreements_dir {
+        None => AgreementSet::builtin(),
+        Some(dir) => match AgreementSet::load_dir(dir) {
+            Ok(set) => set,
+            Err(e) => {
+                eprintln!("ramp decide: agreements refused: {}", describe_error(&e));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let input = io::BufReader::with_capacity(READ_BUFFER, io::stdin().lock());
+    ExitCode::from(run(args, &set, input, stdout.lock(), stderr.lock()))
+}
+
+const READ_BUFFER: usize = 64 * 1024;
+const WRITE_BUFFER: usize = 64 * 1024;
+
+/// The testable core: decides every line of `input` (or, with
+/// `--costly-treatment`, prints the reimbursement) and returns the exit
+/// code: 0, 2 if any line or the amount was invalid, 1 on an I/O error.
+pub fn run(args: &DecideArgs, agreements: &AgreementSet, input: impl BufRead, out: impl Write, err: impl Write) -> u8 {
+    if args.costly_treatment {
+        return costly_treatment(args, out, err);
+    }
+    let mut lines = Lines {
+        set: agreements,
+        out: BufWriter::with_capacity(WRITE_BUFFER, out),
+        err: BufWriter::new(err),
+        line_no: 0,
+        requests: 0,
+        failed: 0,
+    };
+    let result = lines.read_all(input, args.flush_each_line);
+    let result = result.and_then(|()| lines.out.flush());
+    let code = match result {
+        Ok(()) => u8::from(lines.failed > 0) * 2,
+        // The reader went away (`ramp decide | head`): stop quietly.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => u8::from(lines.failed > 0) * 2,
+        Err(e) => {
+            let _ = writeln!(lines.err, "ramp decide: {e}");
+            1
+        }
+    };
+    if lines.failed > 0 {
+        let _ = writeln!(lines.err, "ramp decide: {} of {} requests failed", lines.failed, lines.requests);
+    }
+    let _ = lines.err.flush();
+    code
+}
+
+/// The decision loop's state: output buffers and counters.
+struct Lines<'a, W: Write, E: Write> {
+    set: &'a AgreementSet,
+    out: BufWriter<W>,
+    err: BufWriter<E>,
+    /// Physical input lines read, blank ones included.
+    line_no: u64,
+    /// Non-blank lines, i.e. output lines written.
+    requests: u64,
+    failed: u64,
+}
+
+impl<W: Write, E: Write> Lines<'_, W, E> {
+    /// Decides complete lines straight from the reader's buffer; only a line
+    /// split across two reads is copied. Output is flushed before each read
+    /// that may block, so an interactive caller sees its answers.
+    fn read_all(&mut self, mut input: impl BufRead, flush_each_line: bool) -> io::Result<()> {
+        let mut partial: Vec<u8> = Vec::new();
+        loop {
+            self.out.flush()?;
+            self.err.flush()?;
+            let chunk = match input.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io::Error::new(e.kind(), format!("reading stdin: {e}"))),
+            };
+            if chunk.is_empty() {
+                return if partial.is_empty() { Ok(()) } else { self.line(&partial) };
+            }
+            let mut rest = chunk;
+            while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+                if partial.is_empty() {
+                    self.line(&rest[..end])?;
+                } else {
+                    partial.extend_from_slice(&rest[..end]);
+                    self.line(&partial)?;
+                    partial.clear();
+                }
+                if flush_each_line {
+                    self.out.flush()?;
+                }
+                rest = &rest[end + 1..];
+            }
+            partial.extend_from_slice(rest);
+            let used = chunk.len();
+            input.consume(used);
+        }
+    }
+
+    /// One input line (without its `\n`): one output line unless blank.
+    fn line(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.line_no += 1;
+        let text = bytes.trim_ascii();
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.requests += 1;
+        let set = self.set;
+        let decided = std::str::from_utf8(text)
+            .map_err(|e| FieldError::new("json", "malformed_json", format!("not valid UTF-8: {e}")))
+            .and_then(DecisionRequest::from_json)
+            .and_then(|req| set.decide_ref(&req));
+        match decided {
+            Ok(outcome) => serde_json::to_writer(&mut self.out, &outcome)?,
+            Err(e) => {
+                self.failed += 1;
+                let body = ErrorBody { field: &e.field, code: e.code, message: &e.message, line: self.line_no };
+                serde_json::to_writer(&mut self.out, &ErrorLine { error: body })?;
+                writeln!(self.err, "ramp decide: line {}: {e}", self.line_no)?;
+            }
+        }
+        self.out.write_all(b"\n")
+    }
+}
+
+/// `{"error": {...}}`: the output line of a refused request.
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    error: ErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    field: &'a str,
+    code: &'a str,
+    message: &'a str,
+    line: u64,
+}
+
+/// Where the costly-treatment rule comes from.
+const COSTLY_TREATMENT_SOURCE: &str = "Region Stockholm, särskild ansökan för kostsamma behandlingshjälpmedel \
+     (seeds/000): \"Vårdgivaren ersätts i efterskott med 75% av kostnaden över 10 tkr.\"";
+
+/// The reimbursement as printed: the amounts in öre (as everywhere in
+/// Ramp's JSON), the same in SEK as text, and the computation.
+#[derive(Debug, Serialize)]
+struct CostlyTreatmentJson {
+    region: &'static str,
+    #[serde(flatten)]
+    amounts: CostlyTreatment,
+    sek: SekAmounts,
+    computation: String,
+    source: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct SekAmounts {
+    monthly_cost: String,
+    threshold: String,
+    above_threshold: String,
+    reimbursement: String,
+}
+
+fn costly_treatment(args: &DecideArgs, mut out: impl Write, mut err: impl Write) -> u8 {
+    let amount = args.monthly_cost_sek.as_deref().unwrap_or("");
+    let monthly_cost = match parse_sek(amount) {
+        Ok(ore) => ore,
+        Err(why) => {
+            let _ = writeln!(err, "ramp decide: --monthly-cost-sek: {why}");
+            return 2;
+        }
+    };
+    let json = costly_treatment_json(monthly_cost);
+    let written = serde_json::to_writer(&mut out, &json).map_err(io::Error::from);
+    match written.and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "ramp decide: {e}");
+            1
+        }
+    }
+}
+
+fn costly_treatment_json(monthly_cost: Ore) -> CostlyTreatmentJson {
+    let amounts = CostlyTreatment::for_monthly_cost(monthly_cost);
+    let above = Ore((monthly_cost.0 - COSTLY_TREATMENT_THRESHOLD.0).max(0));
+    let computation = format!(
+        "{} % × max(0, {} − {}) SEK = {} % × {} SEK = {} SEK",
+        COSTLY_TREATMENT_SHARE_PERCENT,
+        sek(monthly_cost),
+        sek(COSTLY_TREATMENT_THRESHOLD),
+        COSTLY_TREATMENT_SHARE_PERCENT,
+        sek(above),
+        sek(amounts.reimbursement),
+    );
+    CostlyTreatmentJson {
+        region: "stockholm",
+        amounts,
+        sek: SekAmounts {
+            monthly_cost: sek(monthly_cost),
+            threshold: sek(COSTLY_TREATMENT_THRESHOLD),
+            above_threshold: sek(above),
+            reimbursement: sek(amounts.reimbursement),
+        },
+        computation,
+        source: COSTLY_TREATMENT_SOURCE,
+    }
+}
+
+/// `1234.50`: plain SEK with two decimals, for JSON and the computation.
+fn sek(amount: Ore) -> String {
+    let sign = if amount.0 < 0 { "-" } else { "" };
+    let abs = amount.0.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// Parses an amount in SEK: whole kronor, optionally with one or two
+/// decimals after `.` or `,`; spaces and `_` may group thousands.
+fn parse_sek(text: &str) -> Result<Ore, String> {
+    let expected = || format!("expected an amount in SEK such as 15000 or 15000.50, got '{text}'");
+    let trimmed = text.trim();
+    if trimmed.starts_with('-') {
+        return Err(format!("the monthly cost cannot be negative, got '{text}'"));
+    }
+    let (kronor, ore) = match trimmed.split_once(['.', ',']) {
+        Some((k, o)) => (k, o),
+        None => (trimmed, ""),
+    };
+    let kronor: String = kronor.chars().filter(|c| !matches!(c, ' ' | '_' | '\u{a0}')).collect();
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if kronor.is_empty()
+        || !digits(&kronor)
+        || !digits(ore)
+        || ore.len() > 2
+        || (trimmed.contains(['.', ',']) && ore.is_empty())
+    {
+        return Err(expected());
+    }
+    let too_large = || format!("the amount is too large, got '{text}'");
+    let kronor: i64 = kronor.parse().map_err(|_| too_large())?;
+    let ore: i64 = format!("{ore:0<2}").parse().unwrap_or(0);
+    kronor.checked_mul(100).and_then(|k| k.checked_add(ore)).map(Ore).ok_or_else(too_large)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    const ROLLATOR_ORDINARY: &str = r#"{"region": "stockholm", "date": "2024-05-01", "patient": {"age": 85}, "setting": "ordinary", "product": {"iso": "120606", "kind": "device", "facts": {}}, "need": "lasting"}"#;
+    const WHEELCHAIR_SAEBO: &str = r#"{"region": "stockholm", "date": "2024-05-01", "patient": {"age": 85}, "setting": "saebo", "product": {"iso": "122306", "kind": "device"}, "need": "lasting"}"#;
+
+    /// Runs `ramp decide` over `input`; returns (exit code, stdout lines as JSON, stderr).
+    fn decide(args: &DecideArgs, input: &str) -> (u8, Vec<Value>, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run(args, &AgreementSet::builtin(), input.as_bytes(), &mut out, &mut err);
+        let out = String::from_utf8(out).unwrap();
+        let lines = out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect();
+        (code, lines, String::from_utf8(err).unwrap())
+    }
+
+    fn lines(input: &str) -> (u8, Vec<Value>, String) {
+        decide(&DecideArgs::default(), input)
+    }
+
+    fn with(from: &str, to: &str) -> String {
+        assert!(ROLLATOR_ORDINARY.contains(from), "fixture lacks {from}");
+        ROLLATOR_ORDINARY.replacen(from, to, 1)
+    }
+
+    fn costly(amount: &str) -> (u8, Vec<Value>, String) {
+        let args = DecideArgs { costly_treatment: true, monthly_cost_sek: Some(amount.into()), ..Default::default() };
+        decide(&args, "")
+    }
+
+    #[test]
+    fn a_valid_line_gives_its_decision_as_one_json_line() {
+        let (code, out, err) = lines(&format!("{ROLLATOR_ORDINARY}\n"));
+
+        assert_eq!((code, err.as_str()), (0, ""));
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0]["payer"], "region");
+        assert_eq!(out[0]["channel"], "region_prescription");
+        assert_eq!(out[0]["trust_prescription_allowed"], true);
+        assert_eq!(out[0]["rule"], "ordinary.region_prescription");
+        assert_eq!(out[0]["agreement"], serde_json::json!({"region": "stockholm", "version": "2021-01-01"}));
+        assert!(out[0]["explanation"]["sv"].is_string() && out[0]["explanation"]["en"].is_string());
+        assert!(out[0]["source"].is_string());
+    }
+
+    #[test]
+    fn a_line_missing_a_fact_the_rules_need_gives_the_questions() {
+        let (code, out, _) = lines(WHEELCHAIR_SAEBO);
+
+        assert_eq!(code, 0);
+        let facts: Vec<&str> =
+            out[0]["needs"].as_array().unwrap().iter().map(|n| n["fact"].as_str().unwrap()).collect();
+        assert_eq!(facts, ["special_adapted", "carer_controlled"]);
+        assert!(out[0]["needs"][1]["question"]["sv"].as_str().unwrap().contains("vårdarstyrning"));
+    }
+
+    #[test]
+    fn invalid_lines_give_errors_naming_their_field_and_processing_continues_to_exit_code_2() {
+        let input = [
+            with(r#""stockholm""#, r#""atlantis""#),
+            ROLLATOR_ORDINARY.to_string(),
+            with(r#""120606""#, r#""12 06 0X""#),
+            with(r#""2024-05-01""#, r#""2024-13-01""#),
+            r#"{"region": "stockholm""#.to_string(),
+            with(r#""facts": {}"#, r#""facts": {"sparkly": true}"#),
+            with(r#""device""#, r#""gadget""#),
+            WHEELCHAIR_SAEBO.to_string(),
+        ]
+        .join("\n");
+
+        let (code, out, err) = lines(&input);
+
+        assert_eq!(code, 2);
+        let fields: Vec<&str> = out.iter().map(|l| l["error"]["field"].as_str().unwrap_or("-")).collect();
+        assert_eq!(
+            fields,
+            ["region", "-", "product.iso", "date", "json", "product.facts.sparkly", "product.kind", "-"]
+        );
+        assert_eq!(out[1]["rule"], "ordinary.region_prescription");
+        assert!(out[7]["needs"].is_array());
+        assert_eq!(out[0]["error"]["code"], "unknown_region");
+        assert_eq!(out[0]["error"]["line"], 1);
+        assert!(out[0]["error"]["message"].as_str().unwrap().contains("atlantis"));
+        assert!(err.contains("line 1: region: unknown region 'atlantis'"), "{err}");
+        assert!(err.contains("line 6: product.facts.sparkly:"), "{err}");
+        assert!(err.contains("6 of 8 requests failed"), "{err}");
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_and_line_numbers_count_them() {
+        let input = format!("\n{ROLLATOR_ORDINARY}\r\n   \n{{}}\n\n");
+
+        let (code, out, _) = lines(&input);
+
+        assert_eq!((code, out.len()), (2, 2));
+        assert_eq!(out[0]["rule"], "ordinary.region_prescription");
+        assert_eq!(out[1]["error"]["line"], 4);
+        assert_eq!(out[1]["error"]["field"], "date", "the first required field checked");
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_json_error_on_its_line() {
+        let mut input = b"{\"region\": \"stock\xffholm\"}\n".to_vec();
+        input.extend_from_slice(ROLLATOR_ORDINARY.as_bytes());
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+
+        let code = run(&DecideArgs::default(), &AgreementSet::builtin(), input.as_slice(), &mut out, &mut err);
+
+        assert_eq!(code, 2);
+        let out = String::from_utf8(out).unwrap();
+        let out: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(out[0]["error"]["field"], "json");
+        assert_eq!(out[1]["payer"], "region");
+    }
+
+    #[test]
+    fn lines_split_across_reads_are_decided_whole() {
+        // A one-byte buffer splits every line across many reads.
+        let input = format!("{ROLLATOR_ORDINARY}\n{WHEELCHAIR_SAEBO}\n{ROLLATOR_ORDINARY}");
+        let reader = io::BufReader::with_capacity(1, input.as_bytes());
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+
+        let code = run(&DecideArgs::default(), &AgreementSet::builtin(), reader, &mut out, &mut err);
+
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+        let (_, expected, _) = lines(&input);
+        let out: Vec<Value> =
+            String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(out, expected);
+        assert_eq!(out.len(), 3);
+    }
+
+    #[test]
+    fn empty_input_gives_no_output_and_success() {
+        assert_eq!(lines(""), (0, vec![], String::new()));
+    }
+
+    #[test]
+    fn costly_treatment_reimburses_75_percent_of_the_cost_above_10000_sek() {
+        let (code, out, err) = costly("15000");
+
+        assert_eq!((code, err.as_str()), (0, ""));
+        let r = &out[0];
+        assert_eq!((r["monthly_cost"].as_i64(), r["threshold"].as_i64()), (Some(1_500_000), Some(1_000_000)));
+        assert_eq!((r["share_percent"].as_i64(), r["reimbursement"].as_i64()), (Some(75), Some(375_000)));
+        assert_eq!(r["sek"]["reimbursement"], "3750.00");
+        assert_eq!(r["sek"]["above_threshold"], "5000.00");
+        assert_eq!(r["computation"], "75 % × max(0, 15000.00 − 10000.00) SEK = 75 % × 5000.00 SEK = 3750.00 SEK");
+        assert!(r["source"].as_str().unwrap().contains("75% av kostnaden över 10 tkr"));
+    }
+
+    #[test]
+    fn costly_treatment_below_the_threshold_reimburses_nothing() {
+        assert_eq!(costly("10000").1[0]["reimbursement"], 0);
+        assert_eq!(costly("9999.99").1[0]["reimbursement"], 0);
+    }
+
+    #[test]
+    fn costly_treatment_accepts_ore_and_rounds_to_the_nearest_ore() {
+        let (_, out, _) = costly("10000,05");
+        // 75 % of 5 öre is 3.75 öre: 4 öre.
+        assert_eq!(out[0]["reimbursement"], 4);
+        assert_eq!(costly("12 345.5").1[0]["monthly_cost"], 1_234_550);
+    }
+
+    #[test]
+    fn an_invalid_monthly_cost_is_refused_naming_the_option_with_exit_code_2() {
+        for bad in ["", "abc", "-5", "12.345", "1e5", "12.", "99999999999999999999"] {
+            let (code, out, err) = costly(bad);
+            assert_eq!(code, 2, "{bad}");
+            assert!(out.is_empty(), "{bad}");
+            assert!(err.starts_with("ramp decide: --monthly-cost-sek: "), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn costly_treatment_is_parsed_from_the_command_line() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: DecideArgs,
+        }
+        let cli = Cli::try_parse_from(["ramp", "--costly-treatment", "--monthly-cost-sek", "-5"]).unwrap();
+        assert_eq!(cli.args.monthly_cost_sek.as_deref(), Some("-5"));
+        assert!(Cli::try_parse_from(["ramp", "--costly-treatment"]).is_err(), "the amount is required");
+        assert!(Cli::try_parse_from(["ramp", "--monthly-cost-sek", "5"]).is_err(), "only with --costly-treatment");
+    }
+}

@@ -1,0 +1,81 @@
+//! `ramp serve`: migrate, optionally load the demo data, serve until
+//! SIGTERM or Ctrl-C, then drain in-flight requests.
+
+use crate::{db, demo_cmd, CliError, Config};
+use clap::Args;
+use ramp_app::agreements::Agreements;
+use ramp_app::{App, AppConfig, SystemClock};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "RAMP_LISTEN")]
+    pub listen: Option<String>,
+    /// Load the demo data set first if the database is empty (prints the demo logins).
+    #[arg(long)]
+    pub demo: bool,
+    /// Size of the demo data set: small, region or national.
+    #[arg(long, default_value = "region")]
+    pub demo_scale: String,
+    /// Seed of the demo data set.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+fn load_agreements(config: &Config) -> Result<Arc<Agreements>, CliError> {
+    match &config.agreements_dir {
+        None => Ok(Arc::new(Agreements::builtin())),
+        Some(dir) => {
+            let a = Agreements::from_dir(dir.clone()).map_err(|e| CliError::input(format!("agreements: {e}")))?;
+            let a = Arc::new(a);
+            a.clone().spawn_watcher(std::time::Duration::from_secs(2));
+            Ok(a)
+        }
+    }
+}
+
+pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
+    let listen = args.listen.clone().or(config.listen.clone()).unwrap_or_else(|| DEFAULT_LISTEN.into());
+    let addr: SocketAddr = listen.parse().map_err(|_| CliError::input(format!("listen: '{listen}' is not an address like 127.0.0.1:8080")))?;
+    let storage = db::open_migrated(&config.database_url).await?;
+    if args.demo {
+        demo_cmd::load_if_empty(&storage, &args.demo_scale, args.seed).await?;
+    }
+    let agreements = load_agreements(&config)?;
+    let app = App::new(storage, Arc::new(SystemClock), AppConfig::default());
+    let cookie_secure = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());
+    let state = ramp_web::AppState::new(app, agreements, cookie_secure);
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError::failed(format!("listen: cannot bind {addr}: {e}")))?;
+    tracing::info!(%addr, engine = state.app.storage.engine(), "serving");
+    println!("Ramp is serving on http://{addr}/ (API: http://{addr}/api/openapi.json). Stop with Ctrl-C.");
+    ramp_web::serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::failed(format!("server: {e}")))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C; the server then stops accepting and drains.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested; draining requests");
+}

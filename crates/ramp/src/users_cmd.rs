@@ -1,0 +1,81 @@
+//! `ramp user add` and `ramp token add`.
+
+use crate::{db, CliError, Config};
+use clap::{Args, Subcommand};
+use ramp_app::users::AddUser;
+use ramp_app::{App, AppConfig, SystemClock};
+use std::io::BufRead;
+use std::sync::Arc;
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a local account. The password is read from stdin (one line), never from the command line.
+    Add(AddUserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddUserArgs {
+    #[arg(long)]
+    pub username: String,
+    /// The user's full name.
+    #[arg(long)]
+    pub name: String,
+    /// The principal the user belongs to: `region` or a municipality code.
+    #[arg(long, default_value = "region")]
+    pub principal: String,
+    /// A role (repeatable): prescriber, unit_orderer, personal_orderer_health, personal_orderer_social,
+    /// customer_service, warehouse, technician, consultant, finance, admin.
+    #[arg(long = "role", required = true)]
+    pub roles: Vec<String>,
+    /// A competence (product area the user may prescribe in; repeatable).
+    #[arg(long = "competence")]
+    pub competences: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for an integration; prints the token once.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+async fn app(config: &Config) -> Result<App, CliError> {
+    let storage = db::open_migrated(&config.database_url).await?;
+    Ok(App::new(storage, Arc::new(SystemClock), AppConfig::default()))
+}
+
+pub async fn run_user(cmd: UserCommand, config: &Config) -> Result<(), CliError> {
+    let UserCommand::Add(a) = cmd;
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password).map_err(|e| CliError::input(format!("password: cannot read stdin: {e}")))?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let app = app(config).await?;
+    let id = ramp_app::users::add_user(
+        &app,
+        AddUser {
+            username: a.username.clone(),
+            display_name: a.name,
+            password,
+            principal: a.principal,
+            roles: a.roles,
+            competences: a.competences,
+        },
+    )
+    .await?;
+    println!("user '{}' created (id {id})", a.username);
+    Ok(())
+}
+
+pub async fn run_token(cmd: TokenCommand, config: &Config) -> Result<(), CliError> {
+    let TokenCommand::Add { username, name } = cmd;
+    let app = app(config).await?;
+    let token = ramp_app::auth::create_api_token(&app, &username, &name).await?;
+    println!("{token}");
+    eprintln!("store this token now; it is not shown again");
+    Ok(())
+}

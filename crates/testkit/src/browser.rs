@@ -1,0 +1,225 @@
+//! A small W3C WebDriver client for Debian's Chromium through chromedriver:
+//! just what the UI tests use (navigate, find by label or CSS, type, press
+//! keys, read text, run axe-core). No browser is ever downloaded.
+
+use reqwest::Client;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+const AXE: &str = include_str!("../assets/axe-4.14.1.min.js");
+pub const ENTER: &str = "\u{E007}";
+pub const TAB: &str = "\u{E004}";
+
+fn chromium() -> &'static str {
+    for p in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
+        if std::path::Path::new(p).exists() {
+            return p;
+        }
+    }
+    panic!("Chromium is not installed: run the tests with scripts/test, which installs Debian's chromium and chromium-driver")
+}
+
+/// A browser session; chromedriver is killed on drop.
+pub struct Browser {
+    http: Client,
+    driver: Child,
+    base: String,
+    profile: std::path::PathBuf,
+}
+
+/// An element handle.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let binary = chromium();
+        let port = free_port();
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start /usr/bin/chromedriver (Debian package chromium-driver)");
+        let http = Client::new();
+        let root = format!("http://127.0.0.1:{port}");
+        for _ in 0..150 {
+            let ready = match http.get(format!("{root}/status")).send().await {
+                Ok(r) => r.json::<Value>().await.map(|v| v["value"]["ready"] == json!(true)).unwrap_or(false),
+                Err(_) => false,
+            };
+            if ready {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = std::env::temp_dir().join(format!("ramp-chromium-{port}"));
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": binary, "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,900", format!("--user-data-dir={}", profile.display())
+            ]}
+        }}});
+        // Chromium occasionally fails to start when the machine is busy; try again before failing.
+        let mut last = Value::Null;
+        let mut session = None;
+        for _ in 0..3 {
+            if let Ok(r) = http.post(format!("{root}/session")).json(&caps).send().await {
+                last = r.json().await.unwrap_or(Value::Null);
+                if let Some(id) = last["value"]["sessionId"].as_str() {
+                    session = Some(id.to_string());
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let session = session.unwrap_or_else(|| panic!("no WebDriver session: {last}"));
+        Browser { http, driver, base: format!("{root}/session/{session}"), profile }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let v: Value = req.send().await.expect("webdriver call").json().await.expect("webdriver json");
+        if v["value"].get("error").is_some() {
+            panic!("webdriver {path}: {}", v["value"]);
+        }
+        v["value"].clone()
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.post("/url", json!({ "url": url })).await;
+    }
+
+    pub async fn current_url(&self) -> String {
+        self.get("/url").await.as_str().unwrap_or_default().to_string()
+    }
+
+    pub async fn title(&self) -> String {
+        self.get("/title").await.as_str().unwrap_or_default().to_string()
+    }
+
+    async fn find_by(&self, using: &str, value: &str) -> Element {
+        let v = self.post("/element", json!({ "using": using, "value": value })).await;
+        Element(v[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element {value}")).to_string())
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        self.find_by("css selector", css).await
+    }
+
+    /// The element a `<label>` with this exact text points at — found the
+    /// way a screen reader user finds it.
+    pub async fn labelled(&self, label: &str) -> Element {
+        let l = self.find_by("xpath", &format!("//label[normalize-space()='{label}']")).await;
+        let id = self.attribute(&l, "for").await.unwrap_or_else(|| panic!("label '{label}' has no for="));
+        self.find(&format!("#{id}")).await
+    }
+
+    /// A link or button by its visible text.
+    pub async fn by_text(&self, tag: &str, text: &str) -> Element {
+        self.find_by("xpath", &format!("//{tag}[normalize-space()='{text}']")).await
+    }
+
+    pub async fn attribute(&self, e: &Element, name: &str) -> Option<String> {
+        self.get(&format!("/element/{}/attribute/{name}", e.0)).await.as_str().map(str::to_string)
+    }
+
+    pub async fn type_into(&self, e: &Element, text: &str) {
+        self.post(&format!("/element/{}/value", e.0), json!({ "text": text })).await;
+    }
+
+    pub async fn click(&self, e: &Element) {
+        self.post(&format!("/element/{}/click", e.0), json!({})).await;
+    }
+
+    pub async fn text(&self, e: &Element) -> String {
+        self.get(&format!("/element/{}/text", e.0)).await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// The visible text of the whole page.
+    pub async fn page_text(&self) -> String {
+        let body = self.find("body").await;
+        self.text(&body).await
+    }
+
+    /// Presses keys on whatever has focus (keyboard-only use).
+    pub async fn press(&self, keys: &str) {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|c| [json!({"type": "keyDown", "value": c.to_string()}), json!({"type": "keyUp", "value": c.to_string()})])
+            .collect();
+        self.post("/actions", json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})).await;
+    }
+
+    /// The focused element's tag, id and text, for keyboard tests.
+    pub async fn focused(&self) -> Value {
+        self.execute("const e = document.activeElement; return {tag: e.tagName, id: e.id, text: (e.innerText || e.value || '').trim(), href: e.getAttribute('href')};", json!([])).await
+    }
+
+    pub async fn execute(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/sync", json!({ "script": script, "args": args })).await
+    }
+
+    /// Waits until the page text contains `needle` (after a navigation or htmx swap).
+    pub async fn wait_for_text(&self, needle: &str) {
+        for _ in 0..100 {
+            if self.page_text().await.contains(needle) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("page never showed '{needle}'; it shows:\n{}", self.page_text().await);
+    }
+
+    /// Runs axe-core on the current page; returns serious and critical violations.
+    pub async fn axe_serious(&self) -> Vec<Value> {
+        self.execute(AXE, json!([])).await;
+        let script = "const done = arguments[arguments.length - 1]; \
+            axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html).slice(0, 3)})))) \
+            .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e)}]));";
+        let v = self.post("/execute/async", json!({ "script": script, "args": [] })).await;
+        v.as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|x| matches!(x["impact"].as_str(), Some("serious") | Some("critical")))
+            .collect()
+    }
+
+    /// Asserts axe-core finds no serious or critical violation on this page.
+    pub async fn assert_accessible(&self, what: &str) {
+        let v = self.axe_serious().await;
+        assert!(v.is_empty(), "axe-core on {what}: {}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    }
+
+    pub async fn quit(mut self) {
+        let _ = self.http.delete(&self.base).send().await;
+        let _ = self.driver.kill();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}

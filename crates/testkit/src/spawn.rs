@@ -1,0 +1,103 @@
+//! `spawn_app`: a real server on 127.0.0.1:0 with the fixture loaded and a
+//! test clock, plus helpers that call it the way clients do.
+
+use crate::engine::{fresh_storage, Engine};
+use chrono::{DateTime, TimeZone, Utc};
+use ramp_app::agreements::Agreements;
+use ramp_app::{App, AppConfig, FixedClock};
+use ramp_storage::fixture::{self, Fixture};
+use ramp_storage::Storage;
+use reqwest::{Client, Response};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+/// The test clock's start: a Monday, in Stockholm 10:00.
+pub const TEST_NOW: (i32, u32, u32) = (2026, 11, 23);
+
+pub fn test_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(TEST_NOW.0, TEST_NOW.1, TEST_NOW.2, 9, 0, 0).single().expect("valid")
+}
+
+/// One argon2 hash of the fixture password for the whole test run.
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| ramp_app::auth::hash_password(fixture::PASSWORD).expect("hash"))
+}
+
+/// A running server and what tests need to talk to it.
+pub struct TestApp {
+    pub engine: Engine,
+    pub addr: SocketAddr,
+    pub base: String,
+    pub storage: Arc<dyn Storage>,
+    pub clock: Arc<FixedClock>,
+    pub app: App,
+    pub fixture: Fixture,
+    /// A client without cookies.
+    pub client: Client,
+}
+
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    let storage = fresh_storage(engine).await;
+    let fixture = fixture::load(storage.as_ref(), password_hash()).await.expect("fixture");
+    let clock = Arc::new(FixedClock::new(test_now()));
+    let app = App::new(storage.clone(), clock.clone(), AppConfig::default());
+    let state = ramp_web::AppState::new(app.clone(), Arc::new(Agreements::builtin()), false);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(ramp_web::serve(listener, state, std::future::pending()));
+    TestApp {
+        engine,
+        addr,
+        base: format!("http://{addr}"),
+        storage,
+        clock,
+        app,
+        fixture,
+        client: Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// An API token for a fixture user.
+    pub async fn token_for(&self, username: &str) -> String {
+        ramp_app::auth::create_api_token(&self.app, username, "test").await.expect("token")
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
+    pub async fn post_json(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+    }
+
+    pub async fn post_raw(&self, token: &str, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// POST /api/v1/patients/overview for a personal id, as `username`.
+    pub async fn open_patient(&self, username: &str, personal_id: &str) -> Response {
+        let token = self.token_for(username).await;
+        self.post_json(&token, "/api/v1/patients/overview", &serde_json::json!({ "personal_id": personal_id })).await
+    }
+}
+
+/// Reads a problem+json answer, checking its content type.
+pub async fn problem(resp: Response) -> Value {
+    let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert_eq!(ct, "application/problem+json", "problem content type");
+    resp.json().await.expect("problem json")
+}

@@ -1,0 +1,116 @@
+//! The UI in real Chromium: log in, search the catalog, open a patient's
+//! device overview and a device card, stock for HMC staff, errors beside
+//! their fields, emergency access — with axe-core on every page and the
+//! labels a screen reader would use.
+
+use ramp_testkit::browser::{Browser, ENTER, TAB};
+use ramp_testkit::TestApp;
+
+async fn log_in(b: &Browser, app: &TestApp, username: &str) {
+    b.goto(&app.url("/")).await;
+    assert!(b.current_url().await.contains("/login"), "an anonymous visitor is sent to the login page");
+    let user = b.labelled("Användarnamn").await;
+    b.type_into(&user, username).await;
+    let pw = b.labelled("Lösenord").await;
+    b.type_into(&pw, ramp_storage::fixture::PASSWORD).await;
+    b.press(ENTER).await;
+    b.wait_for_text("Välkommen").await;
+}
+
+async fn a_prescriber_searches_the_catalog_opens_a_patient_and_a_device_card(app: TestApp) {
+    let b = Browser::start().await;
+    b.goto(&app.url("/login")).await;
+    b.assert_accessible("the login page").await;
+    b.press(TAB).await;
+    let focused = b.focused().await;
+    assert_eq!(focused["href"], "#main", "the first Tab reaches the skip link: {focused}");
+
+    log_in(&b, &app, "anna").await;
+    b.assert_accessible("the start page").await;
+
+    b.click(&b.by_text("a", "Sortiment").await).await;
+    let q = b.labelled("Sök artikel").await;
+    b.type_into(&q, "rollator").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Rollatorkorg Ärtgrön").await;
+    assert!(b.page_text().await.contains("Rollator Gåstöd Classic"));
+    b.assert_accessible("the catalog with results").await;
+
+    b.click(&b.by_text("a", "Patient").await).await;
+    let pnr = b.labelled("Personnummer eller samordningsnummer").await;
+    b.type_into(&pnr, "19121212-1212").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Hjälpmedelsbild").await;
+    let text = b.page_text().await;
+    for expected in ["Tolvan Tolvansson", "Särskilt boende för äldre (SÄBO)", "D-0001", "2024-02-01", "Regionen", "vårdrelation"] {
+        assert!(text.contains(expected), "overview lacks '{expected}':\n{text}");
+    }
+    b.assert_accessible("the patient's device overview").await;
+
+    b.click(&b.by_text("a", "D-0001").await).await;
+    b.wait_for_text("Historik").await;
+    let text = b.page_text().await;
+    assert!(text.contains("Inleverans") && text.contains("Utlämnad"), "{text}");
+    b.assert_accessible("the device card").await;
+
+    b.click(&b.by_text("a", "In English").await).await;
+    b.wait_for_text("History").await;
+    assert!(b.page_text().await.contains("Device card D-0001"));
+    b.assert_accessible("the device card in English").await;
+    b.quit().await;
+}
+
+async fn hmc_staff_see_stock_per_warehouse(app: TestApp) {
+    let b = Browser::start().await;
+    log_in(&b, &app, "lager").await;
+    b.click(&b.by_text("a", "Lager").await).await;
+    b.wait_for_text("Lagersaldo").await;
+    assert!(b.page_text().await.contains("Rollator Gåstöd Classic"));
+    b.assert_accessible("the stock page").await;
+    let select = b.labelled("Lager").await;
+    b.type_into(&select, "Buffertförråd Lidingö").await;
+    b.click(&b.by_text("button", "Visa").await).await;
+    b.wait_for_text("Rullstol Manuell Komfort").await;
+    b.quit().await;
+}
+
+async fn a_bad_personnummer_is_explained_beside_the_field_and_emergency_access_is_offered(app: TestApp) {
+    let b = Browser::start().await;
+    log_in(&b, &app, "lars").await;
+    b.goto(&app.url("/patient")).await;
+    let pnr = b.labelled("Personnummer eller samordningsnummer").await;
+    b.type_into(&pnr, "19121212-1213").await;
+    b.press(ENTER).await;
+    b.wait_for_text("kontrollera sista siffran").await;
+    let field = b.find("#personal_id").await;
+    assert_eq!(b.attribute(&field, "aria-invalid").await.as_deref(), Some("true"));
+    let described = b.attribute(&field, "aria-describedby").await.unwrap_or_default();
+    assert!(described.contains("personal_id-error"), "{described}");
+    b.assert_accessible("the patient form with an error").await;
+
+    let pnr = b.labelled("Personnummer eller samordningsnummer").await;
+    b.execute("arguments[0].value = '';", serde_json::json!([{"element-6066-11e4-a52e-4f735466cecf": element_id(&b, "#personal_id").await}])).await;
+    b.type_into(&pnr, "19121212-1212").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Nödåtkomst").await;
+    b.assert_accessible("the emergency-access offer").await;
+    let reason = b.labelled("Skäl till nödåtkomst").await;
+    b.type_into(&reason, "Akut försämring, ordinarie vårdgivare nås ej").await;
+    b.click(&b.by_text("button", "Begär nödåtkomst").await).await;
+    b.wait_for_text("Hjälpmedelsbild").await;
+    assert!(b.page_text().await.contains("nödåtkomst"));
+    b.quit().await;
+    let audit = app.storage.audit_for_patient(app.fixture.tolvan, 10).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "patient.emergency_access_declared"));
+}
+
+async fn element_id(b: &Browser, css: &str) -> String {
+    let e = b.find(css).await;
+    format!("{e:?}").trim_start_matches("Element(\"").trim_end_matches("\")").to_string()
+}
+
+ramp_testkit::on_both_engines!(
+    a_prescriber_searches_the_catalog_opens_a_patient_and_a_device_card,
+    hmc_staff_see_stock_per_warehouse,
+    a_bad_personnummer_is_explained_beside_the_field_and_emergency_access_is_offered,
+);

@@ -1,0 +1,73 @@
+//! The JSON API under `/api/v1`, and its OpenAPI document at
+//! `/api/openapi.json` (generated from the handlers, so it cannot drift).
+
+mod catalog;
+mod cost;
+mod devices;
+mod dto;
+mod health;
+mod patients;
+mod session;
+
+pub(crate) use session::session_cookie;
+mod stock;
+
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Ramp API", description = "Assistive-device supply: ordering portal and supply system. Errors are application/problem+json (RFC 9457) with a stable `code` and the offending `field`.", license(name = "AGPL-3.0-or-later")),
+    paths(
+        health::healthz, health::readyz, health::metrics,
+        session::login, session::logout, session::me,
+        catalog::search,
+        patients::overview, patients::emergency_access,
+        devices::card,
+        stock::warehouses, stock::stock,
+        cost::decide,
+    ),
+    components(schemas(crate::error::Problem)),
+    modifiers(&SecurityAddon),
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"))
+)]
+pub struct ApiDoc;
+
+struct SecurityAddon;
+
+impl utoipa::Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("ramp_session"))));
+    }
+}
+
+/// The OpenAPI document as JSON.
+pub fn openapi_json() -> serde_json::Value {
+    serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes")
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(openapi_json())
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/session", post(session::login).delete(session::logout))
+        .route("/api/v1/me", get(session::me))
+        .route("/api/v1/articles", get(catalog::search))
+        .route("/api/v1/patients/overview", post(patients::overview))
+        .route("/api/v1/patients/emergency-access", post(patients::emergency_access))
+        .route("/api/v1/devices/{device_number}", get(devices::card))
+        .route("/api/v1/warehouses", get(stock::warehouses))
+        .route("/api/v1/warehouses/{id}/stock", get(stock::stock))
+        .route("/api/v1/cost-responsibility/decisions", post(cost::decide))
+}

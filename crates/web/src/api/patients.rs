@@ -1,0 +1,60 @@
+//! Patients: the device overview and emergency access. The personal
+//! identity number travels in the body, never in the URL, so it does not
+//! end up in access logs or browser history.
+
+use super::dto::PatientOverviewDto;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiUser, RequestId};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatientRef {
+    /// Personnummer or samordningsnummer, e.g. `19121212-1212`.
+    pub personal_id: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmergencyAccessBody {
+    pub personal_id: String,
+    /// Why the record must be opened without a care relationship (logged, reviewed).
+    pub reason: String,
+}
+
+/// The patient's device overview ("hjälpmedelsbild"). Needs a care
+/// relationship, a declared emergency access or an HMC role; every call
+/// writes an audit row, refusals too.
+#[utoipa::path(post, path = "/api/v1/patients/overview", tag = "patients", request_body = PatientRef, security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the overview", body = PatientOverviewDto),
+    (status = 403, description = "no care relationship (code care_relationship_required)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such patient", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid personal identity number", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn overview(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    ApiJson(body): ApiJson<PatientRef>,
+) -> Result<Json<PatientOverviewDto>, ApiError> {
+    let o = ramp_app::patients::open_patient(&state.app, &user, &body.personal_id, Some(&rid)).await?;
+    Ok(Json(PatientOverviewDto::from(&o)))
+}
+
+/// Declares emergency access ("nödåtkomst") to a patient; logged.
+#[utoipa::path(post, path = "/api/v1/patients/emergency-access", tag = "patients", request_body = EmergencyAccessBody, security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "granted for a limited time"),
+    (status = 422, description = "reason missing or personal id invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn emergency_access(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    ApiJson(body): ApiJson<EmergencyAccessBody>,
+) -> Result<StatusCode, ApiError> {
+    ramp_app::patients::declare_emergency_access(&state.app, &user, &body.personal_id, &body.reason, Some(&rid)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

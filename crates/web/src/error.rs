@@ -1,0 +1,93 @@
+//! Errors as `application/problem+json` (RFC 9457): the one place where an
+//! `AppError` becomes an HTTP answer for the API. A 500 is opaque to the
+//! client and logged with its cause chain and request id.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use ramp_app::{AppError, ErrorKind};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The problem document every API error returns.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:ramp:problem:<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `invalid_personal_id`.
+    pub code: String,
+    /// The offending input field, when there is one (e.g. `personal_id`, `product.iso`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Builds a problem response.
+pub fn problem(status: StatusCode, code: &str, detail: &str, field: Option<&str>) -> Response {
+    let body = Problem {
+        kind: format!("urn:ramp:problem:{code}"),
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail: detail.to_string(),
+        code: code.to_string(),
+        field: field.map(str::to_string),
+    };
+    let mut resp = (status, axum::Json(body)).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    resp
+}
+
+/// An `AppError` on its way out of an API handler.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+/// Logs an internal error with its cause chain.
+pub fn log_internal(e: &AppError) {
+    let mut chain = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    tracing::error!(code = e.code, error = %chain, "internal error");
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if e.kind == ErrorKind::Internal {
+            log_internal(&e);
+            return problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log", None);
+        }
+        let mut resp = problem(status_of(e.kind), e.code, &e.message, e.field.as_deref());
+        if e.kind == ErrorKind::Unauthenticated {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"ramp\""));
+        }
+        resp
+    }
+}
+
+impl From<ramp_domain::FieldError> for ApiError {
+    fn from(e: ramp_domain::FieldError) -> Self {
+        ApiError(AppError::from(e))
+    }
+}

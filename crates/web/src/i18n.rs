@@ -1,0 +1,163 @@
+//! UI text in Swedish (first) and English. One table, looked up by key;
+//! a missing key shows the key itself so it is noticed, never a panic.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Sv,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language, for the switch link.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Sv => Lang::En,
+            Lang::En => Lang::Sv,
+        }
+    }
+
+    pub fn t(self, key: &str) -> &'static str {
+        match TEXTS.iter().find(|(k, _, _)| *k == key) {
+            Some((_, sv, en)) => match self {
+                Lang::Sv => sv,
+                Lang::En => en,
+            },
+            None => "[?]",
+        }
+    }
+
+    /// The message for an error code, in this language; `None` when only
+    /// the English detail exists.
+    pub fn error(self, code: &str) -> Option<&'static str> {
+        ERRORS.iter().find(|(k, _, _)| *k == code).map(|(_, sv, en)| match self {
+            Lang::Sv => *sv,
+            Lang::En => *en,
+        })
+    }
+}
+
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("app.name", "Ramp", "Ramp"),
+    ("app.tagline", "Hjälpmedel – beställning och försörjning", "Assistive devices – ordering and supply"),
+    ("nav.skip", "Hoppa till innehållet", "Skip to content"),
+    ("nav.main", "Huvudmeny", "Main menu"),
+    ("nav.home", "Start", "Home"),
+    ("nav.catalog", "Sortiment", "Catalog"),
+    ("nav.patient", "Patient", "Patient"),
+    ("nav.stock", "Lager", "Stock"),
+    ("nav.cost", "Vem betalar?", "Who pays?"),
+    ("nav.logout", "Logga ut", "Log out"),
+    ("nav.language", "In English", "På svenska"),
+    ("nav.logged_in_as", "Inloggad som", "Logged in as"),
+    ("login.title", "Logga in", "Log in"),
+    ("login.username", "Användarnamn", "Username"),
+    ("login.password", "Lösenord", "Password"),
+    ("login.submit", "Logga in", "Log in"),
+    ("home.title", "Välkommen", "Welcome"),
+    ("home.intro", "Välj vad du vill göra.", "Choose what to do."),
+    ("home.catalog", "Sök i sortimentet efter namn, artikelnummer eller ISO-kod.", "Search the catalog by name, article number or ISO code."),
+    ("home.patient", "Öppna en patients hjälpmedelsbild med personnummer.", "Open a patient's device overview by personal identity number."),
+    ("home.stock", "Se lagersaldo per lager.", "See stock per warehouse."),
+    ("catalog.title", "Sortiment", "Catalog"),
+    ("catalog.search", "Sök artikel", "Search articles"),
+    ("catalog.hint", "Namn, artikelnummer eller ISO-kod, t.ex. rollator eller 12 06 06", "Name, article number or ISO code, e.g. rollator or 12 06 06"),
+    ("catalog.submit", "Sök", "Search"),
+    ("catalog.results", "Sökresultat", "Search results"),
+    ("catalog.none", "Inga artiklar matchar sökningen.", "No articles match the search."),
+    ("catalog.count", "träffar", "hits"),
+    ("col.article_number", "Artikelnr", "Article no."),
+    ("col.name", "Benämning", "Name"),
+    ("col.iso", "ISO 9999", "ISO 9999"),
+    ("col.kind", "Typ", "Kind"),
+    ("col.supplier", "Leverantör", "Supplier"),
+    ("col.price", "Inköpspris", "Purchase price"),
+    ("col.in_stock", "I lager", "In stock"),
+    ("col.reserved", "Reserverade", "Reserved"),
+    ("col.device_number", "Individnr", "Device no."),
+    ("col.since", "Sedan", "Since"),
+    ("col.payer", "Betalare", "Payer"),
+    ("col.rule", "Regel", "Rule"),
+    ("col.when", "Tidpunkt", "When"),
+    ("col.event", "Händelse", "Event"),
+    ("col.state", "Status", "State"),
+    ("col.note", "Anteckning", "Note"),
+    ("patient.title", "Patient", "Patient"),
+    ("patient.open", "Öppna patient", "Open patient"),
+    ("patient.personal_id", "Personnummer eller samordningsnummer", "Personal identity or coordination number"),
+    ("patient.personal_id_hint", "ÅÅÅÅMMDD-NNNN", "YYYYMMDD-NNNN"),
+    ("patient.submit", "Öppna", "Open"),
+    ("patient.overview", "Hjälpmedelsbild", "Device overview"),
+    ("patient.devices_caption", "Hjälpmedel som patienten har", "Devices the patient holds"),
+    ("patient.no_devices", "Patienten har inga utlånade hjälpmedel.", "The patient holds no devices."),
+    ("patient.age", "Ålder", "Age"),
+    ("patient.years", "år", "years"),
+    ("patient.setting", "Boendeform", "Setting"),
+    ("patient.access", "Åtkomst via", "Access through"),
+    ("patient.logged", "Din åtkomst har loggats.", "Your access has been logged."),
+    ("access.care_relationship", "vårdrelation", "care relationship"),
+    ("access.emergency_access", "nödåtkomst", "emergency access"),
+    ("access.hmc_role", "roll vid hjälpmedelscentralen", "assistive-device centre role"),
+    ("access.none", "ingen", "none"),
+    ("emergency.title", "Nödåtkomst", "Emergency access"),
+    ("emergency.explain", "Du har ingen vårdrelation med patienten. Om patientens vård kräver det kan du begära nödåtkomst. Åtkomsten loggas och granskas.", "You have no care relationship with this patient. If the patient's care requires it, you may declare emergency access. The access is logged and reviewed."),
+    ("emergency.reason", "Skäl till nödåtkomst", "Reason for emergency access"),
+    ("emergency.submit", "Begär nödåtkomst", "Declare emergency access"),
+    ("device.title", "Individkort", "Device card"),
+    ("device.article", "Artikel", "Article"),
+    ("device.serial", "Serienummer", "Serial number"),
+    ("device.purchased", "Inköpt", "Purchased"),
+    ("device.location", "Plats", "Location"),
+    ("device.history", "Historik", "History"),
+    ("device.loan", "Utlåning", "Loan"),
+    ("stock.title", "Lagersaldo", "Stock"),
+    ("stock.warehouse", "Lager", "Warehouse"),
+    ("stock.show", "Visa", "Show"),
+    ("stock.caption", "Artiklar i lager", "Articles in stock"),
+    ("stock.empty", "Lagret är tomt.", "The warehouse is empty."),
+    ("error.title", "Något gick fel", "Something went wrong"),
+    ("error.back", "Tillbaka till start", "Back to the start page"),
+    ("error.summary", "Rätta följande:", "Please correct the following:"),
+    ("payer.region", "Regionen", "The region"),
+    ("payer.municipality", "Kommunen", "The municipality"),
+    ("payer.patient", "Patienten (egenansvar)", "The patient (own responsibility)"),
+];
+
+const ERRORS: &[(&str, &str, &str)] = &[
+    ("invalid_personal_id", "Personnumret är ogiltigt. Skriv ÅÅÅÅMMDD-NNNN och kontrollera sista siffran.", "The personal identity number is invalid. Write YYYYMMDD-NNNN and check the last digit."),
+    ("patient_not_found", "Det finns ingen patient med det personnumret.", "There is no patient with that personal identity number."),
+    ("care_relationship_required", "Du har ingen vårdrelation med patienten.", "You have no care relationship with this patient."),
+    ("invalid_credentials", "Fel användarnamn eller lösenord.", "Wrong username or password."),
+    ("required", "Fältet måste fyllas i.", "This field is required."),
+    ("query_too_short", "Skriv minst 2 tecken.", "Type at least 2 characters."),
+    ("query_too_long", "Söktexten får vara högst 100 tecken.", "The search text is limited to 100 characters."),
+    ("reason_required", "Ange skälet till nödåtkomsten (minst 5 tecken).", "State the reason for emergency access (at least 5 characters)."),
+    ("device_not_found", "Det finns inget hjälpmedel med det individnumret.", "There is no device with that number."),
+    ("role_required", "Din roll ger inte tillgång till sidan.", "Your role does not give access to this page."),
+    ("csrf_failed", "Formuläret har gått ut. Ladda om sidan och försök igen.", "The form has expired. Reload the page and try again."),
+    ("warehouse_not_found", "Lagret finns inte.", "No such warehouse."),
+    ("internal", "Ett internt fel inträffade. Försök igen senare.", "An internal error occurred. Please try again later."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_has_both_languages_and_a_unique_key() {
+        let mut keys = std::collections::HashSet::new();
+        for (k, sv, en) in TEXTS {
+            assert!(keys.insert(k), "duplicate key {k}");
+            assert!(!sv.is_empty() && !en.is_empty(), "{k}");
+        }
+        assert_eq!(Lang::Sv.t("nav.catalog"), "Sortiment");
+        assert_eq!(Lang::En.t("nav.catalog"), "Catalog");
+        assert_eq!(Lang::Sv.t("no.such.key"), "[?]");
+    }
+}

@@ -1,0 +1,76 @@
+//! Cross-cutting layers: request ids, one structured log line and metrics
+//! per request, the CSRF cookie, and problem+json for API errors that never
+//! reached a handler (unknown route, wrong method).
+
+use crate::error::problem;
+use crate::extract::{cookie, CsrfToken, RequestId, CSRF_COOKIE};
+use crate::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Request id, CSRF cookie, access log and metrics.
+pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("r{:x}-{}", std::process::id(), NEXT_ID.fetch_add(1, Ordering::Relaxed)));
+    let existing_csrf = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 64);
+    let csrf = existing_csrf.clone().unwrap_or_else(ramp_app::auth::random_token);
+    req.extensions_mut().insert(RequestId(id.clone()));
+    req.extensions_mut().insert(CsrfToken(csrf.clone()));
+    let method = req.method().clone();
+    // The path only: queries may hold search text, never logged.
+    let path = req.uri().path().to_string();
+    let mut resp = next.run(req).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    state.metrics.observe(resp.status().as_u16(), elapsed);
+    tracing::info!(request_id = %id, %method, %path, status = resp.status().as_u16(), ms = elapsed * 1000.0, "request");
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    if existing_csrf.is_none() {
+        let secure = if state.cookie_secure { "; Secure" } else { "" };
+        let c = format!("{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Strict{secure}");
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+/// Under `/api`, any error answer that is not already problem+json becomes one.
+pub async fn api_problems(State(_): State<AppState>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if !is_api || status.as_u16() < 400 {
+        return resp;
+    }
+    let is_problem = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"));
+    if is_problem {
+        return resp;
+    }
+    let (code, detail) = match status {
+        StatusCode::NOT_FOUND => ("no_such_endpoint", "no such endpoint; see /api/openapi.json"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this endpoint does not accept that method"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "the request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "send application/json"),
+        s if s.is_server_error() => ("internal", "internal error; see the server log"),
+        _ => ("bad_request", "the request could not be read"),
+    };
+    problem(status, code, detail, None)
+}

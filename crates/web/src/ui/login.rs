@@ -1,0 +1,120 @@
+//! Logging in and out, the start page, and the language switch.
+
+use super::page::{render, Page};
+use crate::api::session_cookie as api_session_cookie;
+use crate::extract::{cookie, CsrfToken, UiUser, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ramp_app::AppError;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginTemplate {
+    page: Page,
+    username: String,
+    next: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomeTemplate {
+    page: Page,
+}
+
+#[derive(Deserialize)]
+pub struct NextParam {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only local paths are followed after login (no open redirect).
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") {
+        next.to_string()
+    } else {
+        "/".into()
+    }
+}
+
+pub async fn form(lang: Lang, CsrfToken(csrf): CsrfToken, Query(q): Query<NextParam>) -> Response {
+    let page = Page::new(lang, "login.title", None, &csrf, "login");
+    render(&LoginTemplate { page, username: String::new(), next: safe_next(q.next.as_deref().unwrap_or("/")) }, StatusCode::OK)
+}
+
+/// Checks the double-submitted CSRF token of a form.
+pub fn csrf_ok(headers: &HeaderMap, submitted: &str) -> bool {
+    !submitted.is_empty() && cookie(headers, CSRF_COOKIE).as_deref() == Some(submitted)
+}
+
+pub async fn submit(State(state): State<AppState>, lang: Lang, CsrfToken(csrf): CsrfToken, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let next = safe_next(&f.next);
+    let result = if csrf_ok(&headers, &f.csrf) {
+        ramp_app::auth::login(&state.app, &f.username, &f.password).await
+    } else {
+        Err(AppError::forbidden("csrf_failed", "form expired"))
+    };
+    match result {
+        Ok(session) => {
+            let mut resp = Redirect::to(&next).into_response();
+            let ttl = state.app.config.session_ttl.num_seconds();
+            resp.headers_mut().insert(header::SET_COOKIE, api_session_cookie(&session.token, state.cookie_secure, ttl));
+            resp
+        }
+        Err(e) => {
+            let mut page = Page::new(lang, "login.title", None, &csrf, "login");
+            page.add_error(&e);
+            let status = if e.kind == ramp_app::ErrorKind::Invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::UNAUTHORIZED };
+            render(&LoginTemplate { page, username: f.username, next }, status)
+        }
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    if csrf_ok(&headers, &f.csrf) {
+        if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+            if let Err(e) = ramp_app::auth::logout(&state.app, &token).await {
+                return super::error_page(Lang::Sv, e);
+            }
+        }
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    resp.headers_mut().insert(header::SET_COOKIE, api_session_cookie("", state.cookie_secure, 0));
+    resp
+}
+
+pub async fn home(lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser) -> Response {
+    render(&HomeTemplate { page: Page::new(lang, "home.title", Some(&user), &csrf, "home") }, StatusCode::OK)
+}
+
+pub async fn set_language(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let code = if code == "en" { "en" } else { "sv" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_else(|| "/".into());
+    let secure = if state.cookie_secure { "; Secure" } else { "" };
+    let mut resp = Redirect::to(&safe_next(&back)).into_response();
+    if let Ok(v) = format!("{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax{secure}").parse() {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}

@@ -1,0 +1,34 @@
+//! The server-rendered UI: Swedish first, English switchable, every page
+//! usable with the keyboard alone and with a screen reader. askama
+//! templates (compile-time checked, auto-escaped), htmx for the live
+//! catalog search, no client framework.
+
+mod assets;
+mod catalog;
+mod device;
+mod login;
+mod page;
+mod patient;
+mod stock;
+
+pub use page::{error_page, url_encode};
+
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(login::home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/lang/{code}", get(login::set_language))
+        .route("/catalog", get(catalog::page))
+        .route("/catalog/results", get(catalog::results))
+        .route("/patient", get(patient::form).post(patient::open))
+        .route("/patient/emergency-access", post(patient::emergency))
+        .route("/devices/{number}", get(device::card))
+        .route("/stock", get(stock::page))
+        .route("/assets/style.css", get(assets::style))
+        .route("/assets/htmx.min.js", get(assets::htmx))
+}

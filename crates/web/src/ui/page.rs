@@ -1,0 +1,181 @@
+//! What every page shares: language, title, the user, the CSRF token,
+//! which menu item is current; form errors; and the HTML error page (the
+//! one place an `AppError` becomes HTML).
+
+use crate::error::{log_internal, status_of};
+use crate::i18n::Lang;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use ramp_app::{AppError, ErrorKind};
+use ramp_storage::User;
+
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    pub user: Option<String>,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub is_hmc: bool,
+    /// Errors of the submitted form: (field, message).
+    pub errors: Vec<(String, String)>,
+}
+
+impl Page {
+    pub fn new(lang: Lang, title_key: &str, user: Option<&User>, csrf: &str, nav: &'static str) -> Self {
+        Self {
+            lang,
+            title: lang.t(title_key).to_string(),
+            user: user.map(|u| u.display_name.clone()),
+            csrf: csrf.to_string(),
+            nav,
+            is_hmc: user.is_some_and(|u| u.is_hmc()),
+            errors: vec![],
+        }
+    }
+
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    /// The message for `field`, if the form had an error there.
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    /// Records an error, in this page's language, under its field (or `form`).
+    pub fn add_error(&mut self, e: &AppError) {
+        let field = e.field.clone().unwrap_or_else(|| "form".into());
+        self.errors.push((field, message(self.lang, e)));
+    }
+
+    pub fn current(&self, nav: &str) -> &'static str {
+        if self.nav == nav {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// An error's text in the user's language.
+pub fn message(lang: Lang, e: &AppError) -> String {
+    if e.kind == ErrorKind::Internal {
+        return lang.error("internal").unwrap_or("internal error").to_string();
+    }
+    lang.error(e.code).map(str::to_string).unwrap_or_else(|| e.message.clone())
+}
+
+/// Renders a template, or a plain 500 if rendering fails (a bug).
+pub fn render(t: &impl Template, status: StatusCode) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    page: Page,
+    message: String,
+}
+
+/// The HTML answer for an error outside a form.
+pub fn error_page(lang: Lang, e: AppError) -> Response {
+    if e.kind == ErrorKind::Internal {
+        log_internal(&e);
+    }
+    let page = Page::new(lang, "error.title", None, "", "");
+    let message = message(lang, &e);
+    render(&ErrorTemplate { page, message }, status_of(e.kind))
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Formats öre as Swedish kronor.
+pub fn sek(ore: &i64) -> String {
+    ramp_domain::money::Ore(*ore).format_sv()
+}
+
+/// Display helpers the templates call, in the page's language.
+impl Page {
+    pub fn sek(&self, ore: &i64) -> String {
+        sek(ore)
+    }
+
+    pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        ramp_domain::time::stockholm(*at).format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    pub fn iso(&self, code: &str) -> String {
+        ramp_domain::ids::IsoCode::parse(code).map(|c| c.display()).unwrap_or_else(|_| code.to_string())
+    }
+
+    pub fn payer(&self, payer: &str) -> &'static str {
+        match payer {
+            "region" => self.t("payer.region"),
+            "municipality" => self.t("payer.municipality"),
+            "patient" => self.t("payer.patient"),
+            _ => "?",
+        }
+    }
+
+    pub fn access(&self, reason: &ramp_storage::AccessReason) -> &'static str {
+        self.t(&format!("access.{}", reason.as_str()))
+    }
+
+    pub fn setting(&self, s: &ramp_domain::setting::Setting) -> &'static str {
+        match self.lang {
+            Lang::Sv => s.name_sv(),
+            Lang::En => s.name_en(),
+        }
+    }
+
+    pub fn state(&self, s: &ramp_domain::device::DeviceState) -> &'static str {
+        match self.lang {
+            Lang::Sv => s.name_sv(),
+            Lang::En => s.as_str(),
+        }
+    }
+
+    pub fn kind(&self, k: &ramp_domain::article::ArticleKind) -> &'static str {
+        match self.lang {
+            Lang::Sv => k.name_sv(),
+            Lang::En => k.as_str(),
+        }
+    }
+
+    pub fn event(&self, e: &ramp_domain::device::DeviceEventKind) -> &'static str {
+        use ramp_domain::device::DeviceEventKind as E;
+        if self.lang == Lang::En {
+            return e.as_str();
+        }
+        match e {
+            E::Received => "Inleverans",
+            E::Reserved => "Reserverad",
+            E::ReservationReleased => "Reservation släppt",
+            E::Delivered => "Utlämnad",
+            E::Returned => "Återlämnad",
+            E::Reconditioned => "Rekonditionerad",
+            E::Repaired => "Reparerad",
+            E::Moved => "Flyttad",
+            E::Scrapped => "Kasserad",
+            E::ReportedLost => "Anmäld förkommen",
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Opening a patient by personal identity number (posted, never in the
+//! URL) and the device overview; emergency access when there is no care
+//! relationship.
+
+use super::login::csrf_ok;
+use super::page::{render, Page};
+use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use ramp_app::patients::PatientOverview;
+use ramp_app::{AppError, ErrorKind};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "patient.html")]
+struct PatientTemplate {
+    page: Page,
+    personal_id: String,
+    overview: Option<PatientOverview>,
+    /// Show the emergency-access form (no care relationship).
+    offer_emergency: bool,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+pub struct PatientForm {
+    #[serde(default)]
+    personal_id: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+fn template(page: Page, personal_id: String) -> PatientTemplate {
+    PatientTemplate { page, personal_id, overview: None, offer_emergency: false, reason: String::new() }
+}
+
+pub async fn form(lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser) -> Response {
+    render(&template(Page::new(lang, "patient.title", Some(&user), &csrf, "patient"), String::new()), StatusCode::OK)
+}
+
+fn csrf_error() -> AppError {
+    AppError::forbidden("csrf_failed", "form expired")
+}
+
+async fn show(state: &AppState, lang: Lang, csrf: &str, user: &ramp_storage::User, rid: &str, pid: String, mut t: PatientTemplate) -> Response {
+    match ramp_app::patients::open_patient(&state.app, user, &pid, Some(rid)).await {
+        Ok(o) => {
+            t.page.title = format!("{} {} – {}", o.patient.given_name, o.patient.family_name, lang.t("patient.overview"));
+            t.overview = Some(o);
+            render(&t, StatusCode::OK)
+        }
+        Err(e) => {
+            let status = crate::error::status_of(e.kind);
+            t.offer_emergency = e.code == "care_relationship_required";
+            if e.kind == ErrorKind::Internal {
+                crate::error::log_internal(&e);
+            }
+            let mut page = Page::new(lang, "patient.title", Some(user), csrf, "patient");
+            page.add_error(&e);
+            t.page = page;
+            render(&t, status)
+        }
+    }
+}
+
+pub async fn open(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    headers: HeaderMap,
+    Form(f): Form<PatientForm>,
+) -> Response {
+    let page = Page::new(lang, "patient.title", Some(&user), &csrf, "patient");
+    let mut t = template(page, f.personal_id.clone());
+    if !csrf_ok(&headers, &f.csrf) {
+        t.page.add_error(&csrf_error());
+        return render(&t, StatusCode::FORBIDDEN);
+    }
+    show(&state, lang, &csrf, &user, &rid, f.personal_id, t).await
+}
+
+pub async fn emergency(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    headers: HeaderMap,
+    Form(f): Form<PatientForm>,
+) -> Response {
+    let page = Page::new(lang, "patient.title", Some(&user), &csrf, "patient");
+    let mut t = template(page, f.personal_id.clone());
+    let declared = if csrf_ok(&headers, &f.csrf) {
+        ramp_app::patients::declare_emergency_access(&state.app, &user, &f.personal_id, &f.reason, Some(&rid)).await
+    } else {
+        Err(csrf_error())
+    };
+    match declared {
+        Ok(()) => show(&state, lang, &csrf, &user, &rid, f.personal_id, t).await,
+        Err(e) => {
+            t.page.add_error(&e);
+            t.offer_emergency = true;
+            t.reason = f.reason;
+            render(&t, crate::error::status_of(e.kind))
+        }
+    }
+}
