@@ -131,7 +131,7 @@ impl Browser {
     pub async fn labelled(&self, label: &str) -> Element {
         let l = self.find_by("xpath", &format!("//label[normalize-space()='{label}']")).await;
         let id = self.attribute(&l, "for").await.unwrap_or_else(|| panic!("label '{label}' has no for="));
-        self.find(&format!("#{id}")).await
+        self.find(&format!("[id='{id}']")).await
     }
 
     /// A link or button by its visible text.
@@ -165,7 +165,9 @@ impl Browser {
     pub async fn press(&self, keys: &str) {
         let actions: Vec<Value> = keys
             .chars()
-            .flat_map(|c| [json!({"type": "keyDown", "value": c.to_string()}), json!({"type": "keyUp", "value": c.to_string()})])
+            .flat_map(|c| {
+                [json!({"type": "keyDown", "value": c.to_string()}), json!({"type": "keyUp", "value": c.to_string()})]
+            })
             .collect();
         self.post("/actions", json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})).await;
     }

@@ -22,7 +22,13 @@ async fn an_api_token_identifies_its_user(app: TestApp) {
 
 async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong(app: TestApp) {
     for (user, pw) in [("anna", "fel lösenord"), ("nobody", "demo-lösen-2026")] {
-        let resp = app.client.post(app.url("/api/v1/session")).json(&json!({"username": user, "password": pw})).send().await.unwrap();
+        let resp = app
+            .client
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"username": user, "password": pw}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 401);
         let p = problem(resp).await;
         assert_eq!(p["code"], "invalid_credentials");
@@ -48,7 +54,13 @@ async fn a_session_cookie_is_http_only_and_needs_the_csrf_header_for_changes(app
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
-    let raw = login.headers().get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
+    let raw = login
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
     let session = cookie_pair(&login, "ramp_session");
     let csrf = cookie_pair(&login, "ramp_csrf");
@@ -58,7 +70,14 @@ async fn a_session_cookie_is_http_only_and_needs_the_csrf_header_for_changes(app
     assert_eq!(me.status(), 200);
 
     let body = json!({"personal_id": "19121212-1212"});
-    let without = app.client.post(app.url("/api/v1/patients/overview")).header(COOKIE, &cookies).json(&body).send().await.unwrap();
+    let without = app
+        .client
+        .post(app.url("/api/v1/patients/overview"))
+        .header(COOKIE, &cookies)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(without.status(), 403);
     assert_eq!(problem(without).await["code"], "csrf_failed");
     let token = csrf.split_once('=').unwrap().1;

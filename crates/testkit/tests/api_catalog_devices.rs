@@ -38,7 +38,8 @@ async fn the_device_card_shows_the_full_history_to_those_with_a_care_relationshi
     assert_eq!(card["state"], "with_patient");
     assert_eq!(card["article"]["name"], "Rollator Gåstöd Classic");
     assert_eq!(card["loan"]["payer"], "region");
-    let kinds: Vec<_> = card["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect();
+    let kinds: Vec<_> =
+        card["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect();
     assert_eq!(kinds, vec!["received", "delivered"]);
     let audit = app.storage.audit_for_patient(app.fixture.tolvan, 10).await.unwrap();
     assert_eq!(audit[0].action, "device.card", "a device with a patient is patient data");

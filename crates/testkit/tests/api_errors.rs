@@ -17,7 +17,10 @@ async fn a_missing_or_unknown_field_is_422_naming_it(app: TestApp) {
     let token = app.token_for("anna").await;
     let p = problem(app.post_json(&token, "/api/v1/patients/overview", &json!({})).await).await;
     assert_eq!((p["status"].as_u64(), p["field"].as_str()), (Some(422), Some("personal_id")));
-    let p = problem(app.post_json(&token, "/api/v1/patients/overview", &json!({"personal_id": "19121212-1212", "pnr": 1})).await).await;
+    let p = problem(
+        app.post_json(&token, "/api/v1/patients/overview", &json!({"personal_id": "19121212-1212", "pnr": 1})).await,
+    )
+    .await;
     assert_eq!(p["field"], "pnr");
 }
 

@@ -55,7 +55,10 @@ async fn a_declared_emergency_access_opens_the_record_and_is_logged_with_its_rea
     let actions: Vec<_> = audit.iter().map(|a| (a.action.as_str(), a.reason)).collect();
     assert_eq!(
         actions,
-        vec![("patient.overview", AccessReason::EmergencyAccess), ("patient.emergency_access_declared", AccessReason::EmergencyAccess)]
+        vec![
+            ("patient.overview", AccessReason::EmergencyAccess),
+            ("patient.emergency_access_declared", AccessReason::EmergencyAccess)
+        ]
     );
     assert_eq!(audit[1].detail.as_deref(), Some("Akut inläggning, patienten medvetslös"));
 
@@ -67,10 +70,20 @@ async fn a_declared_emergency_access_opens_the_record_and_is_logged_with_its_rea
 
 async fn an_emergency_access_without_a_reason_is_refused_naming_the_field(app: TestApp) {
     let token = app.token_for("lars").await;
-    let resp = app.post_json(&token, "/api/v1/patients/emergency-access", &json!({ "personal_id": "19121212-1212", "reason": " " })).await;
+    let resp = app
+        .post_json(
+            &token,
+            "/api/v1/patients/emergency-access",
+            &json!({ "personal_id": "19121212-1212", "reason": " " }),
+        )
+        .await;
     assert_eq!(resp.status(), 422);
     assert_eq!(problem(resp).await["field"], "reason");
-    assert!(!app.storage.has_emergency_access(app.fixture.other_prescriber, app.fixture.tolvan, ramp_testkit::test_now()).await.unwrap());
+    assert!(!app
+        .storage
+        .has_emergency_access(app.fixture.other_prescriber, app.fixture.tolvan, ramp_testkit::test_now())
+        .await
+        .unwrap());
 }
 
 async fn hmc_staff_see_patients_on_the_ground_of_their_role(app: TestApp) {

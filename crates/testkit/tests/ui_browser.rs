@@ -42,7 +42,9 @@ async fn a_prescriber_searches_the_catalog_opens_a_patient_and_a_device_card(app
     b.press(ENTER).await;
     b.wait_for_text("Hjälpmedelsbild").await;
     let text = b.page_text().await;
-    for expected in ["Tolvan Tolvansson", "Särskilt boende för äldre (SÄBO)", "D-0001", "2024-02-01", "Regionen", "vårdrelation"] {
+    for expected in
+        ["Tolvan Tolvansson", "Särskilt boende för äldre (SÄBO)", "D-0001", "2024-02-01", "Regionen", "vårdrelation"]
+    {
         assert!(text.contains(expected), "overview lacks '{expected}':\n{text}");
     }
     b.assert_accessible("the patient's device overview").await;
@@ -89,7 +91,11 @@ async fn a_bad_personnummer_is_explained_beside_the_field_and_emergency_access_i
     b.assert_accessible("the patient form with an error").await;
 
     let pnr = b.labelled("Personnummer eller samordningsnummer").await;
-    b.execute("arguments[0].value = '';", serde_json::json!([{"element-6066-11e4-a52e-4f735466cecf": element_id(&b, "#personal_id").await}])).await;
+    b.execute(
+        "arguments[0].value = '';",
+        serde_json::json!([{"element-6066-11e4-a52e-4f735466cecf": element_id(&b, "#personal_id").await}]),
+    )
+    .await;
     b.type_into(&pnr, "19121212-1212").await;
     b.press(ENTER).await;
     b.wait_for_text("Nödåtkomst").await;
@@ -104,6 +110,32 @@ async fn a_bad_personnummer_is_explained_beside_the_field_and_emergency_access_i
     assert!(audit.iter().any(|a| a.action == "patient.emergency_access_declared"));
 }
 
+async fn a_prescriber_asks_who_pays_answers_the_agreements_questions_and_sees_the_reason(app: TestApp) {
+    let b = Browser::start().await;
+    log_in(&b, &app, "anna").await;
+    b.click(&b.by_text("a", "Vem betalar?").await).await;
+    b.wait_for_text("Svara på frågorna").await;
+    b.assert_accessible("the who-pays form").await;
+    b.type_into(&b.labelled("Region").await, "Region Stockholm").await;
+    b.type_into(&b.labelled("Patientens ålder (år)").await, "85").await;
+    b.type_into(&b.labelled("Boendeform").await, "Särskilt boende för äldre (SÄBO)").await;
+    b.type_into(&b.labelled("ISO-kod (sex siffror)").await, "12 23 06").await;
+    b.click(&b.by_text("button", "Visa vem som betalar").await).await;
+    // "Är rullstolen försedd med vårdarstyrning?" — seed 000: the agreement asks only what it needs.
+    b.wait_for_text("Är rullstolen försedd med vårdarstyrning?").await;
+    b.assert_accessible("the who-pays questions").await;
+    b.click(&b.find("input[name='fact.special_adapted'][value='no']").await).await;
+    b.click(&b.find("input[name='fact.carer_controlled'][value='yes']").await).await;
+    b.click(&b.by_text("button", "Visa vem som betalar").await).await;
+    b.wait_for_text("Svar: Kommunen").await;
+    let text = b.page_text().await;
+    // Seed 000: "Exempelvis bekostar kommunen en eldriven rullstol som förses med vårdarstyrning.
+    // Då blir hela hjälpmedlet kommunens kostnadsansvar."
+    assert!(text.contains("hela hjälpmedlet kommunens kostnadsansvar"), "{text}");
+    b.assert_accessible("the who-pays answer").await;
+    b.quit().await;
+}
+
 async fn element_id(b: &Browser, css: &str) -> String {
     let e = b.find(css).await;
     format!("{e:?}").trim_start_matches("Element(\"").trim_end_matches("\")").to_string()
@@ -113,4 +145,5 @@ ramp_testkit::on_both_engines!(
     a_prescriber_searches_the_catalog_opens_a_patient_and_a_device_card,
     hmc_staff_see_stock_per_warehouse,
     a_bad_personnummer_is_explained_beside_the_field_and_emergency_access_is_offered,
+    a_prescriber_asks_who_pays_answers_the_agreements_questions_and_sees_the_reason,
 );

@@ -52,7 +52,8 @@ pub struct ApiUser(pub User);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let unauthenticated = || ApiError(AppError::unauthenticated("authentication_required", "log in or send an API token"));
+        let unauthenticated =
+            || ApiError(AppError::unauthenticated("authentication_required", "log in or send an API token"));
         if let Some(token) = bearer(&parts.headers) {
             return ramp_app::auth::token_user(&state.app, token).await?.map(ApiUser).ok_or_else(unauthenticated);
         }

@@ -41,7 +41,12 @@ impl Metrics {
         let mut out = String::new();
         let _ = writeln!(out, "# HELP ramp_http_requests_total HTTP requests by status class.");
         let _ = writeln!(out, "# TYPE ramp_http_requests_total counter");
-        for (class, c) in [("2xx", &self.requests_2xx), ("3xx", &self.requests_3xx), ("4xx", &self.requests_4xx), ("5xx", &self.requests_5xx)] {
+        for (class, c) in [
+            ("2xx", &self.requests_2xx),
+            ("3xx", &self.requests_3xx),
+            ("4xx", &self.requests_4xx),
+            ("5xx", &self.requests_5xx),
+        ] {
             let _ = writeln!(out, "ramp_http_requests_total{{status=\"{class}\"}} {}", c.load(Ordering::Relaxed));
         }
         let _ = writeln!(out, "# HELP ramp_http_request_duration_seconds Time to answer a request.");

@@ -36,5 +36,7 @@ pub async fn search(
             .ok_or_else(|| AppError::invalid("limit", "invalid_limit", "limit must be a number from 1 to 200"))?,
     };
     let hits = ramp_app::catalog::search(&state.app, &user, p.q.as_deref().unwrap_or(""), limit).await?;
-    Ok(Json(hits.iter().map(|h| ArticleHitDto { article: ArticleDto::from(&h.article), in_stock: h.in_stock }).collect()))
+    Ok(Json(
+        hits.iter().map(|h| ArticleHitDto { article: ArticleDto::from(&h.article), in_stock: h.in_stock }).collect(),
+    ))
 }

@@ -16,7 +16,11 @@ use ramp_domain::cost::DecisionRequest;
 #[utoipa::path(post, path = "/api/v1/cost-responsibility/decisions", tag = "cost-responsibility", request_body(content = Object, description = "decision input, see `ramp decide`"), security(("token" = []), ("session" = [])), responses(
     (status = 200, description = "a decision or the facts needed", body = Object),
     (status = 422, description = "invalid input, naming the field", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn decide(State(state): State<AppState>, ApiUser(_): ApiUser, body: String) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn decide(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+    body: String,
+) -> Result<Json<serde_json::Value>, ApiError> {
     let req = DecisionRequest::from_json(&body)?;
     let outcome = state.agreements.current().decide(&req)?;
     let value = serde_json::to_value(&outcome).map_err(|e| AppError::internal("serialize decision", e))?;

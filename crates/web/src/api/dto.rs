@@ -134,7 +134,11 @@ impl From<&ramp_app::patients::PatientOverview> for PatientOverviewDto {
             settings: o
                 .settings
                 .iter()
-                .map(|s| SettingPeriodDto { setting: s.setting.as_str().into(), valid_from: s.valid_from, valid_to: s.valid_to })
+                .map(|s| SettingPeriodDto {
+                    setting: s.setting.as_str().into(),
+                    valid_from: s.valid_from,
+                    valid_to: s.valid_to,
+                })
                 .collect(),
             devices: o
                 .devices

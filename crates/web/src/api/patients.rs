@@ -55,6 +55,7 @@ pub async fn emergency_access(
     RequestId(rid): RequestId,
     ApiJson(body): ApiJson<EmergencyAccessBody>,
 ) -> Result<StatusCode, ApiError> {
-    ramp_app::patients::declare_emergency_access(&state.app, &user, &body.personal_id, &body.reason, Some(&rid)).await?;
+    ramp_app::patients::declare_emergency_access(&state.app, &user, &body.personal_id, &body.reason, Some(&rid))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,8 +21,10 @@ pub struct LoginBody {
 /// The `Set-Cookie` value of a session.
 pub fn session_cookie(token: &str, secure: bool, max_age_seconds: i64) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"))
-        .expect("session cookies are ASCII")
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
+    ))
+    .expect("session cookies are ASCII")
 }
 
 /// Logs in with a local account; sets the session cookie.

@@ -12,7 +12,10 @@ use ramp_app::AppError;
 #[utoipa::path(get, path = "/api/v1/warehouses", tag = "stock", security(("token" = []), ("session" = [])), responses(
     (status = 200, description = "warehouses", body = Vec<WarehouseDto>),
     (status = 403, description = "not HMC staff", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn warehouses(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<WarehouseDto>>, ApiError> {
+pub async fn warehouses(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<WarehouseDto>>, ApiError> {
     let o = ramp_app::stock::stock_overview(&state.app, &user, None).await?;
     Ok(Json(
         o.warehouses.into_iter().map(|w| WarehouseDto { id: w.id, code: w.code, name: w.name, kind: w.kind }).collect(),
@@ -23,7 +26,11 @@ pub async fn warehouses(State(state): State<AppState>, ApiUser(user): ApiUser) -
 #[utoipa::path(get, path = "/api/v1/warehouses/{id}/stock", tag = "stock", params(("id" = i64, Path, description = "warehouse id")), security(("token" = []), ("session" = [])), responses(
     (status = 200, description = "stock lines", body = Vec<StockLineDto>),
     (status = 404, description = "no such warehouse", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn stock(State(state): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> Result<Json<Vec<StockLineDto>>, ApiError> {
+pub async fn stock(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<StockLineDto>>, ApiError> {
     let id: i64 = id.parse().map_err(|_| AppError::invalid("id", "invalid_id", "the warehouse id is a number"))?;
     let o = ramp_app::stock::stock_overview(&state.app, &user, Some(id)).await?;
     Ok(Json(

@@ -35,7 +35,12 @@ struct ResultsTemplate {
     hits: Vec<ArticleHit>,
 }
 
-async fn run(state: &AppState, user: &ramp_storage::User, page: &mut Page, q: &str) -> (bool, Vec<ArticleHit>, StatusCode) {
+async fn run(
+    state: &AppState,
+    user: &ramp_storage::User,
+    page: &mut Page,
+    q: &str,
+) -> (bool, Vec<ArticleHit>, StatusCode) {
     if q.trim().is_empty() {
         return (false, vec![], StatusCode::OK);
     }
@@ -52,13 +57,25 @@ async fn run(state: &AppState, user: &ramp_storage::User, page: &mut Page, q: &s
     }
 }
 
-pub async fn page(State(state): State<AppState>, lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser, Query(p): Query<SearchParams>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Query(p): Query<SearchParams>,
+) -> Response {
     let mut page = Page::new(lang, "catalog.title", Some(&user), &csrf, "catalog");
     let (searched, hits, status) = run(&state, &user, &mut page, &p.q).await;
     render(&CatalogTemplate { page, q: p.q, searched, hits }, status)
 }
 
-pub async fn results(State(state): State<AppState>, lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser, Query(p): Query<SearchParams>) -> Response {
+pub async fn results(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Query(p): Query<SearchParams>,
+) -> Response {
     let mut page = Page::new(lang, "catalog.title", Some(&user), &csrf, "catalog");
     let (searched, hits, _) = run(&state, &user, &mut page, &p.q).await;
     // htmx swaps only 2xx answers; the error is shown inside the results.

@@ -55,7 +55,10 @@ fn safe_next(next: &str) -> String {
 
 pub async fn form(lang: Lang, CsrfToken(csrf): CsrfToken, Query(q): Query<NextParam>) -> Response {
     let page = Page::new(lang, "login.title", None, &csrf, "login");
-    render(&LoginTemplate { page, username: String::new(), next: safe_next(q.next.as_deref().unwrap_or("/")) }, StatusCode::OK)
+    render(
+        &LoginTemplate { page, username: String::new(), next: safe_next(q.next.as_deref().unwrap_or("/")) },
+        StatusCode::OK,
+    )
 }
 
 /// Checks the double-submitted CSRF token of a form.
@@ -63,7 +66,13 @@ pub fn csrf_ok(headers: &HeaderMap, submitted: &str) -> bool {
     !submitted.is_empty() && cookie(headers, CSRF_COOKIE).as_deref() == Some(submitted)
 }
 
-pub async fn submit(State(state): State<AppState>, lang: Lang, CsrfToken(csrf): CsrfToken, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let next = safe_next(&f.next);
     let result = if csrf_ok(&headers, &f.csrf) {
         ramp_app::auth::login(&state.app, &f.username, &f.password).await
@@ -80,7 +89,11 @@ pub async fn submit(State(state): State<AppState>, lang: Lang, CsrfToken(csrf): 
         Err(e) => {
             let mut page = Page::new(lang, "login.title", None, &csrf, "login");
             page.add_error(&e);
-            let status = if e.kind == ramp_app::ErrorKind::Invalid { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::UNAUTHORIZED };
+            let status = if e.kind == ramp_app::ErrorKind::Invalid {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
             render(&LoginTemplate { page, username: f.username, next }, status)
         }
     }

@@ -5,6 +5,7 @@
 
 mod assets;
 mod catalog;
+pub(crate) mod cost;
 mod device;
 mod login;
 mod page;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/patient/emergency-access", post(patient::emergency))
         .route("/devices/{number}", get(device::card))
         .route("/stock", get(stock::page))
+        .route("/cost", get(cost::page))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
 }

@@ -49,10 +49,19 @@ fn csrf_error() -> AppError {
     AppError::forbidden("csrf_failed", "form expired")
 }
 
-async fn show(state: &AppState, lang: Lang, csrf: &str, user: &ramp_storage::User, rid: &str, pid: String, mut t: PatientTemplate) -> Response {
+async fn show(
+    state: &AppState,
+    lang: Lang,
+    csrf: &str,
+    user: &ramp_storage::User,
+    rid: &str,
+    pid: String,
+    mut t: PatientTemplate,
+) -> Response {
     match ramp_app::patients::open_patient(&state.app, user, &pid, Some(rid)).await {
         Ok(o) => {
-            t.page.title = format!("{} {} – {}", o.patient.given_name, o.patient.family_name, lang.t("patient.overview"));
+            t.page.title =
+                format!("{} {} – {}", o.patient.given_name, o.patient.family_name, lang.t("patient.overview"));
             t.overview = Some(o);
             render(&t, StatusCode::OK)
         }

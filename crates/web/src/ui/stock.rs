@@ -24,14 +24,25 @@ pub struct StockParams {
     warehouse: Option<String>,
 }
 
-pub async fn page(State(state): State<AppState>, lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser, Query(p): Query<StockParams>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Query(p): Query<StockParams>,
+) -> Response {
     let warehouse = match p.warehouse.as_deref().filter(|s| !s.is_empty()).map(str::parse::<i64>) {
         None => None,
         Some(Ok(id)) => Some(id),
-        Some(Err(_)) => return error_page(lang, AppError::invalid("warehouse", "warehouse_not_found", "no such warehouse")),
+        Some(Err(_)) => {
+            return error_page(lang, AppError::invalid("warehouse", "warehouse_not_found", "no such warehouse"))
+        }
     };
     match ramp_app::stock::stock_overview(&state.app, &user, warehouse).await {
-        Ok(overview) => render(&StockTemplate { page: Page::new(lang, "stock.title", Some(&user), &csrf, "stock"), overview }, StatusCode::OK),
+        Ok(overview) => render(
+            &StockTemplate { page: Page::new(lang, "stock.title", Some(&user), &csrf, "stock"), overview },
+            StatusCode::OK,
+        ),
         Err(e) => error_page(lang, e),
     }
 }
