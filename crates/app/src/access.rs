@@ -62,7 +62,8 @@ pub async fn authorize_patient_read(
             Ok(reason)
         }
         None => {
-            audit(app, user, Some(patient_id), &format!("{action}.refused"), AccessReason::None, None, request_id).await?;
+            audit(app, user, Some(patient_id), &format!("{action}.refused"), AccessReason::None, None, request_id)
+                .await?;
             Err(AppError::forbidden(
                 "care_relationship_required",
                 "you have no care relationship with this patient; declare emergency access if you must open the record",

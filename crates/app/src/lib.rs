@@ -2,13 +2,14 @@
 //! transaction(s), takes time from the [`Clock`], decides authorization and
 //! writes the audit row for every read of patient data.
 
-pub mod agreements;
 mod access;
+pub mod agreements;
 pub mod auth;
 pub mod catalog;
 pub mod clock;
 pub mod demo;
 pub mod devices;
+pub mod impact;
 mod error;
 pub mod patients;
 pub mod stock;

@@ -31,13 +31,22 @@ fn parse_personal_id(app: &App, input: &str) -> Result<PersonalId> {
 async fn find_patient(app: &App, input: &str) -> Result<Patient> {
     let pnr = parse_personal_id(app, input)?;
     app.storage.patient_by_personal_id(&pnr).await?.ok_or_else(|| {
-        AppError::not_found(Some("personal_id"), "patient_not_found", format!("no patient with personal identity number {pnr}"))
+        AppError::not_found(
+            Some("personal_id"),
+            "patient_not_found",
+            format!("no patient with personal identity number {pnr}"),
+        )
     })
 }
 
 /// Opens a patient's device overview. Requires a care relationship, an
 /// emergency access or an HMC role; writes an audit row either way.
-pub async fn open_patient(app: &App, user: &User, personal_id: &str, request_id: Option<&str>) -> Result<PatientOverview> {
+pub async fn open_patient(
+    app: &App,
+    user: &User,
+    personal_id: &str,
+    request_id: Option<&str>,
+) -> Result<PatientOverview> {
     let patient = find_patient(app, personal_id).await?;
     let access = authorize_patient_read(app, user, patient.id, "patient.overview", request_id).await?;
     let settings = app.storage.patient_settings(patient.id).await?;
@@ -69,7 +78,11 @@ pub async fn declare_emergency_access(
 ) -> Result<()> {
     let reason = reason.trim();
     if reason.chars().count() < 5 {
-        return Err(AppError::invalid("reason", "reason_required", "state why you need emergency access (at least 5 characters)"));
+        return Err(AppError::invalid(
+            "reason",
+            "reason_required",
+            "state why you need emergency access (at least 5 characters)",
+        ));
     }
     let patient = find_patient(app, personal_id).await?;
     let now = app.clock.now();

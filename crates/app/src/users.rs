@@ -40,7 +40,11 @@ pub async fn add_user(app: &App, input: AddUser) -> Result<Id> {
     }
     let roles = input.roles.iter().map(|r| Role::parse(r)).collect::<std::result::Result<Vec<_>, _>>()?;
     let principal = app.storage.principal_by_code(&input.principal).await?.ok_or_else(|| {
-        AppError::not_found(Some("principal"), "principal_not_found", format!("no principal with code '{}'", input.principal))
+        AppError::not_found(
+            Some("principal"),
+            "principal_not_found",
+            format!("no principal with code '{}'", input.principal),
+        )
     })?;
     let new = NewUser {
         username: input.username.clone(),

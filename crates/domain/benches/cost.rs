@@ -60,7 +60,7 @@ impl Lcg {
 }
 
 fn request(rng: &mut Lcg) -> DecisionRequest {
-    let region = if rng.next() % 5 == 0 { "sormland" } else { "stockholm" };
+    let region = if rng.next().is_multiple_of(5) { "sormland" } else { "stockholm" };
     let date =
         NaiveDate::from_ymd_opt(2021 + (rng.next() % 5) as i32, 1 + rng.next() % 12, 1 + rng.next() % 28).unwrap();
     let patient = match rng.next() % 10 {
@@ -70,8 +70,8 @@ fn request(rng: &mut Lcg) -> DecisionRequest {
     };
     let mut facts = BTreeMap::new();
     for name in FACTS {
-        if rng.next() % 3 != 0 {
-            facts.insert(name.to_string(), rng.next() % 4 == 0);
+        if !rng.next().is_multiple_of(3) {
+            facts.insert(name.to_string(), rng.next().is_multiple_of(4));
         }
     }
     let iso = IsoCode::parse(ISO[rng.next() as usize % ISO.len()]).unwrap();

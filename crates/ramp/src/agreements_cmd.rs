@@ -15,10 +15,12 @@ use std::process::ExitCode;
 /// The subcommands of `ramp agreements`.
 #[derive(Debug, clap::Subcommand)]
 pub enum AgreementsCommand {
-    /// Report gaps (a covered case no rule answers) and conflicts (two rules
-    /// of equal priority that answer the same case differently), each as
-    /// `file:line: gap|conflict: ...`. Exits 1 if there are any, 2 if a file
-    /// does not parse.
+    /// Report gaps and conflicts, each with file and line.
+    ///
+    /// A gap is a case the file covers that no rule answers; a conflict is
+    /// two rules of equal priority that answer the same case differently.
+    /// Each is printed as `file:line: gap|conflict: ...`. Exits 1 if there
+    /// are any, 2 if a file does not parse (with file:line:column).
     Check {
         /// An agreement file or a directory of `<region>/<YYYY-MM-DD>.toml`.
         /// Default: --agreements-dir, else `./agreements` if it exists, else
@@ -28,8 +30,10 @@ pub enum AgreementsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// List the cases whose answer (payer, ordering channel or
-    /// trust-prescription) changes from agreement file A to agreement file B.
+    /// List the cases whose answer changes from agreement file A to B.
+    ///
+    /// The answer is the payer, the ordering channel and whether
+    /// trust-prescription is allowed; a table by default, `--json` for JSON.
     Diff {
         /// The earlier version's file.
         a: PathBuf,
@@ -39,8 +43,9 @@ pub enum AgreementsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// List the regions and their versions, marking the one in force today
-    /// (from --agreements-dir, else the built-in agreements).
+    /// List the regions and their versions, and which is in force today.
+    ///
+    /// Reads --agreements-dir, else the built-in agreements.
     List {
         /// Print the list as JSON.
         #[arg(long)]

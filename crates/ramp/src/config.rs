@@ -85,7 +85,11 @@ impl Config {
             return Err(format!("log_format: expected 'text' or 'json', got '{log_format}'"));
         }
         Ok(Config {
-            database_url: args.database_url.clone().or(file.database_url).unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            database_url: args
+                .database_url
+                .clone()
+                .or(file.database_url)
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             listen: file.listen,
             agreements_dir: args.agreements_dir.clone().or(file.agreements_dir),
             json_logs: log_format == "json",

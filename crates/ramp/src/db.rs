@@ -16,7 +16,8 @@ pub async fn open(url: &str) -> Result<Arc<dyn Storage>, CliError> {
         }
         if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
             if !path.contains(":memory:") {
-                std::fs::create_dir_all(dir).map_err(|e| CliError::failed(format!("database_url: cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| CliError::failed(format!("database_url: cannot create {}: {e}", dir.display())))?;
             }
         }
         let s = SqliteStorage::connect(&format!("sqlite:{path}"))

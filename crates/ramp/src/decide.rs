@@ -23,18 +23,15 @@ use std::process::ExitCode;
 /// Options of `ramp decide`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct DecideArgs {
-    /// Instead of reading stdin, print the Stockholm costly-treatment
-    /// reimbursement ("särskild ansökan för kostsamma behandlingshjälpmedel"):
-    /// 75 % of a patient's monthly cost above 10,000 SEK.
+    /// Print the Stockholm costly-treatment reimbursement instead of reading stdin.
+    ///
+    /// "Särskild ansökan för kostsamma behandlingshjälpmedel": the region
+    /// reimburses 75 % of a patient's monthly cost above 10,000 SEK.
     #[arg(long, requires = "monthly_cost_sek")]
     pub costly_treatment: bool,
     /// The patient's treatment-aid cost for one month, in SEK (e.g. `15000` or `15000.50`).
     #[arg(long, value_name = "SEK", requires = "costly_treatment", allow_negative_numbers = true)]
     pub monthly_cost_sek: Option<String>,
-    /// Write every output line at once instead of when the input pauses
-    /// (for a program that sends a request and waits for its answer).
-    #[arg(long)]
-    pub flush_each_line: bool,
 }
 
 /// Reads stdin, writes stdout and stderr; loads the configured agreements
@@ -76,7 +73,7 @@ pub fn run(args: &DecideArgs, agreements: &AgreementSet, input: impl BufRead, ou
         requests: 0,
         failed: 0,
     };
-    let result = lines.read_all(input, args.flush_each_line);
+    let result = lines.read_all(input);
     let result = result.and_then(|()| lines.out.flush());
     let code = match result {
         Ok(()) => u8::from(lines.failed > 0) * 2,
@@ -109,8 +106,9 @@ struct Lines<'a, W: Write, E: Write> {
 impl<W: Write, E: Write> Lines<'_, W, E> {
     /// Decides complete lines straight from the reader's buffer; only a line
     /// split across two reads is copied. Output is flushed before each read
-    /// that may block, so an interactive caller sees its answers.
-    fn read_all(&mut self, mut input: impl BufRead, flush_each_line: bool) -> io::Result<()> {
+    /// that may block, so a program that writes a request and waits for its
+    /// answer gets it, while a large file is written in large blocks.
+    fn read_all(&mut self, mut input: impl BufRead) -> io::Result<()> {
         let mut partial: Vec<u8> = Vec::new();
         loop {
             self.out.flush()?;
@@ -131,9 +129,6 @@ impl<W: Write, E: Write> Lines<'_, W, E> {
                     partial.extend_from_slice(&rest[..end]);
                     self.line(&partial)?;
                     partial.clear();
-                }
-                if flush_each_line {
-                    self.out.flush()?;
                 }
                 rest = &rest[end + 1..];
             }

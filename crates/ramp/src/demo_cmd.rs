@@ -64,7 +64,9 @@ pub async fn run(args: DemoArgs, config: &Config) -> Result<(), CliError> {
     let scale = parse_scale(&args.scale)?;
     let storage = db::open_migrated(&config.database_url).await?;
     if storage.counts().await?.principals > 0 {
-        return Err(CliError::input("database_url: the database already holds data; load the demo into a new, empty database"));
+        return Err(CliError::input(
+            "database_url: the database already holds data; load the demo into a new, empty database",
+        ));
     }
     load(&storage, scale, args.seed).await
 }

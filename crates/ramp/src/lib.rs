@@ -116,7 +116,10 @@ impl std::fmt::Display for CliError {
 
 impl From<ramp_app::AppError> for CliError {
     fn from(e: ramp_app::AppError) -> Self {
-        let bad_input = matches!(e.kind, ramp_app::ErrorKind::Invalid | ramp_app::ErrorKind::NotFound | ramp_app::ErrorKind::Conflict);
+        let bad_input = matches!(
+            e.kind,
+            ramp_app::ErrorKind::Invalid | ramp_app::ErrorKind::NotFound | ramp_app::ErrorKind::Conflict
+        );
         Self { message: e.to_string(), bad_input }
     }
 }

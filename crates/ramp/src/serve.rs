@@ -40,7 +40,9 @@ fn load_agreements(config: &Config) -> Result<Arc<Agreements>, CliError> {
 
 pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     let listen = args.listen.clone().or(config.listen.clone()).unwrap_or_else(|| DEFAULT_LISTEN.into());
-    let addr: SocketAddr = listen.parse().map_err(|_| CliError::input(format!("listen: '{listen}' is not an address like 127.0.0.1:8080")))?;
+    let addr: SocketAddr = listen
+        .parse()
+        .map_err(|_| CliError::input(format!("listen: '{listen}' is not an address like 127.0.0.1:8080")))?;
     let storage = db::open_migrated(&config.database_url).await?;
     if args.demo {
         demo_cmd::load_if_empty(&storage, &args.demo_scale, args.seed).await?;
@@ -49,7 +51,9 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     let app = App::new(storage, Arc::new(SystemClock), AppConfig::default());
     let cookie_secure = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());
     let state = ramp_web::AppState::new(app, agreements, cookie_secure);
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| CliError::failed(format!("listen: cannot bind {addr}: {e}")))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| CliError::failed(format!("listen: cannot bind {addr}: {e}")))?;
     tracing::info!(%addr, engine = state.app.storage.engine(), "serving");
     println!("Ramp is serving on http://{addr}/ (API: http://{addr}/api/openapi.json). Stop with Ctrl-C.");
     ramp_web::serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::failed(format!("server: {e}")))?;

@@ -52,7 +52,10 @@ async fn app(config: &Config) -> Result<App, CliError> {
 pub async fn run_user(cmd: UserCommand, config: &Config) -> Result<(), CliError> {
     let UserCommand::Add(a) = cmd;
     let mut password = String::new();
-    std::io::stdin().lock().read_line(&mut password).map_err(|e| CliError::input(format!("password: cannot read stdin: {e}")))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| CliError::input(format!("password: cannot read stdin: {e}")))?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
     let app = app(config).await?;
     let id = ramp_app::users::add_user(

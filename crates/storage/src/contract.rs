@@ -29,7 +29,8 @@ macro_rules! for_each_contract_test {
             a_lent_device_must_name_its_patient,
             stock_is_counted_per_warehouse_and_article,
             ids_continue_after_a_bulk_load,
-            the_device_card_shows_article_loan_and_full_history
+            the_device_card_shows_article_loan_and_full_history,
+            lending_history_lists_loans_started_in_the_period_with_the_setting_then
         );
     };
 }
@@ -245,7 +246,7 @@ pub async fn a_device_can_never_have_two_open_loans(s: Arc<dyn Storage>) {
         start_date: date(2025, 1, 1),
         end_date: None,
     };
-    let err = s.insert_loans(&[second.clone()]).await.unwrap_err();
+    let err = s.insert_loans(std::slice::from_ref(&second)).await.unwrap_err();
     assert!(err.is_conflict_on("loans_one_open_per_device", "loans.device_id"), "{err}");
     // A closed loan of the same device is history and is allowed.
     s.insert_loans(&[Loan { end_date: Some(date(2025, 2, 1)), ..second }]).await.unwrap();
@@ -316,4 +317,15 @@ pub async fn the_device_card_shows_article_loan_and_full_history(s: Arc<dyn Stor
     let kinds: Vec<_> = card.events.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, vec![DeviceEventKind::Received, DeviceEventKind::Delivered]);
     assert!(s.device_card("NO-SUCH").await.unwrap().is_none());
+}
+
+pub async fn lending_history_lists_loans_started_in_the_period_with_the_setting_then(s: Arc<dyn Storage>) {
+    fixture(&*s).await;
+    let rows = s.lending_history(date(2024, 1, 1), date(2024, 12, 31)).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!((r.start_date, r.birth_date), (date(2024, 2, 1), date(1912, 12, 12)));
+    assert_eq!(r.setting, Some(ramp_domain::setting::Setting::Saebo), "Tolvan lived in SÄBO from 2024-01-01");
+    assert_eq!((r.iso_code.as_str(), r.municipality.as_str(), r.purchase_price_ore), ("120606", "Stockholms stad", 250_000));
+    assert!(s.lending_history(date(2025, 1, 1), date(2025, 12, 31)).await.unwrap().is_empty());
 }

@@ -42,6 +42,7 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
+#[allow(clippy::too_many_arguments)] // a table row, read positionally
 fn user(
     id: Id,
     username: &str,

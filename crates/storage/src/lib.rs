@@ -126,4 +126,8 @@ pub trait Storage: Send + Sync + 'static {
     /// otherwise `StateMismatch` and nothing is written.
     async fn apply_device_change(&self, change: &DeviceChange) -> Result<()>;
     async fn stock(&self, warehouse_id: Id) -> Result<Vec<StockLine>>;
+
+    // History.
+    /// Loans to patients that started in `from..=to`, oldest first.
+    async fn lending_history(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<HistoryRow>>;
 }

@@ -860,6 +860,35 @@ macro_rules! sql_storage {
                     })
                     .collect()
                 }
+
+                async fn lending_history(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<HistoryRow>> {
+                    sqlx::query(
+                        "SELECT l.start_date, p.birth_date, a.iso_code, a.kind, a.purchase_price_ore, pr.name AS municipality, \
+                         (SELECT ps.setting FROM patient_settings ps WHERE ps.patient_id = p.id AND ps.valid_from <= l.start_date \
+                          AND (ps.valid_to IS NULL OR ps.valid_to >= l.start_date) ORDER BY ps.valid_from DESC LIMIT 1) AS setting \
+                         FROM loans l JOIN devices d ON d.id = l.device_id JOIN articles a ON a.id = d.article_id \
+                         JOIN patients p ON p.id = l.patient_id JOIN principals pr ON pr.id = p.municipality_id \
+                         WHERE l.start_date >= $1 AND l.start_date <= $2 ORDER BY l.start_date, l.id",
+                    )
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let setting: Option<String> = r.try_get("setting")?;
+                        Ok(HistoryRow {
+                            start_date: r.try_get("start_date")?,
+                            birth_date: r.try_get("birth_date")?,
+                            setting: setting.map(|s| parse_stored("setting", &s)).transpose()?,
+                            iso_code: IsoCode::parse(&r.try_get::<String, _>("iso_code")?).map_err(StorageError::corrupt)?,
+                            kind: parse_stored("kind", &r.try_get::<String, _>("kind")?)?,
+                            municipality: r.try_get("municipality")?,
+                            purchase_price_ore: r.try_get("purchase_price_ore")?,
+                        })
+                    })
+                    .collect()
+                }
             }
         }
     };

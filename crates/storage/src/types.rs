@@ -326,3 +326,16 @@ pub struct Counts {
     pub device_events: i64,
     pub audit_log: i64,
 }
+
+/// A past lending to a patient, as the impact simulation replays it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryRow {
+    pub start_date: NaiveDate,
+    pub birth_date: NaiveDate,
+    /// The patient's setting on the start date, if recorded.
+    pub setting: Option<Setting>,
+    pub iso_code: IsoCode,
+    pub kind: ArticleKind,
+    pub municipality: String,
+    pub purchase_price_ore: i64,
+}

@@ -32,7 +32,8 @@ impl Catalog {
     /// One pass over every article index; keeps only the compact index.
     pub fn build(seed: u64, articles: usize, today: NaiveDate) -> Catalog {
         let iso = DIVISIONS.iter().map(|d| IsoCode::parse(d.iso).expect("valid ISO code")).collect();
-        let mut c = Catalog { mains: vec![Vec::new(); DIVISIONS.len()], accessories: vec![Vec::new(); DIVISIONS.len()], iso };
+        let mut c =
+            Catalog { mains: vec![Vec::new(); DIVISIONS.len()], accessories: vec![Vec::new(); DIVISIONS.len()], iso };
         for index in 0..articles {
             let spec = Spec::draw(seed, index, today);
             if spec.billing == Billing::Rental && spec.kind.is_individual() {
@@ -88,12 +89,14 @@ impl Spec {
     fn draw(seed: u64, index: usize, today: NaiveDate) -> Spec {
         let mut rng = Rng::derive(seed, stream::ARTICLE, index as u64);
         let anchor = index < DIVISIONS.len();
-        let division = if anchor { index } else { rng.weighted(&DIVISIONS.iter().map(|d| d.weight).collect::<Vec<_>>()) };
+        let division =
+            if anchor { index } else { rng.weighted(&DIVISIONS.iter().map(|d| d.weight).collect::<Vec<_>>()) };
         let div = &DIVISIONS[division];
         let kind = if anchor { main_kind(div.profile) } else { draw_kind(&mut rng, div) };
         let price_ore = draw_price(&mut rng, div, kind) * 100;
         let billing = billing_of(div.profile, kind, price_ore);
-        let (valid_from, valid_to) = if anchor { (years_before(today, 8), None) } else { draw_validity(&mut rng, today) };
+        let (valid_from, valid_to) =
+            if anchor { (years_before(today, 8), None) } else { draw_validity(&mut rng, today) };
         let model = rng.below(MODELS.len() as u64) as usize;
         Spec {
             id: index as Id + 1,
@@ -252,12 +255,8 @@ fn article_name(rng: &mut Rng, div: &Division, kind: ArticleKind, model: usize) 
 /// A GTIN-13 under the Swedish GS1 prefix 735, unique per article, with its check digit.
 pub fn gtin13(id: Id) -> String {
     let body = format!("735{:09}", id);
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
+    let sum: u32 =
+        body.bytes().rev().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 }).sum();
     format!("{body}{}", (10 - sum % 10) % 10)
 }
 
@@ -297,7 +296,11 @@ pub fn replacement_groups(seed: u64, catalog: &Catalog, today: NaiveDate) -> Vec
             groups.push(ReplacementGroup {
                 id: groups.len() as Id + 1,
                 code: format!("EG-{}-{n:03}", DIVISIONS[d].iso),
-                name: format!("{}, {}grupp {n}", DIVISIONS[d].name, if fixed { "fast ersättnings" } else { "ersättnings" }),
+                name: format!(
+                    "{}, {}grupp {n}",
+                    DIVISIONS[d].name,
+                    if fixed { "fast ersättnings" } else { "ersättnings" }
+                ),
                 fixed,
                 members: members.iter().map(|a| a.id).collect(),
             });

@@ -197,13 +197,25 @@ fn device(
     let id = ids.device;
     ids.device += 1;
     let until = start_of_end(r, ctx.today, end);
-    let wanted = previous.unwrap_or_else(|| if article.reconditionable { [0, 1, 2, 3, 4][r.weighted(&[40, 30, 18, 8, 4])] } else { 0 });
+    let wanted = previous.unwrap_or_else(|| {
+        if article.reconditionable {
+            [0, 1, 2, 3, 4][r.weighted(&[40, 30, 18, 8, 4])]
+        } else {
+            0
+        }
+    });
     let (purchased, cycles) = backwards(r, ctx, article, until, wanted, end);
     let mut w = Writer { ctx, id, division, home, warehouse: home, state: None, at: None, ids, out };
     w.event(r, purchased, E::Received, None, None);
     for c in &cycles {
         w.lend(r, c.holder, c.delivered, Some(c.returned));
-        w.event(r, c.reconditioned, E::Reconditioned, None, Some("Rekonditionerad: rengjord och funktionskontrollerad"));
+        w.event(
+            r,
+            c.reconditioned,
+            E::Reconditioned,
+            None,
+            Some("Rekonditionerad: rengjord och funktionskontrollerad"),
+        );
     }
     w.finish(r, end, until);
     let (state, at) = (w.state.expect("at least one event"), w.at.expect("at least one event"));
@@ -228,7 +240,12 @@ fn device(
 
 /// The warehouse of the device's last event that named one.
 fn w_warehouse(events: &[DeviceEvent], device: Id) -> Id {
-    events.iter().rev().take_while(|e| e.device_id == device).find_map(|e| e.warehouse_id).expect("a stocked device has been in a warehouse")
+    events
+        .iter()
+        .rev()
+        .take_while(|e| e.device_id == device)
+        .find_map(|e| e.warehouse_id)
+        .expect("a stocked device has been in a warehouse")
 }
 
 /// The first day of the final stretch: the history before it must end earlier.
@@ -245,7 +262,14 @@ fn start_of_end(r: &mut Rng, today: NaiveDate, end: End) -> NaiveDate {
 /// Earlier loan cycles, generated backwards from `until`, and the purchase
 /// date. Cycles that would start before the article entered the assortment
 /// are dropped.
-fn backwards(r: &mut Rng, ctx: &Ctx, article: ArticleRef, until: NaiveDate, wanted: usize, end: End) -> (NaiveDate, Vec<Cycle>) {
+fn backwards(
+    r: &mut Rng,
+    ctx: &Ctx,
+    article: ArticleRef,
+    until: NaiveDate,
+    wanted: usize,
+    end: End,
+) -> (NaiveDate, Vec<Cycle>) {
     let mut cycles = Vec::new();
     // A device back in stock at the end got there by a cycle of its own.
     let mut cursor = until;
@@ -257,7 +281,7 @@ fn backwards(r: &mut Rng, ctx: &Ctx, article: ArticleRef, until: NaiveDate, want
         if delivered - Duration::days(1) <= floor {
             break;
         }
-        cycles.push(Cycle { holder: previous_holder(r, ctx, end), delivered, returned, reconditioned });
+        cycles.push(Cycle { holder: previous_holder(r, ctx, end, delivered), delivered, returned, reconditioned });
         cursor = delivered;
     }
     cycles.reverse();
@@ -268,17 +292,22 @@ fn backwards(r: &mut Rng, ctx: &Ctx, article: ArticleRef, until: NaiveDate, want
     (purchased.max(floor).min(cursor - Duration::days(1)), cycles)
 }
 
-fn previous_holder(r: &mut Rng, ctx: &Ctx, end: End) -> Id {
+/// An earlier holder: any other patient who was at least a year old when
+/// the loan began (a few tries, then whoever came up last).
+fn previous_holder(r: &mut Rng, ctx: &Ctx, end: End, delivered: NaiveDate) -> Id {
     let current = match end {
         End::Holder(p, _) => p,
         _ => 0,
     };
-    loop {
-        let p = 2 + r.below(ctx.patients.max(2) as u64 - 1) as Id;
-        if p != current || ctx.patients < 3 {
-            return p;
+    let mut candidate = 2;
+    for _ in 0..8 {
+        candidate = 2 + r.below(ctx.patients.max(2) as u64 - 1) as Id;
+        let born = patients::profile(ctx.seed, ctx.org, candidate, ctx.today).birth;
+        if candidate != current && born + Duration::days(365) <= delivered {
+            break;
         }
     }
+    candidate
 }
 
 /// Appends one device's events and loans in order, tracking its state.
@@ -304,7 +333,9 @@ impl Writer<'_, '_> {
         let (actor, warehouse) = match kind {
             E::Received | E::Moved | E::Returned => (pick(r, &self.ctx.staff.warehouse), Some(self.warehouse)),
             E::Delivered => (pick(r, &self.ctx.staff.warehouse), Some(self.warehouse)),
-            E::Reconditioned | E::Repaired | E::Scrapped => (pick(r, &self.ctx.staff.technicians), Some(self.warehouse)),
+            E::Reconditioned | E::Repaired | E::Scrapped => {
+                (pick(r, &self.ctx.staff.technicians), Some(self.warehouse))
+            }
             _ => (pick(r, &self.ctx.staff.customer_service), None),
         };
         self.out.events.push(DeviceEvent {
@@ -358,12 +389,18 @@ impl Writer<'_, '_> {
                 if self.state == Some(S::InStock) && self.only_received() && r.chance(0.5) {
                     // Bought recently, never lent: nothing more to tell.
                 } else {
-                    let holder = previous_holder(r, self.ctx, end);
                     let back = until - Duration::days(r.range(1, 20));
                     let out = back - Duration::days(r.range(30, 900));
                     if out > self.last_day() {
+                        let holder = previous_holder(r, self.ctx, end, out);
                         self.lend(r, holder, out, Some(back));
-                        self.event(r, until, E::Reconditioned, None, Some("Rekonditionerad: rengjord och funktionskontrollerad"));
+                        self.event(
+                            r,
+                            until,
+                            E::Reconditioned,
+                            None,
+                            Some("Rekonditionerad: rengjord och funktionskontrollerad"),
+                        );
                     }
                 }
                 if let Some(b) = buffer {
@@ -375,24 +412,29 @@ impl Writer<'_, '_> {
                 }
             }
             End::Workshop => {
-                let holder = previous_holder(r, self.ctx, end);
                 let back = today - Duration::days(r.range(1, 30));
-                self.lend(r, holder, until.max(self.last_day() + Duration::days(1)).min(back - Duration::days(1)), Some(back));
+                let out = until.max(self.last_day() + Duration::days(1)).min(back - Duration::days(1));
+                let holder = previous_holder(r, self.ctx, end, out);
+                self.lend(r, holder, out, Some(back));
             }
             End::Scrapped(on, after_return) => {
                 if after_return {
-                    let holder = previous_holder(r, self.ctx, end);
                     let back = on - Duration::days(r.range(1, 14));
                     let out = until.max(self.last_day() + Duration::days(1)).min(back - Duration::days(1));
+                    let holder = previous_holder(r, self.ctx, end, out);
                     self.lend(r, holder, out, Some(back));
                 }
-                let note = *r.pick(&["Kasserad: uttjänt", "Kasserad: ej ekonomiskt reparerbar", "Kasserad: utgånget sortiment"]);
+                let note = *r.pick(&[
+                    "Kasserad: uttjänt",
+                    "Kasserad: ej ekonomiskt reparerbar",
+                    "Kasserad: utgånget sortiment",
+                ]);
                 let day = on.max(self.last_day());
                 self.event(r, day, E::Scrapped, None, Some(note));
             }
             End::Lost(on) => {
-                let holder = previous_holder(r, self.ctx, end);
                 let out = until.max(self.last_day() + Duration::days(1)).min(on - Duration::days(1));
+                let holder = previous_holder(r, self.ctx, end, out);
                 self.warehouse = self.home;
                 self.event(r, out, E::Delivered, Some(holder), None);
                 self.loan(holder, out, Some(on));
@@ -454,7 +496,9 @@ fn payer(ctx: &Ctx, p: &Profile, division: &Division, on: NaiveDate) -> (&'stati
         Setting::Saebo if in_setting => Some("vgr.saebo.municipality"),
         Setting::LssHousing | Setting::SocialpsychiatryHousing if in_setting => Some("vgr.lss_housing.municipality"),
         Setting::ShortTermStay if in_setting => Some("vgr.short_term_stay.municipality"),
-        Setting::Ordinary if municipal.is_some() && on >= p.municipal_since => Some("vgr.home_health_care.municipality"),
+        Setting::Ordinary if municipal.is_some() && on >= p.municipal_since => {
+            Some("vgr.home_health_care.municipality")
+        }
         _ => None,
     };
     match (rule, municipal) {

@@ -125,20 +125,34 @@ const SCREEN: (&str, &[u32], &str) = ("skärm", &[8, 10, 12, 13, 15, 22, 24], "t
 const WALKER_ACC: &[&str] = &["Korg", "Bricka", "Käpphållare", "Ryggband", "Väska", "Dropphållare", "Isdubb"];
 const WALKER_PARTS: &[&str] = &["Hjul 200 mm", "Bromsvajer", "Handtag", "Bromshandtag", "Sitsduk", "Hjulgaffel"];
 const CHAIR_ACC: &[&str] = &[
-    "Vårdarbroms", "Tippskydd", "Benstöd vinkelreglerbart", "Bålstöd", "Nackstöd", "Bord", "Drivaggregat",
-    "Armstöd höjdreglerbart", "Bäckenbälte", "Ryggsystem",
+    "Vårdarbroms",
+    "Tippskydd",
+    "Benstöd vinkelreglerbart",
+    "Bålstöd",
+    "Nackstöd",
+    "Bord",
+    "Drivaggregat",
+    "Armstöd höjdreglerbart",
+    "Bäckenbälte",
+    "Ryggsystem",
 ];
-const CHAIR_PARTS: &[&str] = &[
-    "Drivhjul 24\"", "Länkhjul 7\"", "Däck massivt", "Slang", "Drivring", "Armstödsplatta", "Fotplatta", "Sitsduk",
-];
+const CHAIR_PARTS: &[&str] =
+    &["Drivhjul 24\"", "Länkhjul 7\"", "Däck massivt", "Slang", "Drivring", "Armstödsplatta", "Fotplatta", "Sitsduk"];
 const POWER_ACC: &[&str] = &[
-    "Styrbox vårdarstyrning", "Specialmanöver hakstyrning", "Elektrisk sitslyft", "Elektrisk ryggvinkling",
-    "Belysningssats", "Benstöd elektriskt", "Huvudstöd", "Bord",
+    "Styrbox vårdarstyrning",
+    "Specialmanöver hakstyrning",
+    "Elektrisk sitslyft",
+    "Elektrisk ryggvinkling",
+    "Belysningssats",
+    "Benstöd elektriskt",
+    "Huvudstöd",
+    "Bord",
 ];
 const POWER_PARTS: &[&str] = &["Batteri 12 V 73 Ah", "Laddare 24 V", "Joystick", "Motor", "Drivhjul 14\"", "Styrenhet"];
 const LIFT_ACC: &[&str] = &["Lyftsele", "Lyftbygel 2-punkt", "Lyftbygel 4-punkt", "Vågenhet", "Lyftväst"];
 const LIFT_PARTS: &[&str] = &["Batteri", "Laddare", "Handkontroll", "Lyftband", "Hjul med broms"];
-const BED_ACC: &[&str] = &["Sänggrind", "Grindskydd", "Lyftbåge", "Förlängningssats", "Sängbord", "Handkontroll låsbar"];
+const BED_ACC: &[&str] =
+    &["Sänggrind", "Grindskydd", "Lyftbåge", "Förlängningssats", "Sängbord", "Handkontroll låsbar"];
 const BED_PARTS: &[&str] = &["Motor ryggdel", "Handkontroll", "Hjul 100 mm", "Styrbox", "Nätkabel"];
 const MATTRESS_ACC: &[&str] = &["Överdrag", "Kompressor", "Slangsats"];
 const HYGIENE_ACC: &[&str] = &["Hinkhållare", "Mjuksits", "Bröststöd", "Fotstöd", "Armstöd", "Nackstöd"];
@@ -163,7 +177,21 @@ const fn d(
     spare_parts: &'static [&'static str],
     suppliers: &'static [usize],
 ) -> Division {
-    Division { iso, name, noun, area, profile, price, life_months, weight, need, size, accessories, spare_parts, suppliers }
+    Division {
+        iso,
+        name,
+        noun,
+        area,
+        profile,
+        price,
+        life_months,
+        weight,
+        need,
+        size,
+        accessories,
+        spare_parts,
+        suppliers,
+    }
 }
 
 use Profile::*;
@@ -237,14 +265,15 @@ pub const DIVISIONS: &[Division] = &[
 /// Brand-like model names. Real catalogs are full of them; these are invented.
 pub const MODELS: &[&str] = &[
     "Vega", "Nova", "Lyra", "Tindra", "Orbit", "Sirius", "Carat", "Bris", "Vandra", "Saga", "Fjord", "Alva", "Corra",
-    "Mira", "Stella", "Aros", "Linné", "Polar", "Viking", "Delta", "Trio", "Flex", "Kompis", "Rapp", "Smidig", "Stabil",
-    "Vind", "Kvist", "Ask", "Ekko", "Fram", "Hedda", "Iris", "Juno", "Kaja", "Luna", "Milo", "Nordan", "Onyx", "Pilot",
-    "Qvinta", "Rask", "Sol", "Tellus", "Uno", "Vira", "Wega", "Yster", "Zeta", "Atlas", "Balder", "Cirrus", "Dala",
-    "Elvira", "Freja", "Gaia", "Hugin", "Idun", "Jarl", "Kosmos", "Lodur", "Magne", "Njord", "Oden", "Runa", "Skade",
-    "Tyr", "Ull", "Vidar",
+    "Mira", "Stella", "Aros", "Linné", "Polar", "Viking", "Delta", "Trio", "Flex", "Kompis", "Rapp", "Smidig",
+    "Stabil", "Vind", "Kvist", "Ask", "Ekko", "Fram", "Hedda", "Iris", "Juno", "Kaja", "Luna", "Milo", "Nordan",
+    "Onyx", "Pilot", "Qvinta", "Rask", "Sol", "Tellus", "Uno", "Vira", "Wega", "Yster", "Zeta", "Atlas", "Balder",
+    "Cirrus", "Dala", "Elvira", "Freja", "Gaia", "Hugin", "Idun", "Jarl", "Kosmos", "Lodur", "Magne", "Njord", "Oden",
+    "Runa", "Skade", "Tyr", "Ull", "Vidar",
 ];
 
-pub const SERIES: &[&str] = &["", "", " 2", " II", " Plus", " Lätt", " XL", " Junior", " Compact", " Comfort", " Pro", " S"];
+pub const SERIES: &[&str] =
+    &["", "", " 2", " II", " Plus", " Lätt", " XL", " Junior", " Compact", " Comfort", " Pro", " S"];
 
 pub const COLOURS: &[&str] = &["svart", "grå", "silver", "ärtgrön", "röd", "blå", "champagne", "vit"];
 

@@ -119,7 +119,13 @@ impl Generator {
         let total = self.params.patients;
         let registry = self.registry.get_or_insert_with(|| IdRegistry::new(self.today));
         let end = (self.cursor + self.params.batch).min(total);
-        let rows = patients::patient_rows(self.seed, &self.org, (self.cursor as Id + 1)..(end as Id + 1), self.today, registry);
+        let rows = patients::patient_rows(
+            self.seed,
+            &self.org,
+            (self.cursor as Id + 1)..(end as Id + 1),
+            self.today,
+            registry,
+        );
         self.cursor = end;
         if end == total {
             self.registry = None;
@@ -176,7 +182,8 @@ impl Generator {
         if end == total {
             self.advance(Phase::Done);
         }
-        let line = format!("devices {}/{} (events {})", self.with_patients + end, self.with_patients + total, ids.event - 1);
+        let line =
+            format!("devices {}/{} (events {})", self.with_patients + end, self.with_patients + total, ids.event - 1);
         (Batch::Devices(rows), line)
     }
 }

@@ -220,7 +220,8 @@ impl Builder {
         for muni in order {
             for kind in UnitKind::ALL {
                 let Some((per, min)) = kind.per_inhabitants() else { continue };
-                let wanted = (f64::from(MUNICIPALITIES[muni].population) / f64::from(per) * params.unit_density).round();
+                let wanted =
+                    (f64::from(MUNICIPALITIES[muni].population) / f64::from(per) * params.unit_density).round();
                 let n = (wanted as usize).max(min);
                 for k in 0..n {
                     let name = self.unit_name(muni, kind, k);
@@ -238,7 +239,11 @@ impl Builder {
             }
         }
         let clinics: &[(UnitKind, &str, &[usize])] = &[
-            (UnitKind::Habilitation, "Habilitering & Hälsa, Barn- och ungdomshabiliteringen", &[30, 31, 39, 45, 37, 34, 38, 32, 43, 23]),
+            (
+                UnitKind::Habilitation,
+                "Habilitering & Hälsa, Barn- och ungdomshabiliteringen",
+                &[30, 31, 39, 45, 37, 34, 38, 32, 43, 23],
+            ),
             (UnitKind::Habilitation, "Habilitering & Hälsa, Vuxenhabiliteringen", &[30, 39, 45, 37, 34]),
             (UnitKind::VisionClinic, "Syncentralen", &[30, 39, 45, 34]),
             (UnitKind::HearingClinic, "Hörselverksamheten", &[30, 31, 39, 45, 37, 34, 38, 43]),
@@ -336,13 +341,24 @@ fn hsa_local(id: Id) -> String {
 }
 
 const HOME_PREFIX: &[&str] = &[
-    "Sol", "Lind", "Ek", "Björk", "Alm", "Tall", "Ros", "Sjö", "Äng", "Gran", "Lönn", "Hassel", "Fur", "Ljung",
-    "Berg", "Dal", "Kvarn", "Park", "Strand", "Hag", "Kyrk", "Skog", "Ås", "Lärk", "Vall", "Hav", "Klöver",
+    "Sol", "Lind", "Ek", "Björk", "Alm", "Tall", "Ros", "Sjö", "Äng", "Gran", "Lönn", "Hassel", "Fur", "Ljung", "Berg",
+    "Dal", "Kvarn", "Park", "Strand", "Hag", "Kyrk", "Skog", "Ås", "Lärk", "Vall", "Hav", "Klöver",
 ];
-const HOME_SUFFIX: &[&str] = &["gården", "backen", "hagen", "höjden", "liden", "lunden", "ängen", "viken", "hemmet", "vången"];
+const HOME_SUFFIX: &[&str] =
+    &["gården", "backen", "hagen", "höjden", "liden", "lunden", "ängen", "viken", "hemmet", "vången"];
 const STREETS: &[&str] = &[
-    "Ekvägen", "Björkgatan", "Lärkstigen", "Storgatan", "Skolgatan", "Parkvägen", "Solrosgatan", "Kvarngatan",
-    "Ängsvägen", "Tallstigen", "Kyrkogatan", "Villagatan",
+    "Ekvägen",
+    "Björkgatan",
+    "Lärkstigen",
+    "Storgatan",
+    "Skolgatan",
+    "Parkvägen",
+    "Solrosgatan",
+    "Kvarngatan",
+    "Ängsvägen",
+    "Tallstigen",
+    "Kyrkogatan",
+    "Villagatan",
 ];
 
 #[cfg(test)]

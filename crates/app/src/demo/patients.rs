@@ -89,7 +89,8 @@ pub fn profile(seed: u64, org: &Org, id: Id, today: NaiveDate) -> Profile {
         (unit, from, regional_since.pred_opt().expect("valid date"))
     });
     let municipal = municipal_unit(&mut r, org, muni, group, setting);
-    let municipal_since = if setting == Setting::Ordinary { later(birth, today - Duration::days(r.range(30, 3_000))) } else { since };
+    let municipal_since =
+        if setting == Setting::Ordinary { later(birth, today - Duration::days(r.range(30, 3_000))) } else { since };
     let holdings = [0, 1, 2, 3, 4, 6][r.weighted(&[36, 40, 14, 6, 3, 1])];
     Profile {
         id,
@@ -231,7 +232,13 @@ pub fn personal_id_digits(date: NaiveDate, coordination: bool, serial: u32) -> S
 
 /// Rows for patients `ids`, in order. The registry must have seen every
 /// earlier patient, so batches are generated in order.
-pub fn patient_rows(seed: u64, org: &Org, ids: std::ops::Range<Id>, today: NaiveDate, reg: &mut IdRegistry) -> PatientRows {
+pub fn patient_rows(
+    seed: u64,
+    org: &Org,
+    ids: std::ops::Range<Id>,
+    today: NaiveDate,
+    reg: &mut IdRegistry,
+) -> PatientRows {
     let mut rows = PatientRows::default();
     for id in ids {
         let p = profile(seed, org, id, today);
@@ -277,7 +284,12 @@ fn name(r: &mut Rng, p: &Profile, female: bool) -> (String, String) {
 }
 
 fn settings(p: &Profile, today: NaiveDate, out: &mut Vec<PatientSetting>) {
-    let row = |setting, from: NaiveDate, to: Option<NaiveDate>| PatientSetting { patient_id: p.id, setting, valid_from: from, valid_to: to };
+    let row = |setting, from: NaiveDate, to: Option<NaiveDate>| PatientSetting {
+        patient_id: p.id,
+        setting,
+        valid_from: from,
+        valid_to: to,
+    };
     let day_before = |d: NaiveDate| d.pred_opt().expect("valid date");
     match (p.setting, p.past_stay) {
         (Setting::Ordinary, Some((from, to))) if from > p.birth && to < today => {
@@ -339,7 +351,10 @@ mod tests {
         assert!(rows.patients.iter().all(|p| seen.insert(p.personal_id.clone())));
         let old = rows.patients.iter().filter(|p| today().year() - p.birth_date.year() >= 65).count();
         assert!(old > 15_000, "{old}");
-        assert!(rows.patients.iter().any(|p| p.personal_id.kind() == ramp_domain::ids::PersonalIdKind::Samordningsnummer));
+        assert!(rows
+            .patients
+            .iter()
+            .any(|p| p.personal_id.kind() == ramp_domain::ids::PersonalIdKind::Samordningsnummer));
         assert_eq!(rows.patients[0].personal_id.display(), "19121212-1212");
     }
 

@@ -2,10 +2,9 @@
 //! then the assistive-device centre's staff, then the portal's prescribers
 //! and orderers at their units.
 
-use super::divisions::product_areas;
 use super::geography::GOTEBORG;
 use super::names::{ascii_fold, FAMILY, FEMALE_YOUNG, MALE_YOUNG};
-use super::organisations::{municipality_principal, Org, UnitKind, REGION};
+use super::organisations::{Org, UnitKind, REGION};
 use super::rng::{stream, Rng};
 use super::DemoLogin;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -32,8 +31,17 @@ enum Place {
 }
 
 const PRESCRIBER_AREAS: &[&str] = &[
-    "mobility", "wheelchairs", "lifts", "beds", "hygiene", "communication", "cognition", "incontinence", "medical",
-    "nutrition", "daily_living",
+    "mobility",
+    "wheelchairs",
+    "lifts",
+    "beds",
+    "hygiene",
+    "communication",
+    "cognition",
+    "incontinence",
+    "medical",
+    "nutrition",
+    "daily_living",
 ];
 
 const NAMED: &[Named] = &[
@@ -190,7 +198,13 @@ const PROFESSIONS: &[Profession] = &[
         title: "enhetschef",
         role: Role::UnitOrderer,
         competences: &[],
-        units: &[UnitKind::Saebo, UnitKind::HomeCare, UnitKind::LssHousing, UnitKind::ShortTermStay, UnitKind::DailyActivity],
+        units: &[
+            UnitKind::Saebo,
+            UnitKind::HomeCare,
+            UnitKind::LssHousing,
+            UnitKind::ShortTermStay,
+            UnitKind::DailyActivity,
+        ],
         weight: 19,
     },
     Profession {
@@ -222,7 +236,17 @@ pub fn named_users(org: &Org, password_hash: &str, today: NaiveDate) -> Vec<User
                     (org.unit(unit).principal_id, Some(unit))
                 }
             };
-            user(i as Id + 1, n.username.into(), n.display_name.into(), password_hash, principal, unit, n.role, n.competences, at(today, 400))
+            user(
+                i as Id + 1,
+                n.username.into(),
+                n.display_name.into(),
+                password_hash,
+                principal,
+                unit,
+                n.role,
+                n.competences,
+                at(today, 400),
+            )
         })
         .collect()
 }
@@ -245,7 +269,17 @@ pub fn hmc_users(seed: u64, first: Id, count: usize, password_hash: &str, today:
             let (given, family) = person(&mut rng);
             let title = role.name_sv().to_lowercase();
             let created = at(today, 30 + rng.below(3_000) as i64);
-            user(id, username(&given, &family, id), format!("{given} {family}, {title}"), password_hash, REGION, None, role, &[], created)
+            user(
+                id,
+                username(&given, &family, id),
+                format!("{given} {family}, {title}"),
+                password_hash,
+                REGION,
+                None,
+                role,
+                &[],
+                created,
+            )
         })
         .collect();
     (users, staff)
@@ -266,7 +300,17 @@ pub fn portal_users(seed: u64, org: &Org, first: Id, count: usize, password_hash
             let created = at(today, 30 + rng.below(3_000) as i64);
             let principal = org.unit(unit).principal_id;
             let name = format!("{given} {family}, {}", p.title);
-            user(id, username(&given, &family, id), name, password_hash, principal, Some(unit), p.role, p.competences, created)
+            user(
+                id,
+                username(&given, &family, id),
+                name,
+                password_hash,
+                principal,
+                Some(unit),
+                p.role,
+                p.competences,
+                created,
+            )
         })
         .collect()
 }
@@ -315,16 +359,11 @@ fn at(today: NaiveDate, days: i64) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(8, 0, 0).expect("valid time"))
 }
 
-/// The municipality principal of Göteborg (for tests).
-#[cfg(test)]
-fn goteborg_principal() -> Id {
-    municipality_principal(GOTEBORG)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::organisations::build;
+    use crate::demo::divisions::product_areas;
+    use crate::demo::organisations::{build, municipality_principal};
     use crate::demo::scale::Scale;
 
     fn today() -> NaiveDate {
@@ -351,7 +390,7 @@ mod tests {
         let users = named_users(&org, "h", today());
         assert_eq!(users[0].username, "forskrivare");
         assert_eq!(org.unit(users[0].unit_id.unwrap()).name, "Närhälsan Majorna vårdcentral");
-        assert_eq!(users[1].principal_id, goteborg_principal());
+        assert_eq!(users[1].principal_id, municipality_principal(GOTEBORG));
         assert_eq!(demo_logins().len(), 8);
     }
 }

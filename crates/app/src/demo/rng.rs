@@ -31,7 +31,7 @@ pub struct Rng(u64);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Rng(mix(seed ^ 0x5EED_0F_DA7A))
+        Rng(mix(seed ^ 0x005E_ED0F_DA7A))
     }
 
     /// The generator for entity `index` of table `stream`.

@@ -149,8 +149,12 @@ fn tolvan_holds_a_rollator_a_wheelchair_and_a_bed_with_histories_and_forskrivare
         .relationships
         .iter()
         .any(|r| r.patient_id == TOLVAN && Some(r.unit_id) == forskrivare.unit_id && r.valid_to.is_none()));
-    let payers: HashSet<&str> =
-        all.loans.iter().filter(|l| l.patient_id == Some(TOLVAN) && l.end_date.is_none()).map(|l| l.payer.as_str()).collect();
+    let payers: HashSet<&str> = all
+        .loans
+        .iter()
+        .filter(|l| l.patient_id == Some(TOLVAN) && l.end_date.is_none())
+        .map(|l| l.payer.as_str())
+        .collect();
     assert_eq!(payers, HashSet::from(["region", "municipality"]));
 }
 
@@ -182,14 +186,40 @@ fn every_named_login_exists_with_the_demo_hash() {
     assert_eq!(names.len(), all.users.len());
 }
 
-#[test]
-#[ignore = "prints a sample of the rows; for looking, not checking"]
-fn print_a_sample() {
-    for (batch, line) in Generator::new(Scale::Small, 1, "h", today()) {
-        println!("== {line}");
-        let text = format!("{batch:#?}");
-        for l in text.lines().take(60) {
-            println!("{l}");
-        }
+/// Generates a whole scale without a database and prints how long it took.
+fn time_generation(scale: Scale) {
+    let started = std::time::Instant::now();
+    let (mut rows, mut devices) = (0usize, 0usize);
+    for (batch, _) in Generator::new(scale, 1, "h", today()) {
+        rows += match batch {
+            Batch::Devices(r) => {
+                devices += r.devices.len();
+                r.devices.len() + r.loans.len() + r.events.len()
+            }
+            Batch::Patients(r) => r.patients.len() + r.settings.len() + r.relationships.len(),
+            Batch::Articles(r) => r.len(),
+            _ => 0,
+        };
     }
+    println!("{scale}: {rows} rows ({devices} devices) generated in {:?}", started.elapsed());
+}
+
+#[test]
+#[ignore = "times generation at region scale; run in release with --nocapture"]
+fn time_region_generation() {
+    time_generation(Scale::Region);
+}
+
+#[test]
+#[ignore = "times generation at national scale; run in release with --nocapture"]
+fn time_national_generation() {
+    time_generation(Scale::National);
+}
+
+#[test]
+fn no_loan_begins_before_its_patient_was_born() {
+    let all = small();
+    let born: HashMap<i64, NaiveDate> = all.patients.iter().map(|p| (p.id, p.birth_date)).collect();
+    let early = all.loans.iter().filter(|l| l.start_date < born[&l.patient_id.unwrap()]).count();
+    assert!(early * 100 <= all.loans.len(), "{early} of {}", all.loans.len());
 }

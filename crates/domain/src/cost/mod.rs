@@ -14,6 +14,7 @@ mod costly;
 mod decide;
 mod diff;
 mod explore;
+mod impact;
 mod load;
 mod model;
 mod outcome;
@@ -27,6 +28,7 @@ pub use costly::{
 };
 pub use diff::{diff, Change, Verdict};
 pub use explore::Case;
+pub use impact::{impact, HistoryLine, ImpactReport, Shift};
 pub use load::AgreementError;
 pub use model::{AgeCond, Agreement, Answer, Channel, Fact, Kind, Need, Payer, Rule, Text};
 pub use outcome::{AgreementRef, Decision, NeededFact, Outcome, OutcomeRef, BIRTH_DATE_FACT};
