@@ -102,16 +102,35 @@ pub async fn start_session(app: &App, user: User) -> Result<Session> {
 
 /// The user of a session cookie, if the session is live.
 pub async fn session_user(app: &App, token: &str) -> Result<Option<User>> {
-    Ok(app.storage.session_user(&token_hash(token), app.clock.now()).await?)
+    let key = format!("s:{}", token_hash(token));
+    let now = app.clock.now();
+    if let Some(user) = app.auth_cache.get(&key, now) {
+        return Ok(Some(user));
+    }
+    let user = app.storage.session_user(&token_hash(token), now).await?;
+    if let Some(u) = &user {
+        app.auth_cache.put(&key, u, now);
+    }
+    Ok(user)
 }
 
 pub async fn logout(app: &App, token: &str) -> Result<()> {
+    app.auth_cache.remove(&format!("s:{}", token_hash(token)));
     Ok(app.storage.delete_session(&token_hash(token)).await?)
 }
 
 /// The user of an API token (`Authorization: Bearer ...`).
 pub async fn token_user(app: &App, token: &str) -> Result<Option<User>> {
-    Ok(app.storage.api_token_user(&token_hash(token)).await?)
+    let key = format!("t:{}", token_hash(token));
+    let now = app.clock.now();
+    if let Some(user) = app.auth_cache.get(&key, now) {
+        return Ok(Some(user));
+    }
+    let user = app.storage.api_token_user(&token_hash(token)).await?;
+    if let Some(u) = &user {
+        app.auth_cache.put(&key, u, now);
+    }
+    Ok(user)
 }
 
 /// Creates an API token for a user; the secret is shown once, only its hash is kept.

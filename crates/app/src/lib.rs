@@ -5,12 +5,13 @@
 mod access;
 pub mod agreements;
 pub mod auth;
+mod auth_cache;
 pub mod catalog;
 pub mod clock;
 pub mod demo;
 pub mod devices;
-pub mod impact;
 mod error;
+pub mod impact;
 pub mod patients;
 pub mod stock;
 pub mod users;
@@ -42,11 +43,12 @@ pub struct App {
     pub storage: Arc<dyn Storage>,
     pub clock: Arc<dyn Clock>,
     pub config: AppConfig,
+    auth_cache: Arc<auth_cache::AuthCache>,
 }
 
 impl App {
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
-        Self { storage, clock, config }
+        Self { storage, clock, config, auth_cache: Arc::default() }
     }
 
     /// Today's date in Stockholm.

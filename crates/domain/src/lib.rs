@@ -5,11 +5,14 @@
 //! arguments, so every rule can be tested by tables and properties.
 
 pub mod article;
+pub mod calendar;
+pub mod charges;
 pub mod cost;
 pub mod device;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod rent;
 pub mod role;
 pub mod setting;
 pub mod time;

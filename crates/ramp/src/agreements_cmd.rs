@@ -51,6 +51,10 @@ pub enum AgreementsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Replay the lending history of a period (from the database) under a
+    /// proposed agreement and print the cost shift per principal and per
+    /// municipality, in SEK (a table, or --json).
+    Impact(crate::impact_cmd::ImpactArgs),
 }
 
 /// Runs the subcommand on stdout and stderr.
@@ -59,8 +63,8 @@ pub fn run(cmd: AgreementsCommand, config: &crate::Config) -> ExitCode {
     let (stdout, stderr) = (io::stdout(), io::stderr());
     let mut out = io::BufWriter::new(stdout.lock());
     let code = execute(cmd, config, today, &mut out, &mut stderr.lock());
-    let flushed = out.flush();
-    ExitCode::from(if flushed.is_err() && code == 0 { 1 } else { code })
+    let failed_to_write = out.flush().is_err_and(|e| e.kind() != io::ErrorKind::BrokenPipe);
+    ExitCode::from(if failed_to_write && code == 0 { 1 } else { code })
 }
 
 /// The testable core: runs `cmd` writing to `out` and `err`; returns the exit code.
@@ -76,6 +80,10 @@ pub fn execute(
         AgreementsCommand::Check { path, json } => run_check(path.as_deref(), config, json, &mut io),
         AgreementsCommand::Diff { a, b, json } => run_diff(&a, &b, json, &mut io),
         AgreementsCommand::List { json } => run_list(config, today, json, &mut io),
+        AgreementsCommand::Impact(_) => {
+            let _ = writeln!(io.err, "ramp agreements impact: needs the database; run it through `ramp`");
+            return 2;
+        }
     };
     match result {
         Ok(code) => code,

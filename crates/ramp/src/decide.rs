@@ -11,12 +11,16 @@
 //! continues, and the exit code is 2 if any line failed, else 0.
 
 use crate::agreements_cmd::describe_error;
+use chrono::NaiveDate;
 use ramp_domain::cost::{
-    AgreementSet, CostlyTreatment, DecisionRequest, COSTLY_TREATMENT_SHARE_PERCENT, COSTLY_TREATMENT_THRESHOLD,
+    AgreementSet, CostlyTreatment, DecisionRequest, Kind, Need, OutcomeRef, Patient, Product,
+    COSTLY_TREATMENT_SHARE_PERCENT, COSTLY_TREATMENT_THRESHOLD,
 };
+use ramp_domain::ids::IsoCode;
 use ramp_domain::money::Ore;
 use ramp_domain::FieldError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
@@ -69,6 +73,7 @@ pub fn run(args: &DecideArgs, agreements: &AgreementSet, input: impl BufRead, ou
         set: agreements,
         out: BufWriter::with_capacity(WRITE_BUFFER, out),
         err: BufWriter::new(err),
+        rendered: HashMap::new(),
         line_no: 0,
         requests: 0,
         failed: 0,
@@ -96,6 +101,8 @@ struct Lines<'a, W: Write, E: Write> {
     set: &'a AgreementSet,
     out: BufWriter<W>,
     err: BufWriter<E>,
+    /// Outcomes already serialized, see [`OutcomeKey`].
+    rendered: HashMap<OutcomeKey, Box<[u8]>>,
     /// Physical input lines read, blank ones included.
     line_no: u64,
     /// Non-blank lines, i.e. output lines written.
@@ -149,10 +156,10 @@ impl<W: Write, E: Write> Lines<'_, W, E> {
         let set = self.set;
         let decided = std::str::from_utf8(text)
             .map_err(|e| FieldError::new("json", "malformed_json", format!("not valid UTF-8: {e}")))
-            .and_then(DecisionRequest::from_json)
+            .and_then(|text| parse_fast(text).map_or_else(|| DecisionRequest::from_json(text), Ok))
             .and_then(|req| set.decide_ref(&req));
         match decided {
-            Ok(outcome) => serde_json::to_writer(&mut self.out, &outcome)?,
+            Ok(outcome) => self.write_outcome(outcome)?,
             Err(e) => {
                 self.failed += 1;
                 let body = ErrorBody { field: &e.field, code: e.code, message: &e.message, line: self.line_no };
@@ -162,6 +169,117 @@ impl<W: Write, E: Write> Lines<'_, W, E> {
         }
         self.out.write_all(b"\n")
     }
+
+    /// Writes the outcome's JSON, serializing each distinct outcome once:
+    /// most of a decision line is the same explanation and source text.
+    fn write_outcome(&mut self, outcome: OutcomeRef<'_>) -> io::Result<()> {
+        let key = OutcomeKey::of(&outcome);
+        if let Some(json) = self.rendered.get(&key) {
+            return self.out.write_all(json);
+        }
+        let json = serde_json::to_vec(&outcome)?;
+        self.out.write_all(&json)?;
+        if self.rendered.len() < MAX_RENDERED {
+            self.rendered.insert(key, json.into_boxed_slice());
+        }
+        Ok(())
+    }
+}
+
+/// What an outcome's JSON depends on, by address within the agreement set
+/// (borrowed, so stable for the whole run): a decision only on its rule,
+/// a needs object only on the agreement and the facts asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum OutcomeKey {
+    Decision(usize),
+    Needs(usize, u64, bool),
+}
+
+impl OutcomeKey {
+    fn of(outcome: &OutcomeRef<'_>) -> OutcomeKey {
+        match *outcome {
+            OutcomeRef::Decision { rule, .. } => OutcomeKey::Decision(std::ptr::from_ref(rule) as usize),
+            OutcomeRef::Needs { agreement, facts, birth_date } => {
+                OutcomeKey::Needs(std::ptr::from_ref(agreement) as usize, facts, birth_date)
+            }
+        }
+    }
+}
+
+/// Bounds the rendered-outcome cache (rules and fact combinations are few).
+const MAX_RENDERED: usize = 4096;
+
+/// The request as borrowed, typed fields: parsing a common line this way
+/// avoids building a `serde_json::Value` tree, which is most of the cost of
+/// `DecisionRequest::from_json`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireRequest<'a> {
+    region: &'a str,
+    date: &'a str,
+    patient: WirePatient<'a>,
+    setting: &'a str,
+    #[serde(borrow)]
+    product: WireProduct<'a>,
+    need: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WirePatient<'a> {
+    age: Option<u64>,
+    birth_date: Option<&'a str>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireProduct<'a> {
+    iso: &'a str,
+    kind: &'a str,
+    #[serde(borrow)]
+    facts: Option<BTreeMap<&'a str, Option<bool>>>,
+}
+
+/// The fast path: `Some` only for a plainly valid request, which is then
+/// exactly what `DecisionRequest::from_json` returns (a test compares the
+/// two). Anything unusual — an array anywhere (typed structs would accept
+/// one), an escaped string, a duplicate key, a null, a non-canonical date,
+/// a value the domain refuses — gives `None`, and the domain parser
+/// decides and names the field.
+fn parse_fast(text: &str) -> Option<DecisionRequest> {
+    if text.contains('[') {
+        return None;
+    }
+    let wire: WireRequest = serde_json::from_str(text).ok()?;
+    let date = canonical_date(wire.date)?;
+    let patient = match (wire.patient.age, wire.patient.birth_date) {
+        (Some(age), None) if age <= 130 => Patient::Age(age as u32),
+        (None, Some(birth)) => Patient::BirthDate(canonical_date(birth).filter(|b| *b <= date)?),
+        _ => return None,
+    };
+    let iso = IsoCode::parse(wire.product.iso).ok().filter(|iso| iso.as_str().len() == 6)?;
+    let facts = wire.product.facts.unwrap_or_default();
+    let facts = facts.into_iter().filter_map(|(name, value)| Some((name.to_string(), value?))).collect();
+    Some(DecisionRequest {
+        region: wire.region.to_string(),
+        date,
+        patient,
+        setting: wire.setting.parse().ok()?,
+        product: Product { iso, kind: Kind::parse(wire.product.kind).ok()?, facts },
+        need: Need::parse(wire.need).ok()?,
+    })
+}
+
+/// `YYYY-MM-DD` exactly, the form the contract shows; other spellings go to the domain parser.
+fn canonical_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
 }
 
 /// `{"error": {...}}`: the output line of a refused request.
@@ -310,7 +428,7 @@ mod tests {
     }
 
     fn costly(amount: &str) -> (u8, Vec<Value>, String) {
-        let args = DecideArgs { costly_treatment: true, monthly_cost_sek: Some(amount.into()), ..Default::default() };
+        let args = DecideArgs { costly_treatment: true, monthly_cost_sek: Some(amount.into()) };
         decide(&args, "")
     }
 
@@ -414,6 +532,92 @@ mod tests {
             String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(out, expected);
         assert_eq!(out.len(), 3);
+    }
+
+    /// Lines around the contract's edges: every one the fast path accepts
+    /// must parse to exactly what the domain parser gives.
+    fn edge_lines() -> Vec<String> {
+        let edits: &[(&str, &str)] = &[
+            ("", ""),
+            (r#""facts": {}"#, r#""facts": {"carer_controlled": true, "special_adapted": null}"#),
+            (r#""facts": {}"#, r#""facts": null"#),
+            (r#", "facts": {}"#, ""),
+            (r#""facts": {}"#, r#""facts": {"carer_controlled": "yes"}"#),
+            (r#""facts": {}"#, r#""facts": {"carer_controlled": true, "carer_controlled": false}"#),
+            (r#""facts": {}"#, r#""facts": {"carer_\u0063ontrolled": true}"#),
+            (r#""facts": {}"#, r#""facts": []"#),
+            (r#""facts": {}"#, r#""facts": {"sparkly": true}"#),
+            (r#"{"age": 85}"#, r#"{"age": 85.0}"#),
+            (r#"{"age": 85}"#, r#"{"age": -1}"#),
+            (r#"{"age": 85}"#, r#"{"age": 130}"#),
+            (r#"{"age": 85}"#, r#"{"age": 131}"#),
+            (r#"{"age": 85}"#, r#"{"age": null, "birth_date": "1939-03-02"}"#),
+            (r#"{"age": 85}"#, r#"{"birth_date": "1939-03-02"}"#),
+            (r#"{"age": 85}"#, r#"{"birth_date": "2024-05-02"}"#),
+            (r#"{"age": 85}"#, r#"{"birth_date": "2024-05-01"}"#),
+            (r#"{"age": 85}"#, r#"{"age": 85, "birth_date": "1939-03-02"}"#),
+            (r#"{"age": 85}"#, r#"{}"#),
+            (r#"{"age": 85}"#, r#"[85]"#),
+            (r#"{"age": 85}"#, r#"{"age": 85, "name": "x"}"#),
+            (r#""2024-05-01""#, r#""2024-5-1""#),
+            (r#""2024-05-01""#, r#""2024-02-30""#),
+            (r#""2024-05-01""#, r#""2024-02-29""#),
+            (r#""2024-05-01""#, r#"" 2024-05-01""#),
+            (r#""2024-05-01""#, r#""+2024-05-01""#),
+            (r#""2024-05-01""#, r#""2024-05-01T00:00""#),
+            (r#""2024-05-01""#, r#"20240501"#),
+            (r#""120606""#, r#""12 06 06""#),
+            (r#""120606""#, r#""12.06.06""#),
+            (r#""120606""#, r#""1206""#),
+            (r#""120606""#, r#""12060６""#),
+            (r#""120606""#, r#"120606"#),
+            (r#""stockholm""#, r#""st\u006fckholm""#),
+            (r#""stockholm""#, r#""atlantis""#),
+            (r#""stockholm""#, r#""[stockholm]""#),
+            (r#""stockholm""#, r#"null"#),
+            (r#""ordinary""#, r#""Ordinary""#),
+            (r#""device""#, r#""nutrition""#),
+            (r#""device""#, r#""gadget""#),
+            (r#""lasting""#, r#""temporary""#),
+            (r#""lasting""#, r#""forever""#),
+            (r#", "need": "lasting""#, ""),
+            (r#""need": "lasting""#, r#""need": "lasting", "need": "temporary""#),
+            (r#""need": "lasting""#, r#""need": "lasting", "extra": 1"#),
+        ];
+        let mut lines: Vec<String> = edits.iter().map(|(from, to)| with(from, to)).collect();
+        lines.extend(["[]", "null", "{}", "\"x\"", r#"[{"region": "stockholm"}]"#].map(String::from));
+        lines
+    }
+
+    #[test]
+    fn the_fast_parser_agrees_with_the_domain_parser_on_every_line_it_accepts() {
+        let mut accepted = 0;
+        for line in edge_lines() {
+            if let Some(fast) = parse_fast(&line) {
+                accepted += 1;
+                assert_eq!(DecisionRequest::from_json(&line), Ok(fast), "{line}");
+            }
+        }
+        assert!(accepted >= 10, "the fast path accepted only {accepted} lines");
+    }
+
+    #[test]
+    fn the_fast_parser_takes_the_common_line() {
+        assert!(parse_fast(ROLLATOR_ORDINARY).is_some());
+        assert!(parse_fast(WHEELCHAIR_SAEBO).is_some());
+    }
+
+    #[test]
+    fn decisions_are_the_same_with_and_without_the_fast_parser() {
+        let set = AgreementSet::builtin();
+        let (_, out, _) = lines(&edge_lines().join("\n"));
+        for (line, got) in edge_lines().iter().zip(&out) {
+            let slow = DecisionRequest::from_json(line).and_then(|r| set.decide(&r));
+            match slow {
+                Ok(outcome) => assert_eq!(*got, serde_json::to_value(outcome).unwrap(), "{line}"),
+                Err(e) => assert_eq!(got["error"]["field"], e.field.as_str(), "{line}"),
+            }
+        }
     }
 
     #[test]

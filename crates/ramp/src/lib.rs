@@ -7,6 +7,7 @@ mod config;
 pub mod db;
 pub mod decide;
 mod demo_cmd;
+mod impact_cmd;
 mod serve;
 mod users_cmd;
 
@@ -58,7 +59,9 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Decide(args) => return decide::run_stdio(&args, &config),
-        Command::Agreements(cmd) => return agreements_cmd::run(cmd, &config),
+        Command::Agreements(cmd) if !matches!(cmd, agreements_cmd::AgreementsCommand::Impact(_)) => {
+            return agreements_cmd::run(cmd, &config)
+        }
         _ => {}
     }
     config::init_logging(&config);
@@ -70,6 +73,9 @@ pub fn main() -> ExitCode {
             Command::Demo(args) => demo_cmd::run(args, &config).await,
             Command::User(cmd) => users_cmd::run_user(cmd, &config).await,
             Command::Token(cmd) => users_cmd::run_token(cmd, &config).await,
+            Command::Agreements(agreements_cmd::AgreementsCommand::Impact(args)) => {
+                impact_cmd::run(args, &config).await
+            }
             Command::Decide(_) | Command::Agreements(_) => unreachable!("handled above"),
         };
         match result {

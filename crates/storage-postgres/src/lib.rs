@@ -57,6 +57,12 @@ impl PostgresStorage {
         65_535
     }
 
+    /// `search_text LIKE '%word%'`, served by the pg_trgm GIN index.
+    fn dialect_push_text_match(&self, b: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, word: &str) {
+        let pattern = format!("%{}%", ramp_storage::sql::like_escape(word));
+        b.push(" AND a.search_text LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+    }
+
     async fn dialect_migrate(&self) -> Result<()> {
         sqlx::migrate!("./migrations").run(&self.pool).await?;
         Ok(())

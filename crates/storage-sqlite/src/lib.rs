@@ -46,6 +46,21 @@ impl SqliteStorage {
         32_766
     }
 
+    /// Substring match through the FTS5 trigram index (migration 0002).
+    /// FTS5 cannot use its index with an ESCAPE clause or for fewer than
+    /// three characters, so such words fall back to a plain LIKE scan.
+    fn dialect_push_text_match(&self, b: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, word: &str) {
+        let plain = !word.contains(['%', '_', '\\']) && word.chars().count() >= 3;
+        if plain {
+            b.push(" AND a.id IN (SELECT rowid FROM articles_fts WHERE search_text LIKE ")
+                .push_bind(format!("%{word}%"))
+                .push(")");
+        } else {
+            let pattern = format!("%{}%", ramp_storage::sql::like_escape(word));
+            b.push(" AND a.search_text LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+        }
+    }
+
     async fn dialect_migrate(&self) -> Result<()> {
         sqlx::migrate!("./migrations").run(&self.pool).await?;
         Ok(())

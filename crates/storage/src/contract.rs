@@ -326,6 +326,9 @@ pub async fn lending_history_lists_loans_started_in_the_period_with_the_setting_
     let r = &rows[0];
     assert_eq!((r.start_date, r.birth_date), (date(2024, 2, 1), date(1912, 12, 12)));
     assert_eq!(r.setting, Some(ramp_domain::setting::Setting::Saebo), "Tolvan lived in SÄBO from 2024-01-01");
-    assert_eq!((r.iso_code.as_str(), r.municipality.as_str(), r.purchase_price_ore), ("120606", "Stockholms stad", 250_000));
+    assert_eq!(
+        (r.iso_code.as_str(), r.municipality.as_str(), r.purchase_price_ore),
+        ("120606", "Stockholms stad", 250_000)
+    );
     assert!(s.lending_history(date(2025, 1, 1), date(2025, 12, 31)).await.unwrap().is_empty());
 }

@@ -3,9 +3,10 @@
 //! `sql_storage!(Type, Driver)` expands to `impl Storage for Type` using
 //! `sqlx::Pool<Driver>` in `self.pool`. The SQL is written once, in the
 //! subset both SQLite and PostgreSQL accept (`$n` placeholders, `RETURNING`,
-//! partial indexes, `ON CONFLICT`). The backend crate supplies three
-//! dialect hooks as inherent methods: `dialect_migrate`,
-//! `dialect_finish_bulk_load` and `dialect_max_binds`.
+//! partial indexes, `ON CONFLICT`). The backend crate supplies the
+//! dialect hooks as inherent methods: `dialect_engine`, `dialect_migrate`,
+//! `dialect_finish_bulk_load`, `dialect_max_binds` and
+//! `dialect_push_text_match` (substring search: pg_trgm or FTS5 trigram).
 
 /// Column list of an article joined with its supplier's name.
 pub const ARTICLE_COLUMNS: &str = "a.id, a.article_number, a.iso_code, a.gtin, a.name, a.supplier_id, \
@@ -730,17 +731,21 @@ macro_rules! sql_storage {
                 }
 
                 async fn search_articles(&self, q: &ArticleQuery) -> Result<Vec<ArticleHit>> {
+                    // Match and limit first (inner query), then count stock for the
+                    // few hits only: counting for every match before the LIMIT is
+                    // what makes a popular word slow.
                     let mut b = QueryBuilder::<$db>::new(format!(
                         "SELECT {ARTICLE_COLUMNS}, (SELECT COUNT(*) FROM devices d WHERE d.article_id = a.id AND d.state = 'in_stock') AS in_stock \
-                         FROM articles a JOIN suppliers s ON s.id = a.supplier_id WHERE 1 = 1"
+                         FROM (SELECT * FROM articles a WHERE 1 = 1"
                     ));
                     for w in &q.words {
-                        b.push(" AND a.search_text LIKE ").push_bind(format!("%{}%", like_escape(&w.to_lowercase()))).push(" ESCAPE '\\'");
+                        self.dialect_push_text_match(&mut b, &w.to_lowercase());
                     }
                     if let Some(p) = &q.iso_prefix {
                         b.push(" AND a.iso_code LIKE ").push_bind(format!("{}%", like_escape(p))).push(" ESCAPE '\\'");
                     }
                     b.push(" ORDER BY a.iso_code, a.name, a.article_number LIMIT ").push_bind(q.limit.clamp(1, 500));
+                    b.push(") a JOIN suppliers s ON s.id = a.supplier_id ORDER BY a.iso_code, a.name, a.article_number");
                     b.build()
                         .fetch_all(&self.pool)
                         .await?

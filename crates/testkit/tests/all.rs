@@ -4,6 +4,7 @@ mod api_auth;
 mod api_catalog_devices;
 mod api_errors;
 mod api_patients;
+mod impact;
 mod operations;
 mod storage_contract;
 mod ui_browser;

@@ -99,7 +99,8 @@ pub async fn page(
             }
         }
     }
-    let settings = Setting::ALL.iter().map(|s| (s.as_str(), if lang == Lang::Sv { s.name_sv() } else { s.name_en() })).collect();
+    let settings =
+        Setting::ALL.iter().map(|s| (s.as_str(), if lang == Lang::Sv { s.name_sv() } else { s.name_en() })).collect();
     let t = CostTemplate { page, regions: agreements.regions(), settings, form, answered, needs, decision };
     render(&t, status)
 }
