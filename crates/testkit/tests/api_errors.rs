@@ -72,7 +72,22 @@ async fn a_cost_decision_names_payer_and_rule_and_bad_input_names_the_field(app:
     assert_eq!(p["field"], "region");
 }
 
+/// Seed 000: "Vårdgivaren ersätts i efterskott med 75% av kostnaden över 10 tkr."
+async fn the_costly_treatment_reimbursement_is_75_percent_above_10000_sek(app: TestApp) {
+    let token = app.token_for("anna").await;
+    let path = "/api/v1/cost-responsibility/costly-treatment";
+    let r: serde_json::Value =
+        app.post_json(&token, path, &json!({"monthly_cost_ore": 1_500_000})).await.json().await.unwrap();
+    assert_eq!(r["reimbursement_ore"], 375_000, "75 % of 5,000 SEK");
+    let r: serde_json::Value =
+        app.post_json(&token, path, &json!({"monthly_cost_ore": 900_000})).await.json().await.unwrap();
+    assert_eq!(r["reimbursement_ore"], 0, "nothing below the threshold");
+    let p = problem(app.post_json(&token, path, &json!({"monthly_cost_ore": -1})).await).await;
+    assert_eq!(p["field"], "monthly_cost_ore");
+}
+
 ramp_testkit::on_both_engines!(
+    the_costly_treatment_reimbursement_is_75_percent_above_10000_sek,
     malformed_json_is_400_problem_json,
     a_missing_or_unknown_field_is_422_naming_it,
     an_oversize_body_is_413_problem_json,

@@ -29,6 +29,7 @@ async fn the_openapi_document_describes_every_api_route(app: TestApp) {
         "/api/v1/warehouses",
         "/api/v1/warehouses/{id}/stock",
         "/api/v1/cost-responsibility/decisions",
+        "/api/v1/cost-responsibility/costly-treatment",
         "/healthz",
         "/readyz",
         "/metrics",

@@ -173,8 +173,11 @@ quote = "Allt betalas av regionen."
 pub struct TempDir(pub std::path::PathBuf);
 
 impl TempDir {
+    /// A new, empty directory, unique per call: tests run in parallel.
     pub fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("ramp-cost-{name}-{}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("ramp-cost-{name}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)

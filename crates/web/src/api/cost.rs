@@ -26,3 +26,44 @@ pub async fn decide(
     let value = serde_json::to_value(&outcome).map_err(|e| AppError::internal("serialize decision", e))?;
     Ok(Json(value))
 }
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CostlyTreatmentBody {
+    /// The patient's cost for the month in öre (1 SEK = 100 öre).
+    pub monthly_cost_ore: i64,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CostlyTreatmentDto {
+    pub monthly_cost_ore: i64,
+    pub threshold_ore: i64,
+    pub share_percent: i64,
+    /// What the region reimburses: the share of the cost above the threshold.
+    pub reimbursement_ore: i64,
+    pub source: String,
+}
+
+/// The costly-treatment application (Region Stockholm): the region
+/// reimburses 75 % of a patient's monthly cost above 10,000 SEK.
+#[utoipa::path(post, path = "/api/v1/cost-responsibility/costly-treatment", tag = "cost-responsibility", request_body = CostlyTreatmentBody, security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the reimbursement and its basis", body = CostlyTreatmentDto),
+    (status = 422, description = "a negative cost", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn costly_treatment(
+    ApiUser(_): ApiUser,
+    crate::extract::ApiJson(body): crate::extract::ApiJson<CostlyTreatmentBody>,
+) -> Result<Json<CostlyTreatmentDto>, ApiError> {
+    if body.monthly_cost_ore < 0 {
+        return Err(
+            AppError::invalid("monthly_cost_ore", "negative_amount", "the monthly cost cannot be negative").into()
+        );
+    }
+    let c = ramp_domain::cost::CostlyTreatment::for_monthly_cost(ramp_domain::money::Ore(body.monthly_cost_ore));
+    Ok(Json(CostlyTreatmentDto {
+        monthly_cost_ore: c.monthly_cost.0,
+        threshold_ore: c.threshold.0,
+        share_percent: c.share_percent,
+        reimbursement_ore: c.reimbursement.0,
+        source: "Region Stockholm, särskild ansökan för kostsamma behandlingshjälpmedel (seed 000): \"Vårdgivaren ersätts i efterskott med 75% av kostnaden över 10 tkr.\"".into(),
+    }))
+}

@@ -27,7 +27,7 @@ use utoipa::OpenApi;
         patients::overview, patients::emergency_access,
         devices::card,
         stock::warehouses, stock::stock,
-        cost::decide,
+        cost::decide, cost::costly_treatment,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
@@ -74,4 +74,5 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/warehouses", get(stock::warehouses))
         .route("/api/v1/warehouses/{id}/stock", get(stock::stock))
         .route("/api/v1/cost-responsibility/decisions", post(cost::decide))
+        .route("/api/v1/cost-responsibility/costly-treatment", post(cost::costly_treatment))
 }
