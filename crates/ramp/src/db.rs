@@ -50,3 +50,24 @@ pub async fn migrate_only(config: &Config) -> Result<(), CliError> {
     println!("database migrated ({})", storage.engine());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unknown_scheme_is_refused_and_creates_no_file() {
+        let dir = std::env::temp_dir().join(format!("ramp-db-scheme-{}", std::process::id()));
+        let url = format!("sqlit:{}/ramp.db", dir.display());
+        let err = open(&url).await.err().expect("refused");
+        assert!(err.bad_input);
+        assert!(err.message.starts_with("database_url: unknown scheme"), "{}", err.message);
+        assert!(!dir.exists(), "nothing was created for a typo");
+    }
+
+    #[tokio::test]
+    async fn an_empty_sqlite_path_is_refused_naming_the_setting() {
+        let err = open("sqlite:").await.err().expect("refused");
+        assert!(err.message.starts_with("database_url:"), "{}", err.message);
+    }
+}
