@@ -9,7 +9,7 @@ mod engine;
 mod spawn;
 
 pub use engine::{fresh_storage, fresh_url, Engine};
-pub use spawn::{problem, spawn_app, test_now, TestApp, TEST_NOW};
+pub use spawn::{problem, spawn_app, spawn_app_with, test_now, TestApp, TEST_NOW};
 
 /// Generates one `#[tokio::test]` per engine for each named async test
 /// function `fn(TestApp)` in the calling module.

@@ -39,11 +39,16 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, Arc::new(Agreements::builtin())).await
+}
+
+/// `spawn_app` with the given agreement store (e.g. a watched directory).
+pub async fn spawn_app_with(engine: Engine, agreements: Arc<Agreements>) -> TestApp {
     let storage = fresh_storage(engine).await;
     let fixture = fixture::load(storage.as_ref(), password_hash()).await.expect("fixture");
     let clock = Arc::new(FixedClock::new(test_now()));
     let app = App::new(storage.clone(), clock.clone(), AppConfig::default());
-    let state = ramp_web::AppState::new(app.clone(), Arc::new(Agreements::builtin()), false);
+    let state = ramp_web::AppState::new(app.clone(), agreements, false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(ramp_web::serve(listener, state, std::future::pending()));

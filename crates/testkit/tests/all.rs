@@ -1,5 +1,6 @@
 //! The one integration-test binary: every test, on both engines.
 
+mod agreement_reload;
 mod api_auth;
 mod api_catalog_devices;
 mod api_errors;

@@ -45,14 +45,13 @@ fn cookie_pair(resp: &reqwest::Response, name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name} cookie"))
 }
 
+async fn log_in_as_anna(app: &TestApp) -> reqwest::Response {
+    let body = json!({"username": "anna", "password": ramp_storage::fixture::PASSWORD});
+    app.client.post(app.url("/api/v1/session")).json(&body).send().await.unwrap()
+}
+
 async fn a_session_cookie_is_http_only_and_needs_the_csrf_header_for_changes(app: TestApp) {
-    let login = app
-        .client
-        .post(app.url("/api/v1/session"))
-        .json(&json!({"username": "anna", "password": ramp_storage::fixture::PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let login = log_in_as_anna(&app).await;
     assert_eq!(login.status(), 200);
     let raw = login
         .headers()
@@ -99,13 +98,7 @@ async fn a_session_cookie_is_http_only_and_needs_the_csrf_header_for_changes(app
 }
 
 async fn a_session_expires_after_its_time_to_live(app: TestApp) {
-    let login = app
-        .client
-        .post(app.url("/api/v1/session"))
-        .json(&json!({"username": "anna", "password": ramp_storage::fixture::PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let login = log_in_as_anna(&app).await;
     let session = cookie_pair(&login, "ramp_session");
     app.clock.advance(chrono::Duration::hours(11));
     let me = app.client.get(app.url("/api/v1/me")).header(COOKIE, &session).send().await.unwrap();
