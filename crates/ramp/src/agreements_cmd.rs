@@ -481,58 +481,7 @@ mod tests {
     /// A SÄBO-devices scope over class 12 with rules for 12 06 and 12 36
     /// only (a gap, at the scope on line 6) and two rules of equal priority
     /// that disagree about 12 36 03 (a conflict, at the second on line 40).
-    const BROKEN: &str = r#"region = "testland"
-region_name = "Region Testland"
-title = "Broken on purpose"
-effective_from = 2022-01-01
-
-[scope]
-settings = ["saebo"]
-kinds = ["device"]
-iso = ["12"]
-
-[sources]
-doc = "Test document"
-
-[[rule]]
-id = "walking_aids"
-priority = 10
-basis = "seed"
-iso = ["12 06"]
-payer = "region"
-channel = "region_prescription"
-trust_prescription = true
-explanation_sv = "Gånghjälpmedel"
-explanation_en = "Walking aids"
-source = "doc"
-quote = "Gånghjälpmedel betalas av regionen."
-
-[[rule]]
-id = "lifts_region"
-priority = 10
-basis = "seed"
-iso = ["12 36"]
-payer = "region"
-channel = "region_prescription"
-trust_prescription = true
-explanation_sv = "Lyftar"
-explanation_en = "Lifts"
-source = "doc"
-quote = "Lyftar betalas av regionen."
-
-[[rule]]
-id = "lifts_municipality"
-priority = 10
-basis = "seed"
-iso = ["12 36 03"]
-payer = "municipality"
-channel = "municipal_procurement"
-trust_prescription = false
-explanation_sv = "Lyftar"
-explanation_en = "Lifts"
-source = "doc"
-quote = "Lyftar betalas av kommunen."
-"#;
+    const BROKEN: &str = include_str!("../../domain/tests/fixtures/testland-broken.toml");
 
     #[test]
     fn check_of_the_shipped_agreements_directory_is_clean() {

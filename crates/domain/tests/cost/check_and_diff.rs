@@ -19,58 +19,7 @@ fn the_shipped_agreements_have_no_gaps_and_no_conflicts() {
 
 /// A fixture with a scope of SÄBO devices, one rule for class 12 only, and
 /// two equal-priority rules that disagree about lifts.
-const BROKEN: &str = r#"region = "testland"
-region_name = "Region Testland"
-title = "Broken on purpose"
-effective_from = 2022-01-01
-
-[scope]
-settings = ["saebo"]
-kinds = ["device"]
-iso = ["12"]
-
-[sources]
-doc = "Test document"
-
-[[rule]]
-id = "walking_aids"
-priority = 10
-basis = "seed"
-iso = ["12 06"]
-payer = "region"
-channel = "region_prescription"
-trust_prescription = true
-explanation_sv = "Gånghjälpmedel"
-explanation_en = "Walking aids"
-source = "doc"
-quote = "Gånghjälpmedel betalas av regionen."
-
-[[rule]]
-id = "lifts_region"
-priority = 10
-basis = "seed"
-iso = ["12 36"]
-payer = "region"
-channel = "region_prescription"
-trust_prescription = true
-explanation_sv = "Lyftar"
-explanation_en = "Lifts"
-source = "doc"
-quote = "Lyftar betalas av regionen."
-
-[[rule]]
-id = "lifts_municipality"
-priority = 10
-basis = "seed"
-iso = ["12 36 03"]
-payer = "municipality"
-channel = "municipal_procurement"
-trust_prescription = false
-explanation_sv = "Lyftar"
-explanation_en = "Lifts"
-source = "doc"
-quote = "Lyftar betalas av kommunen."
-"#;
+const BROKEN: &str = include_str!("../fixtures/testland-broken.toml");
 
 fn broken() -> Agreement {
     Agreement::parse("agreements/testland/2022-01-01.toml", BROKEN).unwrap()
