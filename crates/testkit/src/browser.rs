@@ -181,15 +181,24 @@ impl Browser {
         self.post("/execute/sync", json!({ "script": script, "args": args })).await
     }
 
-    /// Waits until the page text contains `needle` (after a navigation or htmx swap).
+    /// The page text, or `None` while a navigation leaves no document to read.
+    async fn try_page_text(&self) -> Option<String> {
+        let body = json!({"script": "return document.body ? document.body.innerText : null;", "args": []});
+        let resp = self.http.post(format!("{}/execute/sync", self.base)).json(&body).send().await.ok()?;
+        let v: Value = resp.json().await.ok()?;
+        v["value"].as_str().map(str::to_string)
+    }
+
+    /// Waits until the page text contains `needle` (after a navigation or
+    /// htmx swap); a page in the middle of loading is simply asked again.
     pub async fn wait_for_text(&self, needle: &str) {
-        for _ in 0..100 {
-            if self.page_text().await.contains(needle) {
+        for _ in 0..150 {
+            if self.try_page_text().await.is_some_and(|t| t.contains(needle)) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("page never showed '{needle}'; it shows:\n{}", self.page_text().await);
+        panic!("page never showed '{needle}'; it shows:\n{}", self.try_page_text().await.unwrap_or_default());
     }
 
     /// Runs axe-core on the current page; returns serious and critical violations.
