@@ -50,6 +50,9 @@ async fn unknown_endpoints_and_methods_answer_with_problems(app: TestApp) {
     let resp = app.client.put(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(resp.status(), 405);
     assert_eq!(problem(resp).await["code"], "method_not_allowed");
+    let resp = app.client.get(app.url("/no-such-page")).send().await.unwrap();
+    assert_eq!(resp.status(), 404);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "outside /api an HTML page");
 }
 
 async fn a_cost_decision_names_payer_and_rule_and_bad_input_names_the_field(app: TestApp) {

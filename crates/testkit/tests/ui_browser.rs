@@ -73,6 +73,14 @@ async fn hmc_staff_see_stock_per_warehouse(app: TestApp) {
     b.type_into(&select, "Buffertförråd Lidingö").await;
     b.click(&b.by_text("button", "Visa").await).await;
     b.wait_for_text("Rullstol Manuell Komfort").await;
+
+    // The error pages are pages too: a missing device and an unknown address.
+    b.goto(&app.url("/devices/FINNS-EJ")).await;
+    b.wait_for_text("Det finns inget hjälpmedel med det individnumret.").await;
+    b.assert_accessible("the error page for a missing device").await;
+    b.goto(&app.url("/ingen-sida")).await;
+    b.wait_for_text("Sidan finns inte.").await;
+    b.assert_accessible("the page-not-found page").await;
     b.quit().await;
 }
 

@@ -195,6 +195,7 @@ const ERRORS: &[(&str, &str, &str)] = &[
         "The form has expired. Reload the page and try again.",
     ),
     ("warehouse_not_found", "Lagret finns inte.", "No such warehouse."),
+    ("page_not_found", "Sidan finns inte.", "There is no such page."),
     (
         "internal",
         "Ett internt fel inträffade. Försök igen senare.",

@@ -33,4 +33,11 @@ pub fn routes() -> Router<AppState> {
         .route("/cost", get(cost::page))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
+        .fallback(not_found)
+}
+
+/// Any unknown page: the HTML error page with 404 (under `/api/` the
+/// problem middleware turns it into problem+json).
+async fn not_found(lang: crate::i18n::Lang) -> axum::response::Response {
+    error_page(lang, ramp_app::AppError::not_found(None, "page_not_found", "no such page"))
 }
