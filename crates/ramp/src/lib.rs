@@ -3,6 +3,7 @@
 //! dispatches.
 
 pub mod agreements_cmd;
+mod bench;
 mod config;
 pub mod db;
 pub mod decide;
@@ -44,6 +45,9 @@ pub enum Command {
     /// Check, compare and simulate cost-responsibility agreements.
     #[command(subcommand)]
     Agreements(agreements_cmd::AgreementsCommand),
+    /// End-to-end benchmarks over HTTP, each against its ceiling measured in the same run.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 /// Parses the command line and runs the command. Exit codes: 0 success,
@@ -73,6 +77,7 @@ pub fn main() -> ExitCode {
             Command::Demo(args) => demo_cmd::run(args, &config).await,
             Command::User(cmd) => users_cmd::run_user(cmd, &config).await,
             Command::Token(cmd) => users_cmd::run_token(cmd, &config).await,
+            Command::Bench(cmd) => bench::run(cmd, &config).await,
             Command::Agreements(agreements_cmd::AgreementsCommand::Impact(args)) => {
                 impact_cmd::run(args, &config).await
             }

@@ -1,0 +1,196 @@
+//! The load: N concurrent HTTP clients, each placing orders the way a
+//! prescriber's system does — add one cart item, then submit the order —
+//! for a warm-up and then the measured window. An order's latency covers
+//! both requests.
+
+use super::stats::Latencies;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Who the clients are and what they order.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// One per concurrent client.
+    pub clients: Vec<ClientPlan>,
+    /// Article numbers, ordered round robin.
+    pub articles: Vec<String>,
+    /// The order's `evaluation_date` (YYYY-MM-DD).
+    pub evaluation_date: String,
+    /// Makes idempotency keys unique across runs on the same database.
+    pub run_id: String,
+}
+
+/// One client: an API token and the patients it orders for (care relationship via its unit).
+#[derive(Debug, Clone)]
+pub struct ClientPlan {
+    pub token: String,
+    pub patients: Vec<String>,
+}
+
+/// What the measured window saw.
+#[derive(Debug, Default, Clone)]
+pub struct LoadResult {
+    pub orders: u64,
+    pub window: Duration,
+    pub latencies: Latencies,
+    /// Failed orders by `step: status code`.
+    pub errors: BTreeMap<String, u64>,
+    /// Replacement proposals answered (an extra request inside the order).
+    pub replacement_answers: u64,
+}
+
+impl LoadResult {
+    pub fn per_second(&self) -> f64 {
+        self.orders as f64 / self.window.as_secs_f64()
+    }
+
+    fn merge(&mut self, other: LoadResult) {
+        self.orders += other.orders;
+        self.latencies.merge(other.latencies);
+        for (k, v) in other.errors {
+            *self.errors.entry(k).or_default() += v;
+        }
+        self.replacement_answers += other.replacement_answers;
+    }
+}
+
+/// Runs every client for `warmup` and then `duration`; counts the orders
+/// completed inside the measured window.
+pub async fn run(plan: Plan, warmup: Duration, duration: Duration) -> LoadResult {
+    let plan = Arc::new(plan);
+    let start = Instant::now() + warmup;
+    let end = start + duration;
+    let tasks: Vec<_> = (0..plan.clients.len())
+        .map(|me| {
+            let plan = plan.clone();
+            tokio::spawn(async move { client_loop(&plan, me, start, end).await })
+        })
+        .collect();
+    let mut total = LoadResult { window: duration, ..LoadResult::default() };
+    for t in tasks {
+        match t.await {
+            Ok(r) => total.merge(r),
+            Err(e) => *total.errors.entry(format!("client task: {e}")).or_default() += 1,
+        }
+    }
+    total
+}
+
+/// An order that did not go through: which step, and why.
+struct Failed(String);
+
+async fn client_loop(plan: &Plan, me: usize, start: Instant, end: Instant) -> LoadResult {
+    let http = Client::builder()
+        .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("an HTTP client without TLS builds");
+    let mine = &plan.clients[me];
+    let mut result = LoadResult::default();
+    let mut seq = 0_usize;
+    while Instant::now() < end {
+        let patient = &mine.patients[seq % mine.patients.len()];
+        let article = &plan.articles[(me + seq) % plan.articles.len()];
+        let key = format!("{}-{me}-{seq}", plan.run_id);
+        seq += 1;
+        let t0 = Instant::now();
+        let outcome = one_order(&http, plan, &mine.token, patient, article, &key).await;
+        let t1 = Instant::now();
+        let measured = t1 >= start && t1 < end;
+        match outcome {
+            Ok(answers) if measured => {
+                result.orders += 1;
+                result.latencies.record(t1 - t0);
+                result.replacement_answers += answers;
+            }
+            Ok(_) => {}
+            Err(Failed(why)) => {
+                if measured {
+                    *result.errors.entry(why.clone()).or_default() += 1;
+                }
+                if why.starts_with("transport") {
+                    // The server is gone or overloaded: do not spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+    result
+}
+
+/// Adds one cart item (answering a replacement proposal if asked) and
+/// submits the order. Returns how many proposals were answered.
+async fn one_order(
+    http: &Client,
+    plan: &Plan,
+    token: &str,
+    patient: &str,
+    article: &str,
+    key: &str,
+) -> Result<u64, Failed> {
+    let mut item = json!({
+        "target": "patient",
+        "personal_id": patient,
+        "article_number": article,
+        "need": "lasting",
+    });
+    let mut answers = 0;
+    let (mut status, mut body) = post(http, &format!("{}/api/v1/cart/items", plan.base), token, &item, None).await?;
+    if status == StatusCode::CONFLICT && code(&body) == "replacement_answer_required" {
+        item["replacement"] = json!("accept");
+        answers += 1;
+        (status, body) = post(http, &format!("{}/api/v1/cart/items", plan.base), token, &item, None).await?;
+    }
+    if status != StatusCode::CREATED {
+        return Err(Failed(format!("cart item: {} {}", status.as_u16(), code(&body))));
+    }
+    let order = json!({
+        "target": "patient",
+        "personal_id": patient,
+        "goal": "Klara förflyttningar inomhus själv (ramp bench)",
+        "evaluation_date": plan.evaluation_date,
+    });
+    let (status, body) = post(http, &format!("{}/api/v1/orders", plan.base), token, &order, Some(key)).await?;
+    if status != StatusCode::CREATED {
+        return Err(Failed(format!("order: {} {}", status.as_u16(), code(&body))));
+    }
+    Ok(answers)
+}
+
+async fn post(
+    http: &Client,
+    url: &str,
+    token: &str,
+    body: &Value,
+    idempotency_key: Option<&str>,
+) -> Result<(StatusCode, Value), Failed> {
+    let mut req = http.post(url).bearer_auth(token).json(body);
+    if let Some(key) = idempotency_key {
+        req = req.header("Idempotency-Key", key);
+    }
+    let resp = req.send().await.map_err(|e| Failed(transport(&e)))?;
+    let status = resp.status();
+    let bytes = resp.bytes().await.map_err(|e| Failed(transport(&e)))?;
+    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+}
+
+fn transport(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else {
+        "other"
+    };
+    format!("transport: {kind}")
+}
+
+/// The problem's stable `code`, or `-` for a body without one.
+fn code(body: &Value) -> &str {
+    body.get("code").and_then(Value::as_str).unwrap_or("-")
+}

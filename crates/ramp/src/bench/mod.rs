@@ -1,0 +1,206 @@
+//! `ramp bench`: end-to-end benchmarks that drive the real HTTP API with
+//! concurrent clients and measure, in the same run on the same database,
+//! the ceiling the figure is held against.
+//!
+//! `ramp bench orders`: orders per second (add a cart item + submit the
+//! order, as prescribers), p50/p99 latency per order, errors by code; the
+//! ceiling is pgbench's TPC-B-like script (PostgreSQL) or a bare loop of
+//! write transactions of one order's size (SQLite); and the ratio.
+
+mod ceiling;
+mod driver;
+mod report;
+mod setup;
+mod stats;
+
+use crate::{db, CliError, Config};
+use clap::{Args, Subcommand};
+use ramp_app::agreements::Agreements;
+use ramp_app::{App, AppConfig, Clock, SystemClock};
+use setup::RawDb;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Orders per second over HTTP against the database's own ceiling.
+    Orders(OrdersArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct OrdersArgs {
+    /// Concurrent HTTP clients (and pgbench clients / SQLite loop tasks for the ceiling).
+    #[arg(long, default_value_t = 16)]
+    pub clients: u32,
+    /// Seconds measured, for the orders and for the ceiling each.
+    #[arg(long, default_value_t = 20)]
+    pub duration: u64,
+    /// Seconds of load before the measurement starts.
+    #[arg(long, default_value_t = 3)]
+    pub warmup: u64,
+    /// The demo prescriber whose unit, roles and competences the bench prescribers copy.
+    #[arg(long, default_value = "forskrivare")]
+    pub prescriber: String,
+    /// How many articles to order, round robin.
+    #[arg(long, default_value_t = 4)]
+    pub articles: u32,
+    /// Devices of each article kept in stock before the run (topped up).
+    #[arg(long, default_value_t = 10_000)]
+    pub stock: u32,
+    /// The pgbench program (PostgreSQL only).
+    #[arg(long, default_value = "/usr/lib/postgresql/15/bin/pgbench")]
+    pub pgbench: PathBuf,
+    /// pgbench's scale factor (branches; 100,000 accounts each).
+    #[arg(long, default_value_t = 16)]
+    pub pgbench_scale: u32,
+    /// Skip the ceiling (only the orders).
+    #[arg(long)]
+    pub no_ceiling: bool,
+    /// Print the result as one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The most clients a run may use: a bench prescriber and a pool slot each.
+const MAX_CLIENTS: u32 = 1_000;
+
+impl OrdersArgs {
+    fn check(&self) -> Result<(), CliError> {
+        if self.clients == 0 || self.clients > MAX_CLIENTS {
+            return Err(CliError::input(format!("--clients: give 1 to {MAX_CLIENTS} (got {})", self.clients)));
+        }
+        if self.duration == 0 || self.duration > 3_600 {
+            return Err(CliError::input(format!("--duration: give 1 to 3600 seconds (got {})", self.duration)));
+        }
+        if self.warmup > 600 {
+            return Err(CliError::input(format!("--warmup: give 0 to 600 seconds (got {})", self.warmup)));
+        }
+        if self.articles == 0 || self.articles > 100 {
+            return Err(CliError::input(format!("--articles: give 1 to 100 (got {})", self.articles)));
+        }
+        if self.pgbench_scale == 0 {
+            return Err(CliError::input("--pgbench-scale: give 1 or more"));
+        }
+        Ok(())
+    }
+}
+
+pub async fn run(cmd: BenchCommand, config: &Config) -> Result<(), CliError> {
+    match cmd {
+        BenchCommand::Orders(args) => orders(args, config).await,
+    }
+}
+
+async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
+    args.check()?;
+    let url = config.database_url.clone();
+    let storage = db::open_migrated(&url).await?;
+    let raw = RawDb::connect(&url).await?;
+    let engine = storage.engine();
+    let demo_loaded = storage.counts().await?.principals == 0;
+    if demo_loaded {
+        eprintln!("the database is empty: loading the small demo");
+        crate::demo_cmd::load_if_empty(&storage, "small", 1).await?;
+    }
+
+    let clock = Arc::new(SystemClock);
+    let now = clock.now();
+    let today = ramp_domain::time::stockholm_date(now);
+    let model = storage
+        .user_by_username(&args.prescriber)
+        .await?
+        .ok_or_else(|| CliError::input(format!("--prescriber: no user '{}' (load the demo data)", args.prescriber)))?;
+    let unit = model
+        .unit_id
+        .ok_or_else(|| CliError::input(format!("--prescriber: '{}' works at no unit", args.prescriber)))?;
+    let patients = raw.patients_of_unit(unit, today, 10_000).await?;
+    if patients.is_empty() {
+        return Err(CliError::input(format!("--prescriber: the unit of '{}' has no patients", args.prescriber)));
+    }
+    let articles = raw.bench_articles(&model.competences, i64::from(args.articles)).await?;
+    if articles.is_empty() {
+        return Err(CliError::failed("no orderable device articles outside replacement groups in the catalog"));
+    }
+    let warehouse = *raw.central_warehouses().await?.first().ok_or_else(|| CliError::failed("no central warehouse"))?;
+    let added = setup::top_up_stock(storage.as_ref(), &raw, &articles, warehouse, i64::from(args.stock), now).await?;
+    let app = App::new(storage.clone(), clock.clone(), AppConfig::default());
+    let users = setup::prescribers(storage.as_ref(), &model, args.clients as usize, now).await?;
+    let mut clients = Vec::with_capacity(users.len());
+    for (i, user) in users.iter().enumerate() {
+        let token = ramp_app::auth::create_api_token(&app, user, "ramp bench").await?;
+        // Each client starts at a different patient; all of them cycle through all.
+        let mut mine = patients.clone();
+        mine.rotate_left(i % patients.len());
+        clients.push(driver::ClientPlan { token, patients: mine });
+    }
+
+    let agreements = Arc::new(Agreements::builtin());
+    let state = ramp_web::AppState::new(app, agreements, false);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| CliError::failed(format!("bench: cannot bind a port: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| CliError::failed(format!("bench: {e}")))?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ramp_web::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+
+    let plan = driver::Plan {
+        base: format!("http://{addr}"),
+        clients,
+        articles: articles.iter().map(|a| a.number.clone()).collect(),
+        evaluation_date: (today + chrono::Duration::days(90)).to_string(),
+        run_id: format!("bench-{}", now.timestamp_micros()),
+    };
+    let setup_line = report::Setup {
+        engine,
+        database: crate::config::redact_url(&url),
+        demo_loaded,
+        bench_users: users.len(),
+        patients: patients.len(),
+        articles: plan.articles.clone(),
+        warehouse,
+        stock_added: added,
+        stock_per_article: args.stock,
+    };
+    let (warmup, duration) = (Duration::from_secs(args.warmup), Duration::from_secs(args.duration));
+    eprintln!(
+        "driving {} clients for {} s after {} s warm-up on {engine} ...",
+        args.clients, args.duration, args.warmup
+    );
+    let load = driver::run(plan, warmup, duration).await;
+    let _ = stop.send(());
+    server
+        .await
+        .map_err(|e| CliError::failed(format!("server task: {e}")))?
+        .map_err(|e| CliError::failed(format!("server: {e}")))?;
+
+    let ceiling = if args.no_ceiling {
+        None
+    } else {
+        eprintln!("measuring the ceiling on the same database ...");
+        Some(match &raw {
+            RawDb::Sqlite(s) => ceiling::sqlite_loop(s, args.clients, warmup, duration).await?,
+            RawDb::Postgres(p) => {
+                let opts = ceiling::Pgbench {
+                    program: args.pgbench.clone(),
+                    scale: args.pgbench_scale,
+                    clients: args.clients,
+                    duration,
+                };
+                ceiling::pgbench(&url, p.pool(), &opts).await?
+            }
+        })
+    };
+    let report = report::Report { args: &args, setup: setup_line, load: &load, ceiling: ceiling.as_ref() };
+    if args.json {
+        println!("{}", report.json());
+    } else {
+        print!("{}", report.text());
+    }
+    if load.orders == 0 {
+        return Err(CliError::failed("no order went through; see the errors above"));
+    }
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! The printed result of `ramp bench orders`: a readable block, or one JSON object.
+
+use super::ceiling::Ceiling;
+use super::driver::LoadResult;
+use super::stats::{ms, Summary};
+use super::OrdersArgs;
+use ramp_storage::Id;
+use serde_json::{json, Value};
+use std::fmt::Write;
+
+/// What the set-up found and did.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub engine: &'static str,
+    pub database: String,
+    pub demo_loaded: bool,
+    pub bench_users: usize,
+    pub patients: usize,
+    pub articles: Vec<String>,
+    pub warehouse: Id,
+    pub stock_added: u64,
+    pub stock_per_article: u32,
+}
+
+pub struct Report<'a> {
+    pub args: &'a OrdersArgs,
+    pub setup: Setup,
+    pub load: &'a LoadResult,
+    pub ceiling: Option<&'a Ceiling>,
+}
+
+impl Report<'_> {
+    fn ratio(&self) -> Option<f64> {
+        self.ceiling.filter(|c| c.per_second > 0.0).map(|c| self.load.per_second() / c.per_second)
+    }
+
+    pub fn text(&self) -> String {
+        let (a, s, l) = (self.args, &self.setup, self.load);
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "ramp bench orders: {} ({}), {} clients, {} s measured after {} s warm-up",
+            s.engine, s.database, a.clients, a.duration, a.warmup
+        );
+        let _ = writeln!(
+            out,
+            "  set-up:   {}{} bench prescribers at the unit of '{}', {} patients, articles {}, \
+             stock topped up to {} each in warehouse {} ({} devices added)",
+            if s.demo_loaded { "small demo loaded; " } else { "" },
+            s.bench_users,
+            a.prescriber,
+            s.patients,
+            s.articles.join(" "),
+            s.stock_per_article,
+            s.warehouse,
+            s.stock_added
+        );
+        let _ = writeln!(
+            out,
+            "  orders:   {} in {:.1} s = {:.1} orders/s (an order = POST /api/v1/cart/items + POST /api/v1/orders)",
+            l.orders,
+            l.window.as_secs_f64(),
+            l.per_second()
+        );
+        if let Some(sum) = l.latencies.summary() {
+            let _ = writeln!(out, "  latency:  {}", latency(&sum));
+        }
+        if l.replacement_answers > 0 {
+            let _ = writeln!(out, "  replacement proposals answered: {}", l.replacement_answers);
+        }
+        if l.errors.is_empty() {
+            let _ = writeln!(out, "  errors:   none");
+        } else {
+            let _ = writeln!(out, "  errors:   {} failed orders", l.errors.values().sum::<u64>());
+            for (why, n) in &l.errors {
+                let _ = writeln!(out, "            {n:>8}  {why}");
+            }
+        }
+        match self.ceiling {
+            Some(c) => {
+                let _ = writeln!(out, "  ceiling:  {:.1} transactions/s: {}", c.per_second, c.what);
+                if let Some(sum) = c.latency {
+                    let _ = writeln!(out, "            latency {}", latency(&sum));
+                }
+                let _ =
+                    writeln!(out, "  ratio:    {:.3} (orders/s ÷ ceiling transactions/s)", self.ratio().unwrap_or(0.0));
+            }
+            None => {
+                let _ = writeln!(out, "  ceiling:  not measured (--no-ceiling)");
+            }
+        }
+        out
+    }
+
+    pub fn json(&self) -> Value {
+        let (a, s, l) = (self.args, &self.setup, self.load);
+        let lat = |sum: Option<Summary>| {
+            sum.map(|x| {
+                json!({
+                    "p50_ms": x.p50.as_secs_f64() * 1000.0,
+                    "p99_ms": x.p99.as_secs_f64() * 1000.0,
+                    "max_ms": x.max.as_secs_f64() * 1000.0,
+                })
+            })
+        };
+        json!({
+            "engine": s.engine,
+            "clients": a.clients,
+            "duration_s": a.duration,
+            "warmup_s": a.warmup,
+            "setup": {
+                "demo_loaded": s.demo_loaded,
+                "bench_users": s.bench_users,
+                "patients": s.patients,
+                "articles": s.articles,
+                "warehouse_id": s.warehouse,
+                "stock_per_article": s.stock_per_article,
+                "stock_added": s.stock_added,
+            },
+            "orders": l.orders,
+            "orders_per_second": l.per_second(),
+            "latency": lat(l.latencies.summary()),
+            "replacement_answers": l.replacement_answers,
+            "errors": l.errors,
+            "ceiling": self.ceiling.map(|c| json!({
+                "what": c.what,
+                "transactions_per_second": c.per_second,
+                "transactions": c.transactions,
+                "latency": lat(c.latency),
+            })),
+            "ratio": self.ratio(),
+        })
+    }
+}
+
+fn latency(s: &Summary) -> String {
+    format!("p50 {}, p99 {}, max {}", ms(s.p50), ms(s.p99), ms(s.max))
+}

@@ -1,0 +1,206 @@
+//! Preparing a database for the order benchmark: the small demo if it is
+//! empty, one prescriber per client at the demo prescriber's unit, the
+//! patients that unit has a care relationship with, a few articles, and
+//! enough in-stock devices of them for the run.
+
+use crate::CliError;
+use chrono::{DateTime, NaiveDate, Utc};
+use ramp_domain::device::{DeviceEventKind, DeviceState};
+use ramp_storage::{Device, DeviceEvent, Id, NewUser, Storage, User};
+use ramp_storage_postgres::PostgresStorage;
+use ramp_storage_sqlite::SqliteStorage;
+
+/// A second, concrete connection to the database, for the SQL the Storage
+/// trait has no method for (finding patients and articles, the ceiling).
+pub enum RawDb {
+    Sqlite(SqliteStorage),
+    Postgres(PostgresStorage),
+}
+
+/// Runs the same sqlx call on whichever pool `$db` holds.
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            RawDb::Sqlite(s) => {
+                let $pool = s.pool();
+                $body
+            }
+            RawDb::Postgres(s) => {
+                let $pool = s.pool();
+                $body
+            }
+        }
+    };
+}
+
+fn db_err(e: sqlx::Error) -> CliError {
+    CliError::failed(format!("database: {e}"))
+}
+
+impl RawDb {
+    /// Connects to a URL `crate::db::open` has already accepted.
+    pub async fn connect(url: &str) -> Result<Self, CliError> {
+        let failed = |e| CliError::failed(format!("database_url: {e}"));
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.trim_start_matches("//");
+            Ok(RawDb::Sqlite(SqliteStorage::connect(&format!("sqlite:{path}")).await.map_err(failed)?))
+        } else {
+            Ok(RawDb::Postgres(PostgresStorage::connect(url, 4).await.map_err(failed)?))
+        }
+    }
+
+    async fn max_id(&self, table: &str) -> Result<Id, CliError> {
+        let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(&sql).fetch_one(pool).await).map_err(db_err)
+    }
+
+    /// Patients with a care relationship to `unit` on `today`, oldest first.
+    pub async fn patients_of_unit(&self, unit: Id, today: NaiveDate, limit: i64) -> Result<Vec<String>, CliError> {
+        let sql = "SELECT p.personal_id FROM care_relationships c JOIN patients p ON p.id = c.patient_id \
+                   WHERE c.unit_id = $1 AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2) \
+                   ORDER BY p.id LIMIT $3";
+        on_pool!(self, |pool| sqlx::query_scalar::<_, String>(sql)
+            .bind(unit)
+            .bind(today)
+            .bind(limit)
+            .fetch_all(pool)
+            .await)
+        .map_err(db_err)
+    }
+
+    /// Orderable devices: current catalog articles of kind `device` in
+    /// `areas`, outside every replacement group (so no proposal to answer),
+    /// the ones with most in stock first.
+    pub async fn bench_articles(&self, areas: &[String], count: i64) -> Result<Vec<BenchArticle>, CliError> {
+        let areas = if areas.is_empty() { vec![String::new()] } else { areas.to_vec() };
+        let placeholders: Vec<String> = (0..areas.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT a.id, a.article_number, a.purchase_price_ore FROM articles a \
+             WHERE a.kind = 'device' AND a.valid_to IS NULL AND a.product_area IN ({}) \
+             AND a.id NOT IN (SELECT article_id FROM replacement_group_members) \
+             ORDER BY (SELECT COUNT(*) FROM devices d WHERE d.article_id = a.id AND d.state = 'in_stock') DESC, a.id \
+             LIMIT $1",
+            placeholders.join(", ")
+        );
+        let rows = on_pool!(self, |pool| {
+            let mut q = sqlx::query_as::<_, (i64, String, i64)>(&sql).bind(count);
+            for a in &areas {
+                q = q.bind(a);
+            }
+            q.fetch_all(pool).await
+        })
+        .map_err(db_err)?;
+        Ok(rows.into_iter().map(|(id, number, price)| BenchArticle { id, number, price_ore: price }).collect())
+    }
+
+    /// Devices of `article` in stock in `warehouse`.
+    pub async fn in_stock(&self, article: Id, warehouse: Id) -> Result<i64, CliError> {
+        let sql = "SELECT COUNT(*) FROM devices WHERE article_id = $1 AND warehouse_id = $2 AND state = 'in_stock'";
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql).bind(article).bind(warehouse).fetch_one(pool).await)
+            .map_err(db_err)
+    }
+
+    /// The central warehouses, by id.
+    pub async fn central_warehouses(&self) -> Result<Vec<Id>, CliError> {
+        let sql = "SELECT id FROM warehouses WHERE kind = 'central' ORDER BY id";
+        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_all(pool).await).map_err(db_err)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchArticle {
+    pub id: Id,
+    pub number: String,
+    pub price_ore: i64,
+}
+
+/// Bench prescribers `bench-000`, `bench-001`, …: copies of `model` (same
+/// unit, roles and competences), without a password; created when missing.
+pub async fn prescribers(
+    storage: &dyn Storage,
+    model: &User,
+    count: usize,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, CliError> {
+    let mut names = Vec::with_capacity(count);
+    for i in 0..count {
+        let username = format!("bench-{i:03}");
+        if storage.user_by_username(&username).await?.is_none() {
+            storage
+                .create_user(&NewUser {
+                    username: username.clone(),
+                    display_name: format!("Bench prescriber {i}"),
+                    password_hash: None,
+                    principal_id: model.principal_id,
+                    unit_id: model.unit_id,
+                    roles: model.roles.clone(),
+                    competences: model.competences.clone(),
+                    created_at: now,
+                })
+                .await?;
+        }
+        names.push(username);
+    }
+    Ok(names)
+}
+
+/// Tops the stock of every article in `warehouse` up to `per_article`
+/// devices in stock, each with its `received` event, ids past the current
+/// maximum. Returns how many devices were added.
+pub async fn top_up_stock(
+    storage: &dyn Storage,
+    raw: &RawDb,
+    articles: &[BenchArticle],
+    warehouse: Id,
+    per_article: i64,
+    now: DateTime<Utc>,
+) -> Result<u64, CliError> {
+    let mut next_device = raw.max_id("devices").await? + 1;
+    let mut next_event = raw.max_id("device_events").await? + 1;
+    let mut added = 0_u64;
+    let today = ramp_domain::time::stockholm_date(now);
+    for article in articles {
+        let missing = per_article - raw.in_stock(article.id, warehouse).await?;
+        if missing <= 0 {
+            continue;
+        }
+        let mut devices = Vec::with_capacity(missing as usize);
+        let mut events = Vec::with_capacity(missing as usize);
+        for _ in 0..missing {
+            devices.push(Device {
+                id: next_device,
+                device_number: format!("{}", 1_000_000 + next_device),
+                article_id: article.id,
+                serial: Some(format!("BENCH-{next_device}")),
+                purchase_date: today,
+                purchase_price_ore: article.price_ore,
+                state: DeviceState::InStock,
+                warehouse_id: Some(warehouse),
+                patient_id: None,
+                unit_id: None,
+                state_since: now,
+            });
+            events.push(DeviceEvent {
+                id: next_event,
+                device_id: next_device,
+                occurred_at: now,
+                kind: DeviceEventKind::Received,
+                from_state: None,
+                to_state: DeviceState::InStock,
+                actor_user_id: None,
+                patient_id: None,
+                warehouse_id: Some(warehouse),
+                note: Some("ramp bench stock".into()),
+            });
+            next_device += 1;
+            next_event += 1;
+        }
+        storage.insert_devices(&devices).await?;
+        storage.insert_device_events(&events).await?;
+        added += missing as u64;
+    }
+    if added > 0 {
+        storage.finish_bulk_load().await?;
+    }
+    Ok(added)
+}
