@@ -32,12 +32,15 @@ pub struct AppError {
     pub field: Option<String>,
     /// English message; the UI translates by `code`.
     pub message: String,
+    /// Extra members for the problem document (e.g. `alternatives` when a
+    /// device is no longer available), so the client can offer a way on.
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl AppError {
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        Self { kind, code, field: None, message: message.into(), source: None }
+        Self { kind, code, field: None, message: message.into(), details: None, source: None }
     }
 
     pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
@@ -54,6 +57,22 @@ impl AppError {
 
     pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Unauthenticated, code, message)
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Conflict, code, message)
+    }
+
+    /// Adds an extra member to the problem document.
+    pub fn with_detail(mut self, key: &str, value: impl serde::Serialize) -> Self {
+        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        self.details.get_or_insert_with(Default::default).insert(key.to_string(), value);
+        self
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
     }
 
     pub fn internal(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod devices;
 mod error;
 pub mod impact;
+pub mod orders;
 pub mod patients;
 pub mod stock;
 pub mod users;
@@ -29,11 +30,21 @@ pub struct AppConfig {
     pub session_ttl: chrono::Duration,
     /// How long a declared emergency access lasts.
     pub emergency_access_ttl: chrono::Duration,
+    /// How long a device added to a cart stays reserved.
+    pub reservation_ttl: chrono::Duration,
+    /// The region whose cost-responsibility agreement decides who pays
+    /// for this installation's prescriptions (e.g. `stockholm`).
+    pub agreement_region: String,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { session_ttl: chrono::Duration::hours(10), emergency_access_ttl: chrono::Duration::hours(4) }
+        Self {
+            session_ttl: chrono::Duration::hours(10),
+            emergency_access_ttl: chrono::Duration::hours(4),
+            reservation_ttl: chrono::Duration::minutes(30),
+            agreement_region: "stockholm".into(),
+        }
     }
 }
 
@@ -43,12 +54,21 @@ pub struct App {
     pub storage: Arc<dyn Storage>,
     pub clock: Arc<dyn Clock>,
     pub config: AppConfig,
+    /// The cost-responsibility agreements in force (reloadable).
+    pub agreements: Arc<agreements::Agreements>,
     auth_cache: Arc<auth_cache::AuthCache>,
 }
 
 impl App {
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
-        Self { storage, clock, config, auth_cache: Arc::default() }
+        let agreements = Arc::new(agreements::Agreements::builtin());
+        Self { storage, clock, config, agreements, auth_cache: Arc::default() }
+    }
+
+    /// The same app deciding with the given agreement store.
+    pub fn with_agreements(mut self, agreements: Arc<agreements::Agreements>) -> Self {
+        self.agreements = agreements;
+        self
     }
 
     /// Today's date in Stockholm.

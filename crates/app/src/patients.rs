@@ -17,18 +17,20 @@ pub struct PatientOverview {
     pub current_setting: Option<Setting>,
     pub settings: Vec<PatientSetting>,
     pub devices: Vec<HeldDevice>,
+    /// The patient's orders, newest first, with their status.
+    pub orders: Vec<ramp_storage::OrderSummary>,
     /// On what ground the caller sees this (written to the audit log).
     pub access: AccessReason,
 }
 
-fn parse_personal_id(app: &App, input: &str) -> Result<PersonalId> {
+pub(crate) fn parse_personal_id(app: &App, input: &str) -> Result<PersonalId> {
     if input.trim().is_empty() {
         return Err(AppError::invalid("personal_id", "required", "enter a personal identity number"));
     }
     Ok(PersonalId::parse(input, app.today())?)
 }
 
-async fn find_patient(app: &App, input: &str) -> Result<Patient> {
+pub(crate) async fn find_patient(app: &App, input: &str) -> Result<Patient> {
     let pnr = parse_personal_id(app, input)?;
     app.storage.patient_by_personal_id(&pnr).await?.ok_or_else(|| {
         AppError::not_found(
@@ -57,7 +59,9 @@ pub async fn open_patient(
         .find(|s| s.valid_from <= today && s.valid_to.is_none_or(|to| to >= today))
         .map(|s| s.setting);
     let devices = app.storage.held_devices(patient.id).await?;
+    let orders = app.storage.orders_for_patient(patient.id, 50).await?;
     Ok(PatientOverview {
+        orders,
         age: ramp_domain::time::age_on(patient.birth_date, today),
         patient,
         current_setting,

@@ -18,6 +18,8 @@ pub async fn stock_overview(app: &App, user: &User, warehouse_id: Option<Id>) ->
     if !user.is_hmc() {
         return Err(AppError::forbidden("role_required", "stock is shown to the assistive-device centre's staff"));
     }
+    // Reservations that ran out go back on the shelf before counting.
+    app.storage.expire_reservations(app.clock.now()).await?;
     let warehouses = app.storage.warehouses().await?;
     let selected = match warehouse_id {
         Some(id) => Some(warehouses.iter().find(|w| w.id == id).cloned().ok_or_else(|| {

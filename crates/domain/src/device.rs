@@ -29,8 +29,17 @@ str_enum!(
     DeviceEventKind, "event", {
         Received = "received",
         Reserved = "reserved",
+        /// The cart item was removed or its order cancelled.
         ReservationReleased = "reservation_released",
+        /// Nobody ordered within the reservation time; back to stock by itself.
+        ReservationExpired = "reservation_expired",
+        /// The reservation now belongs to a placed order.
+        Ordered = "ordered",
         Delivered = "delivered",
+        /// A pickup order ("hämtorder") was registered; the device is still with its holder.
+        PickupOrdered = "pickup_ordered",
+        /// A fault was reported; a repair work order was created.
+        FaultReported = "fault_reported",
         Returned = "returned",
         Reconditioned = "reconditioned",
         Repaired = "repaired",
@@ -67,7 +76,9 @@ impl DeviceState {
         use DeviceState as S;
         match (self, event) {
             (S::InStock, E::Reserved) => Some(S::Reserved),
-            (S::Reserved, E::ReservationReleased) => Some(S::InStock),
+            (S::Reserved, E::ReservationReleased | E::ReservationExpired) => Some(S::InStock),
+            (S::Reserved, E::Ordered) => Some(S::Reserved),
+            (S::WithPatient | S::WithUnit, E::PickupOrdered | E::FaultReported) => Some(self),
             (S::Reserved | S::InStock, E::Delivered) => Some(S::WithPatient),
             (S::WithPatient | S::WithUnit, E::Returned) => Some(S::InWorkshop),
             (S::InWorkshop, E::Reconditioned | E::Repaired) => Some(S::InStock),

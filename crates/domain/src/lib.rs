@@ -12,6 +12,7 @@ pub mod device;
 pub mod error;
 pub mod ids;
 pub mod money;
+pub mod order;
 pub mod rent;
 pub mod role;
 pub mod setting;

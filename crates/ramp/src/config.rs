@@ -12,7 +12,7 @@ pub struct ConfigArgs {
     /// Database: `sqlite:PATH` (embedded, the default `sqlite:data/ramp.db`) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
-    /// A TOML file with any of: database_url, listen, agreements_dir, log_format, cookie_secure.
+    /// A TOML file with any of: database_url, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes.
     #[arg(long, env = "RAMP_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Directory of cost-responsibility agreements (`<region>/<effective-date>.toml`); default: the built-in ones.
@@ -21,6 +21,12 @@ pub struct ConfigArgs {
     /// Log format: `text` or `json` (structured, one object per line).
     #[arg(long, env = "RAMP_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
+    /// The region whose cost-responsibility agreement decides prescriptions (default `stockholm`).
+    #[arg(long, env = "RAMP_AGREEMENT_REGION", global = true)]
+    pub agreement_region: Option<String>,
+    /// Minutes a device in a cart stays reserved (default 30).
+    #[arg(long, env = "RAMP_RESERVATION_MINUTES", global = true)]
+    pub reservation_minutes: Option<i64>,
 }
 
 /// The file layer.
@@ -32,6 +38,8 @@ struct FileConfig {
     agreements_dir: Option<PathBuf>,
     log_format: Option<String>,
     cookie_secure: Option<bool>,
+    agreement_region: Option<String>,
+    reservation_minutes: Option<i64>,
 }
 
 /// The resolved configuration. Secrets are redacted in `Debug`.
@@ -42,6 +50,8 @@ pub struct Config {
     pub agreements_dir: Option<PathBuf>,
     pub json_logs: bool,
     pub cookie_secure: Option<bool>,
+    pub agreement_region: String,
+    pub reservation_minutes: i64,
 }
 
 impl std::fmt::Debug for Config {
@@ -84,7 +94,14 @@ impl Config {
         if !matches!(log_format.as_str(), "text" | "json") {
             return Err(format!("log_format: expected 'text' or 'json', got '{log_format}'"));
         }
+        let reservation_minutes = args.reservation_minutes.or(file.reservation_minutes).unwrap_or(30);
+        if !(1..=1440).contains(&reservation_minutes) {
+            return Err(format!("reservation_minutes: expected 1 to 1440 minutes, got {reservation_minutes}"));
+        }
+        let agreement_region = args.agreement_region.clone().or(file.agreement_region).unwrap_or_else(|| "stockholm".into());
         Ok(Config {
+            agreement_region,
+            reservation_minutes,
             database_url: args
                 .database_url
                 .clone()

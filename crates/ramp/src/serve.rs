@@ -48,7 +48,19 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
         demo_cmd::load_if_empty(&storage, &args.demo_scale, args.seed).await?;
     }
     let agreements = load_agreements(&config)?;
-    let app = App::new(storage, Arc::new(SystemClock), AppConfig::default());
+    let app_config = AppConfig {
+        reservation_ttl: chrono::Duration::minutes(config.reservation_minutes),
+        agreement_region: config.agreement_region.clone(),
+        ..AppConfig::default()
+    };
+    if agreements.current().in_force(&config.agreement_region, chrono::NaiveDate::MAX).is_none() {
+        return Err(CliError::input(format!(
+            "agreement_region: no agreement for region '{}' (see `ramp agreements list`)",
+            config.agreement_region
+        )));
+    }
+    let app = App::new(storage, Arc::new(SystemClock), app_config);
+    ramp_app::orders::spawn_reservation_sweeper(app.clone(), std::time::Duration::from_secs(30));
     let cookie_secure = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());
     let state = ramp_web::AppState::new(app, agreements, cookie_secure);
     let listener = tokio::net::TcpListener::bind(addr)

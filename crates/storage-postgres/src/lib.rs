@@ -25,6 +25,14 @@ const IDENTITY_TABLES: &[&str] = &[
     "loans",
     "device_events",
     "audit_log",
+    "cart_items",
+    "orders",
+    "order_lines",
+    "order_events",
+    "replacement_answers",
+    "pickup_orders",
+    "work_orders",
+    "lost_reports",
 ];
 
 /// Ramp's storage on a PostgreSQL database.
@@ -81,3 +89,4 @@ impl PostgresStorage {
 }
 
 ramp_storage::sql_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_order_storage!(PostgresStorage, sqlx::Postgres);

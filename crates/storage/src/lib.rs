@@ -8,10 +8,14 @@
 pub mod contract;
 mod error;
 pub mod fixture;
+pub mod fixture_ordering;
+mod orders;
 pub mod sql;
+pub mod sql_orders;
 mod types;
 
 pub use error::{Result, StorageError};
+pub use orders::*;
 pub use types::*;
 
 use async_trait::async_trait;
@@ -44,7 +48,7 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: Send + Sync + 'static {
+pub trait Storage: OrderStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

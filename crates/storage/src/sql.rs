@@ -51,11 +51,11 @@ macro_rules! sql_storage {
 
             type DbRow = <$db as ::sqlx::Database>::Row;
 
-            fn chunk_size(this: &$ty, columns: usize) -> usize {
+            pub(super) fn chunk_size(this: &$ty, columns: usize) -> usize {
                 (this.dialect_max_binds() / columns).clamp(1, 1000)
             }
 
-            fn article_from(r: &DbRow) -> Result<Article> {
+            pub(super) fn article_from(r: &DbRow) -> Result<Article> {
                 let iso: String = r.try_get("iso_code")?;
                 Ok(Article {
                     id: r.try_get("id")?,
@@ -94,7 +94,7 @@ macro_rules! sql_storage {
                 })
             }
 
-            fn patient_from(r: &DbRow) -> Result<Patient> {
+            pub(super) fn patient_from(r: &DbRow) -> Result<Patient> {
                 let pid: String = r.try_get("personal_id")?;
                 Ok(Patient {
                     id: r.try_get("id")?,
@@ -673,9 +673,11 @@ macro_rules! sql_storage {
 
                 async fn held_devices(&self, patient_id: Id) -> Result<Vec<HeldDevice>> {
                     sqlx::query(
-                        "SELECT d.id, d.device_number, a.article_number, a.name, a.iso_code, l.start_date, l.payer, l.rule_id \
+                        "SELECT d.id, d.device_number, a.article_number, a.name, a.iso_code, l.start_date, l.payer, l.rule_id, \
+                         po.rent_end_date \
                          FROM devices d JOIN articles a ON a.id = d.article_id \
                          JOIN loans l ON l.device_id = d.id AND l.end_date IS NULL \
+                         LEFT JOIN pickup_orders po ON po.device_id = d.id AND po.status = 'open' \
                          WHERE d.patient_id = $1 AND l.patient_id = $1 \
                          ORDER BY l.start_date DESC, d.device_number",
                     )
@@ -693,6 +695,7 @@ macro_rules! sql_storage {
                             since: r.try_get("start_date")?,
                             payer: r.try_get("payer")?,
                             rule_id: r.try_get("rule_id")?,
+                            pickup_rent_end: r.try_get("rent_end_date")?,
                         })
                     })
                     .collect()

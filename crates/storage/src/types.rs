@@ -221,6 +221,8 @@ pub struct HeldDevice {
     pub since: NaiveDate,
     pub payer: String,
     pub rule_id: String,
+    /// When a pickup order is open: the last day of rent.
+    pub pickup_rent_end: Option<NaiveDate>,
 }
 
 /// Everything on a device card ("individkort").

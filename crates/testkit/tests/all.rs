@@ -7,5 +7,8 @@ mod api_errors;
 mod api_patients;
 mod impact;
 mod operations;
+mod orders_flow;
+mod orders_race;
+mod orders_reports;
 mod storage_contract;
 mod ui_browser;

@@ -22,6 +22,11 @@ pub struct Problem {
     /// The offending input field, when there is one (e.g. `personal_id`, `product.iso`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Extension members some problems carry: `alternatives` (no longer
+    /// available), `proposal` (replacement answer required), `needs` (facts to answer).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 pub fn status_of(kind: ErrorKind) -> StatusCode {
@@ -37,6 +42,17 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
 
 /// Builds a problem response.
 pub fn problem(status: StatusCode, code: &str, detail: &str, field: Option<&str>) -> Response {
+    problem_with(status, code, detail, field, None)
+}
+
+/// Builds a problem response with extension members.
+pub fn problem_with(
+    status: StatusCode,
+    code: &str,
+    detail: &str,
+    field: Option<&str>,
+    details: Option<serde_json::Map<String, serde_json::Value>>,
+) -> Response {
     let body = Problem {
         kind: format!("urn:ramp:problem:{code}"),
         title: status.canonical_reason().unwrap_or("Error").to_string(),
@@ -44,6 +60,7 @@ pub fn problem(status: StatusCode, code: &str, detail: &str, field: Option<&str>
         detail: detail.to_string(),
         code: code.to_string(),
         field: field.map(str::to_string),
+        details,
     };
     let mut resp = (status, axum::Json(body)).into_response();
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
@@ -78,7 +95,7 @@ impl IntoResponse for ApiError {
             log_internal(&e);
             return problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log", None);
         }
-        let mut resp = problem(status_of(e.kind), e.code, &e.message, e.field.as_deref());
+        let mut resp = problem_with(status_of(e.kind), e.code, &e.message, e.field.as_deref(), e.details);
         if e.kind == ErrorKind::Unauthenticated {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"ramp\""));
         }

@@ -38,6 +38,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(app: App, agreements: Arc<Agreements>, cookie_secure: bool) -> Self {
+        let app = app.with_agreements(agreements.clone());
         Self { app, agreements, metrics: Arc::new(Metrics::default()), cookie_secure, started: Instant::now() }
     }
 }

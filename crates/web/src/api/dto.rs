@@ -95,6 +95,8 @@ pub struct HeldDeviceDto {
     /// region | municipality | patient
     pub payer: String,
     pub rule: String,
+    /// When a pickup order is open: the last day of function rent.
+    pub pickup_rent_end: Option<NaiveDate>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,6 +119,8 @@ pub struct PatientOverviewDto {
     pub current_setting: Option<String>,
     pub settings: Vec<SettingPeriodDto>,
     pub devices: Vec<HeldDeviceDto>,
+    /// The patient's orders, newest first, with their status.
+    pub orders: Vec<super::orders_dto::OrderSummaryDto>,
     /// care_relationship | emergency_access | hmc_role: the ground recorded in the audit log.
     pub access: String,
 }
@@ -151,8 +155,10 @@ impl From<&ramp_app::patients::PatientOverview> for PatientOverviewDto {
                     since: d.since,
                     payer: d.payer.clone(),
                     rule: d.rule_id.clone(),
+                    pickup_rent_end: d.pickup_rent_end,
                 })
                 .collect(),
+            orders: o.orders.iter().map(super::orders_dto::OrderSummaryDto::from).collect(),
             access: o.access.as_str().into(),
         }
     }

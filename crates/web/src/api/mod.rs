@@ -6,14 +6,17 @@ mod cost;
 mod devices;
 mod dto;
 mod health;
+mod orders;
+mod orders_dto;
 mod patients;
+mod reports;
 mod session;
 
 pub(crate) use session::session_cookie;
 mod stock;
 
 use crate::AppState;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
@@ -28,10 +31,13 @@ use utoipa::OpenApi;
         devices::card,
         stock::warehouses, stock::stock,
         cost::decide, cost::costly_treatment,
+        orders::preview, orders::add_item, orders::cart, orders::remove_item, orders::place, orders::get_order,
+        orders::list, orders::change_status,
+        reports::pickup, reports::fault, reports::lost,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"))
 )]
 pub struct ApiDoc;
 
@@ -75,4 +81,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/warehouses/{id}/stock", get(stock::stock))
         .route("/api/v1/cost-responsibility/decisions", post(cost::decide))
         .route("/api/v1/cost-responsibility/costly-treatment", post(cost::costly_treatment))
+        .route("/api/v1/cart", get(orders::cart))
+        .route("/api/v1/cart/preview", post(orders::preview))
+        .route("/api/v1/cart/items", post(orders::add_item))
+        .route("/api/v1/cart/items/{id}", delete(orders::remove_item))
+        .route("/api/v1/orders", post(orders::place).get(orders::list))
+        .route("/api/v1/orders/{id}", get(orders::get_order))
+        .route("/api/v1/orders/{id}/status", post(orders::change_status))
+        .route("/api/v1/devices/{device_number}/pickup-order", post(reports::pickup))
+        .route("/api/v1/devices/{device_number}/fault-report", post(reports::fault))
+        .route("/api/v1/devices/{device_number}/lost-report", post(reports::lost))
 }

@@ -1,0 +1,38 @@
+//! The ordering portal's use-cases: put devices in a cart (reserving them
+//! for a limited time), answer replacement-chain proposals, place orders
+//! (idempotently), follow and move their status, and report pickup, fault
+//! and loss. Cost responsibility is decided by the agreement engine for
+//! every line and stored on it with rule id and agreement version.
+
+mod cart;
+mod decision;
+mod place;
+mod recipient;
+mod reports;
+mod status;
+
+pub use cart::{add_to_cart, cart, preview_line, remove_from_cart, CartLine, LinePreview, LineRequest, Proposal};
+pub use decision::LineDecision;
+pub use place::{order, orders_of_user, place_order, OrderRequest, PlacedOrder};
+pub use reports::{register_pickup, report_fault, report_lost, LostReported, PickupRegistered};
+pub use status::{change_status, order_queue};
+
+use crate::App;
+use std::time::Duration;
+
+/// Returns expired reservations to stock every `every`, so stock figures
+/// are right even when nobody orders. Ordering itself never depends on
+/// it: an expired reservation is available to the next reservation anyway.
+pub fn spawn_reservation_sweeper(app: App, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match app.storage.expire_reservations(app.clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(devices = n, "expired reservations returned to stock"),
+                Err(e) => tracing::warn!(error = %e, "expiring reservations failed"),
+            }
+        }
+    })
+}

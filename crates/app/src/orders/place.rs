@@ -1,0 +1,252 @@
+//! Placing an order from the cart, idempotently: a retry with the same
+//! `Idempotency-Key` returns the order the first attempt created (or is
+//! refused if the key comes with a different request).
+
+use super::cart::line_decision;
+use super::recipient::resolve;
+use crate::access::access_reason;
+use crate::error::{AppError, ErrorKind, Result};
+use crate::App;
+use chrono::NaiveDate;
+use ramp_domain::calendar::promised_date;
+use ramp_domain::cost::Need;
+use ramp_domain::order::{check_short_term_end, OrderTarget};
+use ramp_storage::{Id, NewOrder, NewOrderLine, Order, OrderSummary, StorageError, User};
+use sha2::{Digest, Sha256};
+
+/// The order form: for whom, the goal and when it is evaluated.
+#[derive(Debug, Clone, Default)]
+pub struct OrderRequest {
+    pub target: Option<OrderTarget>,
+    pub personal_id: Option<String>,
+    pub unit_id: Option<Id>,
+    /// The goal of the prescription ("mål"); required for a patient.
+    pub goal: Option<String>,
+    /// When the prescription's effect is evaluated ("uppföljning"); required for a patient.
+    pub evaluation_date: Option<NaiveDate>,
+    /// The end of a short-term prescription; required when a line's need is temporary.
+    pub end_date: Option<NaiveDate>,
+}
+
+/// A placed order, and whether this call only replayed an earlier one.
+#[derive(Debug, Clone)]
+pub struct PlacedOrder {
+    pub order: Order,
+    pub replayed: bool,
+}
+
+fn request_hash(req: &OrderRequest, target: OrderTarget) -> String {
+    let text = format!(
+        "{}|{}|{:?}|{}|{:?}|{:?}",
+        target,
+        req.personal_id.as_deref().map(|p| p.replace(['-', '+', ' '], "")).unwrap_or_default(),
+        req.unit_id,
+        req.goal.as_deref().unwrap_or("").trim(),
+        req.evaluation_date,
+        req.end_date
+    );
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn check_key(key: Option<&str>) -> Result<Option<String>> {
+    match key {
+        None => Ok(None),
+        Some(k) if !k.is_empty() && k.len() <= 100 && k.chars().all(|c| c.is_ascii_graphic()) => Ok(Some(k.to_string())),
+        Some(_) => Err(AppError::invalid(
+            "Idempotency-Key",
+            "invalid_idempotency_key",
+            "the Idempotency-Key is 1 to 100 visible ASCII characters",
+        )),
+    }
+}
+
+async fn replay(app: &App, user: &User, key: &str, hash: &str) -> Result<Option<PlacedOrder>> {
+    match app.storage.order_by_idempotency_key(user.id, key).await? {
+        None => Ok(None),
+        Some(order) if order.request_hash.as_deref() == Some(hash) => Ok(Some(PlacedOrder { order, replayed: true })),
+        Some(_) => Err(AppError::invalid(
+            "Idempotency-Key",
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different order; use a new key for a new order",
+        )),
+    }
+}
+
+fn check_form(app: &App, req: &OrderRequest, target: OrderTarget, temporary: bool) -> Result<()> {
+    if target == OrderTarget::Patient {
+        let goal = req.goal.as_deref().map(str::trim).unwrap_or("");
+        if goal.is_empty() {
+            return Err(AppError::invalid("goal", "required", "state the goal of the prescription"));
+        }
+        if goal.chars().count() > 1000 {
+            return Err(AppError::invalid("goal", "too_long", "the goal is at most 1,000 characters"));
+        }
+        match req.evaluation_date {
+            None => return Err(AppError::invalid("evaluation_date", "required", "give the date of the evaluation")),
+            Some(d) if d <= app.today() => {
+                return Err(AppError::invalid("evaluation_date", "not_after_today", "the evaluation is after today"))
+            }
+            Some(_) => {}
+        }
+    }
+    match (temporary, req.end_date) {
+        (true, None) => Err(AppError::invalid(
+            "end_date",
+            "required",
+            "a short-term prescription (temporary need) needs an end date, at most 6 months ahead",
+        )),
+        (true, Some(end)) => Ok(check_short_term_end(app.today(), end)?),
+        (false, Some(_)) => Err(AppError::invalid(
+            "end_date",
+            "only_for_short_term",
+            "an end date is given only for a short-term prescription (temporary need)",
+        )),
+        (false, None) => Ok(()),
+    }
+}
+
+/// Places an order from the user's cart lines for the recipient. Every
+/// line's cost decision is made again now and stored with its rule and
+/// agreement version; the reservations become the order's in the same
+/// transaction as the order, its lines and its first event.
+pub async fn place_order(
+    app: &App,
+    user: &User,
+    req: &OrderRequest,
+    idempotency_key: Option<&str>,
+    request_id: Option<&str>,
+) -> Result<PlacedOrder> {
+    let target = req.target.unwrap_or(OrderTarget::Patient);
+    let key = check_key(idempotency_key)?;
+    let hash = request_hash(req, target);
+    if let Some(k) = &key {
+        if let Some(done) = replay(app, user, k, &hash).await? {
+            return Ok(done);
+        }
+    }
+    match place_new(app, user, req, target, key.clone(), &hash, request_id).await {
+        Ok(order) => Ok(PlacedOrder { order, replayed: false }),
+        Err(e) => match &key {
+            // A concurrent retry with the same key may have won meanwhile
+            // (and emptied the cart): answer with its order.
+            Some(k) => replay(app, user, k, &hash).await?.ok_or(e),
+            None => Err(e),
+        },
+    }
+}
+
+async fn place_new(
+    app: &App,
+    user: &User,
+    req: &OrderRequest,
+    target: OrderTarget,
+    key: Option<String>,
+    hash: &str,
+    request_id: Option<&str>,
+) -> Result<Order> {
+    let recipient = resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, "order.create", request_id).await?;
+    let now = app.clock.now();
+    let items: Vec<_> = app
+        .storage
+        .cart_items(user.id, now)
+        .await?
+        .into_iter()
+        .filter(|i| i.target == target && i.patient_id == recipient.patient_id() && i.unit_id == recipient.held_unit_id())
+        .collect();
+    if items.is_empty() {
+        return Err(AppError::invalid("cart", "cart_empty", "the cart holds nothing for this recipient"));
+    }
+    let temporary = items.iter().any(|i| i.need.as_deref() == Some(Need::Temporary.as_str()));
+    check_form(app, req, target, temporary)?;
+    let today = app.today();
+    let mut lines = Vec::with_capacity(items.len());
+    for item in &items {
+        let d = line_decision(app, user, &recipient, item).await.ok_or_else(|| {
+            AppError::conflict(
+                "decision_changed",
+                format!("who pays for {} can no longer be decided as it stood; remove it and add it again", item.article.name),
+            )
+        })?;
+        lines.push(NewOrderLine {
+            cart_item_id: item.id,
+            article_id: item.article.id,
+            requested_article_id: item.requested_article_id,
+            substitution: item.substitution,
+            device_id: item.device_id,
+            quantity: item.quantity,
+            need: item.need.clone(),
+            payer: d.payer,
+            customer_number_id: d.customer_number_id,
+            rule_id: d.rule,
+            agreement_version: d.agreement_version,
+            explanation_sv: d.explanation_sv,
+            explanation_en: d.explanation_en,
+            trust_prescription: d.trust_prescription,
+            lead_time_class: item.article.lead_time_class,
+            promised_date: promised_date(today, item.article.lead_time_class),
+        });
+    }
+    let order = NewOrder {
+        target,
+        patient_id: recipient.patient_id(),
+        unit_id: recipient.unit.id,
+        created_by: user.id,
+        goal: req.goal.as_ref().map(|g| g.trim().to_string()).filter(|g| !g.is_empty()),
+        evaluation_date: req.evaluation_date,
+        end_date: req.end_date,
+        idempotency_key: key,
+        request_hash: Some(hash.to_string()),
+        at: now,
+        lines,
+    };
+    let id = match app.storage.place_order(&order).await {
+        Ok(id) => id,
+        Err(StorageError::StateMismatch(m)) => {
+            return Err(AppError::conflict(
+                "reservation_expired",
+                format!("{m}; the device went back to stock: add it to the cart again"),
+            )
+            .with_field("cart"))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    app.storage.order(id).await?.ok_or_else(|| AppError::new(ErrorKind::Internal, "internal", "order vanished"))
+}
+
+/// May `user` see this order? Its creator, HMC staff, the unit's orderers,
+/// and for a patient's order anyone with a ground to read the patient
+/// (audited).
+async fn authorize(app: &App, user: &User, order: &Order, request_id: Option<&str>) -> Result<()> {
+    if order.created_by == user.id || user.is_hmc() {
+        if let Some(pid) = order.patient_id {
+            let reason = access_reason(app, user, pid).await?.unwrap_or(ramp_storage::AccessReason::None);
+            crate::access::audit(app, user, Some(pid), "order.read", reason, Some(order.id.to_string()), request_id)
+                .await?;
+        }
+        return Ok(());
+    }
+    match order.patient_id {
+        Some(pid) => {
+            crate::access::authorize_patient_read(app, user, pid, "order.read", request_id).await?;
+            Ok(())
+        }
+        None if user.unit_id == Some(order.unit_id) => Ok(()),
+        None => Err(AppError::forbidden("not_your_order", "this order belongs to another unit")),
+    }
+}
+
+/// One order with its lines and status history.
+pub async fn order(app: &App, user: &User, id: Id, request_id: Option<&str>) -> Result<Order> {
+    let order = app
+        .storage
+        .order(id)
+        .await?
+        .ok_or_else(|| AppError::not_found(Some("id"), "order_not_found", format!("no order {id}")))?;
+    authorize(app, user, &order, request_id).await?;
+    Ok(order)
+}
+
+/// The orders the user placed, newest first.
+pub async fn orders_of_user(app: &App, user: &User) -> Result<Vec<OrderSummary>> {
+    Ok(app.storage.orders_by_user(user.id, 100).await?)
+}

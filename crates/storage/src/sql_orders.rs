@@ -1,0 +1,817 @@
+//! The SQL implementation of [`crate::OrderStore`], shared by both engines
+//! like `sql_storage!`: `sql_order_storage!(Type, Driver)` next to it in the
+//! backend crate. Reads of the row helpers come from `sql_storage!`'s module.
+
+/// Column list of a cart item with its article (aliases keep the article's own names free).
+pub const CART_COLUMNS: &str = "c.id AS cart_id, c.user_id, c.target, c.patient_id AS cart_patient_id, \
+    c.unit_id AS cart_unit_id, c.requested_article_id, ra.article_number AS requested_article_number, \
+    ra.name AS requested_article_name, c.substitution, c.device_id, dv.device_number, c.quantity, c.need, c.facts, \
+    c.created_at AS cart_created_at, c.reserved_until";
+
+#[macro_export]
+macro_rules! sql_order_storage {
+    ($ty:ty, $db:ty) => {
+        mod __sql_order_impl {
+            use super::__sql_storage_impl::{article_from, patient_from};
+            use super::*;
+            use $crate::sql::{parse_stored, ARTICLE_COLUMNS};
+            use $crate::sql_orders::CART_COLUMNS;
+            use $crate::*;
+            use ::async_trait::async_trait;
+            use ::chrono::{DateTime, Utc};
+            use ::ramp_domain::order::{OrderStatus, Substitution};
+            use ::sqlx::{QueryBuilder, Row};
+
+            type DbRow = <$db as ::sqlx::Database>::Row;
+            type Conn = <$db as ::sqlx::Database>::Connection;
+
+            fn cart_item_from(r: &DbRow) -> Result<CartItem> {
+                Ok(CartItem {
+                    id: r.try_get("cart_id")?,
+                    user_id: r.try_get("user_id")?,
+                    target: parse_stored("target", &r.try_get::<String, _>("target")?)?,
+                    patient_id: r.try_get("cart_patient_id")?,
+                    unit_id: r.try_get("cart_unit_id")?,
+                    article: article_from(r)?,
+                    requested_article_id: r.try_get("requested_article_id")?,
+                    requested_article_number: r.try_get("requested_article_number")?,
+                    requested_article_name: r.try_get("requested_article_name")?,
+                    substitution: parse_stored("substitution", &r.try_get::<String, _>("substitution")?)?,
+                    device_id: r.try_get("device_id")?,
+                    device_number: r.try_get("device_number")?,
+                    quantity: r.try_get("quantity")?,
+                    need: r.try_get("need")?,
+                    facts: r.try_get("facts")?,
+                    created_at: r.try_get("cart_created_at")?,
+                    reserved_until: r.try_get("reserved_until")?,
+                })
+            }
+
+            fn summary_from(r: &DbRow) -> Result<OrderSummary> {
+                Ok(OrderSummary {
+                    id: r.try_get("id")?,
+                    target: parse_stored("target", &r.try_get::<String, _>("target")?)?,
+                    patient_id: r.try_get("patient_id")?,
+                    unit_name: r.try_get("unit_name")?,
+                    status: parse_stored("status", &r.try_get::<String, _>("status")?)?,
+                    created_at: r.try_get("created_at")?,
+                    lines: r.try_get("line_count")?,
+                    first_article: r.try_get("first_article")?,
+                })
+            }
+
+            const SUMMARY_SQL: &str = "SELECT o.id, o.target, o.patient_id, u.name AS unit_name, o.status, o.created_at, \
+                (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS line_count, \
+                COALESCE((SELECT a.name FROM order_lines l JOIN articles a ON a.id = l.article_id \
+                  WHERE l.order_id = o.id ORDER BY l.line_no LIMIT 1), '') AS first_article \
+                FROM orders o JOIN units u ON u.id = o.unit_id ";
+
+            /// One device event row, written inside the caller's transaction.
+            #[allow(clippy::too_many_arguments)] // an event row, positionally
+            async fn event(
+                conn: &mut Conn,
+                device_id: Id,
+                at: DateTime<Utc>,
+                kind: &str,
+                from: &str,
+                to: &str,
+                actor: Option<Id>,
+                patient_id: Option<Id>,
+                warehouse_id: Option<Id>,
+            ) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(device_id).bind(at).bind(kind).bind(from).bind(to).bind(actor).bind(patient_id).bind(warehouse_id)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            /// Reserves the oldest available device of an article in central
+            /// stock; the first statement is the conditional UPDATE (a write).
+            async fn reserve_oldest(conn: &mut Conn, item: &NewCartItem) -> Result<Option<(Id, Option<Id>)>> {
+                // Available: on the shelf, or held by a reservation that has run out.
+                let pick = |now: &str, article: &str| {
+                    format!(
+                        "SELECT d.id FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
+                         WHERE d.article_id = {article} AND d.state IN ('in_stock', 'reserved') \
+                         AND (d.state = 'in_stock' OR d.reserved_until <= {now}) AND w.kind = 'central'"
+                    )
+                };
+                let update = format!(
+                    "UPDATE devices SET state = 'reserved', reserved_until = $1, reserved_by = $2, state_since = $3 \
+                     WHERE id = ({} ORDER BY d.purchase_date, d.id LIMIT 1) \
+                     AND (state = 'in_stock' OR (state = 'reserved' AND reserved_until <= $3)) \
+                     RETURNING id, warehouse_id",
+                    pick("$3", "$4")
+                );
+                let exists = format!("SELECT COUNT(*) AS n FROM ({} LIMIT 1) x", pick("$1", "$2"));
+                // Under PostgreSQL a concurrent winner makes the conditional
+                // update match nothing; try again while anything is left.
+                // Each failed round means another transaction got a device.
+                for _ in 0..100_000 {
+                    let row = sqlx::query(&update)
+                        .bind(item.until).bind(item.user_id).bind(item.at).bind(item.article_id)
+                        .fetch_optional(&mut *conn)
+                        .await?;
+                    if let Some(r) = row {
+                        return Ok(Some((r.try_get("id")?, r.try_get("warehouse_id")?)));
+                    }
+                    let n: i64 = sqlx::query(&exists)
+                        .bind(item.at).bind(item.article_id)
+                        .fetch_one(&mut *conn)
+                        .await?
+                        .try_get("n")?;
+                    if n == 0 {
+                        return Ok(None);
+                    }
+                }
+                Err(StorageError::StateMismatch("gave up reserving after too many concurrent attempts".into()))
+            }
+
+            fn id_list<'a>(b: &mut QueryBuilder<'a, $db>, ids: &'a [Id]) {
+                b.push("(");
+                let mut sep = b.separated(", ");
+                for id in ids {
+                    sep.push_bind(*id);
+                }
+                sep.push_unseparated(")");
+            }
+
+            impl $ty {
+                async fn cart_item_by_id(&self, id: Id) -> Result<Option<CartItem>> {
+                    let sql = format!(
+                        "SELECT {CART_COLUMNS}, {ARTICLE_COLUMNS} FROM cart_items c JOIN articles a ON a.id = c.article_id \
+                         JOIN suppliers s ON s.id = a.supplier_id JOIN articles ra ON ra.id = c.requested_article_id \
+                         LEFT JOIN devices dv ON dv.id = c.device_id WHERE c.id = $1"
+                    );
+                    sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?.map(|r| cart_item_from(&r)).transpose()
+                }
+
+                async fn order_lines(&self, order_id: Id) -> Result<Vec<OrderLine>> {
+                    sqlx::query(
+                        "SELECT l.line_no, l.article_id, a.article_number, a.name AS article_name, \
+                         ra.article_number AS requested_article_number, l.substitution, l.device_id, dv.device_number, \
+                         l.quantity, l.need, l.payer, l.customer_number_id, cn.number AS customer_number, l.rule_id, \
+                         l.agreement_version, l.explanation_sv, l.explanation_en, l.trust_prescription, l.lead_time_class, \
+                         l.promised_date, l.state, l.delivered_at \
+                         FROM order_lines l JOIN articles a ON a.id = l.article_id JOIN articles ra ON ra.id = l.requested_article_id \
+                         LEFT JOIN devices dv ON dv.id = l.device_id JOIN customer_numbers cn ON cn.id = l.customer_number_id \
+                         WHERE l.order_id = $1 ORDER BY l.line_no",
+                    )
+                    .bind(order_id)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(OrderLine {
+                            line_no: r.try_get("line_no")?,
+                            article_id: r.try_get("article_id")?,
+                            article_number: r.try_get("article_number")?,
+                            article_name: r.try_get("article_name")?,
+                            requested_article_number: r.try_get("requested_article_number")?,
+                            substitution: parse_stored("substitution", &r.try_get::<String, _>("substitution")?)?,
+                            device_id: r.try_get("device_id")?,
+                            device_number: r.try_get("device_number")?,
+                            quantity: r.try_get("quantity")?,
+                            need: r.try_get("need")?,
+                            payer: r.try_get("payer")?,
+                            customer_number_id: r.try_get("customer_number_id")?,
+                            customer_number: r.try_get("customer_number")?,
+                            rule_id: r.try_get("rule_id")?,
+                            agreement_version: r.try_get("agreement_version")?,
+                            explanation_sv: r.try_get("explanation_sv")?,
+                            explanation_en: r.try_get("explanation_en")?,
+                            trust_prescription: r.try_get("trust_prescription")?,
+                            lead_time_class: parse_stored("lead_time_class", &r.try_get::<String, _>("lead_time_class")?)?,
+                            promised_date: r.try_get("promised_date")?,
+                            state: r.try_get("state")?,
+                            delivered_at: r.try_get("delivered_at")?,
+                        })
+                    })
+                    .collect()
+                }
+
+                async fn order_events(&self, order_id: Id) -> Result<Vec<OrderEvent>> {
+                    sqlx::query(
+                        "SELECT occurred_at, from_status, to_status, actor_user_id, note FROM order_events WHERE order_id = $1 ORDER BY id",
+                    )
+                    .bind(order_id)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let from: Option<String> = r.try_get("from_status")?;
+                        Ok(OrderEvent {
+                            occurred_at: r.try_get("occurred_at")?,
+                            from_status: from.map(|s| parse_stored("from_status", &s)).transpose()?,
+                            to_status: parse_stored("to_status", &r.try_get::<String, _>("to_status")?)?,
+                            actor_user_id: r.try_get("actor_user_id")?,
+                            note: r.try_get("note")?,
+                        })
+                    })
+                    .collect()
+                }
+
+                async fn order_where(&self, clause: &str, a: Id, key: Option<&str>) -> Result<Option<Order>> {
+                    let sql = format!(
+                        "SELECT o.id, o.target, o.patient_id, o.unit_id, u.name AS unit_name, o.created_by, o.status, o.goal, \
+                         o.evaluation_date, o.end_date, o.request_hash, o.received_by, o.created_at, o.updated_at \
+                         FROM orders o JOIN units u ON u.id = o.unit_id WHERE {clause}"
+                    );
+                    let mut q = sqlx::query(&sql).bind(a);
+                    if let Some(k) = key {
+                        q = q.bind(k);
+                    }
+                    let Some(r) = q.fetch_optional(&self.pool).await? else { return Ok(None) };
+                    let id: Id = r.try_get("id")?;
+                    Ok(Some(Order {
+                        id,
+                        target: parse_stored("target", &r.try_get::<String, _>("target")?)?,
+                        patient_id: r.try_get("patient_id")?,
+                        unit_id: r.try_get("unit_id")?,
+                        unit_name: r.try_get("unit_name")?,
+                        created_by: r.try_get("created_by")?,
+                        status: parse_stored("status", &r.try_get::<String, _>("status")?)?,
+                        goal: r.try_get("goal")?,
+                        evaluation_date: r.try_get("evaluation_date")?,
+                        end_date: r.try_get("end_date")?,
+                        request_hash: r.try_get("request_hash")?,
+                        received_by: r.try_get("received_by")?,
+                        created_at: r.try_get("created_at")?,
+                        updated_at: r.try_get("updated_at")?,
+                        lines: self.order_lines(id).await?,
+                        events: self.order_events(id).await?,
+                    }))
+                }
+
+                async fn summaries(&self, clause: &str, a: Id, limit: i64) -> Result<Vec<OrderSummary>> {
+                    let sql = format!("{SUMMARY_SQL} WHERE {clause} ORDER BY o.id DESC LIMIT $2");
+                    sqlx::query(&sql).bind(a).bind(limit).fetch_all(&self.pool).await?.iter().map(summary_from).collect()
+                }
+            }
+
+            #[async_trait]
+            impl OrderStore for $ty {
+                async fn insert_accessory_fits(&self, rows: &[(Id, Id)]) -> Result<()> {
+                    let mut tx = self.pool.begin().await?;
+                    for chunk in rows.chunks(super::__sql_storage_impl::chunk_size(self, 2)) {
+                        QueryBuilder::<$db>::new("INSERT INTO accessory_fits (accessory_article_id, main_article_id) ")
+                            .push_values(chunk, |mut b, (acc, main)| {
+                                b.push_bind(*acc).push_bind(*main);
+                            })
+                            .build()
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn accessory_fits(&self, accessory_ids: &[Id]) -> Result<Vec<(Id, Id)>> {
+                    if accessory_ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let mut b = QueryBuilder::<$db>::new(
+                        "SELECT accessory_article_id, main_article_id FROM accessory_fits WHERE accessory_article_id IN ",
+                    );
+                    id_list(&mut b, accessory_ids);
+                    b.build()
+                        .fetch_all(&self.pool)
+                        .await?
+                        .iter()
+                        .map(|r| Ok((r.try_get("accessory_article_id")?, r.try_get("main_article_id")?)))
+                        .collect()
+                }
+
+                async fn replacement_group_of(&self, article_id: Id) -> Result<Option<ReplacementGroup>> {
+                    let Some(g) = sqlx::query(
+                        "SELECT g.id, g.code, g.name, g.fixed FROM replacement_groups g \
+                         JOIN replacement_group_members m ON m.group_id = g.id WHERE m.article_id = $1",
+                    )
+                    .bind(article_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    else {
+                        return Ok(None);
+                    };
+                    let id: Id = g.try_get("id")?;
+                    let members = sqlx::query("SELECT article_id FROM replacement_group_members WHERE group_id = $1 ORDER BY age_rank")
+                        .bind(id)
+                        .fetch_all(&self.pool)
+                        .await?
+                        .iter()
+                        .map(|r| r.try_get::<Id, _>("article_id").map_err(StorageError::from))
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok(Some(ReplacementGroup {
+                        id,
+                        code: g.try_get("code")?,
+                        name: g.try_get("name")?,
+                        fixed: g.try_get("fixed")?,
+                        members,
+                    }))
+                }
+
+                async fn central_stock(&self, article_ids: &[Id], now: DateTime<Utc>) -> Result<Vec<(Id, i64)>> {
+                    if article_ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let mut b = QueryBuilder::<$db>::new(
+                        "SELECT d.article_id, COUNT(*) AS n FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
+                         WHERE w.kind = 'central' AND (d.state = 'in_stock' OR (d.state = 'reserved' AND d.reserved_until <= ",
+                    );
+                    b.push_bind(now).push(")) AND d.article_id IN ");
+                    id_list(&mut b, article_ids);
+                    b.push(" GROUP BY d.article_id");
+                    b.build()
+                        .fetch_all(&self.pool)
+                        .await?
+                        .iter()
+                        .map(|r| Ok((r.try_get("article_id")?, r.try_get("n")?)))
+                        .collect()
+                }
+
+                async fn articles_by_ids(&self, ids: &[Id]) -> Result<Vec<Article>> {
+                    if ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let mut b = QueryBuilder::<$db>::new(format!(
+                        "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN suppliers s ON s.id = a.supplier_id WHERE a.id IN "
+                    ));
+                    id_list(&mut b, ids);
+                    b.build().fetch_all(&self.pool).await?.iter().map(article_from).collect()
+                }
+
+                async fn alternatives(&self, article_id: Id, limit: i64, now: DateTime<Utc>) -> Result<Vec<ArticleHit>> {
+                    let sql = format!(
+                        "SELECT {ARTICLE_COLUMNS}, x.n AS in_stock FROM (\
+                           SELECT d.article_id, COUNT(*) AS n FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
+                           WHERE w.kind = 'central' AND d.state IN ('in_stock', 'reserved') \
+                           AND (d.state = 'in_stock' OR d.reserved_until <= $3) AND d.article_id <> $1 \
+                           AND d.article_id IN (\
+                             SELECT m2.article_id FROM replacement_group_members m1 \
+                             JOIN replacement_group_members m2 ON m2.group_id = m1.group_id WHERE m1.article_id = $1 \
+                             UNION SELECT a2.id FROM articles a1 JOIN articles a2 ON a2.iso_code = a1.iso_code WHERE a1.id = $1) \
+                           GROUP BY d.article_id) x \
+                         JOIN articles a ON a.id = x.article_id JOIN suppliers s ON s.id = a.supplier_id \
+                         ORDER BY x.n DESC, a.article_number LIMIT $2"
+                    );
+                    sqlx::query(&sql)
+                        .bind(article_id).bind(limit).bind(now)
+                        .fetch_all(&self.pool)
+                        .await?
+                        .iter()
+                        .map(|r| Ok(ArticleHit { article: article_from(r)?, in_stock: r.try_get("in_stock")? }))
+                        .collect()
+                }
+
+                async fn customer_number_of_principal(&self, principal_id: Id) -> Result<Option<Id>> {
+                    let r = sqlx::query("SELECT id FROM customer_numbers WHERE principal_id = $1 ORDER BY number LIMIT 1")
+                        .bind(principal_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(r.map(|r| r.try_get("id")).transpose()?)
+                }
+
+                async fn patient_by_id(&self, id: Id) -> Result<Option<Patient>> {
+                    sqlx::query(
+                        "SELECT id, personal_id, birth_date, given_name, family_name, municipality_id, created_at FROM patients WHERE id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|r| patient_from(&r))
+                    .transpose()
+                }
+
+                async fn buffer_warehouse_of_unit(&self, unit_id: Id) -> Result<Option<Id>> {
+                    let r = sqlx::query("SELECT id FROM warehouses WHERE unit_id = $1 AND kind = 'buffer' ORDER BY id LIMIT 1")
+                        .bind(unit_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(r.map(|r| r.try_get("id")).transpose()?)
+                }
+
+                async fn expire_reservations(&self, now: DateTime<Utc>) -> Result<u64> {
+                    let mut tx = self.pool.begin().await?;
+                    let expired = sqlx::query(
+                        "UPDATE devices SET state = 'in_stock', reserved_until = NULL, reserved_by = NULL, state_since = $1 \
+                         WHERE state = 'reserved' AND reserved_until <= $1 RETURNING id, warehouse_id",
+                    )
+                    .bind(now)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for r in &expired {
+                        let id: Id = r.try_get("id")?;
+                        event(&mut tx, id, now, "reservation_expired", "reserved", "in_stock", None, None, r.try_get("warehouse_id")?).await?;
+                        sqlx::query("DELETE FROM cart_items WHERE device_id = $1").bind(id).execute(&mut *tx).await?;
+                    }
+                    sqlx::query("DELETE FROM cart_items WHERE device_id IS NULL AND reserved_until <= $1").bind(now).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    Ok(expired.len() as u64)
+                }
+
+                async fn add_to_cart(&self, item: &NewCartItem) -> Result<Option<CartItem>> {
+                    let mut tx = self.pool.begin().await?;
+                    let mut device_id = None;
+                    if item.individual {
+                        let Some((id, warehouse)) = reserve_oldest(&mut tx, item).await? else {
+                            tx.rollback().await?;
+                            return Ok(None);
+                        };
+                        // Taking over a reservation that ran out: its cart item goes, and the history says so.
+                        let stale = sqlx::query("DELETE FROM cart_items WHERE device_id = $1 RETURNING id")
+                            .bind(id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        if stale.is_some() {
+                            event(&mut tx, id, item.at, "reservation_expired", "reserved", "in_stock", None, None, warehouse).await?;
+                        }
+                        event(&mut tx, id, item.at, "reserved", "in_stock", "reserved", Some(item.user_id), item.patient_id, warehouse).await?;
+                        device_id = Some(id);
+                    }
+                    let cart_id: Id = sqlx::query(
+                        "INSERT INTO cart_items (user_id, target, patient_id, unit_id, article_id, requested_article_id, substitution, \
+                         device_id, quantity, need, facts, created_at, reserved_until) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                    )
+                    .bind(item.user_id).bind(item.target.as_str()).bind(item.patient_id).bind(item.unit_id)
+                    .bind(item.article_id).bind(item.requested_article_id).bind(item.substitution.as_str())
+                    .bind(device_id).bind(item.quantity).bind(&item.need).bind(&item.facts).bind(item.at).bind(item.until)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("id")?;
+                    if let Some(a) = &item.answer {
+                        sqlx::query(
+                            "INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer) \
+                             VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(item.at).bind(item.user_id).bind(a.group_id).bind(a.requested_article_id)
+                        .bind(a.proposed_article_id).bind(a.answer.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    self.cart_item_by_id(cart_id).await
+                }
+
+                async fn cart_items(&self, user_id: Id, now: DateTime<Utc>) -> Result<Vec<CartItem>> {
+                    let sql = format!(
+                        "SELECT {CART_COLUMNS}, {ARTICLE_COLUMNS} FROM cart_items c JOIN articles a ON a.id = c.article_id \
+                         JOIN suppliers s ON s.id = a.supplier_id JOIN articles ra ON ra.id = c.requested_article_id \
+                         LEFT JOIN devices dv ON dv.id = c.device_id WHERE c.user_id = $1 AND c.reserved_until > $2 ORDER BY c.id"
+                    );
+                    sqlx::query(&sql).bind(user_id).bind(now).fetch_all(&self.pool).await?.iter().map(cart_item_from).collect()
+                }
+
+                async fn remove_cart_item(&self, user_id: Id, item_id: Id, at: DateTime<Utc>) -> Result<bool> {
+                    let mut tx = self.pool.begin().await?;
+                    let Some(r) = sqlx::query("DELETE FROM cart_items WHERE id = $1 AND user_id = $2 RETURNING device_id")
+                        .bind(item_id)
+                        .bind(user_id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                    else {
+                        tx.rollback().await?;
+                        return Ok(false);
+                    };
+                    if let Some(device) = r.try_get::<Option<Id>, _>("device_id")? {
+                        let released = sqlx::query(
+                            "UPDATE devices SET state = 'in_stock', reserved_until = NULL, reserved_by = NULL, state_since = $1 \
+                             WHERE id = $2 AND state = 'reserved' AND reserved_by = $3 RETURNING warehouse_id",
+                        )
+                        .bind(at).bind(device).bind(user_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if let Some(w) = released {
+                            event(&mut tx, device, at, "reservation_released", "reserved", "in_stock", Some(user_id), None, w.try_get("warehouse_id")?).await?;
+                        }
+                    }
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                async fn place_order(&self, o: &NewOrder) -> Result<Id> {
+                    let mut tx = self.pool.begin().await?;
+                    let order_id: Id = sqlx::query(
+                        "INSERT INTO orders (target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
+                         idempotency_key, request_hash, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, 'registered', $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                    )
+                    .bind(o.target.as_str()).bind(o.patient_id).bind(o.unit_id).bind(o.created_by).bind(&o.goal)
+                    .bind(o.evaluation_date).bind(o.end_date).bind(&o.idempotency_key).bind(&o.request_hash).bind(o.at)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("id")?;
+                    for (i, l) in o.lines.iter().enumerate() {
+                        let gone = sqlx::query("DELETE FROM cart_items WHERE id = $1 AND user_id = $2")
+                            .bind(l.cart_item_id).bind(o.created_by)
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                        if gone != 1 {
+                            return Err(StorageError::StateMismatch(format!("cart item {} is no longer in the cart", l.cart_item_id)));
+                        }
+                        if let Some(device) = l.device_id {
+                            let held = sqlx::query(
+                                "UPDATE devices SET reserved_until = NULL WHERE id = $1 AND state = 'reserved' \
+                                 AND reserved_by = $2 AND reserved_until > $3 RETURNING warehouse_id",
+                            )
+                            .bind(device).bind(o.created_by).bind(o.at)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                            let Some(w) = held else {
+                                return Err(StorageError::StateMismatch(format!("the reservation of device {device} has expired")));
+                            };
+                            event(&mut tx, device, o.at, "ordered", "reserved", "reserved", Some(o.created_by), o.patient_id, w.try_get("warehouse_id")?).await?;
+                        }
+                        sqlx::query(
+                            "INSERT INTO order_lines (order_id, line_no, article_id, requested_article_id, substitution, device_id, quantity, \
+                             need, payer, customer_number_id, rule_id, agreement_version, explanation_sv, explanation_en, trust_prescription, \
+                             lead_time_class, promised_date, state) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'open')",
+                        )
+                        .bind(order_id).bind(i as i32 + 1).bind(l.article_id).bind(l.requested_article_id)
+                        .bind(l.substitution.as_str()).bind(l.device_id).bind(l.quantity).bind(&l.need).bind(&l.payer)
+                        .bind(l.customer_number_id).bind(&l.rule_id).bind(&l.agreement_version).bind(&l.explanation_sv)
+                        .bind(&l.explanation_en).bind(l.trust_prescription).bind(l.lead_time_class.as_str()).bind(l.promised_date)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    sqlx::query(
+                        "INSERT INTO order_events (order_id, occurred_at, from_status, to_status, actor_user_id) VALUES ($1, $2, NULL, 'registered', $3)",
+                    )
+                    .bind(order_id).bind(o.at).bind(o.created_by)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(order_id)
+                }
+
+                async fn order(&self, id: Id) -> Result<Option<Order>> {
+                    self.order_where("o.id = $1", id, None).await
+                }
+
+                async fn order_by_idempotency_key(&self, user_id: Id, key: &str) -> Result<Option<Order>> {
+                    self.order_where("o.created_by = $1 AND o.idempotency_key = $2", user_id, Some(key)).await
+                }
+
+                async fn orders_for_patient(&self, patient_id: Id, limit: i64) -> Result<Vec<OrderSummary>> {
+                    self.summaries("o.patient_id = $1", patient_id, limit).await
+                }
+
+                async fn orders_by_user(&self, user_id: Id, limit: i64) -> Result<Vec<OrderSummary>> {
+                    self.summaries("o.created_by = $1", user_id, limit).await
+                }
+
+                async fn orders_by_status(&self, status: OrderStatus, limit: i64) -> Result<Vec<OrderSummary>> {
+                    let sql = format!("{SUMMARY_SQL} WHERE o.status = $1 ORDER BY o.id LIMIT $2");
+                    sqlx::query(&sql).bind(status.as_str()).bind(limit).fetch_all(&self.pool).await?.iter().map(summary_from).collect()
+                }
+
+                async fn change_order_status(&self, c: &OrderStatusChange) -> Result<()> {
+                    let mut tx = self.pool.begin().await?;
+                    let moved = sqlx::query(
+                        "UPDATE orders SET status = $1, updated_at = $2, received_by = COALESCE($3, received_by) \
+                         WHERE id = $4 AND status = $5 RETURNING target, patient_id, unit_id",
+                    )
+                    .bind(c.to.as_str()).bind(c.at).bind(&c.received_by).bind(c.order_id).bind(c.expected.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(o) = moved else {
+                        let now = sqlx::query("SELECT status FROM orders WHERE id = $1").bind(c.order_id).fetch_optional(&mut *tx).await?;
+                        return Err(match now {
+                            None => StorageError::NotFound(format!("order {}", c.order_id)),
+                            Some(r) => StorageError::StateMismatch(format!(
+                                "order {} is {}, expected {}", c.order_id, r.try_get::<String, _>("status")?, c.expected
+                            )),
+                        });
+                    };
+                    sqlx::query(
+                        "INSERT INTO order_events (order_id, occurred_at, from_status, to_status, actor_user_id, note) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(c.order_id).bind(c.at).bind(c.expected.as_str()).bind(c.to.as_str()).bind(c.actor_user_id).bind(&c.received_by)
+                    .execute(&mut *tx)
+                    .await?;
+                    let target: String = o.try_get("target")?;
+                    let patient: Option<Id> = o.try_get("patient_id")?;
+                    let unit: Id = o.try_get("unit_id")?;
+                    let line_state = match c.to {
+                        OrderStatus::Delivered => "delivered",
+                        OrderStatus::Cancelled => "cancelled",
+                        _ => {
+                            tx.commit().await?;
+                            return Ok(());
+                        }
+                    };
+                    let lines = sqlx::query(
+                        "SELECT device_id, payer, customer_number_id, rule_id, agreement_version FROM order_lines \
+                         WHERE order_id = $1 AND state = 'open' AND device_id IS NOT NULL ORDER BY line_no",
+                    )
+                    .bind(c.order_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    for l in &lines {
+                        let device: Id = l.try_get("device_id")?;
+                        let (state, dpatient, dunit, warehouse, kind) = match (c.to, target.as_str()) {
+                            (OrderStatus::Cancelled, _) => ("in_stock", None, None, None, "reservation_released"),
+                            (_, "patient") => ("with_patient", patient, None, None, "delivered"),
+                            (_, "unit") => ("with_unit", None, Some(unit), None, "delivered"),
+                            _ => ("in_stock", None, None, c.buffer_warehouse_id, "moved"),
+                        };
+                        let sql = if c.to == OrderStatus::Cancelled {
+                            "UPDATE devices SET state = $1, reserved_until = NULL, reserved_by = NULL, state_since = $2 \
+                             WHERE id = $3 AND state = 'reserved' AND $4 IS NULL AND $5 IS NULL AND $6 IS NULL RETURNING warehouse_id"
+                        } else {
+                            "UPDATE devices SET state = $1, reserved_until = NULL, reserved_by = NULL, state_since = $2, \
+                             patient_id = $4, unit_id = $5, warehouse_id = $6 WHERE id = $3 AND state = 'reserved' RETURNING warehouse_id"
+                        };
+                        let done = sqlx::query(sql)
+                            .bind(state).bind(c.at).bind(device).bind(dpatient).bind(dunit).bind(warehouse)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        let Some(w) = done else {
+                            return Err(StorageError::StateMismatch(format!("device {device} is no longer reserved for this order")));
+                        };
+                        let w: Option<Id> = w.try_get("warehouse_id")?;
+                        event(&mut tx, device, c.at, kind, "reserved", state, Some(c.actor_user_id), dpatient, w).await?;
+                        if c.to == OrderStatus::Delivered && target != "buffer" {
+                            sqlx::query(
+                                "INSERT INTO loans (device_id, patient_id, unit_id, customer_number_id, payer, rule_id, agreement_version, start_date) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                            )
+                            .bind(device).bind(dpatient).bind(dunit).bind(l.try_get::<Id, _>("customer_number_id")?)
+                            .bind(l.try_get::<String, _>("payer")?).bind(l.try_get::<String, _>("rule_id")?)
+                            .bind(l.try_get::<String, _>("agreement_version")?).bind(c.on)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                    }
+                    sqlx::query("UPDATE order_lines SET state = $1, delivered_at = $2 WHERE order_id = $3 AND state = 'open'")
+                        .bind(line_state)
+                        .bind((c.to == OrderStatus::Delivered).then_some(c.at))
+                        .bind(c.order_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn register_pickup(&self, p: &NewPickupOrder) -> Result<Id> {
+                    let mut tx = self.pool.begin().await?;
+                    let row = sqlx::query(
+                        "INSERT INTO pickup_orders (device_id, patient_id, unit_id, registered_by, registered_at, registered_on, \
+                         rent_end_date, deregistration_due, status, note) \
+                         SELECT id, patient_id, unit_id, $2, $3, $4, $5, $6, 'open', $7 FROM devices \
+                         WHERE id = $1 AND state IN ('with_patient', 'with_unit') RETURNING id",
+                    )
+                    .bind(p.device_id).bind(p.registered_by).bind(p.at).bind(p.on).bind(p.rent_end_date)
+                    .bind(p.deregistration_due).bind(&p.note)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(row) = row else {
+                        return Err(StorageError::StateMismatch(format!("device {} is not out with a patient or unit", p.device_id)));
+                    };
+                    sqlx::query(
+                        "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, note) \
+                         SELECT id, $2, 'pickup_ordered', state, state, $3, patient_id, $4 FROM devices WHERE id = $1",
+                    )
+                    .bind(p.device_id).bind(p.at).bind(p.registered_by).bind(&p.note)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(row.try_get("id")?)
+                }
+
+                async fn open_pickup_order(&self, device_id: Id) -> Result<Option<PickupOrder>> {
+                    sqlx::query(
+                        "SELECT id, device_id, patient_id, unit_id, registered_by, registered_at, registered_on, rent_end_date, \
+                         deregistration_due, status, note FROM pickup_orders WHERE device_id = $1 AND status = 'open'",
+                    )
+                    .bind(device_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|r| {
+                        Ok(PickupOrder {
+                            id: r.try_get("id")?,
+                            device_id: r.try_get("device_id")?,
+                            patient_id: r.try_get("patient_id")?,
+                            unit_id: r.try_get("unit_id")?,
+                            registered_by: r.try_get("registered_by")?,
+                            registered_at: r.try_get("registered_at")?,
+                            registered_on: r.try_get("registered_on")?,
+                            rent_end_date: r.try_get("rent_end_date")?,
+                            deregistration_due: r.try_get("deregistration_due")?,
+                            status: r.try_get("status")?,
+                            note: r.try_get("note")?,
+                        })
+                    })
+                    .transpose()
+                }
+
+                async fn report_fault(&self, f: &NewFaultReport) -> Result<Id> {
+                    let mut tx = self.pool.begin().await?;
+                    let row = sqlx::query(
+                        "INSERT INTO work_orders (kind, device_id, patient_id, status, description, created_by, created_at) \
+                         SELECT 'repair', id, patient_id, 'open', $2, $3, $4 FROM devices \
+                         WHERE id = $1 AND state IN ('with_patient', 'with_unit', 'in_stock') RETURNING id",
+                    )
+                    .bind(f.device_id).bind(&f.description).bind(f.reported_by).bind(f.at)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(row) = row else {
+                        return Err(StorageError::StateMismatch(format!("device {} cannot take a fault report in its state", f.device_id)));
+                    };
+                    sqlx::query(
+                        "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id, note) \
+                         SELECT id, $2, 'fault_reported', state, state, $3, patient_id, warehouse_id, $4 FROM devices WHERE id = $1",
+                    )
+                    .bind(f.device_id).bind(f.at).bind(f.reported_by).bind(&f.description)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(row.try_get("id")?)
+                }
+
+                async fn work_orders_for_device(&self, device_id: Id) -> Result<Vec<WorkOrder>> {
+                    sqlx::query(
+                        "SELECT id, kind, device_id, patient_id, status, description, created_by, created_at FROM work_orders \
+                         WHERE device_id = $1 ORDER BY id",
+                    )
+                    .bind(device_id)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(WorkOrder {
+                            id: r.try_get("id")?,
+                            kind: r.try_get("kind")?,
+                            device_id: r.try_get("device_id")?,
+                            patient_id: r.try_get("patient_id")?,
+                            status: r.try_get("status")?,
+                            description: r.try_get("description")?,
+                            created_by: r.try_get("created_by")?,
+                            created_at: r.try_get("created_at")?,
+                        })
+                    })
+                    .collect()
+                }
+
+                async fn report_lost(&self, l: &NewLostReport) -> Result<Id> {
+                    let mut tx = self.pool.begin().await?;
+                    let row = sqlx::query(
+                        "INSERT INTO lost_reports (device_id, patient_id, unit_id, customer_number_id, reported_by, reported_at, reported_on, circumstances) \
+                         SELECT d.id, d.patient_id, d.unit_id, l.customer_number_id, $2, $3, $4, $5 FROM devices d \
+                         JOIN loans l ON l.device_id = d.id AND l.end_date IS NULL \
+                         WHERE d.id = $1 AND d.state IN ('with_patient', 'with_unit') RETURNING id",
+                    )
+                    .bind(l.device_id).bind(l.reported_by).bind(l.at).bind(l.on).bind(&l.circumstances)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(row) = row else {
+                        return Err(StorageError::StateMismatch(format!("device {} is not out with a patient or unit", l.device_id)));
+                    };
+                    sqlx::query(
+                        "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, note) \
+                         SELECT id, $2, 'reported_lost', state, 'lost', $3, patient_id, $4 FROM devices WHERE id = $1",
+                    )
+                    .bind(l.device_id).bind(l.at).bind(l.reported_by).bind(&l.circumstances)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("UPDATE loans SET end_date = $2 WHERE device_id = $1 AND end_date IS NULL")
+                        .bind(l.device_id).bind(l.on).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE pickup_orders SET status = 'cancelled' WHERE device_id = $1 AND status = 'open'")
+                        .bind(l.device_id).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "UPDATE devices SET state = 'lost', patient_id = NULL, unit_id = NULL, warehouse_id = NULL, state_since = $2 WHERE id = $1",
+                    )
+                    .bind(l.device_id).bind(l.at).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    Ok(row.try_get("id")?)
+                }
+
+                async fn replacement_figures(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<ReplacementFigures> {
+                    let mut f = ReplacementFigures::default();
+                    let rows = sqlx::query(
+                        "SELECT answer, COUNT(*) AS n FROM replacement_answers WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY answer",
+                    )
+                    .bind(from).bind(to)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    for r in rows {
+                        let n: i64 = r.try_get("n")?;
+                        match parse_stored::<Substitution>("answer", &r.try_get::<String, _>("answer")?)? {
+                            Substitution::Automatic => f.automatic = n,
+                            Substitution::Accepted => f.accepted = n,
+                            Substitution::Declined => f.declined = n,
+                            Substitution::None => {}
+                        }
+                    }
+                    Ok(f)
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,242 @@
+//! The ordering portal over HTTP: preview a line, the cart (reservations
+//! that run out by themselves), orders (idempotent with `Idempotency-Key`)
+//! and their status. Personal identity numbers travel in bodies only.
+
+use super::orders_dto::{CartDto, CartItemDto, OrderDto, OrderListDto, OrderSummaryDto, PreviewDto};
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiUser, RequestId};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use ramp_app::orders::{LineRequest, OrderRequest};
+use ramp_app::AppError;
+use ramp_domain::cost::Need;
+use ramp_domain::order::{OrderStatus, OrderTarget, ReplacementAnswer};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+/// One line: for whom and what.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineBody {
+    /// patient (default) | unit | buffer
+    pub target: Option<String>,
+    /// The patient's personnummer or samordningsnummer (target patient).
+    pub personal_id: Option<String>,
+    /// The unit (target unit or buffer); default the orderer's own.
+    pub unit_id: Option<i64>,
+    pub article_number: String,
+    /// For articles not tracked one by one (consumables); devices are one per line.
+    pub quantity: Option<i32>,
+    /// lasting (default) | temporary | during_stay_only | continues_at_home
+    pub need: Option<String>,
+    /// Answers to the agreement's questions, e.g. `{"carer_controlled": false}`.
+    #[serde(default)]
+    pub facts: BTreeMap<String, bool>,
+    /// accept | decline: the answer to a replacement proposal in an ordinary group.
+    pub replacement: Option<String>,
+}
+
+fn parse_or<T>(v: Option<&str>, parse: impl Fn(&str) -> Result<T, ramp_domain::FieldError>) -> Result<Option<T>, ApiError> {
+    Ok(v.map(parse).transpose()?)
+}
+
+impl LineBody {
+    fn to_request(&self) -> Result<LineRequest, ApiError> {
+        Ok(LineRequest {
+            target: parse_or(self.target.as_deref(), OrderTarget::parse)?,
+            personal_id: self.personal_id.clone(),
+            unit_id: self.unit_id,
+            article_number: self.article_number.clone(),
+            quantity: self.quantity,
+            need: parse_or(self.need.as_deref(), Need::parse)?,
+            facts: self.facts.clone(),
+            replacement: parse_or(self.replacement.as_deref(), ReplacementAnswer::parse)?,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderBody {
+    /// patient (default) | unit | buffer
+    pub target: Option<String>,
+    pub personal_id: Option<String>,
+    pub unit_id: Option<i64>,
+    /// The goal of the prescription (required for a patient).
+    pub goal: Option<String>,
+    /// `YYYY-MM-DD`, after today (required for a patient).
+    pub evaluation_date: Option<String>,
+    /// `YYYY-MM-DD`: the end of a short-term prescription, at most 6 months ahead.
+    pub end_date: Option<String>,
+}
+
+fn date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "invalid_date", "expected a date such as 2027-02-01").into()),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusBody {
+    /// picked | out_for_delivery | delivered | cancelled
+    pub status: String,
+    /// Who took the delivery.
+    pub received_by: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct QueueQuery {
+    /// registered (default) | picked | out_for_delivery | delivered | cancelled
+    pub status: Option<String>,
+}
+
+/// Previews a line: the replacement proposal, who pays and why, or the
+/// agreement's questions. Reserves nothing; audited as a read of the patient.
+#[utoipa::path(post, path = "/api/v1/cart/preview", tag = "ordering", request_body = LineBody, security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "what ordering the line would mean", body = PreviewDto),
+    (status = 403, description = "no care relationship, missing competence (competence_required) or trust-prescription not allowed", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input or not orderable here, naming the field", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn preview(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    ApiJson(body): ApiJson<LineBody>,
+) -> Result<Json<PreviewDto>, ApiError> {
+    let p = ramp_app::orders::preview_line(&state.app, &user, &body.to_request()?, Some(&rid)).await?;
+    Ok(Json(PreviewDto::from(&p)))
+}
+
+/// Adds a line to the caller's cart and reserves its device (the oldest in
+/// central stock) until `reserved_until`; then it returns to stock by itself.
+#[utoipa::path(post, path = "/api/v1/cart/items", tag = "ordering", request_body = LineBody, security(("token" = []), ("session" = [])), responses(
+    (status = 201, description = "added and reserved", body = CartItemDto),
+    (status = 403, description = "no care relationship, competence_required, trust_prescription_not_allowed, orderer_role_required, other_unit", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such article or patient", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "no_longer_available (with `alternatives`) or replacement_answer_required (with `proposal`)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input, facts_needed (with `needs`), not_orderable_here", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn add_item(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    ApiJson(body): ApiJson<LineBody>,
+) -> Result<(StatusCode, Json<CartItemDto>), ApiError> {
+    let line = ramp_app::orders::add_to_cart(&state.app, &user, &body.to_request()?, Some(&rid)).await?;
+    Ok((StatusCode::CREATED, Json(CartItemDto::from(&line))))
+}
+
+/// The caller's cart; lines whose reservation ran out are gone.
+#[utoipa::path(get, path = "/api/v1/cart", tag = "ordering", security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the cart", body = CartDto)))]
+pub async fn cart(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<CartDto>, ApiError> {
+    let lines = ramp_app::orders::cart(&state.app, &user).await?;
+    Ok(Json(CartDto { items: lines.iter().map(CartItemDto::from).collect() }))
+}
+
+/// Removes a line from the caller's cart; its device returns to stock.
+#[utoipa::path(delete, path = "/api/v1/cart/items/{id}", tag = "ordering", params(("id" = i64, Path, description = "the cart item")), security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "removed"),
+    (status = 404, description = "no such item in your cart", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn remove_item(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    ramp_app::orders::remove_from_cart(&state.app, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Places an order from the caller's cart lines for the recipient. With an
+/// `Idempotency-Key` header a retry returns the same order (200, header
+/// `Idempotent-Replayed: true`) instead of creating another.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "ordering", request_body = OrderBody, params(("Idempotency-Key" = Option<String>, Header, description = "1–100 visible ASCII characters; the same key returns the same order")), security(("token" = []), ("session" = [])), responses(
+    (status = 201, description = "the order, registered", body = OrderDto),
+    (status = 200, description = "a retry: the order the key already created", body = OrderDto),
+    (status = 409, description = "reservation_expired: a device went back to stock", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input naming the field (goal, evaluation_date, end_date, cart, Idempotency-Key)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn place(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<OrderBody>,
+) -> Result<Response, ApiError> {
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => Some(v.to_str().map_err(|_| {
+            AppError::invalid("Idempotency-Key", "invalid_idempotency_key", "the Idempotency-Key is visible ASCII")
+        })?),
+    };
+    let req = OrderRequest {
+        target: parse_or(body.target.as_deref(), OrderTarget::parse)?,
+        personal_id: body.personal_id.clone(),
+        unit_id: body.unit_id,
+        goal: body.goal.clone(),
+        evaluation_date: date("evaluation_date", body.evaluation_date.as_deref())?,
+        end_date: date("end_date", body.end_date.as_deref())?,
+    };
+    let placed = ramp_app::orders::place_order(&state.app, &user, &req, key, Some(&rid)).await?;
+    let status = if placed.replayed { StatusCode::OK } else { StatusCode::CREATED };
+    let mut resp = (status, Json(OrderDto::from(&placed.order))).into_response();
+    if placed.replayed {
+        resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(resp)
+}
+
+/// One order with its lines (payer, rule, agreement version, promised date) and status history.
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "ordering", params(("id" = i64, Path, description = "the order")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the order", body = OrderDto),
+    (status = 403, description = "not yours and no ground to read the patient", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such order", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn get_order(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    Path(id): Path<i64>,
+) -> Result<Json<OrderDto>, ApiError> {
+    let o = ramp_app::orders::order(&state.app, &user, id, Some(&rid)).await?;
+    Ok(Json(OrderDto::from(&o)))
+}
+
+/// The caller's own orders, newest first — or, for the centre's staff with
+/// `?status=`, the queue of orders in that status, oldest first.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "ordering", params(QueueQuery), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the orders", body = OrderListDto),
+    (status = 403, description = "the queue is for the centre's staff", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<QueueQuery>,
+) -> Result<Json<OrderListDto>, ApiError> {
+    let orders = match q.status.as_deref() {
+        None => ramp_app::orders::orders_of_user(&state.app, &user).await?,
+        Some(s) => ramp_app::orders::order_queue(&state.app, &user, OrderStatus::parse(s)?).await?,
+    };
+    Ok(Json(OrderListDto { orders: orders.iter().map(OrderSummaryDto::from).collect() }))
+}
+
+/// Moves an order: picked, out for delivery, delivered (the devices go to
+/// the patient or unit and their loans start), or cancelled (back to stock).
+#[utoipa::path(post, path = "/api/v1/orders/{id}/status", tag = "ordering", request_body = StatusBody, params(("id" = i64, Path, description = "the order")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the order after the move", body = OrderDto),
+    (status = 403, description = "only the warehouse moves orders; the creator may cancel a registered one", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "invalid_status_change or state_changed", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn change_status(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<StatusBody>,
+) -> Result<Json<OrderDto>, ApiError> {
+    let to = OrderStatus::parse(&body.status)?;
+    let o = ramp_app::orders::change_status(&state.app, &user, id, to, body.received_by.as_deref()).await?;
+    Ok(Json(OrderDto::from(&o)))
+}
