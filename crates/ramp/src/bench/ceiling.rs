@@ -109,40 +109,58 @@ pub fn parse_pgbench(stdout: &str) -> Option<(f64, u64)> {
     Some((tps, transactions))
 }
 
-/// Rows the SQLite loop updates, round robin.
+/// Devices the SQLite loop reserves, round robin.
 const SQLITE_ITEMS: i64 = 10_000;
 
+/// Tables shaped like the ones an order writes (devices, device_events,
+/// cart_items, orders, order_lines, order_events, audit_log), with the
+/// same kind of indexes, under their own names.
 const SQLITE_SETUP: &[&str] = &[
-    "DROP TABLE IF EXISTS bench_ceiling_items",
-    "DROP TABLE IF EXISTS bench_ceiling_events",
-    "DROP TABLE IF EXISTS bench_ceiling_orders",
-    "DROP TABLE IF EXISTS bench_ceiling_lines",
-    "DROP TABLE IF EXISTS bench_ceiling_audit",
-    "CREATE TABLE bench_ceiling_items (id INTEGER PRIMARY KEY, state TEXT NOT NULL, holder BIGINT, \
-     state_since TEXT NOT NULL, changes BIGINT NOT NULL DEFAULT 0)",
-    "CREATE TABLE bench_ceiling_events (id INTEGER PRIMARY KEY, item_id BIGINT NOT NULL, occurred_at TEXT NOT NULL, \
-     kind TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL, actor_user_id BIGINT, patient_id BIGINT, note TEXT)",
-    "CREATE INDEX bench_ceiling_events_item ON bench_ceiling_events (item_id, occurred_at)",
-    "CREATE TABLE bench_ceiling_orders (id INTEGER PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, \
-     user_id BIGINT NOT NULL, patient_id BIGINT NOT NULL, status TEXT NOT NULL, goal TEXT, created_at TEXT NOT NULL)",
-    "CREATE TABLE bench_ceiling_lines (id INTEGER PRIMARY KEY, order_id BIGINT NOT NULL, item_id BIGINT NOT NULL, \
-     payer TEXT NOT NULL, rule_id TEXT NOT NULL, agreement_version TEXT NOT NULL)",
+    "CREATE TABLE bench_ceiling_devices (id INTEGER PRIMARY KEY, state TEXT NOT NULL, reserved_until TEXT, \
+     reserved_by BIGINT, state_since TEXT NOT NULL)",
+    "CREATE TABLE bench_ceiling_device_events (id INTEGER PRIMARY KEY, device_id BIGINT NOT NULL, occurred_at TEXT NOT NULL, \
+     kind TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL, actor_user_id BIGINT, patient_id BIGINT, warehouse_id BIGINT)",
+    "CREATE INDEX bench_ceiling_device_events_device ON bench_ceiling_device_events (device_id, occurred_at)",
+    "CREATE TABLE bench_ceiling_cart_items (id INTEGER PRIMARY KEY, user_id BIGINT NOT NULL, patient_id BIGINT, \
+     article_id BIGINT NOT NULL, device_id BIGINT, need TEXT, facts TEXT NOT NULL, created_at TEXT NOT NULL, \
+     reserved_until TEXT NOT NULL)",
+    "CREATE UNIQUE INDEX bench_ceiling_cart_items_device ON bench_ceiling_cart_items (device_id)",
+    "CREATE INDEX bench_ceiling_cart_items_user ON bench_ceiling_cart_items (user_id, id)",
+    "CREATE TABLE bench_ceiling_orders (id INTEGER PRIMARY KEY, patient_id BIGINT, unit_id BIGINT NOT NULL, \
+     created_by BIGINT NOT NULL, status TEXT NOT NULL, goal TEXT, evaluation_date TEXT, idempotency_key TEXT, \
+     request_hash TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (created_by, idempotency_key))",
+    "CREATE INDEX bench_ceiling_orders_patient ON bench_ceiling_orders (patient_id, id)",
+    "CREATE INDEX bench_ceiling_orders_status ON bench_ceiling_orders (status, id)",
+    "CREATE TABLE bench_ceiling_order_lines (id INTEGER PRIMARY KEY, order_id BIGINT NOT NULL, line_no INTEGER NOT NULL, \
+     article_id BIGINT NOT NULL, device_id BIGINT, payer TEXT NOT NULL, rule_id TEXT NOT NULL, \
+     agreement_version TEXT NOT NULL, explanation_sv TEXT NOT NULL, explanation_en TEXT NOT NULL, \
+     promised_date TEXT NOT NULL, state TEXT NOT NULL, UNIQUE (order_id, line_no))",
+    "CREATE TABLE bench_ceiling_order_events (id INTEGER PRIMARY KEY, order_id BIGINT NOT NULL, occurred_at TEXT NOT NULL, \
+     from_status TEXT, to_status TEXT NOT NULL, actor_user_id BIGINT NOT NULL)",
+    "CREATE INDEX bench_ceiling_order_events_order ON bench_ceiling_order_events (order_id, id)",
     "CREATE TABLE bench_ceiling_audit (id INTEGER PRIMARY KEY, occurred_at TEXT NOT NULL, user_id BIGINT NOT NULL, \
-     patient_id BIGINT, action TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT)",
+     patient_id BIGINT, action TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT, request_id TEXT)",
+    "CREATE INDEX bench_ceiling_audit_patient ON bench_ceiling_audit (patient_id, occurred_at)",
+    "CREATE INDEX bench_ceiling_audit_user ON bench_ceiling_audit (user_id, occurred_at)",
 ];
 
-const SQLITE_TEARDOWN: &[&str] = &[
-    "DROP TABLE bench_ceiling_items",
-    "DROP TABLE bench_ceiling_events",
-    "DROP TABLE bench_ceiling_orders",
-    "DROP TABLE bench_ceiling_lines",
-    "DROP TABLE bench_ceiling_audit",
+const SQLITE_TABLES: &[&str] = &[
+    "bench_ceiling_devices",
+    "bench_ceiling_device_events",
+    "bench_ceiling_cart_items",
+    "bench_ceiling_orders",
+    "bench_ceiling_order_lines",
+    "bench_ceiling_order_events",
+    "bench_ceiling_audit",
 ];
+
+/// What one ceiling transaction writes, for the report.
+pub const SQLITE_TRANSACTION: &str = "the row writes of one order in one transaction: 2 conditional UPDATEs, \
+     1 DELETE, 8 INSERTs (2 audit rows, 2 device events, cart item, order, line, order event)";
 
 /// N tasks on one pool with Ramp's settings, each committing transactions
-/// of one conditional UPDATE and four INSERTs (what one order writes) as
-/// fast as they can, for `duration` after `warmup`. Its own tables, dropped
-/// afterwards.
+/// of one order's row writes as fast as they can, for `duration` after
+/// `warmup`. Its own tables, dropped afterwards.
 pub async fn sqlite_loop(
     storage: &SqliteStorage,
     clients: u32,
@@ -151,13 +169,16 @@ pub async fn sqlite_loop(
 ) -> Result<Ceiling, CliError> {
     let pool = storage.pool();
     let db = |e: sqlx::Error| CliError::failed(format!("sqlite ceiling: {e}"));
+    for table in SQLITE_TABLES {
+        sqlx::query(&format!("DROP TABLE IF EXISTS {table}")).execute(pool).await.map_err(db)?;
+    }
     for sql in SQLITE_SETUP {
         sqlx::query(sql).execute(pool).await.map_err(db)?;
     }
     let now = SystemClock.now().to_rfc3339();
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
-         INSERT INTO bench_ceiling_items (id, state, state_since) SELECT i, 'in_stock', $2 FROM n",
+         INSERT INTO bench_ceiling_devices (id, state, state_since) SELECT i, 'in_stock', $2 FROM n",
     )
     .bind(SQLITE_ITEMS)
     .bind(&now)
@@ -182,8 +203,8 @@ pub async fn sqlite_loop(
             Err(e) => failure = Some(CliError::failed(format!("sqlite ceiling: task failed: {e}"))),
         }
     }
-    for sql in SQLITE_TEARDOWN {
-        sqlx::query(sql).execute(pool).await.map_err(db)?;
+    for table in SQLITE_TABLES {
+        sqlx::query(&format!("DROP TABLE {table}")).execute(pool).await.map_err(db)?;
     }
     if let Some(e) = failure {
         return Err(e);
@@ -191,7 +212,7 @@ pub async fn sqlite_loop(
     let transactions = latencies.count() as u64;
     Ok(Ceiling {
         what: format!(
-            "SQLite bare write loop, {clients} tasks on Ramp's pool settings; a transaction = 1 conditional UPDATE + 4 INSERTs"
+            "SQLite bare write loop, {clients} tasks on Ramp's pool settings; a transaction = {SQLITE_TRANSACTION}"
         ),
         per_second: transactions as f64 / duration.as_secs_f64(),
         transactions,
@@ -207,14 +228,10 @@ async fn sqlite_task(
     end: Instant,
 ) -> Result<Latencies, CliError> {
     let mut latencies = Latencies::default();
-    let mut seq = 0_i64;
     while Instant::now() < end {
         let t0 = Instant::now();
         let n = next.fetch_add(1, Ordering::Relaxed);
-        one_sqlite_transaction(&pool, n, task, seq)
-            .await
-            .map_err(|e| CliError::failed(format!("sqlite ceiling: {e}")))?;
-        seq += 1;
+        one_order_of_writes(&pool, n, task).await.map_err(|e| CliError::failed(format!("sqlite ceiling: {e}")))?;
         let t1 = Instant::now();
         if t1 >= start && t1 < end {
             latencies.record(t1 - t0);
@@ -223,62 +240,125 @@ async fn sqlite_task(
     Ok(latencies)
 }
 
-/// One order's worth of writes: reserve an item (conditional UPDATE), its
-/// event, the order, its line and the audit row.
-async fn one_sqlite_transaction(pool: &sqlx::SqlitePool, n: i64, task: i64, seq: i64) -> Result<(), sqlx::Error> {
-    let now = SystemClock.now().to_rfc3339();
-    let item = n % SQLITE_ITEMS + 1;
+/// The rows one order writes, in the order the API writes them, in one transaction.
+async fn one_order_of_writes(pool: &sqlx::SqlitePool, n: i64, task: i64) -> Result<(), sqlx::Error> {
+    let now = SystemClock.now();
+    let (at, until) = (now.to_rfc3339(), (now + chrono::Duration::minutes(30)).to_rfc3339());
+    let device = n % SQLITE_ITEMS + 1;
+    let (user, patient) = (task + 1, n % 200 + 1);
     let mut tx = pool.begin().await?;
-    let updated = sqlx::query(
-        "UPDATE bench_ceiling_items SET holder = $1, state_since = $2, changes = changes + 1 \
-         WHERE id = $3 AND state = 'in_stock'",
+    audit(&mut tx, &at, user, patient, "cart.add").await?;
+    let reserved = sqlx::query(
+        "UPDATE bench_ceiling_devices SET state = 'reserved', reserved_until = $1, reserved_by = $2, state_since = $3 \
+         WHERE id = $4 AND state IN ('in_stock', 'reserved')",
     )
-    .bind(task)
-    .bind(&now)
-    .bind(item)
+    .bind(&until)
+    .bind(user)
+    .bind(&at)
+    .bind(device)
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() != 1 {
+    if reserved.rows_affected() != 1 {
         return Err(sqlx::Error::RowNotFound);
     }
-    sqlx::query(
-        "INSERT INTO bench_ceiling_events (item_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id) \
-         VALUES ($1, $2, 'reserved', 'in_stock', 'reserved', $3, $4)",
+    device_event(&mut tx, device, &at, "reserved", "in_stock", user, patient).await?;
+    let cart: i64 = sqlx::query_scalar(
+        "INSERT INTO bench_ceiling_cart_items (user_id, patient_id, article_id, device_id, need, facts, created_at, reserved_until) \
+         VALUES ($1, $2, 1, $3, 'lasting', '{}', $4, $5) RETURNING id",
     )
-    .bind(item)
-    .bind(&now)
-    .bind(task)
-    .bind(n)
-    .execute(&mut *tx)
-    .await?;
-    let order_id: i64 = sqlx::query_scalar(
-        "INSERT INTO bench_ceiling_orders (idempotency_key, user_id, patient_id, status, goal, created_at) \
-         VALUES ($1, $2, $3, 'registered', 'bench', $4) RETURNING id",
-    )
-    .bind(format!("ceiling-{task}-{seq}"))
-    .bind(task)
-    .bind(n)
-    .bind(&now)
+    .bind(user)
+    .bind(patient)
+    .bind(device)
+    .bind(&at)
+    .bind(&until)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO bench_ceiling_lines (order_id, item_id, payer, rule_id, agreement_version) \
-         VALUES ($1, $2, 'region', 'bench-rule', '2026-01-01')",
+    audit(&mut tx, &at, user, patient, "order.create").await?;
+    let order: i64 = sqlx::query_scalar(
+        "INSERT INTO bench_ceiling_orders (patient_id, unit_id, created_by, status, goal, evaluation_date, idempotency_key, \
+         request_hash, created_at, updated_at) VALUES ($1, 1, $2, 'registered', 'bench', '2099-01-01', $3, $4, $5, $5) RETURNING id",
     )
-    .bind(order_id)
-    .bind(item)
+    .bind(patient)
+    .bind(user)
+    .bind(format!("ceiling-{n}"))
+    .bind(format!("{n:064x}"))
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM bench_ceiling_cart_items WHERE id = $1 AND user_id = $2")
+        .bind(cart)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE bench_ceiling_devices SET reserved_until = NULL WHERE id = $1 AND state = 'reserved' AND reserved_by = $2")
+        .bind(device)
+        .bind(user)
+        .execute(&mut *tx)
+        .await?;
+    device_event(&mut tx, device, &at, "ordered", "reserved", user, patient).await?;
+    sqlx::query(
+        "INSERT INTO bench_ceiling_order_lines (order_id, line_no, article_id, device_id, payer, rule_id, agreement_version, \
+         explanation_sv, explanation_en, promised_date, state) \
+         VALUES ($1, 1, 1, $2, 'region', 'bench.rule', '2021-01-01', 'Regionen betalar.', 'The region pays.', '2099-01-01', 'open')",
+    )
+    .bind(order)
+    .bind(device)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO bench_ceiling_audit (occurred_at, user_id, patient_id, action, reason, detail) \
-         VALUES ($1, $2, $3, 'order_placed', 'care_relationship', NULL)",
+        "INSERT INTO bench_ceiling_order_events (order_id, occurred_at, from_status, to_status, actor_user_id) \
+         VALUES ($1, $2, NULL, 'registered', $3)",
     )
-    .bind(&now)
-    .bind(task)
-    .bind(n)
+    .bind(order)
+    .bind(&at)
+    .bind(user)
     .execute(&mut *tx)
     .await?;
     tx.commit().await
+}
+
+async fn audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    at: &str,
+    user: i64,
+    patient: i64,
+    action: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO bench_ceiling_audit (occurred_at, user_id, patient_id, action, reason, detail, request_id) \
+         VALUES ($1, $2, $3, $4, 'care_relationship', NULL, 'r-bench')",
+    )
+    .bind(at)
+    .bind(user)
+    .bind(patient)
+    .bind(action)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn device_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    device: i64,
+    at: &str,
+    kind: &str,
+    from: &str,
+    user: i64,
+    patient: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO bench_ceiling_device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, \
+         patient_id, warehouse_id) VALUES ($1, $2, $3, $4, 'reserved', $5, $6, 1)",
+    )
+    .bind(device)
+    .bind(at)
+    .bind(kind)
+    .bind(from)
+    .bind(user)
+    .bind(patient)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,19 +17,18 @@ pub struct Plan {
     pub base: String,
     /// One per concurrent client.
     pub clients: Vec<ClientPlan>,
-    /// Article numbers, ordered round robin.
-    pub articles: Vec<String>,
     /// The order's `evaluation_date` (YYYY-MM-DD).
     pub evaluation_date: String,
     /// Makes idempotency keys unique across runs on the same database.
     pub run_id: String,
 }
 
-/// One client: an API token and the patients it orders for (care relationship via its unit).
+/// One client: an API token and what it orders, round robin: (personal
+/// id, article number) pairs of patients its unit has a care relationship with.
 #[derive(Debug, Clone)]
 pub struct ClientPlan {
     pub token: String,
-    pub patients: Vec<String>,
+    pub jobs: Vec<(String, String)>,
 }
 
 /// What the measured window saw.
@@ -94,8 +93,7 @@ async fn client_loop(plan: &Plan, me: usize, start: Instant, end: Instant) -> Lo
     let mut result = LoadResult::default();
     let mut seq = 0_usize;
     while Instant::now() < end {
-        let patient = &mine.patients[seq % mine.patients.len()];
-        let article = &plan.articles[(me + seq) % plan.articles.len()];
+        let (patient, article) = &mine.jobs[seq % mine.jobs.len()];
         let key = format!("{}-{me}-{seq}", plan.run_id);
         seq += 1;
         let t0 = Instant::now();

@@ -42,11 +42,11 @@ pub struct OrdersArgs {
     /// The demo prescriber whose unit, roles and competences the bench prescribers copy.
     #[arg(long, default_value = "forskrivare")]
     pub prescriber: String,
-    /// How many articles to order, round robin.
-    #[arg(long, default_value_t = 4)]
+    /// Candidate articles (main devices outside replacement groups, most in stock first) ordered round robin.
+    #[arg(long, default_value_t = 64)]
     pub articles: u32,
     /// Devices of each article kept in stock before the run (topped up).
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 200)]
     pub stock: u32,
     /// The pgbench program (PostgreSQL only).
     #[arg(long, default_value = "/usr/lib/postgresql/15/bin/pgbench")]
@@ -103,39 +103,15 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
         eprintln!("the database is empty: loading the small demo");
         crate::demo_cmd::load_if_empty(&storage, "small", 1).await?;
     }
+    let agreements = load_agreements(config)?;
+    let app_config = AppConfig {
+        reservation_ttl: chrono::Duration::minutes(config.reservation_minutes),
+        agreement_region: config.agreement_region.clone(),
+        ..AppConfig::default()
+    };
+    let app = App::new(storage.clone(), Arc::new(SystemClock), app_config).with_agreements(agreements.clone());
+    let prepared = prepare(&args, &app, &raw).await?;
 
-    let clock = Arc::new(SystemClock);
-    let now = clock.now();
-    let today = ramp_domain::time::stockholm_date(now);
-    let model = storage
-        .user_by_username(&args.prescriber)
-        .await?
-        .ok_or_else(|| CliError::input(format!("--prescriber: no user '{}' (load the demo data)", args.prescriber)))?;
-    let unit = model
-        .unit_id
-        .ok_or_else(|| CliError::input(format!("--prescriber: '{}' works at no unit", args.prescriber)))?;
-    let patients = raw.patients_of_unit(unit, today, 10_000).await?;
-    if patients.is_empty() {
-        return Err(CliError::input(format!("--prescriber: the unit of '{}' has no patients", args.prescriber)));
-    }
-    let articles = raw.bench_articles(&model.competences, i64::from(args.articles)).await?;
-    if articles.is_empty() {
-        return Err(CliError::failed("no orderable device articles outside replacement groups in the catalog"));
-    }
-    let warehouse = *raw.central_warehouses().await?.first().ok_or_else(|| CliError::failed("no central warehouse"))?;
-    let added = setup::top_up_stock(storage.as_ref(), &raw, &articles, warehouse, i64::from(args.stock), now).await?;
-    let app = App::new(storage.clone(), clock.clone(), AppConfig::default());
-    let users = setup::prescribers(storage.as_ref(), &model, args.clients as usize, now).await?;
-    let mut clients = Vec::with_capacity(users.len());
-    for (i, user) in users.iter().enumerate() {
-        let token = ramp_app::auth::create_api_token(&app, user, "ramp bench").await?;
-        // Each client starts at a different patient; all of them cycle through all.
-        let mut mine = patients.clone();
-        mine.rotate_left(i % patients.len());
-        clients.push(driver::ClientPlan { token, patients: mine });
-    }
-
-    let agreements = Arc::new(Agreements::builtin());
     let state = ramp_web::AppState::new(app, agreements, false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -145,24 +121,12 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
     let server = tokio::spawn(ramp_web::serve(listener, state, async move {
         let _ = stopped.await;
     }));
-
+    let now = SystemClock.now();
     let plan = driver::Plan {
         base: format!("http://{addr}"),
-        clients,
-        articles: articles.iter().map(|a| a.number.clone()).collect(),
-        evaluation_date: (today + chrono::Duration::days(90)).to_string(),
+        clients: prepared.clients,
+        evaluation_date: (ramp_domain::time::stockholm_date(now) + chrono::Duration::days(90)).to_string(),
         run_id: format!("bench-{}", now.timestamp_micros()),
-    };
-    let setup_line = report::Setup {
-        engine,
-        database: crate::config::redact_url(&url),
-        demo_loaded,
-        bench_users: users.len(),
-        patients: patients.len(),
-        articles: plan.articles.clone(),
-        warehouse,
-        stock_added: added,
-        stock_per_article: args.stock,
     };
     let (warmup, duration) = (Duration::from_secs(args.warmup), Duration::from_secs(args.duration));
     eprintln!(
@@ -193,7 +157,8 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
             }
         })
     };
-    let report = report::Report { args: &args, setup: setup_line, load: &load, ceiling: ceiling.as_ref() };
+    let setup = report::Setup { engine, database: crate::config::redact_url(&url), demo_loaded, ..prepared.setup };
+    let report = report::Report { args: &args, setup, load: &load, ceiling: ceiling.as_ref() };
     if args.json {
         println!("{}", report.json());
     } else {
@@ -204,3 +169,86 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
     }
     Ok(())
 }
+
+/// The agreements as `ramp serve` loads them (a directory is read once: no watcher during a run).
+fn load_agreements(config: &Config) -> Result<Arc<Agreements>, CliError> {
+    let agreements = match &config.agreements_dir {
+        None => Agreements::builtin(),
+        Some(dir) => Agreements::from_dir(dir.clone()).map_err(|e| CliError::input(format!("agreements: {e}")))?,
+    };
+    if agreements.current().in_force(&config.agreement_region, chrono::NaiveDate::MAX).is_none() {
+        return Err(CliError::input(format!(
+            "agreement_region: no agreement for region '{}' (see `ramp agreements list`)",
+            config.agreement_region
+        )));
+    }
+    Ok(Arc::new(agreements))
+}
+
+struct Prepared {
+    clients: Vec<driver::ClientPlan>,
+    setup: report::Setup,
+}
+
+/// Bench prescribers and their tokens, what they order, and the stock for it.
+async fn prepare(args: &OrdersArgs, app: &App, raw: &RawDb) -> Result<Prepared, CliError> {
+    let storage = app.storage.as_ref();
+    let now = app.clock.now();
+    let model = storage
+        .user_by_username(&args.prescriber)
+        .await?
+        .ok_or_else(|| CliError::input(format!("--prescriber: no user '{}' (load the demo data)", args.prescriber)))?;
+    let unit = model
+        .unit_id
+        .ok_or_else(|| CliError::input(format!("--prescriber: '{}' works at no unit", args.prescriber)))?;
+    let patients = raw.patients_of_unit(unit, app.today(), MAX_PATIENTS).await?;
+    if patients.is_empty() {
+        return Err(CliError::input(format!("--prescriber: the unit of '{}' has no patients", args.prescriber)));
+    }
+    let users = setup::prescribers(storage, &model, args.clients as usize, now).await?;
+    let first = storage.user_by_username(&users[0]).await?.ok_or_else(|| CliError::failed("bench user vanished"))?;
+    let candidates = raw.candidate_articles(i64::from(args.articles)).await?;
+    let (jobs, refused) = setup::jobs(app, &first, &patients, &candidates, JOBS_PER_PATIENT).await?;
+    if jobs.is_empty() {
+        let why: Vec<String> = refused.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+        return Err(CliError::failed(format!(
+            "no patient of the unit of '{}' can be prescribed any of {} candidate articles ({})",
+            args.prescriber,
+            candidates.len(),
+            why.join(", ")
+        )));
+    }
+    let mut articles: Vec<setup::BenchArticle> = jobs.iter().map(|j| j.article.clone()).collect();
+    articles.sort_by_key(|a| a.id);
+    articles.dedup();
+    let warehouse = *raw.central_warehouses().await?.first().ok_or_else(|| CliError::failed("no central warehouse"))?;
+    let added = setup::top_up_stock(storage, raw, &articles, warehouse, i64::from(args.stock), now).await?;
+    let pairs: Vec<(String, String)> = jobs.iter().map(|j| (j.personal_id.clone(), j.article.number.clone())).collect();
+    let mut clients = Vec::with_capacity(users.len());
+    for (i, user) in users.iter().enumerate() {
+        let token = ramp_app::auth::create_api_token(app, user, "ramp bench").await?;
+        // Every client walks all pairs, each from its own starting point.
+        let mut mine = pairs.clone();
+        mine.rotate_left(i * pairs.len() / users.len());
+        clients.push(driver::ClientPlan { token, jobs: mine });
+    }
+    let setup = report::Setup {
+        engine: "",
+        database: String::new(),
+        demo_loaded: false,
+        bench_users: users.len(),
+        patients: jobs.iter().map(|j| &j.personal_id).collect::<std::collections::BTreeSet<_>>().len(),
+        pairs: jobs.len(),
+        refused,
+        articles: articles.iter().map(|a| a.number.clone()).collect(),
+        warehouse,
+        stock_added: added,
+        stock_per_article: args.stock,
+    };
+    Ok(Prepared { clients, setup })
+}
+
+/// Patients of the unit the bench orders for, at most.
+const MAX_PATIENTS: i64 = 200;
+/// Articles tried and kept per patient.
+const JOBS_PER_PATIENT: usize = 2;

@@ -16,6 +16,10 @@ pub struct Setup {
     pub demo_loaded: bool,
     pub bench_users: usize,
     pub patients: usize,
+    /// (patient, article) pairs the clients order, round robin.
+    pub pairs: usize,
+    /// Pairs left out at set-up, by the reason the use-case gave.
+    pub refused: std::collections::BTreeMap<String, u64>,
     pub articles: Vec<String>,
     pub warehouse: Id,
     pub stock_added: u64,
@@ -44,17 +48,23 @@ impl Report<'_> {
         );
         let _ = writeln!(
             out,
-            "  set-up:   {}{} bench prescribers at the unit of '{}', {} patients, articles {}, \
-             stock topped up to {} each in warehouse {} ({} devices added)",
+            "  set-up:   {}{} bench prescribers at the unit of '{}'; {} (patient, article) pairs over {} patients \
+             and {} articles ({}); stock topped up to {} each in warehouse {} ({} devices added)",
             if s.demo_loaded { "small demo loaded; " } else { "" },
             s.bench_users,
             a.prescriber,
+            s.pairs,
             s.patients,
+            s.articles.len(),
             s.articles.join(" "),
             s.stock_per_article,
             s.warehouse,
             s.stock_added
         );
+        if !s.refused.is_empty() {
+            let why: Vec<String> = s.refused.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+            let _ = writeln!(out, "            pairs left out at set-up: {}", why.join(", "));
+        }
         let _ = writeln!(
             out,
             "  orders:   {} in {:.1} s = {:.1} orders/s (an order = POST /api/v1/cart/items + POST /api/v1/orders)",
@@ -112,6 +122,8 @@ impl Report<'_> {
                 "demo_loaded": s.demo_loaded,
                 "bench_users": s.bench_users,
                 "patients": s.patients,
+                "pairs": s.pairs,
+                "refused_at_setup": s.refused,
                 "articles": s.articles,
                 "warehouse_id": s.warehouse,
                 "stock_per_article": s.stock_per_article,

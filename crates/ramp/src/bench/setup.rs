@@ -5,10 +5,13 @@
 
 use crate::CliError;
 use chrono::{DateTime, NaiveDate, Utc};
+use ramp_app::orders::LineRequest;
+use ramp_app::App;
 use ramp_domain::device::{DeviceEventKind, DeviceState};
 use ramp_storage::{Device, DeviceEvent, Id, NewUser, Storage, User};
 use ramp_storage_postgres::PostgresStorage;
 use ramp_storage_sqlite::SqliteStorage;
+use std::collections::BTreeMap;
 
 /// A second, concrete connection to the database, for the SQL the Storage
 /// trait has no method for (finding patients and articles, the ceiling).
@@ -68,28 +71,17 @@ impl RawDb {
         .map_err(db_err)
     }
 
-    /// Orderable devices: current catalog articles of kind `device` in
-    /// `areas`, outside every replacement group (so no proposal to answer),
-    /// the ones with most in stock first.
-    pub async fn bench_articles(&self, areas: &[String], count: i64) -> Result<Vec<BenchArticle>, CliError> {
-        let areas = if areas.is_empty() { vec![String::new()] } else { areas.to_vec() };
-        let placeholders: Vec<String> = (0..areas.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!(
-            "SELECT a.id, a.article_number, a.purchase_price_ore FROM articles a \
-             WHERE a.kind = 'device' AND a.valid_to IS NULL AND a.product_area IN ({}) \
-             AND a.id NOT IN (SELECT article_id FROM replacement_group_members) \
-             ORDER BY (SELECT COUNT(*) FROM devices d WHERE d.article_id = a.id AND d.state = 'in_stock') DESC, a.id \
-             LIMIT $1",
-            placeholders.join(", ")
-        );
-        let rows = on_pool!(self, |pool| {
-            let mut q = sqlx::query_as::<_, (i64, String, i64)>(&sql).bind(count);
-            for a in &areas {
-                q = q.bind(a);
-            }
-            q.fetch_all(pool).await
-        })
-        .map_err(db_err)?;
+    /// Candidate articles: current main devices outside every replacement
+    /// group (so no proposal to answer), the ones with most in stock first.
+    pub async fn candidate_articles(&self, count: i64) -> Result<Vec<BenchArticle>, CliError> {
+        let sql = "SELECT a.id, a.article_number, a.purchase_price_ore FROM articles a \
+                   WHERE a.kind = 'main_device' AND a.valid_to IS NULL \
+                   AND a.id NOT IN (SELECT article_id FROM replacement_group_members) \
+                   ORDER BY (SELECT COUNT(*) FROM devices d WHERE d.article_id = a.id AND d.state = 'in_stock') DESC, a.id \
+                   LIMIT $1";
+        let rows =
+            on_pool!(self, |pool| sqlx::query_as::<_, (i64, String, i64)>(sql).bind(count).fetch_all(pool).await)
+                .map_err(db_err)?;
         Ok(rows.into_iter().map(|(id, number, price)| BenchArticle { id, number, price_ore: price }).collect())
     }
 
@@ -203,4 +195,54 @@ pub async fn top_up_stock(
         storage.finish_bulk_load().await?;
     }
     Ok(added)
+}
+
+/// One thing to order: an article for a patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub personal_id: String,
+    pub article: BenchArticle,
+}
+
+/// Pairs patients with articles whose line goes through for them, asked
+/// through the same use-case the API calls (`preview_line`: no replacement
+/// proposal, no open question, orderable here, no refused
+/// trust-prescription): up to `per_patient` articles each, walking the
+/// candidates from a different place for each patient so that every
+/// article gets its share. Also returns why the other pairs were refused.
+pub async fn jobs(
+    app: &App,
+    prescriber: &User,
+    patients: &[String],
+    candidates: &[BenchArticle],
+    per_patient: usize,
+) -> Result<(Vec<Job>, BTreeMap<String, u64>), CliError> {
+    let mut jobs = Vec::new();
+    let mut refused = BTreeMap::new();
+    for (p, personal_id) in patients.iter().enumerate() {
+        let mut found = 0;
+        for k in 0..candidates.len() {
+            let article = &candidates[(p + k) % candidates.len()];
+            let req = LineRequest {
+                personal_id: Some(personal_id.clone()),
+                article_number: article.number.clone(),
+                ..LineRequest::default()
+            };
+            let why = match ramp_app::orders::preview_line(app, prescriber, &req, None).await {
+                Ok(preview) if preview.decision.is_some() && preview.proposal.is_none() => {
+                    jobs.push(Job { personal_id: personal_id.clone(), article: article.clone() });
+                    found += 1;
+                    if found == per_patient {
+                        break;
+                    }
+                    continue;
+                }
+                Ok(preview) if preview.proposal.is_some() => "replacement proposal".to_string(),
+                Ok(_) => "facts_needed".to_string(),
+                Err(e) => e.code.to_string(),
+            };
+            *refused.entry(why).or_default() += 1;
+        }
+    }
+    Ok((jobs, refused))
 }

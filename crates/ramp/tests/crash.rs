@@ -1,0 +1,417 @@
+//! Kill the server with SIGKILL in the middle of a burst of orders, then
+//! read the database directly: nothing may be half-written. Every order has
+//! its lines and its first event, every ordered device is reserved with its
+//! `reserved` and `ordered` events, no device is held twice, every device's
+//! state is the `to_state` of its latest event, and every reservation
+//! belongs to exactly one cart item or open order line. Then the server is
+//! started again on the same database and must take an order.
+//!
+//! Runs on SQLite always and on PostgreSQL when `RAMP_TEST_POSTGRES_URL`
+//! names a cluster (scripts/test starts one).
+
+use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use sqlx::{Connection, PgConnection, SqliteConnection};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+const RAMP: &str = env!("CARGO_BIN_EXE_ramp");
+/// Concurrent clients firing cart + order requests.
+const CLIENTS: usize = 8;
+/// Orders placed before the kill (or the load's time limit, whichever comes first).
+const ORDERS_BEFORE_KILL: usize = 25;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    format!("crash{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_killed_mid_load_leaves_no_half_written_order() {
+    let dir = std::env::var_os("RAMP_TEST_TMPDIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("ramp-tests"));
+    std::fs::create_dir_all(&dir).expect("test directory");
+    let url = format!("sqlite:{}", dir.join(format!("{}.db", unique_name())).display());
+    killed_mid_load_leaves_no_half_written_order(&url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_killed_mid_load_leaves_no_half_written_order() {
+    let Ok(admin) = std::env::var("RAMP_TEST_POSTGRES_URL") else {
+        eprintln!("RAMP_TEST_POSTGRES_URL is not set: the PostgreSQL crash test did not run (scripts/test sets it)");
+        return;
+    };
+    let name = unique_name();
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    killed_mid_load_leaves_no_half_written_order(&format!("{base}/{name}")).await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.expect("drop database");
+}
+
+async fn killed_mid_load_leaves_no_half_written_order(url: &str) {
+    // Arrange: a server with the small demo, logged in as the demo prescriber.
+    let mut server = Server::start(url).await;
+    let session = server.login().await;
+    let jobs = orderable_pairs(&server, &session, url).await;
+    let baseline = max_event_id(url).await;
+
+    // Act: concurrent orders, and SIGKILL while they are in flight.
+    let placed = Arc::new(AtomicUsize::new(0));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut clients = Vec::new();
+    for c in 0..CLIENTS {
+        let (base, session, placed) = (server.base.clone(), session.clone(), placed.clone());
+        // Each client orders for its own patients, so no client's order takes another's cart item.
+        let mine: Vec<(String, String)> = jobs.iter().skip(c).step_by(CLIENTS).cloned().collect();
+        clients.push(tokio::spawn(async move { keep_ordering(&base, &session, &mine, &placed, deadline).await }));
+    }
+    while placed.load(Ordering::Relaxed) < ORDERS_BEFORE_KILL && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.kill().await;
+    let attempts: usize = futures_join(clients).await.into_iter().sum();
+    let placed = placed.load(Ordering::Relaxed);
+
+    // Assert: the database as the killed server left it.
+    assert!(placed > 0, "no order was placed before the kill ({attempts} attempts)");
+    assert!(attempts > placed, "the kill came while requests were in flight");
+    check_nothing_half_written(url, baseline).await;
+
+    // And it serves again: a new order goes through and can be read back.
+    let mut again = Server::start(url).await;
+    let session = again.login().await;
+    let mut refusals = Vec::new();
+    let mut order = None;
+    for (i, (patient, article)) in jobs.iter().enumerate() {
+        match place_order(&again.client, &again.base, &session, patient, article, &format!("after-restart-{i}")).await {
+            Ok(o) => {
+                order = Some(o);
+                break;
+            }
+            // Only running out of stock is an acceptable refusal here.
+            Err(e) if e.contains("no_longer_available") => refusals.push(e),
+            Err(e) => panic!("an order after the restart failed: {e}"),
+        }
+    }
+    let order = order.unwrap_or_else(|| panic!("no order went through after the restart: {refusals:?}"));
+    let id = order["id"].as_i64().expect("order id");
+    let read = again.client.get(format!("{}/api/v1/orders/{id}", again.base)).headers(session.clone()).send().await;
+    let read: Value = read.expect("GET order").json().await.expect("order json");
+    assert_eq!(read["status"], "registered");
+    assert!(!read["lines"].as_array().expect("lines").is_empty());
+    again.kill().await;
+}
+
+/// Cart + order for each pair in turn until the deadline or the server is
+/// gone. Counts successes in `placed`; returns the attempts made.
+async fn keep_ordering(
+    base: &str,
+    session: &HeaderMap,
+    jobs: &[(String, String)],
+    placed: &AtomicUsize,
+    deadline: Instant,
+) -> usize {
+    let client = Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    let mut attempts = 0;
+    while Instant::now() < deadline {
+        let (patient, article) = &jobs[attempts % jobs.len()];
+        attempts += 1;
+        match place_order(&client, base, session, patient, article, &format!("load-{}", rand_key())).await {
+            Ok(_) => {
+                placed.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) if e.starts_with("transport") => break,
+            Err(_) => {}
+        }
+    }
+    attempts
+}
+
+fn rand_key() -> u64 {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Adds one cart item (accepting a replacement proposal) and places the order.
+async fn place_order(
+    client: &Client,
+    base: &str,
+    session: &HeaderMap,
+    patient: &str,
+    article: &str,
+    key: &str,
+) -> Result<Value, String> {
+    let mut item = json!({"target": "patient", "personal_id": patient, "article_number": article, "need": "lasting"});
+    let (mut status, mut body) = post(client, &format!("{base}/api/v1/cart/items"), session, &item, None).await?;
+    if status == StatusCode::CONFLICT && body["code"] == "replacement_answer_required" {
+        item["replacement"] = json!("accept");
+        (status, body) = post(client, &format!("{base}/api/v1/cart/items"), session, &item, None).await?;
+    }
+    if status != StatusCode::CREATED {
+        return Err(format!("cart item: {status} {}", body["code"]));
+    }
+    let order = json!({"target": "patient", "personal_id": patient, "goal": "Gå själv inomhus", "evaluation_date": "2099-01-01"});
+    let (status, body) = post(client, &format!("{base}/api/v1/orders"), session, &order, Some(key)).await?;
+    if status != StatusCode::CREATED {
+        return Err(format!("order: {status} {}", body["code"]));
+    }
+    Ok(body)
+}
+
+async fn post(
+    client: &Client,
+    url: &str,
+    session: &HeaderMap,
+    body: &Value,
+    key: Option<&str>,
+) -> Result<(StatusCode, Value), String> {
+    let mut req = client.post(url).headers(session.clone()).json(body);
+    if let Some(k) = key {
+        req = req.header("Idempotency-Key", k);
+    }
+    let resp = req.send().await.map_err(|e| format!("transport: {e}"))?;
+    let status = resp.status();
+    let body = resp.json::<Value>().await.map_err(|e| format!("transport: {e}"))?;
+    Ok((status, body))
+}
+
+/// (personal id, article number) pairs the preview says can be ordered now:
+/// patients of the prescriber's unit, main devices in central stock.
+async fn orderable_pairs(server: &Server, session: &HeaderMap, url: &str) -> Vec<(String, String)> {
+    let mut db = Db::connect(url).await;
+    let patients = db
+        .strings(
+            "SELECT p.personal_id FROM care_relationships c JOIN patients p ON p.id = c.patient_id \
+             JOIN users u ON u.unit_id = c.unit_id WHERE u.username = 'forskrivare' AND c.valid_to IS NULL \
+             ORDER BY p.id LIMIT 40",
+        )
+        .await;
+    let articles = db
+        .strings(
+            "SELECT a.article_number FROM articles a JOIN devices d ON d.article_id = a.id \
+             JOIN warehouses w ON w.id = d.warehouse_id AND w.kind = 'central' \
+             WHERE a.kind = 'main_device' AND d.state = 'in_stock' GROUP BY a.article_number \
+             ORDER BY COUNT(*) DESC, a.article_number LIMIT 30",
+        )
+        .await;
+    let mut pairs = Vec::new();
+    for (i, patient) in patients.iter().enumerate() {
+        for k in 0..articles.len() {
+            let article = &articles[(i + k) % articles.len()];
+            let body = json!({"target": "patient", "personal_id": patient, "article_number": article});
+            let (status, preview) =
+                post(&server.client, &format!("{}/api/v1/cart/preview", server.base), session, &body, None)
+                    .await
+                    .expect("preview");
+            if status == StatusCode::OK && !preview["decision"].is_null() && preview["in_stock"].as_i64() > Some(0) {
+                pairs.push((patient.clone(), article.clone()));
+                break;
+            }
+        }
+        if pairs.len() >= 2 * CLIENTS {
+            break;
+        }
+    }
+    assert!(pairs.len() >= CLIENTS, "too few orderable (patient, article) pairs in the demo: {pairs:?}");
+    pairs
+}
+
+/// A direct connection to either engine, around the server rather than through it.
+enum Db {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+impl Db {
+    async fn connect(url: &str) -> Db {
+        if url.starts_with("sqlite:") {
+            Db::Sqlite(SqliteConnection::connect(url).await.expect("open the SQLite file"))
+        } else {
+            Db::Postgres(PgConnection::connect(url).await.expect("connect to PostgreSQL"))
+        }
+    }
+
+    async fn strings(&mut self, sql: &str) -> Vec<String> {
+        match self {
+            Db::Sqlite(c) => sqlx::query_scalar(sql).fetch_all(c).await,
+            Db::Postgres(c) => sqlx::query_scalar(sql).fetch_all(c).await,
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    async fn ids(&mut self, sql: &str) -> Vec<i64> {
+        match self {
+            Db::Sqlite(c) => sqlx::query_scalar(sql).fetch_all(c).await,
+            Db::Postgres(c) => sqlx::query_scalar(sql).fetch_all(c).await,
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    async fn number(&mut self, sql: &str) -> i64 {
+        self.ids(sql).await.first().copied().unwrap_or_else(|| panic!("{sql}: no row"))
+    }
+
+    /// Runs a query that lists violations; asserts it lists none.
+    async fn none(&mut self, what: &str, sql: &str) {
+        let rows = self.ids(sql).await;
+        assert!(rows.is_empty(), "{what}: {rows:?}");
+    }
+}
+
+async fn max_event_id(url: &str) -> i64 {
+    Db::connect(url).await.number("SELECT COALESCE(MAX(id), 0) FROM device_events").await
+}
+
+async fn check_nothing_half_written(url: &str, baseline: i64) {
+    let mut db = Db::connect(url).await;
+    let orders = db.number("SELECT COUNT(*) FROM orders").await;
+    assert!(orders > 0, "orders were committed before the kill");
+    db.none(
+        "orders without lines",
+        "SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
+    )
+    .await;
+    db.none(
+        "orders without their 'registered' event",
+        "SELECT o.id FROM orders o WHERE NOT EXISTS \
+         (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'registered')",
+    )
+    .await;
+    db.none(
+        "open order lines whose device is not reserved",
+        "SELECT l.id FROM order_lines l JOIN devices d ON d.id = l.device_id WHERE l.state = 'open' AND d.state <> 'reserved'",
+    )
+    .await;
+    for kind in ["reserved", "ordered"] {
+        db.none(
+            &format!("order lines whose device has no '{kind}' event"),
+            &format!(
+                "SELECT l.id FROM order_lines l WHERE l.device_id IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM device_events e WHERE e.device_id = l.device_id AND e.kind = '{kind}')"
+            ),
+        )
+        .await;
+    }
+    db.none(
+        "devices in two open order lines",
+        "SELECT device_id FROM order_lines WHERE state = 'open' AND device_id IS NOT NULL GROUP BY device_id HAVING COUNT(*) > 1",
+    )
+    .await;
+    db.none(
+        "devices in two open loans",
+        "SELECT device_id FROM loans WHERE end_date IS NULL GROUP BY device_id HAVING COUNT(*) > 1",
+    )
+    .await;
+    db.none(
+        "devices both in a cart and in an open order line",
+        "SELECT c.device_id FROM cart_items c JOIN order_lines l ON l.device_id = c.device_id AND l.state = 'open'",
+    )
+    .await;
+    db.none(
+        "devices in an open loan and an open order line",
+        "SELECT o.device_id FROM loans o JOIN order_lines l ON l.device_id = o.device_id AND l.state = 'open' WHERE o.end_date IS NULL",
+    )
+    .await;
+    db.none(
+        "devices whose state is not their latest event's to_state",
+        "SELECT d.id FROM devices d JOIN device_events e ON e.id = \
+         (SELECT MAX(x.id) FROM device_events x WHERE x.device_id = d.id) WHERE e.to_state <> d.state",
+    )
+    .await;
+    db.none(
+        "cart items whose device is not reserved by the cart's owner",
+        "SELECT c.id FROM cart_items c JOIN devices d ON d.id = c.device_id \
+         WHERE d.state <> 'reserved' OR d.reserved_by IS NULL OR d.reserved_by <> c.user_id",
+    )
+    .await;
+    db.none(
+        "reservations made under load held by no cart item and no open order line",
+        &format!(
+            "SELECT d.id FROM devices d WHERE d.state = 'reserved' \
+             AND EXISTS (SELECT 1 FROM device_events e WHERE e.device_id = d.id AND e.id > {baseline}) \
+             AND NOT EXISTS (SELECT 1 FROM cart_items c WHERE c.device_id = d.id) \
+             AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.device_id = d.id AND l.state = 'open')"
+        ),
+    )
+    .await;
+}
+
+async fn futures_join(tasks: Vec<tokio::task::JoinHandle<usize>>) -> Vec<usize> {
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await.expect("client task"));
+    }
+    out
+}
+
+/// `ramp serve --demo --demo-scale small` as a child process on a free port.
+struct Server {
+    child: Child,
+    base: String,
+    client: Client,
+}
+
+impl Server {
+    async fn start(url: &str) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+        let child = Command::new(RAMP)
+            .args(["serve", "--demo", "--demo-scale", "small"])
+            .env("DATABASE_URL", url)
+            .env("RAMP_LISTEN", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start ramp serve");
+        let server = Server { child, base: format!("http://127.0.0.1:{port}"), client: Client::new() };
+        let until = Instant::now() + Duration::from_secs(30);
+        loop {
+            let ready = server.client.get(format!("{}/readyz", server.base)).send().await;
+            if ready.is_ok_and(|r| r.status() == StatusCode::OK) {
+                return server;
+            }
+            assert!(Instant::now() < until, "the server did not become ready within 30 s");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Logs in as the demo prescriber; returns the headers a browser
+    /// session sends (session and CSRF cookies, the CSRF header).
+    async fn login(&self) -> HeaderMap {
+        let resp = self
+            .client
+            .post(format!("{}/api/v1/session", self.base))
+            .json(&json!({"username": "forskrivare", "password": "demo"}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(resp.status(), StatusCode::OK, "login as forskrivare/demo");
+        let cookie = |name: &str| {
+            resp.headers()
+                .get_all(SET_COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(|v| v.strip_prefix(&format!("{name}="))?.split(';').next().map(str::to_string))
+                .unwrap_or_else(|| panic!("login sets the {name} cookie"))
+        };
+        let (session, csrf) = (cookie("ramp_session"), cookie("ramp_csrf"));
+        let mut h = HeaderMap::new();
+        h.insert(COOKIE, HeaderValue::from_str(&format!("ramp_session={session}; ramp_csrf={csrf}")).expect("cookie"));
+        h.insert("x-csrf-token", HeaderValue::from_str(&csrf).expect("csrf"));
+        h
+    }
+
+    /// SIGKILL: no shutdown, no drain, no flush.
+    async fn kill(&mut self) {
+        self.child.start_kill().expect("SIGKILL");
+        self.child.wait().await.expect("reap the killed server");
+    }
+}
