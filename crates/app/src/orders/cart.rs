@@ -76,7 +76,11 @@ fn validate(req: &LineRequest) -> Result<()> {
     }
     if let Some(q) = req.quantity {
         if !(1..=999).contains(&q) {
-            return Err(AppError::invalid("quantity", "invalid_quantity", "the quantity is a whole number from 1 to 999"));
+            return Err(AppError::invalid(
+                "quantity",
+                "invalid_quantity",
+                "the quantity is a whole number from 1 to 999",
+            ));
         }
     }
     Ok(())
@@ -87,7 +91,8 @@ async fn proposal_for(app: &App, requested: &Article) -> Result<Option<(Proposal
         return Ok(None);
     }
     let Some(group) = app.storage.replacement_group_of(requested.id).await? else { return Ok(None) };
-    let stock: BTreeMap<Id, i64> = app.storage.central_stock(&group.members, app.clock.now()).await?.into_iter().collect();
+    let stock: BTreeMap<Id, i64> =
+        app.storage.central_stock(&group.members, app.clock.now()).await?.into_iter().collect();
     // Members are oldest first; only an older one than the requested is proposed.
     let older = group.members.iter().take_while(|id| **id != requested.id);
     let Some(&oldest) = older.into_iter().find(|id| stock.get(id).copied().unwrap_or(0) > 0) else { return Ok(None) };
@@ -161,7 +166,8 @@ async fn prepare(app: &App, user: &User, req: &LineRequest, action: &str, rid: O
         Err(needs) => (None, needs),
     };
     let in_stock = app.storage.central_stock(&[article.id], app.clock.now()).await?.first().map_or(0, |x| x.1);
-    let preview = LinePreview { requested, proposal: proposal.map(|p| p.0), article, substitution, in_stock, decision, needs };
+    let preview =
+        LinePreview { requested, proposal: proposal.map(|p| p.0), article, substitution, in_stock, decision, needs };
     Ok(Prepared { recipient, preview, group_answer })
 }
 
@@ -174,8 +180,12 @@ pub async fn preview_line(app: &App, user: &User, req: &LineRequest, request_id:
 fn needs_error(needs: &[NeededFact]) -> AppError {
     let first = needs.first().map(|n| n.fact.clone()).unwrap_or_default();
     let question = needs.first().map(|n| n.question.en.clone()).unwrap_or_default();
-    AppError::invalid(format!("facts.{first}"), "facts_needed", format!("the agreement needs an answer first: {question}"))
-        .with_detail("needs", needs)
+    AppError::invalid(
+        format!("facts.{first}"),
+        "facts_needed",
+        format!("the agreement needs an answer first: {question}"),
+    )
+    .with_detail("needs", needs)
 }
 
 async fn no_longer_available(app: &App, article: &Article) -> Result<AppError> {
@@ -226,7 +236,8 @@ pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: 
         substitution: preview.substitution,
         individual,
         quantity: req.quantity.unwrap_or(1),
-        need: (p.recipient.target == OrderTarget::Patient).then(|| req.need.unwrap_or(Need::Lasting).as_str().to_string()),
+        need: (p.recipient.target == OrderTarget::Patient)
+            .then(|| req.need.unwrap_or(Need::Lasting).as_str().to_string()),
         facts: serde_json::to_string(&req.facts).unwrap_or_else(|_| "{}".into()),
         at: now,
         until: now + app.config.reservation_ttl,
@@ -258,8 +269,7 @@ async fn review_flags(app: &App, items: &[CartItem]) -> Result<HashSet<Id>> {
                 && m.unit_id == acc.unit_id
                 && mains.contains(&m.requested_article_id)
                 && !mains.contains(&m.article.id)
-        })
-        {
+        }) {
             flagged.insert(acc.id);
         }
     }

@@ -81,7 +81,10 @@ pub(crate) async fn decide(
         .find(|s| s.valid_from <= today && s.valid_to.is_none_or(|to| to >= today))
         .map(|s| s.setting)
         .ok_or_else(|| {
-            AppError::conflict("setting_unknown", "the patient's housing setting today is not recorded; record it first")
+            AppError::conflict(
+                "setting_unknown",
+                "the patient's housing setting today is not recorded; record it first",
+            )
         })?;
     if article.iso_code.as_str().len() != 6 {
         return Err(AppError::invalid(
