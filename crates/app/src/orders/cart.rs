@@ -246,9 +246,10 @@ pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: 
     let Some(added) = app.storage.add_to_cart(&item).await? else {
         return Err(no_longer_available(app, &preview.article).await?);
     };
-    let lines = cart(app, user).await?;
-    let line = lines.into_iter().find(|l| l.item.id == added.id);
-    Ok(line.unwrap_or(CartLine { item: added, decision: Some(decision), needs_review: false, patient_name: None }))
+    let items = app.storage.cart_items(user.id, now).await?;
+    let needs_review = review_flags(app, &items).await?.contains(&added.id);
+    let patient_name = p.recipient.patient.as_ref().map(|p| format!("{} {}", p.given_name, p.family_name));
+    Ok(CartLine { item: added, decision: Some(decision), needs_review, patient_name })
 }
 
 /// Accessories in the cart whose main device was substituted by an article they do not fit.
@@ -284,43 +285,39 @@ pub async fn cart(app: &App, user: &User) -> Result<Vec<CartLine>> {
     let flagged = review_flags(app, &items).await?;
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        let target = item.target;
-        let (recipient, patient_name) = match item.patient_id {
-            Some(pid) => {
-                let patient = app.storage.patient_by_id(pid).await?;
-                let name = patient.as_ref().map(|p| format!("{} {}", p.given_name, p.family_name));
-                (patient.map(|p| (p, pid)), name)
-            }
-            None => (None, None),
-        };
-        let decision = match (target, recipient) {
-            (OrderTarget::Patient, Some((patient, _))) => {
-                let unit = match user.unit_id {
-                    Some(u) => app.storage.unit(u).await?,
-                    None => None,
-                };
-                match unit {
-                    Some(unit) => {
-                        let r = Recipient { target, patient: Some(patient), unit };
-                        line_decision(app, user, &r, &item).await
-                    }
-                    None => None,
-                }
-            }
-            _ => match item.unit_id {
-                Some(u) => match app.storage.unit(u).await? {
-                    Some(unit) => {
-                        let r = Recipient { target, patient: None, unit };
-                        line_decision(app, user, &r, &item).await
-                    }
-                    None => None,
-                },
-                None => None,
-            },
+        let recipient = recipient_of(app, user, &item).await?;
+        let patient_name =
+            recipient.as_ref().and_then(|r| r.patient.as_ref()).map(|p| format!("{} {}", p.given_name, p.family_name));
+        let decision = match &recipient {
+            Some(r) => line_decision(app, user, r, &item).await,
+            None => None,
         };
         out.push(CartLine { needs_review: flagged.contains(&item.id), item, decision, patient_name });
     }
     Ok(out)
+}
+
+/// Whom a stored cart item is for (without a new audit row: the user put
+/// it there under one). `None` when the patient or unit is gone.
+async fn recipient_of(app: &App, user: &User, item: &CartItem) -> Result<Option<Recipient>> {
+    let unit_id = match item.target {
+        OrderTarget::Patient => user.unit_id,
+        _ => item.unit_id,
+    };
+    let Some(unit) = (match unit_id {
+        Some(u) => app.storage.unit(u).await?,
+        None => None,
+    }) else {
+        return Ok(None);
+    };
+    let patient = match item.patient_id {
+        Some(pid) => match app.storage.patient_by_id(pid).await? {
+            Some(p) => Some(p),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    Ok(Some(Recipient { target: item.target, patient, unit }))
 }
 
 /// The decision for a stored cart item, or `None` when it cannot be made now.
