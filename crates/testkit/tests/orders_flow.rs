@@ -67,7 +67,10 @@ async fn accepting_the_proposal_sends_the_older_article_and_flags_an_accessory_o
     let mut body = line(f.sven_pnr, "W-200");
     body["replacement"] = json!("accept");
     let item: Value = add(&app, &anna, body).await.json().await.unwrap();
-    assert_eq!((item["article_number"].as_str(), item["requested_article_number"].as_str()), (Some("W-190"), Some("W-200")));
+    assert_eq!(
+        (item["article_number"].as_str(), item["requested_article_number"].as_str()),
+        (Some("W-190"), Some("W-200"))
+    );
     assert_eq!((item["substitution"].as_str(), item["device_number"].as_str()), (Some("accepted"), Some("D-0012")));
 
     let cart: Value = app.get(&anna, "/api/v1/cart").await.json().await.unwrap();
@@ -77,7 +80,8 @@ async fn accepting_the_proposal_sends_the_older_article_and_flags_an_accessory_o
     assert_eq!(table["needs_review"], true, "the table fits the W-200, not the W-190 that goes out instead");
     let chair = items.iter().find(|i| i["article_number"] == "W-190").unwrap();
     assert_eq!(chair["needs_review"], false);
-    let figures = app.storage.replacement_figures(ramp_testkit::test_now(), ramp_testkit::test_now() + Duration::hours(1));
+    let figures =
+        app.storage.replacement_figures(ramp_testkit::test_now(), ramp_testkit::test_now() + Duration::hours(1));
     assert_eq!(figures.await.unwrap().accepted, 1);
 }
 
@@ -182,7 +186,10 @@ async fn an_order_records_payer_rule_and_promised_date_and_delivery_puts_the_dev
     assert_eq!(overview["orders"][0]["status"], "delivered");
     let card = app.storage.device_card("D-0010").await.unwrap().unwrap();
     let loan = card.loan.unwrap();
-    assert_eq!((loan.rule_id.as_str(), loan.agreement_version.as_str()), ("ordinary.region_prescription", "2021-01-01"));
+    assert_eq!(
+        (loan.rule_id.as_str(), loan.agreement_version.as_str()),
+        ("ordinary.region_prescription", "2021-01-01")
+    );
     let kinds: Vec<_> = card.events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, vec!["reserved", "ordered", "delivered"]);
 }
@@ -230,7 +237,10 @@ async fn trust_prescription_is_allowed_only_where_the_agreement_allows_it(app: T
     body["quantity"] = json!(30);
     let p = problem(add(&app, &lars, body).await).await;
     assert_eq!(p["status"], 403, "seed 000: 'Förbrukningshjälpmedel kan inte förtroendeförskrivas'");
-    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("trust_prescription_not_allowed"), Some("article_number")));
+    assert_eq!(
+        (p["code"].as_str(), p["field"].as_str()),
+        (Some("trust_prescription_not_allowed"), Some("article_number"))
+    );
 
     let mut body = line(f.karin_pnr, "W-200");
     body["replacement"] = json!("decline");
@@ -250,7 +260,8 @@ async fn a_short_term_prescription_ends_at_most_six_months_ahead(app: TestApp) {
     let mut body = line(f.sven_pnr, "R-200");
     body["need"] = json!("temporary");
     assert_eq!(add(&app, &anna, body).await.status(), 201);
-    let mut form = json!({ "personal_id": f.sven_pnr, "goal": "Gå efter höftoperation", "evaluation_date": "2027-01-15" });
+    let mut form =
+        json!({ "personal_id": f.sven_pnr, "goal": "Gå efter höftoperation", "evaluation_date": "2027-01-15" });
     let p = problem(app.post_json(&anna, "/api/v1/orders", &form).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("required"), Some("end_date")));
     form["end_date"] = json!("2027-05-24");
@@ -260,7 +271,10 @@ async fn a_short_term_prescription_ends_at_most_six_months_ahead(app: TestApp) {
     let resp = app.post_json(&anna, "/api/v1/orders", &form).await;
     assert_eq!(resp.status(), 201);
     let order: Value = resp.json().await.unwrap();
-    assert_eq!((order["end_date"].as_str(), order["lines"][0]["need"].as_str()), (Some("2027-05-23"), Some("temporary")));
+    assert_eq!(
+        (order["end_date"].as_str(), order["lines"][0]["need"].as_str()),
+        (Some("2027-05-23"), Some("temporary"))
+    );
 }
 
 async fn a_unit_orderer_orders_basic_equipment_and_buffer_stock_for_their_own_unit_only(app: TestApp) {
@@ -270,7 +284,8 @@ async fn a_unit_orderer_orders_basic_equipment_and_buffer_stock_for_their_own_un
     let item: Value = add(&app, &orderer, unit).await.json().await.unwrap();
     assert_eq!(item["decision"]["rule"], "unit_order.basic_equipment");
     assert_eq!(item["decision"]["payer"], "municipality");
-    let p = problem(add(&app, &orderer, json!({ "target": "unit", "unit_id": 1, "article_number": "R-200" })).await).await;
+    let p =
+        problem(add(&app, &orderer, json!({ "target": "unit", "unit_id": 1, "article_number": "R-200" })).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("other_unit"), Some("unit_id")));
     let anna = app.token_for("anna").await;
     let p = problem(add(&app, &anna, json!({ "target": "unit", "article_number": "R-200" })).await).await;

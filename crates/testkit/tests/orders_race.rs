@@ -18,7 +18,8 @@ async fn sixty_four_clients_race_for_the_last_devices_and_exactly_that_many_win(
     let start = std::sync::Arc::new(tokio::sync::Barrier::new(CLIENTS));
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
-        let (client, url, token, body, start) = (reqwest::Client::new(), url.clone(), token.clone(), body.clone(), start.clone());
+        let (client, url, token, body, start) =
+            (reqwest::Client::new(), url.clone(), token.clone(), body.clone(), start.clone());
         tasks.push(tokio::spawn(async move {
             start.wait().await;
             let resp = client.post(url).bearer_auth(token).json(&body).send().await.expect("request");

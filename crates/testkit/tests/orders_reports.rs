@@ -28,7 +28,10 @@ async fn a_pickup_order_before_easter_ends_rent_three_working_days_later(app: Te
     assert_eq!(p["deregistration_due"], "2027-04-07", "then Fri 2, Mon 5, Tue 6, Wed 7 April");
 
     let again = problem(pickup(&app, &anna, f.sven_rollator).await).await;
-    assert_eq!((again["code"].as_str(), again["field"].as_str()), (Some("pickup_already_registered"), Some("device_number")));
+    assert_eq!(
+        (again["code"].as_str(), again["field"].as_str()),
+        (Some("pickup_already_registered"), Some("device_number"))
+    );
     let overview: Value = app.open_patient("anna", f.sven_pnr).await.json().await.unwrap();
     let d = overview["devices"].as_array().unwrap().iter().find(|d| d["device_number"] == f.sven_rollator).unwrap();
     assert_eq!(d["pickup_rent_end"], "2027-04-01");
@@ -50,8 +53,12 @@ async fn a_lost_device_cannot_be_picked_up_and_its_loan_ends(app: TestApp) {
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     let anna = app.token_for("anna").await;
     let p = problem(
-        app.post_json(&anna, &format!("/api/v1/devices/{}/lost-report", f.sven_wheelchair), &json!({ "circumstances": "" }))
-            .await,
+        app.post_json(
+            &anna,
+            &format!("/api/v1/devices/{}/lost-report", f.sven_wheelchair),
+            &json!({ "circumstances": "" }),
+        )
+        .await,
     )
     .await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("required"), Some("circumstances")));
@@ -79,7 +86,10 @@ async fn reporting_a_loss_cancels_an_open_pickup_order(app: TestApp) {
     let anna = app.token_for("anna").await;
     assert_eq!(pickup(&app, &anna, f.sven_rollator).await.status(), 201);
     let body = json!({ "circumstances": "Stulen från trapphuset" });
-    assert_eq!(app.post_json(&anna, &format!("/api/v1/devices/{}/lost-report", f.sven_rollator), &body).await.status(), 201);
+    assert_eq!(
+        app.post_json(&anna, &format!("/api/v1/devices/{}/lost-report", f.sven_rollator), &body).await.status(),
+        201
+    );
     let card = app.storage.device_card(f.sven_rollator).await.unwrap().unwrap();
     assert!(app.storage.open_pickup_order(card.device.id).await.unwrap().is_none());
 }

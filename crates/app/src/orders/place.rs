@@ -51,7 +51,9 @@ fn request_hash(req: &OrderRequest, target: OrderTarget) -> String {
 fn check_key(key: Option<&str>) -> Result<Option<String>> {
     match key {
         None => Ok(None),
-        Some(k) if !k.is_empty() && k.len() <= 100 && k.chars().all(|c| c.is_ascii_graphic()) => Ok(Some(k.to_string())),
+        Some(k) if !k.is_empty() && k.len() <= 100 && k.chars().all(|c| c.is_ascii_graphic()) => {
+            Ok(Some(k.to_string()))
+        }
         Some(_) => Err(AppError::invalid(
             "Idempotency-Key",
             "invalid_idempotency_key",
@@ -144,14 +146,17 @@ async fn place_new(
     hash: &str,
     request_id: Option<&str>,
 ) -> Result<Order> {
-    let recipient = resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, "order.create", request_id).await?;
+    let recipient =
+        resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, "order.create", request_id).await?;
     let now = app.clock.now();
     let items: Vec<_> = app
         .storage
         .cart_items(user.id, now)
         .await?
         .into_iter()
-        .filter(|i| i.target == target && i.patient_id == recipient.patient_id() && i.unit_id == recipient.held_unit_id())
+        .filter(|i| {
+            i.target == target && i.patient_id == recipient.patient_id() && i.unit_id == recipient.held_unit_id()
+        })
         .collect();
     if items.is_empty() {
         return Err(AppError::invalid("cart", "cart_empty", "the cart holds nothing for this recipient"));
@@ -164,7 +169,10 @@ async fn place_new(
         let d = line_decision(app, user, &recipient, item).await.ok_or_else(|| {
             AppError::conflict(
                 "decision_changed",
-                format!("who pays for {} can no longer be decided as it stood; remove it and add it again", item.article.name),
+                format!(
+                    "who pays for {} can no longer be decided as it stood; remove it and add it again",
+                    item.article.name
+                ),
             )
         })?;
         lines.push(NewOrderLine {
