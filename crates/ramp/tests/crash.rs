@@ -31,13 +31,18 @@ fn unique_name() -> String {
     format!("crash{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_killed_mid_load_leaves_no_half_written_order() {
+/// Where test files go (scripts/test removes `RAMP_TEST_TMPDIR` after the run).
+fn test_dir() -> std::path::PathBuf {
     let dir = std::env::var_os("RAMP_TEST_TMPDIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("ramp-tests"));
     std::fs::create_dir_all(&dir).expect("test directory");
-    let url = format!("sqlite:{}", dir.join(format!("{}.db", unique_name())).display());
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_killed_mid_load_leaves_no_half_written_order() {
+    let url = format!("sqlite:{}", test_dir().join(format!("{}.db", unique_name())).display());
     killed_mid_load_leaves_no_half_written_order(&url).await;
 }
 
@@ -80,6 +85,7 @@ async fn killed_mid_load_leaves_no_half_written_order(url: &str) {
     let placed = placed.load(Ordering::Relaxed);
 
     // Assert: the database as the killed server left it.
+    eprintln!("{url}: {placed} orders placed in {attempts} attempts before SIGKILL");
     assert!(placed > 0, "no order was placed before the kill ({attempts} attempts)");
     assert!(attempts > placed, "the kill came while requests were in flight");
     check_nothing_half_written(url, baseline).await;
@@ -361,13 +367,16 @@ struct Server {
 impl Server {
     async fn start(url: &str) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+        // The server's own output goes to a file beside the test databases, for when a check fails.
+        let log_path = test_dir().join(format!("crash-server-{port}.log"));
+        let log = std::fs::File::create(&log_path).expect("server log file");
         let child = Command::new(RAMP)
             .args(["serve", "--demo", "--demo-scale", "small"])
             .env("DATABASE_URL", url)
             .env("RAMP_LISTEN", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .kill_on_drop(true)
             .spawn()
             .expect("start ramp serve");
@@ -378,7 +387,7 @@ impl Server {
             if ready.is_ok_and(|r| r.status() == StatusCode::OK) {
                 return server;
             }
-            assert!(Instant::now() < until, "the server did not become ready within 30 s");
+            assert!(Instant::now() < until, "the server did not become ready within 30 s; see {}", log_path.display());
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -252,3 +252,50 @@ async fn prepare(args: &OrdersArgs, app: &App, raw: &RawDb) -> Result<Prepared, 
 const MAX_PATIENTS: i64 = 200;
 /// Articles tried and kept per patient.
 const JOBS_PER_PATIENT: usize = 2;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> OrdersArgs {
+        let cli = crate::Cli::try_parse_from([&["ramp", "bench", "orders"], extra].concat()).expect("parses");
+        match cli.command {
+            crate::Command::Bench(BenchCommand::Orders(a)) => a,
+            other => panic!("not bench orders: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_defaults_are_accepted() {
+        let a = args(&[]);
+        assert_eq!((a.clients, a.duration, a.warmup), (16, 20, 3));
+        assert!(a.check().is_ok());
+    }
+
+    #[test]
+    fn zero_clients_is_bad_input_naming_the_flag() {
+        let err = args(&["--clients", "0"]).check().expect_err("refused");
+        assert!(err.bad_input);
+        assert!(err.message.starts_with("--clients:"), "{}", err.message);
+    }
+
+    #[test]
+    fn zero_duration_is_bad_input_naming_the_flag() {
+        let err = args(&["--duration", "0"]).check().expect_err("refused");
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.message.starts_with("--duration:"), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_database_scheme_is_bad_input_before_anything_runs() {
+        let config = Config { database_url: "sqlit:/tmp/nowhere.db".into(), ..test_config() };
+        let err = orders(args(&["--duration", "1"]), &config).await.expect_err("refused");
+        assert!(err.bad_input);
+        assert!(err.message.starts_with("database_url: unknown scheme"), "{}", err.message);
+    }
+
+    fn test_config() -> Config {
+        Config::load(&crate::ConfigArgs::default()).expect("default configuration")
+    }
+}
