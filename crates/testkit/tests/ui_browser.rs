@@ -144,6 +144,114 @@ async fn a_prescriber_asks_who_pays_answers_the_agreements_questions_and_sees_th
     b.quit().await;
 }
 
+async fn log_out(b: &Browser) {
+    b.click(&b.by_text("button", "Logga ut").await).await;
+    b.wait_for_text("Användarnamn").await;
+}
+
+async fn open_patient(b: &Browser, app: &TestApp, personal_id: &str) {
+    b.goto(&app.url("/patient")).await;
+    b.type_into(&b.labelled("Personnummer eller samordningsnummer").await, personal_id).await;
+    b.press(ENTER).await;
+    b.wait_for_text("Hjälpmedelsbild").await;
+}
+
+async fn a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery(app: TestApp) {
+    ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let b = Browser::start().await;
+    log_in(&b, &app, "anna").await;
+    open_patient(&b, &app, "19390303-1239").await;
+    assert!(b.page_text().await.contains("Sven Svensson"));
+    assert!(!b.current_url().await.contains("19390303"), "no personal identity number in the URL");
+
+    // Choose the article from the overview.
+    b.type_into(&b.labelled("Sök artikel att beställa").await, "W-200").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Välj artikel att beställa").await;
+    b.wait_for_text("Rullstol Manuell Komfort").await;
+    b.assert_accessible("the article choice for a patient").await;
+    b.click(&b.by_text("button", "Beställ Rullstol Manuell Komfort").await).await;
+
+    // The replacement chain proposes the older equivalent in stock.
+    b.wait_for_text("Förslag: äldre likvärdig produkt i lager").await;
+    let text = b.page_text().await;
+    assert!(text.contains("W-190 Rullstol Manuell Bas"), "{text}");
+    b.assert_accessible("the replacement proposal").await;
+    b.click(&b.by_text("button", "Acceptera").await).await;
+    b.wait_for_text("Du har accepterat förslaget").await;
+    b.wait_for_text("Vem betalar: Regionen").await;
+    let text = b.page_text().await;
+    for expected in ["Varför", "Regel", "Överenskommelse, version", "Varaktigt behov"] {
+        assert!(text.contains(expected), "the decision lacks '{expected}':\n{text}");
+    }
+    b.assert_accessible("who pays for the line").await;
+    b.click(&b.by_text("button", "Lägg i varukorg").await).await;
+
+    // The cart: the reserved device, until when, and who pays.
+    b.wait_for_text("Skicka beställning").await;
+    let text = b.page_text().await;
+    for expected in ["Till patient: Sven Svensson", "W-190 Rullstol Manuell Bas", "D-0012", "2026-11-23", "Regionen"] {
+        assert!(text.contains(expected), "the cart lacks '{expected}':\n{text}");
+    }
+    b.assert_accessible("the cart").await;
+    b.click(&b.by_text("a", "In English").await).await;
+    b.wait_for_text("Place order").await;
+    assert!(b.page_text().await.contains("Reserved until"));
+    b.assert_accessible("the cart in English").await;
+    b.click(&b.by_text("a", "På svenska").await).await;
+    b.wait_for_text("Skicka beställning").await;
+
+    // A reload keeps the cart (it is in the database).
+    b.goto(&app.url("/cart")).await;
+    b.wait_for_text("D-0012").await;
+    b.type_into(&b.labelled("Mål").await, "Kunna förflytta sig inomhus på egen hand").await;
+    b.set_value(&b.labelled("Uppföljningsdatum").await, "2027-02-01").await;
+    b.click(&b.by_text("button", "Skicka beställning").await).await;
+    b.wait_for_text("Statushistorik").await;
+    let text = b.page_text().await;
+    for expected in ["Registrerad", "W-190 Rullstol Manuell Bas", "D-0012", "Regionen", "2027-02-01"] {
+        assert!(text.contains(expected), "the order lacks '{expected}':\n{text}");
+    }
+    b.assert_accessible("the order page").await;
+    b.click(&b.by_text("a", "Beställningar").await).await;
+    b.wait_for_text("Mina beställningar").await;
+    assert!(b.page_text().await.contains("Registrerad"));
+    b.assert_accessible("my orders").await;
+    log_out(&b).await;
+
+    // The warehouse moves the order through the queue.
+    log_in(&b, &app, "lager").await;
+    b.click(&b.by_text("a", "Orderkö").await).await;
+    b.wait_for_text("Beställningar, äldsta först").await;
+    assert!(b.page_text().await.contains("Rullstol Manuell Bas"));
+    b.assert_accessible("the order queue").await;
+    b.click(&b.by_text("button", "Markera som plockad").await).await;
+    b.wait_for_text("Inga beställningar har den statusen.").await;
+    b.click(&b.by_text("a", "Plockad").await).await;
+    b.wait_for_text("Markera som under leverans").await;
+    b.click(&b.by_text("button", "Markera som under leverans").await).await;
+    b.wait_for_text("Inga beställningar har den statusen.").await;
+    b.click(&b.by_text("a", "Under leverans").await).await;
+    b.wait_for_text("Markera som levererad").await;
+    b.assert_accessible("the queue with the delivery form").await;
+    b.type_into(&b.labelled("Mottagen av").await, "Sven Svensson").await;
+    b.click(&b.by_text("button", "Markera som levererad").await).await;
+    b.wait_for_text("Inga beställningar har den statusen.").await;
+    b.click(&b.by_text("a", "Levererad").await).await;
+    b.wait_for_text("Rullstol Manuell Bas").await;
+    log_out(&b).await;
+
+    // The prescriber sees the device with the patient and the order delivered.
+    log_in(&b, &app, "anna").await;
+    open_patient(&b, &app, "19390303-1239").await;
+    let text = b.page_text().await;
+    for expected in ["Rullstol Manuell Bas", "D-0012", "Levererad"] {
+        assert!(text.contains(expected), "the overview lacks '{expected}':\n{text}");
+    }
+    b.assert_accessible("the overview after delivery").await;
+    b.quit().await;
+}
+
 async fn element_id(b: &Browser, css: &str) -> String {
     let e = b.find(css).await;
     format!("{e:?}").trim_start_matches("Element(\"").trim_end_matches("\")").to_string()
@@ -154,4 +262,5 @@ ramp_testkit::on_both_engines!(
     hmc_staff_see_stock_per_warehouse,
     a_bad_personnummer_is_explained_beside_the_field_and_emergency_access_is_offered,
     a_prescriber_asks_who_pays_answers_the_agreements_questions_and_sees_the_reason,
+    a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery,
 );

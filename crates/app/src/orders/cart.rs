@@ -61,6 +61,9 @@ pub struct CartLine {
     pub needs_review: bool,
     /// The patient's name, for a patient line.
     pub patient_name: Option<String>,
+    /// The patient's personal identity number, for the order form (posted back, never in a URL).
+    #[serde(skip)]
+    pub personal_id: Option<ramp_domain::ids::PersonalId>,
 }
 
 struct Prepared {
@@ -237,7 +240,13 @@ pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: 
     };
     let lines = cart(app, user).await?;
     let line = lines.into_iter().find(|l| l.item.id == added.id);
-    Ok(line.unwrap_or(CartLine { item: added, decision: Some(decision), needs_review: false, patient_name: None }))
+    Ok(line.unwrap_or(CartLine {
+        item: added,
+        decision: Some(decision),
+        needs_review: false,
+        patient_name: None,
+        personal_id: None,
+    }))
 }
 
 /// Accessories in the cart whose main device was substituted by an article they do not fit.
@@ -275,13 +284,14 @@ pub async fn cart(app: &App, user: &User) -> Result<Vec<CartLine>> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let target = item.target;
-        let (recipient, patient_name) = match item.patient_id {
+        let (recipient, patient_name, personal_id) = match item.patient_id {
             Some(pid) => {
                 let patient = app.storage.patient_by_id(pid).await?;
                 let name = patient.as_ref().map(|p| format!("{} {}", p.given_name, p.family_name));
-                (patient.map(|p| (p, pid)), name)
+                let personal_id = patient.as_ref().map(|p| p.personal_id.clone());
+                (patient.map(|p| (p, pid)), name, personal_id)
             }
-            None => (None, None),
+            None => (None, None, None),
         };
         let decision = match (target, recipient) {
             (OrderTarget::Patient, Some((patient, _))) => {
@@ -308,7 +318,7 @@ pub async fn cart(app: &App, user: &User) -> Result<Vec<CartLine>> {
                 None => None,
             },
         };
-        out.push(CartLine { needs_review: flagged.contains(&item.id), item, decision, patient_name });
+        out.push(CartLine { needs_review: flagged.contains(&item.id), item, decision, patient_name, personal_id });
     }
     Ok(out)
 }
