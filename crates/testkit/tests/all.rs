@@ -9,3 +9,4 @@ mod impact;
 mod operations;
 mod storage_contract;
 mod ui_browser;
+mod ui_forms;

@@ -252,6 +252,107 @@ async fn a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery
     b.quit().await;
 }
 
+async fn a_refusal_is_explained_beside_the_article_and_substitutions_and_questions_are_shown(app: TestApp) {
+    ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let b = Browser::start().await;
+    log_in(&b, &app, "anna").await;
+    open_patient(&b, &app, "19390303-1239").await;
+
+    // L-500 needs the lifts competence, which anna lacks: said in Swedish, beside the article, as an alert.
+    b.type_into(&b.labelled("Sök artikel att beställa").await, "Mobillyft").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Välj artikel att beställa").await;
+    b.wait_for_text("Mobillyft Viking").await;
+    b.click(&b.by_text("button", "Beställ Mobillyft Viking").await).await;
+    b.wait_for_text("Du saknar den behörighet").await;
+    let alert = b.find("[role='alert']").await;
+    assert!(b.text(&alert).await.contains("förskrivarutbildning"), "{}", b.text(&alert).await);
+    assert!(!b.page_text().await.contains("Lägg i varukorg"), "a refused article cannot be put in the cart");
+    b.assert_accessible("a refused order").await;
+
+    // From the catalog the patient is asked for; a fixed group substitutes by itself and says so.
+    b.click(&b.by_text("a", "Sortiment").await).await;
+    b.type_into(&b.labelled("Sök artikel").await, "Duschstol").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Duschstol Hög").await;
+    b.click(&b.by_text("button", "Beställ Duschstol Hög").await).await;
+    b.wait_for_text("Ange vilken patient").await;
+    b.assert_accessible("the patient question of an order from the catalog").await;
+    b.type_into(&b.labelled("Personnummer eller samordningsnummer").await, "19390303-1239").await;
+    b.click(&b.by_text("button", "Fortsätt").await).await;
+    b.wait_for_text("Fast ersättningsgrupp").await;
+    let text = b.page_text().await;
+    assert!(text.contains("S-290 Duschstol Standard"), "{text}");
+    b.assert_accessible("a fixed group's substitution").await;
+
+    // A consumable: the agreement's questions as yes/no groups, then who pays, and a quantity.
+    open_patient(&b, &app, "19390303-1239").await;
+    b.type_into(&b.labelled("Sök artikel att beställa").await, "Inkontinensskydd").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Välj artikel att beställa").await;
+    b.click(&b.by_text("button", "Beställ Inkontinensskydd Natt").await).await;
+    b.wait_for_text("Överenskommelsen behöver svar").await;
+    b.assert_accessible("the agreement's questions").await;
+    let benefit = "Ingår produkten i läkemedelsförmånen och förskrivs den med hjälpmedelskort via apotek?";
+    b.click(&b.choice(benefit, "Nej").await).await;
+    b.click(&b.choice("Är produkten testmaterial för självtest av diabetes?", "Nej").await).await;
+    b.click(&b.by_text("button", "Visa vem som betalar").await).await;
+    b.wait_for_text("Vem betalar:").await;
+    b.assert_accessible("who pays for a consumable").await;
+    b.set_value(&b.labelled("Antal").await, "30").await;
+    b.click(&b.by_text("button", "Lägg i varukorg").await).await;
+    b.wait_for_text("Skicka beställning").await;
+    let text = b.page_text().await;
+    assert!(text.contains("K-600 Inkontinensskydd Natt × 30"), "{text}");
+    b.quit().await;
+}
+
+async fn reports_on_a_device_out_with_a_patient_show_their_dates_and_the_overview_the_rent_end(app: TestApp) {
+    ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let b = Browser::start().await;
+    log_in(&b, &app, "anna").await;
+
+    // A pickup order on the rollator with Sven: rent ends three working days later.
+    open_patient(&b, &app, "19390303-1239").await;
+    b.click(&b.by_text("a", "D-0040").await).await;
+    b.wait_for_text("Hämtorder").await;
+    b.assert_accessible("the device card with its report forms").await;
+    b.type_into(&b.labelled("Anteckning till hämtningen (valfritt)").await, "Portkod 1234").await;
+    b.click(&b.by_text("button", "Registrera hämtorder").await).await;
+    b.wait_for_text("Hämtorder registrerad").await;
+    let text = b.page_text().await;
+    // Monday 23 November 2026: rent to Thursday 26th, deregistration within seven working days (2 December).
+    assert!(text.contains("Hyran löper till och med 2026-11-26"), "{text}");
+    assert!(text.contains("Avregistrering senast 2026-12-02"), "{text}");
+    b.assert_accessible("the device card after a pickup order").await;
+
+    // A fault report too short is named beside its field; a real one makes a work order.
+    b.type_into(&b.labelled("Beskriv felet").await, "Gnis").await;
+    b.click(&b.by_text("button", "Skicka felanmälan").await).await;
+    b.wait_for_text("Beskriv felet (minst 5 tecken).").await;
+    let field = b.find("#description").await;
+    assert_eq!(b.attribute(&field, "aria-invalid").await.as_deref(), Some("true"));
+    b.assert_accessible("a fault report with an error").await;
+    b.type_into(&b.labelled("Beskriv felet").await, "sar i vänster hjul").await;
+    b.click(&b.by_text("button", "Skicka felanmälan").await).await;
+    b.wait_for_text("Felanmälan skickad").await;
+
+    open_patient(&b, &app, "19390303-1239").await;
+    let text = b.page_text().await;
+    assert!(text.contains("Hämtorder: hyra t.o.m. 2026-11-26"), "{text}");
+
+    // The wheelchair is lost: reported, and then there is nothing more to report on it.
+    b.click(&b.by_text("a", "D-0041").await).await;
+    b.wait_for_text("Förlustanmälan").await;
+    b.type_into(&b.labelled("Hur förkom hjälpmedlet?").await, "Stals från trapphuset").await;
+    b.click(&b.by_text("button", "Anmäl förlust").await).await;
+    b.wait_for_text("Förlustanmälan registrerad 2026-11-23").await;
+    let text = b.page_text().await;
+    assert!(text.contains("Förkommen") && !text.contains("Registrera hämtorder"), "{text}");
+    b.assert_accessible("the device card of a lost device").await;
+    b.quit().await;
+}
+
 async fn element_id(b: &Browser, css: &str) -> String {
     let e = b.find(css).await;
     format!("{e:?}").trim_start_matches("Element(\"").trim_end_matches("\")").to_string()
@@ -263,4 +364,6 @@ ramp_testkit::on_both_engines!(
     a_bad_personnummer_is_explained_beside_the_field_and_emergency_access_is_offered,
     a_prescriber_asks_who_pays_answers_the_agreements_questions_and_sees_the_reason,
     a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery,
+    a_refusal_is_explained_beside_the_article_and_substitutions_and_questions_are_shown,
+    reports_on_a_device_out_with_a_patient_show_their_dates_and_the_overview_the_rent_end,
 );

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
 use ramp_app::{AppError, ErrorKind};
-use ramp_storage::{DeviceCard, User};
+use ramp_storage::{DeviceCard, PickupOrder, User};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -20,6 +20,8 @@ use serde::Deserialize;
 struct DeviceTemplate {
     page: Page,
     card: DeviceCard,
+    /// An open pickup order: its rent end and deregistration dates.
+    pickup: Option<PickupOrder>,
     /// What the last report did, announced politely.
     notice: Option<String>,
     /// The texts of a report that failed, kept for another try.
@@ -53,6 +55,10 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<String>, failed: Option
         Ok(card) => card,
         Err(e) => return error_page(lang, e),
     };
+    let pickup = match ramp_app::devices::open_pickup_order(&c.state.app, &card).await {
+        Ok(p) => p,
+        Err(e) => return error_page(lang, e),
+    };
     let mut page = Page::new(lang, "device.title", Some(&c.user), &c.csrf, "patient");
     page.title = format!("{} {} – {}", lang.t("device.title"), card.device.device_number, card.article.name);
     let (status, form) = match failed {
@@ -65,7 +71,7 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<String>, failed: Option
         }
         None => (StatusCode::OK, ReportForm::default()),
     };
-    render(&DeviceTemplate { page, card, notice, form }, status)
+    render(&DeviceTemplate { page, card, pickup, notice, form }, status)
 }
 
 pub async fn card(

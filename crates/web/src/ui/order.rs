@@ -96,6 +96,8 @@ struct LineForm {
     personal_id: String,
     article_number: String,
     need: String,
+    /// For articles not tracked one by one (consumables).
+    quantity: String,
     replacement: Option<ReplacementAnswer>,
     facts: BTreeMap<String, bool>,
 }
@@ -110,6 +112,7 @@ impl LineForm {
                 "personal_id" => f.personal_id = v,
                 "article_number" => f.article_number = v,
                 "need" => f.need = v,
+                "quantity" => f.quantity = v,
                 "replacement" => f.replacement = ReplacementAnswer::parse(&v).ok(),
                 "change_answer" => change_answer = true,
                 _ => {
@@ -135,6 +138,11 @@ impl LineForm {
             personal_id: Some(self.personal_id.clone()),
             article_number: self.article_number.clone(),
             need: Need::parse(&self.need).ok(),
+            // Anything but a whole number is refused by the use-case as `invalid_quantity`.
+            quantity: match self.quantity.trim() {
+                "" => None,
+                q => Some(q.parse().unwrap_or(0)),
+            },
             facts: self.facts.clone(),
             replacement: self.replacement,
             ..LineRequest::default()
@@ -151,7 +159,7 @@ pub struct Alternative {
 
 /// A refusal shown beside the part of the page it concerns.
 pub struct Refusal {
-    /// Where it is shown: `patient`, `article`, `replacement`, `facts` or `form`.
+    /// Where it is shown: `patient`, `article`, `replacement`, `quantity`, `facts` or `form`.
     pub slot: &'static str,
     pub message: String,
     /// The agreement's own words, when the refusal rests on a rule.
@@ -163,7 +171,8 @@ pub struct Refusal {
 fn slot_of(field: Option<&str>) -> &'static str {
     match field {
         Some("personal_id") => "patient",
-        Some("article_number" | "quantity") => "article",
+        Some("article_number") => "article",
+        Some("quantity") => "quantity",
         Some("replacement") => "replacement",
         Some(f) if f.starts_with("facts.") => "facts",
         _ => "form",
@@ -212,6 +221,13 @@ impl PreviewTemplate {
     /// Facts already answered, carried along as hidden fields.
     fn answered(&self) -> Vec<(String, &'static str)> {
         self.form.facts.iter().map(|(k, v)| (format!("fact.{k}"), if *v { "yes" } else { "no" })).collect()
+    }
+
+    fn quantity(&self) -> &str {
+        match self.form.quantity.trim() {
+            "" => "1",
+            q => q,
+        }
     }
 
     fn need_selected(&self, need: &str) -> bool {
