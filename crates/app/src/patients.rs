@@ -41,6 +41,11 @@ pub(crate) async fn find_patient(app: &App, input: &str) -> Result<Patient> {
     })
 }
 
+/// The patient's setting on `day`: the latest period covering it.
+pub(crate) fn setting_on(settings: &[PatientSetting], day: chrono::NaiveDate) -> Option<Setting> {
+    settings.iter().rev().find(|s| s.valid_from <= day && s.valid_to.is_none_or(|to| to >= day)).map(|s| s.setting)
+}
+
 /// Opens a patient's device overview. Requires a care relationship, an
 /// emergency access or an HMC role; writes an audit row either way.
 pub async fn open_patient(
@@ -53,11 +58,7 @@ pub async fn open_patient(
     let access = authorize_patient_read(app, user, patient.id, "patient.overview", request_id).await?;
     let settings = app.storage.patient_settings(patient.id).await?;
     let today = app.today();
-    let current_setting = settings
-        .iter()
-        .rev()
-        .find(|s| s.valid_from <= today && s.valid_to.is_none_or(|to| to >= today))
-        .map(|s| s.setting);
+    let current_setting = setting_on(&settings, today);
     let devices = app.storage.held_devices(patient.id).await?;
     let orders = app.storage.orders_for_patient(patient.id, 50).await?;
     Ok(PatientOverview {

@@ -67,7 +67,9 @@ pub fn check_short_term_end(today: NaiveDate, end: NaiveDate) -> Result<(), Fiel
         return Err(FieldError::new(
             "end_date",
             "short_term_too_long",
-            format!("a short-term prescription runs at most {SHORT_TERM_MAX_MONTHS} months: end on {latest} at the latest"),
+            format!(
+                "a short-term prescription runs at most {SHORT_TERM_MAX_MONTHS} months: end on {latest} at the latest"
+            ),
         ));
     }
     Ok(())
@@ -134,7 +136,10 @@ mod tests {
 
     #[test]
     fn an_end_date_today_or_earlier_is_refused() {
-        assert_eq!(check_short_term_end(d(2026, 11, 23), d(2026, 11, 23)).unwrap_err().code, "end_date_not_after_today");
+        assert_eq!(
+            check_short_term_end(d(2026, 11, 23), d(2026, 11, 23)).unwrap_err().code,
+            "end_date_not_after_today"
+        );
     }
 
     #[test]

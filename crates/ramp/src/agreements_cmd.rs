@@ -427,6 +427,8 @@ mod tests {
             agreements_dir: dir,
             json_logs: false,
             cookie_secure: None,
+            agreement_region: "stockholm".into(),
+            reservation_minutes: 30,
         }
     }
 

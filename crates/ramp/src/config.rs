@@ -98,7 +98,8 @@ impl Config {
         if !(1..=1440).contains(&reservation_minutes) {
             return Err(format!("reservation_minutes: expected 1 to 1440 minutes, got {reservation_minutes}"));
         }
-        let agreement_region = args.agreement_region.clone().or(file.agreement_region).unwrap_or_else(|| "stockholm".into());
+        let agreement_region =
+            args.agreement_region.clone().or(file.agreement_region).unwrap_or_else(|| "stockholm".into());
         Ok(Config {
             agreement_region,
             reservation_minutes,

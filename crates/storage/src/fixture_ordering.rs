@@ -133,8 +133,20 @@ pub async fn load(s: &dyn Storage) -> Result<OrderingFixture> {
     ])
     .await?;
     s.insert_replacement_groups(&[
-        ReplacementGroup { id: 2, code: "RG-RULL".into(), name: "Manuella rullstolar".into(), fixed: false, members: vec![10, 2] },
-        ReplacementGroup { id: 3, code: "FG-DUSCH".into(), name: "Duschstolar".into(), fixed: true, members: vec![12, 11] },
+        ReplacementGroup {
+            id: 2,
+            code: "RG-RULL".into(),
+            name: "Manuella rullstolar".into(),
+            fixed: false,
+            members: vec![10, 2],
+        },
+        ReplacementGroup {
+            id: 3,
+            code: "FG-DUSCH".into(),
+            name: "Duschstolar".into(),
+            fixed: true,
+            members: vec![12, 11],
+        },
     ])
     .await?;
     s.insert_accessory_fits(&[(13, 2)]).await?;

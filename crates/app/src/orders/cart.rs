@@ -79,7 +79,11 @@ fn validate(req: &LineRequest) -> Result<()> {
     }
     if let Some(q) = req.quantity {
         if !(1..=999).contains(&q) {
-            return Err(AppError::invalid("quantity", "invalid_quantity", "the quantity is a whole number from 1 to 999"));
+            return Err(AppError::invalid(
+                "quantity",
+                "invalid_quantity",
+                "the quantity is a whole number from 1 to 999",
+            ));
         }
     }
     Ok(())
@@ -90,7 +94,8 @@ async fn proposal_for(app: &App, requested: &Article) -> Result<Option<(Proposal
         return Ok(None);
     }
     let Some(group) = app.storage.replacement_group_of(requested.id).await? else { return Ok(None) };
-    let stock: BTreeMap<Id, i64> = app.storage.central_stock(&group.members, app.clock.now()).await?.into_iter().collect();
+    let stock: BTreeMap<Id, i64> =
+        app.storage.central_stock(&group.members, app.clock.now()).await?.into_iter().collect();
     // Members are oldest first; only an older one than the requested is proposed.
     let older = group.members.iter().take_while(|id| **id != requested.id);
     let Some(&oldest) = older.into_iter().find(|id| stock.get(id).copied().unwrap_or(0) > 0) else { return Ok(None) };
@@ -164,7 +169,8 @@ async fn prepare(app: &App, user: &User, req: &LineRequest, action: &str, rid: O
         Err(needs) => (None, needs),
     };
     let in_stock = app.storage.central_stock(&[article.id], app.clock.now()).await?.first().map_or(0, |x| x.1);
-    let preview = LinePreview { requested, proposal: proposal.map(|p| p.0), article, substitution, in_stock, decision, needs };
+    let preview =
+        LinePreview { requested, proposal: proposal.map(|p| p.0), article, substitution, in_stock, decision, needs };
     Ok(Prepared { recipient, preview, group_answer })
 }
 
@@ -177,8 +183,12 @@ pub async fn preview_line(app: &App, user: &User, req: &LineRequest, request_id:
 fn needs_error(needs: &[NeededFact]) -> AppError {
     let first = needs.first().map(|n| n.fact.clone()).unwrap_or_default();
     let question = needs.first().map(|n| n.question.en.clone()).unwrap_or_default();
-    AppError::invalid(format!("facts.{first}"), "facts_needed", format!("the agreement needs an answer first: {question}"))
-        .with_detail("needs", needs)
+    AppError::invalid(
+        format!("facts.{first}"),
+        "facts_needed",
+        format!("the agreement needs an answer first: {question}"),
+    )
+    .with_detail("needs", needs)
 }
 
 async fn no_longer_available(app: &App, article: &Article) -> Result<AppError> {
@@ -229,7 +239,8 @@ pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: 
         substitution: preview.substitution,
         individual,
         quantity: req.quantity.unwrap_or(1),
-        need: (p.recipient.target == OrderTarget::Patient).then(|| req.need.unwrap_or(Need::Lasting).as_str().to_string()),
+        need: (p.recipient.target == OrderTarget::Patient)
+            .then(|| req.need.unwrap_or(Need::Lasting).as_str().to_string()),
         facts: serde_json::to_string(&req.facts).unwrap_or_else(|_| "{}".into()),
         at: now,
         until: now + app.config.reservation_ttl,
@@ -238,15 +249,11 @@ pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: 
     let Some(added) = app.storage.add_to_cart(&item).await? else {
         return Err(no_longer_available(app, &preview.article).await?);
     };
-    let lines = cart(app, user).await?;
-    let line = lines.into_iter().find(|l| l.item.id == added.id);
-    Ok(line.unwrap_or(CartLine {
-        item: added,
-        decision: Some(decision),
-        needs_review: false,
-        patient_name: None,
-        personal_id: None,
-    }))
+    let items = app.storage.cart_items(user.id, now).await?;
+    let needs_review = review_flags(app, &items).await?.contains(&added.id);
+    let patient_name = p.recipient.patient.as_ref().map(|p| format!("{} {}", p.given_name, p.family_name));
+    let personal_id = p.recipient.patient.as_ref().map(|p| p.personal_id.clone());
+    Ok(CartLine { item: added, decision: Some(decision), needs_review, patient_name, personal_id })
 }
 
 /// Accessories in the cart whose main device was substituted by an article they do not fit.
@@ -267,8 +274,7 @@ async fn review_flags(app: &App, items: &[CartItem]) -> Result<HashSet<Id>> {
                 && m.unit_id == acc.unit_id
                 && mains.contains(&m.requested_article_id)
                 && !mains.contains(&m.article.id)
-        })
-        {
+        }) {
             flagged.insert(acc.id);
         }
     }
@@ -283,44 +289,40 @@ pub async fn cart(app: &App, user: &User) -> Result<Vec<CartLine>> {
     let flagged = review_flags(app, &items).await?;
     let mut out = Vec::with_capacity(items.len());
     for item in items {
-        let target = item.target;
-        let (recipient, patient_name, personal_id) = match item.patient_id {
-            Some(pid) => {
-                let patient = app.storage.patient_by_id(pid).await?;
-                let name = patient.as_ref().map(|p| format!("{} {}", p.given_name, p.family_name));
-                let personal_id = patient.as_ref().map(|p| p.personal_id.clone());
-                (patient.map(|p| (p, pid)), name, personal_id)
-            }
-            None => (None, None, None),
-        };
-        let decision = match (target, recipient) {
-            (OrderTarget::Patient, Some((patient, _))) => {
-                let unit = match user.unit_id {
-                    Some(u) => app.storage.unit(u).await?,
-                    None => None,
-                };
-                match unit {
-                    Some(unit) => {
-                        let r = Recipient { target, patient: Some(patient), unit };
-                        line_decision(app, user, &r, &item).await
-                    }
-                    None => None,
-                }
-            }
-            _ => match item.unit_id {
-                Some(u) => match app.storage.unit(u).await? {
-                    Some(unit) => {
-                        let r = Recipient { target, patient: None, unit };
-                        line_decision(app, user, &r, &item).await
-                    }
-                    None => None,
-                },
-                None => None,
-            },
+        let recipient = recipient_of(app, user, &item).await?;
+        let patient = recipient.as_ref().and_then(|r| r.patient.as_ref());
+        let patient_name = patient.map(|p| format!("{} {}", p.given_name, p.family_name));
+        let personal_id = patient.map(|p| p.personal_id.clone());
+        let decision = match &recipient {
+            Some(r) => line_decision(app, user, r, &item).await,
+            None => None,
         };
         out.push(CartLine { needs_review: flagged.contains(&item.id), item, decision, patient_name, personal_id });
     }
     Ok(out)
+}
+
+/// Whom a stored cart item is for (without a new audit row: the user put
+/// it there under one). `None` when the patient or unit is gone.
+async fn recipient_of(app: &App, user: &User, item: &CartItem) -> Result<Option<Recipient>> {
+    let unit_id = match item.target {
+        OrderTarget::Patient => user.unit_id,
+        _ => item.unit_id,
+    };
+    let Some(unit) = (match unit_id {
+        Some(u) => app.storage.unit(u).await?,
+        None => None,
+    }) else {
+        return Ok(None);
+    };
+    let patient = match item.patient_id {
+        Some(pid) => match app.storage.patient_by_id(pid).await? {
+            Some(p) => Some(p),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    Ok(Some(Recipient { target: item.target, patient, unit }))
 }
 
 /// The decision for a stored cart item, or `None` when it cannot be made now.

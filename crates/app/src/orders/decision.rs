@@ -4,9 +4,9 @@
 
 use super::recipient::Recipient;
 use crate::error::{AppError, Result};
+use crate::impact::cost_kind;
 use crate::App;
-use ramp_domain::article::ArticleKind;
-use ramp_domain::cost::{Channel, DecisionRequest, Kind, Need, Outcome, Patient as CostPatient, Payer, Product};
+use ramp_domain::cost::{Channel, DecisionRequest, Need, Outcome, Patient as CostPatient, Payer, Product};
 use ramp_domain::order::OrderTarget;
 use ramp_storage::{Article, Id, User};
 use serde::Serialize;
@@ -25,16 +25,6 @@ pub struct LineDecision {
     pub explanation_en: String,
     /// Prescribed on another principal's account ("förtroendeförskrivning").
     pub trust_prescription: bool,
-}
-
-fn cost_kind(kind: ArticleKind) -> Kind {
-    match kind {
-        ArticleKind::MainDevice => Kind::Device,
-        ArticleKind::Accessory | ArticleKind::SparePart => Kind::Accessory,
-        ArticleKind::Consumable => Kind::Consumable,
-        ArticleKind::MedtechProduct => Kind::MedtechProduct,
-        ArticleKind::Nutrition => Kind::Nutrition,
-    }
 }
 
 /// Channels that go through this ordering portal; the others are bought
@@ -75,14 +65,9 @@ pub(crate) async fn decide(
     };
     let today = app.today();
     let settings = app.storage.patient_settings(patient.id).await?;
-    let setting = settings
-        .iter()
-        .rev()
-        .find(|s| s.valid_from <= today && s.valid_to.is_none_or(|to| to >= today))
-        .map(|s| s.setting)
-        .ok_or_else(|| {
-            AppError::conflict("setting_unknown", "the patient's housing setting today is not recorded; record it first")
-        })?;
+    let setting = crate::patients::setting_on(&settings, today).ok_or_else(|| {
+        AppError::conflict("setting_unknown", "the patient's housing setting today is not recorded; record it first")
+    })?;
     if article.iso_code.as_str().len() != 6 {
         return Err(AppError::invalid(
             "article_number",

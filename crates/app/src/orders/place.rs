@@ -51,7 +51,9 @@ fn request_hash(req: &OrderRequest, target: OrderTarget) -> String {
 fn check_key(key: Option<&str>) -> Result<Option<String>> {
     match key {
         None => Ok(None),
-        Some(k) if !k.is_empty() && k.len() <= 100 && k.chars().all(|c| c.is_ascii_graphic()) => Ok(Some(k.to_string())),
+        Some(k) if !k.is_empty() && k.len() <= 100 && k.chars().all(|c| c.is_ascii_graphic()) => {
+            Ok(Some(k.to_string()))
+        }
         Some(_) => Err(AppError::invalid(
             "Idempotency-Key",
             "invalid_idempotency_key",
@@ -124,14 +126,37 @@ pub async fn place_order(
             return Ok(done);
         }
     }
-    let recipient = resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, "order.create", request_id).await?;
+    match place_new(app, user, req, target, key.clone(), &hash, request_id).await {
+        Ok(order) => Ok(PlacedOrder { order, replayed: false }),
+        Err(e) => match &key {
+            // A concurrent retry with the same key may have won meanwhile
+            // (and emptied the cart): answer with its order.
+            Some(k) => replay(app, user, k, &hash).await?.ok_or(e),
+            None => Err(e),
+        },
+    }
+}
+
+async fn place_new(
+    app: &App,
+    user: &User,
+    req: &OrderRequest,
+    target: OrderTarget,
+    key: Option<String>,
+    hash: &str,
+    request_id: Option<&str>,
+) -> Result<Order> {
+    let recipient =
+        resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, "order.create", request_id).await?;
     let now = app.clock.now();
     let items: Vec<_> = app
         .storage
         .cart_items(user.id, now)
         .await?
         .into_iter()
-        .filter(|i| i.target == target && i.patient_id == recipient.patient_id() && i.unit_id == recipient.held_unit_id())
+        .filter(|i| {
+            i.target == target && i.patient_id == recipient.patient_id() && i.unit_id == recipient.held_unit_id()
+        })
         .collect();
     if items.is_empty() {
         return Err(AppError::invalid("cart", "cart_empty", "the cart holds nothing for this recipient"));
@@ -144,7 +169,10 @@ pub async fn place_order(
         let d = line_decision(app, user, &recipient, item).await.ok_or_else(|| {
             AppError::conflict(
                 "decision_changed",
-                format!("who pays for {} can no longer be decided as it stood; remove it and add it again", item.article.name),
+                format!(
+                    "who pays for {} can no longer be decided as it stood; remove it and add it again",
+                    item.article.name
+                ),
             )
         })?;
         lines.push(NewOrderLine {
@@ -174,18 +202,13 @@ pub async fn place_order(
         goal: req.goal.as_ref().map(|g| g.trim().to_string()).filter(|g| !g.is_empty()),
         evaluation_date: req.evaluation_date,
         end_date: req.end_date,
-        idempotency_key: key.clone(),
-        request_hash: Some(hash.clone()),
+        idempotency_key: key,
+        request_hash: Some(hash.to_string()),
         at: now,
         lines,
     };
     let id = match app.storage.place_order(&order).await {
         Ok(id) => id,
-        Err(e) if e.is_conflict_on("orders_idempotency_key", "orders.idempotency_key") => {
-            // A concurrent retry with the same key won; answer with its order.
-            let k = key.as_deref().unwrap_or_default();
-            return replay(app, user, k, &hash).await?.ok_or_else(|| AppError::from(e));
-        }
         Err(StorageError::StateMismatch(m)) => {
             return Err(AppError::conflict(
                 "reservation_expired",
@@ -195,8 +218,7 @@ pub async fn place_order(
         }
         Err(e) => return Err(e.into()),
     };
-    let order = app.storage.order(id).await?.ok_or_else(|| AppError::new(ErrorKind::Internal, "internal", "order vanished"))?;
-    Ok(PlacedOrder { order, replayed: false })
+    app.storage.order(id).await?.ok_or_else(|| AppError::new(ErrorKind::Internal, "internal", "order vanished"))
 }
 
 /// May `user` see this order? Its creator, HMC staff, the unit's orderers,

@@ -75,7 +75,11 @@ pub(crate) async fn resolve(
                     .with_field("unit_id"));
             }
             if target == OrderTarget::Buffer && app.storage.buffer_warehouse_of_unit(unit.id).await?.is_none() {
-                return Err(AppError::invalid("target", "no_buffer_store", format!("{} has no buffer store", unit.name)));
+                return Err(AppError::invalid(
+                    "target",
+                    "no_buffer_store",
+                    format!("{} has no buffer store", unit.name),
+                ));
             }
             Ok(Recipient { target, patient: None, unit })
         }

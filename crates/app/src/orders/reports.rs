@@ -108,8 +108,11 @@ pub async fn register_pickup(
     let id = match app.storage.register_pickup(&p).await {
         Ok(id) => id,
         Err(e) if e.is_conflict_on("pickup_orders_one_open_per_device", "pickup_orders.device_id") => {
-            return Err(AppError::conflict("pickup_already_registered", "a pickup order for this device is already open")
-                .with_field("device_number"))
+            return Err(AppError::conflict(
+                "pickup_already_registered",
+                "a pickup order for this device is already open",
+            )
+            .with_field("device_number"))
         }
         Err(e) => return Err(mismatch(e, &card)),
     };

@@ -41,7 +41,10 @@ pub struct LineBody {
     pub replacement: Option<String>,
 }
 
-fn parse_or<T>(v: Option<&str>, parse: impl Fn(&str) -> Result<T, ramp_domain::FieldError>) -> Result<Option<T>, ApiError> {
+fn parse_or<T>(
+    v: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, ramp_domain::FieldError>,
+) -> Result<Option<T>, ApiError> {
     Ok(v.map(parse).transpose()?)
 }
 
