@@ -80,6 +80,31 @@ async fn a_double_submitted_order_form_places_one_order(app: TestApp) {
     assert_eq!(app.storage.orders_by_user(anna.id, 10).await.unwrap().len(), 1);
 }
 
+async fn removing_a_cart_line_returns_its_device_to_stock(app: TestApp) {
+    let f = ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let (client, csrf) = logged_in(&app, "anna").await;
+    let line = [("csrf", csrf.as_str()), ("personal_id", f.sven_pnr), ("article_number", "W-190")];
+    let added = client.post(app.url("/cart/add")).form(&line).send().await.expect("add");
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let anna = app.storage.user_by_username("anna").await.unwrap().unwrap();
+    let items = app.storage.cart_items(anna.id, ramp_testkit::test_now()).await.unwrap();
+    assert_eq!(items.len(), 1);
+    let id = items[0].id.to_string();
+    let removed = client
+        .post(app.url("/cart/remove"))
+        .form(&[("csrf", csrf.as_str()), ("item_id", &id)])
+        .send()
+        .await
+        .expect("remove");
+    assert_eq!((removed.status(), location(&removed).as_str()), (StatusCode::SEE_OTHER, "/cart"));
+    assert!(app.storage.cart_items(anna.id, ramp_testkit::test_now()).await.unwrap().is_empty());
+    let cart = client.get(app.url("/cart")).send().await.expect("cart").text().await.expect("html");
+    assert!(cart.contains("Varukorgen är tom."), "{cart}");
+    // The device is free again: it can go straight back in the cart.
+    let again = client.post(app.url("/cart/add")).form(&line).send().await.expect("add again");
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+}
+
 async fn a_form_posted_from_another_site_is_refused(app: TestApp) {
     let f = ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     let (client, _) = logged_in(&app, "anna").await;
@@ -96,5 +121,6 @@ async fn a_form_posted_from_another_site_is_refused(app: TestApp) {
 
 ramp_testkit::on_both_engines!(
     a_double_submitted_order_form_places_one_order,
-    a_form_posted_from_another_site_is_refused
+    removing_a_cart_line_returns_its_device_to_stock,
+    a_form_posted_from_another_site_is_refused,
 );

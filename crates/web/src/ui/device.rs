@@ -9,7 +9,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ramp_app::{AppError, ErrorKind};
 use ramp_storage::{DeviceCard, PickupOrder, User};
@@ -83,6 +83,11 @@ pub async fn card(
     Path(number): Path<String>,
 ) -> Response {
     card_page(&Ctx { state, lang, csrf, user, rid }, &number, None, None).await
+}
+
+/// A report's address is a POST page; a GET (a reload, the language switch) shows the card.
+pub async fn back_to_card(Path(number): Path<String>) -> Response {
+    Redirect::to(&format!("/devices/{}", super::url_encode(&number))).into_response()
 }
 
 /// Which report a form posts.

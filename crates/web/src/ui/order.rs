@@ -302,7 +302,7 @@ pub async fn preview(
     preview_page(&state, lang, &csrf, &user, &rid, form, refused).await
 }
 
-/// The preview is a POST page; a GET (a reload, the language switch) starts over at the patient.
+/// The ordering pages are POST pages; a GET (a reload, the language switch) starts over at the patient.
 pub async fn preview_again() -> Response {
     Redirect::to("/patient").into_response()
 }
