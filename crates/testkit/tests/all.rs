@@ -13,3 +13,4 @@ mod orders_reports;
 mod storage_contract;
 mod supply;
 mod ui_browser;
+mod ui_forms;
