@@ -13,4 +13,5 @@ mod orders_reports;
 mod storage_contract;
 mod supply;
 mod ui_browser;
+mod ui_desk;
 mod ui_forms;

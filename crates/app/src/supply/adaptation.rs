@@ -74,6 +74,19 @@ pub async fn adaptation_document(app: &App, user: &User, id: Id) -> Result<ramp_
         .ok_or_else(|| AppError::not_found(Some("id"), "document_not_found", format!("no adaptation document {id}")))
 }
 
+/// The adaptation documents archived with a device, for its card: HMC
+/// staff and prescribers see them (others get none), newest last.
+pub async fn adaptation_documents_of_device(
+    app: &App,
+    user: &User,
+    device_id: Id,
+) -> Result<Vec<ramp_storage::AdaptationDocument>> {
+    if !user.is_hmc() && !user.has_role(Role::Prescriber) {
+        return Ok(vec![]);
+    }
+    Ok(app.storage.adaptation_documents_for_device(device_id).await?)
+}
+
 /// The prescriber approves and signs the document they read (`sha256` as shown to them).
 pub async fn sign_adaptation(
     app: &App,

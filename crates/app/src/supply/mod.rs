@@ -9,7 +9,8 @@ mod safety;
 mod work;
 
 pub use adaptation::{
-    adaptation_document, attach_adaptation, sha256_hex, sign_adaptation, AdaptationRequest, SIGNING_DAYS,
+    adaptation_document, adaptation_documents_of_device, attach_adaptation, sha256_hex, sign_adaptation,
+    AdaptationRequest, SIGNING_DAYS,
 };
 pub use receiving::{consumable_stock, pick_list, receive, ReceiptRequest, ReceivedDevice, ReceivedQuantity};
 pub use returns::{inspect, receive_return, InspectionResult};

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ramp_app::{AppError, ErrorKind};
-use ramp_storage::{DeviceCard, PickupOrder, User};
+use ramp_storage::{AdaptationDocument, DeviceCard, Id, PickupOrder, User};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -26,6 +26,11 @@ struct DeviceTemplate {
     notice: Option<String>,
     /// The texts of a report that failed, kept for another try.
     form: ReportForm,
+    /// Special-adaptation documents archived with the device.
+    documents: Vec<AdaptationDocument>,
+    /// May sign an adaptation (a prescriber).
+    signs: bool,
+    today: chrono::NaiveDate,
 }
 
 #[derive(Deserialize, Default)]
@@ -38,6 +43,10 @@ pub struct ReportForm {
     description: String,
     #[serde(default)]
     circumstances: String,
+    #[serde(default)]
+    document_id: Option<Id>,
+    #[serde(default)]
+    sha256: String,
 }
 
 /// Who asks, in which language, within which request.
@@ -59,6 +68,13 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<String>, failed: Option
         Ok(p) => p,
         Err(e) => return error_page(lang, e),
     };
+    let documents = match ramp_app::supply::adaptation_documents_of_device(&c.state.app, &c.user, card.device.id).await
+    {
+        Ok(d) => d,
+        Err(e) => return error_page(lang, e),
+    };
+    let signs = c.user.has_role(ramp_domain::role::Role::Prescriber);
+    let today = c.state.app.today();
     let mut page = Page::new(lang, "device.title", Some(&c.user), &c.csrf, "patient");
     page.title = format!("{} {} – {}", lang.t("device.title"), card.device.device_number, card.article.name);
     let (status, form) = match failed {
@@ -71,7 +87,13 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<String>, failed: Option
         }
         None => (StatusCode::OK, ReportForm::default()),
     };
-    render(&DeviceTemplate { page, card, pickup, notice, form }, status)
+    render(&DeviceTemplate { page, card, pickup, notice, form, documents, signs, today }, status)
+}
+
+impl DeviceTemplate {
+    fn blocked(&self, reason: &str) -> &'static str {
+        self.page.t(&format!("blocked.{reason}"))
+    }
 }
 
 pub async fn card(
@@ -96,6 +118,7 @@ enum Report {
     Pickup,
     Fault,
     Lost,
+    Sign,
 }
 
 async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<String, AppError> {
@@ -118,6 +141,13 @@ async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<S
         Report::Lost => {
             let l = ramp_app::orders::report_lost(app, user, number, &f.circumstances, Some(rid)).await?;
             Ok(format!("{} {}.", lang.t("device.lost_done"), l.reported_on))
+        }
+        Report::Sign => {
+            let id = f
+                .document_id
+                .ok_or_else(|| AppError::not_found(Some("id"), "document_not_found", "which adaptation document?"))?;
+            ramp_app::supply::sign_adaptation(app, user, id, &f.sha256, Some(rid)).await?;
+            Ok(lang.t("adaptation.signed_done").to_string())
         }
     }
 }
@@ -155,3 +185,4 @@ macro_rules! report_handler {
 report_handler!(pickup, Report::Pickup);
 report_handler!(fault, Report::Fault);
 report_handler!(lost, Report::Lost);
+report_handler!(sign, Report::Sign);

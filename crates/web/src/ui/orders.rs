@@ -188,9 +188,9 @@ pub struct StatusForm {
     back: String,
 }
 
-/// Only this site's order pages are returned to after a move.
+/// Only this site's order pages (and the pick list) are returned to after a move.
 fn safe_back(back: &str, id: Id) -> String {
-    if back.starts_with("/orders") && !back.starts_with("//") {
+    if (back.starts_with("/orders") || back.starts_with("/desk/")) && !back.starts_with("//") {
         back.to_string()
     } else {
         format!("/orders/{id}")
