@@ -315,7 +315,20 @@ async fn a_safety_notice_finds_every_device_blocks_stock_and_follows_the_recalls
     assert_eq!(card.blocked_reason.as_deref(), Some("safety_notice"));
 }
 
+async fn a_device_reserved_for_an_order_is_not_delivered_once_a_safety_notice_concerns_it(app: TestApp) {
+    let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let order = order_wheelchair(&app, f.sven_pnr).await;
+    let notice = json!({ "reference": "FSN-2026-020", "title": "Hjulaxel kan brista", "article_numbers": ["W-200"] });
+    assert_eq!(post(&app, "lager", "/api/v1/safety-notices", notice).await.status(), 201);
+    let p = problem(deliver(&app, order).await).await;
+    assert_eq!((p["code"].as_str(), p["reason"].as_str()), (Some("device_blocked"), Some("safety_notice")));
+    assert_eq!(state_of(&app, "D-0010").await, "reserved", "refused whole: still reserved for the order");
+    let order_now = get(&app, "anna", &format!("/api/v1/orders/{order}")).await;
+    assert_eq!(order_now["status"], "registered", "the refused delivery changed nothing");
+}
+
 ramp_testkit::on_both_engines!(
+    a_device_reserved_for_an_order_is_not_delivered_once_a_safety_notice_concerns_it,
     receiving_registers_devices_one_by_one_and_consumables_by_count,
     the_pick_list_shows_what_to_pick_by_route_and_promised_date,
     a_returned_device_is_inspected_reconditioned_and_goes_out_first_again,
