@@ -302,6 +302,44 @@ async fn a_safety_notice_lists_every_affected_device_and_where_it_is(app: TestAp
     b.quit().await;
 }
 
+async fn a_unit_orderer_orders_basic_equipment_and_buffer_stock_from_the_start_page(app: TestApp) {
+    fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let b = Browser::start().await;
+    log_in(&b, &app, "bestallare").await;
+    b.click(&b.by_text("a", "Beställ till enheten").await).await;
+    b.wait_for_text("Grundutrustning betalas av enheten").await;
+    b.assert_accessible("the unit order page").await;
+    b.type_into(&b.labelled("Artikelnummer").await, "X-404").await;
+    b.click(&b.by_text("button", "Lägg i varukorg").await).await;
+    b.wait_for_text("Det finns ingen artikel med det artikelnumret.").await;
+    let field = b.find("#article_number").await;
+    assert_eq!(b.attribute(&field, "aria-invalid").await.as_deref(), Some("true"));
+    b.assert_accessible("the unit order page with an error").await;
+    clear(&b, "#article_number").await;
+    b.type_into(&b.labelled("Artikelnummer").await, "W-200").await;
+    b.click(&b.by_text("button", "Lägg i varukorg").await).await;
+    b.wait_for_text("Förslag: äldre likvärdig produkt i lager").await;
+    assert!(b.page_text().await.contains("W-190 Rullstol Manuell Bas"));
+    b.assert_accessible("the replacement proposal for a unit").await;
+    b.click(&b.by_text("button", "Acceptera förslaget").await).await;
+    b.wait_for_text("Skicka beställning").await;
+    let text = b.page_text().await;
+    assert!(text.contains("Till enhet (grundutrustning)") && text.contains("W-190 Rullstol Manuell Bas"), "{text}");
+
+    b.click(&b.by_text("a", "Beställ till enheten").await).await;
+    b.click(&b.choice("Beställ till", "Till buffertförråd").await).await;
+    b.type_into(&b.labelled("Artikelnummer").await, "R-200").await;
+    b.click(&b.by_text("button", "Lägg i varukorg").await).await;
+    b.wait_for_text("Till buffertförråd").await;
+    b.assert_accessible("the cart with unit and buffer lines").await;
+    b.click(&b.by_text("button", "Skicka beställning").await).await;
+    b.wait_for_text("Statushistorik").await;
+    assert!(b.page_text().await.contains("Registrerad"));
+    b.quit().await;
+    let orderer = app.storage.user_by_username("bestallare").await.unwrap().unwrap();
+    assert_eq!(app.storage.orders_by_user(orderer.id, 10).await.unwrap().len(), 1);
+}
+
 // ---- CSRF over plain HTTP ----
 
 async fn logged_in(app: &TestApp, username: &str) -> (Client, String) {
@@ -375,6 +413,11 @@ async fn the_desk_and_workshop_forms_refuse_a_post_without_the_csrf_token(app: T
     assert_eq!(app.storage.work_order(id).await.unwrap().unwrap().status, "open");
 
     let (anna, _) = logged_in(&app, "anna").await;
+    let unit = [("csrf", "forged"), ("target", "unit"), ("article_number", "R-200")];
+    let (bestallare, _) = logged_in(&app, "bestallare").await;
+    let resp = bestallare.post(app.url("/unit-order")).form(&unit).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(app.storage.cart_items(f.unit_orderer, ramp_testkit::test_now()).await.unwrap().is_empty());
     let sign = [("csrf", "forged"), ("document_id", "1"), ("sha256", "00")];
     let resp = anna.post(app.url("/devices/D-0010/adaptation-signature")).form(&sign).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
@@ -385,5 +428,6 @@ ramp_testkit::on_both_engines!(
     a_technician_takes_a_fault_report_to_done,
     a_special_adaptation_is_documented_refused_until_signed_and_signed_by_the_prescriber,
     a_safety_notice_lists_every_affected_device_and_where_it_is,
+    a_unit_orderer_orders_basic_equipment_and_buffer_stock_from_the_start_page,
     the_desk_and_workshop_forms_refuse_a_post_without_the_csrf_token,
 );

@@ -17,6 +17,7 @@ mod page;
 mod patient;
 mod safety;
 mod stock;
+mod unit;
 mod workshop;
 
 pub use page::{error_page, url_encode};
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workshop/{id}/entries", get(workshop::back_to_order).post(workshop::entry))
         .route("/workshop/{id}/finish", get(workshop::back_to_order).post(workshop::finish))
         .route("/workshop/{id}/documents", get(workshop::back_to_order).post(workshop::document))
+        .route("/unit-order", get(unit::form).post(unit::add))
         .route("/safety-notices", get(safety::list).post(safety::register))
         .route("/safety-notices/{id}", get(safety::show))
         .route("/order/articles", get(order::preview_again).post(order::articles))

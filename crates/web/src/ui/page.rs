@@ -19,6 +19,8 @@ pub struct Page {
     pub is_hmc: bool,
     /// May order for patients (shows the "Beställ" buttons).
     pub is_prescriber: bool,
+    /// Orders basic equipment and buffer stock for a unit.
+    pub is_unit_orderer: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
 }
@@ -33,6 +35,7 @@ impl Page {
             nav,
             is_hmc: user.is_some_and(|u| u.is_hmc()),
             is_prescriber: user.is_some_and(|u| u.has_role(ramp_domain::role::Role::Prescriber)),
+            is_unit_orderer: user.is_some_and(|u| u.has_role(ramp_domain::role::Role::UnitOrderer)),
             errors: vec![],
         }
     }
