@@ -101,6 +101,12 @@ async fn the_warehouse_desk_receives_picks_delivers_takes_a_return_and_the_techn
         assert!(text.contains(expected), "the pick list lacks '{expected}':\n{text}");
     }
     b.assert_accessible("the pick list").await;
+    b.set_value(&b.labelled("Utlovat senast").await, "2026-11-30").await;
+    b.click(&b.by_text("button", "Visa").await).await;
+    b.wait_for_text("Inget att plocka i lagret just nu.").await;
+    b.set_value(&b.labelled("Utlovat senast").await, "2026-12-02").await;
+    b.click(&b.by_text("button", "Visa").await).await;
+    b.wait_for_text("Markera som plockad").await;
     b.click(&b.by_text("button", "Markera som plockad").await).await;
     b.wait_for_text("Markera som levererad").await;
     assert!(b.page_text().await.contains("Plockad"));

@@ -322,6 +322,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("desk.pick_caption", "Att plocka, per rutt och utlovat datum", "To pick, by route and promised date"),
     ("desk.pick_empty", "Inget att plocka i lagret just nu.", "Nothing to pick in this warehouse now."),
     ("desk.route", "Rutt", "Route"),
+    ("desk.until", "Utlovat senast", "Promised by"),
     ("desk.no_route", "Ingen rutt", "No route"),
     ("desk.blocked", "Spärrad", "Blocked"),
     ("blocked.safety_notice", "Säkerhetsmeddelande – åtgärd krävs först", "Safety notice – recall action first"),

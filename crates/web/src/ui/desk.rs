@@ -384,6 +384,8 @@ pub async fn receive(
 #[derive(Deserialize)]
 pub struct PickParams {
     warehouse: Option<String>,
+    /// Lines promised by this date (default: 7 working days ahead).
+    until: Option<String>,
 }
 
 #[derive(Template)]
@@ -393,6 +395,7 @@ struct PickTemplate {
     tab: &'static str,
     warehouses: Vec<Warehouse>,
     warehouse_id: Id,
+    until: String,
     lines: Vec<PickLine>,
     back: String,
 }
@@ -440,11 +443,22 @@ pub async fn pick(
             }
         },
     };
-    match s::pick_list(&state.app, &user, warehouse_id, None).await {
+    let until = match q.until.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => ramp_domain::calendar::add_working_days(state.app.today(), 7),
+        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => return error_page(lang, AppError::invalid("until", "invalid_date", "a date such as 2027-02-01")),
+        },
+    };
+    match s::pick_list(&state.app, &user, warehouse_id, Some(until)).await {
         Ok(lines) => {
             let page = Page::new(lang, "desk.pick_title", Some(&user), &csrf, "desk");
-            let back = format!("/desk/pick?warehouse={warehouse_id}");
-            render(&PickTemplate { page, tab: "pick", warehouses: ws, warehouse_id, lines, back }, StatusCode::OK)
+            let back = format!("/desk/pick?warehouse={warehouse_id}&until={until}");
+            let until = until.to_string();
+            render(
+                &PickTemplate { page, tab: "pick", warehouses: ws, warehouse_id, until, lines, back },
+                StatusCode::OK,
+            )
         }
         Err(e) => error_page(lang, e),
     }

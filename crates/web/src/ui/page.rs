@@ -8,6 +8,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use ramp_app::{AppError, ErrorKind};
+use ramp_domain::role::Role;
 use ramp_storage::User;
 
 pub struct Page {
@@ -21,6 +22,10 @@ pub struct Page {
     pub is_prescriber: bool,
     /// Orders basic equipment and buffer stock for a unit.
     pub is_unit_orderer: bool,
+    /// Works the warehouse desk (receiving, picking, returns).
+    pub is_warehouse: bool,
+    /// Sees the work-order queue and safety notices (the centre's operative staff).
+    pub is_workshop: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
 }
@@ -36,6 +41,12 @@ impl Page {
             is_hmc: user.is_some_and(|u| u.is_hmc()),
             is_prescriber: user.is_some_and(|u| u.has_role(ramp_domain::role::Role::Prescriber)),
             is_unit_orderer: user.is_some_and(|u| u.has_role(ramp_domain::role::Role::UnitOrderer)),
+            is_warehouse: user.is_some_and(|u| u.has_role(Role::Warehouse) || u.has_role(Role::Admin)),
+            is_workshop: user.is_some_and(|u| {
+                [Role::Technician, Role::Warehouse, Role::CustomerService, Role::Consultant, Role::Admin]
+                    .iter()
+                    .any(|r| u.has_role(*r))
+            }),
             errors: vec![],
         }
     }
