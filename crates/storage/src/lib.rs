@@ -12,10 +12,13 @@ pub mod fixture_ordering;
 mod orders;
 pub mod sql;
 pub mod sql_orders;
+pub mod sql_supply;
+mod supply;
 mod types;
 
 pub use error::{Result, StorageError};
 pub use orders::*;
+pub use supply::*;
 pub use types::*;
 
 use async_trait::async_trait;
@@ -48,7 +51,7 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: OrderStore + Send + Sync + 'static {
+pub trait Storage: OrderStore + SupplyStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;
