@@ -3,8 +3,9 @@
 //! its lines and its first event, every ordered device is reserved with its
 //! `reserved` and `ordered` events, no device is held twice, every device's
 //! state is the `to_state` of its latest event, and every reservation
-//! belongs to exactly one cart item or open order line. Then the server is
-//! started again on the same database and must take an order.
+//! belongs to exactly one cart item or open order line. Three rounds of
+//! load and kill on the same database; then the server is started again
+//! and must take an order.
 //!
 //! Runs on SQLite always and on PostgreSQL when `RAMP_TEST_POSTGRES_URL`
 //! names a cluster (scripts/test starts one).
@@ -22,8 +23,10 @@ use tokio::process::{Child, Command};
 const RAMP: &str = env!("CARGO_BIN_EXE_ramp");
 /// Concurrent clients firing cart + order requests.
 const CLIENTS: usize = 8;
-/// Orders placed before the kill (or the load's time limit, whichever comes first).
-const ORDERS_BEFORE_KILL: usize = 25;
+/// Orders placed before each kill (or the load's time limit, whichever comes first).
+const ORDERS_BEFORE_KILL: usize = 15;
+/// Load, kill, check: this many times on the same database.
+const ROUNDS: usize = 3;
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -63,32 +66,24 @@ async fn postgres_killed_mid_load_leaves_no_half_written_order() {
 async fn killed_mid_load_leaves_no_half_written_order(url: &str) {
     // Arrange: a server with the small demo, logged in as the demo prescriber.
     let mut server = Server::start(url).await;
-    let session = server.login().await;
+    let mut session = server.login().await;
     let jobs = orderable_pairs(&server, &session, url).await;
     let baseline = max_event_id(url).await;
 
-    // Act: concurrent orders, and SIGKILL while they are in flight.
-    let placed = Arc::new(AtomicUsize::new(0));
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let mut clients = Vec::new();
-    for c in 0..CLIENTS {
-        let (base, session, placed) = (server.base.clone(), session.clone(), placed.clone());
-        // Each client orders for its own patients, so no client's order takes another's cart item.
-        let mine: Vec<(String, String)> = jobs.iter().skip(c).step_by(CLIENTS).cloned().collect();
-        clients.push(tokio::spawn(async move { keep_ordering(&base, &session, &mine, &placed, deadline).await }));
-    }
-    while placed.load(Ordering::Relaxed) < ORDERS_BEFORE_KILL && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    server.kill().await;
-    let attempts: usize = futures_join(clients).await.into_iter().sum();
-    let placed = placed.load(Ordering::Relaxed);
+    for round in 1..=ROUNDS {
+        if round > 1 {
+            server = Server::start(url).await;
+            session = server.login().await;
+        }
+        // Act: concurrent orders, and SIGKILL while they are in flight.
+        let (placed, attempts) = load_then_kill(&mut server, &session, &jobs).await;
 
-    // Assert: the database as the killed server left it.
-    eprintln!("{url}: {placed} orders placed in {attempts} attempts before SIGKILL");
-    assert!(placed > 0, "no order was placed before the kill ({attempts} attempts)");
-    assert!(attempts > placed, "the kill came while requests were in flight");
-    check_nothing_half_written(url, baseline).await;
+        // Assert: the database as the killed server left it.
+        eprintln!("{url}: round {round}: {placed} orders placed in {attempts} attempts before SIGKILL");
+        assert!(placed > 0, "round {round}: no order was placed before the kill ({attempts} attempts)");
+        assert!(attempts > placed, "round {round}: the kill came while requests were in flight");
+        check_nothing_half_written(url, baseline).await;
+    }
 
     // And it serves again: a new order goes through and can be read back.
     let mut again = Server::start(url).await;
@@ -113,6 +108,27 @@ async fn killed_mid_load_leaves_no_half_written_order(url: &str) {
     assert_eq!(read["status"], "registered");
     assert!(!read["lines"].as_array().expect("lines").is_empty());
     again.kill().await;
+}
+
+/// Starts `CLIENTS` concurrent clients placing orders and kills the server
+/// with SIGKILL once `ORDERS_BEFORE_KILL` have gone through. Returns the
+/// orders placed and the attempts made (those cut off by the kill included).
+async fn load_then_kill(server: &mut Server, session: &HeaderMap, jobs: &[(String, String)]) -> (usize, usize) {
+    let placed = Arc::new(AtomicUsize::new(0));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut clients = Vec::new();
+    for c in 0..CLIENTS {
+        let (base, session, placed) = (server.base.clone(), session.clone(), placed.clone());
+        // Each client orders for its own patients, so no client's order takes another's cart item.
+        let mine: Vec<(String, String)> = jobs.iter().skip(c).step_by(CLIENTS).cloned().collect();
+        clients.push(tokio::spawn(async move { keep_ordering(&base, &session, &mine, &placed, deadline).await }));
+    }
+    while placed.load(Ordering::Relaxed) < ORDERS_BEFORE_KILL && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.kill().await;
+    let attempts: usize = futures_join(clients).await.into_iter().sum();
+    (placed.load(Ordering::Relaxed), attempts)
 }
 
 /// Cart + order for each pair in turn until the deadline or the server is

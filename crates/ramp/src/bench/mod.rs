@@ -46,7 +46,7 @@ pub struct OrdersArgs {
     #[arg(long, default_value_t = 64)]
     pub articles: u32,
     /// Devices of each article kept in stock before the run (topped up).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 500)]
     pub stock: u32,
     /// The pgbench program (PostgreSQL only).
     #[arg(long, default_value = "/usr/lib/postgresql/15/bin/pgbench")]
