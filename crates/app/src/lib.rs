@@ -8,6 +8,7 @@ pub mod auth;
 mod auth_cache;
 pub mod catalog;
 pub mod clock;
+pub mod consult;
 pub mod demo;
 pub mod devices;
 mod error;
@@ -15,6 +16,7 @@ pub mod impact;
 pub mod orders;
 pub mod patients;
 pub mod stock;
+pub mod surplus;
 pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};

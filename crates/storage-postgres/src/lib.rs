@@ -33,6 +33,14 @@ const IDENTITY_TABLES: &[&str] = &[
     "pickup_orders",
     "work_orders",
     "lost_reports",
+    "consultation_locations",
+    "consultation_slots",
+    "consultations",
+    "consultation_bookings",
+    "consultation_events",
+    "outbox",
+    "surplus_sales",
+    "surplus_complaints",
 ];
 
 /// Ramp's storage on a PostgreSQL database.
@@ -90,3 +98,4 @@ impl PostgresStorage {
 
 ramp_storage::sql_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_order_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_consult_storage!(PostgresStorage, sqlx::Postgres);

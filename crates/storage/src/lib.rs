@@ -5,15 +5,19 @@
 //! dialect hooks differ. That keeps the two engines from drifting apart,
 //! the failure the atuin and vaultwarden anchors warn about.
 
+mod consult;
 pub mod contract;
 mod error;
 pub mod fixture;
+pub mod fixture_consult;
 pub mod fixture_ordering;
 mod orders;
 pub mod sql;
+pub mod sql_consult;
 pub mod sql_orders;
 mod types;
 
+pub use consult::*;
 pub use error::{Result, StorageError};
 pub use orders::*;
 pub use types::*;
@@ -48,7 +52,7 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: OrderStore + Send + Sync + 'static {
+pub trait Storage: OrderStore + ConsultStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

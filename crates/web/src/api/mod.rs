@@ -2,6 +2,8 @@
 //! `/api/openapi.json` (generated from the handlers, so it cannot drift).
 
 mod catalog;
+mod consult;
+mod consult_dto;
 mod cost;
 mod devices;
 mod dto;
@@ -14,9 +16,10 @@ mod session;
 
 pub(crate) use session::session_cookie;
 mod stock;
+mod surplus;
 
 use crate::AppState;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
@@ -34,10 +37,14 @@ use utoipa::OpenApi;
         orders::preview, orders::add_item, orders::cart, orders::remove_item, orders::place, orders::get_order,
         orders::list, orders::change_status,
         reports::pickup, reports::fault, reports::lost,
+        consult::services, consult::free_slots, consult::my_slots, consult::publish_slot, consult::withdraw_slot,
+        consult::create, consult::list, consult::get_one, consult::book, consult::rebook, consult::cancel,
+        consult::calendar,
+        surplus::overview, surplus::sell, surplus::sale, surplus::complain, surplus::spare_parts,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "consultations"), (name = "surplus"))
 )]
 pub struct ApiDoc;
 
@@ -91,4 +98,17 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/devices/{device_number}/pickup-order", post(reports::pickup))
         .route("/api/v1/devices/{device_number}/fault-report", post(reports::fault))
         .route("/api/v1/devices/{device_number}/lost-report", post(reports::lost))
+        .route("/api/v1/consultations", post(consult::create).get(consult::list))
+        .route("/api/v1/consultations/services", get(consult::services))
+        .route("/api/v1/consultations/slots", get(consult::free_slots).post(consult::publish_slot))
+        .route("/api/v1/consultations/slots/mine", get(consult::my_slots))
+        .route("/api/v1/consultations/slots/{id}", delete(consult::withdraw_slot))
+        .route("/api/v1/consultations/bookings/{booking_id}/calendar", get(consult::calendar))
+        .route("/api/v1/consultations/{id}", get(consult::get_one))
+        .route("/api/v1/consultations/{id}/booking", post(consult::book).put(consult::rebook).delete(consult::cancel))
+        .route("/api/v1/surplus", get(surplus::overview))
+        .route("/api/v1/surplus/sales", post(surplus::sell))
+        .route("/api/v1/surplus/sales/{id}", get(surplus::sale))
+        .route("/api/v1/surplus/sales/{id}/complaints", post(surplus::complain))
+        .route("/api/v1/surplus/articles/{article_number}/spare-parts", put(surplus::spare_parts))
 }

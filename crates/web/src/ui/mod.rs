@@ -5,12 +5,14 @@
 
 mod assets;
 mod catalog;
+mod consult;
 pub(crate) mod cost;
 mod device;
 mod login;
 mod page;
 mod patient;
 mod stock;
+mod surplus;
 
 pub use page::{error_page, url_encode};
 
@@ -31,6 +33,17 @@ pub fn routes() -> Router<AppState> {
         .route("/devices/{number}", get(device::card))
         .route("/stock", get(stock::page))
         .route("/cost", get(cost::page))
+        .route("/consultations", get(consult::list).post(consult::create))
+        .route("/consultations/slots", post(consult::publish))
+        .route("/consultations/slots/{id}/withdraw", post(consult::withdraw))
+        .route("/consultations/{id}", get(consult::detail))
+        .route("/consultations/{id}/book", post(consult::book))
+        .route("/consultations/{id}/rebook", post(consult::rebook))
+        .route("/consultations/{id}/cancel", post(consult::cancel))
+        .route("/surplus", get(surplus::page))
+        .route("/surplus/sell", post(surplus::sell))
+        .route("/surplus/complaints", post(surplus::complain))
+        .route("/surplus/spare-parts", post(surplus::spare_parts))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .fallback(not_found)
