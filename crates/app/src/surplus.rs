@@ -4,6 +4,10 @@
 //! 30 % of its purchase price, only while spare parts last; the buyer may
 //! complain ("reklamation") within 30 days.
 //!
+//! A device blocked from going out (an open safety-notice recall, an
+//! unsigned special adaptation) or specially adapted is neither offered nor
+//! sold.
+//!
 //! Demand is the quantity of the article on order lines (not cancelled)
 //! of orders placed in the last 90 days (`ramp_domain::surplus::DEMAND_DAYS`);
 //! an order line names the article that went out, so substitutions by the
@@ -180,6 +184,17 @@ pub async fn sell(app: &App, user: &User, device_number: &str, municipality_code
         return Err(AppError::conflict(
             "device_not_in_stock",
             format!("device {number} is {}, not on a shelf", card.device.state),
+        )
+        .with_field("device_number"));
+    }
+    if let Some(reason) = &card.blocked_reason {
+        let blocked = StorageError::Blocked { device_id: card.device.id, reason: reason.clone() };
+        return Err(AppError::from(blocked).with_field("device_number"));
+    }
+    if card.special_adapted {
+        return Err(AppError::conflict(
+            "special_adapted",
+            "a specially adapted device (its CE marking void) is not sold as basic equipment",
         )
         .with_field("device_number"));
     }

@@ -33,6 +33,11 @@ const IDENTITY_TABLES: &[&str] = &[
     "pickup_orders",
     "work_orders",
     "lost_reports",
+    "receipts",
+    "receipt_lines",
+    "safety_notices",
+    "work_order_entries",
+    "adaptation_documents",
     "consultation_locations",
     "consultation_slots",
     "consultations",
@@ -98,4 +103,5 @@ impl PostgresStorage {
 
 ramp_storage::sql_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_order_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_supply_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_consult_storage!(PostgresStorage, sqlx::Postgres);

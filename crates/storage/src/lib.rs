@@ -15,11 +15,14 @@ mod orders;
 pub mod sql;
 pub mod sql_consult;
 pub mod sql_orders;
+pub mod sql_supply;
+mod supply;
 mod types;
 
 pub use consult::*;
 pub use error::{Result, StorageError};
 pub use orders::*;
+pub use supply::*;
 pub use types::*;
 
 use async_trait::async_trait;
@@ -52,7 +55,7 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: OrderStore + ConsultStore + Send + Sync + 'static {
+pub trait Storage: OrderStore + SupplyStore + ConsultStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

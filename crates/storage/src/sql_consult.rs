@@ -25,9 +25,17 @@ pub const SALE_SQL: &str = "SELECT ss.id, ss.device_id, d.device_number, a.artic
     FROM surplus_sales ss JOIN devices d ON d.id = ss.device_id JOIN articles a ON a.id = d.article_id \
     JOIN principals p ON p.id = ss.buyer_principal_id JOIN customer_numbers cn ON cn.id = ss.customer_number_id";
 
-/// Devices on the shelf in central warehouses (`d`); add conditions with `AND`.
-pub const CENTRAL_STOCK_FROM: &str = "FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
-    WHERE d.state = 'in_stock' AND w.kind = 'central'";
+/// Devices (`d`) that may be sold: on a central warehouse shelf, not
+/// specially adapted (their CE marking is void) and not blocked (a safety
+/// notice's open recall, an unsigned adaptation: `sql_supply::NOT_BLOCKED`).
+/// Add conditions with `AND`.
+pub fn central_stock_from() -> String {
+    format!(
+        "FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
+         WHERE d.state = 'in_stock' AND w.kind = 'central' AND NOT d.special_adapted AND {}",
+        crate::sql_supply::NOT_BLOCKED
+    )
+}
 
 /// Demand: order lines (`l`) not cancelled, of orders (`o`) placed since `$2`.
 pub const DEMAND_FROM: &str = "FROM order_lines l JOIN orders o ON o.id = l.order_id \
@@ -39,7 +47,7 @@ macro_rules! sql_consult_storage {
         mod __sql_consult_impl {
             use super::*;
             use $crate::sql::parse_stored;
-            use $crate::sql_consult::{CENTRAL_STOCK_FROM, DEMAND_FROM, SALE_SQL, SLOT_COLUMNS, SLOT_JOINS};
+            use $crate::sql_consult::{central_stock_from, DEMAND_FROM, SALE_SQL, SLOT_COLUMNS, SLOT_JOINS};
             use $crate::*;
             use ::async_trait::async_trait;
             use ::chrono::{DateTime, NaiveDate, Utc};
@@ -513,10 +521,11 @@ macro_rules! sql_consult_storage {
                 }
 
                 async fn surplus_articles(&self, today: NaiveDate, demand_since: DateTime<Utc>) -> Result<Vec<SurplusArticle>> {
+                    let stock_from = central_stock_from();
                     let sql = format!(
                         "SELECT a.id, a.article_number, a.name, a.iso_code, a.valid_to, a.spare_parts_until, \
                          st.n AS in_stock, COALESCE(dm.n, 0) AS demand FROM articles a \
-                         JOIN (SELECT d.article_id, COUNT(*) AS n {CENTRAL_STOCK_FROM} GROUP BY d.article_id) st \
+                         JOIN (SELECT d.article_id, COUNT(*) AS n {stock_from} GROUP BY d.article_id) st \
                          ON st.article_id = a.id \
                          LEFT JOIN (SELECT l.article_id, SUM(l.quantity) AS n {DEMAND_FROM} GROUP BY l.article_id) dm \
                          ON dm.article_id = a.id \
@@ -526,12 +535,10 @@ macro_rules! sql_consult_storage {
                     let mut out = Vec::with_capacity(rows.len());
                     for r in rows {
                         let article_id: Id = r.try_get("id")?;
-                        let devices = sqlx::query(
+                        let devices = sqlx::query(&format!(
                             "SELECT d.id, d.device_number, d.purchase_date, d.purchase_price_ore, w.name AS warehouse_name \
-                             FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
-                             WHERE d.article_id = $1 AND d.state = 'in_stock' AND w.kind = 'central' \
-                             ORDER BY d.purchase_date, d.id LIMIT 200",
-                        )
+                             {stock_from} AND d.article_id = $1 ORDER BY d.purchase_date, d.id LIMIT 200"
+                        ))
                         .bind(article_id)
                         .fetch_all(&self.pool)
                         .await?
@@ -579,7 +586,7 @@ macro_rules! sql_consult_storage {
                     };
                     let article_id: Id = article.try_get("id")?;
                     let spare_parts_until: NaiveDate = article.try_get("spare_parts_until")?;
-                    let stock: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n {CENTRAL_STOCK_FROM} AND d.article_id = $1"))
+                    let stock: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n {} AND d.article_id = $1", central_stock_from()))
                         .bind(article_id)
                         .fetch_one(&mut *tx)
                         .await?
@@ -594,19 +601,18 @@ macro_rules! sql_consult_storage {
                     if stock <= demand {
                         return Err(StorageError::StateMismatch(format!("no surplus: {stock} in stock, demand {demand}")));
                     }
-                    let sale = sqlx::query(
+                    let sale = sqlx::query(&format!(
                         "INSERT INTO surplus_sales (device_id, buyer_principal_id, customer_number_id, purchase_price_ore, price_ore, \
                          sold_by, sold_at, sold_on, complaint_deadline, spare_parts_until) \
-                         SELECT d.id, $2, $3, d.purchase_price_ore, $4, $5, $6, $7, $8, $9 FROM devices d \
-                         JOIN warehouses w ON w.id = d.warehouse_id WHERE d.id = $1 AND d.state = 'in_stock' AND w.kind = 'central' \
-                         RETURNING id",
-                    )
+                         SELECT d.id, $2, $3, d.purchase_price_ore, $4, $5, $6, $7, $8, $9 {} AND d.id = $1 RETURNING id",
+                        central_stock_from()
+                    ))
                     .bind(s.device_id).bind(s.buyer_principal_id).bind(s.customer_number_id).bind(s.price_ore).bind(s.sold_by)
                     .bind(s.at).bind(s.on).bind(s.complaint_deadline).bind(spare_parts_until)
                     .fetch_optional(&mut *tx)
                     .await?;
                     let Some(sale) = sale else {
-                        return Err(StorageError::StateMismatch(format!("device {} is not on a central shelf", s.device_id)));
+                        return Err(StorageError::StateMismatch(format!("device {} is not on a central shelf, or is blocked or adapted", s.device_id)));
                     };
                     sqlx::query(
                         "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, warehouse_id, note) \

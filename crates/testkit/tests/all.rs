@@ -12,4 +12,7 @@ mod orders_flow;
 mod orders_race;
 mod orders_reports;
 mod storage_contract;
+mod supply;
 mod ui_browser;
+mod ui_desk;
+mod ui_forms;

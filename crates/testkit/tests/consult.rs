@@ -506,6 +506,28 @@ async fn the_openapi_document_describes_consultations_and_surplus_sales(app: Tes
     assert!(booking["post"].is_object() && booking["put"].is_object() && booking["delete"].is_object());
 }
 
+async fn a_device_under_a_safety_notice_is_neither_offered_nor_sold(app: TestApp) {
+    let f = fixture_consult::load(app.storage.as_ref()).await.unwrap();
+    let lager = app.token_for("lager").await;
+    let parts = json!({ "spare_parts_until": "2029-12-31" });
+    let path = format!("/api/v1/surplus/articles/{}/spare-parts", f.short_parts_article);
+    assert_eq!(send(&app, reqwest::Method::PUT, &lager, &path, Some(parts)).await.status(), 204);
+    let notice = json!({ "reference": "FSN-2026-099", "title": "Bromsvajer kan brista", "article_numbers": [f.short_parts_article] });
+    assert_eq!(app.post_json(&lager, "/api/v1/safety-notices", &notice).await.status(), 201);
+
+    let o: Value = app.get(&lager, "/api/v1/surplus").await.json().await.unwrap();
+    let numbers: Vec<_> =
+        o["offers"].as_array().unwrap().iter().map(|a| a["article_number"].as_str().unwrap()).collect();
+    assert_eq!(numbers, vec!["R-050"], "blocked devices are not surplus stock");
+    let p = problem(sell(&app, &lager, f.short_parts_device, f.lidingo_code).await).await;
+    assert_eq!(
+        (p["code"].as_str(), p["field"].as_str(), p["reason"].as_str()),
+        (Some("device_blocked"), Some("device_number"), Some("safety_notice"))
+    );
+    let card = app.storage.device_card(f.short_parts_device).await.unwrap().unwrap();
+    assert_eq!(card.device.state.as_str(), "in_stock");
+}
+
 async fn log_in(b: &Browser, app: &TestApp, username: &str) {
     b.goto(&app.url("/login")).await;
     let user = b.labelled("Användarnamn").await;
@@ -604,6 +626,7 @@ ramp_testkit::on_both_engines!(
     demand_from_recent_orders_limits_what_may_be_sold,
     a_complaint_is_accepted_through_the_thirtieth_day_and_refused_after,
     the_openapi_document_describes_consultations_and_surplus_sales,
+    a_device_under_a_safety_notice_is_neither_offered_nor_sold,
     a_consultant_publishes_a_slot_and_a_prescriber_books_it_in_the_browser,
     hmc_staff_sell_a_surplus_device_and_register_a_complaint_in_the_browser,
 );

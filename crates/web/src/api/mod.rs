@@ -16,6 +16,7 @@ mod session;
 
 pub(crate) use session::session_cookie;
 mod stock;
+mod supply;
 mod surplus;
 
 use crate::AppState;
@@ -37,6 +38,10 @@ use utoipa::OpenApi;
         orders::preview, orders::add_item, orders::cart, orders::remove_item, orders::place, orders::get_order,
         orders::list, orders::change_status,
         reports::pickup, reports::fault, reports::lost,
+        supply::receive, supply::consumables, supply::pick_list, supply::receive_return, supply::inspect,
+        supply::work_orders, supply::create_work_order, supply::work_order, supply::start, supply::add_entry,
+        supply::finish, supply::attach, supply::document, supply::sign, supply::register_notice, supply::notices,
+        supply::notice,
         consult::services, consult::free_slots, consult::my_slots, consult::publish_slot, consult::withdraw_slot,
         consult::create, consult::list, consult::get_one, consult::book, consult::rebook, consult::cancel,
         consult::calendar,
@@ -44,7 +49,7 @@ use utoipa::OpenApi;
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "consultations"), (name = "surplus"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"))
 )]
 pub struct ApiDoc;
 
@@ -98,6 +103,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/devices/{device_number}/pickup-order", post(reports::pickup))
         .route("/api/v1/devices/{device_number}/fault-report", post(reports::fault))
         .route("/api/v1/devices/{device_number}/lost-report", post(reports::lost))
+        .route("/api/v1/devices/{device_number}/inspection", post(supply::inspect))
+        .route("/api/v1/receipts", post(supply::receive))
+        .route("/api/v1/warehouses/{id}/consumables", get(supply::consumables))
+        .route("/api/v1/warehouses/{id}/pick-list", get(supply::pick_list))
+        .route("/api/v1/returns", post(supply::receive_return))
+        .route("/api/v1/work-orders", get(supply::work_orders).post(supply::create_work_order))
+        .route("/api/v1/work-orders/{id}", get(supply::work_order))
+        .route("/api/v1/work-orders/{id}/start", post(supply::start))
+        .route("/api/v1/work-orders/{id}/entries", post(supply::add_entry))
+        .route("/api/v1/work-orders/{id}/finish", post(supply::finish))
+        .route("/api/v1/work-orders/{id}/adaptation-documents", post(supply::attach))
+        .route("/api/v1/adaptation-documents/{id}", get(supply::document))
+        .route("/api/v1/adaptation-documents/{id}/signature", post(supply::sign))
+        .route("/api/v1/safety-notices", get(supply::notices).post(supply::register_notice))
+        .route("/api/v1/safety-notices/{id}", get(supply::notice))
         .route("/api/v1/consultations", post(consult::create).get(consult::list))
         .route("/api/v1/consultations/services", get(consult::services))
         .route("/api/v1/consultations/slots", get(consult::free_slots).post(consult::publish_slot))

@@ -4,15 +4,23 @@
 //! catalog search, no client framework.
 
 mod assets;
+mod cart;
 mod catalog;
 mod consult;
 pub(crate) mod cost;
+mod desk;
 mod device;
+mod form;
 mod login;
+mod order;
+mod orders;
 mod page;
 mod patient;
+mod safety;
 mod stock;
 mod surplus;
+mod unit;
+mod workshop;
 
 pub use page::{error_page, url_encode};
 
@@ -31,6 +39,33 @@ pub fn routes() -> Router<AppState> {
         .route("/patient", get(patient::form).post(patient::open))
         .route("/patient/emergency-access", post(patient::emergency))
         .route("/devices/{number}", get(device::card))
+        .route("/devices/{number}/pickup", get(device::back_to_card).post(device::pickup))
+        .route("/devices/{number}/fault", get(device::back_to_card).post(device::fault))
+        .route("/devices/{number}/lost", get(device::back_to_card).post(device::lost))
+        .route("/devices/{number}/adaptation-signature", get(device::back_to_card).post(device::sign))
+        .route("/desk", get(desk_home))
+        .route("/desk/receive", get(desk::receive_form).post(desk::receive))
+        .route("/desk/pick", get(desk::pick))
+        .route("/desk/returns", get(desk::returns).post(desk::receive_return))
+        .route("/desk/returns/inspection", get(desk_returns).post(desk::inspect))
+        .route("/workshop", get(workshop::queue))
+        .route("/workshop/{id}", get(workshop::show))
+        .route("/workshop/{id}/start", get(workshop::back_to_order).post(workshop::start))
+        .route("/workshop/{id}/entries", get(workshop::back_to_order).post(workshop::entry))
+        .route("/workshop/{id}/finish", get(workshop::back_to_order).post(workshop::finish))
+        .route("/workshop/{id}/documents", get(workshop::back_to_order).post(workshop::document))
+        .route("/unit-order", get(unit::form).post(unit::add))
+        .route("/safety-notices", get(safety::list).post(safety::register))
+        .route("/safety-notices/{id}", get(safety::show))
+        .route("/order/articles", get(order::preview_again).post(order::articles))
+        .route("/order/preview", get(order::preview_again).post(order::preview))
+        .route("/cart", get(cart::page))
+        .route("/cart/add", get(order::preview_again).post(order::add))
+        .route("/cart/remove", post(cart::remove))
+        .route("/orders", get(orders::mine).post(cart::place))
+        .route("/orders/queue", get(orders::queue))
+        .route("/orders/{id}", get(orders::show))
+        .route("/orders/{id}/status", post(orders::change_status))
         .route("/stock", get(stock::page))
         .route("/cost", get(cost::page))
         .route("/consultations", get(consult::list).post(consult::create))
@@ -47,6 +82,15 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .fallback(not_found)
+}
+
+async fn desk_home() -> axum::response::Redirect {
+    axum::response::Redirect::to("/desk/receive")
+}
+
+/// The inspection is a POST page; a GET (a reload, the language switch) shows the returns page.
+async fn desk_returns() -> axum::response::Redirect {
+    axum::response::Redirect::to("/desk/returns")
 }
 
 /// Any unknown page: the HTML error page with 404 (under `/api/` the

@@ -8,6 +8,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use ramp_app::{AppError, ErrorKind};
+use ramp_domain::role::Role;
 use ramp_storage::User;
 
 pub struct Page {
@@ -17,6 +18,14 @@ pub struct Page {
     pub csrf: String,
     pub nav: &'static str,
     pub is_hmc: bool,
+    /// May order for patients (shows the "Beställ" buttons).
+    pub is_prescriber: bool,
+    /// Orders basic equipment and buffer stock for a unit.
+    pub is_unit_orderer: bool,
+    /// Works the warehouse desk (receiving, picking, returns).
+    pub is_warehouse: bool,
+    /// Sees the work-order queue and safety notices (the centre's operative staff).
+    pub is_workshop: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
 }
@@ -30,6 +39,14 @@ impl Page {
             csrf: csrf.to_string(),
             nav,
             is_hmc: user.is_some_and(|u| u.is_hmc()),
+            is_prescriber: user.is_some_and(|u| u.has_role(ramp_domain::role::Role::Prescriber)),
+            is_unit_orderer: user.is_some_and(|u| u.has_role(ramp_domain::role::Role::UnitOrderer)),
+            is_warehouse: user.is_some_and(|u| u.has_role(Role::Warehouse) || u.has_role(Role::Admin)),
+            is_workshop: user.is_some_and(|u| {
+                [Role::Technician, Role::Warehouse, Role::CustomerService, Role::Consultant, Role::Admin]
+                    .iter()
+                    .any(|r| u.has_role(*r))
+            }),
             errors: vec![],
         }
     }
@@ -63,7 +80,8 @@ pub fn message(lang: Lang, e: &AppError) -> String {
     if e.kind == ErrorKind::Internal {
         return lang.error("internal").unwrap_or("internal error").to_string();
     }
-    lang.error(e.code).map(str::to_string).unwrap_or_else(|| e.message.clone())
+    let worded = e.field.as_deref().and_then(|f| lang.error(&format!("{}@{f}", e.code)));
+    worded.or_else(|| lang.error(e.code)).map(str::to_string).unwrap_or_else(|| e.message.clone())
 }
 
 /// Renders a template, or a plain 500 if rendering fails (a bug).
@@ -126,6 +144,29 @@ impl Page {
         ramp_domain::ids::IsoCode::parse(code).map(|c| c.display()).unwrap_or_else(|_| code.to_string())
     }
 
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        d.format("%Y-%m-%d").to_string()
+    }
+
+    pub fn order_status(&self, s: &ramp_domain::order::OrderStatus) -> &'static str {
+        match self.lang {
+            Lang::Sv => s.name_sv(),
+            Lang::En => s.name_en(),
+        }
+    }
+
+    pub fn substitution(&self, s: &ramp_domain::order::Substitution) -> &'static str {
+        self.t(&format!("order.sub.{}", s.as_str()))
+    }
+
+    /// The decision's explanation in the page's language.
+    pub fn explanation<'a>(&self, sv: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Sv => sv,
+            Lang::En => en,
+        }
+    }
+
     pub fn payer(&self, payer: &str) -> &'static str {
         match payer {
             "region" => self.t("payer.region"),
@@ -173,6 +214,11 @@ impl Page {
             E::Ordered => "Beställd",
             E::PickupOrdered => "Hämtorder registrerad",
             E::FaultReported => "Felanmäld",
+            E::Inspected => "Inspekterad",
+            E::RecallOrdered => "Säkerhetsmeddelande: åtgärd beställd",
+            E::RecallHandled => "Säkerhetsmeddelande: åtgärdad",
+            E::AdaptationDocumented => "Specialanpassning dokumenterad",
+            E::AdaptationSigned => "Specialanpassning godkänd och signerad",
             E::Delivered => "Utlämnad",
             E::Returned => "Återlämnad",
             E::Reconditioned => "Rekonditionerad",

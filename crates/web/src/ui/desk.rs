@@ -1,0 +1,629 @@
+//! The warehouse desk ("lagerdisk"): receiving devices and consumables
+//! against a purchase, the pick list by route and promised date (with the
+//! order moves beside each order), and returns with their inspection.
+//! Every form carries the CSRF token; a refusal is shown beside its field.
+
+use super::form::{kronor_to_ore, Field};
+use super::login::csrf_ok;
+use super::page::{error_page, render, Page};
+use crate::extract::{CsrfToken, UiUser};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use ramp_app::supply as s;
+use ramp_app::{AppError, ErrorKind};
+use ramp_domain::order::OrderStatus;
+use ramp_storage::{Id, PickLine, User, Warehouse};
+use serde::Deserialize;
+
+/// Rows a receipt form starts with; "Lägg till rad" adds one, up to the maximum.
+const DEVICE_ROWS: usize = 3;
+const CONSUMABLE_ROWS: usize = 2;
+const MAX_ROWS: usize = 50;
+
+pub(super) fn csrf_error() -> AppError {
+    AppError::forbidden("csrf_failed", "form expired")
+}
+
+pub(super) fn log_if_internal(e: &AppError) {
+    if e.kind == ErrorKind::Internal {
+        crate::error::log_internal(e);
+    }
+}
+
+async fn warehouses(state: &AppState, user: &User) -> Result<Vec<Warehouse>, AppError> {
+    Ok(ramp_app::stock::stock_overview(&state.app, user, None).await?.warehouses)
+}
+
+/// The first central warehouse: the default everywhere on the desk.
+fn default_warehouse(ws: &[Warehouse]) -> Id {
+    ws.iter().find(|w| w.kind == "central").or(ws.first()).map(|w| w.id).unwrap_or_default()
+}
+
+// ---- receiving ----
+
+#[derive(Default, Clone)]
+struct DeviceRow {
+    article_number: String,
+    device_number: String,
+    serial: String,
+    price: String,
+}
+
+impl DeviceRow {
+    fn is_empty(&self) -> bool {
+        [&self.article_number, &self.device_number, &self.serial, &self.price].iter().all(|s| s.trim().is_empty())
+    }
+}
+
+#[derive(Default, Clone)]
+struct ConsumableRow {
+    article_number: String,
+    quantity: String,
+    price: String,
+}
+
+impl ConsumableRow {
+    fn is_empty(&self) -> bool {
+        [&self.article_number, &self.quantity, &self.price].iter().all(|s| s.trim().is_empty())
+    }
+}
+
+#[derive(Default)]
+struct ReceiptForm {
+    csrf: String,
+    reference: String,
+    warehouse_id: String,
+    purchase_date: String,
+    devices: Vec<DeviceRow>,
+    consumables: Vec<ConsumableRow>,
+    /// `devices` or `consumables`: add an empty row and show the form again.
+    add_row: Option<String>,
+}
+
+/// `devices[3].serial` → (`devices`, 3, `serial`).
+fn row_key(k: &str) -> Option<(&str, usize, &str)> {
+    let (list, rest) = k.split_once('[')?;
+    let (idx, rest) = rest.split_once("].")?;
+    let i: usize = idx.parse().ok()?;
+    (i < MAX_ROWS).then_some((list, i, rest))
+}
+
+impl ReceiptForm {
+    fn parse(pairs: Vec<(String, String)>) -> ReceiptForm {
+        let mut f = ReceiptForm::default();
+        let (mut device_rows, mut consumable_rows) = (DEVICE_ROWS, CONSUMABLE_ROWS);
+        for (k, v) in pairs {
+            match k.as_str() {
+                "csrf" => f.csrf = v,
+                "reference" => f.reference = v,
+                "warehouse_id" => f.warehouse_id = v,
+                "purchase_date" => f.purchase_date = v,
+                "device_rows" => device_rows = v.parse().unwrap_or(DEVICE_ROWS).clamp(1, MAX_ROWS),
+                "consumable_rows" => consumable_rows = v.parse().unwrap_or(CONSUMABLE_ROWS).clamp(1, MAX_ROWS),
+                "add_row" => f.add_row = Some(v),
+                _ => match row_key(&k) {
+                    Some(("devices", i, field)) => {
+                        if f.devices.len() <= i {
+                            f.devices.resize(i + 1, DeviceRow::default());
+                        }
+                        let r = &mut f.devices[i];
+                        match field {
+                            "article_number" => r.article_number = v,
+                            "device_number" => r.device_number = v,
+                            "serial" => r.serial = v,
+                            "purchase_price_ore" => r.price = v,
+                            _ => {}
+                        }
+                    }
+                    Some(("consumables", i, field)) => {
+                        if f.consumables.len() <= i {
+                            f.consumables.resize(i + 1, ConsumableRow::default());
+                        }
+                        let r = &mut f.consumables[i];
+                        match field {
+                            "article_number" => r.article_number = v,
+                            "quantity" => r.quantity = v,
+                            "unit_price_ore" => r.price = v,
+                            _ => {}
+                        }
+                    }
+                    _ => {}
+                },
+            }
+        }
+        let want_devices = device_rows.max(f.devices.len());
+        f.devices.resize(want_devices, DeviceRow::default());
+        let want_consumables = consumable_rows.max(f.consumables.len());
+        f.consumables.resize(want_consumables, ConsumableRow::default());
+        match f.add_row.as_deref() {
+            Some("devices") if f.devices.len() < MAX_ROWS => f.devices.push(DeviceRow::default()),
+            Some("consumables") if f.consumables.len() < MAX_ROWS => f.consumables.push(ConsumableRow::default()),
+            _ => {}
+        }
+        f
+    }
+
+    fn empty(warehouse_id: Id) -> ReceiptForm {
+        ReceiptForm {
+            warehouse_id: warehouse_id.to_string(),
+            devices: vec![DeviceRow::default(); DEVICE_ROWS],
+            consumables: vec![ConsumableRow::default(); CONSUMABLE_ROWS],
+            ..ReceiptForm::default()
+        }
+    }
+
+    /// The use-case's request, with each request line's form row (empty rows are skipped).
+    fn request(&self) -> Result<(s::ReceiptRequest, Vec<usize>, Vec<usize>), AppError> {
+        let warehouse_id = self
+            .warehouse_id
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("warehouse_id", "warehouse_not_found", "no such warehouse"))?;
+        let purchase_date = match self.purchase_date.trim() {
+            "" => None,
+            d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                AppError::invalid("purchase_date", "invalid_date", "expected a date such as 2027-02-01")
+            })?),
+        };
+        let amount = |field: String, v: &str| {
+            kronor_to_ore(v).ok_or_else(|| AppError::invalid(field, "invalid_amount", "an amount in kronor"))
+        };
+        let (mut devices, mut device_rows) = (vec![], vec![]);
+        for (i, r) in self.devices.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
+            devices.push(s::ReceivedDevice {
+                article_number: r.article_number.clone(),
+                device_number: r.device_number.clone(),
+                serial: Some(r.serial.clone()),
+                purchase_price_ore: amount(format!("devices[{i}].purchase_price_ore"), &r.price)?,
+            });
+            device_rows.push(i);
+        }
+        let (mut consumables, mut consumable_rows) = (vec![], vec![]);
+        for (i, r) in self.consumables.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
+            let quantity = r.quantity.trim().parse().map_err(|_| {
+                AppError::invalid(format!("consumables[{i}].quantity"), "invalid_receipt_quantity", "1 to 1,000,000")
+            })?;
+            consumables.push(s::ReceivedQuantity {
+                article_number: r.article_number.clone(),
+                quantity,
+                unit_price_ore: amount(format!("consumables[{i}].unit_price_ore"), &r.price)?,
+            });
+            consumable_rows.push(i);
+        }
+        let req =
+            s::ReceiptRequest { warehouse_id, reference: self.reference.clone(), purchase_date, devices, consumables };
+        Ok((req, device_rows, consumable_rows))
+    }
+}
+
+/// Points a use-case error about request line `i` at the form row it came from.
+fn at_form_row(mut e: AppError, device_rows: &[usize], consumable_rows: &[usize]) -> AppError {
+    if let Some(field) = e.field.clone() {
+        if let Some((list, i, rest)) = row_key(&field) {
+            let rows = if list == "devices" { device_rows } else { consumable_rows };
+            if let Some(row) = rows.get(i) {
+                e.field = Some(format!("{list}[{row}].{rest}"));
+            }
+        }
+    }
+    if e.code == "invalid_quantity" {
+        e.code = "invalid_receipt_quantity";
+    }
+    e
+}
+
+pub struct RowView {
+    pub n: usize,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Template)]
+#[template(path = "desk_receive.html")]
+struct ReceiveTemplate {
+    page: Page,
+    tab: &'static str,
+    warehouses: Vec<Warehouse>,
+    warehouse_id: String,
+    head: Vec<Field>,
+    devices: Vec<RowView>,
+    consumables: Vec<RowView>,
+    /// What the last receipt registered: the receipt and its device numbers.
+    received: Option<(String, Vec<String>)>,
+}
+
+impl ReceiveTemplate {
+    fn build(page: Page, warehouses: Vec<Warehouse>, f: &ReceiptForm) -> ReceiveTemplate {
+        let t = |k: &str| page.t(k);
+        let head = vec![
+            Field::new(&page, "reference", t("desk.reference"), &f.reference).required().hint(t("desk.reference_hint")),
+            Field::new(&page, "purchase_date", t("desk.purchase_date"), &f.purchase_date)
+                .kind("date")
+                .hint(t("desk.purchase_date_hint")),
+        ];
+        let devices = f
+            .devices
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RowView {
+                n: i + 1,
+                fields: vec![
+                    Field::new(
+                        &page,
+                        &format!("devices[{i}].article_number"),
+                        t("desk.article_number"),
+                        &r.article_number,
+                    )
+                    .max(40),
+                    Field::new(
+                        &page,
+                        &format!("devices[{i}].device_number"),
+                        t("desk.device_number"),
+                        &r.device_number,
+                    )
+                    .max(40),
+                    Field::new(&page, &format!("devices[{i}].serial"), t("desk.serial"), &r.serial).max(100),
+                    Field::new(&page, &format!("devices[{i}].purchase_price_ore"), t("desk.price_kr"), &r.price)
+                        .max(20),
+                ],
+            })
+            .collect();
+        let consumables = f
+            .consumables
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RowView {
+                n: i + 1,
+                fields: vec![
+                    Field::new(
+                        &page,
+                        &format!("consumables[{i}].article_number"),
+                        t("desk.article_number"),
+                        &r.article_number,
+                    )
+                    .max(40),
+                    Field::new(&page, &format!("consumables[{i}].quantity"), t("desk.quantity"), &r.quantity).max(10),
+                    Field::new(&page, &format!("consumables[{i}].unit_price_ore"), t("desk.unit_price_kr"), &r.price)
+                        .max(20),
+                ],
+            })
+            .collect();
+        ReceiveTemplate {
+            page,
+            tab: "receive",
+            warehouses,
+            warehouse_id: f.warehouse_id.clone(),
+            head,
+            devices,
+            consumables,
+            received: None,
+        }
+    }
+
+    fn selected(&self, w: &Warehouse) -> bool {
+        self.warehouse_id == w.id.to_string()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReceivedParams {
+    receipt: Option<String>,
+    numbers: Option<String>,
+}
+
+pub async fn receive_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Query(q): Query<ReceivedParams>,
+) -> Response {
+    let ws = match warehouses(&state, &user).await {
+        Ok(ws) => ws,
+        Err(e) => return error_page(lang, e),
+    };
+    let form = ReceiptForm::empty(default_warehouse(&ws));
+    let page = Page::new(lang, "desk.receive_title", Some(&user), &csrf, "desk");
+    let mut t = ReceiveTemplate::build(page, ws, &form);
+    t.received = q.receipt.map(|r| {
+        let numbers = q.numbers.unwrap_or_default();
+        (r, numbers.split(',').filter(|n| !n.is_empty()).map(str::to_string).collect())
+    });
+    render(&t, StatusCode::OK)
+}
+
+pub async fn receive(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = ReceiptForm::parse(pairs);
+    let ws = match warehouses(&state, &user).await {
+        Ok(ws) => ws,
+        Err(e) => return error_page(lang, e),
+    };
+    let mut page = Page::new(lang, "desk.receive_title", Some(&user), &csrf, "desk");
+    if form.add_row.is_some() {
+        return render(&ReceiveTemplate::build(page, ws, &form), StatusCode::OK);
+    }
+    let done = if !csrf_ok(&headers, &form.csrf) {
+        Err(csrf_error())
+    } else {
+        match form.request() {
+            Err(e) => Err(e),
+            Ok((req, device_rows, consumable_rows)) => s::receive(&state.app, &user, &req)
+                .await
+                .map(|id| (id, req.devices.iter().map(|d| d.device_number.trim().to_string()).collect::<Vec<_>>()))
+                .map_err(|e| at_form_row(e, &device_rows, &consumable_rows)),
+        }
+    };
+    match done {
+        Ok((id, numbers)) => {
+            let numbers: Vec<String> = numbers.iter().map(|n| super::url_encode(n)).collect();
+            Redirect::to(&format!("/desk/receive?receipt={id}&numbers={}", numbers.join(","))).into_response()
+        }
+        Err(e) => {
+            log_if_internal(&e);
+            let status = crate::error::status_of(e.kind);
+            page.add_error(&e);
+            render(&ReceiveTemplate::build(page, ws, &form), status)
+        }
+    }
+}
+
+// ---- the pick list ----
+
+#[derive(Deserialize)]
+pub struct PickParams {
+    warehouse: Option<String>,
+    /// Lines promised by this date (default: 7 working days ahead).
+    until: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "desk_pick.html")]
+struct PickTemplate {
+    page: Page,
+    tab: &'static str,
+    warehouses: Vec<Warehouse>,
+    warehouse_id: Id,
+    until: String,
+    lines: Vec<PickLine>,
+    back: String,
+}
+
+impl PickTemplate {
+    /// The order's move buttons go on its first line only.
+    fn first_of_order(&self, i: &usize) -> bool {
+        *i == 0 || self.lines[*i - 1].order_id != self.lines[*i].order_id
+    }
+
+    fn moves(&self, l: &PickLine) -> Vec<OrderStatus> {
+        OrderStatus::parse(&l.order_status).map(|s| super::orders::next_moves(&s)).unwrap_or_default()
+    }
+
+    fn label(&self, to: &OrderStatus) -> &'static str {
+        super::orders::move_label(&self.page, to)
+    }
+
+    fn status(&self, l: &PickLine) -> &'static str {
+        OrderStatus::parse(&l.order_status).map(|s| self.page.order_status(&s)).unwrap_or("?")
+    }
+
+    fn blocked(&self, reason: &str) -> &'static str {
+        self.page.t(&format!("blocked.{reason}"))
+    }
+}
+
+pub async fn pick(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Query(q): Query<PickParams>,
+) -> Response {
+    let ws = match warehouses(&state, &user).await {
+        Ok(ws) => ws,
+        Err(e) => return error_page(lang, e),
+    };
+    let warehouse_id = match q.warehouse.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => default_warehouse(&ws),
+        Some(w) => match w.parse() {
+            Ok(id) => id,
+            Err(_) => {
+                return error_page(lang, AppError::invalid("warehouse", "warehouse_not_found", "no such warehouse"))
+            }
+        },
+    };
+    let until = match q.until.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => ramp_domain::calendar::add_working_days(state.app.today(), 7),
+        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => return error_page(lang, AppError::invalid("until", "invalid_date", "a date such as 2027-02-01")),
+        },
+    };
+    match s::pick_list(&state.app, &user, warehouse_id, Some(until)).await {
+        Ok(lines) => {
+            let page = Page::new(lang, "desk.pick_title", Some(&user), &csrf, "desk");
+            let back = format!("/desk/pick?warehouse={warehouse_id}&until={until}");
+            let until = until.to_string();
+            render(
+                &PickTemplate { page, tab: "pick", warehouses: ws, warehouse_id, until, lines, back },
+                StatusCode::OK,
+            )
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+// ---- returns and inspection ----
+
+#[derive(Deserialize, Default)]
+pub struct ReturnForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    device_number: String,
+    #[serde(default)]
+    warehouse_id: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Deserialize)]
+pub struct ReturnParams {
+    /// A device just received, waiting for its inspection.
+    device: Option<String>,
+}
+
+/// What an inspection decided, shown after it.
+pub struct Inspected {
+    pub device_number: String,
+    pub result: s::InspectionResult,
+}
+
+#[derive(Template)]
+#[template(path = "desk_returns.html")]
+struct ReturnsTemplate {
+    page: Page,
+    tab: &'static str,
+    warehouses: Vec<Warehouse>,
+    warehouse_id: String,
+    device_number: Field,
+    /// The device to inspect now, and the inspection note.
+    inspect: Option<(String, Field)>,
+    inspected: Option<Inspected>,
+}
+
+impl ReturnsTemplate {
+    fn selected(&self, w: &Warehouse) -> bool {
+        self.warehouse_id == w.id.to_string()
+    }
+}
+
+fn returns_page(
+    page: Page,
+    ws: Vec<Warehouse>,
+    form: &ReturnForm,
+    inspect: Option<String>,
+    inspected: Option<Inspected>,
+) -> ReturnsTemplate {
+    let warehouse_id =
+        if form.warehouse_id.is_empty() { default_warehouse(&ws).to_string() } else { form.warehouse_id.clone() };
+    let number_value = if inspect.is_some() { "" } else { form.device_number.as_str() };
+    let device_number =
+        Field::new(&page, "device_number", page.t("desk.device_number"), number_value).required().max(40);
+    let inspect = inspect.map(|n| {
+        let note = Field::new(&page, "note", page.t("desk.inspection_note"), &form.note)
+            .kind("textarea")
+            .max(2000)
+            .hint(page.t("desk.inspection_note_hint"));
+        (n, note)
+    });
+    ReturnsTemplate { page, tab: "returns", warehouses: ws, warehouse_id, device_number, inspect, inspected }
+}
+
+pub async fn returns(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Query(q): Query<ReturnParams>,
+) -> Response {
+    let ws = match warehouses(&state, &user).await {
+        Ok(ws) => ws,
+        Err(e) => return error_page(lang, e),
+    };
+    let mut page = Page::new(lang, "desk.returns_title", Some(&user), &csrf, "desk");
+    let inspect = q.device.filter(|d| !d.trim().is_empty());
+    if let Some(d) = &inspect {
+        page.title = format!("{} – {} {d}", page.title, lang.t("desk.inspection_of"));
+    }
+    render(&returns_page(page, ws, &ReturnForm::default(), inspect, None), StatusCode::OK)
+}
+
+/// Receives a returned device, then shows its inspection form.
+pub async fn receive_return(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    headers: HeaderMap,
+    Form(f): Form<ReturnForm>,
+) -> Response {
+    let ws = match warehouses(&state, &user).await {
+        Ok(ws) => ws,
+        Err(e) => return error_page(lang, e),
+    };
+    let done = if !csrf_ok(&headers, &f.csrf) {
+        Err(csrf_error())
+    } else {
+        match f.warehouse_id.trim().parse::<Id>() {
+            Ok(w) => s::receive_return(&state.app, &user, &f.device_number, w).await,
+            Err(_) => Err(AppError::invalid("warehouse_id", "warehouse_not_found", "no such warehouse")),
+        }
+    };
+    match done {
+        Ok(()) => {
+            Redirect::to(&format!("/desk/returns?device={}", super::url_encode(f.device_number.trim()))).into_response()
+        }
+        Err(e) => {
+            log_if_internal(&e);
+            let mut page = Page::new(lang, "desk.returns_title", Some(&user), &csrf, "desk");
+            page.add_error(&e);
+            render(&returns_page(page, ws, &f, None, None), crate::error::status_of(e.kind))
+        }
+    }
+}
+
+/// Inspects a returned device: to reconditioning or scrapped.
+pub async fn inspect(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    headers: HeaderMap,
+    Form(f): Form<ReturnForm>,
+) -> Response {
+    let ws = match warehouses(&state, &user).await {
+        Ok(ws) => ws,
+        Err(e) => return error_page(lang, e),
+    };
+    let done = if !csrf_ok(&headers, &f.csrf) {
+        Err(csrf_error())
+    } else {
+        match f.decision.as_str() {
+            "recondition" | "scrap" => {
+                s::inspect(&state.app, &user, &f.device_number, f.decision == "scrap", &f.note).await
+            }
+            _ => Err(AppError::invalid("decision", "invalid_decision", "recondition or scrap")),
+        }
+    };
+    let mut page = Page::new(lang, "desk.returns_title", Some(&user), &csrf, "desk");
+    match done {
+        Ok(result) => {
+            let inspected = Inspected { device_number: f.device_number.trim().to_string(), result };
+            let blank = ReturnForm { warehouse_id: f.warehouse_id.clone(), ..ReturnForm::default() };
+            render(&returns_page(page, ws, &blank, None, Some(inspected)), StatusCode::OK)
+        }
+        Err(mut e) => {
+            log_if_internal(&e);
+            if e.field.as_deref() != Some("note") {
+                e.field = Some("form".into());
+            }
+            page.add_error(&e);
+            let number = f.device_number.trim().to_string();
+            render(&returns_page(page, ws, &f, Some(number), None), crate::error::status_of(e.kind))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The unit orderer's start page ("Beställ till enheten"): basic equipment
+//! for the unit, or stock for its buffer store, put in the cart like any
+//! line (the cart places the order). The replacement chain's proposal is
+//! answered with Acceptera/Avböj as two submit buttons of one form.
+
+use super::desk::{csrf_error, log_if_internal};
+use super::form::Field;
+use super::login::csrf_ok;
+use super::page::{render, Page};
+use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ramp_app::orders::LineRequest;
+use ramp_app::AppError;
+use ramp_domain::order::{OrderTarget, ReplacementAnswer};
+use ramp_storage::User;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct UnitForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    article_number: String,
+    #[serde(default)]
+    quantity: String,
+    #[serde(default)]
+    replacement: String,
+}
+
+/// The proposal to answer: article number, name, how many in stock.
+pub struct Proposal {
+    pub article_number: String,
+    pub article_name: String,
+    pub in_stock: i64,
+}
+
+#[derive(Template)]
+#[template(path = "unit_order.html")]
+struct UnitTemplate {
+    page: Page,
+    buffer: bool,
+    fields: Vec<Field>,
+    article_number: String,
+    quantity: String,
+    proposal: Option<Proposal>,
+}
+
+fn page_for(lang: Lang, csrf: &str, user: &User, f: &UnitForm, failed: Option<AppError>) -> (UnitTemplate, StatusCode) {
+    let mut page = Page::new(lang, "unit.title", Some(user), csrf, "unit");
+    let mut status = StatusCode::OK;
+    let mut proposal = None;
+    if let Some(e) = failed {
+        log_if_internal(&e);
+        status = crate::error::status_of(e.kind);
+        if e.code == "replacement_answer_required" {
+            let p = e.details.as_ref().and_then(|d| d.get("proposal"));
+            proposal = p.map(|p| Proposal {
+                article_number: p["article_number"].as_str().unwrap_or_default().to_string(),
+                article_name: p["article_name"].as_str().unwrap_or_default().to_string(),
+                in_stock: p["in_stock"].as_i64().unwrap_or(0),
+            });
+        } else {
+            page.add_error(&e);
+        }
+    }
+    let fields = vec![
+        Field::new(&page, "article_number", lang.t("desk.article_number"), &f.article_number)
+            .required()
+            .max(40)
+            .hint(lang.t("unit.article_hint")),
+        Field::new(&page, "quantity", lang.t("desk.quantity"), &f.quantity)
+            .kind("number")
+            .hint(lang.t("unit.quantity_hint")),
+    ];
+    let t = UnitTemplate {
+        page,
+        buffer: f.target == "buffer",
+        fields,
+        article_number: f.article_number.clone(),
+        quantity: f.quantity.clone(),
+        proposal,
+    };
+    (t, status)
+}
+
+pub async fn form(lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser) -> Response {
+    let (t, status) = page_for(lang, &csrf, &user, &UnitForm::default(), None);
+    render(&t, status)
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    headers: HeaderMap,
+    Form(f): Form<UnitForm>,
+) -> Response {
+    let added = if !csrf_ok(&headers, &f.csrf) {
+        Err(csrf_error())
+    } else {
+        let target = if f.target == "buffer" { OrderTarget::Buffer } else { OrderTarget::Unit };
+        let quantity = match f.quantity.trim() {
+            "" => None,
+            q => Some(q.parse().unwrap_or(0)),
+        };
+        let req = LineRequest {
+            target: Some(target),
+            article_number: f.article_number.clone(),
+            quantity,
+            replacement: ReplacementAnswer::parse(&f.replacement).ok(),
+            ..LineRequest::default()
+        };
+        ramp_app::orders::add_to_cart(&state.app, &user, &req, Some(&rid)).await.map(|_| ())
+    };
+    match added {
+        Ok(()) => Redirect::to("/cart").into_response(),
+        Err(e) => {
+            let (t, status) = page_for(lang, &csrf, &user, &f, Some(e));
+            render(&t, status)
+        }
+    }
+}

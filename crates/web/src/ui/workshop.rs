@@ -1,0 +1,312 @@
+//! The technicians' workshop: the work-order queue (filtered by status and
+//! kind, oldest first, with age), and one work order with Starta, time and
+//! parts, Avsluta, and — for a special adaptation — its document and
+//! whether the prescriber has signed it.
+
+use super::desk::{csrf_error, log_if_internal};
+use super::form::Field;
+use super::login::csrf_ok;
+use super::page::{error_page, render, Page};
+use crate::extract::{CsrfToken, UiUser};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ramp_app::supply as s;
+use ramp_app::AppError;
+use ramp_storage::{Id, User, WorkOrderRow};
+use serde::Deserialize;
+
+pub const KINDS: [&str; 6] =
+    ["repair", "maintenance", "reconditioning", "special_adaptation", "recall", "consultation"];
+pub const STATUSES: [&str; 4] = ["open", "in_progress", "done", "cancelled"];
+
+/// The work-order wording of an error the order pages word differently.
+fn worded(mut e: AppError) -> AppError {
+    if e.code == "invalid_status_change" {
+        e.code = "work_order_status_change";
+    }
+    e
+}
+
+#[derive(Deserialize)]
+pub struct QueueParams {
+    status: Option<String>,
+    kind: Option<String>,
+}
+
+pub struct QueueRow {
+    pub w: WorkOrderRow,
+    pub age_days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "workshop.html")]
+struct QueueTemplate {
+    page: Page,
+    status: String,
+    kind: String,
+    rows: Vec<QueueRow>,
+}
+
+/// Display names of kinds and statuses, shared by the pages.
+pub trait WorkNames {
+    fn page(&self) -> &Page;
+    fn kind_name(&self, k: &str) -> &'static str {
+        self.page().t(&format!("work.kind.{k}"))
+    }
+    fn status_name(&self, s: &str) -> &'static str {
+        self.page().t(&format!("work.status.{s}"))
+    }
+}
+
+impl WorkNames for QueueTemplate {
+    fn page(&self) -> &Page {
+        &self.page
+    }
+}
+
+impl QueueTemplate {
+    fn kinds(&self) -> [&'static str; 6] {
+        KINDS
+    }
+    fn statuses(&self) -> [&'static str; 4] {
+        STATUSES
+    }
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Query(q): Query<QueueParams>,
+) -> Response {
+    let status = q.status.unwrap_or_else(|| "open".into());
+    let kind = q.kind.unwrap_or_default();
+    let (st, kd) = (Some(status.as_str()).filter(|s| !s.is_empty()), Some(kind.as_str()).filter(|s| !s.is_empty()));
+    match s::work_orders(&state.app, &user, st, kd).await {
+        Ok(list) => {
+            let now = state.app.clock.now();
+            let rows = list.into_iter().map(|w| QueueRow { age_days: (now - w.created_at).num_days(), w }).collect();
+            let page = Page::new(lang, "work.queue_title", Some(&user), &csrf, "workshop");
+            render(&QueueTemplate { page, status, kind, rows }, StatusCode::OK)
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work_order.html")]
+struct WorkOrderTemplate {
+    page: Page,
+    d: s::WorkOrderDetail,
+    notice: Option<&'static str>,
+    entry: Vec<Field>,
+    outcome: Field,
+    document: Vec<Field>,
+    is_technician: bool,
+}
+
+impl WorkNames for WorkOrderTemplate {
+    fn page(&self) -> &Page {
+        &self.page
+    }
+}
+
+impl WorkOrderTemplate {
+    fn is(&self, status: &str) -> bool {
+        self.d.order.status == status
+    }
+
+    fn adaptation(&self) -> bool {
+        self.d.order.kind == "special_adaptation"
+    }
+
+    fn active(&self) -> bool {
+        self.is("open") || self.is("in_progress")
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct WorkForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    part_article_number: String,
+    #[serde(default)]
+    part_quantity: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    content: String,
+}
+
+#[derive(Deserialize)]
+pub struct DoneParams {
+    done: Option<String>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    lang: Lang,
+    csrf: &str,
+    user: &User,
+    id: Id,
+    notice: Option<&'static str>,
+    failed: Option<(AppError, &WorkForm)>,
+) -> Response {
+    let d = match s::work_order(&state.app, user, id).await {
+        Ok(d) => d,
+        Err(e) => return error_page(lang, e),
+    };
+    let mut page = Page::new(lang, "work.title", Some(user), csrf, "workshop");
+    page.title =
+        format!("{} {} – {}", lang.t("work.title"), d.order.id, lang.t(&format!("work.kind.{}", d.order.kind)));
+    let blank = WorkForm::default();
+    let (status, f) = match failed {
+        Some((e, f)) => {
+            log_if_internal(&e);
+            let status = crate::error::status_of(e.kind);
+            page.add_error(&worded(e));
+            (status, f)
+        }
+        None => (StatusCode::OK, &blank),
+    };
+    let t = |k: &str| lang.t(k);
+    let entry = vec![
+        Field::new(&page, "minutes", t("work.minutes"), &f.minutes).kind("number"),
+        Field::new(&page, "part_article_number", t("work.part"), &f.part_article_number)
+            .max(40)
+            .hint(t("work.part_hint")),
+        Field::new(&page, "part_quantity", t("work.part_quantity"), &f.part_quantity).kind("number"),
+        Field::new(&page, "note", t("col.note"), &f.note).max(500),
+    ];
+    let outcome = Field::new(&page, "outcome", t("work.outcome"), &f.outcome).kind("textarea").max(2000);
+    let document = vec![
+        Field::new(&page, "title", t("work.doc_title"), &f.title).required().max(200),
+        Field::new(&page, "content", t("work.doc_content"), &f.content)
+            .kind("textarea")
+            .required()
+            .max(100_000)
+            .hint(t("work.doc_content_hint")),
+    ];
+    let is_technician = user.has_role(ramp_domain::role::Role::Technician)
+        || user.has_role(ramp_domain::role::Role::Consultant)
+        || user.has_role(ramp_domain::role::Role::Admin);
+    render(&WorkOrderTemplate { page, d, notice, entry, outcome, document, is_technician }, status)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Path(id): Path<Id>,
+    Query(q): Query<DoneParams>,
+) -> Response {
+    let notice = match q.done.as_deref() {
+        Some("started") => Some("work.started"),
+        Some("entry") => Some("work.entry_done"),
+        Some("finished") => Some("work.finished"),
+        Some("document") => Some("work.document_done"),
+        _ => None,
+    };
+    detail_page(&state, lang, &csrf, &user, id, notice.map(|k| lang.t(k)), None).await
+}
+
+/// A work order's POST address; a GET (a reload, the language switch) shows the work order.
+pub async fn back_to_order(Path(id): Path<Id>) -> Response {
+    Redirect::to(&format!("/workshop/{id}")).into_response()
+}
+
+#[derive(Clone, Copy)]
+enum Action {
+    Start,
+    Entry,
+    Finish,
+    Document,
+}
+
+fn number(field: &str, v: &str, code: &'static str) -> Result<Option<i32>, AppError> {
+    match v.trim() {
+        "" => Ok(None),
+        x => x.parse().map(Some).map_err(|_| AppError::invalid(field, code, "a whole number")),
+    }
+}
+
+async fn act(state: &AppState, user: &User, id: Id, action: Action, f: &WorkForm) -> Result<&'static str, AppError> {
+    let app = &state.app;
+    match action {
+        Action::Start => s::start_work_order(app, user, id).await.map(|_| "started"),
+        Action::Entry => {
+            let req = s::WorkEntryRequest {
+                minutes: number("minutes", &f.minutes, "invalid_minutes")?.unwrap_or(0),
+                part_article_number: Some(f.part_article_number.clone()),
+                part_quantity: number("part_quantity", &f.part_quantity, "invalid_part_quantity")?,
+                note: Some(f.note.clone()),
+            };
+            s::add_work_entry(app, user, id, &req).await.map(|_| "entry").map_err(|mut e| {
+                if e.code == "invalid_quantity" {
+                    e.code = "invalid_part_quantity";
+                }
+                e
+            })
+        }
+        Action::Finish => s::finish_work_order(app, user, id, Some(&f.outcome)).await.map(|_| "finished"),
+        Action::Document => {
+            let req = s::AdaptationRequest { title: f.title.clone(), content: f.content.clone() };
+            s::attach_adaptation(app, user, id, &req).await.map(|_| "document")
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one axum extractor each, passed on
+async fn submit(
+    state: AppState,
+    lang: Lang,
+    csrf: String,
+    user: User,
+    headers: HeaderMap,
+    id: Id,
+    action: Action,
+    f: WorkForm,
+) -> Response {
+    let done = if csrf_ok(&headers, &f.csrf) { act(&state, &user, id, action, &f).await } else { Err(csrf_error()) };
+    match done {
+        Ok(what) => Redirect::to(&format!("/workshop/{id}?done={what}")).into_response(),
+        Err(e) if e.code == "work_order_not_found" => error_page(lang, e),
+        Err(e) => detail_page(&state, lang, &csrf, &user, id, None, Some((e, &f))).await,
+    }
+}
+
+macro_rules! work_handler {
+    ($name:ident, $action:expr) => {
+        #[allow(clippy::too_many_arguments)] // one axum extractor each
+        pub async fn $name(
+            State(state): State<AppState>,
+            lang: Lang,
+            CsrfToken(csrf): CsrfToken,
+            UiUser(user): UiUser,
+            headers: HeaderMap,
+            Path(id): Path<Id>,
+            Form(f): Form<WorkForm>,
+        ) -> Response {
+            submit(state, lang, csrf, user, headers, id, $action, f).await
+        }
+    };
+}
+
+work_handler!(start, Action::Start);
+work_handler!(entry, Action::Entry);
+work_handler!(finish, Action::Finish);
+work_handler!(document, Action::Document);
