@@ -512,6 +512,7 @@ async fn a_device_under_a_safety_notice_is_neither_offered_nor_sold(app: TestApp
     let parts = json!({ "spare_parts_until": "2029-12-31" });
     let path = format!("/api/v1/surplus/articles/{}/spare-parts", f.short_parts_article);
     assert_eq!(send(&app, reqwest::Method::PUT, &lager, &path, Some(parts)).await.status(), 204);
+    assert_eq!(sell(&app, &lager, "D-0065", f.lidingo_code).await.status(), 201);
     let notice = json!({ "reference": "FSN-2026-099", "title": "Bromsvajer kan brista", "article_numbers": [f.short_parts_article] });
     assert_eq!(app.post_json(&lager, "/api/v1/safety-notices", &notice).await.status(), 201);
 
@@ -526,6 +527,9 @@ async fn a_device_under_a_safety_notice_is_neither_offered_nor_sold(app: TestApp
     );
     let card = app.storage.device_card(f.short_parts_device).await.unwrap().unwrap();
     assert_eq!(card.device.state.as_str(), "in_stock");
+    let sold = app.storage.device_card("D-0065").await.unwrap().unwrap();
+    let recalls = app.storage.work_orders_for_device(sold.device.id).await.unwrap();
+    assert!(recalls.iter().any(|w| w.kind == "recall"), "a sold device is still reached by a safety notice");
 }
 
 async fn log_in(b: &Browser, app: &TestApp, username: &str) {
