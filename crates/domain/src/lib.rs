@@ -7,6 +7,7 @@
 pub mod article;
 pub mod calendar;
 pub mod charges;
+pub mod consult;
 pub mod cost;
 pub mod device;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod order;
 pub mod rent;
 pub mod role;
 pub mod setting;
+pub mod surplus;
 pub mod time;
 
 pub use error::FieldError;
