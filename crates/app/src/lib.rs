@@ -11,6 +11,7 @@ pub mod clock;
 pub mod demo;
 pub mod devices;
 mod error;
+pub mod figures;
 pub mod impact;
 pub mod orders;
 pub mod patients;

@@ -90,3 +90,4 @@ impl PostgresStorage {
 
 ramp_storage::sql_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_order_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_figures_storage!(PostgresStorage, sqlx::Postgres);

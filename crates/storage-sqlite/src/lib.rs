@@ -74,3 +74,4 @@ impl SqliteStorage {
 
 ramp_storage::sql_storage!(SqliteStorage, sqlx::Sqlite);
 ramp_storage::sql_order_storage!(SqliteStorage, sqlx::Sqlite);
+ramp_storage::sql_figures_storage!(SqliteStorage, sqlx::Sqlite);

@@ -7,14 +7,17 @@
 
 pub mod contract;
 mod error;
+mod figures;
 pub mod fixture;
 pub mod fixture_ordering;
 mod orders;
 pub mod sql;
+pub mod sql_figures;
 pub mod sql_orders;
 mod types;
 
 pub use error::{Result, StorageError};
+pub use figures::*;
 pub use orders::*;
 pub use types::*;
 
@@ -48,7 +51,7 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: OrderStore + Send + Sync + 'static {
+pub trait Storage: FiguresStore + OrderStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

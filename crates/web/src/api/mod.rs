@@ -5,6 +5,7 @@ mod catalog;
 mod cost;
 mod devices;
 mod dto;
+pub(crate) mod figures;
 mod health;
 mod orders;
 mod orders_dto;
@@ -34,10 +35,13 @@ use utoipa::OpenApi;
         orders::preview, orders::add_item, orders::cart, orders::remove_item, orders::place, orders::get_order,
         orders::list, orders::change_status,
         reports::pickup, reports::fault, reports::lost,
+        figures::delivery_reliability, figures::delivery_reliability_csv, figures::reuse_rate, figures::reuse_rate_csv,
+        figures::replacement_acceptance, figures::replacement_acceptance_csv, figures::purchased_vs_prescribed,
+        figures::purchased_vs_prescribed_csv, figures::open_work_orders, figures::open_work_orders_csv,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "figures"))
 )]
 pub struct ApiDoc;
 
@@ -91,4 +95,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/devices/{device_number}/pickup-order", post(reports::pickup))
         .route("/api/v1/devices/{device_number}/fault-report", post(reports::fault))
         .route("/api/v1/devices/{device_number}/lost-report", post(reports::lost))
+        .route("/api/v1/figures/delivery-reliability", get(figures::delivery_reliability))
+        .route("/api/v1/figures/delivery-reliability.csv", get(figures::delivery_reliability_csv))
+        .route("/api/v1/figures/reuse-rate", get(figures::reuse_rate))
+        .route("/api/v1/figures/reuse-rate.csv", get(figures::reuse_rate_csv))
+        .route("/api/v1/figures/replacement-acceptance", get(figures::replacement_acceptance))
+        .route("/api/v1/figures/replacement-acceptance.csv", get(figures::replacement_acceptance_csv))
+        .route("/api/v1/figures/purchased-vs-prescribed", get(figures::purchased_vs_prescribed))
+        .route("/api/v1/figures/purchased-vs-prescribed.csv", get(figures::purchased_vs_prescribed_csv))
+        .route("/api/v1/figures/open-work-orders", get(figures::open_work_orders))
+        .route("/api/v1/figures/open-work-orders.csv", get(figures::open_work_orders_csv))
 }

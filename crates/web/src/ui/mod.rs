@@ -7,6 +7,7 @@ mod assets;
 mod catalog;
 pub(crate) mod cost;
 mod device;
+mod figures;
 mod login;
 mod page;
 mod patient;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/devices/{number}", get(device::card))
         .route("/stock", get(stock::page))
         .route("/cost", get(cost::page))
+        .route("/figures", get(figures::page))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .fallback(not_found)
