@@ -5,6 +5,7 @@ mod api_auth;
 mod api_catalog_devices;
 mod api_errors;
 mod api_patients;
+mod figures;
 mod impact;
 mod operations;
 mod orders_flow;
