@@ -22,3 +22,9 @@ pub async fn device_card(app: &App, user: &User, device_number: &str, request_id
     }
     Ok(card)
 }
+
+/// The open pickup order ("hämtorder") of a device whose card the user
+/// has opened (and so may see), if there is one.
+pub async fn open_pickup_order(app: &App, card: &DeviceCard) -> Result<Option<ramp_storage::PickupOrder>> {
+    Ok(app.storage.open_pickup_order(card.device.id).await?)
+}

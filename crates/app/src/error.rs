@@ -106,6 +106,17 @@ impl From<StorageError> for AppError {
         match e {
             StorageError::StateMismatch(m) => AppError::new(ErrorKind::Conflict, "state_changed", m),
             StorageError::NotFound(m) => AppError::not_found(None, "not_found", m),
+            StorageError::Blocked { device_id, reason } => AppError::conflict(
+                "device_blocked",
+                match reason.as_str() {
+                    "safety_notice" => format!("device {device_id} is blocked by a safety notice until its recall work order is done"),
+                    "adaptation_unsigned" => format!(
+                        "device {device_id} is specially adapted and the prescriber has not yet approved and signed the adaptation"
+                    ),
+                    other => format!("device {device_id} is blocked: {other}"),
+                },
+            )
+            .with_detail("reason", reason),
             StorageError::Conflict { constraint } => {
                 AppError::new(ErrorKind::Conflict, "conflict", format!("conflicts with stored data ({constraint})"))
             }

@@ -1,7 +1,7 @@
 //! The figures the council follows (issue 5), for HMC staff: delivery
 //! reliability against its targets, reuse rate, replacement acceptance,
 //! purchased vs prescribed per fixed replacement group, open work orders
-//! by age. The storage counts (one aggregate per figure), the domain
+//! by age, safety-notice progress. The storage counts (one aggregate per figure), the domain
 //! (`ramp_domain::figures`) decides months, on-time and rounding; this
 //! module only authorizes, takes `today` from the clock and runs the
 //! counts side by side.
@@ -10,8 +10,8 @@ use crate::error::{AppError, Result};
 use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::figures::{
-    self as rules, AcceptanceMonth, AgeBucket, DeliveryGroup, GroupQuarters, Month, MonthRange, Percent, Quarter,
-    QuarterCell, ReliabilityRow, ShareCell, WorkOrderAgeRow,
+    self as rules, AcceptanceMonth, AgeBucket, DeliveryGroup, GroupQuarters, Month, MonthRange, NoticeProgress,
+    Percent, Quarter, QuarterCell, ReliabilityRow, ShareCell, WorkOrderAgeRow,
 };
 use ramp_storage::User;
 
@@ -84,6 +84,7 @@ pub struct Overview {
     pub acceptance: Acceptance,
     pub purchased: PurchasedPrescribed,
     pub work_orders: WorkOrderAges,
+    pub safety_notices: Vec<NoticeProgress>,
 }
 
 async fn delivery_groups(app: &App, range: &MonthRange) -> Result<Vec<DeliveryGroup>> {
@@ -174,14 +175,21 @@ pub async fn open_work_orders(app: &App, user: &User) -> Result<WorkOrderAges> {
     work_orders_of(app).await
 }
 
+/// Every safety notice's recall progress (affected, handled, remaining), newest first.
+pub async fn safety_notices(app: &App, user: &User) -> Result<Vec<NoticeProgress>> {
+    authorize(user)?;
+    Ok(app.storage.safety_notice_progress().await?)
+}
+
 /// Every figure for `range`; the counts run side by side.
 pub async fn overview(app: &App, user: &User, range: MonthRange) -> Result<Overview> {
     authorize(user)?;
-    let (deliveries, acceptance, purchased, work_orders) = tokio::try_join!(
+    let (deliveries, acceptance, purchased, work_orders, safety_notices) = tokio::try_join!(
         delivery_groups(app, &range),
         acceptance_of(app, range),
         purchased_of(app, range),
         work_orders_of(app),
+        async { Ok(app.storage.safety_notice_progress().await?) },
     )?;
     Ok(Overview {
         range,
@@ -190,5 +198,6 @@ pub async fn overview(app: &App, user: &User, range: MonthRange) -> Result<Overv
         acceptance,
         purchased,
         work_orders,
+        safety_notices,
     })
 }

@@ -16,6 +16,7 @@ pub mod impact;
 pub mod orders;
 pub mod patients;
 pub mod stock;
+pub mod supply;
 pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -40,6 +40,16 @@ str_enum!(
         PickupOrdered = "pickup_ordered",
         /// A fault was reported; a repair work order was created.
         FaultReported = "fault_reported",
+        /// Inspected after a return; reconditioning ordered.
+        Inspected = "inspected",
+        /// A safety notice concerns the device; a recall work order was created.
+        RecallOrdered = "recall_ordered",
+        /// The recall work order is done.
+        RecallHandled = "recall_handled",
+        /// A special adaptation's document was attached; the device waits for the prescriber's signature.
+        AdaptationDocumented = "adaptation_documented",
+        /// The prescriber signed the adaptation: a "Specialanpassad produkt", CE marking void.
+        AdaptationSigned = "adaptation_signed",
         Returned = "returned",
         Reconditioned = "reconditioned",
         Repaired = "repaired",
@@ -79,6 +89,8 @@ impl DeviceState {
             (S::Reserved, E::ReservationReleased | E::ReservationExpired) => Some(S::InStock),
             (S::Reserved, E::Ordered) => Some(S::Reserved),
             (S::WithPatient | S::WithUnit, E::PickupOrdered | E::FaultReported) => Some(self),
+            (S::InWorkshop, E::Inspected) => Some(S::InWorkshop),
+            (_, E::RecallOrdered | E::RecallHandled | E::AdaptationDocumented | E::AdaptationSigned) => Some(self),
             (S::Reserved | S::InStock, E::Delivered) => Some(S::WithPatient),
             (S::WithPatient | S::WithUnit, E::Returned) => Some(S::InWorkshop),
             (S::InWorkshop, E::Reconditioned | E::Repaired) => Some(S::InStock),

@@ -737,5 +737,43 @@ pub fn open_work_orders(counts: &[WorkOrderAgeCount]) -> Vec<WorkOrderAgeRow> {
     rows
 }
 
+/// A safety notice's recall progress. Registering a notice creates a
+/// recall work order for every affected device still in the fleet; a
+/// device is handled when its recall is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeProgress {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    pub registered_at: DateTime<Utc>,
+    /// Devices with a recall work order for the notice.
+    pub affected: i64,
+    /// Recalls done.
+    pub handled: i64,
+    /// Recalls open or in progress.
+    pub remaining: i64,
+}
+
+impl NoticeProgress {
+    /// Recalls cancelled: neither handled nor remaining.
+    pub fn cancelled(&self) -> i64 {
+        self.affected - self.handled - self.remaining
+    }
+
+    /// Handled of affected, two decimals (`None`: no device was affected).
+    pub fn handled_share(&self) -> Option<Percent> {
+        Percent::of(self.handled, self.affected)
+    }
+
+    /// Every affected device is handled (or its recall cancelled).
+    pub fn is_complete(&self) -> bool {
+        self.remaining == 0
+    }
+
+    pub fn registered_on(&self) -> NaiveDate {
+        stockholm_date(self.registered_at)
+    }
+}
+
 #[cfg(test)]
 mod tests;

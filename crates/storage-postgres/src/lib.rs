@@ -33,6 +33,11 @@ const IDENTITY_TABLES: &[&str] = &[
     "pickup_orders",
     "work_orders",
     "lost_reports",
+    "receipts",
+    "receipt_lines",
+    "safety_notices",
+    "work_order_entries",
+    "adaptation_documents",
 ];
 
 /// Ramp's storage on a PostgreSQL database.
@@ -91,3 +96,4 @@ impl PostgresStorage {
 ramp_storage::sql_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_order_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_figures_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_supply_storage!(PostgresStorage, sqlx::Postgres);

@@ -75,3 +75,4 @@ impl SqliteStorage {
 ramp_storage::sql_storage!(SqliteStorage, sqlx::Sqlite);
 ramp_storage::sql_order_storage!(SqliteStorage, sqlx::Sqlite);
 ramp_storage::sql_figures_storage!(SqliteStorage, sqlx::Sqlite);
+ramp_storage::sql_supply_storage!(SqliteStorage, sqlx::Sqlite);

@@ -16,6 +16,9 @@ pub enum StorageError {
     StateMismatch(String),
     #[error("not found: {0}")]
     NotFound(String),
+    /// The device may not go out: `reason` is `safety_notice` or `adaptation_unsigned`.
+    #[error("device {device_id} is blocked: {reason}")]
+    Blocked { device_id: i64, reason: String },
     /// A stored value that does not parse: a bug or a hand-edited database.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),

@@ -14,13 +14,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::article::LeadTimeClass;
 use ramp_domain::figures::{
-    AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, UtcSlot, WorkOrderAgeCount,
+    AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, NoticeProgress, UtcSlot, WorkOrderAgeCount,
 };
 use ramp_domain::order::{OrderStatus, OrderTarget, Substitution};
 
 /// An order with its id, as loaded in bulk (demo history).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderRow {
+pub struct HistoryOrder {
     pub id: Id,
     pub target: OrderTarget,
     pub patient_id: Option<Id>,
@@ -35,7 +35,7 @@ pub struct OrderRow {
 
 /// An order line with its id, as loaded in bulk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderLineRow {
+pub struct HistoryOrderLine {
     pub id: Id,
     pub order_id: Id,
     pub line_no: i32,
@@ -60,7 +60,7 @@ pub struct OrderLineRow {
 
 /// An order's status change, as loaded in bulk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderEventRow {
+pub struct HistoryOrderEvent {
     pub id: Id,
     pub order_id: Id,
     pub occurred_at: DateTime<Utc>,
@@ -72,7 +72,7 @@ pub struct OrderEventRow {
 
 /// A replacement-chain proposal and its answer, as loaded in bulk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplacementAnswerRow {
+pub struct HistoryAnswer {
     pub id: Id,
     pub occurred_at: DateTime<Utc>,
     pub user_id: Id,
@@ -84,7 +84,7 @@ pub struct ReplacementAnswerRow {
 
 /// A work order, as loaded in bulk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkOrderRow {
+pub struct HistoryWorkOrder {
     pub id: Id,
     /// `repair`, `maintenance`, `reconditioning`, …
     pub kind: String,
@@ -95,16 +95,18 @@ pub struct WorkOrderRow {
     pub description: String,
     pub created_by: Id,
     pub created_at: DateTime<Utc>,
+    /// The safety notice a recall work order belongs to.
+    pub safety_notice_id: Option<Id>,
 }
 
 /// Order history to load in one transaction, in foreign-key order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderHistory {
-    pub orders: Vec<OrderRow>,
-    pub lines: Vec<OrderLineRow>,
-    pub events: Vec<OrderEventRow>,
-    pub answers: Vec<ReplacementAnswerRow>,
-    pub work_orders: Vec<WorkOrderRow>,
+    pub orders: Vec<HistoryOrder>,
+    pub lines: Vec<HistoryOrderLine>,
+    pub events: Vec<HistoryOrderEvent>,
+    pub answers: Vec<HistoryAnswer>,
+    pub work_orders: Vec<HistoryWorkOrder>,
 }
 
 impl OrderHistory {
@@ -140,6 +142,8 @@ pub trait FiguresStore: Send + Sync {
     /// Work orders open or in progress per kind and age bucket, given the
     /// buckets' start instants (`AgeBucket::starts`).
     async fn open_work_order_ages(&self, starts: [DateTime<Utc>; 3]) -> Result<Vec<WorkOrderAgeCount>>;
+    /// Every safety notice with its recall work orders counted, newest first.
+    async fn safety_notice_progress(&self) -> Result<Vec<NoticeProgress>>;
 
     /// Loads order history with explicit ids (demo data) in one transaction.
     async fn insert_order_history(&self, history: &OrderHistory) -> Result<()>;

@@ -4,7 +4,8 @@
 //! consumable, an article needing a competence nobody in the fixture has,
 //! the last few rollators of an article for the race test, patients in
 //! ordinary housing with care relationships, a unit orderer, and devices
-//! out with a patient for pickup, fault and lost reports.
+//! out with a patient for pickup, fault and lost reports; and a technician
+//! (`tekniker`) for the workshop tests.
 
 use crate::fixture::{date, t};
 use crate::*;
@@ -106,19 +107,23 @@ pub async fn load(s: &dyn Storage) -> Result<OrderingFixture> {
     ])
     .await?;
     let orderer = s.user_by_username("anna").await?.and_then(|u| u.password_hash).unwrap_or_default();
-    s.insert_users(&[User {
-        id: 5,
-        username: "bestallare".into(),
-        display_name: "Berit Beställare".into(),
-        password_hash: Some(orderer),
-        principal_id: 3,
-        unit_id: Some(2),
+    let staff = |id, username: &str, name: &str, principal, unit, role| User {
+        id,
+        username: username.into(),
+        display_name: name.into(),
+        password_hash: Some(orderer.clone()),
+        principal_id: principal,
+        unit_id: unit,
         active: true,
         created_at: t(2024, 1, 1),
         last_login_at: None,
-        roles: vec![Role::UnitOrderer],
+        roles: vec![role],
         competences: vec![],
-    }])
+    };
+    s.insert_users(&[
+        staff(5, "bestallare", "Berit Beställare", 3, Some(2), Role::UnitOrderer),
+        staff(6, "tekniker", "Tore Tekniker", 1, None, Role::Technician),
+    ])
     .await?;
     use ArticleKind::*;
     use Billing::*;

@@ -14,11 +14,14 @@ mod orders;
 pub mod sql;
 pub mod sql_figures;
 pub mod sql_orders;
+pub mod sql_supply;
+mod supply;
 mod types;
 
 pub use error::{Result, StorageError};
 pub use figures::*;
 pub use orders::*;
+pub use supply::*;
 pub use types::*;
 
 use async_trait::async_trait;
@@ -51,7 +54,7 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: FiguresStore + OrderStore + Send + Sync + 'static {
+pub trait Storage: FiguresStore + OrderStore + SupplyStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

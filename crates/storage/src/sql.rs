@@ -804,7 +804,23 @@ macro_rules! sql_storage {
                     .iter()
                     .map(event_from)
                     .collect::<Result<Vec<_>>>()?;
-                    Ok(Some(DeviceCard { device, article, loan, warehouse_name, events }))
+                    let flags = sqlx::query(&format!(
+                        "SELECT d.special_adapted, d.ce_marking_void, {} AS blocked_reason FROM devices d WHERE d.id = $1",
+                        $crate::sql_supply::BLOCKED_REASON
+                    ))
+                    .bind(device.id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok(Some(DeviceCard {
+                        device,
+                        article,
+                        loan,
+                        warehouse_name,
+                        events,
+                        special_adapted: flags.try_get("special_adapted")?,
+                        ce_marking_void: flags.try_get("ce_marking_void")?,
+                        blocked_reason: flags.try_get("blocked_reason")?,
+                    }))
                 }
 
                 async fn apply_device_change(&self, c: &DeviceChange) -> Result<()> {

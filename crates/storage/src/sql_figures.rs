@@ -32,7 +32,7 @@ macro_rules! sql_figures_storage {
             use ::chrono::{DateTime, NaiveDate, Utc};
             use ::ramp_domain::figures::{
                 AgeBucket, AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, Month,
-                WorkOrderAgeCount,
+                NoticeProgress, WorkOrderAgeCount,
             };
             use ::sqlx::{QueryBuilder, Row};
 
@@ -180,6 +180,31 @@ macro_rules! sql_figures_storage {
                     .collect()
                 }
 
+                async fn safety_notice_progress(&self) -> Result<Vec<NoticeProgress>> {
+                    sqlx::query(
+                        "SELECT n.id, n.reference, n.title, n.registered_at, COUNT(w.id) AS affected, \
+                         COALESCE(SUM(CASE WHEN w.status = 'done' THEN 1 ELSE 0 END), 0) AS handled, \
+                         COALESCE(SUM(CASE WHEN w.status IN ('open', 'in_progress') THEN 1 ELSE 0 END), 0) AS remaining \
+                         FROM safety_notices n LEFT JOIN work_orders w ON w.safety_notice_id = n.id \
+                         GROUP BY n.id, n.reference, n.title, n.registered_at ORDER BY n.registered_at DESC, n.id DESC",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(NoticeProgress {
+                            id: r.try_get("id")?,
+                            reference: r.try_get("reference")?,
+                            title: r.try_get("title")?,
+                            registered_at: r.try_get("registered_at")?,
+                            affected: r.try_get("affected")?,
+                            handled: r.try_get("handled")?,
+                            remaining: r.try_get("remaining")?,
+                        })
+                    })
+                    .collect()
+                }
+
                 async fn insert_order_history(&self, h: &OrderHistory) -> Result<()> {
                     let mut tx = self.pool.begin().await?;
                     for chunk in h.orders.chunks(chunk_size(self, 10)) {
@@ -242,14 +267,15 @@ macro_rules! sql_figures_storage {
                         .execute(&mut *tx)
                         .await?;
                     }
-                    for chunk in h.work_orders.chunks(chunk_size(self, 8)) {
+                    for chunk in h.work_orders.chunks(chunk_size(self, 9)) {
                         QueryBuilder::<$db>::new(
-                            "INSERT INTO work_orders (id, kind, device_id, patient_id, status, description, created_by, created_at) ",
+                            "INSERT INTO work_orders (id, kind, device_id, patient_id, status, description, created_by, \
+                             created_at, safety_notice_id) ",
                         )
                         .push_values(chunk, |mut b, r| {
                             b.push_bind(r.id).push_bind(&r.kind).push_bind(r.device_id).push_bind(r.patient_id)
                                 .push_bind(&r.status).push_bind(&r.description).push_bind(r.created_by)
-                                .push_bind(r.created_at);
+                                .push_bind(r.created_at).push_bind(r.safety_notice_id);
                         })
                         .build()
                         .execute(&mut *tx)

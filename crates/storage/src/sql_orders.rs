@@ -16,6 +16,7 @@ macro_rules! sql_order_storage {
             use super::*;
             use $crate::sql::{parse_stored, ARTICLE_COLUMNS};
             use $crate::sql_orders::CART_COLUMNS;
+            use $crate::sql_supply::{BLOCKED_REASON, NOT_BLOCKED};
             use $crate::*;
             use ::async_trait::async_trait;
             use ::chrono::{DateTime, Utc};
@@ -97,7 +98,7 @@ macro_rules! sql_order_storage {
                     format!(
                         "SELECT d.id FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
                          WHERE d.article_id = {article} AND d.state IN ('in_stock', 'reserved') \
-                         AND (d.state = 'in_stock' OR d.reserved_until <= {now}) AND w.kind = 'central'"
+                         AND (d.state = 'in_stock' OR d.reserved_until <= {now}) AND w.kind = 'central' AND {NOT_BLOCKED}"
                     )
                 };
                 let update = format!(
@@ -322,7 +323,7 @@ macro_rules! sql_order_storage {
                         "SELECT d.article_id, COUNT(*) AS n FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
                          WHERE w.kind = 'central' AND (d.state = 'in_stock' OR (d.state = 'reserved' AND d.reserved_until <= ",
                     );
-                    b.push_bind(now).push(")) AND d.article_id IN ");
+                    b.push_bind(now).push(format!(")) AND {NOT_BLOCKED} AND d.article_id IN "));
                     id_list(&mut b, article_ids);
                     b.push(" GROUP BY d.article_id");
                     b.build()
@@ -349,7 +350,7 @@ macro_rules! sql_order_storage {
                         "SELECT {ARTICLE_COLUMNS}, x.n AS in_stock FROM (\
                            SELECT d.article_id, COUNT(*) AS n FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
                            WHERE w.kind = 'central' AND d.state IN ('in_stock', 'reserved') \
-                           AND (d.state = 'in_stock' OR d.reserved_until <= $3) AND d.article_id <> $1 \
+                           AND (d.state = 'in_stock' OR d.reserved_until <= $3) AND d.article_id <> $1 AND {NOT_BLOCKED} \
                            AND d.article_id IN (\
                              SELECT m2.article_id FROM replacement_group_members m1 \
                              JOIN replacement_group_members m2 ON m2.group_id = m1.group_id WHERE m1.article_id = $1 \
@@ -621,6 +622,13 @@ macro_rules! sql_order_storage {
                             (_, "unit") => ("with_unit", None, Some(unit), None, "delivered"),
                             _ => ("in_stock", None, None, c.buffer_warehouse_id, "moved"),
                         };
+                        if c.to == OrderStatus::Delivered {
+                            let sql = format!("SELECT {BLOCKED_REASON} AS reason FROM devices d WHERE d.id = $1");
+                            let reason: Option<String> = sqlx::query(&sql).bind(device).fetch_one(&mut *tx).await?.try_get("reason")?;
+                            if let Some(reason) = reason {
+                                return Err(StorageError::Blocked { device_id: device, reason });
+                            }
+                        }
                         let sql = if c.to == OrderStatus::Cancelled {
                             "UPDATE devices SET state = $1, reserved_until = NULL, reserved_by = NULL, state_since = $2 \
                              WHERE id = $3 AND state = 'reserved' AND $4 IS NULL AND $5 IS NULL AND $6 IS NULL RETURNING warehouse_id"

@@ -233,6 +233,12 @@ pub struct DeviceCard {
     pub loan: Option<Loan>,
     pub warehouse_name: Option<String>,
     pub events: Vec<DeviceEvent>,
+    /// Marked "Specialanpassad produkt" after a signed special adaptation.
+    pub special_adapted: bool,
+    /// The manufacturer's CE marking no longer applies (special adaptation).
+    pub ce_marking_void: bool,
+    /// Why the device may not go out now: `safety_notice` or `adaptation_unsigned`.
+    pub blocked_reason: Option<String>,
 }
 
 /// Stock of one article in one warehouse.

@@ -134,6 +134,28 @@ impl Browser {
         self.find(&format!("[id='{id}']")).await
     }
 
+    /// The radio button (or checkbox) labelled `label` in the group whose
+    /// legend is `legend` — the way a screen reader user picks an answer.
+    pub async fn choice(&self, legend: &str, label: &str) -> Element {
+        let l = self
+            .find_by(
+                "xpath",
+                &format!("//fieldset[legend[normalize-space()='{legend}']]//label[normalize-space()='{label}']"),
+            )
+            .await;
+        let id = self.attribute(&l, "for").await.unwrap_or_else(|| panic!("label '{label}' has no for="));
+        self.find(&format!("[id='{id}']")).await
+    }
+
+    /// Sets a field's value as a date picker would: typing into a date
+    /// input depends on the browser's locale, choosing a date does not.
+    pub async fn set_value(&self, e: &Element, value: &str) {
+        let script = "arguments[0].value = arguments[1]; \
+            arguments[0].dispatchEvent(new Event('input', {bubbles: true})); \
+            arguments[0].dispatchEvent(new Event('change', {bubbles: true}));";
+        self.execute(script, json!([{ ELEMENT_KEY: e.0 }, value])).await;
+    }
+
     /// A link or button by its visible text.
     pub async fn by_text(&self, tag: &str, text: &str) -> Element {
         self.find_by("xpath", &format!("//{tag}[normalize-space()='{text}']")).await

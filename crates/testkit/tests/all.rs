@@ -12,4 +12,6 @@ mod orders_flow;
 mod orders_race;
 mod orders_reports;
 mod storage_contract;
+mod supply;
 mod ui_browser;
+mod ui_forms;

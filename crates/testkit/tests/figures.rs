@@ -342,7 +342,7 @@ pub async fn load_figures_data(app: &TestApp) {
     s.report_fault(&fault(40, utc(2026, 11, 15, 23, 30))).await.unwrap(); // 16 Nov in Stockholm: 7 days
     s.report_fault(&fault(41, utc(2026, 10, 30, 10, 0))).await.unwrap(); // 24 days
     s.report_fault(&fault(1, utc(2026, 6, 1, 10, 0))).await.unwrap(); // 175 days
-    let wo = |id, status: &str, at| WorkOrderRow {
+    let wo = |id, status: &str, at| HistoryWorkOrder {
         id,
         kind: "reconditioning".into(),
         device_id: Some(61),
@@ -351,6 +351,7 @@ pub async fn load_figures_data(app: &TestApp) {
         description: "Rekonditionering".into(),
         created_by: LAGER,
         created_at: at,
+        safety_notice_id: None,
     };
     s.insert_order_history(&OrderHistory {
         work_orders: vec![
@@ -363,6 +364,32 @@ pub async fn load_figures_data(app: &TestApp) {
     .await
     .unwrap();
     s.finish_bulk_load().await.unwrap();
+
+    // Safety notices: a recall work order for every affected device.
+    // SN-2026-07 concerns S-290 (D-0013 and devices 70, 71, 75); one recall done.
+    // SN-2026-03 concerns L-500 (D-0016 only); done.
+    for (reference, title, article, at, done) in [
+        ("SN-2026-03", "Mobillyft: kontrollera nödsänkningen", 16, utc(2026, 9, 15, 9, 0), 1),
+        ("SN-2026-07", "Duschstol: risk för spricka i sitsen", SHOWER_OLD, utc(2026, 11, 2, 10, 0), 1),
+    ] {
+        let notice = s
+            .register_safety_notice(&NewSafetyNotice {
+                reference: reference.into(),
+                title: title.into(),
+                article_ids: vec![article],
+                registered_by: LAGER,
+                at,
+            })
+            .await
+            .unwrap();
+        let (_, devices) = s.safety_notice(notice).await.unwrap().unwrap();
+        for d in devices.iter().take(done) {
+            s.start_work_order(d.work_order_id, LAGER, at + Duration::days(1)).await.unwrap();
+            let finish =
+                FinishWorkOrder { id: d.work_order_id, actor: LAGER, at: at + Duration::days(2), outcome: None };
+            s.finish_work_order(&finish).await.unwrap();
+        }
+    }
 }
 
 async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
@@ -523,7 +550,10 @@ async fn open_work_orders_are_counted_by_kind_and_age_in_stockholm_days(app: Tes
         (Some(1), Some(1)),
         "done and cancelled are not open"
     );
-    assert_eq!(w["total"]["total"], 5);
+    // Three recalls of SN-2026-07 remain, registered 21 days ago.
+    let recall = row("recall");
+    assert_eq!((recall["days_8_30"].as_i64(), recall["total"].as_i64()), (Some(3), Some(3)));
+    assert_eq!(w["total"]["total"], 8);
     let csv = app.get(&lager, "/api/v1/figures/open-work-orders.csv").await.text().await.unwrap();
     assert!(
         csv.starts_with(
@@ -531,6 +561,34 @@ async fn open_work_orders_are_counted_by_kind_and_age_in_stockholm_days(app: Tes
         ),
         "{csv}"
     );
+}
+
+async fn safety_notice_progress_counts_affected_handled_and_remaining_devices(app: TestApp) {
+    load_figures_data(&app).await;
+    let lager = app.token_for("lager").await;
+    let n = get_json(&app, &lager, "/api/v1/figures/safety-notices").await;
+    let n = n.as_array().unwrap();
+    let summary: Vec<(&str, i64, i64, i64, Option<f64>, bool)> = n
+        .iter()
+        .map(|x| {
+            (
+                x["reference"].as_str().unwrap(),
+                x["affected"].as_i64().unwrap(),
+                x["handled"].as_i64().unwrap(),
+                x["remaining"].as_i64().unwrap(),
+                x["handled_percent"].as_f64(),
+                x["complete"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [("SN-2026-07", 4, 1, 3, Some(25.0), false), ("SN-2026-03", 1, 1, 0, Some(100.0), true)],
+        "newest first"
+    );
+    assert_eq!(n[0]["registered_on"], "2026-11-02");
+    let csv = app.get(&lager, "/api/v1/figures/safety-notices.csv").await.text().await.unwrap();
+    assert!(csv.contains("SN-2026-07;Duschstol: risk för spricka i sitsen;2026-11-02;4;1;3;0;25,00\r\n"), "{csv}");
 }
 
 async fn only_hmc_staff_see_figures_and_bad_months_are_named(app: TestApp) {
@@ -576,6 +634,7 @@ async fn the_figures_are_in_the_openapi_document(app: TestApp) {
         "/api/v1/figures/replacement-acceptance",
         "/api/v1/figures/purchased-vs-prescribed",
         "/api/v1/figures/open-work-orders.csv",
+        "/api/v1/figures/safety-notices",
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path}");
     }
@@ -590,6 +649,7 @@ ramp_testkit::on_both_engines!(
     replacement_acceptance_is_accepted_of_answered_per_stockholm_month,
     purchased_and_prescribed_fall_in_whole_quarters_per_fixed_group,
     open_work_orders_are_counted_by_kind_and_age_in_stockholm_days,
+    safety_notice_progress_counts_affected_handled_and_remaining_devices,
     only_hmc_staff_see_figures_and_bad_months_are_named,
     the_figures_are_in_the_openapi_document,
 );

@@ -144,6 +144,215 @@ async fn a_prescriber_asks_who_pays_answers_the_agreements_questions_and_sees_th
     b.quit().await;
 }
 
+async fn log_out(b: &Browser) {
+    b.click(&b.by_text("button", "Logga ut").await).await;
+    b.wait_for_text("Användarnamn").await;
+}
+
+async fn open_patient(b: &Browser, app: &TestApp, personal_id: &str) {
+    b.goto(&app.url("/patient")).await;
+    b.type_into(&b.labelled("Personnummer eller samordningsnummer").await, personal_id).await;
+    b.press(ENTER).await;
+    b.wait_for_text("Hjälpmedelsbild").await;
+}
+
+async fn a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery(app: TestApp) {
+    ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let b = Browser::start().await;
+    log_in(&b, &app, "anna").await;
+    open_patient(&b, &app, "19390303-1239").await;
+    assert!(b.page_text().await.contains("Sven Svensson"));
+    assert!(!b.current_url().await.contains("19390303"), "no personal identity number in the URL");
+
+    // Choose the article from the overview.
+    b.type_into(&b.labelled("Sök artikel att beställa").await, "W-200").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Välj artikel att beställa").await;
+    b.wait_for_text("Rullstol Manuell Komfort").await;
+    b.assert_accessible("the article choice for a patient").await;
+    b.click(&b.by_text("button", "Beställ Rullstol Manuell Komfort").await).await;
+
+    // The replacement chain proposes the older equivalent in stock.
+    b.wait_for_text("Förslag: äldre likvärdig produkt i lager").await;
+    let text = b.page_text().await;
+    assert!(text.contains("W-190 Rullstol Manuell Bas"), "{text}");
+    b.assert_accessible("the replacement proposal").await;
+    b.click(&b.by_text("button", "Acceptera").await).await;
+    b.wait_for_text("Du har accepterat förslaget").await;
+    b.wait_for_text("Vem betalar: Regionen").await;
+    let text = b.page_text().await;
+    for expected in ["Varför", "Regel", "Överenskommelse, version", "Varaktigt behov"] {
+        assert!(text.contains(expected), "the decision lacks '{expected}':\n{text}");
+    }
+    b.assert_accessible("who pays for the line").await;
+    b.click(&b.by_text("button", "Lägg i varukorg").await).await;
+
+    // The cart: the reserved device, until when, and who pays.
+    b.wait_for_text("Skicka beställning").await;
+    let text = b.page_text().await;
+    for expected in ["Till patient: Sven Svensson", "W-190 Rullstol Manuell Bas", "D-0012", "2026-11-23", "Regionen"] {
+        assert!(text.contains(expected), "the cart lacks '{expected}':\n{text}");
+    }
+    b.assert_accessible("the cart").await;
+    b.click(&b.by_text("a", "In English").await).await;
+    b.wait_for_text("Place order").await;
+    assert!(b.page_text().await.contains("Reserved until"));
+    b.assert_accessible("the cart in English").await;
+    b.click(&b.by_text("a", "På svenska").await).await;
+    b.wait_for_text("Skicka beställning").await;
+
+    // A reload keeps the cart (it is in the database).
+    b.goto(&app.url("/cart")).await;
+    b.wait_for_text("D-0012").await;
+    b.type_into(&b.labelled("Mål").await, "Kunna förflytta sig inomhus på egen hand").await;
+    b.set_value(&b.labelled("Uppföljningsdatum").await, "2027-02-01").await;
+    b.click(&b.by_text("button", "Skicka beställning").await).await;
+    b.wait_for_text("Statushistorik").await;
+    let text = b.page_text().await;
+    for expected in ["Registrerad", "W-190 Rullstol Manuell Bas", "D-0012", "Regionen", "2027-02-01"] {
+        assert!(text.contains(expected), "the order lacks '{expected}':\n{text}");
+    }
+    b.assert_accessible("the order page").await;
+    b.click(&b.by_text("a", "Beställningar").await).await;
+    b.wait_for_text("Mina beställningar").await;
+    assert!(b.page_text().await.contains("Registrerad"));
+    b.assert_accessible("my orders").await;
+    log_out(&b).await;
+
+    // The warehouse moves the order through the queue.
+    log_in(&b, &app, "lager").await;
+    b.click(&b.by_text("a", "Orderkö").await).await;
+    b.wait_for_text("Beställningar, äldsta först").await;
+    assert!(b.page_text().await.contains("Rullstol Manuell Bas"));
+    b.assert_accessible("the order queue").await;
+    b.click(&b.by_text("button", "Markera som plockad").await).await;
+    b.wait_for_text("Inga beställningar har den statusen.").await;
+    b.click(&b.by_text("a", "Plockad").await).await;
+    b.wait_for_text("Markera som under leverans").await;
+    b.click(&b.by_text("button", "Markera som under leverans").await).await;
+    b.wait_for_text("Inga beställningar har den statusen.").await;
+    b.click(&b.by_text("a", "Under leverans").await).await;
+    b.wait_for_text("Markera som levererad").await;
+    b.assert_accessible("the queue with the delivery form").await;
+    b.type_into(&b.labelled("Mottagen av").await, "Sven Svensson").await;
+    b.click(&b.by_text("button", "Markera som levererad").await).await;
+    b.wait_for_text("Inga beställningar har den statusen.").await;
+    b.click(&b.by_text("a", "Levererad").await).await;
+    b.wait_for_text("Rullstol Manuell Bas").await;
+    log_out(&b).await;
+
+    // The prescriber sees the device with the patient and the order delivered.
+    log_in(&b, &app, "anna").await;
+    open_patient(&b, &app, "19390303-1239").await;
+    let text = b.page_text().await;
+    for expected in ["Rullstol Manuell Bas", "D-0012", "Levererad"] {
+        assert!(text.contains(expected), "the overview lacks '{expected}':\n{text}");
+    }
+    b.assert_accessible("the overview after delivery").await;
+    b.quit().await;
+}
+
+async fn a_refusal_is_explained_beside_the_article_and_substitutions_and_questions_are_shown(app: TestApp) {
+    ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let b = Browser::start().await;
+    log_in(&b, &app, "anna").await;
+    open_patient(&b, &app, "19390303-1239").await;
+
+    // L-500 needs the lifts competence, which anna lacks: said in Swedish, beside the article, as an alert.
+    b.type_into(&b.labelled("Sök artikel att beställa").await, "Mobillyft").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Välj artikel att beställa").await;
+    b.wait_for_text("Mobillyft Viking").await;
+    b.click(&b.by_text("button", "Beställ Mobillyft Viking").await).await;
+    b.wait_for_text("Du saknar den behörighet").await;
+    let alert = b.find("[role='alert']").await;
+    assert!(b.text(&alert).await.contains("förskrivarutbildning"), "{}", b.text(&alert).await);
+    assert!(!b.page_text().await.contains("Lägg i varukorg"), "a refused article cannot be put in the cart");
+    b.assert_accessible("a refused order").await;
+
+    // From the catalog the patient is asked for; a fixed group substitutes by itself and says so.
+    b.click(&b.by_text("a", "Sortiment").await).await;
+    b.type_into(&b.labelled("Sök artikel").await, "Duschstol").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Duschstol Hög").await;
+    b.click(&b.by_text("button", "Beställ Duschstol Hög").await).await;
+    b.wait_for_text("Ange vilken patient").await;
+    b.assert_accessible("the patient question of an order from the catalog").await;
+    b.type_into(&b.labelled("Personnummer eller samordningsnummer").await, "19390303-1239").await;
+    b.click(&b.by_text("button", "Fortsätt").await).await;
+    b.wait_for_text("Fast ersättningsgrupp").await;
+    let text = b.page_text().await;
+    assert!(text.contains("S-290 Duschstol Standard"), "{text}");
+    b.assert_accessible("a fixed group's substitution").await;
+
+    // A consumable: the agreement's questions as yes/no groups, then who pays, and a quantity.
+    open_patient(&b, &app, "19390303-1239").await;
+    b.type_into(&b.labelled("Sök artikel att beställa").await, "Inkontinensskydd").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Välj artikel att beställa").await;
+    b.click(&b.by_text("button", "Beställ Inkontinensskydd Natt").await).await;
+    b.wait_for_text("Överenskommelsen behöver svar").await;
+    b.assert_accessible("the agreement's questions").await;
+    let benefit = "Ingår produkten i läkemedelsförmånen och förskrivs den med hjälpmedelskort via apotek?";
+    b.click(&b.choice(benefit, "Nej").await).await;
+    b.click(&b.choice("Är produkten testmaterial för självtest av diabetes?", "Nej").await).await;
+    b.click(&b.by_text("button", "Visa vem som betalar").await).await;
+    b.wait_for_text("Vem betalar:").await;
+    b.assert_accessible("who pays for a consumable").await;
+    b.set_value(&b.labelled("Antal").await, "30").await;
+    b.click(&b.by_text("button", "Lägg i varukorg").await).await;
+    b.wait_for_text("Skicka beställning").await;
+    let text = b.page_text().await;
+    assert!(text.contains("K-600 Inkontinensskydd Natt × 30"), "{text}");
+    b.quit().await;
+}
+
+async fn reports_on_a_device_out_with_a_patient_show_their_dates_and_the_overview_the_rent_end(app: TestApp) {
+    ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let b = Browser::start().await;
+    log_in(&b, &app, "anna").await;
+
+    // A pickup order on the rollator with Sven: rent ends three working days later.
+    open_patient(&b, &app, "19390303-1239").await;
+    b.click(&b.by_text("a", "D-0040").await).await;
+    b.wait_for_text("Hämtorder").await;
+    b.assert_accessible("the device card with its report forms").await;
+    b.type_into(&b.labelled("Anteckning till hämtningen (valfritt)").await, "Portkod 1234").await;
+    b.click(&b.by_text("button", "Registrera hämtorder").await).await;
+    b.wait_for_text("Hämtorder registrerad").await;
+    let text = b.page_text().await;
+    // Monday 23 November 2026: rent to Thursday 26th, deregistration within seven working days (2 December).
+    assert!(text.contains("Hyran löper till och med 2026-11-26"), "{text}");
+    assert!(text.contains("Avregistrering senast 2026-12-02"), "{text}");
+    b.assert_accessible("the device card after a pickup order").await;
+
+    // A fault report too short is named beside its field; a real one makes a work order.
+    b.type_into(&b.labelled("Beskriv felet").await, "Gnis").await;
+    b.click(&b.by_text("button", "Skicka felanmälan").await).await;
+    b.wait_for_text("Beskriv felet (minst 5 tecken).").await;
+    let field = b.find("#description").await;
+    assert_eq!(b.attribute(&field, "aria-invalid").await.as_deref(), Some("true"));
+    b.assert_accessible("a fault report with an error").await;
+    b.type_into(&b.labelled("Beskriv felet").await, "sar i vänster hjul").await;
+    b.click(&b.by_text("button", "Skicka felanmälan").await).await;
+    b.wait_for_text("Felanmälan skickad").await;
+
+    open_patient(&b, &app, "19390303-1239").await;
+    let text = b.page_text().await;
+    assert!(text.contains("Hämtorder: hyra t.o.m. 2026-11-26"), "{text}");
+
+    // The wheelchair is lost: reported, and then there is nothing more to report on it.
+    b.click(&b.by_text("a", "D-0041").await).await;
+    b.wait_for_text("Förlustanmälan").await;
+    b.type_into(&b.labelled("Hur förkom hjälpmedlet?").await, "Stals från trapphuset").await;
+    b.click(&b.by_text("button", "Anmäl förlust").await).await;
+    b.wait_for_text("Förlustanmälan registrerad 2026-11-23").await;
+    let text = b.page_text().await;
+    assert!(text.contains("Förkommen") && !text.contains("Registrera hämtorder"), "{text}");
+    b.assert_accessible("the device card of a lost device").await;
+    b.quit().await;
+}
+
 async fn element_id(b: &Browser, css: &str) -> String {
     let e = b.find(css).await;
     format!("{e:?}").trim_start_matches("Element(\"").trim_end_matches("\")").to_string()
@@ -154,4 +363,7 @@ ramp_testkit::on_both_engines!(
     hmc_staff_see_stock_per_warehouse,
     a_bad_personnummer_is_explained_beside_the_field_and_emergency_access_is_offered,
     a_prescriber_asks_who_pays_answers_the_agreements_questions_and_sees_the_reason,
+    a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery,
+    a_refusal_is_explained_beside_the_article_and_substitutions_and_questions_are_shown,
+    reports_on_a_device_out_with_a_patient_show_their_dates_and_the_overview_the_rent_end,
 );

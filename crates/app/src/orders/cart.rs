@@ -61,6 +61,9 @@ pub struct CartLine {
     pub needs_review: bool,
     /// The patient's name, for a patient line.
     pub patient_name: Option<String>,
+    /// The patient's personal identity number, for the order form (posted back, never in a URL).
+    #[serde(skip)]
+    pub personal_id: Option<ramp_domain::ids::PersonalId>,
 }
 
 struct Prepared {
@@ -249,7 +252,8 @@ pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: 
     let items = app.storage.cart_items(user.id, now).await?;
     let needs_review = review_flags(app, &items).await?.contains(&added.id);
     let patient_name = p.recipient.patient.as_ref().map(|p| format!("{} {}", p.given_name, p.family_name));
-    Ok(CartLine { item: added, decision: Some(decision), needs_review, patient_name })
+    let personal_id = p.recipient.patient.as_ref().map(|p| p.personal_id.clone());
+    Ok(CartLine { item: added, decision: Some(decision), needs_review, patient_name, personal_id })
 }
 
 /// Accessories in the cart whose main device was substituted by an article they do not fit.
@@ -286,13 +290,14 @@ pub async fn cart(app: &App, user: &User) -> Result<Vec<CartLine>> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let recipient = recipient_of(app, user, &item).await?;
-        let patient_name =
-            recipient.as_ref().and_then(|r| r.patient.as_ref()).map(|p| format!("{} {}", p.given_name, p.family_name));
+        let patient = recipient.as_ref().and_then(|r| r.patient.as_ref());
+        let patient_name = patient.map(|p| format!("{} {}", p.given_name, p.family_name));
+        let personal_id = patient.map(|p| p.personal_id.clone());
         let decision = match &recipient {
             Some(r) => line_decision(app, user, r, &item).await,
             None => None,
         };
-        out.push(CartLine { needs_review: flagged.contains(&item.id), item, decision, patient_name });
+        out.push(CartLine { needs_review: flagged.contains(&item.id), item, decision, patient_name, personal_id });
     }
     Ok(out)
 }

@@ -313,3 +313,21 @@ fn open_work_orders_list_every_kind_with_zeros_then_unknown_kinds() {
     assert_eq!(rows[4].buckets, [0, 5, 0, 0]);
     assert_eq!(rows[6].kind, "inspection");
 }
+
+#[test]
+fn a_notice_is_complete_when_no_recall_remains_and_its_share_is_handled_of_affected() {
+    let n = NoticeProgress {
+        id: 1,
+        reference: "SN-1".into(),
+        title: "t".into(),
+        registered_at: utc(2026, 11, 1, 23, 30),
+        affected: 8,
+        handled: 5,
+        remaining: 2,
+    };
+    assert_eq!((n.cancelled(), n.is_complete()), (1, false));
+    assert_eq!(n.handled_share().unwrap().number_sv(), "62,50");
+    assert_eq!(n.registered_on(), d(2026, 11, 2), "00:30 in Stockholm");
+    let none = NoticeProgress { affected: 0, handled: 0, remaining: 0, ..n };
+    assert_eq!((none.handled_share(), none.is_complete()), (None, true));
+}

@@ -195,6 +195,12 @@ pub struct DeviceCardDto {
     pub article: ArticleDto,
     pub loan: Option<LoanDto>,
     pub events: Vec<DeviceEventDto>,
+    /// Marked "Specialanpassad produkt" after a signed special adaptation.
+    pub special_adapted: bool,
+    /// The CE marking no longer applies (special adaptation).
+    pub ce_marking_void: bool,
+    /// Why the device may not go out now: safety_notice | adaptation_unsigned.
+    pub blocked_reason: Option<String>,
 }
 
 impl From<&st::DeviceCard> for DeviceCardDto {
@@ -226,6 +232,9 @@ impl From<&st::DeviceCard> for DeviceCardDto {
                     note: e.note.clone(),
                 })
                 .collect(),
+            special_adapted: c.special_adapted,
+            ce_marking_void: c.ce_marking_void,
+            blocked_reason: c.blocked_reason.clone(),
         }
     }
 }

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ramp_app::figures::{self as uc, Acceptance, MonthlyShare, PurchasedPrescribed, Reliability, WorkOrderAges};
 use ramp_app::AppError;
-use ramp_domain::figures::{reliability_label_sv, AgeBucket, MonthRange, Percent, ShareCell};
+use ramp_domain::figures::{reliability_label_sv, AgeBucket, MonthRange, NoticeProgress, Percent, ShareCell};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -306,6 +306,42 @@ impl From<&WorkOrderAges> for WorkOrderAgesDto {
     }
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeProgressDto {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    /// The Stockholm date the notice was registered.
+    pub registered_on: String,
+    /// Devices with a recall work order for the notice.
+    pub affected: i64,
+    /// Recalls done.
+    pub handled: i64,
+    /// Recalls open or in progress.
+    pub remaining: i64,
+    pub cancelled: i64,
+    /// handled / affected, two decimals; null when no device was affected.
+    pub handled_percent: Option<f64>,
+    pub complete: bool,
+}
+
+impl From<&NoticeProgress> for NoticeProgressDto {
+    fn from(n: &NoticeProgress) -> Self {
+        NoticeProgressDto {
+            id: n.id,
+            reference: n.reference.clone(),
+            title: n.title.clone(),
+            registered_on: n.registered_on().to_string(),
+            affected: n.affected,
+            handled: n.handled,
+            remaining: n.remaining,
+            cancelled: n.cancelled(),
+            handled_percent: pct(n.handled_share()),
+            complete: n.is_complete(),
+        }
+    }
+}
+
 /// A CSV document for Swedish Excel (see the module documentation).
 pub struct Csv {
     text: String,
@@ -426,6 +462,26 @@ fn work_orders_csv(w: &WorkOrderAges) -> Csv {
         row(work_order_kind(Lang::Sv, &r.kind), r.buckets, r.total);
     }
     row("Totalt".into(), w.totals, w.total);
+    csv
+}
+
+fn notices_csv(notices: &[NoticeProgress], today: chrono::NaiveDate) -> Csv {
+    let mut csv = Csv::new(
+        format!("sakerhetsmeddelanden-{today}.csv"),
+        &["Referens", "Rubrik", "Registrerad", "Berörda hjälpmedel", "Åtgärdade", "Kvar", "Makulerade", "Åtgärdat (%)"],
+    );
+    for n in notices {
+        csv.row([
+            n.reference.clone(),
+            n.title.clone(),
+            n.registered_on().to_string(),
+            n.affected.to_string(),
+            n.handled.to_string(),
+            n.remaining.to_string(),
+            n.cancelled().to_string(),
+            pct_cell(n.handled_share()),
+        ]);
+    }
     csv
 }
 
@@ -615,6 +671,36 @@ pub async fn open_work_orders(
     (status = 200, description = "Typ;0–7 dagar;8–30 dagar;31–90 dagar;över 90 dagar;Totalt", body = String, content_type = "text/csv")))]
 pub async fn open_work_orders_csv(State(state): State<AppState>, user: ApiUser) -> Result<Response, ApiError> {
     work_orders_response(state, user, Format::Csv).await
+}
+
+async fn notices_response(state: AppState, user: ApiUser, format: Format) -> Result<Response, ApiError> {
+    let notices = uc::safety_notices(&state.app, &user.0).await?;
+    let today = state.app.today();
+    Ok(match format {
+        Format::Json => Json(notices.iter().map(NoticeProgressDto::from).collect::<Vec<_>>()).into_response(),
+        Format::Csv => notices_csv(&notices, today).into_response(),
+    })
+}
+
+/// Safety-notice progress: per notice, the devices affected, handled (recall work order done) and remaining.
+#[utoipa::path(get, path = "/api/v1/figures/safety-notices", tag = "figures", params(FormatParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "every notice, newest first", content((Vec<NoticeProgressDto> = "application/json"), (String = "text/csv"))),
+    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn safety_notices(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FormatParams>,
+) -> Result<Response, ApiError> {
+    let format = format_of(p.format.as_deref())?;
+    notices_response(state, user, format).await
+}
+
+/// Safety-notice progress as CSV.
+#[utoipa::path(get, path = "/api/v1/figures/safety-notices.csv", tag = "figures", security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "Referens;Rubrik;Registrerad;Berörda hjälpmedel;Åtgärdade;Kvar;Makulerade;Åtgärdat (%)", body = String, content_type = "text/csv")))]
+pub async fn safety_notices_csv(State(state): State<AppState>, user: ApiUser) -> Result<Response, ApiError> {
+    notices_response(state, user, Format::Csv).await
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod session;
 
 pub(crate) use session::session_cookie;
 mod stock;
+mod supply;
 
 use crate::AppState;
 use axum::routing::{delete, get, post};
@@ -35,13 +36,18 @@ use utoipa::OpenApi;
         orders::preview, orders::add_item, orders::cart, orders::remove_item, orders::place, orders::get_order,
         orders::list, orders::change_status,
         reports::pickup, reports::fault, reports::lost,
+        supply::receive, supply::consumables, supply::pick_list, supply::receive_return, supply::inspect,
+        supply::work_orders, supply::create_work_order, supply::work_order, supply::start, supply::add_entry,
+        supply::finish, supply::attach, supply::document, supply::sign, supply::register_notice, supply::notices,
+        supply::notice,
         figures::delivery_reliability, figures::delivery_reliability_csv, figures::reuse_rate, figures::reuse_rate_csv,
         figures::replacement_acceptance, figures::replacement_acceptance_csv, figures::purchased_vs_prescribed,
         figures::purchased_vs_prescribed_csv, figures::open_work_orders, figures::open_work_orders_csv,
+        figures::safety_notices, figures::safety_notices_csv,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "figures"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "figures"))
 )]
 pub struct ApiDoc;
 
@@ -95,6 +101,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/devices/{device_number}/pickup-order", post(reports::pickup))
         .route("/api/v1/devices/{device_number}/fault-report", post(reports::fault))
         .route("/api/v1/devices/{device_number}/lost-report", post(reports::lost))
+        .route("/api/v1/devices/{device_number}/inspection", post(supply::inspect))
+        .route("/api/v1/receipts", post(supply::receive))
+        .route("/api/v1/warehouses/{id}/consumables", get(supply::consumables))
+        .route("/api/v1/warehouses/{id}/pick-list", get(supply::pick_list))
+        .route("/api/v1/returns", post(supply::receive_return))
+        .route("/api/v1/work-orders", get(supply::work_orders).post(supply::create_work_order))
+        .route("/api/v1/work-orders/{id}", get(supply::work_order))
+        .route("/api/v1/work-orders/{id}/start", post(supply::start))
+        .route("/api/v1/work-orders/{id}/entries", post(supply::add_entry))
+        .route("/api/v1/work-orders/{id}/finish", post(supply::finish))
+        .route("/api/v1/work-orders/{id}/adaptation-documents", post(supply::attach))
+        .route("/api/v1/adaptation-documents/{id}", get(supply::document))
+        .route("/api/v1/adaptation-documents/{id}/signature", post(supply::sign))
+        .route("/api/v1/safety-notices", get(supply::notices).post(supply::register_notice))
+        .route("/api/v1/safety-notices/{id}", get(supply::notice))
         .route("/api/v1/figures/delivery-reliability", get(figures::delivery_reliability))
         .route("/api/v1/figures/delivery-reliability.csv", get(figures::delivery_reliability_csv))
         .route("/api/v1/figures/reuse-rate", get(figures::reuse_rate))
@@ -105,4 +126,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/figures/purchased-vs-prescribed.csv", get(figures::purchased_vs_prescribed_csv))
         .route("/api/v1/figures/open-work-orders", get(figures::open_work_orders))
         .route("/api/v1/figures/open-work-orders.csv", get(figures::open_work_orders_csv))
+        .route("/api/v1/figures/safety-notices", get(figures::safety_notices))
+        .route("/api/v1/figures/safety-notices.csv", get(figures::safety_notices_csv))
 }

@@ -1,20 +1,77 @@
-//! The device card page.
+//! The device card page, and what a prescriber or unit reports about a
+//! device that is out: a pickup order ("hämtorder"), a fault, a loss.
 
+use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
 use crate::extract::{CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
-use ramp_storage::DeviceCard;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ramp_app::{AppError, ErrorKind};
+use ramp_storage::{DeviceCard, PickupOrder, User};
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "device.html")]
 struct DeviceTemplate {
     page: Page,
     card: DeviceCard,
+    /// An open pickup order: its rent end and deregistration dates.
+    pickup: Option<PickupOrder>,
+    /// What the last report did, announced politely.
+    notice: Option<String>,
+    /// The texts of a report that failed, kept for another try.
+    form: ReportForm,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    circumstances: String,
+}
+
+/// Who asks, in which language, within which request.
+struct Ctx {
+    state: AppState,
+    lang: Lang,
+    csrf: String,
+    user: User,
+    rid: String,
+}
+
+async fn card_page(c: &Ctx, number: &str, notice: Option<String>, failed: Option<(AppError, ReportForm)>) -> Response {
+    let lang = c.lang;
+    let card = match ramp_app::devices::device_card(&c.state.app, &c.user, number, Some(&c.rid)).await {
+        Ok(card) => card,
+        Err(e) => return error_page(lang, e),
+    };
+    let pickup = match ramp_app::devices::open_pickup_order(&c.state.app, &card).await {
+        Ok(p) => p,
+        Err(e) => return error_page(lang, e),
+    };
+    let mut page = Page::new(lang, "device.title", Some(&c.user), &c.csrf, "patient");
+    page.title = format!("{} {} – {}", lang.t("device.title"), card.device.device_number, card.article.name);
+    let (status, form) = match failed {
+        Some((e, form)) => {
+            if e.kind == ErrorKind::Internal {
+                crate::error::log_internal(&e);
+            }
+            page.add_error(&e);
+            (crate::error::status_of(e.kind), form)
+        }
+        None => (StatusCode::OK, ReportForm::default()),
+    };
+    render(&DeviceTemplate { page, card, pickup, notice, form }, status)
 }
 
 pub async fn card(
@@ -25,12 +82,76 @@ pub async fn card(
     RequestId(rid): RequestId,
     Path(number): Path<String>,
 ) -> Response {
-    match ramp_app::devices::device_card(&state.app, &user, &number, Some(&rid)).await {
-        Ok(card) => {
-            let mut page = Page::new(lang, "device.title", Some(&user), &csrf, "patient");
-            page.title = format!("{} {} – {}", lang.t("device.title"), card.device.device_number, card.article.name);
-            render(&DeviceTemplate { page, card }, StatusCode::OK)
+    card_page(&Ctx { state, lang, csrf, user, rid }, &number, None, None).await
+}
+
+/// A report's address is a POST page; a GET (a reload, the language switch) shows the card.
+pub async fn back_to_card(Path(number): Path<String>) -> Response {
+    Redirect::to(&format!("/devices/{}", super::url_encode(&number))).into_response()
+}
+
+/// Which report a form posts.
+#[derive(Clone, Copy)]
+enum Report {
+    Pickup,
+    Fault,
+    Lost,
+}
+
+async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<String, AppError> {
+    let (app, user, rid, lang) = (&c.state.app, &c.user, c.rid.as_str(), c.lang);
+    match kind {
+        Report::Pickup => {
+            let p = ramp_app::orders::register_pickup(app, user, number, Some(&f.note), Some(rid)).await?;
+            Ok(format!(
+                "{} {}. {} {}.",
+                lang.t("device.pickup_done"),
+                p.rent_end_date,
+                lang.t("device.deregistration"),
+                p.deregistration_due
+            ))
         }
-        Err(e) => error_page(lang, e),
+        Report::Fault => {
+            let id = ramp_app::orders::report_fault(app, user, number, &f.description, Some(rid)).await?;
+            Ok(format!("{} {id}.", lang.t("device.fault_done")))
+        }
+        Report::Lost => {
+            let l = ramp_app::orders::report_lost(app, user, number, &f.circumstances, Some(rid)).await?;
+            Ok(format!("{} {}.", lang.t("device.lost_done"), l.reported_on))
+        }
     }
 }
+
+async fn submit(c: Ctx, headers: HeaderMap, number: String, kind: Report, f: ReportForm) -> Response {
+    let done = if csrf_ok(&headers, &f.csrf) {
+        report(&c, &number, kind, &f).await
+    } else {
+        Err(AppError::forbidden("csrf_failed", "form expired"))
+    };
+    match done {
+        Ok(notice) => card_page(&c, &number, Some(notice), None).await,
+        Err(e) => card_page(&c, &number, None, Some((e, f))).await,
+    }
+}
+
+macro_rules! report_handler {
+    ($name:ident, $kind:expr) => {
+        #[allow(clippy::too_many_arguments)] // one axum extractor each
+        pub async fn $name(
+            State(state): State<AppState>,
+            lang: Lang,
+            CsrfToken(csrf): CsrfToken,
+            UiUser(user): UiUser,
+            RequestId(rid): RequestId,
+            headers: HeaderMap,
+            Path(number): Path<String>,
+            Form(f): Form<ReportForm>,
+        ) -> Response {
+            submit(Ctx { state, lang, csrf, user, rid }, headers, number, $kind, f).await
+        }
+    };
+}
+
+report_handler!(pickup, Report::Pickup);
+report_handler!(fault, Report::Fault);
+report_handler!(lost, Report::Lost);

@@ -40,6 +40,7 @@ struct View {
     acceptance_chart: Chart,
     purchased_chart: Chart,
     work_order_chart: Chart,
+    notice_chart: Chart,
 }
 
 #[derive(Deserialize)]
@@ -172,7 +173,34 @@ impl View {
             true,
             false,
         );
-        View { o, query, reliability_chart, reuse_chart, acceptance_chart, purchased_chart, work_order_chart }
+        let notices: Vec<String> = o.safety_notices.iter().map(|n| n.reference.clone()).collect();
+        let notice_chart = Chart::bars(
+            "chart-notices",
+            format!("{}. {}", t("figures.notices.title"), t("figures.chart_note")),
+            &notices,
+            &[
+                Series {
+                    name: t("figures.notices.handled").into(),
+                    values: o.safety_notices.iter().map(|n| count(n.handled)).collect(),
+                },
+                Series {
+                    name: t("figures.notices.remaining").into(),
+                    values: o.safety_notices.iter().map(|n| count(n.remaining)).collect(),
+                },
+            ],
+            true,
+            false,
+        );
+        View {
+            o,
+            query,
+            reliability_chart,
+            reuse_chart,
+            acceptance_chart,
+            purchased_chart,
+            work_order_chart,
+            notice_chart,
+        }
     }
 }
 

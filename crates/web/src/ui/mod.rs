@@ -4,11 +4,14 @@
 //! catalog search, no client framework.
 
 mod assets;
+mod cart;
 mod catalog;
 pub(crate) mod cost;
 mod device;
 mod figures;
 mod login;
+mod order;
+mod orders;
 mod page;
 mod patient;
 mod stock;
@@ -30,6 +33,18 @@ pub fn routes() -> Router<AppState> {
         .route("/patient", get(patient::form).post(patient::open))
         .route("/patient/emergency-access", post(patient::emergency))
         .route("/devices/{number}", get(device::card))
+        .route("/devices/{number}/pickup", get(device::back_to_card).post(device::pickup))
+        .route("/devices/{number}/fault", get(device::back_to_card).post(device::fault))
+        .route("/devices/{number}/lost", get(device::back_to_card).post(device::lost))
+        .route("/order/articles", get(order::preview_again).post(order::articles))
+        .route("/order/preview", get(order::preview_again).post(order::preview))
+        .route("/cart", get(cart::page))
+        .route("/cart/add", get(order::preview_again).post(order::add))
+        .route("/cart/remove", post(cart::remove))
+        .route("/orders", get(orders::mine).post(cart::place))
+        .route("/orders/queue", get(orders::queue))
+        .route("/orders/{id}", get(orders::show))
+        .route("/orders/{id}/status", post(orders::change_status))
         .route("/stock", get(stock::page))
         .route("/cost", get(cost::page))
         .route("/figures", get(figures::page))

@@ -17,6 +17,8 @@ pub struct Page {
     pub csrf: String,
     pub nav: &'static str,
     pub is_hmc: bool,
+    /// May order for patients (shows the "Beställ" buttons).
+    pub is_prescriber: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
 }
@@ -30,6 +32,7 @@ impl Page {
             csrf: csrf.to_string(),
             nav,
             is_hmc: user.is_some_and(|u| u.is_hmc()),
+            is_prescriber: user.is_some_and(|u| u.has_role(ramp_domain::role::Role::Prescriber)),
             errors: vec![],
         }
     }
@@ -63,7 +66,8 @@ pub fn message(lang: Lang, e: &AppError) -> String {
     if e.kind == ErrorKind::Internal {
         return lang.error("internal").unwrap_or("internal error").to_string();
     }
-    lang.error(e.code).map(str::to_string).unwrap_or_else(|| e.message.clone())
+    let worded = e.field.as_deref().and_then(|f| lang.error(&format!("{}@{f}", e.code)));
+    worded.or_else(|| lang.error(e.code)).map(str::to_string).unwrap_or_else(|| e.message.clone())
 }
 
 /// Renders a template, or a plain 500 if rendering fails (a bug).
@@ -126,6 +130,29 @@ impl Page {
         ramp_domain::ids::IsoCode::parse(code).map(|c| c.display()).unwrap_or_else(|_| code.to_string())
     }
 
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        d.format("%Y-%m-%d").to_string()
+    }
+
+    pub fn order_status(&self, s: &ramp_domain::order::OrderStatus) -> &'static str {
+        match self.lang {
+            Lang::Sv => s.name_sv(),
+            Lang::En => s.name_en(),
+        }
+    }
+
+    pub fn substitution(&self, s: &ramp_domain::order::Substitution) -> &'static str {
+        self.t(&format!("order.sub.{}", s.as_str()))
+    }
+
+    /// The decision's explanation in the page's language.
+    pub fn explanation<'a>(&self, sv: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Sv => sv,
+            Lang::En => en,
+        }
+    }
+
     pub fn payer(&self, payer: &str) -> &'static str {
         match payer {
             "region" => self.t("payer.region"),
@@ -173,6 +200,11 @@ impl Page {
             E::Ordered => "Beställd",
             E::PickupOrdered => "Hämtorder registrerad",
             E::FaultReported => "Felanmäld",
+            E::Inspected => "Inspekterad",
+            E::RecallOrdered => "Säkerhetsmeddelande: åtgärd beställd",
+            E::RecallHandled => "Säkerhetsmeddelande: åtgärdad",
+            E::AdaptationDocumented => "Specialanpassning dokumenterad",
+            E::AdaptationSigned => "Specialanpassning godkänd och signerad",
             E::Delivered => "Utlämnad",
             E::Returned => "Återlämnad",
             E::Reconditioned => "Rekonditionerad",

@@ -91,7 +91,8 @@ fn nice_max(max: f64) -> (f64, f64) {
     let max = max.max(1.0);
     let magnitude = 10f64.powf(max.log10().floor());
     let top = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|t| *t >= max).unwrap_or(10.0 * magnitude);
-    let step = if top / magnitude <= 2.0 { magnitude / 2.0 } else { magnitude };
+    // Four or five steps: 2 in halves, 1, 5 and 10 in fifths.
+    let step = if top / magnitude == 2.0 { magnitude / 2.0 } else { top / 5.0 };
     (top, step.max(1.0))
 }
 
@@ -248,7 +249,7 @@ mod tests {
     #[test]
     fn round_maxima_are_1_2_or_5_times_a_power_of_ten() {
         assert_eq!(nice_max(0.0), (1.0, 1.0));
-        assert_eq!(nice_max(7.0), (10.0, 5.0));
+        assert_eq!(nice_max(7.0), (10.0, 2.0));
         assert_eq!(nice_max(130.0), (200.0, 50.0));
         assert_eq!(nice_max(4_100.0), (5_000.0, 1_000.0));
     }

@@ -1,0 +1,44 @@
+//! The assistive-device centre's use-cases: receiving, pick lists,
+//! returns and inspection, the technicians' work orders, special
+//! adaptations signed by the prescriber, and safety notices.
+
+mod adaptation;
+mod receiving;
+mod returns;
+mod safety;
+mod work;
+
+pub use adaptation::{
+    adaptation_document, attach_adaptation, sha256_hex, sign_adaptation, AdaptationRequest, SIGNING_DAYS,
+};
+pub use receiving::{consumable_stock, pick_list, receive, ReceiptRequest, ReceivedDevice, ReceivedQuantity};
+pub use returns::{inspect, receive_return, InspectionResult};
+pub use safety::{register_safety_notice, safety_notice, safety_notices, SafetyNoticeRequest};
+pub use work::{
+    add_work_entry, create_work_order, finish_work_order, start_work_order, work_order, work_orders, WorkEntryRequest,
+    WorkOrderDetail,
+};
+
+use crate::error::{AppError, Result};
+use ramp_domain::role::Role;
+use ramp_storage::User;
+
+/// Allows only users with one of `roles` (administrators always).
+pub(crate) fn require(user: &User, roles: &[Role], what: &str) -> Result<()> {
+    if user.has_role(Role::Admin) || roles.iter().any(|r| user.has_role(*r)) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("role_required", format!("{what} is done by the assistive-device centre's staff")))
+    }
+}
+
+/// A device by number, or 404 naming the field.
+pub(crate) async fn device(app: &crate::App, number: &str) -> Result<ramp_storage::DeviceCard> {
+    let number = number.trim();
+    if number.is_empty() || number.len() > 40 {
+        return Err(AppError::invalid("device_number", "invalid_device_number", "enter a device number"));
+    }
+    app.storage.device_card(number).await?.ok_or_else(|| {
+        AppError::not_found(Some("device_number"), "device_not_found", format!("no device with number {number}"))
+    })
+}

@@ -1,0 +1,163 @@
+//! The technicians' queue: work orders of every kind, started, with time
+//! and parts recorded, and finished (with the kind's effect on the device).
+
+use super::{device, require};
+use crate::error::{AppError, Result};
+use crate::App;
+use ramp_domain::role::Role;
+use ramp_storage::{
+    AdaptationDocument, FinishWorkOrder, Id, NewWorkEntry, NewWorkOrder, StorageError, User, WorkEntry, WorkOrderRow,
+};
+use serde::Serialize;
+
+const KINDS: &[&str] = &["repair", "maintenance", "reconditioning", "special_adaptation", "recall", "consultation"];
+const STATUSES: &[&str] = &["open", "in_progress", "done", "cancelled"];
+const STAFF: &[Role] = &[Role::Technician, Role::Warehouse, Role::CustomerService, Role::Consultant];
+
+/// A work order with its time, parts and (for a special adaptation) documents.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkOrderDetail {
+    pub order: WorkOrderRow,
+    pub entries: Vec<WorkEntry>,
+    pub documents: Vec<AdaptationDocument>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkEntryRequest {
+    pub minutes: i32,
+    pub part_article_number: Option<String>,
+    pub part_quantity: Option<i32>,
+    pub note: Option<String>,
+}
+
+fn one_of(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<()> {
+    match value {
+        Some(v) if !allowed.contains(&v) => Err(AppError::invalid(
+            field,
+            "invalid_value",
+            format!("unknown value '{v}' (expected one of: {})", allowed.join(", ")),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The queue, oldest first, filtered by status and kind.
+pub async fn work_orders(
+    app: &App,
+    user: &User,
+    status: Option<&str>,
+    kind: Option<&str>,
+) -> Result<Vec<WorkOrderRow>> {
+    require(user, STAFF, "the work-order queue")?;
+    one_of("status", status, STATUSES)?;
+    one_of("kind", kind, KINDS)?;
+    Ok(app.storage.work_orders(status, kind, 500).await?)
+}
+
+pub async fn work_order(app: &App, user: &User, id: Id) -> Result<WorkOrderDetail> {
+    require(user, STAFF, "the work-order queue")?;
+    let order = app
+        .storage
+        .work_order(id)
+        .await?
+        .ok_or_else(|| AppError::not_found(Some("id"), "work_order_not_found", format!("no work order {id}")))?;
+    let entries = app.storage.work_entries(id).await?;
+    let documents = match order.device_id {
+        Some(d) => app
+            .storage
+            .adaptation_documents_for_device(d)
+            .await?
+            .into_iter()
+            .filter(|x| x.work_order_id == id)
+            .collect(),
+        None => vec![],
+    };
+    Ok(WorkOrderDetail { order, entries, documents })
+}
+
+/// Creates a work order by hand (maintenance, special adaptation, consultation, repair).
+pub async fn create_work_order(
+    app: &App,
+    user: &User,
+    kind: &str,
+    device_number: &str,
+    description: &str,
+) -> Result<Id> {
+    require(user, &[Role::Technician, Role::Warehouse, Role::Consultant], "creating work orders")?;
+    one_of("kind", Some(kind), &["repair", "maintenance", "special_adaptation", "consultation"])?;
+    let description = description.trim();
+    if description.chars().count() < 5 || description.chars().count() > 2000 {
+        return Err(AppError::invalid("description", "required", "describe the work (5 to 2,000 characters)"));
+    }
+    let card = device(app, device_number).await?;
+    let w = NewWorkOrder {
+        kind: kind.into(),
+        device_id: Some(card.device.id),
+        description: description.into(),
+        created_by: user.id,
+        at: app.clock.now(),
+    };
+    Ok(app.storage.create_work_order(&w).await?)
+}
+
+fn moved(e: StorageError, field: &str) -> AppError {
+    match e {
+        StorageError::StateMismatch(m) => AppError::conflict("invalid_status_change", m).with_field(field),
+        StorageError::NotFound(m) => AppError::not_found(Some("id"), "work_order_not_found", m),
+        other => other.into(),
+    }
+}
+
+/// Takes a work order from the queue: in progress, assigned to the user.
+pub async fn start_work_order(app: &App, user: &User, id: Id) -> Result<()> {
+    require(user, &[Role::Technician, Role::Consultant], "work orders")?;
+    app.storage.start_work_order(id, user.id, app.clock.now()).await.map_err(|e| moved(e, "status"))
+}
+
+/// Records time (minutes) and parts used on a work order.
+pub async fn add_work_entry(app: &App, user: &User, id: Id, req: &WorkEntryRequest) -> Result<Id> {
+    require(user, &[Role::Technician, Role::Consultant], "work orders")?;
+    if !(0..=24 * 60).contains(&req.minutes) {
+        return Err(AppError::invalid("minutes", "invalid_minutes", "0 to 1,440 minutes per entry"));
+    }
+    let part = match req.part_article_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(n) => Some(app.storage.article_by_number(n).await?.ok_or_else(|| {
+            AppError::not_found(Some("part_article_number"), "article_not_found", format!("no article {n}"))
+        })?),
+    };
+    let part_quantity = match (&part, req.part_quantity) {
+        (Some(_), None) => Some(1),
+        (Some(_), Some(q)) if !(1..=1000).contains(&q) => {
+            return Err(AppError::invalid("part_quantity", "invalid_quantity", "1 to 1,000"))
+        }
+        (None, Some(_)) => return Err(AppError::invalid("part_article_number", "required", "which part was used?")),
+        (_, q) => q,
+    };
+    if req.minutes == 0 && part.is_none() {
+        return Err(AppError::invalid("minutes", "empty_entry", "record time, a part, or both"));
+    }
+    let e = NewWorkEntry {
+        work_order_id: id,
+        user_id: user.id,
+        at: app.clock.now(),
+        minutes: req.minutes,
+        part_article_id: part.map(|p| p.id),
+        part_quantity,
+        note: req.note.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+    };
+    app.storage.add_work_entry(&e).await.map_err(|e| moved(e, "status"))
+}
+
+/// Finishes a work order; reconditioning puts the device back in stock.
+pub async fn finish_work_order(app: &App, user: &User, id: Id, outcome: Option<&str>) -> Result<()> {
+    require(user, &[Role::Technician, Role::Consultant], "work orders")?;
+    let outcome = outcome.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let f = FinishWorkOrder { id, actor: user.id, at: app.clock.now(), outcome };
+    app.storage.finish_work_order(&f).await.map_err(|e| match e {
+        StorageError::StateMismatch(m) if m.contains("signed") => {
+            AppError::conflict("adaptation_unsigned", m).with_field("status")
+        }
+        other => moved(other, "status"),
+    })
+}

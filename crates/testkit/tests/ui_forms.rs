@@ -1,0 +1,126 @@
+//! The UI's forms over plain HTTP, for what a browser test cannot show
+//! reliably: a double submit of the order form places one order, and a
+//! form posted without this site's CSRF token changes nothing.
+
+use ramp_testkit::TestApp;
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::{Client, StatusCode};
+use std::sync::Arc;
+
+/// A browser-like client, logged in through the login form; returns it and its CSRF token.
+async fn logged_in(app: &TestApp, username: &str) -> (Client, String) {
+    let jar = Arc::new(Jar::default());
+    let client = Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    client.get(app.url("/login")).send().await.expect("login page");
+    let url = app.url("/").parse().expect("url");
+    let cookies = jar.cookies(&url).map(|v| v.to_str().unwrap_or_default().to_string()).unwrap_or_default();
+    let csrf = cookies
+        .split(';')
+        .filter_map(|c| c.trim().strip_prefix("ramp_csrf="))
+        .next()
+        .expect("the login page sets the CSRF cookie")
+        .to_string();
+    let resp = client
+        .post(app.url("/login"))
+        .form(&[("username", username), ("password", ramp_storage::fixture::PASSWORD), ("csrf", &csrf)])
+        .send()
+        .await
+        .expect("log in");
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    (client, csrf)
+}
+
+fn location(resp: &reqwest::Response) -> String {
+    resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+async fn a_double_submitted_order_form_places_one_order(app: TestApp) {
+    let f = ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let (client, csrf) = logged_in(&app, "anna").await;
+    let added = client
+        .post(app.url("/cart/add"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("personal_id", f.sven_pnr),
+            ("article_number", "W-200"),
+            ("need", "lasting"),
+            ("replacement", "accept"),
+        ])
+        .send()
+        .await
+        .expect("add to cart");
+    assert_eq!((added.status(), location(&added).as_str()), (StatusCode::SEE_OTHER, "/cart"));
+    let cart = client.get(app.url("/cart")).send().await.expect("cart").text().await.expect("html");
+    let key = cart
+        .split("name=\"idempotency_key\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the order form carries an idempotency key")
+        .to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("group", &format!("patient-{}", f.sven)),
+        ("target", "patient"),
+        ("personal_id", "19390303-1239"),
+        ("goal", "Kunna förflytta sig inomhus"),
+        ("evaluation_date", "2027-02-01"),
+        ("idempotency_key", &key),
+    ];
+    let first = client.post(app.url("/orders")).form(&form).send().await.expect("submit");
+    let second = client.post(app.url("/orders")).form(&form).send().await.expect("submit again");
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    assert_eq!(second.status(), StatusCode::SEE_OTHER);
+    assert!(location(&first).starts_with("/orders/"), "{}", location(&first));
+    assert_eq!(location(&first), location(&second), "the second submit shows the same order");
+    let anna = app.storage.user_by_username("anna").await.unwrap().unwrap();
+    assert_eq!(app.storage.orders_by_user(anna.id, 10).await.unwrap().len(), 1);
+}
+
+async fn removing_a_cart_line_returns_its_device_to_stock(app: TestApp) {
+    let f = ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let (client, csrf) = logged_in(&app, "anna").await;
+    let line = [("csrf", csrf.as_str()), ("personal_id", f.sven_pnr), ("article_number", "W-190")];
+    let added = client.post(app.url("/cart/add")).form(&line).send().await.expect("add");
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let anna = app.storage.user_by_username("anna").await.unwrap().unwrap();
+    let items = app.storage.cart_items(anna.id, ramp_testkit::test_now()).await.unwrap();
+    assert_eq!(items.len(), 1);
+    let id = items[0].id.to_string();
+    let removed = client
+        .post(app.url("/cart/remove"))
+        .form(&[("csrf", csrf.as_str()), ("item_id", &id)])
+        .send()
+        .await
+        .expect("remove");
+    assert_eq!((removed.status(), location(&removed).as_str()), (StatusCode::SEE_OTHER, "/cart"));
+    assert!(app.storage.cart_items(anna.id, ramp_testkit::test_now()).await.unwrap().is_empty());
+    let cart = client.get(app.url("/cart")).send().await.expect("cart").text().await.expect("html");
+    assert!(cart.contains("Varukorgen är tom."), "{cart}");
+    // The device is free again: it can go straight back in the cart.
+    let again = client.post(app.url("/cart/add")).form(&line).send().await.expect("add again");
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+}
+
+async fn a_form_posted_from_another_site_is_refused(app: TestApp) {
+    let f = ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let (client, _) = logged_in(&app, "anna").await;
+    let resp = client
+        .post(app.url("/cart/add"))
+        .form(&[("csrf", "forged"), ("personal_id", f.sven_pnr), ("article_number", "W-190")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    let anna = app.storage.user_by_username("anna").await.unwrap().unwrap();
+    assert!(app.storage.cart_items(anna.id, ramp_testkit::test_now()).await.unwrap().is_empty());
+}
+
+ramp_testkit::on_both_engines!(
+    a_double_submitted_order_form_places_one_order,
+    removing_a_cart_line_returns_its_device_to_stock,
+    a_form_posted_from_another_site_is_refused,
+);

@@ -1,0 +1,394 @@
+//! The assistive-device centre over HTTP: receipts, pick lists, returns
+//! and inspection, work orders, special adaptations and safety notices.
+//! Rows are returned as the storage shapes them (plain data, documented
+//! field by field in the storage crate).
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiUser, RequestId};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use ramp_app::supply as s;
+use ramp_app::AppError;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceivedDeviceBody {
+    pub article_number: String,
+    pub device_number: String,
+    pub serial: Option<String>,
+    /// Öre (1 SEK = 100 öre).
+    pub purchase_price_ore: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceivedQuantityBody {
+    pub article_number: String,
+    pub quantity: i32,
+    pub unit_price_ore: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptBody {
+    pub warehouse_id: i64,
+    /// The purchase's reference (order or delivery note number).
+    pub reference: String,
+    /// `YYYY-MM-DD`; default today.
+    pub purchase_date: Option<String>,
+    #[serde(default)]
+    pub devices: Vec<ReceivedDeviceBody>,
+    #[serde(default)]
+    pub consumables: Vec<ReceivedQuantityBody>,
+}
+
+fn date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(x) => NaiveDate::parse_from_str(x, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "invalid_date", "expected a date such as 2027-02-01").into()),
+    }
+}
+
+fn to_json(v: impl serde::Serialize) -> Result<Json<Value>, ApiError> {
+    Ok(Json(serde_json::to_value(v).map_err(|e| AppError::internal("serialize", e))?))
+}
+
+/// Receives new devices (device number, serial, price) and consumables (by count) into a warehouse.
+#[utoipa::path(post, path = "/api/v1/receipts", tag = "supply", request_body = ReceiptBody, security(("token" = []), ("session" = [])), responses(
+    (status = 201, description = "received: `{\"receipt_id\": n}`", body = Object),
+    (status = 409, description = "device_number_taken: nothing was received", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid line, naming it (e.g. `devices[1].device_number`)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn receive(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(b): ApiJson<ReceiptBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let req = s::ReceiptRequest {
+        warehouse_id: b.warehouse_id,
+        reference: b.reference,
+        purchase_date: date("purchase_date", b.purchase_date.as_deref())?,
+        devices: b
+            .devices
+            .into_iter()
+            .map(|d| s::ReceivedDevice {
+                article_number: d.article_number,
+                device_number: d.device_number,
+                serial: d.serial,
+                purchase_price_ore: d.purchase_price_ore,
+            })
+            .collect(),
+        consumables: b
+            .consumables
+            .into_iter()
+            .map(|c| s::ReceivedQuantity {
+                article_number: c.article_number,
+                quantity: c.quantity,
+                unit_price_ore: c.unit_price_ore,
+            })
+            .collect(),
+    };
+    let id = s::receive(&state.app, &user, &req).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "receipt_id": id }))))
+}
+
+/// Consumables counted in a warehouse.
+#[utoipa::path(get, path = "/api/v1/warehouses/{id}/consumables", tag = "supply", params(("id" = i64, Path, description = "the warehouse")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "article, quantity", body = Object)))]
+pub async fn consumables(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    to_json(s::consumable_stock(&state.app, &user, id).await?)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PickQuery {
+    /// Lines promised by this date (`YYYY-MM-DD`); default 7 working days ahead.
+    pub until: Option<String>,
+}
+
+/// The pick list: open order lines whose device is in this warehouse, by delivery route and promised date.
+#[utoipa::path(get, path = "/api/v1/warehouses/{id}/pick-list", tag = "supply", params(("id" = i64, Path, description = "the warehouse"), PickQuery), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "lines to pick, with any blocking reason", body = Object)))]
+pub async fn pick_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    Query(q): Query<PickQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let until = date("until", q.until.as_deref())?;
+    to_json(s::pick_list(&state.app, &user, id, until).await?)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnBody {
+    pub device_number: String,
+    /// The warehouse whose workshop receives it.
+    pub warehouse_id: i64,
+}
+
+/// Receives a returned device into the workshop; its loan ends and its pickup order is collected.
+#[utoipa::path(post, path = "/api/v1/returns", tag = "supply", request_body = ReturnBody, security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "received"),
+    (status = 409, description = "device_not_out", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn receive_return(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(b): ApiJson<ReturnBody>,
+) -> Result<StatusCode, ApiError> {
+    s::receive_return(&state.app, &user, &b.device_number, b.warehouse_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InspectionBody {
+    /// recondition | scrap
+    pub decision: String,
+    pub note: Option<String>,
+}
+
+/// Inspects a returned device: to reconditioning (a work order) or scrapped; flags a passed service life.
+#[utoipa::path(post, path = "/api/v1/devices/{device_number}/inspection", tag = "supply", request_body = InspectionBody, params(("device_number" = String, Path, description = "the device number")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "work_order_id, scrapped, past_service_life", body = Object),
+    (status = 409, description = "not_in_workshop", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn inspect(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(number): Path<String>,
+    ApiJson(b): ApiJson<InspectionBody>,
+) -> Result<Json<Value>, ApiError> {
+    let scrap = match b.decision.as_str() {
+        "recondition" => false,
+        "scrap" => true,
+        other => {
+            return Err(AppError::invalid(
+                "decision",
+                "invalid_decision",
+                format!("unknown decision '{other}' (expected recondition or scrap)"),
+            )
+            .into())
+        }
+    };
+    to_json(s::inspect(&state.app, &user, &number, scrap, b.note.as_deref().unwrap_or("")).await?)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct WorkQuery {
+    /// open | in_progress | done | cancelled
+    pub status: Option<String>,
+    /// repair | maintenance | reconditioning | special_adaptation | recall | consultation
+    pub kind: Option<String>,
+}
+
+/// The technicians' queue, oldest first.
+#[utoipa::path(get, path = "/api/v1/work-orders", tag = "supply", params(WorkQuery), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "work orders with device, assignee and minutes recorded", body = Object)))]
+pub async fn work_orders(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<WorkQuery>,
+) -> Result<Json<Value>, ApiError> {
+    to_json(s::work_orders(&state.app, &user, q.status.as_deref(), q.kind.as_deref()).await?)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWorkOrderBody {
+    /// repair | maintenance | special_adaptation | consultation
+    pub kind: String,
+    pub device_number: String,
+    pub description: String,
+}
+
+/// Creates a work order for a device.
+#[utoipa::path(post, path = "/api/v1/work-orders", tag = "supply", request_body = NewWorkOrderBody, security(("token" = []), ("session" = [])), responses(
+    (status = 201, description = "`{\"id\": n}`", body = Object)))]
+pub async fn create_work_order(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(b): ApiJson<NewWorkOrderBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let id = s::create_work_order(&state.app, &user, &b.kind, &b.device_number, &b.description).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+/// One work order with its time and parts entries and adaptation documents.
+#[utoipa::path(get, path = "/api/v1/work-orders/{id}", tag = "supply", params(("id" = i64, Path, description = "the work order")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the work order", body = Object)))]
+pub async fn work_order(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    to_json(s::work_order(&state.app, &user, id).await?)
+}
+
+/// Takes the work order: in progress, assigned to the caller.
+#[utoipa::path(post, path = "/api/v1/work-orders/{id}/start", tag = "supply", params(("id" = i64, Path, description = "the work order")), security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "started"),
+    (status = 409, description = "invalid_status_change", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn start(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    s::start_work_order(&state.app, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryBody {
+    #[serde(default)]
+    pub minutes: i32,
+    pub part_article_number: Option<String>,
+    pub part_quantity: Option<i32>,
+    pub note: Option<String>,
+}
+
+/// Records time and parts on a work order.
+#[utoipa::path(post, path = "/api/v1/work-orders/{id}/entries", tag = "supply", request_body = EntryBody, params(("id" = i64, Path, description = "the work order")), security(("token" = []), ("session" = [])), responses(
+    (status = 201, description = "`{\"id\": n}`", body = Object)))]
+pub async fn add_entry(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<EntryBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let req = s::WorkEntryRequest {
+        minutes: b.minutes,
+        part_article_number: b.part_article_number,
+        part_quantity: b.part_quantity,
+        note: b.note,
+    };
+    let entry = s::add_work_entry(&state.app, &user, id, &req).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": entry }))))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FinishBody {
+    pub outcome: Option<String>,
+}
+
+/// Finishes a work order; reconditioning puts its device back in stock, a recall lifts the block.
+#[utoipa::path(post, path = "/api/v1/work-orders/{id}/finish", tag = "supply", request_body = FinishBody, params(("id" = i64, Path, description = "the work order")), security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "done"),
+    (status = 409, description = "invalid_status_change or adaptation_unsigned", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn finish(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<FinishBody>,
+) -> Result<StatusCode, ApiError> {
+    s::finish_work_order(&state.app, &user, id, b.outcome.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdaptationBody {
+    pub title: String,
+    /// The adaptation and its risk assessment.
+    pub content: String,
+}
+
+/// Attaches the special adaptation's document; the device waits for the prescriber's signature (30 days).
+#[utoipa::path(post, path = "/api/v1/work-orders/{id}/adaptation-documents", tag = "supply", request_body = AdaptationBody, params(("id" = i64, Path, description = "the special-adaptation work order")), security(("token" = []), ("session" = [])), responses(
+    (status = 201, description = "`{\"id\": n}`", body = Object)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<AdaptationBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let req = s::AdaptationRequest { title: b.title, content: b.content };
+    let doc = s::attach_adaptation(&state.app, &user, id, &req).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": doc }))))
+}
+
+/// An adaptation document to read before signing (with its SHA-256 and validity).
+#[utoipa::path(get, path = "/api/v1/adaptation-documents/{id}", tag = "supply", params(("id" = i64, Path, description = "the document")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the document", body = Object)))]
+pub async fn document(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    to_json(s::adaptation_document(&state.app, &user, id).await?)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureBody {
+    /// The SHA-256 of the document as read (hex).
+    pub sha256: String,
+}
+
+/// The prescriber approves and signs the adaptation document they read.
+#[utoipa::path(post, path = "/api/v1/adaptation-documents/{id}/signature", tag = "supply", request_body = SignatureBody, params(("id" = i64, Path, description = "the document")), security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "signed: the device is a Specialanpassad produkt, CE marking void"),
+    (status = 409, description = "signing_window_passed or already_signed", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "document_changed (field sha256)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn sign(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<SignatureBody>,
+) -> Result<StatusCode, ApiError> {
+    s::sign_adaptation(&state.app, &user, id, &b.sha256, Some(&rid)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyNoticeBody {
+    pub reference: String,
+    pub title: String,
+    pub article_numbers: Vec<String>,
+}
+
+/// Registers a safety notice: recall work orders for every affected device; affected stock is blocked.
+#[utoipa::path(post, path = "/api/v1/safety-notices", tag = "supply", request_body = SafetyNoticeBody, security(("token" = []), ("session" = [])), responses(
+    (status = 201, description = "`{\"id\": n}`", body = Object),
+    (status = 409, description = "reference_taken", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn register_notice(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiJson(b): ApiJson<SafetyNoticeBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let req = s::SafetyNoticeRequest { reference: b.reference, title: b.title, article_numbers: b.article_numbers };
+    let id = s::register_safety_notice(&state.app, &user, &req).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+/// Safety notices with progress (affected, handled).
+#[utoipa::path(get, path = "/api/v1/safety-notices", tag = "supply", security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the notices", body = Object)))]
+pub async fn notices(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
+    to_json(s::safety_notices(&state.app, &user).await?)
+}
+
+/// One notice: every affected device, where it is, and its recall's status.
+#[utoipa::path(get, path = "/api/v1/safety-notices/{id}", tag = "supply", params(("id" = i64, Path, description = "the notice")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "`{\"notice\": …, \"devices\": […]}`", body = Object)))]
+pub async fn notice(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let (notice, devices) = s::safety_notice(&state.app, &user, id).await?;
+    to_json(json!({ "notice": notice, "devices": devices }))
+}

@@ -1,0 +1,250 @@
+//! The cart ("varukorg"): the user's reserved lines grouped by recipient,
+//! each group with its order form. Every rendered form carries a fresh
+//! idempotency key, so a double submit places one order.
+
+use super::login::csrf_ok;
+use super::page::{error_page, render, Page};
+use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use ramp_app::orders::{CartLine, OrderRequest};
+use ramp_app::{AppError, ErrorKind};
+use ramp_domain::cost::Need;
+use ramp_domain::order::OrderTarget;
+use ramp_storage::{Id, User};
+use serde::Deserialize;
+
+/// The lines for one recipient and the form that orders them.
+pub struct CartGroup {
+    /// Identifies the group across a submit: `patient-<id>` or `<target>-<unit id>`.
+    pub key: String,
+    /// Prefix of this group's element ids.
+    pub idx: usize,
+    pub target: OrderTarget,
+    pub patient_name: Option<String>,
+    /// Canonical personal identity number, posted back in a hidden field.
+    pub personal_id: Option<String>,
+    pub unit_id: Option<Id>,
+    pub lines: Vec<CartLine>,
+    /// A line has a temporary need, so the order needs an end date.
+    pub temporary: bool,
+    pub idempotency_key: String,
+    pub goal: String,
+    pub evaluation_date: String,
+    pub end_date: String,
+}
+
+fn group_key(l: &CartLine) -> String {
+    match l.item.patient_id {
+        Some(p) => format!("patient-{p}"),
+        None => format!("{}-{}", l.item.target.as_str(), l.item.unit_id.unwrap_or_default()),
+    }
+}
+
+fn groups(lines: Vec<CartLine>) -> Vec<CartGroup> {
+    let mut out: Vec<CartGroup> = vec![];
+    for l in lines {
+        let key = group_key(&l);
+        let temporary = l.item.need.as_deref() == Some(Need::Temporary.as_str());
+        match out.iter_mut().find(|g| g.key == key) {
+            Some(g) => {
+                g.temporary |= temporary;
+                g.lines.push(l);
+            }
+            None => out.push(CartGroup {
+                idx: out.len(),
+                key,
+                target: l.item.target,
+                patient_name: l.patient_name.clone(),
+                personal_id: l.personal_id.as_ref().map(|p| p.display()),
+                unit_id: l.item.unit_id,
+                temporary,
+                idempotency_key: ramp_app::auth::random_token(),
+                goal: String::new(),
+                evaluation_date: String::new(),
+                end_date: String::new(),
+                lines: vec![l],
+            }),
+        }
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "cart.html")]
+struct CartTemplate {
+    page: Page,
+    groups: Vec<CartGroup>,
+}
+
+impl CartTemplate {
+    fn error_for(&self, g: &CartGroup, field: &str) -> Option<&str> {
+        self.page.error_for(&format!("g{}-{field}", g.idx))
+    }
+
+    fn title(&self, g: &CartGroup) -> String {
+        match (g.target, &g.patient_name) {
+            (OrderTarget::Patient, Some(name)) => format!("{}: {name}", self.page.t("cart.for_patient")),
+            (OrderTarget::Patient, None) => self.page.t("cart.for_patient").to_string(),
+            (OrderTarget::Unit, _) => self.page.t("cart.for_unit").to_string(),
+            (OrderTarget::Buffer, _) => self.page.t("cart.for_buffer").to_string(),
+        }
+    }
+
+    fn is_patient(&self, g: &CartGroup) -> bool {
+        g.target == OrderTarget::Patient
+    }
+
+    fn substituted(&self, l: &CartLine) -> bool {
+        l.item.substitution != ramp_domain::order::Substitution::None
+    }
+
+    fn need(&self, need: &Option<String>) -> &'static str {
+        match need {
+            Some(n) => self.page.t(&format!("order.need.{n}")),
+            None => "–",
+        }
+    }
+}
+
+async fn cart_page(state: &AppState, lang: Lang, csrf: &str, user: &User) -> Result<CartTemplate, AppError> {
+    let lines = ramp_app::orders::cart(&state.app, user).await?;
+    let page = Page::new(lang, "cart.title", Some(user), csrf, "cart");
+    Ok(CartTemplate { page, groups: groups(lines) })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+) -> Response {
+    match cart_page(&state, lang, &csrf, &user).await {
+        Ok(t) => render(&t, StatusCode::OK),
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    csrf: String,
+    item_id: Id,
+}
+
+/// Removes a line; its device goes back to stock.
+pub async fn remove(
+    State(state): State<AppState>,
+    lang: Lang,
+    UiUser(user): UiUser,
+    headers: HeaderMap,
+    Form(f): Form<RemoveForm>,
+) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return error_page(lang, AppError::forbidden("csrf_failed", "form expired"));
+    }
+    match ramp_app::orders::remove_from_cart(&state.app, &user, f.item_id).await {
+        Ok(()) => Redirect::to("/cart").into_response(),
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PlaceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    personal_id: String,
+    unit_id: Option<Id>,
+    #[serde(default)]
+    goal: String,
+    #[serde(default)]
+    evaluation_date: String,
+    #[serde(default)]
+    end_date: String,
+    #[serde(default)]
+    idempotency_key: String,
+}
+
+fn date(field: &str, v: &str) -> Result<Option<NaiveDate>, AppError> {
+    match v.trim() {
+        "" => Ok(None),
+        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "invalid_date", "expected a date such as 2027-02-01")),
+    }
+}
+
+fn request(f: &PlaceForm) -> Result<OrderRequest, AppError> {
+    let target = OrderTarget::parse(&f.target).map_err(AppError::from)?;
+    Ok(OrderRequest {
+        target: Some(target),
+        personal_id: (target == OrderTarget::Patient).then(|| f.personal_id.clone()),
+        unit_id: f.unit_id,
+        goal: Some(f.goal.clone()).filter(|g| !g.trim().is_empty()),
+        evaluation_date: date("evaluation_date", &f.evaluation_date)?,
+        end_date: date("end_date", &f.end_date)?,
+    })
+}
+
+/// Places the order for one group; on success shows the order.
+pub async fn place(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    headers: HeaderMap,
+    Form(f): Form<PlaceForm>,
+) -> Response {
+    let placed = if csrf_ok(&headers, &f.csrf) {
+        match request(&f) {
+            Ok(req) => {
+                let key = Some(f.idempotency_key.as_str()).filter(|k| !k.is_empty());
+                ramp_app::orders::place_order(&state.app, &user, &req, key, Some(&rid)).await
+            }
+            Err(e) => Err(e),
+        }
+    } else {
+        Err(AppError::forbidden("csrf_failed", "form expired"))
+    };
+    let e = match placed {
+        Ok(p) => return Redirect::to(&format!("/orders/{}", p.order.id)).into_response(),
+        Err(e) => e,
+    };
+    if e.kind == ErrorKind::Internal {
+        return error_page(lang, e);
+    }
+    let mut t = match cart_page(&state, lang, &csrf, &user).await {
+        Ok(t) => t,
+        Err(e) => return error_page(lang, e),
+    };
+    let status = crate::error::status_of(e.kind);
+    match t.groups.iter_mut().find(|g| g.key == f.group) {
+        Some(g) => {
+            // The same key again: nothing was placed with it, and a retry stays one order.
+            g.idempotency_key = f.idempotency_key.clone();
+            g.goal = f.goal.clone();
+            g.evaluation_date = f.evaluation_date.clone();
+            g.end_date = f.end_date.clone();
+            let field = match e.field.as_deref() {
+                Some(f @ ("goal" | "evaluation_date" | "end_date")) => format!("g{}-{f}", g.idx),
+                _ => "form".into(),
+            };
+            let msg = super::page::message(lang, &e);
+            t.page.errors.push((field, msg));
+        }
+        None => t.page.add_error(&e),
+    }
+    render(&t, status)
+}

@@ -1,0 +1,330 @@
+//! Ordering a device for a patient: choose an article (from the patient's
+//! overview or the catalog), preview it — the replacement chain's
+//! proposal, the agreement's questions, who pays and why — and put it in
+//! the cart. The personal identity number travels in POST bodies only.
+
+use super::login::csrf_ok;
+use super::page::{message, render, Page};
+use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ramp_app::orders::{LinePreview, LineRequest};
+use ramp_app::{AppError, ErrorKind};
+use ramp_domain::cost::Need;
+use ramp_domain::order::{ReplacementAnswer, Substitution};
+use ramp_storage::{ArticleHit, User};
+use std::collections::BTreeMap;
+
+/// The needs a prescriber chooses between, in the order shown.
+pub const NEEDS: [&str; 4] = ["lasting", "temporary", "during_stay_only", "continues_at_home"];
+
+fn csrf_error() -> AppError {
+    AppError::forbidden("csrf_failed", "form expired")
+}
+
+fn log_if_internal(e: &AppError) {
+    if e.kind == ErrorKind::Internal {
+        crate::error::log_internal(e);
+    }
+}
+
+// ---- choosing an article for the open patient ----
+
+#[derive(Template)]
+#[template(path = "order_articles.html")]
+struct ArticlesTemplate {
+    page: Page,
+    personal_id: String,
+    q: String,
+    searched: bool,
+    hits: Vec<ArticleHit>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ArticlesForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    personal_id: String,
+    #[serde(default)]
+    q: String,
+}
+
+/// Searches the catalog on behalf of the open patient; every hit gets a
+/// "Beställ" button that posts the patient along.
+pub async fn articles(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    headers: HeaderMap,
+    Form(f): Form<ArticlesForm>,
+) -> Response {
+    let page = Page::new(lang, "order.choose_title", Some(&user), &csrf, "patient");
+    let mut t = ArticlesTemplate { page, personal_id: f.personal_id, q: f.q, searched: false, hits: vec![] };
+    let result = if csrf_ok(&headers, &f.csrf) {
+        ramp_app::catalog::search(&state.app, &user, &t.q, 50).await
+    } else {
+        Err(csrf_error())
+    };
+    let status = match result {
+        Ok(hits) => {
+            t.searched = true;
+            t.hits = hits;
+            StatusCode::OK
+        }
+        Err(e) => {
+            log_if_internal(&e);
+            t.page.add_error(&e);
+            crate::error::status_of(e.kind)
+        }
+    };
+    render(&t, status)
+}
+
+// ---- the preview ----
+
+/// The line form as posted: fixed fields plus `fact.<name>` = yes | no.
+#[derive(Debug, Default)]
+struct LineForm {
+    csrf: String,
+    personal_id: String,
+    article_number: String,
+    need: String,
+    /// For articles not tracked one by one (consumables).
+    quantity: String,
+    replacement: Option<ReplacementAnswer>,
+    facts: BTreeMap<String, bool>,
+}
+
+impl LineForm {
+    fn parse(pairs: Vec<(String, String)>) -> LineForm {
+        let mut f = LineForm { need: "lasting".into(), ..LineForm::default() };
+        let mut change_answer = false;
+        for (k, v) in pairs {
+            match k.as_str() {
+                "csrf" => f.csrf = v,
+                "personal_id" => f.personal_id = v,
+                "article_number" => f.article_number = v,
+                "need" => f.need = v,
+                "quantity" => f.quantity = v,
+                "replacement" => f.replacement = ReplacementAnswer::parse(&v).ok(),
+                "change_answer" => change_answer = true,
+                _ => {
+                    if let Some(fact) = k.strip_prefix("fact.") {
+                        if v == "yes" || v == "no" {
+                            f.facts.insert(fact.to_string(), v == "yes");
+                        }
+                    }
+                }
+            }
+        }
+        if change_answer {
+            f.replacement = None;
+        }
+        if !NEEDS.contains(&f.need.as_str()) {
+            f.need = "lasting".into();
+        }
+        f
+    }
+
+    fn request(&self) -> LineRequest {
+        LineRequest {
+            personal_id: Some(self.personal_id.clone()),
+            article_number: self.article_number.clone(),
+            need: Need::parse(&self.need).ok(),
+            // Anything but a whole number is refused by the use-case as `invalid_quantity`.
+            quantity: match self.quantity.trim() {
+                "" => None,
+                q => Some(q.parse().unwrap_or(0)),
+            },
+            facts: self.facts.clone(),
+            replacement: self.replacement,
+            ..LineRequest::default()
+        }
+    }
+}
+
+/// An alternative offered when the article ran out.
+pub struct Alternative {
+    pub article_number: String,
+    pub name: String,
+    pub in_stock: i64,
+}
+
+/// A refusal shown beside the part of the page it concerns.
+pub struct Refusal {
+    /// Where it is shown: `patient`, `article`, `replacement`, `quantity`, `facts` or `form`.
+    pub slot: &'static str,
+    pub message: String,
+    /// The agreement's own words, when the refusal rests on a rule.
+    pub explanation: Option<String>,
+    pub rule: Option<String>,
+    pub alternatives: Option<Vec<Alternative>>,
+}
+
+fn slot_of(field: Option<&str>) -> &'static str {
+    match field {
+        Some("personal_id") => "patient",
+        Some("article_number") => "article",
+        Some("quantity") => "quantity",
+        Some("replacement") => "replacement",
+        Some(f) if f.starts_with("facts.") => "facts",
+        _ => "form",
+    }
+}
+
+fn refusal(lang: Lang, e: &AppError) -> Refusal {
+    let details = e.details.as_ref();
+    let text = |key: &str| details.and_then(|d| d.get(key)).and_then(|v| v.as_str()).map(str::to_string);
+    let alternatives = details.and_then(|d| d.get("alternatives")).and_then(|v| v.as_array()).map(|list| {
+        list.iter()
+            .map(|a| Alternative {
+                article_number: a["article_number"].as_str().unwrap_or_default().to_string(),
+                name: a["name"].as_str().unwrap_or_default().to_string(),
+                in_stock: a["in_stock"].as_i64().unwrap_or(0),
+            })
+            .collect()
+    });
+    // The agreement's wording is Swedish; in English the detail message carries it.
+    let explanation = text("explanation_sv").map(|sv| if lang == Lang::Sv { sv } else { e.message.clone() });
+    Refusal {
+        slot: slot_of(e.field.as_deref()),
+        message: message(lang, e),
+        explanation,
+        rule: text("rule"),
+        alternatives,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "order_preview.html")]
+struct PreviewTemplate {
+    page: Page,
+    form: LineForm,
+    /// No patient yet (came from the catalog): ask for one.
+    ask_patient: bool,
+    preview: Option<LinePreview>,
+    refusal: Option<Refusal>,
+}
+
+impl PreviewTemplate {
+    fn refused_at(&self, slot: &str) -> Option<&Refusal> {
+        self.refusal.as_ref().filter(|r| r.slot == slot)
+    }
+
+    /// Facts already answered, carried along as hidden fields.
+    fn answered(&self) -> Vec<(String, &'static str)> {
+        self.form.facts.iter().map(|(k, v)| (format!("fact.{k}"), if *v { "yes" } else { "no" })).collect()
+    }
+
+    fn quantity(&self) -> &str {
+        match self.form.quantity.trim() {
+            "" => "1",
+            q => q,
+        }
+    }
+
+    fn need_selected(&self, need: &str) -> bool {
+        self.form.need == need
+    }
+
+    fn answer(&self) -> &'static str {
+        self.form.replacement.map(ReplacementAnswer::as_str).unwrap_or("")
+    }
+
+    /// Waiting for an answer to an ordinary group's proposal.
+    fn pending(&self, p: &LinePreview) -> bool {
+        p.proposal.as_ref().is_some_and(|pr| !pr.fixed) && p.substitution == Substitution::None
+    }
+
+    fn question<'a>(&self, n: &'a ramp_domain::cost::NeededFact) -> &'a str {
+        match self.page.lang {
+            Lang::Sv => &n.question.sv,
+            Lang::En => &n.question.en,
+        }
+    }
+}
+
+async fn preview_page(
+    state: &AppState,
+    lang: Lang,
+    csrf: &str,
+    user: &User,
+    rid: &str,
+    form: LineForm,
+    refused: Option<AppError>,
+) -> Response {
+    let page = Page::new(lang, "order.preview_title", Some(user), csrf, "patient");
+    let ask_patient = form.personal_id.trim().is_empty();
+    let forged = refused.as_ref().is_some_and(|e| e.code == "csrf_failed");
+    let mut t = PreviewTemplate { page, form, ask_patient, preview: None, refusal: None };
+    let mut status = StatusCode::OK;
+    if let Some(e) = &refused {
+        log_if_internal(e);
+        status = crate::error::status_of(e.kind);
+        t.refusal = Some(refusal(lang, e));
+    }
+    if !ask_patient && !forged {
+        match ramp_app::orders::preview_line(&state.app, user, &t.form.request(), Some(rid)).await {
+            Ok(p) => {
+                t.page.title = format!("{} – {}", lang.t("order.preview_title"), p.requested.name);
+                t.preview = Some(p);
+            }
+            Err(e) if refused.is_none() => {
+                log_if_internal(&e);
+                status = crate::error::status_of(e.kind);
+                t.refusal = Some(refusal(lang, &e));
+            }
+            Err(_) => {}
+        }
+    }
+    render(&t, status)
+}
+
+/// Shows what ordering the article would mean (reserves nothing).
+pub async fn preview(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = LineForm::parse(pairs);
+    let refused = (!csrf_ok(&headers, &form.csrf)).then(csrf_error);
+    preview_page(&state, lang, &csrf, &user, &rid, form, refused).await
+}
+
+/// The ordering pages are POST pages; a GET (a reload, the language switch) starts over at the patient.
+pub async fn preview_again() -> Response {
+    Redirect::to("/patient").into_response()
+}
+
+/// Puts the line in the cart (reserving its device) and shows the cart.
+pub async fn add(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = LineForm::parse(pairs);
+    let added = if csrf_ok(&headers, &form.csrf) {
+        ramp_app::orders::add_to_cart(&state.app, &user, &form.request(), Some(&rid)).await.map(|_| ())
+    } else {
+        Err(csrf_error())
+    };
+    match added {
+        Ok(()) => Redirect::to("/cart").into_response(),
+        Err(e) => preview_page(&state, lang, &csrf, &user, &rid, form, Some(e)).await,
+    }
+}

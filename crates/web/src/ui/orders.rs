@@ -1,0 +1,221 @@
+//! Orders: one order with its lines and status history, the user's own
+//! orders ("Mina beställningar"), and the centre's order queue where the
+//! warehouse moves orders to picked, out for delivery and delivered.
+
+use super::login::csrf_ok;
+use super::page::{error_page, render, Page};
+use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ramp_app::AppError;
+use ramp_domain::order::OrderStatus;
+use ramp_domain::role::Role;
+use ramp_storage::{Id, Order, OrderSummary, User};
+use serde::Deserialize;
+
+/// Whether the user is the warehouse or customer service (who move orders).
+fn moves_orders(user: &User) -> bool {
+    [Role::Warehouse, Role::CustomerService, Role::Admin].iter().any(|r| user.has_role(*r))
+}
+
+/// The moves the staff's buttons offer from a status, in order.
+pub fn next_moves(from: &OrderStatus) -> Vec<OrderStatus> {
+    [OrderStatus::Picked, OrderStatus::OutForDelivery, OrderStatus::Delivered]
+        .into_iter()
+        .filter(|to| from.may_become(*to))
+        .collect()
+}
+
+/// The button text of a move.
+pub fn move_label(page: &Page, to: &OrderStatus) -> &'static str {
+    match to {
+        OrderStatus::Picked => page.t("order.move_picked"),
+        OrderStatus::OutForDelivery => page.t("order.move_out"),
+        OrderStatus::Delivered => page.t("order.move_delivered"),
+        OrderStatus::Registered | OrderStatus::Cancelled => page.t("order.cancel"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "order.html")]
+struct OrderTemplate {
+    page: Page,
+    order: Order,
+    /// Where the move buttons return to.
+    back: String,
+    can_cancel: bool,
+    staff: bool,
+}
+
+impl OrderTemplate {
+    fn line_state(&self, state: &str) -> &'static str {
+        self.page.t(&format!("order.line.{state}"))
+    }
+
+    fn moves(&self) -> Vec<OrderStatus> {
+        if self.staff {
+            next_moves(&self.order.status)
+        } else {
+            vec![]
+        }
+    }
+
+    fn label(&self, to: &OrderStatus) -> &'static str {
+        move_label(&self.page, to)
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    Path(id): Path<Id>,
+) -> Response {
+    match ramp_app::orders::order(&state.app, &user, id, Some(&rid)).await {
+        Ok(order) => {
+            let mut page = Page::new(lang, "order.title", Some(&user), &csrf, "orders");
+            page.title = format!("{} {} – {}", lang.t("order.title"), order.id, page.order_status(&order.status));
+            let staff = moves_orders(&user);
+            let can_cancel = (order.created_by == user.id && order.status == OrderStatus::Registered)
+                || (staff && order.status.may_become(OrderStatus::Cancelled));
+            let back = format!("/orders/{}", order.id);
+            render(&OrderTemplate { page, order, back, can_cancel, staff }, StatusCode::OK)
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "orders.html")]
+struct OrdersTemplate {
+    page: Page,
+    orders: Vec<OrderSummary>,
+}
+
+/// "Mina beställningar": the orders the user placed, newest first.
+pub async fn mine(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+) -> Response {
+    match ramp_app::orders::orders_of_user(&state.app, &user).await {
+        Ok(orders) => render(
+            &OrdersTemplate { page: Page::new(lang, "orders.title", Some(&user), &csrf, "orders"), orders },
+            StatusCode::OK,
+        ),
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct QueueParams {
+    status: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "order_queue.html")]
+struct QueueTemplate {
+    page: Page,
+    status: OrderStatus,
+    orders: Vec<OrderSummary>,
+    back: String,
+    staff: bool,
+}
+
+impl QueueTemplate {
+    fn moves(&self, o: &OrderSummary) -> Vec<OrderStatus> {
+        if self.staff {
+            next_moves(&o.status)
+        } else {
+            vec![]
+        }
+    }
+
+    fn label(&self, to: &OrderStatus) -> &'static str {
+        move_label(&self.page, to)
+    }
+
+    fn current(&self, s: &OrderStatus) -> &'static str {
+        if *s == self.status {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// The centre's order queue: orders in one status, oldest first.
+pub async fn queue(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Query(q): Query<QueueParams>,
+) -> Response {
+    let status = match OrderStatus::parse(q.status.as_deref().unwrap_or("registered")) {
+        Ok(s) => s,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    match ramp_app::orders::order_queue(&state.app, &user, status).await {
+        Ok(orders) => {
+            let mut page = Page::new(lang, "queue.title", Some(&user), &csrf, "queue");
+            page.title = format!("{} – {}", lang.t("queue.title"), page.order_status(&status));
+            let back = format!("/orders/queue?status={}", status.as_str());
+            let staff = moves_orders(&user);
+            render(&QueueTemplate { page, status, orders, back, staff }, StatusCode::OK)
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    received_by: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Only this site's order pages are returned to after a move.
+fn safe_back(back: &str, id: Id) -> String {
+    if back.starts_with("/orders") && !back.starts_with("//") {
+        back.to_string()
+    } else {
+        format!("/orders/{id}")
+    }
+}
+
+/// Moves an order (the warehouse), or cancels it (its creator, while registered).
+pub async fn change_status(
+    State(state): State<AppState>,
+    lang: Lang,
+    UiUser(user): UiUser,
+    headers: HeaderMap,
+    Path(id): Path<Id>,
+    Form(f): Form<StatusForm>,
+) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return error_page(lang, AppError::forbidden("csrf_failed", "form expired"));
+    }
+    let to = match OrderStatus::parse(&f.status) {
+        Ok(s) => s,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let received_by = Some(f.received_by.as_str()).filter(|r| !r.trim().is_empty());
+    match ramp_app::orders::change_status(&state.app, &user, id, to, received_by).await {
+        Ok(_) => Redirect::to(&safe_back(&f.back, id)).into_response(),
+        Err(e) => error_page(lang, e),
+    }
+}
