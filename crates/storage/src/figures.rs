@@ -4,7 +4,8 @@
 //! [`crate::Storage`], implemented once for both engines by
 //! `sql_figures_storage!` (`sql_figures.rs`).
 //!
-//! Every count is one SQL aggregate. Instants are grouped by
+//! Every count is one SQL aggregate (delivery reliability and reuse read a
+//! summary that triggers keep as lines are delivered). Instants are grouped by
 //! [`UtcSlot`] — UTC day and hour slot, in SQL both engines accept — and
 //! the domain folds slots into Stockholm months; the storage never decides
 //! which month a row belongs to or whether a delivery was on time.
@@ -126,9 +127,12 @@ pub fn slot_from(day: &str, hour: &str) -> Result<UtcSlot> {
 /// The counts behind the figures; see the module documentation.
 #[async_trait]
 pub trait FiguresStore: Send + Sync {
-    /// Order lines delivered in `[from, to)`, counted per payer, lead-time
-    /// class and UTC slot of delivery, with the promised-date comparisons
-    /// the on-time rule needs and the reconditioned-device count for reuse.
+    /// Delivered order lines counted per payer, lead-time class and UTC
+    /// slot of delivery, with the promised-date comparisons the on-time rule
+    /// needs and the reconditioned-device count for reuse: every slot whose
+    /// UTC day lies from `from`'s to `to`'s. The caller folds slots into
+    /// Stockholm months and keeps the months it asked for. Read from
+    /// `delivery_slots`, which triggers keep counted as lines are delivered.
     async fn delivery_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<DeliveryGroup>>;
     /// Replacement-chain answers given in `[from, to)` per answer and UTC slot.
     async fn answer_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AnswerGroup>>;

@@ -2,8 +2,9 @@
 //! engines like `sql_storage!`: `sql_figures_storage!(Type, Driver)` next
 //! to it in the backend crate.
 //!
-//! Instants are grouped by UTC slot with text functions both engines
-//! accept: `CAST(instant AS TEXT)` is `2026-11-23T09:00:00+00:00` on
+//! Delivery reliability and reuse read `delivery_slots`, which triggers
+//! keep counted as lines are delivered (migration 0006). The other counts
+//! group instants by UTC slot with text functions both engines accept: `CAST(instant AS TEXT)` is `2026-11-23T09:00:00+00:00` on
 //! SQLite (how sqlx stores a `DateTime<Utc>`) and `2026-11-23 09:00:00+00`
 //! on PostgreSQL (sqlx sets the session's `TimeZone` to UTC), so
 //! characters 1–10 are the UTC day and 12–13 the UTC hour on both.
@@ -39,38 +40,28 @@ macro_rules! sql_figures_storage {
             #[async_trait]
             impl FiguresStore for $ty {
                 async fn delivery_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<DeliveryGroup>> {
-                    let (day, hour) = (utc_day("l.delivered_at"), utc_hour_slot("l.delivered_at"));
-                    let sql = format!(
-                        "SELECT l.payer, l.lead_time_class, {day} AS utc_day, {hour} AS utc_hour, COUNT(*) AS lines, \
-                         SUM(CASE WHEN CAST(l.promised_date AS TEXT) >= {day} THEN 1 ELSE 0 END) AS from_day, \
-                         SUM(CASE WHEN CAST(l.promised_date AS TEXT) > {day} THEN 1 ELSE 0 END) AS after_day, \
-                         SUM(CASE WHEN l.device_id IS NULL THEN 0 ELSE 1 END) AS device_lines, \
-                         SUM(CASE WHEN l.device_id IS NOT NULL AND EXISTS (SELECT 1 FROM device_events e \
-                           WHERE e.device_id = l.device_id AND e.kind = 'reconditioned' AND e.occurred_at < l.delivered_at) \
-                           THEN 1 ELSE 0 END) AS reconditioned \
-                         FROM order_lines l \
-                         WHERE l.state = 'delivered' AND l.delivered_at >= $1 AND l.delivered_at < $2 \
-                         GROUP BY 1, 2, 3, 4"
-                    );
-                    sqlx::query(&sql)
-                        .bind(from)
-                        .bind(to)
-                        .fetch_all(&self.pool)
-                        .await?
-                        .iter()
-                        .map(|r| {
-                            Ok(DeliveryGroup {
-                                payer: r.try_get("payer")?,
-                                class: parse_stored("lead_time_class", &r.try_get::<String, _>("lead_time_class")?)?,
-                                slot: slot_from(&r.try_get::<String, _>("utc_day")?, &r.try_get::<String, _>("utc_hour")?)?,
-                                lines: r.try_get("lines")?,
-                                promised_from_day: r.try_get("from_day")?,
-                                promised_after_day: r.try_get("after_day")?,
-                                device_lines: r.try_get("device_lines")?,
-                                reconditioned: r.try_get("reconditioned")?,
-                            })
+                    sqlx::query(
+                        "SELECT utc_day, utc_hour, payer, lead_time_class, lines, from_day, after_day, device_lines, reconditioned \
+                         FROM delivery_slots WHERE utc_day >= $1 AND utc_day <= $2",
+                    )
+                    .bind(from.date_naive().to_string())
+                    .bind(to.date_naive().to_string())
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(DeliveryGroup {
+                            payer: r.try_get("payer")?,
+                            class: parse_stored("lead_time_class", &r.try_get::<String, _>("lead_time_class")?)?,
+                            slot: slot_from(&r.try_get::<String, _>("utc_day")?, &r.try_get::<String, _>("utc_hour")?)?,
+                            lines: r.try_get("lines")?,
+                            promised_from_day: r.try_get("from_day")?,
+                            promised_after_day: r.try_get("after_day")?,
+                            device_lines: r.try_get("device_lines")?,
+                            reconditioned: r.try_get("reconditioned")?,
                         })
-                        .collect()
+                    })
+                    .collect()
                 }
 
                 async fn answer_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AnswerGroup>> {
