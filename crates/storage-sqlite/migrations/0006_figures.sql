@@ -29,8 +29,6 @@ CREATE TABLE delivery_slots (
 CREATE INDEX device_events_reconditioned_idx ON device_events (device_id, occurred_at) WHERE kind = 'reconditioned';
 -- Prescribed per fixed replacement group: from the group's articles to their lines.
 CREATE INDEX order_lines_requested_article_idx ON order_lines (requested_article_id);
--- Prescribed per quarter: orders by date.
-CREATE INDEX orders_created_at_idx ON orders (created_at);
 
 INSERT INTO delivery_slots (utc_day, utc_hour, payer, lead_time_class, lines, from_day, after_day, device_lines, reconditioned)
 SELECT SUBSTR(l.delivered_at, 1, 10),

@@ -122,11 +122,15 @@ macro_rules! sql_figures_storage {
 
                 async fn prescribed_per_fixed_group(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<GroupSlotCount>> {
                     let (day, hour) = (utc_day("o.created_at"), utc_hour_slot("o.created_at"));
+                    // CROSS JOIN keeps SQLite's join order (PostgreSQL plans freely):
+                    // from the few fixed groups' articles to their lines, not from a
+                    // year of orders by date.
                     let sql = format!(
                         "SELECT m.group_id, {day} AS utc_day, {hour} AS utc_hour, COUNT(*) AS n \
-                         FROM replacement_groups g JOIN replacement_group_members m ON m.group_id = g.id \
-                         JOIN order_lines l ON l.requested_article_id = m.article_id JOIN orders o ON o.id = l.order_id \
-                         WHERE g.fixed = $1 AND l.state <> 'cancelled' AND o.created_at >= $2 AND o.created_at < $3 \
+                         FROM replacement_groups g CROSS JOIN replacement_group_members m CROSS JOIN order_lines l \
+                         CROSS JOIN orders o \
+                         WHERE m.group_id = g.id AND l.requested_article_id = m.article_id AND o.id = l.order_id \
+                         AND g.fixed = $1 AND l.state <> 'cancelled' AND o.created_at >= $2 AND o.created_at < $3 \
                          GROUP BY 1, 2, 3"
                     );
                     sqlx::query(&sql)
