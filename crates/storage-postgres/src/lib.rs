@@ -103,5 +103,6 @@ impl PostgresStorage {
 
 ramp_storage::sql_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_order_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_figures_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_supply_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_consult_storage!(PostgresStorage, sqlx::Postgres);

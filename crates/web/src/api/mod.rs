@@ -7,6 +7,7 @@ mod consult_dto;
 mod cost;
 mod devices;
 mod dto;
+pub(crate) mod figures;
 mod health;
 mod orders;
 mod orders_dto;
@@ -46,10 +47,14 @@ use utoipa::OpenApi;
         consult::create, consult::list, consult::get_one, consult::book, consult::rebook, consult::cancel,
         consult::calendar,
         surplus::overview, surplus::sell, surplus::sale, surplus::complain, surplus::spare_parts,
+        figures::delivery_reliability, figures::delivery_reliability_csv, figures::reuse_rate, figures::reuse_rate_csv,
+        figures::replacement_acceptance, figures::replacement_acceptance_csv, figures::purchased_vs_prescribed,
+        figures::purchased_vs_prescribed_csv, figures::open_work_orders, figures::open_work_orders_csv,
+        figures::safety_notices, figures::safety_notices_csv,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"))
 )]
 pub struct ApiDoc;
 
@@ -131,4 +136,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/surplus/sales/{id}", get(surplus::sale))
         .route("/api/v1/surplus/sales/{id}/complaints", post(surplus::complain))
         .route("/api/v1/surplus/articles/{article_number}/spare-parts", put(surplus::spare_parts))
+        .route("/api/v1/figures/delivery-reliability", get(figures::delivery_reliability))
+        .route("/api/v1/figures/delivery-reliability.csv", get(figures::delivery_reliability_csv))
+        .route("/api/v1/figures/reuse-rate", get(figures::reuse_rate))
+        .route("/api/v1/figures/reuse-rate.csv", get(figures::reuse_rate_csv))
+        .route("/api/v1/figures/replacement-acceptance", get(figures::replacement_acceptance))
+        .route("/api/v1/figures/replacement-acceptance.csv", get(figures::replacement_acceptance_csv))
+        .route("/api/v1/figures/purchased-vs-prescribed", get(figures::purchased_vs_prescribed))
+        .route("/api/v1/figures/purchased-vs-prescribed.csv", get(figures::purchased_vs_prescribed_csv))
+        .route("/api/v1/figures/open-work-orders", get(figures::open_work_orders))
+        .route("/api/v1/figures/open-work-orders.csv", get(figures::open_work_orders_csv))
+        .route("/api/v1/figures/safety-notices", get(figures::safety_notices))
+        .route("/api/v1/figures/safety-notices.csv", get(figures::safety_notices_csv))
 }

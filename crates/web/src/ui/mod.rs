@@ -11,6 +11,7 @@ pub(crate) mod cost;
 mod desk;
 mod device;
 mod form;
+mod figures;
 mod login;
 mod order;
 mod orders;
@@ -79,6 +80,7 @@ pub fn routes() -> Router<AppState> {
         .route("/surplus/sell", post(surplus::sell))
         .route("/surplus/complaints", post(surplus::complain))
         .route("/surplus/spare-parts", post(surplus::spare_parts))
+        .route("/figures", get(figures::page))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .fallback(not_found)
