@@ -26,8 +26,8 @@ use std::fmt;
 /// assortments, 100 % for acute orders (seed 004, "Avtalade mål").
 pub fn target(class: LeadTimeClass) -> Percent {
     match class {
-        LeadTimeClass::Acute => Percent::from_hundredths(100_00),
-        LeadTimeClass::Stock7 | LeadTimeClass::Order17 => Percent::from_hundredths(98_00),
+        LeadTimeClass::Acute => Percent::from_hundredths(10_000),
+        LeadTimeClass::Stock7 | LeadTimeClass::Order17 => Percent::from_hundredths(9_800),
     }
 }
 

@@ -281,6 +281,7 @@ pub fn workshop(seed: u64, staff: &Staff, device: Id, returned: DateTime<Utc>, i
 
 /// Now and then a device out with a patient has an open fault report or
 /// maintenance visit, up to half a year old.
+#[allow(clippy::too_many_arguments)] // the generator's context, passed along positionally
 pub fn out_with_patient(
     seed: u64,
     today: NaiveDate,
