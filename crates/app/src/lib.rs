@@ -8,14 +8,17 @@ pub mod auth;
 mod auth_cache;
 pub mod catalog;
 pub mod clock;
+pub mod consult;
 pub mod demo;
 pub mod devices;
 mod error;
+pub mod figures;
 pub mod impact;
 pub mod orders;
 pub mod patients;
 pub mod stock;
 pub mod supply;
+pub mod surplus;
 pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -21,6 +21,9 @@ str_enum!(
         Scrapped = "scrapped",
         /// Reported lost ("förkommet").
         Lost = "lost",
+        /// Sold as surplus basic equipment to a municipality: left the fleet,
+        /// unlike scrapping, for money (see `surplus_sales`).
+        Sold = "sold",
     }
 );
 
@@ -56,6 +59,10 @@ str_enum!(
         Moved = "moved",
         Scrapped = "scrapped",
         ReportedLost = "reported_lost",
+        /// Sold as surplus used basic equipment ("försäljning av begagnad grundutrustning").
+        Sold = "sold",
+        /// The buyer complained ("reklamation") within the complaint window.
+        ComplaintRegistered = "complaint_registered",
     }
 );
 
@@ -70,6 +77,7 @@ impl DeviceState {
             DeviceState::InWorkshop => "I verkstad",
             DeviceState::Scrapped => "Kasserad",
             DeviceState::Lost => "Förkommen",
+            DeviceState::Sold => "Såld",
         }
     }
 
@@ -97,6 +105,8 @@ impl DeviceState {
             (S::InStock, E::Moved) => Some(S::InStock),
             (S::InStock | S::InWorkshop, E::Scrapped) => Some(S::Scrapped),
             (S::WithPatient | S::WithUnit, E::ReportedLost) => Some(S::Lost),
+            (S::InStock, E::Sold) => Some(S::Sold),
+            (S::Sold, E::ComplaintRegistered) => Some(S::Sold),
             _ => None,
         }
     }
@@ -117,6 +127,14 @@ mod tests {
         let s = DeviceState::WithPatient.after(DeviceEventKind::Returned).unwrap();
         assert_eq!(s, DeviceState::InWorkshop);
         assert_eq!(s.after(DeviceEventKind::Reconditioned), Some(DeviceState::InStock));
+    }
+
+    #[test]
+    fn only_a_device_in_stock_can_be_sold_and_a_sold_one_never_comes_back() {
+        assert_eq!(DeviceState::InStock.after(DeviceEventKind::Sold), Some(DeviceState::Sold));
+        assert_eq!(DeviceState::WithPatient.after(DeviceEventKind::Sold), None);
+        assert_eq!(DeviceState::Sold.after(DeviceEventKind::Reserved), None);
+        assert_eq!(DeviceState::Sold.after(DeviceEventKind::ComplaintRegistered), Some(DeviceState::Sold));
     }
 
     #[test]

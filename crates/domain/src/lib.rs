@@ -1,5 +1,6 @@
 //! Ramp's pure domain: validated identifiers, money, the working-day calendar,
-//! device lifecycle and the cost-responsibility engine.
+//! device lifecycle, the cost-responsibility engine and the rules of the
+//! figures HMC reports (delivery reliability, reuse, acceptance).
 //!
 //! Nothing here performs IO or reads the clock: dates and instants are
 //! arguments, so every rule can be tested by tables and properties.
@@ -7,15 +8,18 @@
 pub mod article;
 pub mod calendar;
 pub mod charges;
+pub mod consult;
 pub mod cost;
 pub mod device;
 pub mod error;
+pub mod figures;
 pub mod ids;
 pub mod money;
 pub mod order;
 pub mod rent;
 pub mod role;
 pub mod setting;
+pub mod surplus;
 pub mod time;
 
 pub use error::FieldError;

@@ -38,6 +38,14 @@ const IDENTITY_TABLES: &[&str] = &[
     "safety_notices",
     "work_order_entries",
     "adaptation_documents",
+    "consultation_locations",
+    "consultation_slots",
+    "consultations",
+    "consultation_bookings",
+    "consultation_events",
+    "outbox",
+    "surplus_sales",
+    "surplus_complaints",
 ];
 
 /// Ramp's storage on a PostgreSQL database.
@@ -95,4 +103,6 @@ impl PostgresStorage {
 
 ramp_storage::sql_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_order_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_figures_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_supply_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_consult_storage!(PostgresStorage, sqlx::Postgres);

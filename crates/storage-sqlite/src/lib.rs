@@ -74,4 +74,6 @@ impl SqliteStorage {
 
 ramp_storage::sql_storage!(SqliteStorage, sqlx::Sqlite);
 ramp_storage::sql_order_storage!(SqliteStorage, sqlx::Sqlite);
+ramp_storage::sql_figures_storage!(SqliteStorage, sqlx::Sqlite);
 ramp_storage::sql_supply_storage!(SqliteStorage, sqlx::Sqlite);
+ramp_storage::sql_consult_storage!(SqliteStorage, sqlx::Sqlite);

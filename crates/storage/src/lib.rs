@@ -5,18 +5,25 @@
 //! dialect hooks differ. That keeps the two engines from drifting apart,
 //! the failure the atuin and vaultwarden anchors warn about.
 
+mod consult;
 pub mod contract;
 mod error;
+mod figures;
 pub mod fixture;
+pub mod fixture_consult;
 pub mod fixture_ordering;
 mod orders;
 pub mod sql;
+pub mod sql_consult;
+pub mod sql_figures;
 pub mod sql_orders;
 pub mod sql_supply;
 mod supply;
 mod types;
 
+pub use consult::*;
 pub use error::{Result, StorageError};
+pub use figures::*;
 pub use orders::*;
 pub use supply::*;
 pub use types::*;
@@ -51,7 +58,7 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: OrderStore + SupplyStore + Send + Sync + 'static {
+pub trait Storage: OrderStore + SupplyStore + ConsultStore + FiguresStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

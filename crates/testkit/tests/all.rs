@@ -5,6 +5,8 @@ mod api_auth;
 mod api_catalog_devices;
 mod api_errors;
 mod api_patients;
+mod consult;
+mod figures;
 mod impact;
 mod operations;
 mod orders_flow;

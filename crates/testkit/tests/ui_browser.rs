@@ -353,6 +353,47 @@ async fn reports_on_a_device_out_with_a_patient_show_their_dates_and_the_overvie
     b.quit().await;
 }
 
+async fn hmc_staff_read_the_figures_as_charts_and_tables_in_both_languages(app: TestApp) {
+    crate::figures::load_figures_data(&app).await;
+    let b = Browser::start().await;
+    log_in(&b, &app, "lager").await;
+    b.click(&b.by_text("a", "Nyckeltal").await).await;
+    b.wait_for_text("Leveranssäkerhet per månad").await;
+    let text = b.page_text().await;
+    // The default: the last six complete months (maj–okt 2026); September holds 2 of 3 on time.
+    for expected in [
+        "Samarbetsavtal - Leveranssäkerhet 7 dagars sortiment",
+        "66,67 %",
+        "Återanvändningsgrad",
+        "Öppna arbetsordrar",
+        "SN-2026-07: Duschstol: risk för spricka i sitsen",
+    ] {
+        assert!(text.contains(expected), "the figures page lacks '{expected}':\n{text}");
+    }
+    let chart = b.find("#chart-reliability svg").await;
+    assert_eq!(b.attribute(&chart, "role").await.as_deref(), Some("img"));
+    assert!(b
+        .attribute(&chart, "aria-label")
+        .await
+        .unwrap_or_default()
+        .starts_with("Leveranssäkerhet, maj 2026–okt 2026"));
+    b.assert_accessible("the figures page").await;
+
+    b.goto(&app.url("/figures?from=2026-13&to=2026-11")).await;
+    b.wait_for_text("Skriv månaden som ÅÅÅÅ-MM").await;
+    let from = b.find("#from").await;
+    assert_eq!(b.attribute(&from, "aria-invalid").await.as_deref(), Some("true"));
+    b.assert_accessible("the figures page with a bad month").await;
+
+    b.goto(&app.url("/figures?from=2026-09&to=2026-11")).await;
+    b.wait_for_text("nov 2026").await;
+    b.click(&b.by_text("a", "In English").await).await;
+    b.wait_for_text("Delivery reliability per month").await;
+    assert!(b.page_text().await.contains("Cooperation agreement – delivery reliability, 7-day assortment"));
+    b.assert_accessible("the figures page in English").await;
+    b.quit().await;
+}
+
 async fn element_id(b: &Browser, css: &str) -> String {
     let e = b.find(css).await;
     format!("{e:?}").trim_start_matches("Element(\"").trim_end_matches("\")").to_string()
@@ -366,4 +407,5 @@ ramp_testkit::on_both_engines!(
     a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery,
     a_refusal_is_explained_beside_the_article_and_substitutions_and_questions_are_shown,
     reports_on_a_device_out_with_a_patient_show_their_dates_and_the_overview_the_rent_end,
+    hmc_staff_read_the_figures_as_charts_and_tables_in_both_languages,
 );

@@ -19,6 +19,7 @@ pub struct ArticleRef {
     pub valid_to: Option<NaiveDate>,
     pub reconditionable: bool,
     pub supplier: usize,
+    pub lead: LeadTimeClass,
 }
 
 /// The rentable, individually tracked articles per division.
@@ -44,6 +45,7 @@ impl Catalog {
                     valid_to: spec.valid_to,
                     reconditionable: spec.reconditionable,
                     supplier: spec.supplier,
+                    lead: spec.lead,
                 };
                 match spec.kind {
                     ArticleKind::Accessory => c.accessories[spec.division].push(r),

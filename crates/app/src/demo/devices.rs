@@ -8,6 +8,7 @@
 use super::catalog::{ArticleRef, Catalog};
 use super::divisions::{Division, DIVISIONS, SUPPLIERS};
 use super::geography::MUNICIPALITIES;
+use super::orders::{self, Delivery, GroupIndex, Prescribers};
 use super::organisations::Org;
 use super::patients::{self, AgeGroup, Profile};
 use super::people::Staff;
@@ -15,7 +16,7 @@ use super::rng::{stream, Rng};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use ramp_domain::device::{DeviceEventKind as E, DeviceState as S};
 use ramp_domain::setting::Setting;
-use ramp_storage::{Device, DeviceEvent, Id, Loan};
+use ramp_storage::{Device, DeviceEvent, Id, Loan, OrderHistory};
 
 /// The agreement version every generated loan was decided under.
 pub const AGREEMENT_VERSION: &str = "2021-01-01";
@@ -28,6 +29,8 @@ pub struct Ctx<'a> {
     pub catalog: &'a Catalog,
     pub staff: &'a Staff,
     pub patients: usize,
+    pub groups: &'a GroupIndex,
+    pub prescribers: &'a Prescribers,
 }
 
 /// Rows of one batch and the running ids.
@@ -36,13 +39,26 @@ pub struct DeviceRows {
     pub devices: Vec<Device>,
     pub loans: Vec<Loan>,
     pub events: Vec<DeviceEvent>,
+    /// Orders behind the last year's deliveries, replacement answers, open work orders.
+    pub history: OrderHistory,
 }
 
-/// Next free ids; devices and events are numbered in generation order.
+/// Next free ids; every table is numbered in generation order.
 #[derive(Debug, Clone, Copy)]
 pub struct Ids {
     pub device: Id,
     pub event: Id,
+    /// Orders and their (single) lines share ids.
+    pub order: Id,
+    pub order_event: Id,
+    pub answer: Id,
+    pub work_order: Id,
+}
+
+impl Ids {
+    pub fn first() -> Ids {
+        Ids { device: 1, event: 1, order: 1, order_event: 1, answer: 1, work_order: 1 }
+    }
 }
 
 /// How a history ends.
@@ -205,7 +221,7 @@ fn device(
         }
     });
     let (purchased, cycles) = backwards(r, ctx, article, until, wanted, end);
-    let mut w = Writer { ctx, id, division, home, warehouse: home, state: None, at: None, ids, out };
+    let mut w = Writer { ctx, id, article, division, home, warehouse: home, state: None, at: None, ids, out };
     w.event(r, purchased, E::Received, None, None);
     for c in &cycles {
         w.lend(r, c.holder, c.delivered, Some(c.returned));
@@ -218,6 +234,9 @@ fn device(
         );
     }
     w.finish(r, end, until);
+    if let End::Holder(patient, since) = end {
+        orders::out_with_patient(ctx.seed, ctx.today, ctx.staff, id, patient, since, w.ids, &mut w.out.history);
+    }
     let (state, at) = (w.state.expect("at least one event"), w.at.expect("at least one event"));
     let supplier = SUPPLIERS[article.supplier].1;
     out.devices.push(Device {
@@ -314,6 +333,7 @@ fn previous_holder(r: &mut Rng, ctx: &Ctx, end: End, delivered: NaiveDate) -> Id
 struct Writer<'a, 'b> {
     ctx: &'a Ctx<'a>,
     id: Id,
+    article: ArticleRef,
     division: usize,
     home: Id,
     warehouse: Id,
@@ -360,9 +380,34 @@ impl Writer<'_, '_> {
         self.warehouse = self.home;
         self.event(r, delivered, E::Delivered, Some(holder), None);
         self.loan(holder, delivered, returned);
+        self.order(holder);
         if let Some(back) = returned {
             self.event(r, back, E::Returned, Some(holder), Some("Retur via hämtorder"));
         }
+    }
+
+    /// The order behind the delivery just written (its event is the last), if within the order history.
+    fn order(&mut self, holder: Id) {
+        let (Some(event), Some(loan)) = (self.out.events.last(), self.out.loans.last()) else { return };
+        let profile = patients::profile(self.ctx.seed, self.ctx.org, holder, self.ctx.today);
+        let unit = match (loan.payer.as_str(), profile.municipal) {
+            ("municipality", Some(u)) => u,
+            _ => profile.regional,
+        };
+        let delivery = Delivery {
+            device: self.id,
+            article: &self.article,
+            patient: holder,
+            unit,
+            event_id: event.id,
+            at: event.occurred_at,
+            payer: &loan.payer,
+            rule: &loan.rule_id,
+            customer_number: loan.customer_number_id,
+            warehouse_actor: event.actor_user_id.unwrap_or(1),
+        };
+        let c = self.ctx;
+        orders::for_delivery(c.seed, c.today, c.groups, c.prescribers, &delivery, self.ids, &mut self.out.history);
     }
 
     fn loan(&mut self, holder: Id, start: NaiveDate, end: Option<NaiveDate>) {
@@ -416,6 +461,8 @@ impl Writer<'_, '_> {
                 let out = until.max(self.last_day() + Duration::days(1)).min(back - Duration::days(1));
                 let holder = previous_holder(r, self.ctx, end, out);
                 self.lend(r, holder, out, Some(back));
+                let returned = self.at.expect("returned");
+                orders::workshop(self.ctx.seed, self.ctx.staff, self.id, returned, self.ids, &mut self.out.history);
             }
             End::Scrapped(on, after_return) => {
                 if after_return {
@@ -438,6 +485,7 @@ impl Writer<'_, '_> {
                 self.warehouse = self.home;
                 self.event(r, out, E::Delivered, Some(holder), None);
                 self.loan(holder, out, Some(on));
+                self.order(holder);
                 self.event(r, on, E::ReportedLost, Some(holder), Some("Anmäld förkommen av förskrivare"));
             }
         }

@@ -6,6 +6,7 @@
 use super::catalog::{self, Catalog};
 use super::devices::{self, Ctx, DeviceRows, Ids};
 use super::divisions::product_areas;
+use super::orders::{GroupIndex, Prescribers};
 use super::organisations::{self, Org};
 use super::patients::{self, IdRegistry, PatientRows};
 use super::people::{self, Staff};
@@ -59,6 +60,8 @@ pub struct Generator {
     staff: Option<Staff>,
     catalog: Option<Catalog>,
     registry: Option<IdRegistry>,
+    groups: Option<GroupIndex>,
+    prescribers: Option<Prescribers>,
     /// Next row index of the phase's driving table.
     cursor: usize,
     ids: Ids,
@@ -79,8 +82,10 @@ impl Generator {
             staff: None,
             catalog: None,
             registry: None,
+            groups: None,
+            prescribers: None,
             cursor: 0,
-            ids: Ids { device: 1, event: 1 },
+            ids: Ids::first(),
             with_patients: 0,
             fleet_total: 0,
         }
@@ -100,6 +105,7 @@ impl Generator {
         let first_portal = users.len() as Id + 1;
         users.extend(people::portal_users(self.seed, &self.org, first_portal, p.portal_users, &hash, today));
         self.staff = Some(staff);
+        self.prescribers = Some(Prescribers::new(&users));
         users
     }
 
@@ -142,6 +148,8 @@ impl Generator {
             catalog: self.catalog.as_ref().expect("articles come before devices"),
             staff: self.staff.as_ref().expect("users come before devices"),
             patients: self.params.patients,
+            groups: self.groups.as_ref().expect("groups come before devices"),
+            prescribers: self.prescribers.as_ref().expect("users come before devices"),
         }
     }
 
@@ -240,6 +248,7 @@ impl Iterator for Generator {
                 self.advance(Phase::Patients);
                 let catalog = self.catalog.as_ref().expect("articles come before groups");
                 let rows = catalog::replacement_groups(self.seed, catalog, self.today);
+                self.groups = Some(GroupIndex::new(&rows));
                 let line = format!("replacement groups {}", rows.len());
                 (Batch::ReplacementGroups(rows), line)
             }

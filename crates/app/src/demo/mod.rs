@@ -23,6 +23,7 @@ mod divisions;
 pub mod generator;
 mod geography;
 mod names;
+mod orders;
 mod organisations;
 mod patients;
 mod people;
@@ -111,7 +112,11 @@ async fn insert(storage: &dyn Storage, batch: Batch) -> Result<()> {
         Batch::Devices(rows) => {
             storage.insert_devices(&rows.devices).await?;
             storage.insert_loans(&rows.loans).await?;
-            storage.insert_device_events(&rows.events).await
+            storage.insert_device_events(&rows.events).await?;
+            if rows.history.is_empty() {
+                return Ok(());
+            }
+            storage.insert_order_history(&rows.history).await
         }
     }
 }

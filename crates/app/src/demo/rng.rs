@@ -23,6 +23,8 @@ pub mod stream {
     pub const HOLDING: u64 = 6;
     pub const DEVICE: u64 = 7;
     pub const FLEET: u64 = 8;
+    pub const ORDER: u64 = 9;
+    pub const WORK: u64 = 10;
 }
 
 /// SplitMix64 generator.

@@ -46,6 +46,8 @@ struct All {
     devices: Vec<Device>,
     loans: Vec<Loan>,
     events: Vec<DeviceEvent>,
+    groups: Vec<ramp_storage::ReplacementGroup>,
+    history: ramp_storage::OrderHistory,
 }
 
 fn small() -> All {
@@ -63,7 +65,13 @@ fn small() -> All {
                 all.devices.extend(r.devices);
                 all.loans.extend(r.loans);
                 all.events.extend(r.events);
+                all.history.orders.extend(r.history.orders);
+                all.history.lines.extend(r.history.lines);
+                all.history.events.extend(r.history.events);
+                all.history.answers.extend(r.history.answers);
+                all.history.work_orders.extend(r.history.work_orders);
             }
+            Batch::ReplacementGroups(r) => all.groups.extend(r),
             _ => {}
         }
     }
@@ -194,7 +202,15 @@ fn time_generation(scale: Scale) {
         rows += match batch {
             Batch::Devices(r) => {
                 devices += r.devices.len();
-                r.devices.len() + r.loans.len() + r.events.len()
+                let h = &r.history;
+                r.devices.len()
+                    + r.loans.len()
+                    + r.events.len()
+                    + h.orders.len()
+                    + h.lines.len()
+                    + h.events.len()
+                    + h.answers.len()
+                    + h.work_orders.len()
             }
             Batch::Patients(r) => r.patients.len() + r.settings.len() + r.relationships.len(),
             Batch::Articles(r) => r.len(),
@@ -222,4 +238,79 @@ fn no_loan_begins_before_its_patient_was_born() {
     let born: HashMap<i64, NaiveDate> = all.patients.iter().map(|p| (p.id, p.birth_date)).collect();
     let early = all.loans.iter().filter(|l| l.start_date < born[&l.patient_id.unwrap()]).count();
     assert!(early * 100 <= all.loans.len(), "{early} of {}", all.loans.len());
+}
+
+#[test]
+fn a_year_of_deliveries_has_its_orders_with_promised_dates_and_a_few_percent_late() {
+    use ramp_domain::calendar::promised_date;
+    use ramp_domain::time::stockholm_date;
+    let all = small();
+    let h = &all.history;
+    let year_ago = today() - chrono::Duration::days(365);
+    let delivered: Vec<&DeviceEvent> = all
+        .events
+        .iter()
+        .filter(|e| e.kind == ramp_domain::device::DeviceEventKind::Delivered && e.occurred_at.date_naive() >= year_ago)
+        .collect();
+    assert_eq!(h.lines.len(), delivered.len(), "one order line per delivery of the last year");
+    assert_eq!(h.orders.len(), h.lines.len());
+    assert!(h.lines.len() > 150, "{}", h.lines.len());
+    let at: HashMap<(i64, chrono::DateTime<chrono::Utc>), ()> =
+        delivered.iter().map(|e| ((e.device_id, e.occurred_at), ())).collect();
+    let orders: HashMap<i64, &ramp_storage::HistoryOrder> = h.orders.iter().map(|o| (o.id, o)).collect();
+    let users: HashSet<i64> = all.users.iter().map(|u| u.id).collect();
+    let mut late = 0;
+    for l in &h.lines {
+        let o = orders[&l.order_id];
+        let d = l.delivered_at.unwrap();
+        assert!(at.contains_key(&(l.device_id.unwrap(), d)), "the line's delivery is the device's delivered event");
+        assert!(o.created_at < d, "{o:?}");
+        assert_eq!(promised_date(stockholm_date(o.created_at), l.lead_time_class), l.promised_date, "{l:?}");
+        assert!(users.contains(&o.created_by));
+        late += usize::from(stockholm_date(d) > l.promised_date);
+    }
+    let share = late as f64 / h.lines.len() as f64;
+    assert!((0.002..0.08).contains(&share), "late share {share}");
+    assert_eq!(h.events.len(), 2 * h.orders.len(), "registered and delivered");
+}
+
+#[test]
+fn replacement_answers_agree_with_the_groups_and_the_lines() {
+    use ramp_domain::order::Substitution;
+    let all = small();
+    let member: HashMap<i64, (i64, bool, usize)> = all
+        .groups
+        .iter()
+        .flat_map(|g| g.members.iter().enumerate().map(move |(rank, a)| (*a, (g.id, g.fixed, rank))))
+        .collect();
+    let h = &all.history;
+    assert!(!h.answers.is_empty());
+    for a in &h.answers {
+        let (g, fixed, proposed_rank) = member[&a.proposed_article_id];
+        let (g2, _, requested_rank) = member[&a.requested_article_id];
+        assert_eq!((g, a.group_id), (g2, g2), "one group");
+        assert!(proposed_rank < requested_rank, "an older article is proposed: {a:?}");
+        assert_eq!(fixed, a.answer == Substitution::Automatic, "{a:?}");
+    }
+    let substituted = h.lines.iter().filter(|l| l.substitution != Substitution::None).count();
+    assert_eq!(substituted, h.answers.len());
+}
+
+#[test]
+fn open_work_orders_are_on_devices_in_the_workshop_or_out_with_a_patient() {
+    let all = small();
+    let state: HashMap<i64, DeviceState> = all.devices.iter().map(|d| (d.id, d.state)).collect();
+    let wos = &all.history.work_orders;
+    assert!(wos.iter().any(|w| w.kind == "reconditioning") && wos.iter().any(|w| w.patient_id.is_some()));
+    for w in wos {
+        let s = state[&w.device_id.unwrap()];
+        assert_eq!(w.status, "open");
+        match w.patient_id {
+            Some(_) => assert_eq!(s, DeviceState::WithPatient),
+            None => assert_eq!(s, DeviceState::InWorkshop),
+        }
+        assert!(w.created_at.date_naive() < today());
+    }
+    let workshop = all.devices.iter().filter(|d| d.state == DeviceState::InWorkshop).count();
+    assert_eq!(wos.iter().filter(|w| w.patient_id.is_none()).count(), workshop);
 }

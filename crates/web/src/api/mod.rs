@@ -2,9 +2,12 @@
 //! `/api/openapi.json` (generated from the handlers, so it cannot drift).
 
 mod catalog;
+mod consult;
+mod consult_dto;
 mod cost;
 mod devices;
 mod dto;
+pub(crate) mod figures;
 mod health;
 mod orders;
 mod orders_dto;
@@ -15,9 +18,10 @@ mod session;
 pub(crate) use session::session_cookie;
 mod stock;
 mod supply;
+mod surplus;
 
 use crate::AppState;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
@@ -39,10 +43,18 @@ use utoipa::OpenApi;
         supply::work_orders, supply::create_work_order, supply::work_order, supply::start, supply::add_entry,
         supply::finish, supply::attach, supply::document, supply::sign, supply::register_notice, supply::notices,
         supply::notice,
+        consult::services, consult::free_slots, consult::my_slots, consult::publish_slot, consult::withdraw_slot,
+        consult::create, consult::list, consult::get_one, consult::book, consult::rebook, consult::cancel,
+        consult::calendar,
+        surplus::overview, surplus::sell, surplus::sale, surplus::complain, surplus::spare_parts,
+        figures::delivery_reliability, figures::delivery_reliability_csv, figures::reuse_rate, figures::reuse_rate_csv,
+        figures::replacement_acceptance, figures::replacement_acceptance_csv, figures::purchased_vs_prescribed,
+        figures::purchased_vs_prescribed_csv, figures::open_work_orders, figures::open_work_orders_csv,
+        figures::safety_notices, figures::safety_notices_csv,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"))
 )]
 pub struct ApiDoc;
 
@@ -111,4 +123,29 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/adaptation-documents/{id}/signature", post(supply::sign))
         .route("/api/v1/safety-notices", get(supply::notices).post(supply::register_notice))
         .route("/api/v1/safety-notices/{id}", get(supply::notice))
+        .route("/api/v1/consultations", post(consult::create).get(consult::list))
+        .route("/api/v1/consultations/services", get(consult::services))
+        .route("/api/v1/consultations/slots", get(consult::free_slots).post(consult::publish_slot))
+        .route("/api/v1/consultations/slots/mine", get(consult::my_slots))
+        .route("/api/v1/consultations/slots/{id}", delete(consult::withdraw_slot))
+        .route("/api/v1/consultations/bookings/{booking_id}/calendar", get(consult::calendar))
+        .route("/api/v1/consultations/{id}", get(consult::get_one))
+        .route("/api/v1/consultations/{id}/booking", post(consult::book).put(consult::rebook).delete(consult::cancel))
+        .route("/api/v1/surplus", get(surplus::overview))
+        .route("/api/v1/surplus/sales", post(surplus::sell))
+        .route("/api/v1/surplus/sales/{id}", get(surplus::sale))
+        .route("/api/v1/surplus/sales/{id}/complaints", post(surplus::complain))
+        .route("/api/v1/surplus/articles/{article_number}/spare-parts", put(surplus::spare_parts))
+        .route("/api/v1/figures/delivery-reliability", get(figures::delivery_reliability))
+        .route("/api/v1/figures/delivery-reliability.csv", get(figures::delivery_reliability_csv))
+        .route("/api/v1/figures/reuse-rate", get(figures::reuse_rate))
+        .route("/api/v1/figures/reuse-rate.csv", get(figures::reuse_rate_csv))
+        .route("/api/v1/figures/replacement-acceptance", get(figures::replacement_acceptance))
+        .route("/api/v1/figures/replacement-acceptance.csv", get(figures::replacement_acceptance_csv))
+        .route("/api/v1/figures/purchased-vs-prescribed", get(figures::purchased_vs_prescribed))
+        .route("/api/v1/figures/purchased-vs-prescribed.csv", get(figures::purchased_vs_prescribed_csv))
+        .route("/api/v1/figures/open-work-orders", get(figures::open_work_orders))
+        .route("/api/v1/figures/open-work-orders.csv", get(figures::open_work_orders_csv))
+        .route("/api/v1/figures/safety-notices", get(figures::safety_notices))
+        .route("/api/v1/figures/safety-notices.csv", get(figures::safety_notices_csv))
 }

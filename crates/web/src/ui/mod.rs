@@ -6,10 +6,12 @@
 mod assets;
 mod cart;
 mod catalog;
+mod consult;
 pub(crate) mod cost;
 mod desk;
 mod device;
 mod form;
+mod figures;
 mod login;
 mod order;
 mod orders;
@@ -17,6 +19,7 @@ mod page;
 mod patient;
 mod safety;
 mod stock;
+mod surplus;
 mod unit;
 mod workshop;
 
@@ -66,6 +69,18 @@ pub fn routes() -> Router<AppState> {
         .route("/orders/{id}/status", post(orders::change_status))
         .route("/stock", get(stock::page))
         .route("/cost", get(cost::page))
+        .route("/consultations", get(consult::list).post(consult::create))
+        .route("/consultations/slots", post(consult::publish))
+        .route("/consultations/slots/{id}/withdraw", post(consult::withdraw))
+        .route("/consultations/{id}", get(consult::detail))
+        .route("/consultations/{id}/book", post(consult::book))
+        .route("/consultations/{id}/rebook", post(consult::rebook))
+        .route("/consultations/{id}/cancel", post(consult::cancel))
+        .route("/surplus", get(surplus::page))
+        .route("/surplus/sell", post(surplus::sell))
+        .route("/surplus/complaints", post(surplus::complain))
+        .route("/surplus/spare-parts", post(surplus::spare_parts))
+        .route("/figures", get(figures::page))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .fallback(not_found)

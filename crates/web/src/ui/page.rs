@@ -226,6 +226,8 @@ impl Page {
             E::Moved => "Flyttad",
             E::Scrapped => "Kasserad",
             E::ReportedLost => "Anmäld förkommen",
+            E::Sold => "Såld som grundutrustning",
+            E::ComplaintRegistered => "Reklamation registrerad",
         }
     }
 }

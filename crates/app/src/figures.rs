@@ -1,0 +1,203 @@
+//! The figures the council follows (issue 5), for HMC staff: delivery
+//! reliability against its targets, reuse rate, replacement acceptance,
+//! purchased vs prescribed per fixed replacement group, open work orders
+//! by age, safety-notice progress. The storage counts (one aggregate per figure), the domain
+//! (`ramp_domain::figures`) decides months, on-time and rounding; this
+//! module only authorizes, takes `today` from the clock and runs the
+//! counts side by side.
+
+use crate::error::{AppError, Result};
+use crate::App;
+use chrono::NaiveDate;
+use ramp_domain::figures::{
+    self as rules, AcceptanceMonth, AgeBucket, DeliveryGroup, GroupQuarters, Month, MonthRange, NoticeProgress,
+    Percent, Quarter, QuarterCell, ReliabilityRow, ShareCell, WorkOrderAgeRow,
+};
+use ramp_storage::User;
+
+/// Figures are for the assistive-device centre's staff, finance and administrators.
+fn authorize(user: &User) -> Result<()> {
+    if user.is_hmc() {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("role_required", "the figures are shown to the assistive-device centre's staff"))
+    }
+}
+
+/// The months asked for (`YYYY-MM`, either may be missing): by default the
+/// last six complete months before today (Stockholm).
+pub fn month_range(app: &App, from: Option<&str>, to: Option<&str>) -> Result<MonthRange> {
+    Ok(MonthRange::parse(from, to, app.today())?)
+}
+
+/// Delivery reliability per month × agreement × lead-time class.
+#[derive(Debug, Clone)]
+pub struct Reliability {
+    pub range: MonthRange,
+    pub months: Vec<Month>,
+    /// The seed's six rows.
+    pub rows: Vec<ReliabilityRow>,
+}
+
+/// A share per month and over the whole range.
+#[derive(Debug, Clone)]
+pub struct MonthlyShare {
+    pub range: MonthRange,
+    pub months: Vec<ShareCell>,
+    pub total: ShareCell,
+}
+
+#[derive(Debug, Clone)]
+pub struct Acceptance {
+    pub range: MonthRange,
+    pub months: Vec<AcceptanceMonth>,
+    pub total: AcceptanceMonth,
+}
+
+#[derive(Debug, Clone)]
+pub struct PurchasedPrescribed {
+    /// The range asked for, widened to whole quarters.
+    pub range: MonthRange,
+    pub quarters: Vec<Quarter>,
+    /// Fixed groups with purchases or prescriptions in the range.
+    pub groups: Vec<GroupQuarters>,
+    /// All those groups together, per quarter.
+    pub totals: Vec<QuarterCell>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkOrderAges {
+    /// The day ages are counted to.
+    pub today: NaiveDate,
+    pub rows: Vec<WorkOrderAgeRow>,
+    /// Per bucket, all kinds together.
+    pub totals: [i64; 4],
+    pub total: i64,
+}
+
+/// Every figure for one range: what the figures page shows.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    pub range: MonthRange,
+    pub reliability: Reliability,
+    pub reuse: MonthlyShare,
+    pub acceptance: Acceptance,
+    pub purchased: PurchasedPrescribed,
+    pub work_orders: WorkOrderAges,
+    pub safety_notices: Vec<NoticeProgress>,
+}
+
+async fn delivery_groups(app: &App, range: &MonthRange) -> Result<Vec<DeliveryGroup>> {
+    Ok(app.storage.delivery_groups(range.start_utc(), range.end_utc()).await?)
+}
+
+fn reliability_of(range: MonthRange, groups: &[DeliveryGroup]) -> Reliability {
+    Reliability { range, months: range.months(), rows: rules::delivery_reliability(&range, groups) }
+}
+
+fn total_of(range: &MonthRange, cells: &[ShareCell]) -> ShareCell {
+    let (part, whole) = cells.iter().fold((0, 0), |(p, w), c| (p + c.part, w + c.whole));
+    ShareCell { month: range.to, part, whole, percent: Percent::of(part, whole) }
+}
+
+fn reuse_of(range: MonthRange, groups: &[DeliveryGroup]) -> MonthlyShare {
+    let months = rules::reuse_rate(&range, groups);
+    MonthlyShare { range, total: total_of(&range, &months), months }
+}
+
+pub async fn delivery_reliability(app: &App, user: &User, range: MonthRange) -> Result<Reliability> {
+    authorize(user)?;
+    Ok(reliability_of(range, &delivery_groups(app, &range).await?))
+}
+
+pub async fn reuse_rate(app: &App, user: &User, range: MonthRange) -> Result<MonthlyShare> {
+    authorize(user)?;
+    Ok(reuse_of(range, &delivery_groups(app, &range).await?))
+}
+
+async fn acceptance_of(app: &App, range: MonthRange) -> Result<Acceptance> {
+    let groups = app.storage.answer_groups(range.start_utc(), range.end_utc()).await?;
+    let months = rules::replacement_acceptance(&range, &groups);
+    let shares: Vec<ShareCell> = months.iter().map(|m| m.share).collect();
+    let total = AcceptanceMonth {
+        share: total_of(&range, &shares),
+        declined: months.iter().map(|m| m.declined).sum(),
+        automatic: months.iter().map(|m| m.automatic).sum(),
+    };
+    Ok(Acceptance { range, months, total })
+}
+
+pub async fn replacement_acceptance(app: &App, user: &User, range: MonthRange) -> Result<Acceptance> {
+    authorize(user)?;
+    acceptance_of(app, range).await
+}
+
+async fn purchased_of(app: &App, range: MonthRange) -> Result<PurchasedPrescribed> {
+    let range = range.whole_quarters();
+    let (first, after) = (range.from.first_day(), range.to.next().first_day());
+    let (groups, purchased, prescribed) = tokio::try_join!(
+        app.storage.fixed_groups(),
+        app.storage.purchased_per_fixed_group(first, after),
+        app.storage.prescribed_per_fixed_group(range.start_utc(), range.end_utc()),
+    )?;
+    let quarters = range.quarters();
+    let groups = rules::purchased_vs_prescribed(&quarters, &groups, &purchased, &prescribed);
+    let totals = (0..quarters.len())
+        .map(|i| QuarterCell {
+            purchased: groups.iter().map(|g| g.cells[i].purchased).sum(),
+            prescribed: groups.iter().map(|g| g.cells[i].prescribed).sum(),
+        })
+        .collect();
+    Ok(PurchasedPrescribed { range, quarters, groups, totals })
+}
+
+pub async fn purchased_vs_prescribed(app: &App, user: &User, range: MonthRange) -> Result<PurchasedPrescribed> {
+    authorize(user)?;
+    purchased_of(app, range).await
+}
+
+async fn work_orders_of(app: &App) -> Result<WorkOrderAges> {
+    let today = app.today();
+    let counts = app.storage.open_work_order_ages(AgeBucket::starts(today)).await?;
+    let rows = rules::open_work_orders(&counts);
+    let mut totals = [0; 4];
+    for r in &rows {
+        for (t, n) in totals.iter_mut().zip(r.buckets) {
+            *t += n;
+        }
+    }
+    Ok(WorkOrderAges { today, total: totals.iter().sum(), rows, totals })
+}
+
+/// Work orders open or in progress, by kind and age (0–7, 8–30, 31–90, over 90 days).
+pub async fn open_work_orders(app: &App, user: &User) -> Result<WorkOrderAges> {
+    authorize(user)?;
+    work_orders_of(app).await
+}
+
+/// Every safety notice's recall progress (affected, handled, remaining), newest first.
+pub async fn safety_notices(app: &App, user: &User) -> Result<Vec<NoticeProgress>> {
+    authorize(user)?;
+    Ok(app.storage.safety_notice_progress().await?)
+}
+
+/// Every figure for `range`; the counts run side by side.
+pub async fn overview(app: &App, user: &User, range: MonthRange) -> Result<Overview> {
+    authorize(user)?;
+    let (deliveries, acceptance, purchased, work_orders, safety_notices) = tokio::try_join!(
+        delivery_groups(app, &range),
+        acceptance_of(app, range),
+        purchased_of(app, range),
+        work_orders_of(app),
+        async { Ok(app.storage.safety_notice_progress().await?) },
+    )?;
+    Ok(Overview {
+        range,
+        reliability: reliability_of(range, &deliveries),
+        reuse: reuse_of(range, &deliveries),
+        acceptance,
+        purchased,
+        work_orders,
+        safety_notices,
+    })
+}

@@ -1,0 +1,716 @@
+//! The figures the council follows, as JSON or as CSV for Swedish Excel.
+//!
+//! Every figure answers `GET /api/v1/figures/<name>?from=YYYY-MM&to=YYYY-MM`
+//! with JSON, and as CSV with `?format=csv` or at `<name>.csv`. The CSV is
+//! what Swedish Excel opens with a double click: UTF-8 with a byte-order
+//! mark, `;` between fields, a decimal comma (`95,51`), CRLF line ends,
+//! Swedish column names, percentages as plain numbers (no `%`) so they
+//! stay numbers, an empty cell where there is nothing to measure.
+
+use crate::error::ApiError;
+use crate::extract::ApiUser;
+use crate::i18n::Lang;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ramp_app::figures::{self as uc, Acceptance, MonthlyShare, PurchasedPrescribed, Reliability, WorkOrderAges};
+use ramp_app::AppError;
+use ramp_domain::figures::{reliability_label_sv, AgeBucket, MonthRange, NoticeProgress, Percent, ShareCell};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FigureParams {
+    /// First month, `YYYY-MM` (default: six months before `to`).
+    pub from: Option<String>,
+    /// Last month, `YYYY-MM`, at most 36 months after `from` (default: the last complete month).
+    pub to: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FormatParams {
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Csv,
+}
+
+fn format_of(s: Option<&str>) -> Result<Format, ApiError> {
+    match s.map(str::trim).unwrap_or("") {
+        "" | "json" => Ok(Format::Json),
+        "csv" => Ok(Format::Csv),
+        other => {
+            Err(AppError::invalid("format", "invalid_format", format!("unknown format '{other}' (json or csv)")).into())
+        }
+    }
+}
+
+fn range_of(state: &AppState, p: &FigureParams) -> Result<MonthRange, ApiError> {
+    Ok(uc::month_range(&state.app, p.from.as_deref(), p.to.as_deref())?)
+}
+
+fn pct(p: Option<Percent>) -> Option<f64> {
+    p.map(Percent::as_f64)
+}
+
+/// One month of a share.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareDto {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub part: i64,
+    pub whole: i64,
+    /// `part / whole` in percent, two decimals; null when `whole` is 0.
+    pub percent: Option<f64>,
+}
+
+impl From<&ShareCell> for ShareDto {
+    fn from(c: &ShareCell) -> Self {
+        ShareDto { month: c.month.to_string(), part: c.part, whole: c.whole, percent: pct(c.percent) }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReliabilityCellDto {
+    /// `YYYY-MM`: the Stockholm month of delivery.
+    pub month: String,
+    /// Lines delivered in the month.
+    pub delivered: i64,
+    /// Of those, delivered on or before the promised date (Stockholm date).
+    pub on_time: i64,
+    /// Two decimals; null when nothing was delivered.
+    pub percent: Option<f64>,
+    pub meets_target: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReliabilityRowDto {
+    /// `cooperation` (payer municipality, "Samarbetsavtal") or
+    /// `overenskommelsen` (payer region, "Överenskommelsen").
+    pub agreement: String,
+    /// `stock_7`, `order_17` or `acute`.
+    pub lead_time_class: String,
+    /// The seed's row label, e.g. "Samarbetsavtal - Leveranssäkerhet 7 dagars sortiment".
+    pub label: String,
+    /// 98 (acute: 100).
+    pub target_percent: f64,
+    pub cells: Vec<ReliabilityCellDto>,
+}
+
+/// Delivery reliability per month × agreement × lead-time class.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReliabilityDto {
+    pub from: String,
+    pub to: String,
+    pub months: Vec<String>,
+    pub rows: Vec<ReliabilityRowDto>,
+}
+
+impl From<&Reliability> for ReliabilityDto {
+    fn from(r: &Reliability) -> Self {
+        ReliabilityDto {
+            from: r.range.from.to_string(),
+            to: r.range.to.to_string(),
+            months: r.months.iter().map(ToString::to_string).collect(),
+            rows: r
+                .rows
+                .iter()
+                .map(|row| ReliabilityRowDto {
+                    agreement: row.agreement.as_str().into(),
+                    lead_time_class: row.class.as_str().into(),
+                    label: reliability_label_sv(row.agreement, row.class),
+                    target_percent: row.target.as_f64(),
+                    cells: row
+                        .cells
+                        .iter()
+                        .map(|c| ReliabilityCellDto {
+                            month: c.month.to_string(),
+                            delivered: c.whole,
+                            on_time: c.part,
+                            percent: pct(c.percent),
+                            meets_target: row.meets_target(c),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Reuse rate: deliveries of a device reconditioned before (`part`) of deliveries of a device (`whole`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReuseDto {
+    pub from: String,
+    pub to: String,
+    pub months: Vec<ShareDto>,
+    /// The whole range (`month` is its last month).
+    pub total: ShareDto,
+}
+
+impl From<&MonthlyShare> for ReuseDto {
+    fn from(r: &MonthlyShare) -> Self {
+        ReuseDto {
+            from: r.range.from.to_string(),
+            to: r.range.to.to_string(),
+            months: r.months.iter().map(ShareDto::from).collect(),
+            total: ShareDto::from(&r.total),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptanceMonthDto {
+    pub month: String,
+    pub accepted: i64,
+    pub declined: i64,
+    /// Fixed groups substitute without asking: counted, not in the share.
+    pub automatic: i64,
+    /// accepted / (accepted + declined), two decimals; null without answers.
+    pub percent: Option<f64>,
+}
+
+/// Replacement acceptance per month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptanceDto {
+    pub from: String,
+    pub to: String,
+    pub months: Vec<AcceptanceMonthDto>,
+    pub total: AcceptanceMonthDto,
+}
+
+impl From<&Acceptance> for AcceptanceDto {
+    fn from(a: &Acceptance) -> Self {
+        let m = |x: &ramp_domain::figures::AcceptanceMonth| AcceptanceMonthDto {
+            month: x.share.month.to_string(),
+            accepted: x.share.part,
+            declined: x.declined,
+            automatic: x.automatic,
+            percent: pct(x.share.percent),
+        };
+        AcceptanceDto {
+            from: a.range.from.to_string(),
+            to: a.range.to.to_string(),
+            months: a.months.iter().map(m).collect(),
+            total: m(&a.total),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuarterCellDto {
+    /// `YYYY-Qn`.
+    pub quarter: String,
+    pub purchased: i64,
+    pub prescribed: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupQuartersDto {
+    pub code: String,
+    pub name: String,
+    pub quarters: Vec<QuarterCellDto>,
+    pub purchased: i64,
+    pub prescribed: i64,
+}
+
+/// Purchased vs prescribed per fixed replacement group per quarter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PurchasedPrescribedDto {
+    /// The range asked for, widened to whole quarters.
+    pub from: String,
+    pub to: String,
+    pub quarters: Vec<String>,
+    /// Groups with purchases or prescriptions in the range, by code.
+    pub groups: Vec<GroupQuartersDto>,
+    /// All fixed groups together.
+    pub totals: Vec<QuarterCellDto>,
+}
+
+impl From<&PurchasedPrescribed> for PurchasedPrescribedDto {
+    fn from(p: &PurchasedPrescribed) -> Self {
+        let cells = |cells: &[ramp_domain::figures::QuarterCell]| {
+            p.quarters
+                .iter()
+                .zip(cells)
+                .map(|(q, c)| QuarterCellDto {
+                    quarter: q.to_string(),
+                    purchased: c.purchased,
+                    prescribed: c.prescribed,
+                })
+                .collect()
+        };
+        PurchasedPrescribedDto {
+            from: p.range.from.to_string(),
+            to: p.range.to.to_string(),
+            quarters: p.quarters.iter().map(ToString::to_string).collect(),
+            groups: p
+                .groups
+                .iter()
+                .map(|g| GroupQuartersDto {
+                    code: g.group.code.clone(),
+                    name: g.group.name.clone(),
+                    quarters: cells(&g.cells),
+                    purchased: g.total.purchased,
+                    prescribed: g.total.prescribed,
+                })
+                .collect(),
+            totals: cells(&p.totals),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkOrderAgeRowDto {
+    /// `repair`, `maintenance`, `reconditioning`, `special_adaptation`, `recall`, `consultation`.
+    pub kind: String,
+    /// Open or in progress, created 0–7 days ago.
+    pub days_0_7: i64,
+    pub days_8_30: i64,
+    pub days_31_90: i64,
+    pub days_over_90: i64,
+    pub total: i64,
+}
+
+/// Work orders open or in progress, by kind and age in days (Stockholm dates).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkOrderAgesDto {
+    /// The day ages are counted to.
+    pub today: String,
+    pub rows: Vec<WorkOrderAgeRowDto>,
+    pub total: WorkOrderAgeRowDto,
+}
+
+impl From<&WorkOrderAges> for WorkOrderAgesDto {
+    fn from(w: &WorkOrderAges) -> Self {
+        let row = |kind: &str, b: [i64; 4], total| WorkOrderAgeRowDto {
+            kind: kind.into(),
+            days_0_7: b[0],
+            days_8_30: b[1],
+            days_31_90: b[2],
+            days_over_90: b[3],
+            total,
+        };
+        WorkOrderAgesDto {
+            today: w.today.to_string(),
+            rows: w.rows.iter().map(|r| row(&r.kind, r.buckets, r.total)).collect(),
+            total: row("all", w.totals, w.total),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeProgressDto {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    /// The Stockholm date the notice was registered.
+    pub registered_on: String,
+    /// Devices with a recall work order for the notice.
+    pub affected: i64,
+    /// Recalls done.
+    pub handled: i64,
+    /// Recalls open or in progress.
+    pub remaining: i64,
+    pub cancelled: i64,
+    /// handled / affected, two decimals; null when no device was affected.
+    pub handled_percent: Option<f64>,
+    pub complete: bool,
+}
+
+impl From<&NoticeProgress> for NoticeProgressDto {
+    fn from(n: &NoticeProgress) -> Self {
+        NoticeProgressDto {
+            id: n.id,
+            reference: n.reference.clone(),
+            title: n.title.clone(),
+            registered_on: n.registered_on().to_string(),
+            affected: n.affected,
+            handled: n.handled,
+            remaining: n.remaining,
+            cancelled: n.cancelled(),
+            handled_percent: pct(n.handled_share()),
+            complete: n.is_complete(),
+        }
+    }
+}
+
+/// A CSV document for Swedish Excel (see the module documentation).
+pub struct Csv {
+    text: String,
+    filename: String,
+}
+
+impl Csv {
+    pub fn new(filename: String, header: &[&str]) -> Csv {
+        let mut csv = Csv { text: "\u{feff}".into(), filename };
+        csv.row(header.iter().map(|s| s.to_string()));
+        csv
+    }
+
+    pub fn row(&mut self, fields: impl IntoIterator<Item = String>) {
+        let quoted: Vec<String> = fields
+            .into_iter()
+            .map(|f| if f.contains([';', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f })
+            .collect();
+        self.text.push_str(&quoted.join(";"));
+        self.text.push_str("\r\n");
+    }
+}
+
+impl IntoResponse for Csv {
+    fn into_response(self) -> Response {
+        let mut resp = self.text.into_response();
+        let h = resp.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", self.filename)) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        resp
+    }
+}
+
+/// A percentage cell: `95,51`, or empty when there is nothing to measure.
+fn pct_cell(p: Option<Percent>) -> String {
+    p.map(Percent::number_sv).unwrap_or_default()
+}
+
+fn reliability_csv(r: &Reliability) -> Csv {
+    let mut header = vec!["Leveranstyp".to_string(), "Mål".to_string()];
+    header.extend(r.months.iter().map(ToString::to_string));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut csv = Csv::new(format!("leveranssakerhet-{}-{}.csv", r.range.from, r.range.to), &header);
+    for row in &r.rows {
+        let mut fields = vec![reliability_label_sv(row.agreement, row.class), row.target.number_sv()];
+        fields.extend(row.cells.iter().map(|c| pct_cell(c.percent)));
+        csv.row(fields);
+    }
+    csv
+}
+
+fn reuse_csv(r: &MonthlyShare) -> Csv {
+    let mut csv = Csv::new(
+        format!("ateranvandning-{}-{}.csv", r.range.from, r.range.to),
+        &["Månad", "Leveranser av individer", "Varav rekonditionerade", "Återanvändningsgrad (%)"],
+    );
+    for c in &r.months {
+        csv.row([c.month.to_string(), c.whole.to_string(), c.part.to_string(), pct_cell(c.percent)]);
+    }
+    csv.row(["Totalt".into(), r.total.whole.to_string(), r.total.part.to_string(), pct_cell(r.total.percent)]);
+    csv
+}
+
+fn acceptance_csv(a: &Acceptance) -> Csv {
+    let mut csv = Csv::new(
+        format!("ersattningsval-{}-{}.csv", a.range.from, a.range.to),
+        &["Månad", "Accepterade", "Avböjda", "Automatiska (fast grupp)", "Acceptansgrad (%)"],
+    );
+    let mut row = |month: String, m: &ramp_domain::figures::AcceptanceMonth| {
+        csv.row([
+            month,
+            m.share.part.to_string(),
+            m.declined.to_string(),
+            m.automatic.to_string(),
+            pct_cell(m.share.percent),
+        ]);
+    };
+    for m in &a.months {
+        row(m.share.month.to_string(), m);
+    }
+    row("Totalt".into(), &a.total);
+    csv
+}
+
+fn purchased_csv(p: &PurchasedPrescribed) -> Csv {
+    let mut csv = Csv::new(
+        format!("inkopta-forskrivna-{}-{}.csv", p.range.from.quarter(), p.range.to.quarter()),
+        &["Ersättningsgrupp", "Benämning", "Kvartal", "Inköpta", "Förskrivna"],
+    );
+    for g in &p.groups {
+        for (q, c) in p.quarters.iter().zip(&g.cells) {
+            csv.row([
+                g.group.code.clone(),
+                g.group.name.clone(),
+                q.label(),
+                c.purchased.to_string(),
+                c.prescribed.to_string(),
+            ]);
+        }
+    }
+    csv
+}
+
+fn work_orders_csv(w: &WorkOrderAges) -> Csv {
+    let mut header = vec!["Typ"];
+    header.extend(AgeBucket::ALL.iter().map(|b| b.label_sv()));
+    header.push("Totalt");
+    let mut csv = Csv::new(format!("oppna-arbetsordrar-{}.csv", w.today), &header);
+    let mut row = |kind: String, b: [i64; 4], total: i64| {
+        let mut fields = vec![kind];
+        fields.extend(b.iter().map(ToString::to_string));
+        fields.push(total.to_string());
+        csv.row(fields);
+    };
+    for r in &w.rows {
+        row(work_order_kind(Lang::Sv, &r.kind), r.buckets, r.total);
+    }
+    row("Totalt".into(), w.totals, w.total);
+    csv
+}
+
+fn notices_csv(notices: &[NoticeProgress], today: chrono::NaiveDate) -> Csv {
+    let mut csv = Csv::new(
+        format!("sakerhetsmeddelanden-{today}.csv"),
+        &["Referens", "Rubrik", "Registrerad", "Berörda hjälpmedel", "Åtgärdade", "Kvar", "Makulerade", "Åtgärdat (%)"],
+    );
+    for n in notices {
+        csv.row([
+            n.reference.clone(),
+            n.title.clone(),
+            n.registered_on().to_string(),
+            n.affected.to_string(),
+            n.handled.to_string(),
+            n.remaining.to_string(),
+            n.cancelled().to_string(),
+            pct_cell(n.handled_share()),
+        ]);
+    }
+    csv
+}
+
+/// A work-order kind's name in `lang`; an unknown kind as stored.
+pub(crate) fn work_order_kind(lang: Lang, kind: &str) -> String {
+    match lang.t(&format!("figures.kind.{kind}")) {
+        "[?]" => kind.to_string(),
+        name => name.to_string(),
+    }
+}
+
+fn answer<T>(format: Format, value: &T, json: impl FnOnce(&T) -> Response, csv: impl FnOnce(&T) -> Csv) -> Response {
+    match format {
+        Format::Json => json(value),
+        Format::Csv => csv(value).into_response(),
+    }
+}
+
+async fn reliability_response(
+    state: AppState,
+    user: ApiUser,
+    p: FigureParams,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let range = range_of(&state, &p)?;
+    let r = uc::delivery_reliability(&state.app, &user.0, range).await?;
+    Ok(answer(format, &r, |r| Json(ReliabilityDto::from(r)).into_response(), reliability_csv))
+}
+
+/// Delivery reliability per month × agreement × lead-time class, against targets.
+///
+/// A line delivered in month M counts for M (Stockholm time); it is on time when its Stockholm
+/// delivery date is on or before its promised date. Payer municipality: the cooperation agreement
+/// ("Samarbetsavtal"); payer region: "Överenskommelsen"; lines the patient pays are not counted.
+#[utoipa::path(get, path = "/api/v1/figures/delivery-reliability", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the seed's table: six rows, one cell per month", content((ReliabilityDto = "application/json"), (String = "text/csv"))),
+    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "from, to or format invalid (the field is named)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn delivery_reliability(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FigureParams>,
+) -> Result<Response, ApiError> {
+    let format = format_of(p.format.as_deref())?;
+    reliability_response(state, user, p, format).await
+}
+
+/// Delivery reliability as CSV for Swedish Excel (`;`, decimal comma, UTF-8 with BOM).
+#[utoipa::path(get, path = "/api/v1/figures/delivery-reliability.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "Leveranstyp;Mål;YYYY-MM;…", body = String, content_type = "text/csv"),
+    (status = 422, description = "from or to invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn delivery_reliability_csv(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FigureParams>,
+) -> Result<Response, ApiError> {
+    reliability_response(state, user, p, Format::Csv).await
+}
+
+async fn reuse_response(state: AppState, user: ApiUser, p: FigureParams, format: Format) -> Result<Response, ApiError> {
+    let range = range_of(&state, &p)?;
+    let r = uc::reuse_rate(&state.app, &user.0, range).await?;
+    Ok(answer(format, &r, |r| Json(ReuseDto::from(r)).into_response(), reuse_csv))
+}
+
+/// Reuse rate per month: the share of device deliveries served by a device reconditioned before the delivery.
+#[utoipa::path(get, path = "/api/v1/figures/reuse-rate", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "per month and in total", content((ReuseDto = "application/json"), (String = "text/csv"))),
+    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "from, to or format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn reuse_rate(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FigureParams>,
+) -> Result<Response, ApiError> {
+    let format = format_of(p.format.as_deref())?;
+    reuse_response(state, user, p, format).await
+}
+
+/// Reuse rate as CSV.
+#[utoipa::path(get, path = "/api/v1/figures/reuse-rate.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "Månad;Leveranser av individer;Varav rekonditionerade;Återanvändningsgrad (%)", body = String, content_type = "text/csv")))]
+pub async fn reuse_rate_csv(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FigureParams>,
+) -> Result<Response, ApiError> {
+    reuse_response(state, user, p, Format::Csv).await
+}
+
+async fn acceptance_response(
+    state: AppState,
+    user: ApiUser,
+    p: FigureParams,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let range = range_of(&state, &p)?;
+    let a = uc::replacement_acceptance(&state.app, &user.0, range).await?;
+    Ok(answer(format, &a, |a| Json(AcceptanceDto::from(a)).into_response(), acceptance_csv))
+}
+
+/// Replacement acceptance per month: accepted / (accepted + declined) proposals of ordinary replacement groups.
+#[utoipa::path(get, path = "/api/v1/figures/replacement-acceptance", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "per month and in total", content((AcceptanceDto = "application/json"), (String = "text/csv"))),
+    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "from, to or format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn replacement_acceptance(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FigureParams>,
+) -> Result<Response, ApiError> {
+    let format = format_of(p.format.as_deref())?;
+    acceptance_response(state, user, p, format).await
+}
+
+/// Replacement acceptance as CSV.
+#[utoipa::path(get, path = "/api/v1/figures/replacement-acceptance.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "Månad;Accepterade;Avböjda;Automatiska (fast grupp);Acceptansgrad (%)", body = String, content_type = "text/csv")))]
+pub async fn replacement_acceptance_csv(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FigureParams>,
+) -> Result<Response, ApiError> {
+    acceptance_response(state, user, p, Format::Csv).await
+}
+
+async fn purchased_response(
+    state: AppState,
+    user: ApiUser,
+    p: FigureParams,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let range = range_of(&state, &p)?;
+    let r = uc::purchased_vs_prescribed(&state.app, &user.0, range).await?;
+    Ok(answer(format, &r, |r| Json(PurchasedPrescribedDto::from(r)).into_response(), purchased_csv))
+}
+
+/// Purchased vs prescribed per fixed replacement group per quarter (the range widened to whole quarters).
+///
+/// Purchased: devices of the group's articles by purchase date. Prescribed: order lines (not
+/// cancelled) whose requested article is in the group, by the order's Stockholm date.
+#[utoipa::path(get, path = "/api/v1/figures/purchased-vs-prescribed", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "per group and quarter", content((PurchasedPrescribedDto = "application/json"), (String = "text/csv"))),
+    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "from, to or format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn purchased_vs_prescribed(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FigureParams>,
+) -> Result<Response, ApiError> {
+    let format = format_of(p.format.as_deref())?;
+    purchased_response(state, user, p, format).await
+}
+
+/// Purchased vs prescribed as CSV, one row per group and quarter.
+#[utoipa::path(get, path = "/api/v1/figures/purchased-vs-prescribed.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "Ersättningsgrupp;Benämning;Kvartal;Inköpta;Förskrivna", body = String, content_type = "text/csv")))]
+pub async fn purchased_vs_prescribed_csv(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FigureParams>,
+) -> Result<Response, ApiError> {
+    purchased_response(state, user, p, Format::Csv).await
+}
+
+async fn work_orders_response(state: AppState, user: ApiUser, format: Format) -> Result<Response, ApiError> {
+    let w = uc::open_work_orders(&state.app, &user.0).await?;
+    Ok(answer(format, &w, |w| Json(WorkOrderAgesDto::from(w)).into_response(), work_orders_csv))
+}
+
+/// Work orders open or in progress, by kind and age: 0–7, 8–30, 31–90 and over 90 days.
+#[utoipa::path(get, path = "/api/v1/figures/open-work-orders", tag = "figures", params(FormatParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "one row per kind", content((WorkOrderAgesDto = "application/json"), (String = "text/csv"))),
+    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn open_work_orders(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FormatParams>,
+) -> Result<Response, ApiError> {
+    let format = format_of(p.format.as_deref())?;
+    work_orders_response(state, user, format).await
+}
+
+/// Open work orders as CSV.
+#[utoipa::path(get, path = "/api/v1/figures/open-work-orders.csv", tag = "figures", security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "Typ;0–7 dagar;8–30 dagar;31–90 dagar;över 90 dagar;Totalt", body = String, content_type = "text/csv")))]
+pub async fn open_work_orders_csv(State(state): State<AppState>, user: ApiUser) -> Result<Response, ApiError> {
+    work_orders_response(state, user, Format::Csv).await
+}
+
+async fn notices_response(state: AppState, user: ApiUser, format: Format) -> Result<Response, ApiError> {
+    let notices = uc::safety_notices(&state.app, &user.0).await?;
+    let today = state.app.today();
+    Ok(match format {
+        Format::Json => Json(notices.iter().map(NoticeProgressDto::from).collect::<Vec<_>>()).into_response(),
+        Format::Csv => notices_csv(&notices, today).into_response(),
+    })
+}
+
+/// Safety-notice progress: per notice, the devices affected, handled (recall work order done) and remaining.
+#[utoipa::path(get, path = "/api/v1/figures/safety-notices", tag = "figures", params(FormatParams), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "every notice, newest first", content((Vec<NoticeProgressDto> = "application/json"), (String = "text/csv"))),
+    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn safety_notices(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<FormatParams>,
+) -> Result<Response, ApiError> {
+    let format = format_of(p.format.as_deref())?;
+    notices_response(state, user, format).await
+}
+
+/// Safety-notice progress as CSV.
+#[utoipa::path(get, path = "/api/v1/figures/safety-notices.csv", tag = "figures", security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "Referens;Rubrik;Registrerad;Berörda hjälpmedel;Åtgärdade;Kvar;Makulerade;Åtgärdat (%)", body = String, content_type = "text/csv")))]
+pub async fn safety_notices_csv(State(state): State<AppState>, user: ApiUser) -> Result<Response, ApiError> {
+    notices_response(state, user, Format::Csv).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_with_separators_or_quotes_are_quoted_and_lines_end_in_crlf() {
+        let mut csv = Csv::new("x.csv".into(), &["Månad", "Värde"]);
+        csv.row(["a;b".to_string(), "sa \"hej\"".to_string()]);
+        assert_eq!(csv.text, "\u{feff}Månad;Värde\r\n\"a;b\";\"sa \"\"hej\"\"\"\r\n");
+    }
+}
