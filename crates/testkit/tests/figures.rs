@@ -563,12 +563,15 @@ async fn open_work_orders_are_counted_by_kind_and_age_in_stockholm_days(app: Tes
     );
 }
 
+/// One notice's progress as the API reports it: reference, affected, handled, remaining, percent, complete.
+type NoticeProgress<'a> = (&'a str, i64, i64, i64, Option<f64>, bool);
+
 async fn safety_notice_progress_counts_affected_handled_and_remaining_devices(app: TestApp) {
     load_figures_data(&app).await;
     let lager = app.token_for("lager").await;
     let n = get_json(&app, &lager, "/api/v1/figures/safety-notices").await;
     let n = n.as_array().unwrap();
-    let summary: Vec<(&str, i64, i64, i64, Option<f64>, bool)> = n
+    let summary: Vec<NoticeProgress> = n
         .iter()
         .map(|x| {
             (
