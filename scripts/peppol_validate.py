@@ -58,7 +58,7 @@ def compile_schematron(sch_path):
     globals_seen = set()
     for child in schema:
         if child.tag == q(XSL, "function"):
-            out.append(_copy(child))
+            out.append(copy.deepcopy(child))
         elif child.tag == q(SCH, "let"):
             _variable(out, child, globals_seen)
     patterns = list(schema.iter(q(SCH, "pattern")))
@@ -76,10 +76,6 @@ def compile_schematron(sch_path):
     checks = len(list(schema.iter(q(SCH, "assert"), q(SCH, "report"))))
     rules = len(list(schema.iter(q(SCH, "rule"))))
     return etree.tostring(out, encoding="unicode"), f"{rules} rules, {checks} checks"
-
-
-def _copy(el):
-    return copy.deepcopy(el)
 
 
 def _variable(parent, let, seen=None):
@@ -147,7 +143,7 @@ def _text(parent, s):
 
 def main(argv):
     if len(argv) < 3:
-        print(__doc__.strip().splitlines()[-4], file=sys.stderr)
+        print("usage: peppol_validate.py RULES_DIR FILE...", file=sys.stderr)
         return 2
     rules = Path(argv[1])
     files = argv[2:]

@@ -183,26 +183,47 @@ fn generated_invoices_and_credit_notes_pass_the_official_peppol_bis_3_rules() {
     let out = validate(&files);
 
     assert_eq!(out.status.code(), Some(0), "{}", report(&out));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).matches(": ok (").count(), files.len(), "{}", report(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.matches(": ok (").count(), files.len(), "{}", report(&out));
+    assert!(!stdout.contains("warning"), "not even a warning: {}", report(&out));
+}
+
+/// `xml` with `from` (which must occur) replaced once by `to`.
+fn tamper(xml: &str, from: &str, to: &str) -> String {
+    assert!(xml.contains(from), "{from} not in {xml}");
+    xml.replacen(from, to, 1)
 }
 
 #[test]
-fn a_document_with_tampered_totals_fails_naming_the_rule() {
+fn tampered_documents_fail_naming_the_rule_they_break() {
     let xml = to_ubl_xml(&rent_invoice()).unwrap();
-    // The document's sum of lines (the first LineExtensionAmount), one öre off.
-    let honest = "<cbc:LineExtensionAmount currencyID=\"SEK\">1977.53</cbc:LineExtensionAmount>";
-    assert!(xml.contains(honest), "{xml}");
-    let tampered =
-        xml.replacen(honest, "<cbc:LineExtensionAmount currencyID=\"SEK\">1977.54</cbc:LineExtensionAmount>", 1);
-    let files = write("peppol-tampered", &[("honest", xml), ("tampered", tampered)]);
+    let amount = |sek: &str| format!("<cbc:LineExtensionAmount currencyID=\"SEK\">{sek}</cbc:LineExtensionAmount>");
+    let price = |sek: &str| format!("<cbc:PriceAmount currencyID=\"SEK\">{sek}</cbc:PriceAmount>");
+    let seller_id = |nr: &str| format!("<cbc:CompanyID schemeID=\"0007\">{nr}</cbc:CompanyID>");
+    // (file, document, a rule id it must fail): the sum of lines one öre off
+    // (an EN 16931 total); a unit price that is not the line amount (PEPPOL,
+    // rule-level variables and a schema function); the seller's check digit
+    // (PEPPOL's Luhn function for scheme 0007).
+    let cases = [
+        ("total", tamper(&xml, &amount("1977.53"), &amount("1977.54")), "BR-CO-10"),
+        ("price", tamper(&xml, &price("129.03"), &price("129.13")), "PEPPOL-EN16931-R120"),
+        ("orgnr", tamper(&xml, &seller_id("2321000131"), &seller_id("2321000132")), "PEPPOL-COMMON-R049"),
+    ];
+    let mut docs = vec![("honest", xml.clone())];
+    docs.extend(cases.iter().map(|(name, doc, _)| (*name, doc.clone())));
+    let files = write("peppol-tampered", &docs);
 
     let out = validate(&files);
 
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{}", report(&out));
     assert!(stdout.contains("honest.xml: ok"), "{}", report(&out));
-    assert!(stdout.contains("tampered.xml: FAIL"), "{}", report(&out));
-    assert!(stdout.contains("BR-CO-10"), "{}", report(&out));
+    for (name, _, rule) in cases {
+        let section = stdout.split(&format!("{name}.xml: ")).nth(1).unwrap_or_default();
+        let section = section.split("\n/").next().unwrap_or_default();
+        assert!(section.starts_with("FAIL"), "{name}: {}", report(&out));
+        assert!(section.contains(rule), "{name} must fail {rule}: {}", report(&out));
+    }
 }
 
 #[test]
