@@ -401,6 +401,14 @@ proptest! {
     }
 
     #[test]
+    fn vat_is_within_half_an_ore_of_a_quarter_and_symmetric_in_sign(taxable in -10_000_000_000i64..10_000_000_000) {
+        let vat = vat_of(taxable, 25).unwrap();
+
+        prop_assert!((i128::from(vat) * 100 - i128::from(taxable) * 25).abs() <= 50);
+        prop_assert_eq!(vat_of(-taxable, 25), Some(-vat));
+    }
+
+    #[test]
     fn any_text_is_either_written_as_well_formed_xml_or_rejected_naming_a_field(
         text in any::<String>(),
     ) {
