@@ -267,29 +267,32 @@ fn markup_characters_in_names_are_escaped_and_swedish_letters_kept() {
     assert!(leaf(&leaves(&xml).unwrap(), "cbc:RegistrationName").contains(&"Åre kommun <Vård & Omsorg> \"Öst\" 'Ä'"));
 }
 
+/// A change that makes a valid document invalid.
+type Breakage = fn(&mut EInvoice);
+
 #[test]
 fn inputs_the_rules_would_reject_are_errors_naming_the_field() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut EInvoice)>)> = vec![
-        ("number", Box::new(|d| d.number = " ".into())),
-        ("buyer_reference", Box::new(|d| d.buyer_reference = String::new())),
-        ("due_date", Box::new(|d| d.due_date = d.issue_date.pred_opt().unwrap())),
-        ("invoice_period", Box::new(|dd| dd.invoice_period = Some((d(2026, 10, 31), d(2026, 10, 1))))),
-        ("lines", Box::new(|d| d.lines.clear())),
-        ("seller.organisation_number", Box::new(|d| d.seller.organisation_number = "2321000132".into())),
-        ("buyer.organisation_number", Box::new(|d| d.buyer.organisation_number = "556000-0001".into())),
-        ("seller.vat_number", Box::new(|d| d.seller.vat_number = String::new())),
-        ("buyer.vat_number", Box::new(|d| d.buyer.vat_number = "556000000101".into())),
-        ("buyer.address.country", Box::new(|d| d.buyer.address.country = "Sverige".into())),
-        ("seller.contact_email", Box::new(|d| d.seller.contact_email = Some("faktura".into()))),
-        ("payment_account", Box::new(|d| d.payment_account = "12".into())),
-        ("payment_reference", Box::new(|d| d.payment_reference = Some(String::new()))),
-        ("lines[1].line_amount_ore", Box::new(|d| d.lines[1].line_amount_ore += 1)),
-        ("lines[1].unit_price_ore", Box::new(|d| d.lines[1].unit_price_ore = -1)),
-        ("lines[0].unit_code", Box::new(|d| d.lines[0].unit_code = "month".into())),
-        ("lines[0].period", Box::new(|dd| dd.lines[0].period = Some((d(2026, 9, 30), d(2026, 10, 31))))),
-        ("lines[2].vat.reason", Box::new(|d| d.lines[2].vat = exempt(""))),
-        ("lines[2].id", Box::new(|d| d.lines[2].id = "1".into())),
-        ("lines[1].name", Box::new(|d| d.lines[1].name = "Rad\u{1}".into())),
+    let cases: Vec<(&str, Breakage)> = vec![
+        ("number", |d| d.number = " ".into()),
+        ("buyer_reference", |d| d.buyer_reference = String::new()),
+        ("due_date", |d| d.due_date = d.issue_date.pred_opt().unwrap()),
+        ("invoice_period", |dd| dd.invoice_period = Some((d(2026, 10, 31), d(2026, 10, 1)))),
+        ("lines", |d| d.lines.clear()),
+        ("seller.organisation_number", |d| d.seller.organisation_number = "2321000132".into()),
+        ("buyer.organisation_number", |d| d.buyer.organisation_number = "556000-0001".into()),
+        ("seller.vat_number", |d| d.seller.vat_number = String::new()),
+        ("buyer.vat_number", |d| d.buyer.vat_number = "556000000101".into()),
+        ("buyer.address.country", |d| d.buyer.address.country = "Sverige".into()),
+        ("seller.contact_email", |d| d.seller.contact_email = Some("faktura".into())),
+        ("payment_account", |d| d.payment_account = "12".into()),
+        ("payment_reference", |d| d.payment_reference = Some(String::new())),
+        ("lines[1].line_amount_ore", |d| d.lines[1].line_amount_ore += 1),
+        ("lines[1].unit_price_ore", |d| d.lines[1].unit_price_ore = -1),
+        ("lines[0].unit_code", |d| d.lines[0].unit_code = "month".into()),
+        ("lines[0].period", |dd| dd.lines[0].period = Some((d(2026, 9, 30), d(2026, 10, 31)))),
+        ("lines[2].vat.reason", |d| d.lines[2].vat = exempt("")),
+        ("lines[2].id", |d| d.lines[2].id = "1".into()),
+        ("lines[1].name", |d| d.lines[1].name = "Rad\u{1}".into()),
     ];
     for (field, break_it) in cases {
         let mut doc = invoice();
@@ -395,6 +398,14 @@ proptest! {
         for line in &doc.lines {
             prop_assert!(names.contains(&line.name.as_str()));
         }
+    }
+
+    #[test]
+    fn vat_is_within_half_an_ore_of_a_quarter_and_symmetric_in_sign(taxable in -10_000_000_000i64..10_000_000_000) {
+        let vat = vat_of(taxable, 25).unwrap();
+
+        prop_assert!((i128::from(vat) * 100 - i128::from(taxable) * 25).abs() <= 50);
+        prop_assert_eq!(vat_of(-taxable, 25), Some(-vat));
     }
 
     #[test]
