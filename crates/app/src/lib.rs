@@ -5,6 +5,7 @@
 mod access;
 pub mod agreements;
 pub mod auth;
+pub mod billing;
 mod auth_cache;
 pub mod catalog;
 pub mod clock;

@@ -6,6 +6,7 @@
 //! arguments, so every rule can be tested by tables and properties.
 
 pub mod article;
+pub mod billing;
 pub mod calendar;
 pub mod charges;
 pub mod consult;

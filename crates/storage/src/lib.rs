@@ -5,6 +5,7 @@
 //! dialect hooks differ. That keeps the two engines from drifting apart,
 //! the failure the atuin and vaultwarden anchors warn about.
 
+mod billing;
 mod consult;
 pub mod contract;
 mod error;
@@ -14,6 +15,7 @@ pub mod fixture_consult;
 pub mod fixture_ordering;
 mod orders;
 pub mod sql;
+pub mod sql_billing;
 pub mod sql_consult;
 pub mod sql_figures;
 pub mod sql_orders;
@@ -21,6 +23,7 @@ pub mod sql_supply;
 mod supply;
 mod types;
 
+pub use billing::*;
 pub use consult::*;
 pub use error::{Result, StorageError};
 pub use figures::*;
@@ -58,7 +61,7 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: OrderStore + SupplyStore + ConsultStore + FiguresStore + Send + Sync + 'static {
+pub trait Storage: OrderStore + SupplyStore + ConsultStore + FiguresStore + BillingStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document at
 //! `/api/openapi.json` (generated from the handlers, so it cannot drift).
 
+mod billing;
 mod catalog;
 mod consult;
 mod consult_dto;
@@ -51,10 +52,11 @@ use utoipa::OpenApi;
         figures::replacement_acceptance, figures::replacement_acceptance_csv, figures::purchased_vs_prescribed,
         figures::purchased_vs_prescribed_csv, figures::open_work_orders, figures::open_work_orders_csv,
         figures::safety_notices, figures::safety_notices_csv,
+        billing::run, billing::list, billing::get_one, billing::get_csv, billing::credit,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"), (name = "billing"))
 )]
 pub struct ApiDoc;
 
@@ -148,4 +150,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/figures/open-work-orders.csv", get(figures::open_work_orders_csv))
         .route("/api/v1/figures/safety-notices", get(figures::safety_notices))
         .route("/api/v1/figures/safety-notices.csv", get(figures::safety_notices_csv))
+        .route("/api/v1/invoice-runs", post(billing::run))
+        .route("/api/v1/invoices", get(billing::list))
+        .route("/api/v1/invoices/{number}", get(billing::get_one))
+        .route("/api/v1/invoices/{number}/credit-note", post(billing::credit))
 }
