@@ -5,6 +5,7 @@
 //! dialect hooks differ. That keeps the two engines from drifting apart,
 //! the failure the atuin and vaultwarden anchors warn about.
 
+pub mod cache;
 mod consult;
 pub mod contract;
 mod error;
@@ -20,6 +21,7 @@ pub mod sql_orders;
 pub mod sql_supply;
 mod supply;
 mod types;
+pub mod write_tx;
 
 pub use consult::*;
 pub use error::{Result, StorageError};
