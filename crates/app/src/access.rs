@@ -23,6 +23,27 @@ pub async fn access_reason(app: &App, user: &User, patient_id: Id) -> Result<Opt
     Ok(None)
 }
 
+/// One audit row, as of now.
+fn entry(
+    app: &App,
+    user: &User,
+    patient_id: Option<Id>,
+    action: &str,
+    reason: AccessReason,
+    detail: Option<String>,
+    request_id: Option<&str>,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        occurred_at: app.clock.now(),
+        user_id: user.id,
+        patient_id,
+        action: action.into(),
+        reason,
+        detail,
+        request_id: request_id.map(str::to_string),
+    }
+}
+
 /// Writes one audit row.
 pub async fn audit(
     app: &App,
@@ -33,17 +54,13 @@ pub async fn audit(
     detail: Option<String>,
     request_id: Option<&str>,
 ) -> Result<()> {
-    app.storage
-        .append_audit(&NewAuditEntry {
-            occurred_at: app.clock.now(),
-            user_id: user.id,
-            patient_id,
-            action: action.into(),
-            reason,
-            detail,
-            request_id: request_id.map(str::to_string),
-        })
-        .await?;
+    app.storage.append_audit(&entry(app, user, patient_id, action, reason, detail, request_id)).await?;
+    Ok(())
+}
+
+/// Writes an audit row made earlier (see [`authorize_patient_read_deferred`]).
+pub async fn write_audit(app: &App, entry: &NewAuditEntry) -> Result<()> {
+    app.storage.append_audit(entry).await?;
     Ok(())
 }
 
@@ -56,11 +73,24 @@ pub async fn authorize_patient_read(
     action: &str,
     request_id: Option<&str>,
 ) -> Result<AccessReason> {
+    let granted = authorize_patient_read_deferred(app, user, patient_id, action, request_id).await?;
+    write_audit(app, &granted).await?;
+    Ok(granted.reason)
+}
+
+/// Checks access like [`authorize_patient_read`], but returns a granted
+/// read's audit row instead of writing it: the use-case writes it in its
+/// own transaction, or with [`write_audit`] if it ends without one. A
+/// refusal is written at once.
+pub async fn authorize_patient_read_deferred(
+    app: &App,
+    user: &User,
+    patient_id: Id,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<NewAuditEntry> {
     match access_reason(app, user, patient_id).await? {
-        Some(reason) => {
-            audit(app, user, Some(patient_id), action, reason, None, request_id).await?;
-            Ok(reason)
-        }
+        Some(reason) => Ok(entry(app, user, Some(patient_id), action, reason, None, request_id)),
         None => {
             audit(app, user, Some(patient_id), &format!("{action}.refused"), AccessReason::None, None, request_id)
                 .await?;

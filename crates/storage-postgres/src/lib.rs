@@ -1,9 +1,12 @@
 //! Storage on PostgreSQL, the production engine.
 
+use ramp_storage::cache::StaticCache;
+use ramp_storage::write_tx::{WriteTx, WriterTurn};
 use ramp_storage::{Result, StorageError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Tables whose `id` is an identity column, moved past explicitly loaded ids.
@@ -52,6 +55,7 @@ const IDENTITY_TABLES: &[&str] = &[
 #[derive(Clone)]
 pub struct PostgresStorage {
     pool: PgPool,
+    cache: Arc<StaticCache>,
 }
 
 impl PostgresStorage {
@@ -63,7 +67,7 @@ impl PostgresStorage {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self { pool, cache: Arc::default() })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -72,6 +76,22 @@ impl PostgresStorage {
 
     fn dialect_engine(&self) -> &'static str {
         "postgres"
+    }
+
+    /// A plain transaction: row locks and conditional updates order the writers.
+    async fn dialect_begin(&self) -> Result<WriteTx<sqlx::Postgres>> {
+        Ok(WriteTx::new(self.pool.begin().await?, None))
+    }
+
+    /// No turn to wait for.
+    async fn dialect_write_turn(&self) -> Option<WriterTurn> {
+        None
+    }
+
+    /// Picking a device skips the rows other transactions are taking right
+    /// now instead of queueing behind their locks.
+    fn dialect_skip_locked(&self) -> &'static str {
+        " FOR UPDATE OF d SKIP LOCKED"
     }
 
     fn dialect_max_binds(&self) -> usize {

@@ -1,17 +1,24 @@
 //! Storage on embedded SQLite: the default when no database URL is given.
-//! WAL journal, foreign keys on, a busy timeout so concurrent writers wait
-//! instead of failing.
+//! WAL journal, foreign keys on. Writers of this process take turns on an
+//! in-process queue ([`WriterQueue`]) instead of sleep-polling in SQLite's
+//! busy handler; the busy timeout stays as the fallback for other
+//! processes writing the same file.
 
+use ramp_storage::cache::StaticCache;
+use ramp_storage::write_tx::{WriteTx, WriterQueue, WriterTurn};
 use ramp_storage::{Result, StorageError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Ramp's storage on one SQLite file.
 #[derive(Clone)]
 pub struct SqliteStorage {
     pool: SqlitePool,
+    writers: WriterQueue,
+    cache: Arc<StaticCache>,
 }
 
 impl SqliteStorage {
@@ -31,7 +38,7 @@ impl SqliteStorage {
             .max_connections(if in_memory { 1 } else { 8 })
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self { pool, writers: WriterQueue::default(), cache: Arc::default() })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -40,6 +47,24 @@ impl SqliteStorage {
 
     fn dialect_engine(&self) -> &'static str {
         "sqlite"
+    }
+
+    /// A write transaction, begun once it is this writer's turn: SQLite
+    /// has one writer at a time, so the others wait here, woken in order.
+    async fn dialect_begin(&self) -> Result<WriteTx<sqlx::Sqlite>> {
+        let turn = self.writers.turn().await;
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx::new(tx, Some(turn)))
+    }
+
+    /// The writer turn for one autocommit write.
+    async fn dialect_write_turn(&self) -> Option<WriterTurn> {
+        Some(self.writers.turn().await)
+    }
+
+    /// Nothing: a SQLite writer holds the whole database.
+    fn dialect_skip_locked(&self) -> &'static str {
+        ""
     }
 
     fn dialect_max_binds(&self) -> usize {

@@ -30,7 +30,8 @@ macro_rules! for_each_contract_test {
             stock_is_counted_per_warehouse_and_article,
             ids_continue_after_a_bulk_load,
             the_device_card_shows_article_loan_and_full_history,
-            lending_history_lists_loans_started_in_the_period_with_the_setting_then
+            lending_history_lists_loans_started_in_the_period_with_the_setting_then,
+            rows_loaded_after_they_were_first_read_are_seen_at_once
         );
     };
 }
@@ -331,4 +332,62 @@ pub async fn lending_history_lists_loans_started_in_the_period_with_the_setting_
         ("120606", "Stockholms stad", 250_000)
     );
     assert!(s.lending_history(date(2025, 1, 1), date(2025, 12, 31)).await.unwrap().is_empty());
+}
+
+/// Principals, product areas, units, replacement groups and invoicing
+/// accounts are served from the storage's cache once read; a load must
+/// still be visible to the very next read.
+pub async fn rows_loaded_after_they_were_first_read_are_seen_at_once(s: Arc<dyn Storage>) {
+    // Arrange: every cached lookup read once (and so cached).
+    let f = fixture(&*s).await;
+    assert_eq!(s.principals().await.unwrap().len(), 3);
+    let areas = s.product_areas().await.unwrap().len();
+    assert_eq!(s.unit(900).await.unwrap(), None);
+    assert_eq!(s.replacement_group_of(f.wheelchair).await.unwrap(), None);
+    assert_eq!(s.customer_number_of_principal(4).await.unwrap(), None);
+
+    // Act: a load adds to each of them.
+    let principal = Principal {
+        id: 4,
+        code: "0187".into(),
+        name: "Vaxholms stad".into(),
+        kind: "municipality".into(),
+        municipality_code: Some("0187".into()),
+    };
+    s.insert_principals(std::slice::from_ref(&principal)).await.unwrap();
+    let number = CustomerNumber { id: 40, number: "400001".into(), principal_id: 4, name: "Vaxholm".into() };
+    s.insert_customer_numbers(&[number]).await.unwrap();
+    let unit = Unit {
+        id: 900,
+        principal_id: 4,
+        hsa_id: "SE0187-900".into(),
+        name: "Hemtjänst Vaxholm".into(),
+        kind: "home_care".into(),
+        customer_number_id: 40,
+    };
+    s.insert_units(std::slice::from_ref(&unit)).await.unwrap();
+    let area = ProductArea {
+        code: "vision".into(),
+        name_sv: "Syn".into(),
+        name_en: "Vision".into(),
+        required_competence: Some("vision".into()),
+    };
+    s.insert_product_areas(std::slice::from_ref(&area)).await.unwrap();
+    let group = ReplacementGroup {
+        id: 70,
+        code: "RG-70".into(),
+        name: "Rullstolar".into(),
+        fixed: false,
+        members: vec![f.wheelchair],
+    };
+    s.insert_replacement_groups(std::slice::from_ref(&group)).await.unwrap();
+
+    // Assert
+    assert!(s.principals().await.unwrap().contains(&principal));
+    assert_eq!(s.customer_number_of_principal(4).await.unwrap(), Some(40));
+    assert_eq!(s.unit(900).await.unwrap(), Some(unit));
+    let now = s.product_areas().await.unwrap();
+    assert_eq!(now.len(), areas + 1);
+    assert!(now.contains(&area));
+    assert_eq!(s.replacement_group_of(f.wheelchair).await.unwrap(), Some(group));
 }

@@ -6,6 +6,7 @@
 //! the failure the atuin and vaultwarden anchors warn about.
 
 mod billing;
+pub mod cache;
 mod consult;
 pub mod contract;
 mod error;
@@ -22,6 +23,7 @@ pub mod sql_orders;
 pub mod sql_supply;
 mod supply;
 mod types;
+pub mod write_tx;
 
 pub use billing::*;
 pub use consult::*;

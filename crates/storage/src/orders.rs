@@ -46,6 +46,9 @@ pub struct NewCartItem {
     pub at: DateTime<Utc>,
     pub until: DateTime<Utc>,
     pub answer: Option<NewReplacementAnswer>,
+    /// The audit row of the patient-data read behind this item, written in
+    /// the same transaction (one commit instead of two).
+    pub audit: Option<crate::NewAuditEntry>,
 }
 
 /// A cart item with its article and reserved device.
@@ -106,6 +109,9 @@ pub struct NewOrder {
     pub request_hash: Option<String>,
     pub at: DateTime<Utc>,
     pub lines: Vec<NewOrderLine>,
+    /// The audit row of the patient-data read behind this order, written
+    /// in the same transaction.
+    pub audit: Option<crate::NewAuditEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -277,6 +283,8 @@ pub trait OrderStore: Send + Sync {
     async fn alternatives(&self, article_id: Id, limit: i64, now: DateTime<Utc>) -> Result<Vec<crate::ArticleHit>>;
     /// The principal's invoicing account (its lowest-numbered customer number).
     async fn customer_number_of_principal(&self, principal_id: Id) -> Result<Option<Id>>;
+    /// A customer number by id (served from the storage's cache once read).
+    async fn customer_number(&self, id: Id) -> Result<Option<crate::CustomerNumber>>;
     async fn patient_by_id(&self, id: Id) -> Result<Option<crate::Patient>>;
     async fn buffer_warehouse_of_unit(&self, unit_id: Id) -> Result<Option<Id>>;
 

@@ -1,12 +1,18 @@
 //! The SQL implementation shared by both engines.
 //!
 //! `sql_storage!(Type, Driver)` expands to `impl Storage for Type` using
-//! `sqlx::Pool<Driver>` in `self.pool`. The SQL is written once, in the
+//! `sqlx::Pool<Driver>` in `self.pool` and a [`crate::cache::StaticCache`]
+//! of nearly static rows in `self.cache`. The SQL is written once, in the
 //! subset both SQLite and PostgreSQL accept (`$n` placeholders, `RETURNING`,
 //! partial indexes, `ON CONFLICT`). The backend crate supplies the
 //! dialect hooks as inherent methods: `dialect_engine`, `dialect_migrate`,
-//! `dialect_finish_bulk_load`, `dialect_max_binds` and
-//! `dialect_push_text_match` (substring search: pg_trgm or FTS5 trigram).
+//! `dialect_finish_bulk_load`, `dialect_max_binds`,
+//! `dialect_push_text_match` (substring search: pg_trgm or FTS5 trigram),
+//! `dialect_begin` (a [`crate::write_tx::WriteTx`]: on SQLite it waits for
+//! the writer turn first), `dialect_write_turn` (the same turn for a single
+//! autocommit write) and `dialect_skip_locked` (PostgreSQL's `FOR UPDATE
+//! SKIP LOCKED` for picking a device, nothing on SQLite, where the writer
+//! holds the whole database).
 
 /// Column list of an article joined with its supplier's name.
 pub const ARTICLE_COLUMNS: &str = "a.id, a.article_number, a.iso_code, a.gtin, a.name, a.supplier_id, \
@@ -220,7 +226,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_principals(&self, rows: &[Principal]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 5)) {
                         QueryBuilder::<$db>::new("INSERT INTO principals (id, code, name, kind, municipality_code) ")
                             .push_values(chunk, |mut b, r| {
@@ -231,11 +237,12 @@ macro_rules! sql_storage {
                             .await?;
                     }
                     tx.commit().await?;
+                    self.cache.invalidate();
                     Ok(())
                 }
 
                 async fn insert_customer_numbers(&self, rows: &[CustomerNumber]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 4)) {
                         QueryBuilder::<$db>::new("INSERT INTO customer_numbers (id, number, principal_id, name) ")
                             .push_values(chunk, |mut b, r| {
@@ -246,11 +253,12 @@ macro_rules! sql_storage {
                             .await?;
                     }
                     tx.commit().await?;
+                    self.cache.invalidate();
                     Ok(())
                 }
 
                 async fn insert_units(&self, rows: &[Unit]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 6)) {
                         QueryBuilder::<$db>::new("INSERT INTO units (id, principal_id, hsa_id, name, kind, customer_number_id) ")
                             .push_values(chunk, |mut b, r| {
@@ -262,11 +270,12 @@ macro_rules! sql_storage {
                             .await?;
                     }
                     tx.commit().await?;
+                    self.cache.invalidate();
                     Ok(())
                 }
 
                 async fn insert_warehouses(&self, rows: &[Warehouse]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 5)) {
                         QueryBuilder::<$db>::new("INSERT INTO warehouses (id, code, name, kind, unit_id) ")
                             .push_values(chunk, |mut b, r| {
@@ -281,7 +290,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_users(&self, rows: &[User]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 9)) {
                         QueryBuilder::<$db>::new(
                             "INSERT INTO users (id, username, display_name, password_hash, principal_id, unit_id, active, created_at, last_login_at) ",
@@ -321,7 +330,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_patients(&self, rows: &[Patient]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 8)) {
                         QueryBuilder::<$db>::new(
                             "INSERT INTO patients (id, personal_id, id_kind, birth_date, given_name, family_name, municipality_id, created_at) ",
@@ -340,7 +349,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_patient_settings(&self, rows: &[PatientSetting]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 4)) {
                         QueryBuilder::<$db>::new("INSERT INTO patient_settings (patient_id, setting, valid_from, valid_to) ")
                             .push_values(chunk, |mut b, r| {
@@ -355,7 +364,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_care_relationships(&self, rows: &[CareRelationship]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 4)) {
                         QueryBuilder::<$db>::new("INSERT INTO care_relationships (patient_id, unit_id, valid_from, valid_to) ")
                             .push_values(chunk, |mut b, r| {
@@ -370,7 +379,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_product_areas(&self, rows: &[ProductArea]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 4)) {
                         QueryBuilder::<$db>::new("INSERT INTO product_areas (code, name_sv, name_en, required_competence) ")
                             .push_values(chunk, |mut b, r| {
@@ -381,11 +390,12 @@ macro_rules! sql_storage {
                             .await?;
                     }
                     tx.commit().await?;
+                    self.cache.invalidate();
                     Ok(())
                 }
 
                 async fn insert_suppliers(&self, rows: &[Supplier]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 2)) {
                         QueryBuilder::<$db>::new("INSERT INTO suppliers (id, name) ")
                             .push_values(chunk, |mut b, r| {
@@ -400,7 +410,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_articles(&self, rows: &[Article]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 17)) {
                         QueryBuilder::<$db>::new(
                             "INSERT INTO articles (id, article_number, iso_code, gtin, name, search_text, supplier_id, \
@@ -424,7 +434,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_replacement_groups(&self, rows: &[ReplacementGroup]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 4)) {
                         QueryBuilder::<$db>::new("INSERT INTO replacement_groups (id, code, name, fixed) ")
                             .push_values(chunk, |mut b, r| {
@@ -448,11 +458,12 @@ macro_rules! sql_storage {
                             .await?;
                     }
                     tx.commit().await?;
+                    self.cache.invalidate();
                     Ok(())
                 }
 
                 async fn insert_devices(&self, rows: &[Device]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 11)) {
                         QueryBuilder::<$db>::new(
                             "INSERT INTO devices (id, device_number, article_id, serial, purchase_date, purchase_price_ore, \
@@ -472,7 +483,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_loans(&self, rows: &[Loan]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 9)) {
                         QueryBuilder::<$db>::new(
                             "INSERT INTO loans (device_id, patient_id, unit_id, customer_number_id, payer, rule_id, \
@@ -492,7 +503,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn insert_device_events(&self, rows: &[DeviceEvent]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(chunk_size(self, 10)) {
                         QueryBuilder::<$db>::new(
                             "INSERT INTO device_events (id, device_id, occurred_at, kind, from_state, to_state, \
@@ -512,11 +523,12 @@ macro_rules! sql_storage {
                 }
 
                 async fn finish_bulk_load(&self) -> Result<()> {
+                    self.cache.invalidate();
                     self.dialect_finish_bulk_load().await
                 }
 
                 async fn create_user(&self, u: &NewUser) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let id: i64 = sqlx::query(
                         "INSERT INTO users (username, display_name, password_hash, principal_id, unit_id, active, created_at) \
                          VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id",
@@ -551,12 +563,14 @@ macro_rules! sql_storage {
                 }
 
                 async fn record_login(&self, user_id: Id, at: DateTime<Utc>) -> Result<()> {
+                    let _turn = self.dialect_write_turn().await;
                     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
                         .bind(at).bind(user_id).execute(&self.pool).await?;
                     Ok(())
                 }
 
                 async fn create_session(&self, token_hash: &str, user_id: Id, at: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+                    let _turn = self.dialect_write_turn().await;
                     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                         .bind(token_hash).bind(user_id).bind(at).bind(expires).execute(&self.pool).await?;
                     Ok(())
@@ -572,11 +586,13 @@ macro_rules! sql_storage {
                 }
 
                 async fn delete_session(&self, token_hash: &str) -> Result<()> {
+                    let _turn = self.dialect_write_turn().await;
                     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
                     Ok(())
                 }
 
                 async fn create_api_token(&self, user_id: Id, name: &str, token_hash: &str, at: DateTime<Utc>) -> Result<Id> {
+                    let _turn = self.dialect_write_turn().await;
                     Ok(sqlx::query("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
                         .bind(user_id).bind(name).bind(token_hash).bind(at)
                         .fetch_one(&self.pool).await?.try_get("id")?)
@@ -592,8 +608,14 @@ macro_rules! sql_storage {
                 }
 
                 async fn principals(&self) -> Result<Vec<Principal>> {
-                    Ok(sqlx::query_as::<_, Principal>("SELECT id, code, name, kind, municipality_code FROM principals ORDER BY id")
-                        .fetch_all(&self.pool).await?)
+                    let seen = match self.cache.get(|r| r.principals.clone()) {
+                        Ok(hit) => return Ok(hit),
+                        Err(seen) => seen,
+                    };
+                    let rows = sqlx::query_as::<_, Principal>("SELECT id, code, name, kind, municipality_code FROM principals ORDER BY id")
+                        .fetch_all(&self.pool).await?;
+                    self.cache.put(seen, |r| r.principals = Some(rows.clone()));
+                    Ok(rows)
                 }
 
                 async fn principal_by_code(&self, code: &str) -> Result<Option<Principal>> {
@@ -602,8 +624,16 @@ macro_rules! sql_storage {
                 }
 
                 async fn unit(&self, id: Id) -> Result<Option<Unit>> {
-                    Ok(sqlx::query_as::<_, Unit>("SELECT id, principal_id, hsa_id, name, kind, customer_number_id FROM units WHERE id = $1")
-                        .bind(id).fetch_optional(&self.pool).await?)
+                    let seen = match self.cache.get(|r| r.units.get(&id).cloned()) {
+                        Ok(hit) => return Ok(hit),
+                        Err(seen) => seen,
+                    };
+                    let unit = sqlx::query_as::<_, Unit>("SELECT id, principal_id, hsa_id, name, kind, customer_number_id FROM units WHERE id = $1")
+                        .bind(id).fetch_optional(&self.pool).await?;
+                    self.cache.put(seen, |r| {
+                        r.units.insert(id, unit.clone());
+                    });
+                    Ok(unit)
                 }
 
                 async fn warehouses(&self) -> Result<Vec<Warehouse>> {
@@ -652,6 +682,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn grant_emergency_access(&self, user_id: Id, patient_id: Id, reason: &str, at: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+                    let _turn = self.dialect_write_turn().await;
                     sqlx::query(
                         "INSERT INTO emergency_accesses (user_id, patient_id, reason, granted_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
                     )
@@ -702,6 +733,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn append_audit(&self, e: &NewAuditEntry) -> Result<Id> {
+                    let _turn = self.dialect_write_turn().await;
                     Ok(sqlx::query(
                         "INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -763,8 +795,14 @@ macro_rules! sql_storage {
                 }
 
                 async fn product_areas(&self) -> Result<Vec<ProductArea>> {
-                    Ok(sqlx::query_as::<_, ProductArea>("SELECT code, name_sv, name_en, required_competence FROM product_areas ORDER BY code")
-                        .fetch_all(&self.pool).await?)
+                    let seen = match self.cache.get(|r| r.product_areas.clone()) {
+                        Ok(hit) => return Ok(hit),
+                        Err(seen) => seen,
+                    };
+                    let rows = sqlx::query_as::<_, ProductArea>("SELECT code, name_sv, name_en, required_competence FROM product_areas ORDER BY code")
+                        .fetch_all(&self.pool).await?;
+                    self.cache.put(seen, |r| r.product_areas = Some(rows.clone()));
+                    Ok(rows)
                 }
 
                 async fn device_card(&self, device_number: &str) -> Result<Option<DeviceCard>> {
@@ -824,7 +862,7 @@ macro_rules! sql_storage {
                 }
 
                 async fn apply_device_change(&self, c: &DeviceChange) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let updated = sqlx::query(
                         "UPDATE devices SET state = $1, warehouse_id = $2, patient_id = $3, unit_id = $4, state_since = $5 \
                          WHERE id = $6 AND state = $7",

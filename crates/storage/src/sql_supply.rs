@@ -132,7 +132,7 @@ macro_rules! sql_supply_storage {
             #[async_trait]
             impl SupplyStore for $ty {
                 async fn receive(&self, r: &NewReceipt) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let receipt: Id = sqlx::query(
                         "INSERT INTO receipts (supplier_id, warehouse_id, reference, received_by, received_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
                     )
@@ -238,7 +238,7 @@ macro_rules! sql_supply_storage {
                 }
 
                 async fn receive_return(&self, r: &NewReturn) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let sql = "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
                          SELECT id, $2, 'returned', state, 'in_workshop', $3, patient_id, $4 FROM devices \
                          WHERE id = $1 AND state IN ('with_patient', 'with_unit')";
@@ -267,7 +267,7 @@ macro_rules! sql_supply_storage {
                 }
 
                 async fn inspect(&self, i: &NewInspection) -> Result<Option<Id>> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     if i.scrap {
                         let n = event_from_device(&mut tx, i.device_id, i.at, "scrapped", "'scrapped'", i.actor, Some(&i.note), "state = 'in_workshop'").await?;
                         if n == 0 {
@@ -351,7 +351,7 @@ macro_rules! sql_supply_storage {
                 }
 
                 async fn start_work_order(&self, id: Id, user: Id, at: DateTime<Utc>) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let n = sqlx::query(
                         "UPDATE work_orders SET status = 'in_progress', assigned_to = $2, started_at = $3 WHERE id = $1 AND status = 'open'",
                     )
@@ -367,7 +367,7 @@ macro_rules! sql_supply_storage {
                 }
 
                 async fn add_work_entry(&self, e: &NewWorkEntry) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let row = sqlx::query(
                         "INSERT INTO work_order_entries (work_order_id, user_id, occurred_at, minutes, part_article_id, part_quantity, note) \
                          SELECT id, $2, $3, $4, $5, $6, $7 FROM work_orders WHERE id = $1 AND status IN ('open', 'in_progress') RETURNING id",
@@ -384,7 +384,7 @@ macro_rules! sql_supply_storage {
                 }
 
                 async fn finish_work_order(&self, f: &FinishWorkOrder) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let row = sqlx::query(
                         "UPDATE work_orders SET status = 'done', finished_at = $2, outcome = $3 WHERE id = $1 AND status = 'in_progress' \
                          RETURNING kind, device_id",
@@ -436,7 +436,7 @@ macro_rules! sql_supply_storage {
                 }
 
                 async fn attach_adaptation(&self, d: &NewAdaptationDocument) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let row = sqlx::query(
                         "INSERT INTO adaptation_documents (work_order_id, device_id, title, content, sha256, uploaded_by, uploaded_at, valid_until) \
                          SELECT w.id, w.device_id, $3, $4, $5, $6, $7, $8 FROM work_orders w \
@@ -468,7 +468,7 @@ macro_rules! sql_supply_storage {
                 }
 
                 async fn sign_adaptation(&self, s: &AdaptationSignature) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let row = sqlx::query(
                         "UPDATE adaptation_documents SET signed_by = $2, signed_at = $3 \
                          WHERE id = $1 AND signed_at IS NULL AND valid_until >= $4 AND sha256 = $5 RETURNING device_id, title",
@@ -503,7 +503,7 @@ macro_rules! sql_supply_storage {
                 }
 
                 async fn register_safety_notice(&self, n: &NewSafetyNotice) -> Result<Id> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let notice: Id = sqlx::query(
                         "INSERT INTO safety_notices (reference, title, registered_by, registered_at) VALUES ($1, $2, $3, $4) RETURNING id",
                     )

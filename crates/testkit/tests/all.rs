@@ -11,6 +11,7 @@ mod figures;
 mod impact;
 mod operations;
 mod orders_flow;
+mod orders_paths;
 mod orders_race;
 mod orders_reports;
 mod storage_contract;

@@ -82,6 +82,7 @@ async fn place(app: &TestApp, l: Line) -> Id {
             at: l.ordered,
             until: l.ordered + Duration::minutes(30),
             answer: None,
+            audit: None,
         })
         .await
         .unwrap()
@@ -116,6 +117,7 @@ async fn place(app: &TestApp, l: Line) -> Id {
                 lead_time_class: l.class,
                 promised_date: l.promised,
             }],
+            audit: None,
         })
         .await
         .unwrap();
@@ -326,6 +328,7 @@ pub async fn load_figures_data(app: &TestApp) {
                 proposed_article_id: 10,
                 answer,
             }),
+            audit: None,
         })
         .await
         .unwrap();

@@ -130,10 +130,27 @@ fn check_competence(user: &User, article: &Article, areas: &[ramp_storage::Produ
     }
 }
 
+/// Resolves the recipient and works out the line. The recipient's audit
+/// row is left pending when this succeeds, and written when it fails.
 async fn prepare(app: &App, user: &User, req: &LineRequest, action: &str, rid: Option<&str>) -> Result<Prepared> {
     validate(req)?;
     let target = req.target.unwrap_or(OrderTarget::Patient);
     let recipient = resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, action, rid).await?;
+    let line = prepare_line(app, user, req, &recipient).await;
+    let (preview, group_answer) = recipient.audited_on_error(app, line).await?;
+    Ok(Prepared { recipient, preview, group_answer })
+}
+
+/// The proposal, the article that goes out and the cost decision of a
+/// line. The stock count is left at 0: only a preview shows it (adding
+/// reserves a device instead of counting).
+async fn prepare_line(
+    app: &App,
+    user: &User,
+    req: &LineRequest,
+    recipient: &Recipient,
+) -> Result<(LinePreview, Option<NewReplacementAnswer>)> {
+    let target = recipient.target;
     let number = req.article_number.trim();
     let requested = app.storage.article_by_number(number).await?.ok_or_else(|| {
         AppError::not_found(Some("article_number"), "article_not_found", format!("no article {number}"))
@@ -164,20 +181,23 @@ async fn prepare(app: &App, user: &User, req: &LineRequest, action: &str, rid: O
         }
     };
     let need = req.need.unwrap_or(Need::Lasting);
-    let (decision, needs) = match decide(app, user, &recipient, &article, need, &req.facts).await? {
+    let (decision, needs) = match decide(app, user, recipient, &article, need, &req.facts).await? {
         Ok(d) => (Some(d), vec![]),
         Err(needs) => (None, needs),
     };
-    let in_stock = app.storage.central_stock(&[article.id], app.clock.now()).await?.first().map_or(0, |x| x.1);
     let preview =
-        LinePreview { requested, proposal: proposal.map(|p| p.0), article, substitution, in_stock, decision, needs };
-    Ok(Prepared { recipient, preview, group_answer })
+        LinePreview { requested, proposal: proposal.map(|p| p.0), article, substitution, in_stock: 0, decision, needs };
+    Ok((preview, group_answer))
 }
 
 /// Shows what ordering a line would mean: the replacement proposal, who
 /// pays and why, or the questions the agreement asks. Reserves nothing.
 pub async fn preview_line(app: &App, user: &User, req: &LineRequest, request_id: Option<&str>) -> Result<LinePreview> {
-    Ok(prepare(app, user, req, "order.prepare", request_id).await?.preview)
+    let Prepared { recipient, mut preview, .. } = prepare(app, user, req, "order.prepare", request_id).await?;
+    recipient.write_audit(app).await?;
+    let stock = app.storage.central_stock(&[preview.article.id], app.clock.now()).await?;
+    preview.in_stock = stock.first().map_or(0, |x| x.1);
+    Ok(preview)
 }
 
 fn needs_error(needs: &[NeededFact]) -> AppError {
@@ -211,6 +231,24 @@ async fn no_longer_available(app: &App, article: &Article) -> Result<AppError> {
 /// `not_orderable_here`, `no_longer_available` (with alternatives).
 pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: Option<&str>) -> Result<CartLine> {
     let p = prepare(app, user, req, "cart.add", request_id).await?;
+    let reserved = reserve(app, user, req, &p).await;
+    let (added, decision) = p.recipient.audited_on_error(app, reserved).await?;
+    // Only an accessory can need review (its main device was substituted),
+    // so only then is the rest of the cart read.
+    let needs_review = if added.article.kind == ramp_domain::article::ArticleKind::Accessory {
+        let items = app.storage.cart_items(user.id, app.clock.now()).await?;
+        review_flags(app, &items).await?.contains(&added.id)
+    } else {
+        false
+    };
+    let patient_name = p.recipient.patient.as_ref().map(|p| format!("{} {}", p.given_name, p.family_name));
+    let personal_id = p.recipient.patient.as_ref().map(|p| p.personal_id.clone());
+    Ok(CartLine { item: added, decision: Some(decision), needs_review, patient_name, personal_id })
+}
+
+/// The refusals that come before reserving, then the reservation itself,
+/// with the recipient's audit row in the same transaction.
+async fn reserve(app: &App, user: &User, req: &LineRequest, p: &Prepared) -> Result<(CartItem, LineDecision)> {
     let preview = &p.preview;
     if let (Some(proposal), Substitution::None) = (&preview.proposal, preview.substitution) {
         return Err(AppError::conflict(
@@ -245,15 +283,12 @@ pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: 
         at: now,
         until: now + app.config.reservation_ttl,
         answer: p.group_answer.clone(),
+        audit: p.recipient.audit.clone(),
     };
     let Some(added) = app.storage.add_to_cart(&item).await? else {
         return Err(no_longer_available(app, &preview.article).await?);
     };
-    let items = app.storage.cart_items(user.id, now).await?;
-    let needs_review = review_flags(app, &items).await?.contains(&added.id);
-    let patient_name = p.recipient.patient.as_ref().map(|p| format!("{} {}", p.given_name, p.family_name));
-    let personal_id = p.recipient.patient.as_ref().map(|p| p.personal_id.clone());
-    Ok(CartLine { item: added, decision: Some(decision), needs_review, patient_name, personal_id })
+    Ok((added, decision))
 }
 
 /// Accessories in the cart whose main device was substituted by an article they do not fit.
@@ -322,7 +357,7 @@ async fn recipient_of(app: &App, user: &User, item: &CartItem) -> Result<Option<
         },
         None => None,
     };
-    Ok(Some(Recipient { target: item.target, patient, unit }))
+    Ok(Some(Recipient { target: item.target, patient, unit, audit: None }))
 }
 
 /// The decision for a stored cart item, or `None` when it cannot be made now.

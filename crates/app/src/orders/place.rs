@@ -3,15 +3,19 @@
 //! refused if the key comes with a different request).
 
 use super::cart::line_decision;
-use super::recipient::resolve;
+use super::recipient::{resolve, Recipient};
 use crate::access::access_reason;
 use crate::error::{AppError, ErrorKind, Result};
 use crate::App;
 use chrono::NaiveDate;
+use chrono::SubsecRound;
 use ramp_domain::calendar::promised_date;
 use ramp_domain::cost::Need;
+use ramp_domain::order::OrderStatus;
 use ramp_domain::order::{check_short_term_end, OrderTarget};
-use ramp_storage::{Id, NewOrder, NewOrderLine, Order, OrderSummary, StorageError, User};
+use ramp_storage::{
+    CartItem, Id, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, OrderSummary, StorageError, Unit, User,
+};
 use sha2::{Digest, Sha256};
 
 /// The order form: for whom, the goal and when it is evaluated.
@@ -148,7 +152,86 @@ async fn place_new(
 ) -> Result<Order> {
     let recipient =
         resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, "order.create", request_id).await?;
-    let now = app.clock.now();
+    let placed = place_for(app, user, req, target, key, hash, &recipient).await;
+    let (id, order, items) = recipient.audited_on_error(app, placed).await?;
+    as_placed(app, id, &order, &items, &recipient.unit).await
+}
+
+/// The order just placed, exactly as [`order`] would read it back, made
+/// from what was written instead of three more queries. Its instants are
+/// whole microseconds (see `place_for`), the precision both engines keep.
+async fn as_placed(app: &App, id: Id, o: &NewOrder, items: &[CartItem], unit: &Unit) -> Result<Order> {
+    let mut lines = Vec::with_capacity(o.lines.len());
+    for (no, (l, item)) in (1..).zip(o.lines.iter().zip(items)) {
+        let number = app.storage.customer_number(l.customer_number_id).await?.ok_or_else(|| {
+            AppError::new(ErrorKind::Internal, "internal", format!("customer number {} vanished", l.customer_number_id))
+        })?;
+        lines.push(OrderLine {
+            line_no: no,
+            article_id: l.article_id,
+            article_number: item.article.article_number.clone(),
+            article_name: item.article.name.clone(),
+            requested_article_number: item.requested_article_number.clone(),
+            substitution: l.substitution,
+            device_id: l.device_id,
+            device_number: item.device_number.clone(),
+            quantity: l.quantity,
+            need: l.need.clone(),
+            payer: l.payer.clone(),
+            customer_number_id: l.customer_number_id,
+            customer_number: number.number,
+            rule_id: l.rule_id.clone(),
+            agreement_version: l.agreement_version.clone(),
+            explanation_sv: l.explanation_sv.clone(),
+            explanation_en: l.explanation_en.clone(),
+            trust_prescription: l.trust_prescription,
+            lead_time_class: l.lead_time_class,
+            promised_date: l.promised_date,
+            state: "open".into(),
+            delivered_at: None,
+        });
+    }
+    let registered = OrderEvent {
+        occurred_at: o.at,
+        from_status: None,
+        to_status: OrderStatus::Registered,
+        actor_user_id: o.created_by,
+        note: None,
+    };
+    Ok(Order {
+        id,
+        target: o.target,
+        patient_id: o.patient_id,
+        unit_id: o.unit_id,
+        unit_name: unit.name.clone(),
+        created_by: o.created_by,
+        status: OrderStatus::Registered,
+        goal: o.goal.clone(),
+        evaluation_date: o.evaluation_date,
+        end_date: o.end_date,
+        request_hash: o.request_hash.clone(),
+        received_by: None,
+        created_at: o.at,
+        updated_at: o.at,
+        lines,
+        events: vec![registered],
+    })
+}
+
+/// Checks the cart and the form, decides every line again and places the
+/// order, with the recipient's audit row in the same transaction.
+async fn place_for(
+    app: &App,
+    user: &User,
+    req: &OrderRequest,
+    target: OrderTarget,
+    key: Option<String>,
+    hash: &str,
+    recipient: &Recipient,
+) -> Result<(Id, NewOrder, Vec<CartItem>)> {
+    // Whole microseconds: PostgreSQL keeps no finer, so the order built in
+    // memory afterwards (`as_placed`) is the order stored on both engines.
+    let now = app.clock.now().trunc_subsecs(6);
     let items: Vec<_> = app
         .storage
         .cart_items(user.id, now)
@@ -166,7 +249,7 @@ async fn place_new(
     let today = app.today();
     let mut lines = Vec::with_capacity(items.len());
     for item in &items {
-        let d = line_decision(app, user, &recipient, item).await.ok_or_else(|| {
+        let d = line_decision(app, user, recipient, item).await.ok_or_else(|| {
             AppError::conflict(
                 "decision_changed",
                 format!(
@@ -206,19 +289,17 @@ async fn place_new(
         request_hash: Some(hash.to_string()),
         at: now,
         lines,
+        audit: recipient.audit.clone(),
     };
-    let id = match app.storage.place_order(&order).await {
-        Ok(id) => id,
-        Err(StorageError::StateMismatch(m)) => {
-            return Err(AppError::conflict(
-                "reservation_expired",
-                format!("{m}; the device went back to stock: add it to the cart again"),
-            )
-            .with_field("cart"))
-        }
-        Err(e) => return Err(e.into()),
-    };
-    app.storage.order(id).await?.ok_or_else(|| AppError::new(ErrorKind::Internal, "internal", "order vanished"))
+    match app.storage.place_order(&order).await {
+        Ok(id) => Ok((id, order, items)),
+        Err(StorageError::StateMismatch(m)) => Err(AppError::conflict(
+            "reservation_expired",
+            format!("{m}; the device went back to stock: add it to the cart again"),
+        )
+        .with_field("cart")),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// May `user` see this order? Its creator, HMC staff, the unit's orderers,

@@ -1,14 +1,20 @@
 //! Whom a cart line or order is for, and whether the user may order for
 //! them: a prescriber for a patient they have a care relationship with
 //! (audited), an orderer for their own unit.
+//!
+//! The audit row of a patient's resolution is carried in the
+//! [`Recipient`] rather than written at once: the use-case writes it in
+//! its own transaction (cart item, order), or alone with
+//! [`Recipient::write_audit`] when it ends without one (a refusal, a
+//! preview). Either way every resolution that was granted is audited once.
 
-use crate::access::authorize_patient_read;
+use crate::access::{authorize_patient_read_deferred, write_audit};
 use crate::error::{AppError, Result};
 use crate::patients::find_patient;
 use crate::App;
 use ramp_domain::order::OrderTarget;
 use ramp_domain::role::Role;
-use ramp_storage::{Id, Patient, Unit, User};
+use ramp_storage::{Id, NewAuditEntry, Patient, Unit, User};
 
 /// The resolved recipient of an order.
 #[derive(Debug, Clone)]
@@ -17,6 +23,8 @@ pub(crate) struct Recipient {
     pub patient: Option<Patient>,
     /// The ordering unit: the prescriber's own, or the unit ordered for.
     pub unit: Unit,
+    /// The audit row of reading the patient, not yet written.
+    pub audit: Option<NewAuditEntry>,
 }
 
 impl Recipient {
@@ -27,6 +35,23 @@ impl Recipient {
     /// The unit an item is held for (unit and buffer orders only).
     pub fn held_unit_id(&self) -> Option<Id> {
         (self.target != OrderTarget::Patient).then_some(self.unit.id)
+    }
+
+    /// Writes the pending audit row on its own, for a use-case that ends
+    /// without the transaction it would have gone into.
+    pub async fn write_audit(&self, app: &App) -> Result<()> {
+        match &self.audit {
+            Some(entry) => write_audit(app, entry).await,
+            None => Ok(()),
+        }
+    }
+
+    /// `result`, after writing the pending audit row if it is an error.
+    pub async fn audited_on_error<T>(&self, app: &App, result: Result<T>) -> Result<T> {
+        if result.is_err() {
+            self.write_audit(app).await?;
+        }
+        result
     }
 }
 
@@ -42,7 +67,8 @@ async fn own_unit(app: &App, user: &User) -> Result<Unit> {
 
 /// Resolves and authorizes the recipient. For a patient this is a read of
 /// patient data: it needs a care relationship (or emergency access) and
-/// writes an audit row under `action`.
+/// makes an audit row under `action`, left in `Recipient::audit` for the
+/// caller to write (see the module documentation).
 pub(crate) async fn resolve(
     app: &App,
     user: &User,
@@ -59,8 +85,15 @@ pub(crate) async fn resolve(
             }
             let pid = personal_id.unwrap_or_default();
             let patient = find_patient(app, pid).await?;
-            authorize_patient_read(app, user, patient.id, action, request_id).await?;
-            Ok(Recipient { target, patient: Some(patient), unit: own_unit(app, user).await? })
+            let audit = authorize_patient_read_deferred(app, user, patient.id, action, request_id).await?;
+            let unit = match own_unit(app, user).await {
+                Ok(unit) => unit,
+                Err(e) => {
+                    write_audit(app, &audit).await?;
+                    return Err(e);
+                }
+            };
+            Ok(Recipient { target, patient: Some(patient), unit, audit: Some(audit) })
         }
         OrderTarget::Unit | OrderTarget::Buffer => {
             if !user.has_role(Role::UnitOrderer) {
@@ -81,7 +114,7 @@ pub(crate) async fn resolve(
                     format!("{} has no buffer store", unit.name),
                 ));
             }
-            Ok(Recipient { target, patient: None, unit })
+            Ok(Recipient { target, patient: None, unit, audit: None })
         }
     }
 }
