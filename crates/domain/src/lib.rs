@@ -12,6 +12,7 @@ pub mod charges;
 pub mod consult;
 pub mod cost;
 pub mod device;
+pub mod einvoice;
 pub mod error;
 pub mod figures;
 pub mod ids;
