@@ -8,6 +8,10 @@
 //! (with every line negated); the next run may then invoice that customer
 //! number's month again, as the next revision.
 
+mod ubl;
+
+pub use ubl::{einvoice_of, invoice_ubl, SELLER_BANKGIRO, VAT_EXEMPTION};
+
 use crate::error::{AppError, Result};
 use crate::App;
 use chrono::{Duration, NaiveDate};
@@ -24,7 +28,7 @@ use std::collections::HashMap;
 pub const PAYMENT_TERMS_DAYS: i64 = 30;
 
 /// Invoicing is for finance staff.
-fn authorize(user: &User) -> Result<()> {
+pub(crate) fn authorize(user: &User) -> Result<()> {
     if user.has_role(Role::Finance) {
         Ok(())
     } else {
