@@ -39,7 +39,8 @@ async fn every_exported_invoice_of_a_demo_month_passes_the_peppol_rules(engine: 
         std::fs::write(&path, xml).unwrap();
         files.push(path);
     }
-    let out = Command::new(repo_root().join("scripts/peppol-validate")).args(&files).output().expect("the validator runs");
+    let out =
+        Command::new(repo_root().join("scripts/peppol-validate")).args(&files).output().expect("the validator runs");
 
     // Assert
     let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));

@@ -59,7 +59,13 @@ fn missing_party(what: &str) -> AppError {
 
 /// The seller: the region's invoice data under the centre's name.
 async fn seller(app: &App) -> Result<Party> {
-    let region = app.storage.principals().await?.into_iter().find(|p| p.kind == "region").ok_or_else(|| missing_party("region"))?;
+    let region = app
+        .storage
+        .principals()
+        .await?
+        .into_iter()
+        .find(|p| p.kind == "region")
+        .ok_or_else(|| missing_party("region"))?;
     let b = app.storage.principal_billing(region.id).await?.ok_or_else(|| missing_party("region"))?;
     Ok(party(&format!("Hjälpmedelscentralen, {}", region.name), &b))
 }
