@@ -5,8 +5,8 @@
 mod access;
 pub mod agreements;
 pub mod auth;
-pub mod billing;
 mod auth_cache;
+pub mod billing;
 pub mod catalog;
 pub mod clock;
 pub mod consult;

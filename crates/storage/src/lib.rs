@@ -63,7 +63,9 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: OrderStore + SupplyStore + ConsultStore + FiguresStore + BillingStore + Send + Sync + 'static {
+pub trait Storage:
+    OrderStore + SupplyStore + ConsultStore + FiguresStore + BillingStore + Send + Sync + 'static
+{
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

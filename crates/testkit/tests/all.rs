@@ -6,6 +6,7 @@ mod api_catalog_devices;
 mod api_errors;
 mod api_patients;
 mod billing;
+mod billing_peppol;
 mod consult;
 mod figures;
 mod impact;

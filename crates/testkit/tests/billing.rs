@@ -141,7 +141,13 @@ async fn lidingo_invoice(app: &TestApp, token: &str, month: &str) -> Value {
 }
 
 fn amounts_of(invoice: &Value, kind: &str) -> Vec<i64> {
-    invoice["lines"].as_array().unwrap().iter().filter(|l| l["kind"] == kind).map(|l| l["amount_ore"].as_i64().unwrap()).collect()
+    invoice["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] == kind)
+        .map(|l| l["amount_ore"].as_i64().unwrap())
+        .collect()
 }
 
 async fn rent_across_part_months_and_a_pickup_before_easter_is_billed_as_computed_by_hand(app: TestApp) {
@@ -173,8 +179,14 @@ async fn rent_across_part_months_and_a_pickup_before_easter_is_billed_as_compute
     // Assert: September 11 of 30 days: 450 × 11 / 30 = 165,00 kr.
     let sep = lidingo_invoice(&app, &token, "2026-09").await;
     assert_eq!(amounts_of(&sep, "rent"), vec![16_500]);
-    assert_eq!(sep["lines"][0]["computation"], "11 av 30 dagar × 450,00\u{a0}kr = 165,00\u{a0}kr (450,00\u{a0}kr × 11 / 30, avrundat till hela ören).");
-    assert_eq!((sep["lines"][0]["period_from"].as_str(), sep["lines"][0]["period_to"].as_str()), (Some("2026-09-20"), Some("2026-09-30")));
+    assert_eq!(
+        sep["lines"][0]["computation"],
+        "11 av 30 dagar × 450,00\u{a0}kr = 165,00\u{a0}kr (450,00\u{a0}kr × 11 / 30, avrundat till hela ören)."
+    );
+    assert_eq!(
+        (sep["lines"][0]["period_from"].as_str(), sep["lines"][0]["period_to"].as_str()),
+        (Some("2026-09-20"), Some("2026-09-30"))
+    );
     // October and March in full.
     assert_eq!(amounts_of(&lidingo_invoice(&app, &token, "2026-10").await, "rent"), vec![45_000]);
     assert_eq!(amounts_of(&lidingo_invoice(&app, &token, "2027-03").await, "rent"), vec![45_000]);
@@ -204,7 +216,11 @@ async fn lost_devices_are_charged_by_the_seed_rules_end_to_end(app: TestApp) {
     let anna = app.token_for("anna").await;
     for device in &devices {
         let resp = app
-            .post_json(&anna, &format!("/api/v1/devices/{device}/lost-report"), &json!({ "circumstances": "Glömd på resa" }))
+            .post_json(
+                &anna,
+                &format!("/api/v1/devices/{device}/lost-report"),
+                &json!({ "circumstances": "Glömd på resa" }),
+            )
             .await;
         assert_eq!(resp.status(), 201, "{device}");
     }
@@ -218,7 +234,10 @@ async fn lost_devices_are_charged_by_the_seed_rules_end_to_end(app: TestApp) {
     assert_eq!(amounts_of(&oct, "lost_device"), vec![620_000, 240_000, 150_000]);
     let lines = oct["lines"].as_array().unwrap();
     let residual = lines.iter().find(|l| l["amount_ore"] == 620_000).unwrap();
-    assert!(residual["computation"].as_str().unwrap().contains("12\u{a0}000,00\u{a0}kr × 31 / 60 = 6\u{a0}200,00\u{a0}kr"));
+    assert!(residual["computation"]
+        .as_str()
+        .unwrap()
+        .contains("12\u{a0}000,00\u{a0}kr × 31 / 60 = 6\u{a0}200,00\u{a0}kr"));
     assert!(residual["source_key"].as_str().unwrap().starts_with("lost:report:"));
     assert_eq!(oct["total_ore"], 1_010_000);
 }
@@ -276,12 +295,20 @@ async fn a_credit_note_never_edits_the_sent_invoice_and_a_corrected_invoice_may_
     assert_eq!(credit["total_ore"], -sent["total_ore"].as_i64().unwrap());
     assert_eq!(credit["lines"][0]["amount_ore"], -17_419);
     let p = problem(again).await;
-    assert_eq!((p["status"].as_i64(), p["code"].as_str(), p["field"].as_str()), (Some(409), Some("already_credited"), Some("number")));
+    assert_eq!(
+        (p["status"].as_i64(), p["code"].as_str(), p["field"].as_str()),
+        (Some(409), Some("already_credited"), Some("number"))
+    );
     // The rerun invoices the credited customer number's month again (revision 1) and nothing else.
     assert_eq!(rerun["created"].as_array().unwrap().len(), 1);
-    let list: Value = app.get(&token, "/api/v1/invoices?month=2026-10&customer_number=300001").await.json().await.unwrap();
-    let revisions: Vec<(String, i64)> =
-        list.as_array().unwrap().iter().map(|i| (i["kind"].as_str().unwrap().to_string(), i["revision"].as_i64().unwrap())).collect();
+    let list: Value =
+        app.get(&token, "/api/v1/invoices?month=2026-10&customer_number=300001").await.json().await.unwrap();
+    let revisions: Vec<(String, i64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["kind"].as_str().unwrap().to_string(), i["revision"].as_i64().unwrap()))
+        .collect();
     assert_eq!(revisions, vec![("invoice".into(), 0), ("credit_note".into(), 0), ("invoice".into(), 1)]);
 }
 
@@ -300,7 +327,10 @@ async fn an_invoice_exports_as_csv_for_swedish_excel(app: TestApp) {
     let text = resp.text().await.unwrap();
     assert!(text.starts_with("\u{feff}Fakturanummer;Typ;Månad;Kundnummer;"), "{text}");
     let row = text.lines().nth(1).unwrap();
-    assert!(row.starts_with(&format!("{number};Faktura;2026-10;300001;Hemtjänst Lidingö;2026-11-23;2026-12-23;1;rent;")), "{row}");
+    assert!(
+        row.starts_with(&format!("{number};Faktura;2026-10;300001;Hemtjänst Lidingö;2026-11-23;2026-12-23;1;rent;")),
+        "{row}"
+    );
     assert!(row.contains(";1;174,19;174,19;"), "{row}");
 }
 
@@ -317,14 +347,21 @@ async fn bad_months_and_fields_are_refused_naming_the_field(app: TestApp) {
         // Act
         let p = problem(app.post_json(&token, "/api/v1/invoice-runs", &body).await).await;
         // Assert
-        assert_eq!((p["status"].as_i64(), p["field"].as_str(), p["code"].as_str()), (Some(422), Some(field), Some(code)), "{body}");
+        assert_eq!(
+            (p["status"].as_i64(), p["field"].as_str(), p["code"].as_str()),
+            (Some(422), Some(field), Some(code)),
+            "{body}"
+        );
     }
     let p = problem(app.get(&token, "/api/v1/invoices?month=10-2026").await).await;
     assert_eq!((p["status"].as_i64(), p["field"].as_str()), (Some(422), Some("month")));
     run(&app, &token, "2026-10").await;
     let list: Value = app.get(&token, "/api/v1/invoices?month=2026-10").await.json().await.unwrap();
     let number = list[0]["number"].as_str().unwrap();
-    let p = problem(app.post_json(&token, &format!("/api/v1/invoices/{number}/credit-note"), &json!({ "reason": " " })).await).await;
+    let p = problem(
+        app.post_json(&token, &format!("/api/v1/invoices/{number}/credit-note"), &json!({ "reason": " " })).await,
+    )
+    .await;
     assert_eq!((p["status"].as_i64(), p["field"].as_str()), (Some(422), Some("reason")));
     let p = problem(app.get(&token, "/api/v1/invoices/1999000001").await).await;
     assert_eq!((p["status"].as_i64(), p["code"].as_str()), (Some(404), Some("invoice_not_found")));

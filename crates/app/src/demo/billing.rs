@@ -10,7 +10,12 @@ use ramp_storage::{BillingPrice, Principal, PrincipalBilling};
 pub fn principal_billing(p: &Principal) -> PrincipalBilling {
     let code = p.municipality_code.clone().unwrap_or_default();
     let (org, street, postal_code, city) = if p.kind == "region" {
-        ("2321000131".to_string(), "Regionens hus, Östergatan 1".to_string(), "46280".to_string(), "Vänersborg".to_string())
+        (
+            "2321000131".to_string(),
+            "Regionens hus, Östergatan 1".to_string(),
+            "46280".to_string(),
+            "Vänersborg".to_string(),
+        )
     } else {
         let nine = format!("21200{:0>4}", code.chars().take(4).collect::<String>());
         let org = organisation_number(&nine).unwrap_or_else(|| "2120000000".into());

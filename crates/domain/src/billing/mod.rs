@@ -141,7 +141,10 @@ fn route(f: &Facts, account: i64, payer: &str, rule: &str, line: Line) -> Billed
                 f.account_label(account)
             );
             let description = format!("Vidarefakturering: {}", line.description);
-            Billed { customer_number_id: region, line: Line { kind: LineKind::Reinvoice, description, computation, ..line } }
+            Billed {
+                customer_number_id: region,
+                line: Line { kind: LineKind::Reinvoice, description, computation, ..line },
+            }
         }
         None => Billed { customer_number_id: account, line },
     }
@@ -162,7 +165,13 @@ pub fn rent_line(month: Month, loan: &LoanFact) -> Option<Line> {
     } else {
         format!(
             "{} av {} dagar × {} = {} ({} × {} / {}, avrundat till hela ören).",
-            line.days, line.days_in_month, loan.monthly_rent, line.amount, loan.monthly_rent, line.days, line.days_in_month
+            line.days,
+            line.days_in_month,
+            loan.monthly_rent,
+            line.amount,
+            loan.monthly_rent,
+            line.days,
+            line.days_in_month
         )
     };
     Some(Line {

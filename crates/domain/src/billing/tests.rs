@@ -60,7 +60,10 @@ fn rent_is_pro_rata_by_day_in_part_months_and_whole_in_full_months() {
     // Delivered 20 October: 12 of October's 31 days, 450 × 12 / 31 = 174,193… → 174,19 kr.
     let oct = rent_amounts("2026-10", vec![loan(1, 1, "2026-10-20", None)]);
     assert_eq!(oct[0].0, 17_419);
-    assert_eq!(oct[0].1, "12 av 31 dagar × 450,00\u{a0}kr = 174,19\u{a0}kr (450,00\u{a0}kr × 12 / 31, avrundat till hela ören).");
+    assert_eq!(
+        oct[0].1,
+        "12 av 31 dagar × 450,00\u{a0}kr = 174,19\u{a0}kr (450,00\u{a0}kr × 12 / 31, avrundat till hela ören)."
+    );
     // November in full: the monthly rent.
     let nov = rent_amounts("2026-11", vec![loan(1, 1, "2026-10-20", None)]);
     assert_eq!(nov, vec![(45_000, "Hel månad 2026-11: 450,00\u{a0}kr.".to_string())]);

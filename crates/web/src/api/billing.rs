@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ramp_app::billing::{self as uc, InvoiceDetail, RunSummary};
@@ -199,6 +199,9 @@ pub async fn get_one(
     if let Some(n) = number.strip_suffix(".csv") {
         return get_csv(State(state), ApiUser(user), Path(n.to_string())).await;
     }
+    if let Some(n) = number.strip_suffix(".xml") {
+        return get_xml(State(state), ApiUser(user), Path(n.to_string())).await;
+    }
     let d = uc::invoice(&state.app, &user, &number).await?;
     Ok(Json(InvoiceDetailDto::from(&d)).into_response())
 }
@@ -213,6 +216,22 @@ pub async fn get_csv(
     Path(number): Path<String>,
 ) -> Result<Response, ApiError> {
     Ok(invoice_csv(&uc::invoice(&state.app, &user, &number).await?).into_response())
+}
+
+/// One invoice or credit note as PEPPOL BIS Billing 3 (UBL 2.1) XML.
+#[utoipa::path(get, path = "/api/v1/invoices/{number}.xml", tag = "billing", params(("number" = String, Path, description = "the invoice number")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the UBL Invoice or CreditNote", body = String, content_type = "application/xml"),
+    (status = 404, description = "invoice_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "party_data_missing, or a field the PEPPOL rules would reject (named)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn get_xml(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(number): Path<String>,
+) -> Result<Response, ApiError> {
+    let xml = uc::invoice_ubl(&state.app, &user, &number).await?;
+    let mut resp = xml.into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/xml; charset=utf-8"));
+    Ok(resp)
 }
 
 /// Credits an invoice in full with a credit note referencing it; the

@@ -52,7 +52,7 @@ use utoipa::OpenApi;
         figures::replacement_acceptance, figures::replacement_acceptance_csv, figures::purchased_vs_prescribed,
         figures::purchased_vs_prescribed_csv, figures::open_work_orders, figures::open_work_orders_csv,
         figures::safety_notices, figures::safety_notices_csv,
-        billing::run, billing::list, billing::get_one, billing::get_csv, billing::credit,
+        billing::run, billing::list, billing::get_one, billing::get_csv, billing::get_xml, billing::credit,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),

@@ -8,6 +8,10 @@
 //! (with every line negated); the next run may then invoice that customer
 //! number's month again, as the next revision.
 
+mod ubl;
+
+pub use ubl::{einvoice_of, invoice_ubl, SELLER_BANKGIRO, VAT_EXEMPTION};
+
 use crate::error::{AppError, Result};
 use crate::App;
 use chrono::{Duration, NaiveDate};
@@ -24,7 +28,7 @@ use std::collections::HashMap;
 pub const PAYMENT_TERMS_DAYS: i64 = 30;
 
 /// Invoicing is for finance staff.
-fn authorize(user: &User) -> Result<()> {
+pub(crate) fn authorize(user: &User) -> Result<()> {
     if user.has_role(Role::Finance) {
         Ok(())
     } else {
@@ -197,7 +201,11 @@ pub async fn credit_invoice(app: &App, user: &User, number: &str, reason: &str) 
     authorize(user)?;
     let reason = reason.trim();
     if reason.chars().count() < 3 || reason.chars().count() > 1_000 {
-        return Err(AppError::invalid("reason", "invalid_reason", "say why the invoice is credited (3 to 1,000 characters)"));
+        return Err(AppError::invalid(
+            "reason",
+            "invalid_reason",
+            "say why the invoice is credited (3 to 1,000 characters)",
+        ));
     }
     let original = invoice(app, user, number).await?;
     let inv = &original.invoice;
@@ -205,8 +213,11 @@ pub async fn credit_invoice(app: &App, user: &User, number: &str, reason: &str) 
         return Err(AppError::conflict("not_an_invoice", "a credit note cannot be credited").with_field("number"));
     }
     if let Some(by) = &inv.credited_by {
-        return Err(AppError::conflict("already_credited", format!("invoice {} is already credited by {by}", inv.number))
-            .with_field("number"));
+        return Err(AppError::conflict(
+            "already_credited",
+            format!("invoice {} is already credited by {by}", inv.number),
+        )
+        .with_field("number"));
     }
     let today = app.today();
     let note = NewInvoice {
@@ -226,7 +237,8 @@ pub async fn credit_invoice(app: &App, user: &User, number: &str, reason: &str) 
     };
     let (_, credit_number) = app.storage.create_invoice(&note).await.map_err(|e| match e {
         e if e.is_conflict_on("invoices_one_credit_note_per_invoice", "invoices.credited_invoice_id") => {
-            AppError::conflict("already_credited", format!("invoice {} is already credited", inv.number)).with_field("number")
+            AppError::conflict("already_credited", format!("invoice {} is already credited", inv.number))
+                .with_field("number")
         }
         StorageError::Conflict { constraint } => AppError::conflict("conflict", constraint),
         other => other.into(),
