@@ -12,6 +12,7 @@ pub mod consult;
 pub mod demo;
 pub mod devices;
 mod error;
+pub mod fees;
 pub mod figures;
 pub mod impact;
 pub mod orders;

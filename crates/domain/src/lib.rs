@@ -6,12 +6,15 @@
 //! arguments, so every rule can be tested by tables and properties.
 
 pub mod article;
+pub mod budget;
 pub mod calendar;
 pub mod charges;
 pub mod consult;
+pub mod costly_applications;
 pub mod cost;
 pub mod device;
 pub mod error;
+pub mod fees;
 pub mod figures;
 pub mod ids;
 pub mod money;

@@ -8,6 +8,7 @@
 mod consult;
 pub mod contract;
 mod error;
+mod fees;
 mod figures;
 pub mod fixture;
 pub mod fixture_consult;
@@ -15,6 +16,7 @@ pub mod fixture_ordering;
 mod orders;
 pub mod sql;
 pub mod sql_consult;
+pub mod sql_fees;
 pub mod sql_figures;
 pub mod sql_orders;
 pub mod sql_supply;
@@ -23,6 +25,7 @@ mod types;
 
 pub use consult::*;
 pub use error::{Result, StorageError};
+pub use fees::*;
 pub use figures::*;
 pub use orders::*;
 pub use supply::*;
@@ -58,7 +61,7 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: OrderStore + SupplyStore + ConsultStore + FiguresStore + Send + Sync + 'static {
+pub trait Storage: OrderStore + SupplyStore + ConsultStore + FiguresStore + FeesStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

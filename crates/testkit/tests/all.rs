@@ -6,6 +6,7 @@ mod api_catalog_devices;
 mod api_errors;
 mod api_patients;
 mod consult;
+mod fees;
 mod figures;
 mod impact;
 mod operations;

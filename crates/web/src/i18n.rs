@@ -601,6 +601,37 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("surplus.complaint_submit", "Registrera reklamation", "Register complaint"),
     ("home.consultations", "Boka konsultation med hjälpmedelscentralens konsulenter.", "Book a consultation with the centre's consultants."),
     ("home.surplus", "Sälj begagnad grundutrustning ur tidigare sortiment till kommuner.", "Sell used basic equipment of earlier assortment to municipalities."),
+    // Patient fees ("egenavgifter").
+    ("fees.title", "Avgiftsspecifikation", "Fee statement"),
+    ("fees.open", "Avgiftsspecifikation", "Fee statement"),
+    ("fees.period", "Period", "Period"),
+    ("fees.from", "Från och med", "From"),
+    ("fees.to", "Till och med", "To"),
+    ("fees.show", "Visa period", "Show period"),
+    ("fees.region", "Avgiftstabell", "Fee table"),
+    ("fees.caption", "Avgifter som förfallit under perioden", "Fees due in the period"),
+    ("fees.none", "Inga avgifter har förfallit under perioden.", "No fees fell due in the period."),
+    ("fees.due_on", "Förfallodag", "Due date"),
+    ("fees.fee", "Avgift", "Fee"),
+    ("fees.article", "Hjälpmedel", "Device"),
+    ("fees.list_amount", "Enligt tabell", "Per table"),
+    ("fees.amount", "Att betala", "To pay"),
+    ("fees.outcome", "Anmärkning", "Note"),
+    ("fees.total", "Summa att betala", "Total to pay"),
+    ("fees.cap_title", "Högkostnadsskydd", "Fee cap"),
+    ("fees.cap_period", "Period för högkostnadsskydd", "Fee-cap period"),
+    ("fees.cap", "Högkostnadsskydd per 12 månader", "Fee cap per 12 months"),
+    ("fees.paid", "Betalt under perioden", "Paid in the period"),
+    ("fees.left", "Kvar till frikort", "Left until free card"),
+    ("fees.free_card_from", "Frikort från", "Free card from"),
+    ("fees.no_cap_period", "Ingen pågående period: ingen avgift har betalats de senaste 12 månaderna.", "No current period: no fee was paid in the last 12 months."),
+    ("fees.no_table", "Regionen har ingen avgiftstabell för datumet.", "The region has no fee table for the date."),
+    ("fees.outcome.charged", "Debiteras", "Charged"),
+    ("fees.outcome.cap_reached", "Högkostnadsskyddet nås", "Fee cap reached"),
+    ("fees.outcome.free_card", "Frikort", "Free card"),
+    ("fees.outcome.exempt_age", "Avgiftsfri på grund av ålder", "Exempt by age"),
+    ("fees.recorded", "Avgifterna är registrerade för debitering; en avgift registreras bara en gång.", "The fees are recorded for billing; a fee is recorded only once."),
+    ("fees.back", "Tillbaka till hjälpmedelsbilden", "Back to the device overview"),
 ];
 
 const ERRORS: &[(&str, &str, &str)] = &[
@@ -870,6 +901,8 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("month_range_reversed", "Till-månaden ligger före från-månaden.", "The 'to' month is before the 'from' month."),
     ("month_range_too_long", "Välj högst 36 månader.", "Choose at most 36 months."),
     ("invalid_format", "Välj formatet json eller csv.", "Choose the format json or csv."),
+    ("statement_after_today", "Specifikationen kan sluta i dag som senast.", "The statement ends today at the latest."),
+    ("after_to", "Från-datumet ligger efter till-datumet.", "The 'from' date is after the 'to' date."),
 ];
 
 #[cfg(test)]

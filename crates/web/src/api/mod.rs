@@ -7,6 +7,7 @@ mod consult_dto;
 mod cost;
 mod devices;
 mod dto;
+mod fees;
 pub(crate) mod figures;
 mod health;
 mod orders;
@@ -32,7 +33,7 @@ use utoipa::OpenApi;
         health::healthz, health::readyz, health::metrics,
         session::login, session::logout, session::me,
         catalog::search,
-        patients::overview, patients::emergency_access,
+        patients::overview, patients::emergency_access, fees::fee_statement,
         devices::card,
         stock::warehouses, stock::stock,
         cost::decide, cost::costly_treatment,
@@ -93,6 +94,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/articles", get(catalog::search))
         .route("/api/v1/patients/overview", post(patients::overview))
         .route("/api/v1/patients/emergency-access", post(patients::emergency_access))
+        .route("/api/v1/patients/fee-statement", post(fees::fee_statement))
         .route("/api/v1/devices/{device_number}", get(devices::card))
         .route("/api/v1/warehouses", get(stock::warehouses))
         .route("/api/v1/warehouses/{id}/stock", get(stock::stock))

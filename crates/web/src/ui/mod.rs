@@ -10,6 +10,7 @@ mod consult;
 pub(crate) mod cost;
 mod desk;
 mod device;
+mod fees;
 mod figures;
 mod form;
 mod login;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/catalog/results", get(catalog::results))
         .route("/patient", get(patient::form).post(patient::open))
         .route("/patient/emergency-access", post(patient::emergency))
+        .route("/patient/fees", get(fees::back).post(fees::statement))
         .route("/devices/{number}", get(device::card))
         .route("/devices/{number}/pickup", get(device::back_to_card).post(device::pickup))
         .route("/devices/{number}/fault", get(device::back_to_card).post(device::fault))
