@@ -57,8 +57,19 @@ pub struct FeeStatement {
     pub access: AccessReason,
 }
 
+/// An optional date as typed: empty is `None`, anything else must be `YYYY-MM-DD`.
+fn date_input(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "invalid_date", "write the date as YYYY-MM-DD")),
+    }
+}
+
 /// The statement's period: by default the twelve months ending today.
-fn period(app: &App, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(NaiveDate, NaiveDate)> {
+fn period(app: &App, from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate)> {
+    let (from, to) = (date_input("from", from)?, date_input("to", to)?);
     let today = app.today();
     let to = to.unwrap_or(today);
     if to > today {
@@ -82,7 +93,9 @@ fn prescriptions(lines: &[FeeLineRow], loans: &[PatientLoan]) -> Vec<FeePrescrip
             let returned_on = l.device_id.and_then(|device| {
                 loans
                     .iter()
-                    .filter(|loan| loan.device_id == device && loan.start_date >= delivered_on.pred_opt().unwrap_or(delivered_on))
+                    .filter(|loan| {
+                        loan.device_id == device && loan.start_date >= delivered_on.pred_opt().unwrap_or(delivered_on)
+                    })
                     .min_by_key(|loan| loan.start_date)
                     .and_then(|loan| loan.end_date)
             });
@@ -116,14 +129,14 @@ fn to_new(patient_id: i64, user: &User, at: DateTime<Utc>, c: &FeeCharge) -> New
     }
 }
 
-/// Opens a patient's fee statement for `from..=to` (default: the twelve
-/// months ending today) and records the fees due through today.
+/// Opens a patient's fee statement for `from..=to` (dates as typed; default:
+/// the twelve months ending today) and records the fees due through today.
 pub async fn fee_statement(
     app: &App,
     user: &User,
     personal_id: &str,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
+    from: Option<&str>,
+    to: Option<&str>,
     request_id: Option<&str>,
 ) -> Result<FeeStatement> {
     let patient = find_patient(app, personal_id).await?;

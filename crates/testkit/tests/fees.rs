@@ -52,7 +52,8 @@ async fn setup(app: &TestApp) -> OrderingFixture {
 async fn deliver_short_term(app: &TestApp, pnr: &str) {
     let anna = app.token_for("anna").await;
     for article in ["W-200", "R-200"] {
-        let body = json!({ "personal_id": pnr, "article_number": article, "need": "temporary", "replacement": "decline" });
+        let body =
+            json!({ "personal_id": pnr, "article_number": article, "need": "temporary", "replacement": "decline" });
         let resp = app.post_json(&anna, "/api/v1/cart/items", &body).await;
         assert_eq!(resp.status(), 201, "{article}: {}", resp.text().await.unwrap());
     }
@@ -78,7 +79,11 @@ fn amounts(s: &Value) -> Vec<(String, i64, String)> {
         .unwrap()
         .iter()
         .map(|l| {
-            (l["due_on"].as_str().unwrap().into(), l["amount_ore"].as_i64().unwrap() / 100, l["outcome"].as_str().unwrap().into())
+            (
+                l["due_on"].as_str().unwrap().into(),
+                l["amount_ore"].as_i64().unwrap() / 100,
+                l["outcome"].as_str().unwrap().into(),
+            )
         })
         .collect()
 }
@@ -252,7 +257,9 @@ async fn the_fee_statement_page_is_reached_from_the_overview_and_is_accessible(a
 
     // Assert
     let text = b.page_text().await;
-    for expected in ["Eva Ek", "1\u{a0}400,00\u{a0}kr", "Frikort från", "Högkostnadsskyddet nås", "Frikort", "50,00\u{a0}kr"] {
+    for expected in
+        ["Eva Ek", "1 400,00 kr", "Frikort från", "Högkostnadsskyddet nås", "Frikort", "50,00 kr"]
+    {
         assert!(text.contains(expected), "the statement lacks '{expected}':\n{text}");
     }
     b.assert_accessible("the fee statement").await;

@@ -60,7 +60,9 @@ fn sheet_xml(rows: &[Vec<Cell>]) -> String {
         for (c, cell) in row.iter().enumerate() {
             let at = format!("{}{}", column_name(c), r + 1);
             match cell {
-                Cell::Text(t) => x.push_str(&format!("<c r=\"{at}\" t=\"inlineStr\"><is><t>{}</t></is></c>", escape(t))),
+                Cell::Text(t) => {
+                    x.push_str(&format!("<c r=\"{at}\" t=\"inlineStr\"><is><t>{}</t></is></c>", escape(t)))
+                }
                 Cell::Number(n) if n.is_finite() => x.push_str(&format!("<c r=\"{at}\"><v>{n}</v></c>")),
                 Cell::Number(_) => {}
             }
@@ -234,7 +236,8 @@ mod tests {
             assert 'Region Stockholm &amp; &lt;Solna&gt;' in sheet, sheet\n\
             assert '<v>1234.5</v>' in sheet, sheet\n\
             print(','.join(names))\n";
-        let out = std::process::Command::new("python3").arg("-c").arg(script).arg(&path).output().expect("python3 runs");
+        let out =
+            std::process::Command::new("python3").arg("-c").arg(script).arg(&path).output().expect("python3 runs");
         std::fs::remove_dir_all(&dir).ok();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(

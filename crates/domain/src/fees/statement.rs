@@ -131,7 +131,8 @@ pub fn compute_fees(
     prescriptions: &[FeePrescription],
     through: NaiveDate,
 ) -> FeeComputation {
-    let mut dues: Vec<Due> = prescriptions.iter().flat_map(|p| due_dates(p, short_term_step(tables, region, p), through)).collect();
+    let mut dues: Vec<Due> =
+        prescriptions.iter().flat_map(|p| due_dates(p, short_term_step(tables, region, p), through)).collect();
     dues.sort_by_key(|d| (d.on, d.line.line_id));
     let mut cap = CapState::default();
     let mut charges = Vec::new();

@@ -203,7 +203,9 @@ fn compile_fee(f: RawFee) -> Result<Fee, String> {
         return Err(format!("fee {}: kr is at least 0", f.id));
     }
     match (f.kind, f.per) {
-        (FeeKind::ShortTerm, None) => return Err(format!("fee {}: a short-term fee says per = month or quarter", f.id)),
+        (FeeKind::ShortTerm, None) => {
+            return Err(format!("fee {}: a short-term fee says per = month or quarter", f.id))
+        }
         (FeeKind::Yearly | FeeKind::OneOff, Some(_)) => {
             return Err(format!("fee {}: only a short-term fee has per", f.id));
         }
@@ -212,7 +214,15 @@ fn compile_fee(f: RawFee) -> Result<Fee, String> {
     if let Some(p) = f.iso.iter().find(|p| p.is_empty() || p.len() > 6 || !p.bytes().all(|b| b.is_ascii_digit())) {
         return Err(format!("fee {}: ISO prefix {p:?} is 1 to 6 digits", f.id));
     }
-    Ok(Fee { id: f.id, kind: f.kind, per: f.per, amount: Ore::from_sek(f.kr), iso: f.iso, name_sv: f.name_sv, name_en: f.name_en })
+    Ok(Fee {
+        id: f.id,
+        kind: f.kind,
+        per: f.per,
+        amount: Ore::from_sek(f.kr),
+        iso: f.iso,
+        name_sv: f.name_sv,
+        name_en: f.name_en,
+    })
 }
 
 /// Every region's fee tables, each region's versions in date order.

@@ -126,7 +126,10 @@ fn the_fee_that_reaches_the_cap_is_charged_up_to_it_and_a_free_card_follows_unti
         ]
     );
     let period = c.cap_period.unwrap();
-    assert_eq!((period.from, period.to, period.paid, period.free_card_from), (d("2027-02-01"), d("2028-01-31"), Ore(50_000), None));
+    assert_eq!(
+        (period.from, period.to, period.paid, period.free_card_from),
+        (d("2027-02-01"), d("2028-01-31"), Ore(50_000), None)
+    );
 }
 
 #[test]
@@ -150,7 +153,10 @@ fn the_cap_counts_twelve_months_from_the_first_fee_not_the_calendar_year() {
         ]
     );
     let period = c.cap_period.unwrap();
-    assert_eq!((period.from, period.to, period.free_card_from), (d("2026-09-10"), d("2027-09-09"), Some(d("2027-01-20"))));
+    assert_eq!(
+        (period.from, period.to, period.free_card_from),
+        (d("2026-09-10"), d("2027-09-09"), Some(d("2027-01-20")))
+    );
 }
 
 #[test]

@@ -17,10 +17,10 @@ use utoipa::ToSchema;
 pub struct FeeStatementBody {
     /// Personnummer or samordningsnummer, e.g. `19121212-1212`.
     pub personal_id: String,
-    /// First day of the statement; default: twelve months before `to`.
-    pub from: Option<NaiveDate>,
-    /// Last day of the statement, at the latest today (default).
-    pub to: Option<NaiveDate>,
+    /// First day of the statement, `YYYY-MM-DD`; default: twelve months before `to`.
+    pub from: Option<String>,
+    /// Last day of the statement, `YYYY-MM-DD`, at the latest today (default).
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -127,7 +127,14 @@ pub async fn fee_statement(
     RequestId(rid): RequestId,
     ApiJson(body): ApiJson<FeeStatementBody>,
 ) -> Result<Json<FeeStatementDto>, ApiError> {
-    let s = ramp_app::fees::fee_statement(&state.app, &user, &body.personal_id, body.from, body.to, Some(&rid))
-        .await?;
+    let s = ramp_app::fees::fee_statement(
+        &state.app,
+        &user,
+        &body.personal_id,
+        body.from.as_deref(),
+        body.to.as_deref(),
+        Some(&rid),
+    )
+    .await?;
     Ok(Json(FeeStatementDto::from(&s)))
 }

@@ -12,7 +12,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Redirect, Response};
 use axum::Form;
-use chrono::NaiveDate;
 use ramp_app::fees::FeeStatement;
 use ramp_app::AppError;
 use ramp_domain::fees::FeeOutcome;
@@ -51,17 +50,6 @@ pub struct FeesForm {
     csrf: String,
 }
 
-/// An optional date field: empty is `None`, anything else must be a date.
-fn date_field(field: &str, value: &str) -> Result<Option<NaiveDate>, AppError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| AppError::invalid(field, "invalid_date", "write the date as YYYY-MM-DD"))
-}
-
 pub async fn back() -> Redirect {
     Redirect::to("/patient")
 }
@@ -76,17 +64,19 @@ pub async fn statement(
     Form(f): Form<FeesForm>,
 ) -> Response {
     let page = Page::new(lang, "fees.title", Some(&user), &csrf, "patient");
-    let mut t = FeesTemplate { page, personal_id: f.personal_id.clone(), from: f.from.clone(), to: f.to.clone(), statement: None };
+    let mut t = FeesTemplate {
+        page,
+        personal_id: f.personal_id.clone(),
+        from: f.from.clone(),
+        to: f.to.clone(),
+        statement: None,
+    };
     if !csrf_ok(&headers, &f.csrf) {
         t.page.add_error(&AppError::forbidden("csrf_failed", "form expired"));
         return render(&t, StatusCode::FORBIDDEN);
     }
-    let result = match (date_field("from", &f.from), date_field("to", &f.to)) {
-        (Ok(from), Ok(to)) => {
-            ramp_app::fees::fee_statement(&state.app, &user, &f.personal_id, from, to, Some(&rid)).await
-        }
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    };
+    let result =
+        ramp_app::fees::fee_statement(&state.app, &user, &f.personal_id, Some(&f.from), Some(&f.to), Some(&rid)).await;
     match result {
         Ok(s) => {
             t.page.title = format!("{} – {} {}", lang.t("fees.title"), s.patient.given_name, s.patient.family_name);
