@@ -6,6 +6,7 @@
 //! arguments, so every rule can be tested by tables and properties.
 
 pub mod article;
+pub mod billing;
 pub mod budget;
 pub mod calendar;
 pub mod charges;
@@ -13,6 +14,7 @@ pub mod consult;
 pub mod cost;
 pub mod costly_applications;
 pub mod device;
+pub mod einvoice;
 pub mod error;
 pub mod fees;
 pub mod figures;

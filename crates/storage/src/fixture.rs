@@ -122,6 +122,22 @@ pub async fn load(s: &dyn Storage, password_hash: &str) -> Result<Fixture> {
         p(3, "0186", "Lidingö stad", "municipality"),
     ])
     .await?;
+    let party = |id, org: &str, street: &str, postal: &str, city: &str| PrincipalBilling {
+        principal_id: id,
+        organisation_number: org.into(),
+        vat_number: ramp_domain::billing::vat_number(org),
+        street: street.into(),
+        postal_code: postal.into(),
+        city: city.into(),
+        peppol_id: Some(format!("0007:{org}")),
+        invoice_email: Some("faktura@example.se".into()),
+    };
+    s.set_principal_billing(&[
+        party(1, "2321000016", "Hälso- och sjukvårdsförvaltningen, Box 6909", "10239", "Stockholm"),
+        party(2, "2120000142", "Stadshuset, Hantverkargatan 1", "10535", "Stockholm"),
+        party(3, "2120000183", "Stadshuset, Stockholmsvägen 50", "18182", "Lidingö"),
+    ])
+    .await?;
     let cn = |id, number: &str, principal, name: &str| CustomerNumber {
         id,
         number: number.into(),

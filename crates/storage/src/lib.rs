@@ -5,8 +5,10 @@
 //! dialect hooks differ. That keeps the two engines from drifting apart,
 //! the failure the atuin and vaultwarden anchors warn about.
 
+mod billing;
 mod consult;
 pub mod contract;
+mod economy;
 mod error;
 mod fees;
 mod figures;
@@ -15,7 +17,9 @@ pub mod fixture_consult;
 pub mod fixture_ordering;
 mod orders;
 pub mod sql;
+pub mod sql_billing;
 pub mod sql_consult;
+pub mod sql_economy;
 pub mod sql_fees;
 pub mod sql_figures;
 pub mod sql_orders;
@@ -23,7 +27,9 @@ pub mod sql_supply;
 mod supply;
 mod types;
 
+pub use billing::*;
 pub use consult::*;
+pub use economy::*;
 pub use error::{Result, StorageError};
 pub use fees::*;
 pub use figures::*;
@@ -61,7 +67,9 @@ pub struct NewUser {
 /// Everything Ramp stores. One implementation per engine; both pass the
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
-pub trait Storage: OrderStore + SupplyStore + ConsultStore + FiguresStore + FeesStore + Send + Sync + 'static {
+pub trait Storage:
+    OrderStore + SupplyStore + ConsultStore + FiguresStore + BillingStore + FeesStore + EconomyStore + Send + Sync + 'static
+{
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

@@ -257,9 +257,7 @@ async fn the_fee_statement_page_is_reached_from_the_overview_and_is_accessible(a
 
     // Assert
     let text = b.page_text().await;
-    for expected in
-        ["Eva Ek", "1 400,00 kr", "Frikort från", "Högkostnadsskyddet nås", "Frikort", "50,00 kr"]
-    {
+    for expected in ["Eva Ek", "1 400,00 kr", "Frikort från", "Högkostnadsskyddet nås", "Frikort", "50,00 kr"] {
         assert!(text.contains(expected), "the statement lacks '{expected}':\n{text}");
     }
     b.assert_accessible("the fee statement").await;

@@ -17,6 +17,7 @@
 //! open 19121212-1212 (Tolvan Tolvansson, in SÄBO) to see a patient with a
 //! rollator, a wheelchair, a bed and a mattress, each with a history.
 
+mod billing;
 mod catalog;
 mod devices;
 mod divisions;
@@ -95,7 +96,15 @@ pub async fn load(
 
 async fn insert(storage: &dyn Storage, batch: Batch) -> Result<()> {
     match batch {
-        Batch::Principals(rows) => storage.insert_principals(&rows).await,
+        Batch::Principals(rows) => {
+            storage.insert_principals(&rows).await?;
+            let parties: Vec<_> = rows.iter().map(billing::principal_billing).collect();
+            storage.set_principal_billing(&parties).await?;
+            for price in billing::prices() {
+                storage.set_billing_price(&price).await?;
+            }
+            Ok(())
+        }
         Batch::CustomerNumbers(rows) => storage.insert_customer_numbers(&rows).await,
         Batch::Units(rows) => storage.insert_units(&rows).await,
         Batch::Warehouses(rows) => storage.insert_warehouses(&rows).await,

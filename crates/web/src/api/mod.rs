@@ -1,12 +1,14 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document at
 //! `/api/openapi.json` (generated from the handlers, so it cannot drift).
 
+mod billing;
 mod catalog;
 mod consult;
 mod consult_dto;
 mod cost;
 mod devices;
 mod dto;
+mod economy;
 mod fees;
 pub(crate) mod figures;
 mod health;
@@ -34,6 +36,7 @@ use utoipa::OpenApi;
         session::login, session::logout, session::me,
         catalog::search,
         patients::overview, patients::emergency_access, fees::fee_statement,
+        economy::costs, economy::costs_csv, economy::costs_xlsx, economy::set_budget, economy::costly_treatment,
         devices::card,
         stock::warehouses, stock::stock,
         cost::decide, cost::costly_treatment,
@@ -52,10 +55,11 @@ use utoipa::OpenApi;
         figures::replacement_acceptance, figures::replacement_acceptance_csv, figures::purchased_vs_prescribed,
         figures::purchased_vs_prescribed_csv, figures::open_work_orders, figures::open_work_orders_csv,
         figures::safety_notices, figures::safety_notices_csv,
+        billing::run, billing::list, billing::get_one, billing::get_csv, billing::credit,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"), (name = "economy"), (name = "billing"))
 )]
 pub struct ApiDoc;
 
@@ -95,6 +99,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/patients/overview", post(patients::overview))
         .route("/api/v1/patients/emergency-access", post(patients::emergency_access))
         .route("/api/v1/patients/fee-statement", post(fees::fee_statement))
+        .route("/api/v1/economy/costs", get(economy::costs))
+        .route("/api/v1/economy/costs.csv", get(economy::costs_csv))
+        .route("/api/v1/economy/costs.xlsx", get(economy::costs_xlsx))
+        .route("/api/v1/economy/budgets", put(economy::set_budget))
+        .route("/api/v1/economy/costly-treatment", get(economy::costly_treatment))
         .route("/api/v1/devices/{device_number}", get(devices::card))
         .route("/api/v1/warehouses", get(stock::warehouses))
         .route("/api/v1/warehouses/{id}/stock", get(stock::stock))
@@ -150,4 +159,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/figures/open-work-orders.csv", get(figures::open_work_orders_csv))
         .route("/api/v1/figures/safety-notices", get(figures::safety_notices))
         .route("/api/v1/figures/safety-notices.csv", get(figures::safety_notices_csv))
+        .route("/api/v1/invoice-runs", post(billing::run))
+        .route("/api/v1/invoices", get(billing::list))
+        .route("/api/v1/invoices/{number}", get(billing::get_one))
+        .route("/api/v1/invoices/{number}/credit-note", post(billing::credit))
 }

@@ -4,12 +4,14 @@
 //! catalog search, no client framework.
 
 mod assets;
+mod billing;
 mod cart;
 mod catalog;
 mod consult;
 pub(crate) mod cost;
 mod desk;
 mod device;
+mod economy;
 mod fees;
 mod figures;
 mod form;
@@ -83,9 +85,20 @@ pub fn routes() -> Router<AppState> {
         .route("/surplus/complaints", post(surplus::complain))
         .route("/surplus/spare-parts", post(surplus::spare_parts))
         .route("/figures", get(figures::page))
+        .route("/economy", get(economy::page))
+        .route("/economy/costly-treatment", get(economy::costly))
+        .route("/billing", get(billing::list))
+        .route("/billing/run", get(billing_home).post(billing::run))
+        .route("/billing/invoices/{number}", get(billing::invoice))
+        .route("/billing/invoices/{number}/credit", get(billing::back_to_invoice).post(billing::credit))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .fallback(not_found)
+}
+
+/// The run form is a POST; a GET (a reload, the language switch) shows the billing page.
+async fn billing_home() -> axum::response::Redirect {
+    axum::response::Redirect::to("/billing")
 }
 
 async fn desk_home() -> axum::response::Redirect {

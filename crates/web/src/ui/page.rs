@@ -26,6 +26,8 @@ pub struct Page {
     pub is_warehouse: bool,
     /// Sees the work-order queue and safety notices (the centre's operative staff).
     pub is_workshop: bool,
+    /// Invoices for the centre (finance staff).
+    pub is_finance: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
 }
@@ -47,6 +49,7 @@ impl Page {
                     .iter()
                     .any(|r| u.has_role(*r))
             }),
+            is_finance: user.is_some_and(|u| u.has_role(Role::Finance)),
             errors: vec![],
         }
     }

@@ -1,0 +1,261 @@
+//! Invoicing for the centre's finance staff: a month's invoice run, the
+//! invoices per customer number, and credit notes. The rules are the
+//! domain's (`ramp_domain::billing`); this module authorizes, takes `today`
+//! from the clock and writes each invoice in its own transaction, so a run
+//! that stops half-way leaves whole invoices and a rerun completes it.
+//!
+//! An invoice is never edited. A correction is a credit note referencing it
+//! (with every line negated); the next run may then invoice that customer
+//! number's month again, as the next revision.
+
+use crate::error::{AppError, Result};
+use crate::App;
+use chrono::{Duration, NaiveDate};
+use ramp_domain::billing::{invoice_drafts, Draft, Line};
+use ramp_domain::figures::Month;
+use ramp_domain::role::Role;
+use ramp_storage::{
+    InvoiceFilter, InvoiceLineRow, InvoiceRow, NewInvoice, NewInvoiceLine, PrincipalBilling, StorageError, User,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Days from issue to due date.
+pub const PAYMENT_TERMS_DAYS: i64 = 30;
+
+/// Invoicing is for finance staff.
+fn authorize(user: &User) -> Result<()> {
+    if user.has_role(Role::Finance) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("role_required", "invoicing is for the centre's finance staff (role finance)"))
+    }
+}
+
+/// A month that has ended: rent is billed for days that have passed.
+fn closed_month(app: &App, month: &str) -> Result<Month> {
+    let m = Month::parse("month", month)?;
+    if m >= Month::of(app.today()) {
+        return Err(AppError::invalid(
+            "month",
+            "month_not_closed",
+            format!("{m} has not ended yet; a month is invoiced after its last day"),
+        ));
+    }
+    Ok(m)
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub run_id: i64,
+    pub month: String,
+    /// Numbers of the invoices this run created.
+    pub created: Vec<String>,
+    pub lines: usize,
+    pub total_ore: i64,
+    /// Customer numbers whose month was already invoiced (and not credited).
+    pub already_invoiced: usize,
+}
+
+/// Runs the invoicing of `month` (`YYYY-MM`, ended): one invoice per
+/// customer number with billable events, each in its own transaction.
+/// Rerunning creates nothing twice.
+pub async fn run_invoices(app: &App, user: &User, month: &str) -> Result<RunSummary> {
+    authorize(user)?;
+    let m = closed_month(app, month)?;
+    let key = m.to_string();
+    let facts = app.storage.billing_facts(m).await?;
+    let drafts = invoice_drafts(&facts);
+    let states: HashMap<i64, (i32, bool)> = app
+        .storage
+        .month_invoice_states(&key)
+        .await?
+        .into_iter()
+        .map(|s| (s.customer_number_id, (s.revision, s.credited)))
+        .collect();
+    let principals: HashMap<i64, i64> =
+        app.storage.accounts().await?.into_iter().map(|a| (a.customer_number_id, a.principal_id)).collect();
+    let now = app.clock.now();
+    let today = app.today();
+    let run_id = app.storage.create_invoice_run(&key, user.id, now).await?;
+    let mut summary =
+        RunSummary { run_id, month: key.clone(), created: Vec::new(), lines: 0, total_ore: 0, already_invoiced: 0 };
+    for draft in drafts.iter().filter(|d| !d.lines.is_empty()) {
+        let revision = match states.get(&draft.customer_number_id) {
+            None => 0,
+            Some(&(r, true)) => r + 1,
+            Some(_) => {
+                summary.already_invoiced += 1;
+                continue;
+            }
+        };
+        let principal_id = *principals
+            .get(&draft.customer_number_id)
+            .ok_or_else(|| AppError::conflict("no_customer_number", "a billed customer number does not exist"))?;
+        let invoice = new_invoice(draft, &key, revision, principal_id, today, user.id, now, run_id);
+        match app.storage.create_invoice(&invoice).await {
+            Ok((_, number)) => {
+                summary.created.push(number);
+                summary.lines += draft.lines.len();
+                summary.total_ore += draft.total.0;
+            }
+            // Another run got there first: its invoice stands.
+            Err(e) if e.is_conflict_on("invoices_one_per_customer_month", "invoices.customer_number_id") => {
+                summary.already_invoiced += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(summary)
+}
+
+#[allow(clippy::too_many_arguments)] // the columns of one invoice row
+fn new_invoice(
+    draft: &Draft,
+    month: &str,
+    revision: i32,
+    principal_id: i64,
+    today: NaiveDate,
+    user: i64,
+    now: chrono::DateTime<chrono::Utc>,
+    run_id: i64,
+) -> NewInvoice {
+    NewInvoice {
+        kind: "invoice".into(),
+        month: month.into(),
+        revision,
+        customer_number_id: draft.customer_number_id,
+        principal_id,
+        issue_date: today,
+        due_date: today + Duration::days(PAYMENT_TERMS_DAYS),
+        credited_invoice_id: None,
+        reason: None,
+        created_by: user,
+        created_at: now,
+        run_id: Some(run_id),
+        lines: draft.lines.iter().map(line_of).collect(),
+    }
+}
+
+fn line_of(l: &Line) -> NewInvoiceLine {
+    NewInvoiceLine {
+        kind: l.kind.as_str().into(),
+        source_key: l.source_key.clone(),
+        device_id: l.device_id,
+        article_id: l.article_id,
+        patient_id: l.patient_id,
+        description: l.description.clone(),
+        quantity: l.quantity,
+        unit_price_ore: l.unit_price.0,
+        amount_ore: l.amount.0,
+        period_from: l.period.map(|p| p.0),
+        period_to: l.period.map(|p| p.1),
+        computation: l.computation.clone(),
+        credited_line_id: None,
+    }
+}
+
+/// An invoice with its lines and the parties' invoice data.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvoiceDetail {
+    pub invoice: InvoiceRow,
+    pub lines: Vec<InvoiceLineRow>,
+    /// The buyer's organisation number, address and PEPPOL id, when recorded.
+    pub buyer: Option<PrincipalBilling>,
+}
+
+/// Invoices and credit notes, newest month first; `month` (`YYYY-MM`) and
+/// `customer_number` narrow the list.
+pub async fn invoices(
+    app: &App,
+    user: &User,
+    month: Option<&str>,
+    customer_number: Option<&str>,
+) -> Result<Vec<InvoiceRow>> {
+    authorize(user)?;
+    let month = month.map(str::trim).filter(|s| !s.is_empty()).map(|s| Month::parse("month", s)).transpose()?;
+    let customer_number = customer_number.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let filter = InvoiceFilter { month: month.map(|m| m.to_string()), customer_number, limit: 5_000 };
+    Ok(app.storage.invoices(&filter).await?)
+}
+
+/// One invoice or credit note by its number.
+pub async fn invoice(app: &App, user: &User, number: &str) -> Result<InvoiceDetail> {
+    authorize(user)?;
+    let invoice = app.storage.invoice_by_number(number.trim()).await?.ok_or_else(|| {
+        AppError::not_found(Some("number"), "invoice_not_found", format!("no invoice numbered '{number}'"))
+    })?;
+    let lines = app.storage.invoice_lines(invoice.id).await?;
+    let buyer = app.storage.principal_billing(invoice.principal_id).await?;
+    Ok(InvoiceDetail { invoice, lines, buyer })
+}
+
+/// Credits invoice `number` in full with a credit note referencing it; the
+/// invoice itself is left as sent. Returns the credit note.
+pub async fn credit_invoice(app: &App, user: &User, number: &str, reason: &str) -> Result<InvoiceDetail> {
+    authorize(user)?;
+    let reason = reason.trim();
+    if reason.chars().count() < 3 || reason.chars().count() > 1_000 {
+        return Err(AppError::invalid(
+            "reason",
+            "invalid_reason",
+            "say why the invoice is credited (3 to 1,000 characters)",
+        ));
+    }
+    let original = invoice(app, user, number).await?;
+    let inv = &original.invoice;
+    if inv.kind != "invoice" {
+        return Err(AppError::conflict("not_an_invoice", "a credit note cannot be credited").with_field("number"));
+    }
+    if let Some(by) = &inv.credited_by {
+        return Err(AppError::conflict(
+            "already_credited",
+            format!("invoice {} is already credited by {by}", inv.number),
+        )
+        .with_field("number"));
+    }
+    let today = app.today();
+    let note = NewInvoice {
+        kind: "credit_note".into(),
+        month: inv.month.clone(),
+        revision: inv.revision,
+        customer_number_id: inv.customer_number_id,
+        principal_id: inv.principal_id,
+        issue_date: today,
+        due_date: today,
+        credited_invoice_id: Some(inv.id),
+        reason: Some(reason.to_string()),
+        created_by: user.id,
+        created_at: app.clock.now(),
+        run_id: None,
+        lines: original.lines.iter().map(|l| credit_line(l, &inv.number)).collect(),
+    };
+    let (_, credit_number) = app.storage.create_invoice(&note).await.map_err(|e| match e {
+        e if e.is_conflict_on("invoices_one_credit_note_per_invoice", "invoices.credited_invoice_id") => {
+            AppError::conflict("already_credited", format!("invoice {} is already credited", inv.number))
+                .with_field("number")
+        }
+        StorageError::Conflict { constraint } => AppError::conflict("conflict", constraint),
+        other => other.into(),
+    })?;
+    invoice(app, user, &credit_number).await
+}
+
+fn credit_line(l: &InvoiceLineRow, number: &str) -> NewInvoiceLine {
+    NewInvoiceLine {
+        kind: l.kind.clone(),
+        source_key: l.source_key.clone(),
+        device_id: l.device_id,
+        article_id: l.article_id,
+        patient_id: l.patient_id,
+        description: format!("Kredit av faktura {number} rad {}: {}", l.line_no, l.description),
+        quantity: l.quantity,
+        unit_price_ore: -l.unit_price_ore,
+        amount_ore: -l.amount_ore,
+        period_from: l.period_from,
+        period_to: l.period_to,
+        computation: format!("Krediterar {}", l.computation),
+        credited_line_id: Some(l.id),
+    }
+}

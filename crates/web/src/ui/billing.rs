@@ -1,0 +1,202 @@
+//! "Fakturering" for the centre's finance staff: run a month's invoicing,
+//! the invoices per customer number, one invoice with its lines and their
+//! computations, and the credit-note form. The CSV is the API's `.csv`
+//! endpoint (GET accepts the session cookie).
+
+use super::login::csrf_ok;
+use super::page::{error_page, render, Page};
+use crate::extract::{CsrfToken, UiUser};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use ramp_app::billing::{self as uc, InvoiceDetail};
+use ramp_app::AppError;
+use ramp_domain::figures::Month;
+use ramp_storage::{InvoiceRow, User};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    month: Option<String>,
+    customer_number: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RunForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    month: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CreditForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "billing.html")]
+struct ListTemplate {
+    page: Page,
+    /// The month the run form proposes (or was given).
+    run_month: String,
+    month: String,
+    customer_number: String,
+    invoices: Vec<InvoiceRow>,
+    /// After a run: how many invoices it created and how many customer numbers were already invoiced.
+    ran: Option<(usize, usize)>,
+}
+
+impl ListTemplate {
+    fn kind_name(&self, kind: &str) -> &'static str {
+        self.page.t(if kind == "credit_note" { "billing.credit_note" } else { "billing.invoice" })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invoice.html")]
+struct InvoiceTemplate {
+    page: Page,
+    d: InvoiceDetail,
+    reason: String,
+}
+
+impl InvoiceTemplate {
+    fn creditable(&self) -> bool {
+        self.d.invoice.kind == "invoice" && self.d.invoice.credited_by.is_none()
+    }
+
+    fn kind_name(&self) -> &'static str {
+        self.page.t(if self.d.invoice.kind == "credit_note" { "billing.credit_note" } else { "billing.invoice" })
+    }
+}
+
+fn csrf_error() -> AppError {
+    AppError::forbidden("csrf_failed", "form expired")
+}
+
+#[allow(clippy::too_many_arguments)] // the page's inputs, read positionally
+async fn show_list(
+    state: &AppState,
+    lang: Lang,
+    csrf: &str,
+    user: &User,
+    p: ListParams,
+    run_month: Option<String>,
+    ran: Option<(usize, usize)>,
+    error: Option<AppError>,
+) -> Response {
+    let (month, customer_number) = (p.month.unwrap_or_default(), p.customer_number.unwrap_or_default());
+    let invoices = uc::invoices(&state.app, user, Some(&month), Some(&customer_number)).await;
+    let mut page = Page::new(lang, "billing.title", Some(user), csrf, "billing");
+    let (invoices, status) = match (invoices, error) {
+        (Err(e), _) if e.kind == ramp_app::ErrorKind::Forbidden => return error_page(lang, e),
+        (Err(e), _) | (Ok(_), Some(e)) => {
+            page.add_error(&e);
+            (Vec::new(), crate::error::status_of(e.kind))
+        }
+        (Ok(rows), None) => (rows, StatusCode::OK),
+    };
+    let run_month = run_month.unwrap_or_else(|| Month::of(state.app.today()).prev().to_string());
+    render(&ListTemplate { page, run_month, month, customer_number, invoices, ran }, status)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Query(p): Query<ListParams>,
+) -> Response {
+    show_list(&state, lang, &csrf, &user, p, None, None, None).await
+}
+
+pub async fn run(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    headers: HeaderMap,
+    Form(f): Form<RunForm>,
+) -> Response {
+    let done = if csrf_ok(&headers, &f.csrf) {
+        uc::run_invoices(&state.app, &user, &f.month).await
+    } else {
+        Err(csrf_error())
+    };
+    match done {
+        Ok(s) => {
+            let p = ListParams { month: Some(s.month.clone()), customer_number: None };
+            show_list(&state, lang, &csrf, &user, p, Some(s.month), Some((s.created.len(), s.already_invoiced)), None)
+                .await
+        }
+        Err(e) => show_list(&state, lang, &csrf, &user, ListParams::default(), Some(f.month), None, Some(e)).await,
+    }
+}
+
+async fn show_invoice(
+    state: &AppState,
+    lang: Lang,
+    csrf: &str,
+    user: &User,
+    number: &str,
+    reason: String,
+    error: Option<AppError>,
+) -> Response {
+    match uc::invoice(&state.app, user, number).await {
+        Ok(d) => {
+            let mut page = Page::new(lang, "billing.invoice_title", Some(user), csrf, "billing");
+            page.title = format!("{} {}", page.title, d.invoice.number);
+            let status = match &error {
+                Some(e) => {
+                    page.add_error(e);
+                    crate::error::status_of(e.kind)
+                }
+                None => StatusCode::OK,
+            };
+            render(&InvoiceTemplate { page, d, reason }, status)
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+pub async fn invoice(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Path(number): Path<String>,
+) -> Response {
+    show_invoice(&state, lang, &csrf, &user, &number, String::new(), None).await
+}
+
+pub async fn credit(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Path(number): Path<String>,
+    headers: HeaderMap,
+    Form(f): Form<CreditForm>,
+) -> Response {
+    let done = if csrf_ok(&headers, &f.csrf) {
+        uc::credit_invoice(&state.app, &user, &number, &f.reason).await
+    } else {
+        Err(csrf_error())
+    };
+    match done {
+        Ok(note) => Redirect::to(&format!("/billing/invoices/{}", note.invoice.number)).into_response(),
+        Err(e) => show_invoice(&state, lang, &csrf, &user, &number, f.reason, Some(e)).await,
+    }
+}
+
+pub async fn back_to_invoice(Path(number): Path<String>) -> Redirect {
+    Redirect::to(&format!("/billing/invoices/{number}"))
+}
