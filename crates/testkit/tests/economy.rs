@@ -151,8 +151,7 @@ async fn the_costs_download_as_csv_for_swedish_excel_and_as_an_xlsx_workbook(app
     );
     assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     let bytes = xlsx.bytes().await.unwrap();
-    let path =
-        std::env::temp_dir().join(format!("ramp-economy-{}-{}.xlsx", std::process::id(), format!("{:?}", app.engine)));
+    let path = std::env::temp_dir().join(format!("ramp-economy-{}-{:?}.xlsx", std::process::id(), app.engine));
     std::fs::write(&path, &bytes).unwrap();
     let script = "import sys, zipfile\n\
         z = zipfile.ZipFile(sys.argv[1])\n\
