@@ -7,13 +7,16 @@
 
 pub mod article;
 pub mod billing;
+pub mod budget;
 pub mod calendar;
 pub mod charges;
 pub mod consult;
 pub mod cost;
+pub mod costly_applications;
 pub mod device;
 pub mod einvoice;
 pub mod error;
+pub mod fees;
 pub mod figures;
 pub mod ids;
 pub mod money;

@@ -126,4 +126,6 @@ ramp_storage::sql_order_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_figures_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_supply_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_consult_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_fees_storage!(PostgresStorage, sqlx::Postgres);
+ramp_storage::sql_economy_storage!(PostgresStorage, sqlx::Postgres);
 ramp_storage::sql_billing_storage!(PostgresStorage, sqlx::Postgres);

@@ -102,4 +102,6 @@ ramp_storage::sql_order_storage!(SqliteStorage, sqlx::Sqlite);
 ramp_storage::sql_figures_storage!(SqliteStorage, sqlx::Sqlite);
 ramp_storage::sql_supply_storage!(SqliteStorage, sqlx::Sqlite);
 ramp_storage::sql_consult_storage!(SqliteStorage, sqlx::Sqlite);
+ramp_storage::sql_fees_storage!(SqliteStorage, sqlx::Sqlite);
+ramp_storage::sql_economy_storage!(SqliteStorage, sqlx::Sqlite);
 ramp_storage::sql_billing_storage!(SqliteStorage, sqlx::Sqlite);

@@ -9,7 +9,9 @@ mod billing;
 pub mod cache;
 mod consult;
 pub mod contract;
+mod economy;
 mod error;
+mod fees;
 mod figures;
 pub mod fixture;
 pub mod fixture_consult;
@@ -18,6 +20,8 @@ mod orders;
 pub mod sql;
 pub mod sql_billing;
 pub mod sql_consult;
+pub mod sql_economy;
+pub mod sql_fees;
 pub mod sql_figures;
 pub mod sql_orders;
 pub mod sql_supply;
@@ -27,7 +31,9 @@ pub mod write_tx;
 
 pub use billing::*;
 pub use consult::*;
+pub use economy::*;
 pub use error::{Result, StorageError};
+pub use fees::*;
 pub use figures::*;
 pub use orders::*;
 pub use supply::*;
@@ -64,7 +70,7 @@ pub struct NewUser {
 /// suite in [`contract`]. Every method is one transaction.
 #[async_trait]
 pub trait Storage:
-    OrderStore + SupplyStore + ConsultStore + FiguresStore + BillingStore + Send + Sync + 'static
+    OrderStore + SupplyStore + ConsultStore + FiguresStore + BillingStore + FeesStore + EconomyStore + Send + Sync + 'static
 {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;

@@ -8,6 +8,8 @@ mod api_patients;
 mod billing;
 mod billing_peppol;
 mod consult;
+mod economy;
+mod fees;
 mod figures;
 mod impact;
 mod operations;

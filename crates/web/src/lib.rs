@@ -10,6 +10,7 @@ mod i18n;
 mod metrics;
 mod middleware;
 mod ui;
+pub mod xlsx;
 
 pub use error::ApiError;
 pub use metrics::Metrics;

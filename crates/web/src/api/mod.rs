@@ -8,6 +8,8 @@ mod consult_dto;
 mod cost;
 mod devices;
 mod dto;
+mod economy;
+mod fees;
 pub(crate) mod figures;
 mod health;
 mod orders;
@@ -33,7 +35,8 @@ use utoipa::OpenApi;
         health::healthz, health::readyz, health::metrics,
         session::login, session::logout, session::me,
         catalog::search,
-        patients::overview, patients::emergency_access,
+        patients::overview, patients::emergency_access, fees::fee_statement,
+        economy::costs, economy::costs_csv, economy::costs_xlsx, economy::set_budget, economy::costly_treatment,
         devices::card,
         stock::warehouses, stock::stock,
         cost::decide, cost::costly_treatment,
@@ -56,7 +59,7 @@ use utoipa::OpenApi;
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"), (name = "billing"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"), (name = "economy"), (name = "billing"))
 )]
 pub struct ApiDoc;
 
@@ -95,6 +98,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/articles", get(catalog::search))
         .route("/api/v1/patients/overview", post(patients::overview))
         .route("/api/v1/patients/emergency-access", post(patients::emergency_access))
+        .route("/api/v1/patients/fee-statement", post(fees::fee_statement))
+        .route("/api/v1/economy/costs", get(economy::costs))
+        .route("/api/v1/economy/costs.csv", get(economy::costs_csv))
+        .route("/api/v1/economy/costs.xlsx", get(economy::costs_xlsx))
+        .route("/api/v1/economy/budgets", put(economy::set_budget))
+        .route("/api/v1/economy/costly-treatment", get(economy::costly_treatment))
         .route("/api/v1/devices/{device_number}", get(devices::card))
         .route("/api/v1/warehouses", get(stock::warehouses))
         .route("/api/v1/warehouses/{id}/stock", get(stock::stock))

@@ -2,7 +2,7 @@
 //! with a table of the same numbers beside each, and CSV downloads (the
 //! API's `.csv` endpoints, which accept the session cookie for GET).
 
-mod chart;
+pub(crate) mod chart;
 
 use super::page::{error_page, render, Page};
 use crate::api::figures::work_order_kind;

@@ -11,6 +11,8 @@ mod consult;
 pub(crate) mod cost;
 mod desk;
 mod device;
+mod economy;
+mod fees;
 mod figures;
 mod form;
 mod login;
@@ -40,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/catalog/results", get(catalog::results))
         .route("/patient", get(patient::form).post(patient::open))
         .route("/patient/emergency-access", post(patient::emergency))
+        .route("/patient/fees", get(fees::back).post(fees::statement))
         .route("/devices/{number}", get(device::card))
         .route("/devices/{number}/pickup", get(device::back_to_card).post(device::pickup))
         .route("/devices/{number}/fault", get(device::back_to_card).post(device::fault))
@@ -82,6 +85,8 @@ pub fn routes() -> Router<AppState> {
         .route("/surplus/complaints", post(surplus::complain))
         .route("/surplus/spare-parts", post(surplus::spare_parts))
         .route("/figures", get(figures::page))
+        .route("/economy", get(economy::page))
+        .route("/economy/costly-treatment", get(economy::costly))
         .route("/billing", get(billing::list))
         .route("/billing/run", get(billing_home).post(billing::run))
         .route("/billing/invoices/{number}", get(billing::invoice))

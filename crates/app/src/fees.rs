@@ -1,0 +1,174 @@
+//! A patient's fee statement ("avgiftsspecifikation"): the fees the
+//! patient's prescriptions cost under the region's fee table, the fee cap
+//! and the age exemptions (`ramp_domain::fees` owns the rules).
+//!
+//! Opening the statement is a read of patient data, so it goes through
+//! `access.rs` (care relationship, emergency access or HMC role; audited).
+//! It also records the fees that have fallen due through today: a fee falls
+//! due by the calendar whoever looks, and the record is what billing reads.
+//! Each charge's source key is unique in the database, so opening the
+//! statement again records nothing twice.
+
+use crate::access::authorize_patient_read;
+use crate::error::{AppError, Result};
+use crate::patients::find_patient;
+use crate::App;
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use ramp_domain::fees::{compute_fees, CapPeriod, FeeCharge, FeePrescription, FeeTables};
+use ramp_domain::money::Ore;
+use ramp_domain::time::{age_on, stockholm_date};
+use ramp_storage::{AccessReason, FeeLineRow, NewFeeCharge, Patient, PatientLoan, User};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The built-in fee tables, parsed once.
+pub fn fee_tables() -> &'static FeeTables {
+    static TABLES: OnceLock<FeeTables> = OnceLock::new();
+    TABLES.get_or_init(FeeTables::builtin)
+}
+
+/// A fee of the statement, and when it was recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementLine {
+    #[serde(flatten)]
+    pub charge: FeeCharge,
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// What the statement page and `POST /api/v1/patients/fee-statement` show.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeeStatement {
+    pub patient: Patient,
+    pub age: u32,
+    pub region: String,
+    /// `None` when the region has no fee table in force on `to`.
+    pub region_name: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Fees due in `from..=to`, by due date.
+    pub lines: Vec<StatementLine>,
+    /// What the patient pays for them.
+    pub total: Ore,
+    /// The cap period in force on `to`.
+    pub cap_period: Option<CapPeriod>,
+    /// Charges recorded by this call (0 when opened again).
+    pub newly_recorded: u64,
+    pub access: AccessReason,
+}
+
+/// An optional date as typed: empty is `None`, anything else must be `YYYY-MM-DD`.
+fn date_input(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "invalid_date", "write the date as YYYY-MM-DD")),
+    }
+}
+
+/// The statement's period: by default the twelve months ending today.
+fn period(app: &App, from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate)> {
+    let (from, to) = (date_input("from", from)?, date_input("to", to)?);
+    let today = app.today();
+    let to = to.unwrap_or(today);
+    if to > today {
+        return Err(AppError::invalid("to", "statement_after_today", "the statement ends today at the latest"));
+    }
+    let from = from.unwrap_or_else(|| to.checked_sub_months(Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(to));
+    if from > to {
+        return Err(AppError::invalid("from", "after_to", "the statement starts on or before its end date"));
+    }
+    Ok((from, to))
+}
+
+/// The fee rules' view of the patient's delivered lines. A device's
+/// return is the end of the loan that began with the delivery (a day's
+/// slack: the loan date is civil, the delivery an instant).
+fn prescriptions(lines: &[FeeLineRow], loans: &[PatientLoan]) -> Vec<FeePrescription> {
+    lines
+        .iter()
+        .map(|l| {
+            let delivered_on = stockholm_date(l.delivered_at);
+            let returned_on = l.device_id.and_then(|device| {
+                loans
+                    .iter()
+                    .filter(|loan| {
+                        loan.device_id == device && loan.start_date >= delivered_on.pred_opt().unwrap_or(delivered_on)
+                    })
+                    .min_by_key(|loan| loan.start_date)
+                    .and_then(|loan| loan.end_date)
+            });
+            FeePrescription {
+                line_id: l.line_id,
+                article_name: l.article_name.clone(),
+                iso_code: l.iso_code.clone(),
+                delivered_on,
+                short_term_end: l.end_date,
+                returned_on,
+            }
+        })
+        .collect()
+}
+
+fn to_new(patient_id: i64, user: &User, at: DateTime<Utc>, c: &FeeCharge) -> NewFeeCharge {
+    NewFeeCharge {
+        patient_id,
+        source_key: c.source_key.clone(),
+        order_line_id: c.line_id,
+        fee_id: c.fee_id.clone(),
+        kind: c.kind.as_str().into(),
+        due_on: c.due_on,
+        fee_table: c.table.clone(),
+        description: format!("{} – {}", c.name_sv, c.article_name),
+        list_amount_ore: c.list_amount.0,
+        amount_ore: c.amount.0,
+        outcome: c.outcome.as_str().into(),
+        recorded_at: at,
+        recorded_by: user.id,
+    }
+}
+
+/// Opens a patient's fee statement for `from..=to` (dates as typed; default:
+/// the twelve months ending today) and records the fees due through today.
+pub async fn fee_statement(
+    app: &App,
+    user: &User,
+    personal_id: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    request_id: Option<&str>,
+) -> Result<FeeStatement> {
+    let patient = find_patient(app, personal_id).await?;
+    let (from, to) = period(app, from, to)?;
+    let access = authorize_patient_read(app, user, patient.id, "patient.fee_statement", request_id).await?;
+    let (today, now, region) = (app.today(), app.clock.now(), app.config.agreement_region.as_str());
+    let lines = app.storage.fee_lines(patient.id).await?;
+    let loans = app.storage.patient_loans(patient.id).await?;
+    let rx = prescriptions(&lines, &loans);
+    let due = compute_fees(fee_tables(), region, patient.birth_date, &rx, today);
+    let new: Vec<NewFeeCharge> = due.charges.iter().map(|c| to_new(patient.id, user, now, c)).collect();
+    let newly_recorded = app.storage.record_fee_charges(&new).await?;
+    let recorded: HashMap<String, DateTime<Utc>> =
+        app.storage.fee_charges(patient.id).await?.into_iter().map(|r| (r.source_key, r.recorded_at)).collect();
+    let as_of = compute_fees(fee_tables(), region, patient.birth_date, &rx, to);
+    let lines: Vec<StatementLine> = as_of
+        .charges
+        .into_iter()
+        .filter(|c| c.due_on >= from)
+        .map(|c| StatementLine { recorded_at: recorded.get(&c.source_key).copied(), charge: c })
+        .collect();
+    Ok(FeeStatement {
+        age: age_on(patient.birth_date, today),
+        region: region.to_string(),
+        region_name: fee_tables().in_force(region, to).map(|t| t.region_name.clone()),
+        from,
+        to,
+        total: Ore(lines.iter().map(|l| l.charge.amount.0).sum()),
+        lines,
+        cap_period: as_of.cap_period,
+        newly_recorded,
+        access,
+        patient,
+    })
+}

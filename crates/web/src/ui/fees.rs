@@ -1,0 +1,96 @@
+//! A patient's fee statement page ("avgiftsspecifikation"), reached from
+//! the device overview. The personal identity number is posted, never put
+//! in the URL; a GET (a reload, the language switch) goes back to the form.
+
+use super::login::csrf_ok;
+use super::page::{render, Page};
+use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::i18n::Lang;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Redirect, Response};
+use axum::Form;
+use ramp_app::fees::FeeStatement;
+use ramp_app::AppError;
+use ramp_domain::fees::FeeOutcome;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "fees.html")]
+struct FeesTemplate {
+    page: Page,
+    personal_id: String,
+    from: String,
+    to: String,
+    statement: Option<FeeStatement>,
+}
+
+impl FeesTemplate {
+    fn outcome(&self, o: &FeeOutcome) -> &'static str {
+        self.page.t(&format!("fees.outcome.{}", o.as_str()))
+    }
+
+    /// What is left of the cap period's cap.
+    fn left(&self, cap: &i64, paid: &i64) -> String {
+        self.page.sek(&(cap - paid).max(0))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FeesForm {
+    #[serde(default)]
+    personal_id: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn back() -> Redirect {
+    Redirect::to("/patient")
+}
+
+pub async fn statement(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    headers: HeaderMap,
+    Form(f): Form<FeesForm>,
+) -> Response {
+    let page = Page::new(lang, "fees.title", Some(&user), &csrf, "patient");
+    let mut t = FeesTemplate {
+        page,
+        personal_id: f.personal_id.clone(),
+        from: f.from.clone(),
+        to: f.to.clone(),
+        statement: None,
+    };
+    if !csrf_ok(&headers, &f.csrf) {
+        t.page.add_error(&AppError::forbidden("csrf_failed", "form expired"));
+        return render(&t, StatusCode::FORBIDDEN);
+    }
+    let result =
+        ramp_app::fees::fee_statement(&state.app, &user, &f.personal_id, Some(&f.from), Some(&f.to), Some(&rid)).await;
+    match result {
+        Ok(s) => {
+            t.page.title = format!("{} – {} {}", lang.t("fees.title"), s.patient.given_name, s.patient.family_name);
+            t.from = s.from.to_string();
+            t.to = s.to.to_string();
+            t.statement = Some(s);
+            render(&t, StatusCode::OK)
+        }
+        Err(e) => {
+            if e.kind == ramp_app::ErrorKind::Internal {
+                crate::error::log_internal(&e);
+            }
+            t.page.add_error(&e);
+            render(&t, crate::error::status_of(e.kind))
+        }
+    }
+}
