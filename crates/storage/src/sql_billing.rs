@@ -292,7 +292,7 @@ macro_rules! sql_billing_storage {
             #[async_trait]
             impl BillingStore for $ty {
                 async fn set_principal_billing(&self, rows: &[PrincipalBilling]) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     for r in rows {
                         sqlx::query(
                             "UPDATE principals SET organisation_number = $2, vat_number = $3, street = $4, postal_code = $5, \
@@ -322,6 +322,7 @@ macro_rules! sql_billing_storage {
                 }
 
                 async fn set_billing_price(&self, p: &BillingPrice) -> Result<()> {
+                    let _turn = self.dialect_write_turn().await;
                     sqlx::query(
                         "INSERT INTO billing_prices (code, amount_ore, unit, description) VALUES ($1, $2, $3, $4) \
                          ON CONFLICT (code) DO UPDATE SET amount_ore = excluded.amount_ore, unit = excluded.unit, \
@@ -424,7 +425,7 @@ macro_rules! sql_billing_storage {
                 }
 
                 async fn create_invoice(&self, inv: &NewInvoice) -> Result<(Id, String)> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let year = inv.issue_date.year();
                     let n: i64 = sqlx::query(
                         "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 1) ON CONFLICT (year) \

@@ -23,7 +23,7 @@ macro_rules! sql_economy_storage {
                     at: DateTime<Utc>,
                     by: Id,
                 ) -> Result<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     sqlx::query(
                         "INSERT INTO principal_budgets (principal_id, year, amount_ore, updated_at, updated_by) \
                          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal_id, year) DO UPDATE \

@@ -81,7 +81,7 @@ macro_rules! sql_fees_storage {
                 }
 
                 async fn record_fee_charges(&self, charges: &[NewFeeCharge]) -> Result<u64> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.dialect_begin().await?;
                     let mut created = 0;
                     for c in charges {
                         created += sqlx::query(
