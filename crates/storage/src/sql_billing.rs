@@ -393,6 +393,7 @@ macro_rules! sql_billing_storage {
                 }
 
                 async fn create_invoice_run(&self, month: &str, user: Id, at: DateTime<Utc>) -> Result<Id> {
+                    let _turn = self.dialect_write_turn().await;
                     let r = sqlx::query("INSERT INTO invoice_runs (month, started_by, started_at) VALUES ($1, $2, $3) RETURNING id")
                         .bind(month)
                         .bind(user)
