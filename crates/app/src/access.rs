@@ -89,7 +89,36 @@ pub async fn authorize_patient_read_deferred(
     action: &str,
     request_id: Option<&str>,
 ) -> Result<NewAuditEntry> {
-    match access_reason(app, user, patient_id).await? {
+    let reason = access_reason(app, user, patient_id).await?;
+    grant_deferred(app, user, patient_id, reason, action, request_id).await
+}
+
+/// The ground for reading a patient's data from what is already known
+/// (one read of the patient, see `PatientForOrdering`), in the order
+/// [`access_reason`] checks it.
+pub(crate) fn reason_from(user: &User, care_relationship: bool, emergency_access: bool) -> Option<AccessReason> {
+    if user.is_hmc() {
+        Some(AccessReason::HmcRole)
+    } else if care_relationship && user.unit_id.is_some() {
+        Some(AccessReason::CareRelationship)
+    } else if emergency_access {
+        Some(AccessReason::EmergencyAccess)
+    } else {
+        None
+    }
+}
+
+/// The audit row of a granted read, not yet written; a refusal (`None`)
+/// is written at once and returned as `care_relationship_required`.
+pub(crate) async fn grant_deferred(
+    app: &App,
+    user: &User,
+    patient_id: Id,
+    reason: Option<AccessReason>,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<NewAuditEntry> {
+    match reason {
         Some(reason) => Ok(entry(app, user, Some(patient_id), action, reason, None, request_id)),
         None => {
             audit(app, user, Some(patient_id), &format!("{action}.refused"), AccessReason::None, None, request_id)

@@ -75,6 +75,16 @@ impl AppError {
         self
     }
 
+    /// The same error about line `index` (from 0) of a list named `list`:
+    /// `article_number` becomes `lines[0].article_number`, no field `lines[0]`.
+    pub fn within(mut self, list: &str, index: usize) -> Self {
+        self.field = Some(match self.field.take() {
+            Some(f) => format!("{list}[{index}].{f}"),
+            None => format!("{list}[{index}]"),
+        });
+        self
+    }
+
     pub fn internal(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self { source: Some(Box::new(source)), ..Self::new(ErrorKind::Internal, "internal", message) }
     }

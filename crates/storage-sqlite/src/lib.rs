@@ -88,13 +88,35 @@ impl SqliteStorage {
 
     async fn dialect_migrate(&self) -> Result<()> {
         sqlx::migrate!("./migrations").run(&self.pool).await?;
-        Ok(())
+        let _turn = self.writers.turn().await;
+        drop_stat4_samples(&mut *self.pool.acquire().await?).await
     }
 
+    /// Gathers the planner's statistics (see [`drop_stat4_samples`]).
     async fn dialect_finish_bulk_load(&self) -> Result<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
-        Ok(())
+        let _turn = self.writers.turn().await;
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        drop_stat4_samples(&mut conn).await
     }
+}
+
+/// Keeps the planner's per-index row counts (`sqlite_stat1`) but not its
+/// samples (`sqlite_stat4`): with samples SQLite recompiles every
+/// statement whose bound values might change its plan, on each new
+/// binding — under `ramp bench orders` a fifth of all CPU was
+/// `sqlite3Reprepare`. This connection reloads what is left; the others
+/// reload when they see the schema cookie that ANALYZE changed. Also run
+/// on opening, for a database analysed by an earlier version.
+async fn drop_stat4_samples(conn: &mut sqlx::SqliteConnection) -> Result<()> {
+    let samples = sqlx::query("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'").fetch_optional(&mut *conn);
+    if samples.await?.is_none() {
+        return Ok(());
+    }
+    if sqlx::query("DELETE FROM sqlite_stat4").execute(&mut *conn).await?.rows_affected() > 0 {
+        sqlx::query("ANALYZE sqlite_schema").execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 ramp_storage::sql_storage!(SqliteStorage, sqlx::Sqlite);

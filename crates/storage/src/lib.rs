@@ -125,6 +125,17 @@ pub trait Storage:
     async fn patient_by_personal_id(&self, personal_id: &PersonalId) -> Result<Option<Patient>>;
     async fn patient_settings(&self, patient_id: Id) -> Result<Vec<PatientSetting>>;
     async fn has_care_relationship(&self, patient_id: Id, unit_id: Id, on: NaiveDate) -> Result<bool>;
+    /// The patient by personal identity number, with whether `unit_id` has
+    /// a care relationship on `on`, whether `user_id` has emergency access
+    /// at `now`, and the setting on `on` — one read.
+    async fn patient_for_ordering(
+        &self,
+        personal_id: &PersonalId,
+        user_id: Id,
+        unit_id: Option<Id>,
+        on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Option<PatientForOrdering>>;
     async fn grant_emergency_access(
         &self,
         user_id: Id,

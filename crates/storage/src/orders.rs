@@ -114,6 +114,42 @@ pub struct NewOrder {
     pub audit: Option<crate::NewAuditEntry>,
 }
 
+/// A line of an order placed in one request, without a cart
+/// ([`OrderStore::place_direct_order`]): a device tracked one by one is
+/// reserved for the order in the order's own transaction. `line.cart_item_id`
+/// and `line.device_id` are not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDirectLine {
+    pub line: NewOrderLine,
+    /// Reserve a device (rental articles), or only a quantity.
+    pub individual: bool,
+    /// The prescriber's answer to a replacement proposal, recorded with the order.
+    pub answer: Option<NewReplacementAnswer>,
+}
+
+/// An order placed in one request. `order.lines` is not read: the lines are `lines`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDirectOrder {
+    pub order: NewOrder,
+    pub lines: Vec<NewDirectLine>,
+}
+
+/// A device reserved for a line of a direct order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservedDevice {
+    pub id: Id,
+    pub device_number: String,
+}
+
+/// What placing a direct order came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirectPlacement {
+    /// Placed; per line, the device reserved for it (`None` for a quantity).
+    Placed { order_id: Id, devices: Vec<Option<ReservedDevice>> },
+    /// Line `line` (from 0) found no device left; nothing was written.
+    Unavailable { line: usize },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrderLine {
     pub line_no: i32,
@@ -302,6 +338,12 @@ pub trait OrderStore: Send + Sync {
     /// Places an order. A reused idempotency key is a `Conflict` on
     /// `orders_idempotency_key`; an expired reservation a `StateMismatch`.
     async fn place_order(&self, order: &NewOrder) -> Result<Id>;
+    /// Places an order without a cart: reserves the oldest available
+    /// device of every individual line, writes the order, its lines, the
+    /// devices' `reserved` and `ordered` events, the replacement answers,
+    /// the order's first event and the audit row, all in one transaction.
+    /// A duplicate idempotency key is a `Conflict` (nothing written).
+    async fn place_direct_order(&self, order: &NewDirectOrder) -> Result<DirectPlacement>;
     async fn order(&self, id: Id) -> Result<Option<Order>>;
     async fn order_by_idempotency_key(&self, user_id: Id, key: &str) -> Result<Option<Order>>;
     async fn orders_for_patient(&self, patient_id: Id, limit: i64) -> Result<Vec<OrderSummary>>;

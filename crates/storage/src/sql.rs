@@ -681,6 +681,37 @@ macro_rules! sql_storage {
                     Ok(row.is_some())
                 }
 
+                async fn patient_for_ordering(
+                    &self,
+                    personal_id: &PersonalId,
+                    user_id: Id,
+                    unit_id: Option<Id>,
+                    on: NaiveDate,
+                    now: DateTime<Utc>,
+                ) -> Result<Option<PatientForOrdering>> {
+                    let row = sqlx::query(
+                        "SELECT p.id, p.personal_id, p.birth_date, p.given_name, p.family_name, p.municipality_id, p.created_at, \
+                         CASE WHEN EXISTS (SELECT 1 FROM care_relationships c WHERE c.patient_id = p.id AND c.unit_id = $2 \
+                           AND c.valid_from <= $3 AND (c.valid_to IS NULL OR c.valid_to >= $3)) THEN 1 ELSE 0 END AS care, \
+                         CASE WHEN EXISTS (SELECT 1 FROM emergency_accesses e WHERE e.user_id = $4 AND e.patient_id = p.id \
+                           AND e.granted_at <= $5 AND e.expires_at > $5) THEN 1 ELSE 0 END AS emergency, \
+                         (SELECT s.setting FROM patient_settings s WHERE s.patient_id = p.id AND s.valid_from <= $3 \
+                           AND (s.valid_to IS NULL OR s.valid_to >= $3) ORDER BY s.valid_from DESC LIMIT 1) AS setting \
+                         FROM patients p WHERE p.personal_id = $1",
+                    )
+                    .bind(personal_id.as_str()).bind(unit_id).bind(on).bind(user_id).bind(now)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    let Some(r) = row else { return Ok(None) };
+                    let setting: Option<String> = r.try_get("setting")?;
+                    Ok(Some(PatientForOrdering {
+                        patient: patient_from(&r)?,
+                        care_relationship: r.try_get::<i32, _>("care")? == 1,
+                        emergency_access: r.try_get::<i32, _>("emergency")? == 1,
+                        setting: setting.map(|s| parse_stored("setting", &s)).transpose()?,
+                    }))
+                }
+
                 async fn grant_emergency_access(&self, user_id: Id, patient_id: Id, reason: &str, at: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
                     let _turn = self.dialect_write_turn().await;
                     sqlx::query(

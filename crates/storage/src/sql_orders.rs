@@ -116,19 +116,29 @@ macro_rules! sql_order_storage {
                 )
             }
 
+            /// What `reserve_oldest` reserves: a device of `article_id` for
+            /// `user_id` at `at`, held until `until` (a cart) or, with
+            /// `None`, until delivery (an order placed directly).
+            struct Reserve {
+                article_id: Id,
+                user_id: Id,
+                at: DateTime<Utc>,
+                until: Option<DateTime<Utc>>,
+            }
+
             /// Reserves the oldest available device of an article in central
             /// stock; the first statement is the conditional UPDATE (a write).
             /// `skip_locked` is the dialect's clause for passing over rows
             /// other transactions are reserving right now (PostgreSQL); a
             /// round that finds nothing that way tries again waiting for
             /// those locks, so the last devices are still found.
-            async fn reserve_oldest(conn: &mut Conn, item: &NewCartItem, skip_locked: &str) -> Result<Option<(Id, Option<Id>)>> {
+            async fn reserve_oldest(conn: &mut Conn, want: &Reserve, skip_locked: &str) -> Result<Option<(Id, Option<Id>, String)>> {
                 let update = |lock: &str| {
                     format!(
                         "UPDATE devices SET state = 'reserved', reserved_until = $1, reserved_by = $2, state_since = $3 \
                          WHERE id = ({}) \
                          AND (state = 'in_stock' OR (state = 'reserved' AND reserved_until <= $3)) \
-                         RETURNING id, warehouse_id",
+                         RETURNING id, warehouse_id, device_number",
                         oldest_available("$3", "$4", lock)
                     )
                 };
@@ -140,17 +150,17 @@ macro_rules! sql_order_storage {
                 for round in 0..100_000 {
                     let sql = if round == 0 && !skip_locked.is_empty() { &skipping } else { &waiting };
                     let row = sqlx::query(sql)
-                        .bind(item.until).bind(item.user_id).bind(item.at).bind(item.article_id)
+                        .bind(want.until).bind(want.user_id).bind(want.at).bind(want.article_id)
                         .fetch_optional(&mut *conn)
                         .await?;
                     if let Some(r) = row {
-                        return Ok(Some((r.try_get("id")?, r.try_get("warehouse_id")?)));
+                        return Ok(Some((r.try_get("id")?, r.try_get("warehouse_id")?, r.try_get("device_number")?)));
                     }
                     if round == 0 && !skip_locked.is_empty() {
                         continue;
                     }
                     let n: i64 = sqlx::query(&exists)
-                        .bind(item.at).bind(item.article_id)
+                        .bind(want.at).bind(want.article_id)
                         .fetch_one(&mut *conn)
                         .await?
                         .try_get("n")?;
@@ -169,6 +179,84 @@ macro_rules! sql_order_storage {
                 )
                 .bind(e.occurred_at).bind(e.user_id).bind(e.patient_id).bind(&e.action)
                 .bind(e.reason.as_str()).bind(&e.detail).bind(&e.request_id)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            /// Taking over a reservation that ran out: its cart item goes,
+            /// and the device's history says so.
+            async fn take_over_stale(conn: &mut Conn, device: Id, at: DateTime<Utc>, warehouse: Option<Id>) -> Result<()> {
+                let stale = sqlx::query("DELETE FROM cart_items WHERE device_id = $1 RETURNING id")
+                    .bind(device)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                if stale.is_some() {
+                    event(conn, device, at, "reservation_expired", "reserved", "in_stock", None, None, warehouse).await?;
+                }
+                Ok(())
+            }
+
+            /// The order row; a reused idempotency key fails here, first.
+            async fn insert_order(conn: &mut Conn, o: &NewOrder) -> Result<Id> {
+                Ok(sqlx::query(
+                    "INSERT INTO orders (target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
+                     idempotency_key, request_hash, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, 'registered', $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+                )
+                .bind(o.target.as_str()).bind(o.patient_id).bind(o.unit_id).bind(o.created_by).bind(&o.goal)
+                .bind(o.evaluation_date).bind(o.end_date).bind(&o.idempotency_key).bind(&o.request_hash).bind(o.at)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get("id")?)
+            }
+
+            async fn insert_line(conn: &mut Conn, order_id: Id, line_no: i32, l: &NewOrderLine, device: Option<Id>) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO order_lines (order_id, line_no, article_id, requested_article_id, substitution, device_id, quantity, \
+                     need, payer, customer_number_id, rule_id, agreement_version, explanation_sv, explanation_en, trust_prescription, \
+                     lead_time_class, promised_date, state) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'open')",
+                )
+                .bind(order_id).bind(line_no).bind(l.article_id).bind(l.requested_article_id)
+                .bind(l.substitution.as_str()).bind(device).bind(l.quantity).bind(&l.need).bind(&l.payer)
+                .bind(l.customer_number_id).bind(&l.rule_id).bind(&l.agreement_version).bind(&l.explanation_sv)
+                .bind(&l.explanation_en).bind(l.trust_prescription).bind(l.lead_time_class.as_str()).bind(l.promised_date)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            async fn registered_event(conn: &mut Conn, order_id: Id, o: &NewOrder) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO order_events (order_id, occurred_at, from_status, to_status, actor_user_id) VALUES ($1, $2, NULL, 'registered', $3)",
+                )
+                .bind(order_id).bind(o.at).bind(o.created_by)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            async fn replacement_answer(conn: &mut Conn, at: DateTime<Utc>, user_id: Id, a: &NewReplacementAnswer) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(at).bind(user_id).bind(a.group_id).bind(a.requested_article_id)
+                .bind(a.proposed_article_id).bind(a.answer.as_str())
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            /// A device reserved for an order at once: its `reserved` and
+            /// `ordered` events, as the cart path writes them, in one statement.
+            async fn reserved_and_ordered(conn: &mut Conn, device: Id, o: &NewOrder, warehouse: Option<Id>) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
+                     VALUES ($1, $2, 'reserved', 'in_stock', 'reserved', $3, $4, $5), ($1, $2, 'ordered', 'reserved', 'reserved', $3, $4, $5)",
+                )
+                .bind(device).bind(o.at).bind(o.created_by).bind(o.patient_id).bind(warehouse)
                 .execute(&mut *conn)
                 .await?;
                 Ok(())
@@ -500,18 +588,12 @@ macro_rules! sql_order_storage {
                     }
                     let mut device_id = None;
                     if item.individual {
-                        let Some((id, warehouse)) = reserve_oldest(&mut tx, item, self.dialect_skip_locked()).await? else {
+                        let want = Reserve { article_id: item.article_id, user_id: item.user_id, at: item.at, until: Some(item.until) };
+                        let Some((id, warehouse, _)) = reserve_oldest(&mut tx, &want, self.dialect_skip_locked()).await? else {
                             tx.rollback().await?;
                             return Ok(None);
                         };
-                        // Taking over a reservation that ran out: its cart item goes, and the history says so.
-                        let stale = sqlx::query("DELETE FROM cart_items WHERE device_id = $1 RETURNING id")
-                            .bind(id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        if stale.is_some() {
-                            event(&mut tx, id, item.at, "reservation_expired", "reserved", "in_stock", None, None, warehouse).await?;
-                        }
+                        take_over_stale(&mut tx, id, item.at, warehouse).await?;
                         event(&mut tx, id, item.at, "reserved", "in_stock", "reserved", Some(item.user_id), item.patient_id, warehouse).await?;
                         device_id = Some(id);
                     }
@@ -527,14 +609,7 @@ macro_rules! sql_order_storage {
                     .await?
                     .try_get("id")?;
                     if let Some(a) = &item.answer {
-                        sqlx::query(
-                            "INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer) \
-                             VALUES ($1, $2, $3, $4, $5, $6)",
-                        )
-                        .bind(item.at).bind(item.user_id).bind(a.group_id).bind(a.requested_article_id)
-                        .bind(a.proposed_article_id).bind(a.answer.as_str())
-                        .execute(&mut *tx)
-                        .await?;
+                        replacement_answer(&mut tx, item.at, item.user_id, a).await?;
                     }
                     tx.commit().await?;
                     self.cart_item_by_id(cart_id).await
@@ -581,16 +656,7 @@ macro_rules! sql_order_storage {
                     if let Some(a) = &o.audit {
                         audit_row(&mut tx, a).await?;
                     }
-                    let order_id: Id = sqlx::query(
-                        "INSERT INTO orders (target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
-                         idempotency_key, request_hash, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, 'registered', $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-                    )
-                    .bind(o.target.as_str()).bind(o.patient_id).bind(o.unit_id).bind(o.created_by).bind(&o.goal)
-                    .bind(o.evaluation_date).bind(o.end_date).bind(&o.idempotency_key).bind(&o.request_hash).bind(o.at)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get("id")?;
+                    let order_id = insert_order(&mut tx, o).await?;
                     for (i, l) in o.lines.iter().enumerate() {
                         let gone = sqlx::query("DELETE FROM cart_items WHERE id = $1 AND user_id = $2")
                             .bind(l.cart_item_id).bind(o.created_by)
@@ -613,27 +679,42 @@ macro_rules! sql_order_storage {
                             };
                             event(&mut tx, device, o.at, "ordered", "reserved", "reserved", Some(o.created_by), o.patient_id, w.try_get("warehouse_id")?).await?;
                         }
-                        sqlx::query(
-                            "INSERT INTO order_lines (order_id, line_no, article_id, requested_article_id, substitution, device_id, quantity, \
-                             need, payer, customer_number_id, rule_id, agreement_version, explanation_sv, explanation_en, trust_prescription, \
-                             lead_time_class, promised_date, state) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'open')",
-                        )
-                        .bind(order_id).bind(i as i32 + 1).bind(l.article_id).bind(l.requested_article_id)
-                        .bind(l.substitution.as_str()).bind(l.device_id).bind(l.quantity).bind(&l.need).bind(&l.payer)
-                        .bind(l.customer_number_id).bind(&l.rule_id).bind(&l.agreement_version).bind(&l.explanation_sv)
-                        .bind(&l.explanation_en).bind(l.trust_prescription).bind(l.lead_time_class.as_str()).bind(l.promised_date)
-                        .execute(&mut *tx)
-                        .await?;
+                        insert_line(&mut tx, order_id, i as i32 + 1, l, l.device_id).await?;
                     }
-                    sqlx::query(
-                        "INSERT INTO order_events (order_id, occurred_at, from_status, to_status, actor_user_id) VALUES ($1, $2, NULL, 'registered', $3)",
-                    )
-                    .bind(order_id).bind(o.at).bind(o.created_by)
-                    .execute(&mut *tx)
-                    .await?;
+                    registered_event(&mut tx, order_id, o).await?;
                     tx.commit().await?;
                     Ok(order_id)
+                }
+
+                async fn place_direct_order(&self, d: &NewDirectOrder) -> Result<DirectPlacement> {
+                    let o = &d.order;
+                    let mut tx = self.dialect_begin().await?;
+                    if let Some(a) = &o.audit {
+                        audit_row(&mut tx, a).await?;
+                    }
+                    let order_id = insert_order(&mut tx, o).await?;
+                    let mut devices = Vec::with_capacity(d.lines.len());
+                    for (i, l) in d.lines.iter().enumerate() {
+                        let mut device = None;
+                        if l.individual {
+                            let want = Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None };
+                            let Some((id, warehouse, number)) = reserve_oldest(&mut tx, &want, self.dialect_skip_locked()).await? else {
+                                tx.rollback().await?;
+                                return Ok(DirectPlacement::Unavailable { line: i });
+                            };
+                            take_over_stale(&mut tx, id, o.at, warehouse).await?;
+                            reserved_and_ordered(&mut tx, id, o, warehouse).await?;
+                            device = Some(ReservedDevice { id, device_number: number });
+                        }
+                        insert_line(&mut tx, order_id, i as i32 + 1, &l.line, device.as_ref().map(|r| r.id)).await?;
+                        if let Some(a) = &l.answer {
+                            replacement_answer(&mut tx, o.at, o.created_by, a).await?;
+                        }
+                        devices.push(device);
+                    }
+                    registered_event(&mut tx, order_id, o).await?;
+                    tx.commit().await?;
+                    Ok(DirectPlacement::Placed { order_id, devices })
                 }
 
                 async fn order(&self, id: Id) -> Result<Option<Order>> {

@@ -107,6 +107,20 @@ pub struct PatientSetting {
     pub valid_to: Option<NaiveDate>,
 }
 
+/// A patient with what ordering for them needs to know, read in one
+/// query instead of four (patient, care relationship, emergency access,
+/// setting): every order asks all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientForOrdering {
+    pub patient: Patient,
+    /// The unit asked about has a care relationship with the patient on the day asked.
+    pub care_relationship: bool,
+    /// The user asked about holds an emergency access to the patient now.
+    pub emergency_access: bool,
+    /// The patient's housing setting on the day asked (the latest period covering it).
+    pub setting: Option<Setting>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CareRelationship {
     pub patient_id: Id,

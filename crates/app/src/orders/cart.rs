@@ -72,7 +72,7 @@ struct Prepared {
     group_answer: Option<NewReplacementAnswer>,
 }
 
-fn validate(req: &LineRequest) -> Result<()> {
+pub(super) fn validate(req: &LineRequest) -> Result<()> {
     let n = req.article_number.trim();
     if n.is_empty() || n.len() > 40 {
         return Err(AppError::invalid("article_number", "required", "enter an article number"));
@@ -144,7 +144,7 @@ async fn prepare(app: &App, user: &User, req: &LineRequest, action: &str, rid: O
 /// The proposal, the article that goes out and the cost decision of a
 /// line. The stock count is left at 0: only a preview shows it (adding
 /// reserves a device instead of counting).
-async fn prepare_line(
+pub(super) async fn prepare_line(
     app: &App,
     user: &User,
     req: &LineRequest,
@@ -200,7 +200,7 @@ pub async fn preview_line(app: &App, user: &User, req: &LineRequest, request_id:
     Ok(preview)
 }
 
-fn needs_error(needs: &[NeededFact]) -> AppError {
+pub(super) fn needs_error(needs: &[NeededFact]) -> AppError {
     let first = needs.first().map(|n| n.fact.clone()).unwrap_or_default();
     let question = needs.first().map(|n| n.question.en.clone()).unwrap_or_default();
     AppError::invalid(
@@ -211,7 +211,7 @@ fn needs_error(needs: &[NeededFact]) -> AppError {
     .with_detail("needs", needs)
 }
 
-async fn no_longer_available(app: &App, article: &Article) -> Result<AppError> {
+pub(super) async fn no_longer_available(app: &App, article: &Article) -> Result<AppError> {
     let alternatives: Vec<ArticleHit> = app.storage.alternatives(article.id, 5, app.clock.now()).await?;
     let alt: Vec<_> = alternatives
         .iter()
@@ -246,10 +246,11 @@ pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: 
     Ok(CartLine { item: added, decision: Some(decision), needs_review, patient_name, personal_id })
 }
 
-/// The refusals that come before reserving, then the reservation itself,
-/// with the recipient's audit row in the same transaction.
-async fn reserve(app: &App, user: &User, req: &LineRequest, p: &Prepared) -> Result<(CartItem, LineDecision)> {
-    let preview = &p.preview;
+/// The refusals that come before reserving a line: an unanswered
+/// replacement proposal, questions the agreement still asks, a quantity
+/// other than one for a device. The line's decision, and whether it is a
+/// device tracked one by one.
+pub(super) fn check_ready(preview: &LinePreview, req: &LineRequest) -> Result<(LineDecision, bool)> {
     if let (Some(proposal), Substitution::None) = (&preview.proposal, preview.substitution) {
         return Err(AppError::conflict(
             "replacement_answer_required",
@@ -266,6 +267,14 @@ async fn reserve(app: &App, user: &User, req: &LineRequest, p: &Prepared) -> Res
     if individual && req.quantity.is_some_and(|q| q != 1) {
         return Err(AppError::invalid("quantity", "one_device_per_line", "a device is ordered one per line"));
     }
+    Ok((decision, individual))
+}
+
+/// The refusals that come before reserving, then the reservation itself,
+/// with the recipient's audit row in the same transaction.
+async fn reserve(app: &App, user: &User, req: &LineRequest, p: &Prepared) -> Result<(CartItem, LineDecision)> {
+    let preview = &p.preview;
+    let (decision, individual) = check_ready(preview, req)?;
     let now = app.clock.now();
     let item = NewCartItem {
         user_id: user.id,
@@ -350,14 +359,17 @@ async fn recipient_of(app: &App, user: &User, item: &CartItem) -> Result<Option<
     }) else {
         return Ok(None);
     };
-    let patient = match item.patient_id {
+    let (patient, setting) = match item.patient_id {
         Some(pid) => match app.storage.patient_by_id(pid).await? {
-            Some(p) => Some(p),
+            Some(p) => {
+                let settings = app.storage.patient_settings(pid).await?;
+                (Some(p), crate::patients::setting_on(&settings, app.today()))
+            }
             None => return Ok(None),
         },
-        None => None,
+        None => (None, None),
     };
-    Ok(Some(Recipient { target: item.target, patient, unit, audit: None }))
+    Ok(Some(Recipient { target: item.target, patient, setting, unit, audit: None }))
 }
 
 /// The decision for a stored cart item, or `None` when it cannot be made now.

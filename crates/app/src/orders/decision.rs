@@ -64,8 +64,7 @@ pub(crate) async fn decide(
         return Ok(Ok(unit_decision(app, recipient).await?));
     };
     let today = app.today();
-    let settings = app.storage.patient_settings(patient.id).await?;
-    let setting = crate::patients::setting_on(&settings, today).ok_or_else(|| {
+    let setting = recipient.setting.ok_or_else(|| {
         AppError::conflict("setting_unknown", "the patient's housing setting today is not recorded; record it first")
     })?;
     if article.iso_code.as_str().len() != 6 {

@@ -6,6 +6,7 @@
 
 mod cart;
 mod decision;
+mod direct;
 mod place;
 mod recipient;
 mod reports;
@@ -13,6 +14,7 @@ mod status;
 
 pub use cart::{add_to_cart, cart, preview_line, remove_from_cart, CartLine, LinePreview, LineRequest, Proposal};
 pub use decision::LineDecision;
+pub use direct::MAX_DIRECT_LINES;
 pub use place::{order, orders_of_user, place_order, OrderRequest, PlacedOrder};
 pub use reports::{register_pickup, report_fault, report_lost, LostReported, PickupRegistered};
 pub use status::{change_status, order_queue};

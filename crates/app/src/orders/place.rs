@@ -2,7 +2,8 @@
 //! `Idempotency-Key` returns the order the first attempt created (or is
 //! refused if the key comes with a different request).
 
-use super::cart::line_decision;
+use super::cart::{line_decision, LineRequest};
+use super::direct::place_direct;
 use super::recipient::{resolve, Recipient};
 use crate::access::access_reason;
 use crate::error::{AppError, ErrorKind, Result};
@@ -30,6 +31,10 @@ pub struct OrderRequest {
     pub evaluation_date: Option<NaiveDate>,
     /// The end of a short-term prescription; required when a line's need is temporary.
     pub end_date: Option<NaiveDate>,
+    /// The lines, for an order placed in one request without the cart
+    /// (`None`: the order is the recipient's lines in the user's cart).
+    /// Each line's own target, personal id and unit are not read.
+    pub lines: Option<Vec<LineRequest>>,
 }
 
 /// A placed order, and whether this call only replayed an earlier one.
@@ -40,7 +45,7 @@ pub struct PlacedOrder {
 }
 
 fn request_hash(req: &OrderRequest, target: OrderTarget) -> String {
-    let text = format!(
+    let mut text = format!(
         "{}|{}|{:?}|{}|{:?}|{:?}",
         target,
         req.personal_id.as_deref().map(|p| p.replace(['-', '+', ' '], "")).unwrap_or_default(),
@@ -49,6 +54,11 @@ fn request_hash(req: &OrderRequest, target: OrderTarget) -> String {
         req.evaluation_date,
         req.end_date
     );
+    // A cart order's hash is as it always was; a direct order's names its lines.
+    for l in req.lines.iter().flatten() {
+        let line = (l.article_number.trim(), l.quantity, l.need, &l.facts, l.replacement);
+        text.push_str(&format!("|{line:?}"));
+    }
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -78,7 +88,7 @@ async fn replay(app: &App, user: &User, key: &str, hash: &str) -> Result<Option<
     }
 }
 
-fn check_form(app: &App, req: &OrderRequest, target: OrderTarget, temporary: bool) -> Result<()> {
+pub(super) fn check_form(app: &App, req: &OrderRequest, target: OrderTarget, temporary: bool) -> Result<()> {
     if target == OrderTarget::Patient {
         let goal = req.goal.as_deref().map(str::trim).unwrap_or("");
         if goal.is_empty() {
@@ -125,12 +135,20 @@ pub async fn place_order(
     let target = req.target.unwrap_or(OrderTarget::Patient);
     let key = check_key(idempotency_key)?;
     let hash = request_hash(req, target);
-    if let Some(k) = &key {
-        if let Some(done) = replay(app, user, k, &hash).await? {
-            return Ok(done);
+    let placed = match &req.lines {
+        // A direct order looks its key up only if placing fails: a reused
+        // key fails on the orders' unique index before anything is reserved.
+        Some(lines) => place_direct(app, user, req, lines, target, key.clone(), &hash, request_id).await,
+        None => {
+            if let Some(k) = &key {
+                if let Some(done) = replay(app, user, k, &hash).await? {
+                    return Ok(done);
+                }
+            }
+            place_new(app, user, req, target, key.clone(), &hash, request_id).await
         }
-    }
-    match place_new(app, user, req, target, key.clone(), &hash, request_id).await {
+    };
+    match placed {
         Ok(order) => Ok(PlacedOrder { order, replayed: false }),
         Err(e) => match &key {
             // A concurrent retry with the same key may have won meanwhile
@@ -154,13 +172,33 @@ async fn place_new(
         resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, "order.create", request_id).await?;
     let placed = place_for(app, user, req, target, key, hash, &recipient).await;
     let (id, order, items) = recipient.audited_on_error(app, placed).await?;
-    as_placed(app, id, &order, &items, &recipient.unit).await
+    let shown: Vec<Shown> = items.iter().map(Shown::from).collect();
+    as_placed(app, id, &order, &shown, &recipient.unit).await
+}
+
+/// What a placed order's line shows beside what was written: names and numbers.
+pub(super) struct Shown {
+    pub article_number: String,
+    pub article_name: String,
+    pub requested_article_number: String,
+    pub device_number: Option<String>,
+}
+
+impl From<&CartItem> for Shown {
+    fn from(item: &CartItem) -> Self {
+        Self {
+            article_number: item.article.article_number.clone(),
+            article_name: item.article.name.clone(),
+            requested_article_number: item.requested_article_number.clone(),
+            device_number: item.device_number.clone(),
+        }
+    }
 }
 
 /// The order just placed, exactly as [`order`] would read it back, made
 /// from what was written instead of three more queries. Its instants are
 /// whole microseconds (see `place_for`), the precision both engines keep.
-async fn as_placed(app: &App, id: Id, o: &NewOrder, items: &[CartItem], unit: &Unit) -> Result<Order> {
+pub(super) async fn as_placed(app: &App, id: Id, o: &NewOrder, items: &[Shown], unit: &Unit) -> Result<Order> {
     let mut lines = Vec::with_capacity(o.lines.len());
     for (no, (l, item)) in (1..).zip(o.lines.iter().zip(items)) {
         let number = app.storage.customer_number(l.customer_number_id).await?.ok_or_else(|| {
@@ -169,8 +207,8 @@ async fn as_placed(app: &App, id: Id, o: &NewOrder, items: &[CartItem], unit: &U
         lines.push(OrderLine {
             line_no: no,
             article_id: l.article_id,
-            article_number: item.article.article_number.clone(),
-            article_name: item.article.name.clone(),
+            article_number: item.article_number.clone(),
+            article_name: item.article_name.clone(),
             requested_article_number: item.requested_article_number.clone(),
             substitution: l.substitution,
             device_id: l.device_id,

@@ -8,12 +8,13 @@
 //! [`Recipient::write_audit`] when it ends without one (a refusal, a
 //! preview). Either way every resolution that was granted is audited once.
 
-use crate::access::{authorize_patient_read_deferred, write_audit};
+use crate::access::{grant_deferred, reason_from, write_audit};
 use crate::error::{AppError, Result};
-use crate::patients::find_patient;
+use crate::patients::parse_personal_id;
 use crate::App;
 use ramp_domain::order::OrderTarget;
 use ramp_domain::role::Role;
+use ramp_domain::setting::Setting;
 use ramp_storage::{Id, NewAuditEntry, Patient, Unit, User};
 
 /// The resolved recipient of an order.
@@ -21,6 +22,9 @@ use ramp_storage::{Id, NewAuditEntry, Patient, Unit, User};
 pub(crate) struct Recipient {
     pub target: OrderTarget,
     pub patient: Option<Patient>,
+    /// The patient's housing setting today, read with the patient (`None`:
+    /// not recorded, or no patient).
+    pub setting: Option<Setting>,
     /// The ordering unit: the prescriber's own, or the unit ordered for.
     pub unit: Unit,
     /// The audit row of reading the patient, not yet written.
@@ -83,9 +87,19 @@ pub(crate) async fn resolve(
             if !user.has_role(Role::Prescriber) {
                 return Err(AppError::forbidden("prescriber_role_required", "only prescribers order for patients"));
             }
-            let pid = personal_id.unwrap_or_default();
-            let patient = find_patient(app, pid).await?;
-            let audit = authorize_patient_read_deferred(app, user, patient.id, action, request_id).await?;
+            let pnr = parse_personal_id(app, personal_id.unwrap_or_default())?;
+            let found =
+                app.storage.patient_for_ordering(&pnr, user.id, user.unit_id, app.today(), app.clock.now()).await?;
+            let Some(found) = found else {
+                return Err(AppError::not_found(
+                    Some("personal_id"),
+                    "patient_not_found",
+                    format!("no patient with personal identity number {pnr}"),
+                ));
+            };
+            let reason = reason_from(user, found.care_relationship, found.emergency_access);
+            let patient = found.patient;
+            let audit = grant_deferred(app, user, patient.id, reason, action, request_id).await?;
             let unit = match own_unit(app, user).await {
                 Ok(unit) => unit,
                 Err(e) => {
@@ -93,7 +107,7 @@ pub(crate) async fn resolve(
                     return Err(e);
                 }
             };
-            Ok(Recipient { target, patient: Some(patient), unit, audit: Some(audit) })
+            Ok(Recipient { target, patient: Some(patient), setting: found.setting, unit, audit: Some(audit) })
         }
         OrderTarget::Unit | OrderTarget::Buffer => {
             if !user.has_role(Role::UnitOrderer) {
@@ -114,7 +128,7 @@ pub(crate) async fn resolve(
                     format!("{} has no buffer store", unit.name),
                 ));
             }
-            Ok(Recipient { target, patient: None, unit, audit: None })
+            Ok(Recipient { target, patient: None, setting: None, unit, audit: None })
         }
     }
 }

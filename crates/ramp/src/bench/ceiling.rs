@@ -3,6 +3,7 @@
 //! script) or, for SQLite, a bare loop of write transactions the size of
 //! one order's writes.
 
+use super::driver::Flow;
 use super::stats::{Latencies, Summary};
 use crate::CliError;
 use ramp_app::{Clock, SystemClock};
@@ -154,15 +155,26 @@ const SQLITE_TABLES: &[&str] = &[
     "bench_ceiling_audit",
 ];
 
-/// What one ceiling transaction writes, for the report.
-pub const SQLITE_TRANSACTION: &str = "the row writes of one order in one transaction: 2 conditional UPDATEs, \
-     1 DELETE, 8 INSERTs (2 audit rows, 2 device events, cart item, order, line, order event)";
+/// What one ceiling transaction writes, for the report, per flow.
+pub fn sqlite_transaction(flow: Flow) -> &'static str {
+    match flow {
+        Flow::Cart => {
+            "the row writes of one cart order in one transaction: 2 conditional UPDATEs, \
+             1 DELETE, 8 INSERTs (2 audit rows, 2 device events, cart item, order, line, order event)"
+        }
+        Flow::Direct => {
+            "the row writes of one direct order in one transaction, statement for statement: audit row, order, \
+             conditional UPDATE, DELETE of a stale cart item, 2 device events in one INSERT, line, order event"
+        }
+    }
+}
 
 /// N tasks on one pool with Ramp's settings, each committing transactions
 /// of one order's row writes as fast as they can, for `duration` after
 /// `warmup`. Its own tables, dropped afterwards.
 pub async fn sqlite_loop(
     storage: &SqliteStorage,
+    flow: Flow,
     clients: u32,
     warmup: Duration,
     duration: Duration,
@@ -192,7 +204,7 @@ pub async fn sqlite_loop(
     let mut tasks = Vec::new();
     for task in 0..clients {
         let (pool, next) = (pool.clone(), next.clone());
-        tasks.push(tokio::spawn(async move { sqlite_task(pool, next, i64::from(task), start, end).await }));
+        tasks.push(tokio::spawn(async move { sqlite_task(pool, flow, next, i64::from(task), start, end).await }));
     }
     let mut latencies = Latencies::default();
     let mut failure = None;
@@ -212,7 +224,8 @@ pub async fn sqlite_loop(
     let transactions = latencies.count() as u64;
     Ok(Ceiling {
         what: format!(
-            "SQLite bare write loop, {clients} tasks on Ramp's pool settings; a transaction = {SQLITE_TRANSACTION}"
+            "SQLite bare write loop, {clients} tasks on Ramp's pool settings; a transaction = {}",
+            sqlite_transaction(flow)
         ),
         per_second: transactions as f64 / duration.as_secs_f64(),
         transactions,
@@ -222,6 +235,7 @@ pub async fn sqlite_loop(
 
 async fn sqlite_task(
     pool: sqlx::SqlitePool,
+    flow: Flow,
     next: Arc<AtomicI64>,
     task: i64,
     start: Instant,
@@ -231,7 +245,11 @@ async fn sqlite_task(
     while Instant::now() < end {
         let t0 = Instant::now();
         let n = next.fetch_add(1, Ordering::Relaxed);
-        one_order_of_writes(&pool, n, task).await.map_err(|e| CliError::failed(format!("sqlite ceiling: {e}")))?;
+        let written = match flow {
+            Flow::Cart => one_order_of_writes(&pool, n, task).await,
+            Flow::Direct => one_direct_order_of_writes(&pool, n, task).await,
+        };
+        written.map_err(|e| CliError::failed(format!("sqlite ceiling: {e}")))?;
         let t1 = Instant::now();
         if t1 >= start && t1 < end {
             latencies.record(t1 - t0);
@@ -296,6 +314,70 @@ async fn one_order_of_writes(pool: &sqlx::SqlitePool, n: i64, task: i64) -> Resu
         .execute(&mut *tx)
         .await?;
     device_event(&mut tx, device, &at, "ordered", "reserved", user, patient).await?;
+    sqlx::query(
+        "INSERT INTO bench_ceiling_order_lines (order_id, line_no, article_id, device_id, payer, rule_id, agreement_version, \
+         explanation_sv, explanation_en, promised_date, state) \
+         VALUES ($1, 1, 1, $2, 'region', 'bench.rule', '2021-01-01', 'Regionen betalar.', 'The region pays.', '2099-01-01', 'open')",
+    )
+    .bind(order)
+    .bind(device)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO bench_ceiling_order_events (order_id, occurred_at, from_status, to_status, actor_user_id) \
+         VALUES ($1, $2, NULL, 'registered', $3)",
+    )
+    .bind(order)
+    .bind(&at)
+    .bind(user)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// The rows one direct order writes, statement for statement as the API
+/// writes them (`place_direct_order`), in one transaction.
+async fn one_direct_order_of_writes(pool: &sqlx::SqlitePool, n: i64, task: i64) -> Result<(), sqlx::Error> {
+    let at = SystemClock.now().to_rfc3339();
+    let device = n % SQLITE_ITEMS + 1;
+    let (user, patient) = (task + 1, n % 200 + 1);
+    let mut tx = pool.begin().await?;
+    audit(&mut tx, &at, user, patient, "order.create").await?;
+    let order: i64 = sqlx::query_scalar(
+        "INSERT INTO bench_ceiling_orders (patient_id, unit_id, created_by, status, goal, evaluation_date, idempotency_key, \
+         request_hash, created_at, updated_at) VALUES ($1, 1, $2, 'registered', 'bench', '2099-01-01', $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(patient)
+    .bind(user)
+    .bind(format!("ceiling-{n}"))
+    .bind(format!("{n:064x}"))
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let reserved = sqlx::query(
+        "UPDATE bench_ceiling_devices SET state = 'reserved', reserved_until = NULL, reserved_by = $1, state_since = $2 \
+         WHERE id = $3 AND state IN ('in_stock', 'reserved')",
+    )
+    .bind(user)
+    .bind(&at)
+    .bind(device)
+    .execute(&mut *tx)
+    .await?;
+    if reserved.rows_affected() != 1 {
+        return Err(sqlx::Error::RowNotFound);
+    }
+    sqlx::query("DELETE FROM bench_ceiling_cart_items WHERE device_id = $1").bind(device).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO bench_ceiling_device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, \
+         patient_id, warehouse_id) VALUES ($1, $2, 'reserved', 'in_stock', 'reserved', $3, $4, 1), \
+         ($1, $2, 'ordered', 'reserved', 'reserved', $3, $4, 1)",
+    )
+    .bind(device)
+    .bind(&at)
+    .bind(user)
+    .bind(patient)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO bench_ceiling_order_lines (order_id, line_no, article_id, device_id, payer, rule_id, agreement_version, \
          explanation_sv, explanation_en, promised_date, state) \

@@ -1,7 +1,8 @@
 //! The load: N concurrent HTTP clients, each placing orders the way a
-//! prescriber's system does — add one cart item, then submit the order —
-//! for a warm-up and then the measured window. An order's latency covers
-//! both requests.
+//! prescriber's system does — in one request with the order's line
+//! (`--flow direct`), or adding one cart item and then submitting the
+//! order (`--flow cart`) — for a warm-up and then the measured window. An
+//! order's latency covers all its requests.
 
 use super::stats::Latencies;
 use reqwest::{Client, StatusCode};
@@ -10,11 +11,40 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How an order is placed over the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Flow {
+    /// One request: `POST /api/v1/orders` with its `lines` (the device is
+    /// reserved as the order is placed).
+    Direct,
+    /// Two requests: `POST /api/v1/cart/items` (reserves), then
+    /// `POST /api/v1/orders` (the prescriber's flow in the browser).
+    Cart,
+}
+
+impl Flow {
+    /// What one order is on the wire, for the report.
+    pub fn requests(self) -> &'static str {
+        match self {
+            Flow::Direct => "POST /api/v1/orders with lines",
+            Flow::Cart => "POST /api/v1/cart/items + POST /api/v1/orders",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flow::Direct => "direct",
+            Flow::Cart => "cart",
+        }
+    }
+}
+
 /// Who the clients are and what they order.
 #[derive(Debug, Clone)]
 pub struct Plan {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    pub flow: Flow,
     /// One per concurrent client.
     pub clients: Vec<ClientPlan>,
     /// The order's `evaluation_date` (YYYY-MM-DD).
@@ -97,7 +127,10 @@ async fn client_loop(plan: &Plan, me: usize, start: Instant, end: Instant) -> Lo
         let key = format!("{}-{me}-{seq}", plan.run_id);
         seq += 1;
         let t0 = Instant::now();
-        let outcome = one_order(&http, plan, &mine.token, patient, article, &key).await;
+        let outcome = match plan.flow {
+            Flow::Cart => one_order(&http, plan, &mine.token, patient, article, &key).await,
+            Flow::Direct => one_direct_order(&http, plan, &mine.token, patient, article, &key).await,
+        };
         let t1 = Instant::now();
         let measured = t1 >= start && t1 < end;
         match outcome {
@@ -154,6 +187,37 @@ async fn one_order(
         "evaluation_date": plan.evaluation_date,
     });
     let (status, body) = post(http, &format!("{}/api/v1/orders", plan.base), token, &order, Some(key)).await?;
+    if status != StatusCode::CREATED {
+        return Err(Failed(format!("order: {} {}", status.as_u16(), code(&body))));
+    }
+    Ok(answers)
+}
+
+/// Places one order with its line in one request (answering a
+/// replacement proposal if asked). Returns how many proposals were answered.
+async fn one_direct_order(
+    http: &Client,
+    plan: &Plan,
+    token: &str,
+    patient: &str,
+    article: &str,
+    key: &str,
+) -> Result<u64, Failed> {
+    let mut order = json!({
+        "target": "patient",
+        "personal_id": patient,
+        "goal": "Klara förflyttningar inomhus själv (ramp bench)",
+        "evaluation_date": plan.evaluation_date,
+        "lines": [{ "article_number": article, "need": "lasting" }],
+    });
+    let url = format!("{}/api/v1/orders", plan.base);
+    let mut answers = 0;
+    let (mut status, mut body) = post(http, &url, token, &order, Some(key)).await?;
+    if status == StatusCode::CONFLICT && code(&body) == "replacement_answer_required" {
+        order["lines"][0]["replacement"] = json!("accept");
+        answers += 1;
+        (status, body) = post(http, &url, token, &order, Some(&format!("{key}-a"))).await?;
+    }
     if status != StatusCode::CREATED {
         return Err(Failed(format!("order: {} {}", status.as_u16(), code(&body))));
     }

@@ -30,6 +30,9 @@ pub enum BenchCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct OrdersArgs {
+    /// How an order is placed: `direct` (one request with its lines) or `cart` (add to cart, then order).
+    #[arg(long, value_enum, default_value_t = driver::Flow::Direct)]
+    pub flow: driver::Flow,
     /// Concurrent HTTP clients (and pgbench clients / SQLite loop tasks for the ceiling).
     #[arg(long, default_value_t = 16)]
     pub clients: u32,
@@ -124,6 +127,7 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
     let now = SystemClock.now();
     let plan = driver::Plan {
         base: format!("http://{addr}"),
+        flow: args.flow,
         clients: prepared.clients,
         evaluation_date: (ramp_domain::time::stockholm_date(now) + chrono::Duration::days(90)).to_string(),
         run_id: format!("bench-{}", now.timestamp_micros()),
@@ -145,7 +149,7 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
     } else {
         eprintln!("measuring the ceiling on the same database ...");
         Some(match &raw {
-            RawDb::Sqlite(s) => ceiling::sqlite_loop(s, args.clients, warmup, duration).await?,
+            RawDb::Sqlite(s) => ceiling::sqlite_loop(s, args.flow, args.clients, warmup, duration).await?,
             RawDb::Postgres(p) => {
                 let opts = ceiling::Pgbench {
                     program: args.pgbench.clone(),

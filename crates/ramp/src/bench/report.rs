@@ -67,10 +67,12 @@ impl Report<'_> {
         }
         let _ = writeln!(
             out,
-            "  orders:   {} in {:.1} s = {:.1} orders/s (an order = POST /api/v1/cart/items + POST /api/v1/orders)",
+            "  orders:   {} in {:.1} s = {:.1} orders/s (flow {}: an order = {})",
             l.orders,
             l.window.as_secs_f64(),
-            l.per_second()
+            l.per_second(),
+            a.flow.as_str(),
+            a.flow.requests()
         );
         if let Some(sum) = l.latencies.summary() {
             let _ = writeln!(out, "  latency:  {}", latency(&sum));
@@ -118,6 +120,7 @@ impl Report<'_> {
             "clients": a.clients,
             "duration_s": a.duration,
             "warmup_s": a.warmup,
+            "flow": a.flow.as_str(),
             "setup": {
                 "demo_loaded": s.demo_loaded,
                 "bench_users": s.bench_users,

@@ -76,6 +76,41 @@ pub struct OrderBody {
     pub evaluation_date: Option<String>,
     /// `YYYY-MM-DD`: the end of a short-term prescription, at most 6 months ahead.
     pub end_date: Option<String>,
+    /// The lines, to place the order in this one request without the cart
+    /// (1 to 50): each device is reserved as the order is placed, or the
+    /// order is refused naming the line (`lines[0].article_number`). Left
+    /// out, the order is the recipient's lines in the caller's cart.
+    pub lines: Option<Vec<OrderLineBody>>,
+}
+
+/// One line of an order placed directly; for whom is the order's.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderLineBody {
+    pub article_number: String,
+    /// For articles not tracked one by one (consumables); devices are one per line.
+    pub quantity: Option<i32>,
+    /// lasting (default) | temporary | during_stay_only | continues_at_home
+    pub need: Option<String>,
+    /// Answers to the agreement's questions, e.g. `{"carer_controlled": false}`.
+    #[serde(default)]
+    pub facts: BTreeMap<String, bool>,
+    /// accept | decline: the answer to a replacement proposal in an ordinary group.
+    pub replacement: Option<String>,
+}
+
+impl OrderLineBody {
+    fn to_request(&self, index: usize) -> Result<LineRequest, AppError> {
+        let within = |e: ramp_domain::FieldError| AppError::from(e).within("lines", index);
+        Ok(LineRequest {
+            article_number: self.article_number.clone(),
+            quantity: self.quantity,
+            need: self.need.as_deref().map(Need::parse).transpose().map_err(within)?,
+            facts: self.facts.clone(),
+            replacement: self.replacement.as_deref().map(ReplacementAnswer::parse).transpose().map_err(within)?,
+            ..LineRequest::default()
+        })
+    }
 }
 
 fn date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
@@ -157,14 +192,17 @@ pub async fn remove_item(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Places an order from the caller's cart lines for the recipient. With an
-/// `Idempotency-Key` header a retry returns the same order (200, header
-/// `Idempotent-Replayed: true`) instead of creating another.
+/// Places an order for the recipient: from the caller's cart lines, or,
+/// with `lines`, in this one request (each device reserved as the order is
+/// placed). With an `Idempotency-Key` header a retry returns the same order
+/// (200, header `Idempotent-Replayed: true`) instead of creating another.
 #[utoipa::path(post, path = "/api/v1/orders", tag = "ordering", request_body = OrderBody, params(("Idempotency-Key" = Option<String>, Header, description = "1–100 visible ASCII characters; the same key returns the same order")), security(("token" = []), ("session" = [])), responses(
     (status = 201, description = "the order, registered", body = OrderDto),
     (status = 200, description = "a retry: the order the key already created", body = OrderDto),
-    (status = 409, description = "reservation_expired: a device went back to stock", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid input naming the field (goal, evaluation_date, end_date, cart, Idempotency-Key)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 403, description = "no care relationship, competence_required or trust_prescription_not_allowed (naming the line)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no such patient or article (lines[i].article_number)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "reservation_expired: a device went back to stock; no_longer_available (lines[i].article_number, with `alternatives`) or replacement_answer_required (lines[i].replacement, with `proposal`) for a direct order", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input naming the field (goal, evaluation_date, end_date, cart, lines, lines[i].…, Idempotency-Key)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn place(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -185,6 +223,10 @@ pub async fn place(
         goal: body.goal.clone(),
         evaluation_date: date("evaluation_date", body.evaluation_date.as_deref())?,
         end_date: date("end_date", body.end_date.as_deref())?,
+        lines: match &body.lines {
+            None => None,
+            Some(lines) => Some(lines.iter().enumerate().map(|(i, l)| l.to_request(i)).collect::<Result<_, _>>()?),
+        },
     };
     let placed = ramp_app::orders::place_order(&state.app, &user, &req, key, Some(&rid)).await?;
     let status = if placed.replayed { StatusCode::OK } else { StatusCode::CREATED };

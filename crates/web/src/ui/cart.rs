@@ -194,6 +194,7 @@ fn request(f: &PlaceForm) -> Result<OrderRequest, AppError> {
         goal: Some(f.goal.clone()).filter(|g| !g.trim().is_empty()),
         evaluation_date: date("evaluation_date", &f.evaluation_date)?,
         end_date: date("end_date", &f.end_date)?,
+        lines: None,
     })
 }
 
