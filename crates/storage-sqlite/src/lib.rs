@@ -17,6 +17,11 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct SqliteStorage {
     pool: SqlitePool,
+    /// The one connection write transactions run on (the same pool as
+    /// `pool` for an in-memory database). Only it writes in turn, so its
+    /// page cache stays warm: SQLite empties a connection's cache whenever
+    /// another connection has written.
+    writer: SqlitePool,
     writers: WriterQueue,
     cache: Arc<StaticCache>,
 }
@@ -33,12 +38,21 @@ impl SqliteStorage {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let in_memory = url.contains(":memory:");
+        // No ping before every use: the connection is in this process, and
+        // a ping is a round trip to its worker thread per statement.
         let pool = SqlitePoolOptions::new()
             // An in-memory database lives in one connection only.
             .max_connections(if in_memory { 1 } else { 8 })
-            .connect_with(options)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
             .await?;
-        Ok(Self { pool, writers: WriterQueue::default(), cache: Arc::default() })
+        let writer = match in_memory {
+            true => pool.clone(),
+            false => {
+                SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(options).await?
+            }
+        };
+        Ok(Self { pool, writer, writers: WriterQueue::default(), cache: Arc::default() })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -53,7 +67,7 @@ impl SqliteStorage {
     /// has one writer at a time, so the others wait here, woken in order.
     async fn dialect_begin(&self) -> Result<WriteTx<sqlx::Sqlite>> {
         let turn = self.writers.turn().await;
-        let tx = self.pool.begin().await?;
+        let tx = self.writer.begin().await?;
         Ok(WriteTx::new(tx, Some(turn)))
     }
 

@@ -74,7 +74,8 @@ async fn a_direct_order_reserves_decides_and_places_its_lines_in_one_request(app
 
     // An order placed directly keeps its devices: two hours on, they are not reserved again.
     app.clock.advance(Duration::hours(2));
-    let next: Value = place(&app, &anna, &order(f.sven_pnr, json!([{ "article_number": "R-200" }]))).await.json().await.unwrap();
+    let next: Value =
+        place(&app, &anna, &order(f.sven_pnr, json!([{ "article_number": "R-200" }]))).await.json().await.unwrap();
     assert_eq!(next["lines"][0]["device_number"], "D-0021");
 }
 
@@ -104,7 +105,10 @@ async fn sixty_four_direct_orders_race_for_the_last_devices_and_exactly_that_man
     assert_eq!(won.len(), f.race_stock, "exactly the last {} devices were ordered", f.race_stock);
     assert_eq!(won.iter().collect::<HashSet<_>>().len(), f.race_stock, "no device ordered twice: {won:?}");
     for p in &lost {
-        assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("no_longer_available"), Some("lines[0].article_number")));
+        assert_eq!(
+            (p["code"].as_str(), p["field"].as_str()),
+            (Some("no_longer_available"), Some("lines[0].article_number"))
+        );
         let alternatives: Vec<_> =
             p["alternatives"].as_array().unwrap().iter().map(|a| a["article_number"].as_str().unwrap()).collect();
         assert!(alternatives.contains(&"R-100"), "a rollator still in stock is offered instead: {p}");
@@ -119,7 +123,16 @@ async fn a_direct_order_retried_with_the_same_idempotency_key_is_created_once(ap
     let body = order(f.sven_pnr, json!([{ "article_number": "R-200" }]));
     let send = |body: Value| {
         let (client, url, token) = (app.client.clone(), app.url("/api/v1/orders"), token.clone());
-        async move { client.post(url).bearer_auth(token).header("Idempotency-Key", "direct-91c2").json(&body).send().await.unwrap() }
+        async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .header("Idempotency-Key", "direct-91c2")
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
     };
     // A client times out and retries, several times at once.
     let tries: Vec<_> = (0..8).map(|_| tokio::spawn(send(body.clone()))).collect();
@@ -151,11 +164,16 @@ async fn a_refused_direct_order_names_its_line_and_reserves_nothing(app: TestApp
     let with = |lines: Value| order(f.sven_pnr, lines);
 
     // Act and assert, one refusal at a time.
-    let p = problem(place(&app, &anna, &with(json!([{ "article_number": "R-200" }, { "article_number": "L-500" }]))).await).await;
+    let p =
+        problem(place(&app, &anna, &with(json!([{ "article_number": "R-200" }, { "article_number": "L-500" }]))).await)
+            .await;
     assert_eq!((p["status"].as_i64(), p["code"].as_str()), (Some(403), Some("competence_required")));
     assert_eq!(p["field"], "lines[1].article_number");
     let p = problem(place(&app, &anna, &with(json!([{ "article_number": "W-200" }]))).await).await;
-    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("replacement_answer_required"), Some("lines[0].replacement")));
+    assert_eq!(
+        (p["code"].as_str(), p["field"].as_str()),
+        (Some("replacement_answer_required"), Some("lines[0].replacement"))
+    );
     assert_eq!(p["proposal"]["article_number"], "W-190");
     let p = problem(place(&app, &anna, &with(json!([{ "article_number": "X-999" }]))).await).await;
     assert_eq!((p["status"].as_i64(), p["field"].as_str()), (Some(404), Some("lines[0].article_number")));
@@ -172,7 +190,10 @@ async fn a_refused_direct_order_names_its_line_and_reserves_nothing(app: TestApp
     // One line more than R-200 has devices: the last finds none, and the order is not placed at all.
     let many: Vec<Value> = (0..=f.race_stock).map(|_| json!({ "article_number": "R-200" })).collect();
     let p = problem(place(&app, &anna, &with(json!(many))).await).await;
-    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("no_longer_available"), Some(format!("lines[{}].article_number", f.race_stock).as_str())));
+    assert_eq!(
+        (p["code"].as_str(), p["field"].as_str()),
+        (Some("no_longer_available"), Some(format!("lines[{}].article_number", f.race_stock).as_str()))
+    );
 
     // Nothing was reserved or ordered; each request that opened the patient was audited once.
     for n in 0..f.race_stock {
@@ -181,7 +202,11 @@ async fn a_refused_direct_order_names_its_line_and_reserves_nothing(app: TestApp
     assert_eq!(state_of(&app, "D-0012").await, "in_stock");
     assert!(app.storage.orders_by_user(app.fixture.prescriber, 10).await.unwrap().is_empty());
     let audited = audit_actions(&app, f.sven).await;
-    assert_eq!(audited, vec!["order.create"; 6], "the refusals after the patient was opened (not the 2 refused before it)");
+    assert_eq!(
+        audited,
+        vec!["order.create"; 6],
+        "the refusals after the patient was opened (not the 2 refused before it)"
+    );
 }
 
 ramp_testkit::on_both_engines!(
