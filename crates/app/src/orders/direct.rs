@@ -8,7 +8,7 @@
 //! decision and refusals, each naming its line (`lines[0].article_number`).
 
 use super::cart::{check_ready, no_longer_available, prepare_line, validate, LinePreview, LineRequest};
-use super::place::{as_placed, check_form, OrderRequest, Shown};
+use super::place::{as_placed, check_form, new_order, OrderRequest, Shown};
 use super::recipient::{resolve, Recipient};
 use crate::error::{AppError, Result};
 use crate::App;
@@ -16,7 +16,7 @@ use chrono::SubsecRound;
 use ramp_domain::calendar::promised_date;
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
-use ramp_storage::{DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, Order, User};
+use ramp_storage::{DirectPlacement, NewDirectLine, NewDirectOrder, NewOrderLine, Order, User};
 
 /// At most this many lines in one order placed directly.
 pub const MAX_DIRECT_LINES: usize = 50;
@@ -106,20 +106,7 @@ async fn place_lines(
     }
     let temporary = ready.iter().any(|r| r.new.line.need.as_deref() == Some(Need::Temporary.as_str()));
     check_form(app, req, recipient.target, temporary)?;
-    let mut order = NewOrder {
-        target: recipient.target,
-        patient_id: recipient.patient_id(),
-        unit_id: recipient.unit.id,
-        created_by: user.id,
-        goal: req.goal.as_ref().map(|g| g.trim().to_string()).filter(|g| !g.is_empty()),
-        evaluation_date: req.evaluation_date,
-        end_date: req.end_date,
-        idempotency_key: key,
-        request_hash: Some(hash.to_string()),
-        at: now,
-        lines: vec![],
-        audit: recipient.audit.clone(),
-    };
+    let mut order = new_order(user, req, recipient, key, hash, now);
     let direct = NewDirectOrder { order: order.clone(), lines: ready.iter().map(|r| r.new.clone()).collect() };
     let (id, devices) = match app.storage.place_direct_order(&direct).await? {
         DirectPlacement::Placed { order_id, devices } => (order_id, devices),

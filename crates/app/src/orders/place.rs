@@ -315,8 +315,29 @@ async fn place_for(
             promised_date: promised_date(today, item.article.lead_time_class),
         });
     }
-    let order = NewOrder {
-        target,
+    let order = NewOrder { lines, ..new_order(user, req, recipient, key, hash, now) };
+    match app.storage.place_order(&order).await {
+        Ok(id) => Ok((id, order, items)),
+        Err(StorageError::StateMismatch(m)) => Err(AppError::conflict(
+            "reservation_expired",
+            format!("{m}; the device went back to stock: add it to the cart again"),
+        )
+        .with_field("cart")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The order row to write for `recipient` from the form, without lines.
+pub(super) fn new_order(
+    user: &User,
+    req: &OrderRequest,
+    recipient: &Recipient,
+    key: Option<String>,
+    hash: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> NewOrder {
+    NewOrder {
+        target: recipient.target,
         patient_id: recipient.patient_id(),
         unit_id: recipient.unit.id,
         created_by: user.id,
@@ -326,17 +347,8 @@ async fn place_for(
         idempotency_key: key,
         request_hash: Some(hash.to_string()),
         at: now,
-        lines,
+        lines: vec![],
         audit: recipient.audit.clone(),
-    };
-    match app.storage.place_order(&order).await {
-        Ok(id) => Ok((id, order, items)),
-        Err(StorageError::StateMismatch(m)) => Err(AppError::conflict(
-            "reservation_expired",
-            format!("{m}; the device went back to stock: add it to the cart again"),
-        )
-        .with_field("cart")),
-        Err(e) => Err(e.into()),
     }
 }
 
