@@ -8,12 +8,11 @@
 //! decision and refusals, each naming its line (`lines[0].article_number`).
 
 use super::cart::{check_ready, no_longer_available, prepare_line, validate, LinePreview, LineRequest};
-use super::place::{as_placed, check_form, new_order, OrderRequest, Shown};
+use super::place::{as_placed, check_form, decided_line, new_order, OrderRequest, Shown};
 use super::recipient::{resolve, Recipient};
 use crate::error::{AppError, Result};
 use crate::App;
 use chrono::SubsecRound;
-use ramp_domain::calendar::promised_date;
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
 use ramp_storage::{DirectPlacement, NewDirectLine, NewDirectOrder, NewOrderLine, Order, User};
@@ -68,23 +67,12 @@ async fn ready_line(app: &App, user: &User, req: &LineRequest, recipient: &Recip
     let (preview, answer) = prepare_line(app, user, req, recipient).await?;
     let (d, individual) = check_ready(&preview, req)?;
     let line = NewOrderLine {
-        cart_item_id: 0,
-        article_id: preview.article.id,
         requested_article_id: preview.requested.id,
         substitution: preview.substitution,
-        device_id: None,
         quantity: req.quantity.unwrap_or(1),
         need: (recipient.target == OrderTarget::Patient)
             .then(|| req.need.unwrap_or(Need::Lasting).as_str().to_string()),
-        payer: d.payer,
-        customer_number_id: d.customer_number_id,
-        rule_id: d.rule,
-        agreement_version: d.agreement_version,
-        explanation_sv: d.explanation_sv,
-        explanation_en: d.explanation_en,
-        trust_prescription: d.trust_prescription,
-        lead_time_class: preview.article.lead_time_class,
-        promised_date: promised_date(app.today(), preview.article.lead_time_class),
+        ..decided_line(d, &preview.article, app.today())
     };
     Ok(ReadyLine { preview, new: NewDirectLine { line, individual, answer } })
 }

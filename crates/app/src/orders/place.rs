@@ -3,6 +3,7 @@
 //! refused if the key comes with a different request).
 
 use super::cart::{line_decision, LineRequest};
+use super::decision::LineDecision;
 use super::direct::place_direct;
 use super::recipient::{resolve, Recipient};
 use crate::access::access_reason;
@@ -13,9 +14,9 @@ use chrono::SubsecRound;
 use ramp_domain::calendar::promised_date;
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderStatus;
-use ramp_domain::order::{check_short_term_end, OrderTarget};
+use ramp_domain::order::{check_short_term_end, OrderTarget, Substitution};
 use ramp_storage::{
-    CartItem, Id, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, OrderSummary, StorageError, Unit, User,
+    Article, CartItem, Id, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, OrderSummary, StorageError, Unit, User,
 };
 use sha2::{Digest, Sha256};
 
@@ -298,21 +299,12 @@ async fn place_for(
         })?;
         lines.push(NewOrderLine {
             cart_item_id: item.id,
-            article_id: item.article.id,
             requested_article_id: item.requested_article_id,
             substitution: item.substitution,
             device_id: item.device_id,
             quantity: item.quantity,
             need: item.need.clone(),
-            payer: d.payer,
-            customer_number_id: d.customer_number_id,
-            rule_id: d.rule,
-            agreement_version: d.agreement_version,
-            explanation_sv: d.explanation_sv,
-            explanation_en: d.explanation_en,
-            trust_prescription: d.trust_prescription,
-            lead_time_class: item.article.lead_time_class,
-            promised_date: promised_date(today, item.article.lead_time_class),
+            ..decided_line(d, &item.article, today)
         });
     }
     let order = NewOrder { lines, ..new_order(user, req, recipient, key, hash, now) };
@@ -324,6 +316,31 @@ async fn place_for(
         )
         .with_field("cart")),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// An order line of `article` carrying `d`, the decision made for it, and
+/// the date promised for an order placed `today`; the caller fills in
+/// where the line comes from (cart item, requested article, device,
+/// quantity, need), here left as for a plain single article.
+pub(super) fn decided_line(d: LineDecision, article: &Article, today: NaiveDate) -> NewOrderLine {
+    NewOrderLine {
+        cart_item_id: 0,
+        article_id: article.id,
+        requested_article_id: article.id,
+        substitution: Substitution::None,
+        device_id: None,
+        quantity: 1,
+        need: None,
+        payer: d.payer,
+        customer_number_id: d.customer_number_id,
+        rule_id: d.rule,
+        agreement_version: d.agreement_version,
+        explanation_sv: d.explanation_sv,
+        explanation_en: d.explanation_en,
+        trust_prescription: d.trust_prescription,
+        lead_time_class: article.lead_time_class,
+        promised_date: promised_date(today, article.lead_time_class),
     }
 }
 
