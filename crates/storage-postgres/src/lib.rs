@@ -5,6 +5,7 @@ use ramp_storage::write_tx::{WriteTx, WriterTurn};
 use ramp_storage::{Result, StorageError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
+use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -87,6 +88,19 @@ impl PostgresStorage {
     /// A plain transaction: row locks and conditional updates order the writers.
     async fn dialect_begin(&self) -> Result<WriteTx<sqlx::Postgres>> {
         Ok(WriteTx::new(self.pool.begin().await?, None))
+    }
+
+    /// Where the caller is: PostgreSQL's writers wait only for row locks.
+    async fn dialect_run_write<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        work.await
+    }
+
+    /// One statement at a time: the extended protocol takes no batches.
+    fn dialect_batches(&self) -> bool {
+        false
     }
 
     /// No turn to wait for.

@@ -4,11 +4,15 @@
 //! busy handler; the busy timeout stays as the fallback for other
 //! processes writing the same file.
 
+mod checkpoint;
+
 use ramp_storage::cache::StaticCache;
 use ramp_storage::write_tx::{WriteTx, WriterQueue, WriterTurn};
+use ramp_storage::writer_thread::WriterThread;
 use ramp_storage::{Result, StorageError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +27,11 @@ pub struct SqliteStorage {
     /// another connection has written.
     writer: SqlitePool,
     writers: WriterQueue,
+    /// Where the busiest write transactions run (see [`WriterThread`]).
+    writer_thread: WriterThread,
+    /// While any clone lives, the checkpointer ([`checkpoint`]) runs.
+    #[allow(dead_code)] // held, never read
+    alive: Arc<()>,
     cache: Arc<StaticCache>,
 }
 
@@ -46,13 +55,17 @@ impl SqliteStorage {
             .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
+        let writer_thread = WriterThread::start()?;
+        let alive = Arc::new(());
         let writer = match in_memory {
             true => pool.clone(),
             false => {
+                writer_thread.spawn(checkpoint::run(options.clone(), Arc::downgrade(&alive)));
+                let options = options.pragma("wal_autocheckpoint", checkpoint::WRITER_AUTOCHECKPOINT_PAGES.to_string());
                 SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(options).await?
             }
         };
-        Ok(Self { pool, writer, writers: WriterQueue::default(), cache: Arc::default() })
+        Ok(Self { pool, writer, writers: WriterQueue::default(), writer_thread, alive, cache: Arc::default() })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -69,6 +82,20 @@ impl SqliteStorage {
         let turn = self.writers.turn().await;
         let tx = self.writer.begin().await?;
         Ok(WriteTx::new(tx, Some(turn)))
+    }
+
+    /// Runs a write transaction on the writer thread, where nothing else
+    /// delays its statements while it holds the database.
+    async fn dialect_run_write<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        self.writer_thread.run(work).await
+    }
+
+    /// Several statements go in one round trip ([`ramp_storage::batch`]).
+    fn dialect_batches(&self) -> bool {
+        true
     }
 
     /// The writer turn for one autocommit write.

@@ -5,6 +5,7 @@
 //! dialect hooks differ. That keeps the two engines from drifting apart,
 //! the failure the atuin and vaultwarden anchors warn about.
 
+pub mod batch;
 mod billing;
 pub mod cache;
 mod consult;
@@ -28,6 +29,7 @@ pub mod sql_supply;
 mod supply;
 mod types;
 pub mod write_tx;
+pub mod writer_thread;
 
 pub use billing::*;
 pub use consult::*;

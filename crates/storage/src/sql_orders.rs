@@ -25,6 +25,8 @@ macro_rules! sql_order_storage {
 
             type DbRow = <$db as ::sqlx::Database>::Row;
             type Conn = <$db as ::sqlx::Database>::Connection;
+            /// A statement with its arguments (binders below fill one statement's parameters in order).
+            type Q<'q> = ::sqlx::query::Query<'q, $db, <$db as ::sqlx::Database>::Arguments<'q>>;
 
             fn cart_item_from(r: &DbRow) -> Result<CartItem> {
                 Ok(CartItem {
@@ -93,9 +95,11 @@ macro_rules! sql_order_storage {
             /// The oldest available device of an article in central stock:
             /// the oldest on the shelf (walking `devices_pick_idx` to its
             /// first row) and the oldest whose reservation has run out
-            /// (from `devices_reserved_until_idx`, which holds only the
-            /// expired ones before `now`: few, as the sweeper returns them),
-            /// then the older of the two. Neither reads the article's other
+            /// (from `devices_expired_pick_idx`: the article's reservations
+            /// ending before `now`, few, as the sweeper returns them), then
+            /// the older of the two. Each walk's conditions are its index's
+            /// columns, so PostgreSQL's generic plan is as good as a custom
+            /// one and the prepared pick is not planned again per order. Neither reads the article's other
             /// reserved devices — ordered ones stay `reserved` until
             /// delivery — so the pick costs the same whatever the stock and
             /// however many orders wait (measured on the benchmark database:
@@ -109,8 +113,8 @@ macro_rules! sql_order_storage {
                        SELECT * FROM (SELECT d.id, d.purchase_date {from} WHERE d.article_id = {article} \
                          AND d.state = 'in_stock' AND w.kind = 'central' AND {NOT_BLOCKED} {order}{lock}) shelf \
                        UNION ALL \
-                       SELECT * FROM (SELECT d.id, d.purchase_date {from} WHERE d.id IN (SELECT id FROM devices \
-                         WHERE state = 'reserved' AND reserved_until <= {now}) AND d.article_id = {article} \
+                       SELECT * FROM (SELECT d.id, d.purchase_date {from} WHERE d.article_id = {article} \
+                         AND d.state = 'reserved' AND d.reserved_until IS NOT NULL AND d.reserved_until <= {now} \
                          AND w.kind = 'central' AND {NOT_BLOCKED} {order}{lock}) expired\
                      ) x ORDER BY purchase_date, id LIMIT 1"
                 )
@@ -132,27 +136,31 @@ macro_rules! sql_order_storage {
             /// other transactions are reserving right now (PostgreSQL); a
             /// round that finds nothing that way tries again waiting for
             /// those locks, so the last devices are still found.
+            /// The conditional UPDATE reserving the oldest available device
+            /// (parameters: until, user, at, article; see `bind_reserve`).
+            fn reserve_sql(lock: &str) -> String {
+                format!(
+                    "UPDATE devices SET state = 'reserved', reserved_until = $1, reserved_by = $2, state_since = $3 \
+                     WHERE id = ({}) \
+                     AND (state = 'in_stock' OR (state = 'reserved' AND reserved_until <= $3)) \
+                     RETURNING id, warehouse_id, device_number",
+                    oldest_available("$3", "$4", lock)
+                )
+            }
+
+            fn bind_reserve<'q>(q: Q<'q>, w: &Reserve) -> Q<'q> {
+                q.bind(w.until).bind(w.user_id).bind(w.at).bind(w.article_id)
+            }
+
             async fn reserve_oldest(conn: &mut Conn, want: &Reserve, skip_locked: &str) -> Result<Option<(Id, Option<Id>, String)>> {
-                let update = |lock: &str| {
-                    format!(
-                        "UPDATE devices SET state = 'reserved', reserved_until = $1, reserved_by = $2, state_since = $3 \
-                         WHERE id = ({}) \
-                         AND (state = 'in_stock' OR (state = 'reserved' AND reserved_until <= $3)) \
-                         RETURNING id, warehouse_id, device_number",
-                        oldest_available("$3", "$4", lock)
-                    )
-                };
-                let (skipping, waiting) = (update(skip_locked), update(""));
+                let (skipping, waiting) = (reserve_sql(skip_locked), reserve_sql(""));
                 let exists = format!("SELECT COUNT(*) AS n FROM ({}) x", oldest_available("$1", "$2", ""));
                 // Under PostgreSQL a concurrent winner makes the conditional
                 // update match nothing; try again while anything is left.
                 // Each failed round means another transaction got a device.
                 for round in 0..100_000 {
                     let sql = if round == 0 && !skip_locked.is_empty() { &skipping } else { &waiting };
-                    let row = sqlx::query(sql)
-                        .bind(want.until).bind(want.user_id).bind(want.at).bind(want.article_id)
-                        .fetch_optional(&mut *conn)
-                        .await?;
+                    let row = bind_reserve(sqlx::query(sql), want).fetch_optional(&mut *conn).await?;
                     if let Some(r) = row {
                         return Ok(Some((r.try_get("id")?, r.try_get("warehouse_id")?, r.try_get("device_number")?)));
                     }
@@ -173,15 +181,16 @@ macro_rules! sql_order_storage {
 
             /// An audit row, written inside the caller's transaction.
             async fn audit_row(conn: &mut Conn, e: &NewAuditEntry) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(e.occurred_at).bind(e.user_id).bind(e.patient_id).bind(&e.action)
-                .bind(e.reason.as_str()).bind(&e.detail).bind(&e.request_id)
-                .execute(&mut *conn)
-                .await?;
+                bind_audit(sqlx::query(AUDIT_SQL), e).execute(&mut *conn).await?;
                 Ok(())
+            }
+
+            const AUDIT_SQL: &str = "INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) \
+                VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+            fn bind_audit<'q>(q: Q<'q>, e: &'q NewAuditEntry) -> Q<'q> {
+                q.bind(e.occurred_at).bind(e.user_id).bind(e.patient_id).bind(&e.action)
+                    .bind(e.reason.as_str()).bind(&e.detail).bind(&e.request_id)
             }
 
             /// Taking over a reservation that ran out: its cart item goes,
@@ -199,67 +208,73 @@ macro_rules! sql_order_storage {
 
             /// The order row; a reused idempotency key fails here, first.
             async fn insert_order(conn: &mut Conn, o: &NewOrder) -> Result<Id> {
-                Ok(sqlx::query(
-                    "INSERT INTO orders (target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
-                     idempotency_key, request_hash, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, 'registered', $5, $6, $7, $8, $9, $10, $10) RETURNING id",
-                )
-                .bind(o.target.as_str()).bind(o.patient_id).bind(o.unit_id).bind(o.created_by).bind(&o.goal)
-                .bind(o.evaluation_date).bind(o.end_date).bind(&o.idempotency_key).bind(&o.request_hash).bind(o.at)
-                .fetch_one(&mut *conn)
-                .await?
-                .try_get("id")?)
+                Ok(bind_order(sqlx::query(ORDER_SQL), o).fetch_one(&mut *conn).await?.try_get("id")?)
+            }
+
+            const ORDER_SQL: &str = "INSERT INTO orders (target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
+                idempotency_key, request_hash, created_at, updated_at) \
+                VALUES ($1, $2, $3, $4, 'registered', $5, $6, $7, $8, $9, $10, $10) RETURNING id";
+
+            fn bind_order<'q>(q: Q<'q>, o: &'q NewOrder) -> Q<'q> {
+                q.bind(o.target.as_str()).bind(o.patient_id).bind(o.unit_id).bind(o.created_by).bind(&o.goal)
+                    .bind(o.evaluation_date).bind(o.end_date).bind(&o.idempotency_key).bind(&o.request_hash).bind(o.at)
             }
 
             async fn insert_line(conn: &mut Conn, order_id: Id, line_no: i32, l: &NewOrderLine, device: Option<Id>) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO order_lines (order_id, line_no, article_id, requested_article_id, substitution, device_id, quantity, \
-                     need, payer, customer_number_id, rule_id, agreement_version, explanation_sv, explanation_en, trust_prescription, \
-                     lead_time_class, promised_date, state) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'open')",
-                )
-                .bind(order_id).bind(line_no).bind(l.article_id).bind(l.requested_article_id)
-                .bind(l.substitution.as_str()).bind(device).bind(l.quantity).bind(&l.need).bind(&l.payer)
-                .bind(l.customer_number_id).bind(&l.rule_id).bind(&l.agreement_version).bind(&l.explanation_sv)
-                .bind(&l.explanation_en).bind(l.trust_prescription).bind(l.lead_time_class.as_str()).bind(l.promised_date)
-                .execute(&mut *conn)
-                .await?;
+                bind_line(sqlx::query(LINE_SQL), order_id, line_no, l, device).execute(&mut *conn).await?;
                 Ok(())
+            }
+
+            const LINE_SQL: &str = "INSERT INTO order_lines (order_id, line_no, article_id, requested_article_id, substitution, device_id, quantity, \
+                need, payer, customer_number_id, rule_id, agreement_version, explanation_sv, explanation_en, trust_prescription, \
+                lead_time_class, promised_date, state) \
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'open')";
+
+            fn bind_line<'q>(q: Q<'q>, order_id: Id, line_no: i32, l: &'q NewOrderLine, device: Option<Id>) -> Q<'q> {
+                q.bind(order_id).bind(line_no).bind(l.article_id).bind(l.requested_article_id)
+                    .bind(l.substitution.as_str()).bind(device).bind(l.quantity).bind(&l.need).bind(&l.payer)
+                    .bind(l.customer_number_id).bind(&l.rule_id).bind(&l.agreement_version).bind(&l.explanation_sv)
+                    .bind(&l.explanation_en).bind(l.trust_prescription).bind(l.lead_time_class.as_str()).bind(l.promised_date)
             }
 
             async fn registered_event(conn: &mut Conn, order_id: Id, o: &NewOrder) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO order_events (order_id, occurred_at, from_status, to_status, actor_user_id) VALUES ($1, $2, NULL, 'registered', $3)",
-                )
-                .bind(order_id).bind(o.at).bind(o.created_by)
-                .execute(&mut *conn)
-                .await?;
+                bind_registered(sqlx::query(REGISTERED_SQL), order_id, o).execute(&mut *conn).await?;
                 Ok(())
             }
 
+            const REGISTERED_SQL: &str =
+                "INSERT INTO order_events (order_id, occurred_at, from_status, to_status, actor_user_id) VALUES ($1, $2, NULL, 'registered', $3)";
+
+            fn bind_registered<'q>(q: Q<'q>, order_id: Id, o: &NewOrder) -> Q<'q> {
+                q.bind(order_id).bind(o.at).bind(o.created_by)
+            }
+
             async fn replacement_answer(conn: &mut Conn, at: DateTime<Utc>, user_id: Id, a: &NewReplacementAnswer) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(at).bind(user_id).bind(a.group_id).bind(a.requested_article_id)
-                .bind(a.proposed_article_id).bind(a.answer.as_str())
-                .execute(&mut *conn)
-                .await?;
+                bind_answer(sqlx::query(ANSWER_SQL), at, user_id, a).execute(&mut *conn).await?;
                 Ok(())
+            }
+
+            const ANSWER_SQL: &str = "INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer) \
+                VALUES ($1, $2, $3, $4, $5, $6)";
+
+            fn bind_answer<'q>(q: Q<'q>, at: DateTime<Utc>, user_id: Id, a: &NewReplacementAnswer) -> Q<'q> {
+                q.bind(at).bind(user_id).bind(a.group_id).bind(a.requested_article_id)
+                    .bind(a.proposed_article_id).bind(a.answer.as_str())
             }
 
             /// A device reserved for an order at once: its `reserved` and
             /// `ordered` events, as the cart path writes them, in one statement.
             async fn reserved_and_ordered(conn: &mut Conn, device: Id, o: &NewOrder, warehouse: Option<Id>) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
-                     VALUES ($1, $2, 'reserved', 'in_stock', 'reserved', $3, $4, $5), ($1, $2, 'ordered', 'reserved', 'reserved', $3, $4, $5)",
-                )
-                .bind(device).bind(o.at).bind(o.created_by).bind(o.patient_id).bind(warehouse)
-                .execute(&mut *conn)
-                .await?;
+                bind_reserved_and_ordered(sqlx::query(RESERVED_AND_ORDERED_SQL), device, o, warehouse).execute(&mut *conn).await?;
                 Ok(())
+            }
+
+            const RESERVED_AND_ORDERED_SQL: &str =
+                "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
+                 VALUES ($1, $2, 'reserved', 'in_stock', 'reserved', $3, $4, $5), ($1, $2, 'ordered', 'reserved', 'reserved', $3, $4, $5)";
+
+            fn bind_reserved_and_ordered<'q>(q: Q<'q>, device: Id, o: &NewOrder, warehouse: Option<Id>) -> Q<'q> {
+                q.bind(device).bind(o.at).bind(o.created_by).bind(o.patient_id).bind(warehouse)
             }
 
             fn id_list<'a>(b: &mut QueryBuilder<'a, $db>, ids: &'a [Id]) {
@@ -271,7 +286,124 @@ macro_rules! sql_order_storage {
                 sep.push_unseparated(")");
             }
 
+            /// A device event for a stale reservation's cart item, if there
+            /// is one (`take_over_stale` in a batch: parameters device, at, warehouse).
+            const STALE_EVENT_SQL: &str =
+                "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
+                 SELECT $1, $2, 'reservation_expired', 'reserved', 'in_stock', NULL, NULL, $3 \
+                 WHERE EXISTS (SELECT 1 FROM cart_items WHERE device_id = $1)";
+            const STALE_CART_SQL: &str = "DELETE FROM cart_items WHERE device_id = $1";
+
             impl $ty {
+                /// `place_direct_order` in two batches of statements
+                /// ([`$crate::batch`]): the audit row, the order (a reused
+                /// idempotency key fails here, first) and one pick per device;
+                /// then per line the stale cart item, the device's events, the
+                /// line and any replacement answer, and the order's event. The
+                /// same rows as `place_direct_order_now`, in 4 round trips
+                /// whatever the number of lines instead of 4 + 5 per line. A
+                /// line without a device rolls back and leaves it to
+                /// `place_direct_order_now` to say which line it was.
+                pub(crate) async fn place_direct_order_batched(&self, d: &NewDirectOrder) -> Result<DirectPlacement> {
+                    let o = &d.order;
+                    let picks: Vec<(usize, Reserve)> = d.lines.iter().enumerate()
+                        .filter(|(_, l)| l.individual)
+                        .map(|(i, l)| (i, Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None }))
+                        .collect();
+                    let mut tx = self.dialect_begin().await?;
+                    let mut first = $crate::batch::Batch::default();
+                    if o.audit.is_some() {
+                        first.push(AUDIT_SQL);
+                    }
+                    first.push(ORDER_SQL);
+                    let reserve = reserve_sql(self.dialect_skip_locked());
+                    for _ in &picks {
+                        first.push(&reserve);
+                    }
+                    let mut q = sqlx::query(first.text());
+                    if let Some(a) = &o.audit {
+                        q = bind_audit(q, a);
+                    }
+                    q = bind_order(q, o);
+                    for (_, w) in &picks {
+                        q = bind_reserve(q, w);
+                    }
+                    let rows = q.fetch_all(&mut *tx).await?;
+                    if rows.len() != 1 + picks.len() {
+                        tx.rollback().await?;
+                        return self.place_direct_order_now(d).await;
+                    }
+                    let order_id: Id = rows[0].try_get("id")?;
+                    let mut devices: Vec<Option<(ReservedDevice, Option<Id>)>> = vec![None; d.lines.len()];
+                    for ((i, _), r) in picks.iter().zip(&rows[1..]) {
+                        let device = ReservedDevice { id: r.try_get("id")?, device_number: r.try_get("device_number")? };
+                        devices[*i] = Some((device, r.try_get("warehouse_id")?));
+                    }
+                    let mut second = $crate::batch::Batch::default();
+                    for (l, device) in d.lines.iter().zip(&devices) {
+                        if device.is_some() {
+                            second.push(STALE_EVENT_SQL);
+                            second.push(STALE_CART_SQL);
+                            second.push(RESERVED_AND_ORDERED_SQL);
+                        }
+                        second.push(LINE_SQL);
+                        if l.answer.is_some() {
+                            second.push(ANSWER_SQL);
+                        }
+                    }
+                    second.push(REGISTERED_SQL);
+                    let mut q = sqlx::query(second.text());
+                    for (i, (l, device)) in d.lines.iter().zip(&devices).enumerate() {
+                        if let Some((dv, warehouse)) = device {
+                            q = q.bind(dv.id).bind(o.at).bind(*warehouse);
+                            q = q.bind(dv.id);
+                            q = bind_reserved_and_ordered(q, dv.id, o, *warehouse);
+                        }
+                        q = bind_line(q, order_id, i as i32 + 1, &l.line, device.as_ref().map(|(dv, _)| dv.id));
+                        if let Some(a) = &l.answer {
+                            q = bind_answer(q, o.at, o.created_by, a);
+                        }
+                    }
+                    q = bind_registered(q, order_id, o);
+                    q.execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    let devices = devices.into_iter().map(|d| d.map(|(dv, _)| dv)).collect();
+                    Ok(DirectPlacement::Placed { order_id, devices })
+                }
+
+                /// `place_direct_order`'s transaction, run where the dialect
+                /// runs its write transactions (`dialect_run_write`).
+                pub(crate) async fn place_direct_order_now(&self, d: &NewDirectOrder) -> Result<DirectPlacement> {
+                    let o = &d.order;
+                    let mut tx = self.dialect_begin().await?;
+                    if let Some(a) = &o.audit {
+                        audit_row(&mut tx, a).await?;
+                    }
+                    let order_id = insert_order(&mut tx, o).await?;
+                    let mut devices = Vec::with_capacity(d.lines.len());
+                    for (i, l) in d.lines.iter().enumerate() {
+                        let mut device = None;
+                        if l.individual {
+                            let want = Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None };
+                            let Some((id, warehouse, number)) = reserve_oldest(&mut tx, &want, self.dialect_skip_locked()).await? else {
+                                tx.rollback().await?;
+                                return Ok(DirectPlacement::Unavailable { line: i });
+                            };
+                            take_over_stale(&mut tx, id, o.at, warehouse).await?;
+                            reserved_and_ordered(&mut tx, id, o, warehouse).await?;
+                            device = Some(ReservedDevice { id, device_number: number });
+                        }
+                        insert_line(&mut tx, order_id, i as i32 + 1, &l.line, device.as_ref().map(|r| r.id)).await?;
+                        if let Some(a) = &l.answer {
+                            replacement_answer(&mut tx, o.at, o.created_by, a).await?;
+                        }
+                        devices.push(device);
+                    }
+                    registered_event(&mut tx, order_id, o).await?;
+                    tx.commit().await?;
+                    Ok(DirectPlacement::Placed { order_id, devices })
+                }
+
                 async fn cart_item_by_id(&self, id: Id) -> Result<Option<CartItem>> {
                     let sql = format!(
                         "SELECT {CART_COLUMNS}, {ARTICLE_COLUMNS} FROM cart_items c JOIN articles a ON a.id = c.article_id \
@@ -566,7 +698,7 @@ macro_rules! sql_order_storage {
                     let mut tx = self.dialect_begin().await?;
                     let expired = sqlx::query(
                         "UPDATE devices SET state = 'in_stock', reserved_until = NULL, reserved_by = NULL, state_since = $1 \
-                         WHERE state = 'reserved' AND reserved_until <= $1 RETURNING id, warehouse_id",
+                         WHERE state = 'reserved' AND reserved_until IS NOT NULL AND reserved_until <= $1 RETURNING id, warehouse_id",
                     )
                     .bind(now)
                     .fetch_all(&mut *tx)
@@ -687,34 +819,12 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn place_direct_order(&self, d: &NewDirectOrder) -> Result<DirectPlacement> {
-                    let o = &d.order;
-                    let mut tx = self.dialect_begin().await?;
-                    if let Some(a) = &o.audit {
-                        audit_row(&mut tx, a).await?;
+                    let (me, d) = (self.clone(), d.clone());
+                    if self.dialect_batches() {
+                        self.dialect_run_write(async move { me.place_direct_order_batched(&d).await }).await
+                    } else {
+                        self.dialect_run_write(async move { me.place_direct_order_now(&d).await }).await
                     }
-                    let order_id = insert_order(&mut tx, o).await?;
-                    let mut devices = Vec::with_capacity(d.lines.len());
-                    for (i, l) in d.lines.iter().enumerate() {
-                        let mut device = None;
-                        if l.individual {
-                            let want = Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None };
-                            let Some((id, warehouse, number)) = reserve_oldest(&mut tx, &want, self.dialect_skip_locked()).await? else {
-                                tx.rollback().await?;
-                                return Ok(DirectPlacement::Unavailable { line: i });
-                            };
-                            take_over_stale(&mut tx, id, o.at, warehouse).await?;
-                            reserved_and_ordered(&mut tx, id, o, warehouse).await?;
-                            device = Some(ReservedDevice { id, device_number: number });
-                        }
-                        insert_line(&mut tx, order_id, i as i32 + 1, &l.line, device.as_ref().map(|r| r.id)).await?;
-                        if let Some(a) = &l.answer {
-                            replacement_answer(&mut tx, o.at, o.created_by, a).await?;
-                        }
-                        devices.push(device);
-                    }
-                    registered_event(&mut tx, order_id, o).await?;
-                    tx.commit().await?;
-                    Ok(DirectPlacement::Placed { order_id, devices })
                 }
 
                 async fn order(&self, id: Id) -> Result<Option<Order>> {

@@ -209,9 +209,44 @@ async fn a_refused_direct_order_names_its_line_and_reserves_nothing(app: TestApp
     );
 }
 
+async fn a_direct_order_takes_over_expired_cart_reservations_and_may_order_an_article_twice(app: TestApp) {
+    // Arrange: every R-200 in a cart, then the carts' 30 minutes run out (no sweep has run).
+    let f = ordering(&app).await;
+    let anna = app.token_for("anna").await;
+    for _ in 0..f.race_stock {
+        let item =
+            json!({ "target": "patient", "personal_id": f.sven_pnr, "article_number": "R-200", "need": "lasting" });
+        assert_eq!(app.post_json(&anna, "/api/v1/cart/items", &item).await.status(), 201);
+    }
+    app.clock.advance(Duration::minutes(31));
+
+    // Act: one order with the article on two lines.
+    let lines = json!([{ "article_number": "R-200" }, { "article_number": "R-200" }]);
+    let resp = place(&app, &anna, &order(f.sven_pnr, lines)).await;
+
+    // Assert: the two oldest devices, each with its expiry in its history, and their cart items gone.
+    assert_eq!(resp.status(), 201);
+    let placed: Value = resp.json().await.unwrap();
+    let numbers: Vec<_> = placed["lines"].as_array().unwrap().iter().map(|l| l["device_number"].clone()).collect();
+    assert_eq!(numbers, vec![json!("D-0020"), json!("D-0021")]);
+    for device in ["D-0020", "D-0021"] {
+        let card = app.storage.device_card(device).await.unwrap().unwrap();
+        assert_eq!(card.device.state.as_str(), "reserved");
+        let kinds: Vec<_> = card.events.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["reserved", "reservation_expired", "reserved", "ordered"], "{device}");
+    }
+    // The cart as it was before its time ran out: the items taken over are gone from it.
+    let user = app.storage.user_by_username("anna").await.unwrap().unwrap();
+    let before = app.storage.cart_items(user.id, ramp_testkit::test_now()).await.unwrap();
+    let left: Vec<_> = before.iter().map(|i| i.device_number.clone().unwrap()).collect();
+    assert_eq!(left.len(), f.race_stock - 2, "{left:?}");
+    assert!(!left.iter().any(|d| d == "D-0020" || d == "D-0021"), "{left:?}");
+}
+
 ramp_testkit::on_both_engines!(
     a_direct_order_reserves_decides_and_places_its_lines_in_one_request,
     sixty_four_direct_orders_race_for_the_last_devices_and_exactly_that_many_win,
     a_direct_order_retried_with_the_same_idempotency_key_is_created_once,
     a_refused_direct_order_names_its_line_and_reserves_nothing,
+    a_direct_order_takes_over_expired_cart_reservations_and_may_order_an_article_twice,
 );
