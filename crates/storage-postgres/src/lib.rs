@@ -103,6 +103,12 @@ impl PostgresStorage {
         false
     }
 
+    /// A transaction sent in batches (unused: `dialect_batches` is false).
+    async fn dialect_batch_tx(&self) -> Result<ramp_storage::batch::BatchTx<sqlx::Postgres>> {
+        let turn = None;
+        Ok(ramp_storage::batch::BatchTx::new(self.pool.acquire().await?, turn))
+    }
+
     /// No turn to wait for.
     async fn dialect_write_turn(&self) -> Option<WriterTurn> {
         None

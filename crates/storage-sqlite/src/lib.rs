@@ -98,6 +98,12 @@ impl SqliteStorage {
         true
     }
 
+    /// A transaction sent in batches, on the writer connection in turn.
+    async fn dialect_batch_tx(&self) -> Result<ramp_storage::batch::BatchTx<sqlx::Sqlite>> {
+        let turn = Some(self.writers.turn().await);
+        Ok(ramp_storage::batch::BatchTx::new(self.writer.acquire().await?, turn))
+    }
+
     /// The writer turn for one autocommit write.
     async fn dialect_write_turn(&self) -> Option<WriterTurn> {
         Some(self.writers.turn().await)

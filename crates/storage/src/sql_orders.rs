@@ -294,6 +294,74 @@ macro_rules! sql_order_storage {
                  WHERE EXISTS (SELECT 1 FROM cart_items WHERE device_id = $1)";
             const STALE_CART_SQL: &str = "DELETE FROM cart_items WHERE device_id = $1";
 
+            /// The two batches of `place_direct_order_batched`; `None` when a
+            /// line found no device (the transaction is still open then).
+            async fn direct_batches(tx: &mut $crate::batch::BatchTx<$db>, d: &NewDirectOrder, lock: &str) -> Result<Option<DirectPlacement>> {
+                let o = &d.order;
+                let picks: Vec<(usize, Reserve)> = d.lines.iter().enumerate()
+                    .filter(|(_, l)| l.individual)
+                    .map(|(i, l)| (i, Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None }))
+                    .collect();
+                let mut first = $crate::batch::Batch::default();
+                first.push("BEGIN");
+                if o.audit.is_some() {
+                    first.push(AUDIT_SQL);
+                }
+                first.push(ORDER_SQL);
+                let reserve = reserve_sql(lock);
+                for _ in &picks {
+                    first.push(&reserve);
+                }
+                let mut q = sqlx::query(first.text());
+                if let Some(a) = &o.audit {
+                    q = bind_audit(q, a);
+                }
+                q = bind_order(q, o);
+                for (_, w) in &picks {
+                    q = bind_reserve(q, w);
+                }
+                let rows = q.fetch_all(tx.conn()).await?;
+                if rows.len() != 1 + picks.len() {
+                    return Ok(None);
+                }
+                let order_id: Id = rows[0].try_get("id")?;
+                let mut devices: Vec<Option<(ReservedDevice, Option<Id>)>> = vec![None; d.lines.len()];
+                for ((i, _), r) in picks.iter().zip(&rows[1..]) {
+                    let device = ReservedDevice { id: r.try_get("id")?, device_number: r.try_get("device_number")? };
+                    devices[*i] = Some((device, r.try_get("warehouse_id")?));
+                }
+                let mut second = $crate::batch::Batch::default();
+                for (l, device) in d.lines.iter().zip(&devices) {
+                    if device.is_some() {
+                        second.push(STALE_EVENT_SQL);
+                        second.push(STALE_CART_SQL);
+                        second.push(RESERVED_AND_ORDERED_SQL);
+                    }
+                    second.push(LINE_SQL);
+                    if l.answer.is_some() {
+                        second.push(ANSWER_SQL);
+                    }
+                }
+                second.push(REGISTERED_SQL);
+                second.push("COMMIT");
+                let mut q = sqlx::query(second.text());
+                for (i, (l, device)) in d.lines.iter().zip(&devices).enumerate() {
+                    if let Some((dv, warehouse)) = device {
+                        q = q.bind(dv.id).bind(o.at).bind(*warehouse);
+                        q = q.bind(dv.id);
+                        q = bind_reserved_and_ordered(q, dv.id, o, *warehouse);
+                    }
+                    q = bind_line(q, order_id, i as i32 + 1, &l.line, device.as_ref().map(|(dv, _)| dv.id));
+                    if let Some(a) = &l.answer {
+                        q = bind_answer(q, o.at, o.created_by, a);
+                    }
+                }
+                q = bind_registered(q, order_id, o);
+                q.execute(tx.conn()).await?;
+                let devices = devices.into_iter().map(|d| d.map(|(dv, _)| dv)).collect();
+                Ok(Some(DirectPlacement::Placed { order_id, devices }))
+            }
+
             impl $ty {
                 /// `place_direct_order` in two batches of statements
                 /// ([`$crate::batch`]): the audit row, the order (a reused
@@ -305,70 +373,21 @@ macro_rules! sql_order_storage {
                 /// line without a device rolls back and leaves it to
                 /// `place_direct_order_now` to say which line it was.
                 pub(crate) async fn place_direct_order_batched(&self, d: &NewDirectOrder) -> Result<DirectPlacement> {
-                    let o = &d.order;
-                    let picks: Vec<(usize, Reserve)> = d.lines.iter().enumerate()
-                        .filter(|(_, l)| l.individual)
-                        .map(|(i, l)| (i, Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None }))
-                        .collect();
-                    let mut tx = self.dialect_begin().await?;
-                    let mut first = $crate::batch::Batch::default();
-                    if o.audit.is_some() {
-                        first.push(AUDIT_SQL);
-                    }
-                    first.push(ORDER_SQL);
-                    let reserve = reserve_sql(self.dialect_skip_locked());
-                    for _ in &picks {
-                        first.push(&reserve);
-                    }
-                    let mut q = sqlx::query(first.text());
-                    if let Some(a) = &o.audit {
-                        q = bind_audit(q, a);
-                    }
-                    q = bind_order(q, o);
-                    for (_, w) in &picks {
-                        q = bind_reserve(q, w);
-                    }
-                    let rows = q.fetch_all(&mut *tx).await?;
-                    if rows.len() != 1 + picks.len() {
-                        tx.rollback().await?;
-                        return self.place_direct_order_now(d).await;
-                    }
-                    let order_id: Id = rows[0].try_get("id")?;
-                    let mut devices: Vec<Option<(ReservedDevice, Option<Id>)>> = vec![None; d.lines.len()];
-                    for ((i, _), r) in picks.iter().zip(&rows[1..]) {
-                        let device = ReservedDevice { id: r.try_get("id")?, device_number: r.try_get("device_number")? };
-                        devices[*i] = Some((device, r.try_get("warehouse_id")?));
-                    }
-                    let mut second = $crate::batch::Batch::default();
-                    for (l, device) in d.lines.iter().zip(&devices) {
-                        if device.is_some() {
-                            second.push(STALE_EVENT_SQL);
-                            second.push(STALE_CART_SQL);
-                            second.push(RESERVED_AND_ORDERED_SQL);
+                    let mut tx = self.dialect_batch_tx().await?;
+                    match direct_batches(&mut tx, d, self.dialect_skip_locked()).await {
+                        Ok(Some(placed)) => {
+                            tx.finish();
+                            Ok(placed)
                         }
-                        second.push(LINE_SQL);
-                        if l.answer.is_some() {
-                            second.push(ANSWER_SQL);
+                        Ok(None) => {
+                            tx.abort().await;
+                            self.place_direct_order_now(d).await
+                        }
+                        Err(e) => {
+                            tx.abort().await;
+                            Err(e)
                         }
                     }
-                    second.push(REGISTERED_SQL);
-                    let mut q = sqlx::query(second.text());
-                    for (i, (l, device)) in d.lines.iter().zip(&devices).enumerate() {
-                        if let Some((dv, warehouse)) = device {
-                            q = q.bind(dv.id).bind(o.at).bind(*warehouse);
-                            q = q.bind(dv.id);
-                            q = bind_reserved_and_ordered(q, dv.id, o, *warehouse);
-                        }
-                        q = bind_line(q, order_id, i as i32 + 1, &l.line, device.as_ref().map(|(dv, _)| dv.id));
-                        if let Some(a) = &l.answer {
-                            q = bind_answer(q, o.at, o.created_by, a);
-                        }
-                    }
-                    q = bind_registered(q, order_id, o);
-                    q.execute(&mut *tx).await?;
-                    tx.commit().await?;
-                    let devices = devices.into_iter().map(|d| d.map(|(dv, _)| dv)).collect();
-                    Ok(DirectPlacement::Placed { order_id, devices })
                 }
 
                 /// `place_direct_order`'s transaction, run where the dialect

@@ -49,7 +49,10 @@ pub struct OrdersArgs {
     #[arg(long, default_value_t = 64)]
     pub articles: u32,
     /// Devices of each article kept in stock before the run (topped up).
-    #[arg(long, default_value_t = 500)]
+    /// Enough that no article runs out during a default run at 1,500
+    /// orders per second: an order refused for stock is not an order, and
+    /// its refusal (with alternatives) costs more than an order.
+    #[arg(long, default_value_t = 3000)]
     pub stock: u32,
     /// The pgbench program (PostgreSQL only).
     #[arg(long, default_value = "/usr/lib/postgresql/15/bin/pgbench")]
