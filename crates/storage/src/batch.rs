@@ -83,6 +83,14 @@ impl Batch {
 /// `statement` with each `$N` made `$(N + base)`, and the highest N in it.
 /// Our statements hold no `$` inside string literals.
 fn renumber(statement: &str, base: usize) -> (String, usize) {
+    renumber_with(statement, base, &[])
+}
+
+/// [`renumber`], with the parameters named in `replaced` written as the
+/// given SQL instead (a value another part of the same statement makes,
+/// such as `(SELECT id FROM ord)`). Their arguments are still bound, and
+/// go unused.
+pub fn renumber_with(statement: &str, base: usize, replaced: &[(usize, &str)]) -> (String, usize) {
     let mut out = String::with_capacity(statement.len() + 16);
     let mut highest = 0;
     let mut rest = statement;
@@ -95,7 +103,13 @@ fn renumber(statement: &str, base: usize) -> (String, usize) {
         }
         let n: usize = rest[..digits].parse().expect("digits parse");
         highest = highest.max(n);
-        out.push_str(&(n + base).to_string());
+        match replaced.iter().find(|(k, _)| *k == n) {
+            Some((_, sql)) => {
+                out.pop(); // the `$`
+                out.push_str(sql);
+            }
+            None => out.push_str(&(n + base).to_string()),
+        }
         rest = &rest[digits..];
     }
     out.push_str(rest);
@@ -118,6 +132,12 @@ mod tests {
              UPDATE u SET x = $4 WHERE id = $3 AND y = $12;\n\
              DELETE FROM v WHERE id = $13;\n"
         );
+    }
+
+    #[test]
+    fn a_replaced_parameter_becomes_its_sql_and_still_counts() {
+        let (sql, used) = renumber_with("VALUES ($1, $2, $3)", 10, &[(2, "(SELECT id FROM ord)")]);
+        assert_eq!((sql.as_str(), used), ("VALUES ($11, (SELECT id FROM ord), $13)", 3));
     }
 
     #[test]

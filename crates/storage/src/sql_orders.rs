@@ -362,6 +362,149 @@ macro_rules! sql_order_storage {
                 Ok(Some(DirectPlacement::Placed { order_id, devices }))
             }
 
+
+            /// A picked device's events in one INSERT, in their order (the
+            /// expiry of a stale cart reservation first, if it had one);
+            /// `{pick}` names the statement part that picked it. Parameters:
+            /// at, user, patient.
+            const PICKED_EVENTS_SQL: &str =
+                "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
+                 SELECT p.id, $1, e.kind, e.from_state, e.to_state, e.actor, e.patient, p.warehouse_id FROM {pick} p CROSS JOIN (VALUES \
+                 (0, 'reservation_expired', 'reserved', 'in_stock', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)), \
+                 (1, 'reserved', 'in_stock', 'reserved', $2, $3), (2, 'ordered', 'reserved', 'reserved', $2, $3)) \
+                 AS e (seq, kind, from_state, to_state, actor, patient) \
+                 WHERE e.seq > 0 OR EXISTS (SELECT 1 FROM cart_items c WHERE c.device_id = p.id) ORDER BY e.seq";
+
+            /// One part of the single-statement order (`direct_statement`).
+            enum Part<'a> {
+                Audit(&'a NewAuditEntry),
+                Order,
+                Pick(usize, Reserve),
+                Stale(usize),
+                Events(usize),
+                Line(usize, &'a NewDirectLine, Option<usize>),
+                Answer(&'a NewReplacementAnswer),
+                Registered,
+            }
+
+            /// The parts of `d` in statement order; `None` when two lines
+            /// reserve the same article (each part sees the statement's one
+            /// snapshot, so both would pick the same device).
+            fn direct_parts(d: &NewDirectOrder) -> Option<Vec<Part<'_>>> {
+                let o = &d.order;
+                let mut parts = Vec::new();
+                if let Some(a) = &o.audit {
+                    parts.push(Part::Audit(a));
+                }
+                parts.push(Part::Order);
+                let mut articles = std::collections::HashSet::new();
+                let mut picks = 0;
+                for (i, l) in d.lines.iter().enumerate() {
+                    let mut pick = None;
+                    if l.individual {
+                        if !articles.insert(l.line.article_id) {
+                            return None;
+                        }
+                        let want = Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None };
+                        parts.extend([Part::Pick(picks, want), Part::Stale(picks), Part::Events(picks)]);
+                        pick = Some(picks);
+                        picks += 1;
+                    }
+                    parts.push(Part::Line(i, l, pick));
+                    if let Some(a) = &l.answer {
+                        parts.push(Part::Answer(a));
+                    }
+                }
+                parts.push(Part::Registered);
+                Some(parts)
+            }
+
+            /// The statement of `direct_parts`: each part a data-modifying
+            /// `WITH` item written with the statement path's own SQL, the
+            /// order's id and each picked device taken from the parts that
+            /// make them. The final SELECT divides by zero for a line that
+            /// found no device, which undoes the whole statement.
+            fn direct_statement_sql(parts: &[Part<'_>], lock: &str) -> (String, usize) {
+                const ORDER_ID: &str = "(SELECT id FROM ord)";
+                let mut items = Vec::with_capacity(parts.len());
+                let mut used = 0;
+                let mut picks = 0;
+                for (k, part) in parts.iter().enumerate() {
+                    let pick_of = |p: &usize| format!("(SELECT id FROM pick_{p})");
+                    let (name, sql, replaced): (String, String, Vec<(usize, String)>) = match part {
+                        Part::Audit(_) => ("audit".into(), AUDIT_SQL.into(), vec![]),
+                        Part::Order => ("ord".into(), ORDER_SQL.into(), vec![]),
+                        Part::Pick(p, _) => {
+                            picks += 1;
+                            (format!("pick_{p}"), reserve_sql(lock), vec![])
+                        }
+                        Part::Stale(p) => (format!("stale_{p}"), STALE_CART_SQL.into(), vec![(1, pick_of(p))]),
+                        Part::Events(p) => (format!("events_{p}"), PICKED_EVENTS_SQL.replace("{pick}", &format!("pick_{p}")), vec![]),
+                        Part::Line(_, _, pick) => {
+                            let mut r = vec![(1, ORDER_ID.to_string())];
+                            r.extend(pick.map(|p| (6, pick_of(&p))));
+                            (format!("line_{k}"), LINE_SQL.into(), r)
+                        }
+                        Part::Answer(_) => (format!("answer_{k}"), ANSWER_SQL.into(), vec![]),
+                        Part::Registered => ("registered".into(), REGISTERED_SQL.into(), vec![(1, ORDER_ID.to_string())]),
+                    };
+                    let replaced: Vec<(usize, &str)> = replaced.iter().map(|(n, s)| (*n, s.as_str())).collect();
+                    let (sql, n) = $crate::batch::renumber_with(&sql, used, &replaced);
+                    used += n;
+                    items.push(format!("{name} AS ({sql})"));
+                }
+                let mut select = String::from("SELECT (SELECT id FROM ord) AS order_id");
+                let mut from = String::from(" FROM (SELECT 1) AS one");
+                for p in 0..picks {
+                    select.push_str(&format!(
+                        ", p{p}.id AS device_{p}, p{p}.device_number AS number_{p}, 1 / (CASE WHEN p{p}.id IS NULL THEN 0 ELSE 1 END) AS found_{p}"
+                    ));
+                    from.push_str(&format!(" LEFT JOIN pick_{p} p{p} ON TRUE"));
+                }
+                (format!("WITH {} {select}{from}", items.join(", ")), picks)
+            }
+
+            /// `place_direct_order` as one statement (PostgreSQL): one
+            /// round trip and no transaction of its own instead of 4 + 5
+            /// per line. `None` when it does not apply or a line found no
+            /// device; the statement path then does the work (and says
+            /// which line), as nothing of this one was kept.
+            async fn direct_statement(pool: &::sqlx::Pool<$db>, d: &NewDirectOrder, lock: &str) -> Result<Option<DirectPlacement>> {
+                let Some(parts) = direct_parts(d) else {
+                    return Ok(None);
+                };
+                let o = &d.order;
+                let (sql, picks) = direct_statement_sql(&parts, lock);
+                let mut q = sqlx::query(&sql);
+                for part in &parts {
+                    q = match part {
+                        Part::Audit(a) => bind_audit(q, a),
+                        Part::Order => bind_order(q, o),
+                        Part::Pick(_, w) => bind_reserve(q, w),
+                        Part::Stale(_) => q.bind(0_i64),
+                        Part::Events(_) => q.bind(o.at).bind(o.created_by).bind(o.patient_id),
+                        Part::Line(i, l, _) => bind_line(q, 0, *i as i32 + 1, &l.line, None),
+                        Part::Answer(a) => bind_answer(q, o.at, o.created_by, a),
+                        Part::Registered => bind_registered(q, 0, o),
+                    };
+                }
+                let row = match q.fetch_one(pool).await {
+                    Ok(row) => row,
+                    Err(::sqlx::Error::Database(e)) if e.code().as_deref() == Some("22012") => return Ok(None),
+                    Err(e) => return Err(e.into()),
+                };
+                let mut found = Vec::with_capacity(picks);
+                for p in 0..picks {
+                    found.push(ReservedDevice {
+                        id: row.try_get(format!("device_{p}").as_str())?,
+                        device_number: row.try_get(format!("number_{p}").as_str())?,
+                    });
+                }
+                let mut found = found.into_iter();
+                let devices = d.lines.iter().map(|l| if l.individual { found.next() } else { None }).collect();
+                Ok(Some(DirectPlacement::Placed { order_id: row.try_get("order_id")?, devices }))
+            }
+
             impl $ty {
                 /// `place_direct_order` in two batches of statements
                 /// ([`$crate::batch`]): the audit row, the order (a reused
@@ -838,11 +981,13 @@ macro_rules! sql_order_storage {
                 }
 
                 async fn place_direct_order(&self, d: &NewDirectOrder) -> Result<DirectPlacement> {
-                    let (me, d) = (self.clone(), d.clone());
                     if self.dialect_batches() {
-                        self.dialect_run_write(async move { me.place_direct_order_batched(&d).await }).await
-                    } else {
-                        self.dialect_run_write(async move { me.place_direct_order_now(&d).await }).await
+                        let (me, d) = (self.clone(), d.clone());
+                        return self.dialect_run_write(async move { me.place_direct_order_batched(&d).await }).await;
+                    }
+                    match direct_statement(&self.pool, d, self.dialect_skip_locked()).await? {
+                        Some(placed) => Ok(placed),
+                        None => self.place_direct_order_now(d).await,
                     }
                 }
 
