@@ -91,7 +91,7 @@ async fn killed_mid_load_leaves_no_half_written_order(url: &str) {
     let mut refusals = Vec::new();
     let mut order = None;
     for (i, (patient, article)) in jobs.iter().enumerate() {
-        match place_order(&again.client, &again.base, &session, patient, article, &format!("after-restart-{i}")).await {
+        match place_order(&again.client, &again.base, &session, patient, article, format!("after-restart-{i}")).await {
             Ok(o) => {
                 order = Some(o);
                 break;
@@ -131,8 +131,8 @@ async fn load_then_kill(server: &mut Server, session: &HeaderMap, jobs: &[(Strin
     (placed.load(Ordering::Relaxed), attempts)
 }
 
-/// Cart + order for each pair in turn until the deadline or the server is
-/// gone. Counts successes in `placed`; returns the attempts made.
+/// An order for each pair in turn, through the cart and in one request
+/// alternately, until the deadline or the server is gone. Counts successes in `placed`; returns the attempts made.
 async fn keep_ordering(
     base: &str,
     session: &HeaderMap,
@@ -145,7 +145,13 @@ async fn keep_ordering(
     while Instant::now() < deadline {
         let (patient, article) = &jobs[attempts % jobs.len()];
         attempts += 1;
-        match place_order(&client, base, session, patient, article, &format!("load-{}", rand_key())).await {
+        // Every other order is placed in one request (its own write path on each engine).
+        let key = format!("load-{}", rand_key());
+        let placed_one = match attempts % 2 {
+            0 => place_direct_order(&client, base, session, patient, article, key).await,
+            _ => place_order(&client, base, session, patient, article, key).await,
+        };
+        match placed_one {
             Ok(_) => {
                 placed.fetch_add(1, Ordering::Relaxed);
             }
@@ -161,6 +167,29 @@ fn rand_key() -> u64 {
     N.fetch_add(1, Ordering::Relaxed)
 }
 
+/// Places the order in one request with its line (accepting a replacement proposal).
+async fn place_direct_order(
+    client: &Client,
+    base: &str,
+    session: &HeaderMap,
+    patient: &str,
+    article: &str,
+    key: String,
+) -> Result<Value, String> {
+    let mut order = json!({"target": "patient", "personal_id": patient, "goal": "Gå själv inomhus",
+        "evaluation_date": "2099-01-01", "lines": [{"article_number": article, "need": "lasting"}]});
+    let url = format!("{base}/api/v1/orders");
+    let (mut status, mut body) = post(client, &url, session, &order, Some(&key)).await?;
+    if status == StatusCode::CONFLICT && body["code"] == "replacement_answer_required" {
+        order["lines"][0]["replacement"] = json!("accept");
+        (status, body) = post(client, &url, session, &order, Some(&format!("{key}-a"))).await?;
+    }
+    if status != StatusCode::CREATED {
+        return Err(format!("order: {status} {}", body["code"]));
+    }
+    Ok(body)
+}
+
 /// Adds one cart item (accepting a replacement proposal) and places the order.
 async fn place_order(
     client: &Client,
@@ -168,7 +197,7 @@ async fn place_order(
     session: &HeaderMap,
     patient: &str,
     article: &str,
-    key: &str,
+    key: String,
 ) -> Result<Value, String> {
     let mut item = json!({"target": "patient", "personal_id": patient, "article_number": article, "need": "lasting"});
     let (mut status, mut body) = post(client, &format!("{base}/api/v1/cart/items"), session, &item, None).await?;
@@ -180,7 +209,7 @@ async fn place_order(
         return Err(format!("cart item: {status} {}", body["code"]));
     }
     let order = json!({"target": "patient", "personal_id": patient, "goal": "Gå själv inomhus", "evaluation_date": "2099-01-01"});
-    let (status, body) = post(client, &format!("{base}/api/v1/orders"), session, &order, Some(key)).await?;
+    let (status, body) = post(client, &format!("{base}/api/v1/orders"), session, &order, Some(&key)).await?;
     if status != StatusCode::CREATED {
         return Err(format!("order: {status} {}", body["code"]));
     }

@@ -1,12 +1,14 @@
 //! Nearly static rows kept in memory by the storage: principals, product
-//! areas, units, replacement groups (by article), customer numbers and
-//! each principal's invoicing account. Placing one order read them six to eight times, one
+//! areas, units, articles (by article number, as an order names them),
+//! replacement groups (by article), customer numbers and each principal's
+//! invoicing account. Placing one order read them six to eight times, one
 //! statement (and on PostgreSQL one round trip) each, although they change
 //! only when data is loaded.
 //!
 //! Invalidation: these tables are written only through this storage's bulk
 //! loaders (`insert_principals`, `insert_customer_numbers`, `insert_units`,
-//! `insert_product_areas`, `insert_replacement_groups`, `finish_bulk_load`),
+//! `insert_product_areas`, `insert_articles`, `insert_replacement_groups`,
+//! `finish_bulk_load`),
 //! and each of them empties the cache after its commit. A value read from
 //! the database is kept only if nothing was invalidated while it was being
 //! read (the generation check), so a reader racing a loader cannot put old
@@ -14,7 +16,7 @@
 //! a CLI load) is seen within [`TTL`]: the whole cache is dropped that long
 //! after it was started, as with the login cache in `ramp-app`.
 
-use crate::{CustomerNumber, Id, Principal, ProductArea, ReplacementGroup, Unit};
+use crate::{Article, CustomerNumber, Id, Principal, ProductArea, ReplacementGroup, Unit};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -30,6 +32,9 @@ pub struct Rows {
     pub principals: Option<Vec<Principal>>,
     pub product_areas: Option<Vec<ProductArea>>,
     pub units: HashMap<Id, Option<Unit>>,
+    /// An article and its supplier's name, by article number (the columns
+    /// the consultation writes, such as spare parts, are not among them).
+    pub articles_by_number: HashMap<String, Option<Article>>,
     /// The replacement group an article belongs to, if any.
     pub groups_by_article: HashMap<Id, Option<ReplacementGroup>>,
     /// A principal's lowest-numbered customer number, if any.
@@ -40,6 +45,7 @@ pub struct Rows {
 impl Rows {
     fn too_big(&self) -> bool {
         self.units.len() > MAX_KEYS
+            || self.articles_by_number.len() > MAX_KEYS
             || self.groups_by_article.len() > MAX_KEYS
             || self.customer_number_of_principal.len() > MAX_KEYS
             || self.customer_numbers.len() > MAX_KEYS

@@ -430,6 +430,7 @@ macro_rules! sql_storage {
                         .await?;
                     }
                     tx.commit().await?;
+                    self.cache.invalidate();
                     Ok(())
                 }
 
@@ -821,8 +822,16 @@ macro_rules! sql_storage {
                 }
 
                 async fn article_by_number(&self, article_number: &str) -> Result<Option<Article>> {
+                    let seen = match self.cache.get(|r| r.articles_by_number.get(article_number).cloned()) {
+                        Ok(hit) => return Ok(hit),
+                        Err(seen) => seen,
+                    };
                     let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a JOIN suppliers s ON s.id = a.supplier_id WHERE a.article_number = $1");
-                    sqlx::query(&sql).bind(article_number).fetch_optional(&self.pool).await?.map(|r| article_from(&r)).transpose()
+                    let article = sqlx::query(&sql).bind(article_number).fetch_optional(&self.pool).await?.map(|r| article_from(&r)).transpose()?;
+                    self.cache.put(seen, |r| {
+                        r.articles_by_number.insert(article_number.to_string(), article.clone());
+                    });
+                    Ok(article)
                 }
 
                 async fn product_areas(&self) -> Result<Vec<ProductArea>> {
