@@ -117,8 +117,23 @@ impl Browser {
         self.get("/title").await.as_str().unwrap_or_default().to_string()
     }
 
+    /// Finds an element, asking again for a while if it is not there yet:
+    /// after a click the browser may still be loading the next page, and
+    /// `wait_for_text` can be satisfied by text the old page also had.
     async fn find_by(&self, using: &str, value: &str) -> Element {
-        let v = self.post("/element", json!({ "using": using, "value": value })).await;
+        let body = json!({ "using": using, "value": value });
+        for _ in 0..50 {
+            let resp = self.http.post(format!("{}/element", self.base)).json(&body).send().await;
+            let v: Option<Value> = match resp {
+                Ok(r) => r.json().await.ok(),
+                Err(_) => None,
+            };
+            if let Some(id) = v.as_ref().and_then(|v| v["value"][ELEMENT_KEY].as_str()) {
+                return Element(id.to_string());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let v = self.post("/element", body).await;
         Element(v[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("no element {value}")).to_string())
     }
 
@@ -169,18 +184,53 @@ impl Browser {
         self.post(&format!("/element/{}/value", e.0), json!({ "text": text })).await;
     }
 
+    /// Clicks, and when the click leaves the page (a link, a form's submit
+    /// button) waits until the next page has loaded, so what the test reads
+    /// or waits for next is never the page it just left.
     pub async fn click(&self, e: &Element) {
+        const MARK: &str = "const e = arguments[0]; document.__rampLeft = true; \
+            if (e.tagName === 'A') { const h = e.getAttribute('href'); return !!h && !h.startsWith('#'); } \
+            const submits = e.tagName === 'BUTTON' ? (e.type || 'submit') === 'submit' : e.type === 'submit'; \
+            return submits && !!e.form;";
+        let leaves = self.execute(MARK, json!([{ ELEMENT_KEY: e.0 }])).await.as_bool().unwrap_or(false);
         self.post(&format!("/element/{}/click", e.0), json!({})).await;
+        if leaves {
+            self.wait_for_next_page().await;
+        }
+    }
+
+    /// Waits (at most 5 s: a form the browser refuses to submit stays) for
+    /// a document without the mark `click` left on the previous one.
+    async fn wait_for_next_page(&self) {
+        let body =
+            json!({"script": "return document.__rampLeft !== true && document.readyState === 'complete';", "args": []});
+        for _ in 0..50 {
+            let resp = self.http.post(format!("{}/execute/sync", self.base)).json(&body).send().await;
+            if let Ok(r) = resp {
+                if r.json::<Value>().await.ok().is_some_and(|v| v["value"] == json!(true)) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn text(&self, e: &Element) -> String {
         self.get(&format!("/element/{}/text", e.0)).await.as_str().unwrap_or_default().to_string()
     }
 
-    /// The visible text of the whole page.
+    /// The visible text of the whole page. Read in one script call, and
+    /// asked again while a navigation leaves no document to read: finding
+    /// `body` and then asking for its text could meet a page the browser
+    /// had just replaced (a stale element, seen once under load).
     pub async fn page_text(&self) -> String {
-        let body = self.find("body").await;
-        self.text(&body).await
+        for _ in 0..50 {
+            if let Some(text) = self.try_page_text().await {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never had a document to read");
     }
 
     /// Presses keys on whatever has focus (keyboard-only use).
@@ -203,9 +253,10 @@ impl Browser {
         self.post("/execute/sync", json!({ "script": script, "args": args })).await
     }
 
-    /// The page text, or `None` while a navigation leaves no document to read.
+    /// The page text, or `None` while a page is still loading.
     async fn try_page_text(&self) -> Option<String> {
-        let body = json!({"script": "return document.body ? document.body.innerText : null;", "args": []});
+        let script = "return document.readyState === 'complete' && document.body ? document.body.innerText : null;";
+        let body = json!({"script": script, "args": []});
         let resp = self.http.post(format!("{}/execute/sync", self.base)).json(&body).send().await.ok()?;
         let v: Value = resp.json().await.ok()?;
         v["value"].as_str().map(str::to_string)
