@@ -259,7 +259,8 @@ impl Browser {
         let body = json!({"script": script, "args": []});
         let resp = self.http.post(format!("{}/execute/sync", self.base)).json(&body).send().await.ok()?;
         let v: Value = resp.json().await.ok()?;
-        v["value"].as_str().map(str::to_string)
+        // As WebDriver's element text does: a no-break space reads as a space.
+        v["value"].as_str().map(|t| t.replace('\u{a0}', " "))
     }
 
     /// Waits until the page text contains `needle` (after a navigation or
