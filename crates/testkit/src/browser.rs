@@ -59,19 +59,23 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let profile = std::env::temp_dir().join(format!("ramp-chromium-{port}"));
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": binary, "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,900", format!("--user-data-dir={}", profile.display())
-            ]}
-        }}});
-        // Chromium occasionally fails to start when the machine is busy; try again before failing.
+        // Chromium occasionally fails to start when the machine is busy; try
+        // again, each time with a profile directory of its own (one a
+        // previous Chromium is still letting go of holds its lock).
         let mut last = Value::Null;
         let mut session = None;
-        for _ in 0..3 {
+        let mut profile = std::env::temp_dir();
+        for attempt in 0..5 {
+            profile = std::env::temp_dir().join(format!("ramp-chromium-{port}-{attempt}"));
+            let _ = std::fs::remove_dir_all(&profile);
+            let caps = json!({"capabilities": {"alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": {"binary": binary, "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--window-size=1280,900", format!("--user-data-dir={}", profile.display())
+                ]}
+            }}});
             if let Ok(r) = http.post(format!("{root}/session")).json(&caps).send().await {
                 last = r.json().await.unwrap_or(Value::Null);
                 if let Some(id) = last["value"]["sessionId"].as_str() {
@@ -79,7 +83,8 @@ impl Browser {
                     break;
                 }
             }
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            let _ = std::fs::remove_dir_all(&profile);
+            tokio::time::sleep(Duration::from_millis(1000)).await;
         }
         let session = session.unwrap_or_else(|| panic!("no WebDriver session: {last}"));
         Browser { http, driver, base: format!("{root}/session/{session}"), profile }
