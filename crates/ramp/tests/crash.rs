@@ -176,14 +176,12 @@ async fn place_direct_order(
     article: &str,
     key: String,
 ) -> Result<Value, String> {
-    let mut order = json!({"target": "patient", "personal_id": patient, "goal": "Gå själv inomhus",
+    let order = json!({"target": "patient", "personal_id": patient, "goal": "Gå själv inomhus",
         "evaluation_date": "2099-01-01", "lines": [{"article_number": article, "need": "lasting"}]});
     let url = format!("{base}/api/v1/orders");
-    let (mut status, mut body) = post(client, &url, session, &order, Some(&key)).await?;
-    if status == StatusCode::CONFLICT && body["code"] == "replacement_answer_required" {
-        order["lines"][0]["replacement"] = json!("accept");
-        (status, body) = post(client, &url, session, &order, Some(&format!("{key}-a"))).await?;
-    }
+    let keys = (Some(key.as_str()), Some(format!("{key}-a")));
+    let (status, body) =
+        post_accepting(client, &url, session, order, |o| o["lines"][0]["replacement"] = json!("accept"), keys).await?;
     if status != StatusCode::CREATED {
         return Err(format!("order: {status} {}", body["code"]));
     }
@@ -199,12 +197,10 @@ async fn place_order(
     article: &str,
     key: String,
 ) -> Result<Value, String> {
-    let mut item = json!({"target": "patient", "personal_id": patient, "article_number": article, "need": "lasting"});
-    let (mut status, mut body) = post(client, &format!("{base}/api/v1/cart/items"), session, &item, None).await?;
-    if status == StatusCode::CONFLICT && body["code"] == "replacement_answer_required" {
-        item["replacement"] = json!("accept");
-        (status, body) = post(client, &format!("{base}/api/v1/cart/items"), session, &item, None).await?;
-    }
+    let item = json!({"target": "patient", "personal_id": patient, "article_number": article, "need": "lasting"});
+    let url = format!("{base}/api/v1/cart/items");
+    let (status, body) =
+        post_accepting(client, &url, session, item, |i| i["replacement"] = json!("accept"), (None, None)).await?;
     if status != StatusCode::CREATED {
         return Err(format!("cart item: {status} {}", body["code"]));
     }
@@ -214,6 +210,24 @@ async fn place_order(
         return Err(format!("order: {status} {}", body["code"]));
     }
     Ok(body)
+}
+
+/// Posts `body`; when the answer asks for a replacement answer, `accept`s
+/// the proposal and posts again (each post with its idempotency key).
+async fn post_accepting(
+    client: &Client,
+    url: &str,
+    session: &HeaderMap,
+    mut body: Value,
+    accept: impl FnOnce(&mut Value),
+    keys: (Option<&str>, Option<String>),
+) -> Result<(StatusCode, Value), String> {
+    let (status, answer) = post(client, url, session, &body, keys.0).await?;
+    if status == StatusCode::CONFLICT && answer["code"] == "replacement_answer_required" {
+        accept(&mut body);
+        return post(client, url, session, &body, keys.1.as_deref()).await;
+    }
+    Ok((status, answer))
 }
 
 async fn post(
