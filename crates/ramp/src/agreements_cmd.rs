@@ -423,6 +423,7 @@ mod tests {
     fn config(dir: Option<PathBuf>) -> crate::Config {
         crate::Config {
             database_url: "sqlite::memory:".into(),
+            database_max_connections: 1,
             listen: None,
             agreements_dir: dir,
             json_logs: false,

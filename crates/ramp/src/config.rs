@@ -12,7 +12,10 @@ pub struct ConfigArgs {
     /// Database: `sqlite:PATH` (embedded, the default `sqlite:data/ramp.db`) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
-    /// A TOML file with any of: database_url, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes.
+    /// PostgreSQL connections Ramp keeps open at most (default: twice the cores, plus one).
+    #[arg(long, env = "RAMP_DATABASE_MAX_CONNECTIONS", global = true)]
+    pub database_max_connections: Option<u32>,
+    /// A TOML file with any of: database_url, database_max_connections, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes.
     #[arg(long, env = "RAMP_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Directory of cost-responsibility agreements (`<region>/<effective-date>.toml`); default: the built-in ones.
@@ -34,6 +37,7 @@ pub struct ConfigArgs {
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     database_url: Option<String>,
+    database_max_connections: Option<u32>,
     listen: Option<String>,
     agreements_dir: Option<PathBuf>,
     log_format: Option<String>,
@@ -46,6 +50,8 @@ struct FileConfig {
 #[derive(Clone)]
 pub struct Config {
     pub database_url: String,
+    /// The PostgreSQL pool's size; SQLite has one writer and its own readers.
+    pub database_max_connections: u32,
     pub listen: Option<String>,
     pub agreements_dir: Option<PathBuf>,
     pub json_logs: bool,
@@ -58,6 +64,7 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("database_url", &redact_url(&self.database_url))
+            .field("database_max_connections", &self.database_max_connections)
             .field("listen", &self.listen)
             .field("agreements_dir", &self.agreements_dir)
             .field("json_logs", &self.json_logs)
@@ -81,6 +88,18 @@ pub fn redact_url(url: &str) -> String {
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/ramp.db";
 
+/// Twice the cores, plus one: PostgreSQL does the most work with about as
+/// many busy backends as it has cores; a few more cover connections waiting
+/// on the network. Measured with `ramp bench orders` on 2 cores: 32
+/// connections gave 1,587 orders/s, 4–6 gave 2,300–2,400 (docs/BENCHMARKS.md).
+pub fn default_max_connections() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    (2 * cores + 1).min(MAX_CONNECTIONS)
+}
+
+/// The most connections a pool may be given (PostgreSQL's own default is 100).
+const MAX_CONNECTIONS: u32 = 500;
+
 impl Config {
     pub fn load(args: &ConfigArgs) -> Result<Config, String> {
         let file = match &args.config {
@@ -98,9 +117,17 @@ impl Config {
         if !(1..=1440).contains(&reservation_minutes) {
             return Err(format!("reservation_minutes: expected 1 to 1440 minutes, got {reservation_minutes}"));
         }
+        let database_max_connections = match args.database_max_connections.or(file.database_max_connections) {
+            Some(n) if !(1..=MAX_CONNECTIONS).contains(&n) => {
+                return Err(format!("database_max_connections: expected 1 to {MAX_CONNECTIONS}, got {n}"));
+            }
+            Some(n) => n,
+            None => default_max_connections(),
+        };
         let agreement_region =
             args.agreement_region.clone().or(file.agreement_region).unwrap_or_else(|| "stockholm".into());
         Ok(Config {
+            database_max_connections,
             agreement_region,
             reservation_minutes,
             database_url: args
@@ -136,5 +163,23 @@ mod tests {
     fn a_database_password_never_reaches_the_log() {
         assert_eq!(redact_url("postgres://ramp:hemligt@db:5432/ramp"), "postgres://ramp:***@db:5432/ramp");
         assert_eq!(redact_url("sqlite:data/ramp.db"), "sqlite:data/ramp.db");
+    }
+
+    #[test]
+    fn a_pool_size_outside_one_to_five_hundred_is_refused_naming_the_setting() {
+        for n in [0, 501] {
+            let args = ConfigArgs { database_max_connections: Some(n), ..ConfigArgs::default() };
+            let err = Config::load(&args).err().expect("refused");
+            assert_eq!(err, format!("database_max_connections: expected 1 to 500, got {n}"));
+        }
+        let args = ConfigArgs { database_max_connections: Some(7), ..ConfigArgs::default() };
+        assert_eq!(Config::load(&args).expect("accepted").database_max_connections, 7);
+    }
+
+    #[test]
+    fn the_pool_defaults_to_twice_the_cores_plus_one() {
+        let cores = std::thread::available_parallelism().unwrap().get() as u32;
+        let config = Config::load(&ConfigArgs::default()).expect("defaults");
+        assert_eq!(config.database_max_connections, 2 * cores + 1);
     }
 }

@@ -8,7 +8,8 @@ use ramp_storage_sqlite::SqliteStorage;
 use std::sync::Arc;
 
 /// Opens (and for SQLite creates) the database; does not migrate.
-pub async fn open(url: &str) -> Result<Arc<dyn Storage>, CliError> {
+/// `max_connections` sizes the PostgreSQL pool.
+pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Storage>, CliError> {
     if let Some(path) = url.strip_prefix("sqlite:") {
         let path = path.trim_start_matches("//");
         if path.is_empty() {
@@ -25,7 +26,7 @@ pub async fn open(url: &str) -> Result<Arc<dyn Storage>, CliError> {
             .map_err(|e| CliError::failed(format!("database_url: cannot open SQLite database {path}: {e}")))?;
         Ok(Arc::new(s))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let s = PostgresStorage::connect(url, 32)
+        let s = PostgresStorage::connect(url, max_connections)
             .await
             .map_err(|e| CliError::failed(format!("database_url: cannot connect to PostgreSQL: {e}")))?;
         Ok(Arc::new(s))
@@ -37,16 +38,16 @@ pub async fn open(url: &str) -> Result<Arc<dyn Storage>, CliError> {
     }
 }
 
-/// Opens and migrates.
-pub async fn open_migrated(url: &str) -> Result<Arc<dyn Storage>, CliError> {
-    let storage = open(url).await?;
+/// Opens the configured database and migrates it.
+pub async fn open_migrated(config: &Config) -> Result<Arc<dyn Storage>, CliError> {
+    let storage = open(&config.database_url, config.database_max_connections).await?;
     storage.migrate().await.map_err(|e| CliError::failed(format!("migration failed: {e}")))?;
     Ok(storage)
 }
 
 /// `ramp migrate`.
 pub async fn migrate_only(config: &Config) -> Result<(), CliError> {
-    let storage = open_migrated(&config.database_url).await?;
+    let storage = open_migrated(config).await?;
     println!("database migrated ({})", storage.engine());
     Ok(())
 }
@@ -59,7 +60,7 @@ mod tests {
     async fn an_unknown_scheme_is_refused_and_creates_no_file() {
         let dir = std::env::temp_dir().join(format!("ramp-db-scheme-{}", std::process::id()));
         let url = format!("sqlit:{}/ramp.db", dir.display());
-        let err = open(&url).await.err().expect("refused");
+        let err = open(&url, 1).await.err().expect("refused");
         assert!(err.bad_input);
         assert!(err.message.starts_with("database_url: unknown scheme"), "{}", err.message);
         assert!(!dir.exists(), "nothing was created for a typo");
@@ -67,7 +68,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_empty_sqlite_path_is_refused_naming_the_setting() {
-        let err = open("sqlite:").await.err().expect("refused");
+        let err = open("sqlite:", 1).await.err().expect("refused");
         assert!(err.message.starts_with("database_url:"), "{}", err.message);
     }
 }

@@ -62,7 +62,7 @@ pub async fn load_if_empty(storage: &Arc<dyn Storage>, scale: &str, seed: u64) -
 
 pub async fn run(args: DemoArgs, config: &Config) -> Result<(), CliError> {
     let scale = parse_scale(&args.scale)?;
-    let storage = db::open_migrated(&config.database_url).await?;
+    let storage = db::open_migrated(config).await?;
     if storage.counts().await?.principals > 0 {
         return Err(CliError::input(
             "database_url: the database already holds data; load the demo into a new, empty database",

@@ -83,7 +83,7 @@ pub async fn run(args: ImpactArgs, config: &Config) -> Result<(), CliError> {
     let name = args.proposal.display().to_string();
     let proposal = Agreement::parse(&name, &text).map_err(|e| CliError::input(format!("--proposal: {e}")))?;
     let current = current_agreements(config)?;
-    let storage = db::open_migrated(&config.database_url).await?;
+    let storage = db::open_migrated(config).await?;
     let report = ramp_app::impact::simulate(storage.as_ref(), &current, &proposal, from, to).await?;
     if args.json {
         let json = serde_json::json!({

@@ -43,7 +43,7 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     let addr: SocketAddr = listen
         .parse()
         .map_err(|_| CliError::input(format!("listen: '{listen}' is not an address like 127.0.0.1:8080")))?;
-    let storage = db::open_migrated(&config.database_url).await?;
+    let storage = db::open_migrated(&config).await?;
     if args.demo {
         demo_cmd::load_if_empty(&storage, &args.demo_scale, args.seed).await?;
     }

@@ -45,7 +45,7 @@ pub enum TokenCommand {
 }
 
 async fn app(config: &Config) -> Result<App, CliError> {
-    let storage = db::open_migrated(&config.database_url).await?;
+    let storage = db::open_migrated(config).await?;
     Ok(App::new(storage, Arc::new(SystemClock), AppConfig::default()))
 }
 

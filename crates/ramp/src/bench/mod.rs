@@ -101,7 +101,7 @@ pub async fn run(cmd: BenchCommand, config: &Config) -> Result<(), CliError> {
 async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
     args.check()?;
     let url = config.database_url.clone();
-    let storage = db::open_migrated(&url).await?;
+    let storage = db::open_migrated(config).await?;
     let raw = RawDb::connect(&url).await?;
     let engine = storage.engine();
     let demo_loaded = storage.counts().await?.principals == 0;
