@@ -169,7 +169,7 @@ mod tests {
     fn a_pool_size_outside_one_to_five_hundred_is_refused_naming_the_setting() {
         for n in [0, 501] {
             let args = ConfigArgs { database_max_connections: Some(n), ..ConfigArgs::default() };
-            let err = Config::load(&args).err().expect("refused");
+            let err = Config::load(&args).expect_err("refused");
             assert_eq!(err, format!("database_max_connections: expected 1 to 500, got {n}"));
         }
         let args = ConfigArgs { database_max_connections: Some(7), ..ConfigArgs::default() };
