@@ -90,8 +90,10 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/ramp.db";
 
 /// Twice the cores, plus one: PostgreSQL does the most work with about as
 /// many busy backends as it has cores; a few more cover connections waiting
-/// on the network. Measured with `ramp bench orders` on 2 cores: 32
-/// connections gave 1,587 orders/s, 4–6 gave 2,300–2,400 (docs/BENCHMARKS.md).
+/// on the network. More only wait for each other's locks and the CPU:
+/// under `ramp bench orders` on 2 cores, 5 connections used less of
+/// PostgreSQL's time per order than 32 and cut p99 latency by a fifth
+/// (docs/BENCHMARKS.md, fifth round).
 pub fn default_max_connections() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
     (2 * cores + 1).min(MAX_CONNECTIONS)

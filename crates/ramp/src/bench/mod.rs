@@ -164,7 +164,14 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
             }
         })
     };
-    let setup = report::Setup { engine, database: crate::config::redact_url(&url), demo_loaded, ..prepared.setup };
+    let max_connections = (engine == "postgres").then_some(config.database_max_connections);
+    let setup = report::Setup {
+        engine,
+        database: crate::config::redact_url(&url),
+        max_connections,
+        demo_loaded,
+        ..prepared.setup
+    };
     let report = report::Report { args: &args, setup, load: &load, ceiling: ceiling.as_ref() };
     if args.json {
         println!("{}", report.json());
@@ -242,6 +249,7 @@ async fn prepare(args: &OrdersArgs, app: &App, raw: &RawDb) -> Result<Prepared, 
     let setup = report::Setup {
         engine: "",
         database: String::new(),
+        max_connections: None,
         demo_loaded: false,
         bench_users: users.len(),
         patients: jobs.iter().map(|j| &j.personal_id).collect::<std::collections::BTreeSet<_>>().len(),

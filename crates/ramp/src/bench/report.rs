@@ -13,6 +13,8 @@ use std::fmt::Write;
 pub struct Setup {
     pub engine: &'static str,
     pub database: String,
+    /// The server's PostgreSQL pool (`database_max_connections`); SQLite has its own.
+    pub max_connections: Option<u32>,
     pub demo_loaded: bool,
     pub bench_users: usize,
     pub patients: usize,
@@ -61,6 +63,10 @@ impl Report<'_> {
             s.warehouse,
             s.stock_added
         );
+        if let Some(n) = s.max_connections {
+            let _ =
+                writeln!(out, "            the server's PostgreSQL pool: {n} connections (database_max_connections)");
+        }
         if !s.refused.is_empty() {
             let why: Vec<String> = s.refused.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
             let _ = writeln!(out, "            pairs left out at set-up: {}", why.join(", "));
@@ -123,6 +129,7 @@ impl Report<'_> {
             "flow": a.flow.as_str(),
             "setup": {
                 "demo_loaded": s.demo_loaded,
+                "database_max_connections": s.max_connections,
                 "bench_users": s.bench_users,
                 "patients": s.patients,
                 "pairs": s.pairs,
