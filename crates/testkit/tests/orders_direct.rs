@@ -243,10 +243,43 @@ async fn a_direct_order_takes_over_expired_cart_reservations_and_may_order_an_ar
     assert!(!left.iter().any(|d| d == "D-0020" || d == "D-0021"), "{left:?}");
 }
 
+async fn a_direct_order_passes_over_a_running_cart_reservation_and_takes_it_once_expired(app: TestApp) {
+    // Arrange: the oldest R-200 (D-0020) in Anna's cart, its 30 minutes running.
+    let f = ordering(&app).await;
+    assert!(f.race_stock >= 3, "the fixture has three R-200 or more");
+    let anna = app.token_for("anna").await;
+    let item = json!({ "target": "patient", "personal_id": f.sven_pnr, "article_number": "R-200", "need": "lasting" });
+    assert_eq!(app.post_json(&anna, "/api/v1/cart/items", &item).await.status(), 201);
+    let user = app.storage.user_by_username("anna").await.unwrap().unwrap();
+    let in_cart =
+        |items: Vec<ramp_storage::CartItem>| items.into_iter().filter_map(|i| i.device_number).collect::<Vec<_>>();
+    assert_eq!(
+        in_cart(app.storage.cart_items(user.id, ramp_testkit::test_now()).await.unwrap()),
+        vec!["D-0020".to_string()]
+    );
+    let one = json!([{ "article_number": "R-200" }]);
+
+    // Act: a direct order while the reservation runs, then another after it has run out.
+    let first: Value = place(&app, &anna, &order(f.sven_pnr, one.clone())).await.json().await.unwrap();
+    let in_cart_meanwhile = in_cart(app.storage.cart_items(user.id, ramp_testkit::test_now()).await.unwrap());
+    app.clock.advance(Duration::minutes(31));
+    let second: Value = place(&app, &anna, &order(f.sven_pnr, one)).await.json().await.unwrap();
+
+    // Assert: the next-oldest device first, the cart untouched; then the expired one, older than the shelf's.
+    assert_eq!(first["lines"][0]["device_number"], "D-0021", "{first}");
+    assert_eq!(in_cart_meanwhile, vec!["D-0020".to_string()], "a running reservation is not taken");
+    assert_eq!(second["lines"][0]["device_number"], "D-0020", "{second}");
+    let card = app.storage.device_card("D-0020").await.unwrap().unwrap();
+    let kinds: Vec<_> = card.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["reserved", "reservation_expired", "reserved", "ordered"]);
+    assert_eq!(state_of(&app, "D-0022").await, "in_stock");
+}
+
 ramp_testkit::on_both_engines!(
     a_direct_order_reserves_decides_and_places_its_lines_in_one_request,
     sixty_four_direct_orders_race_for_the_last_devices_and_exactly_that_many_win,
     a_direct_order_retried_with_the_same_idempotency_key_is_created_once,
     a_refused_direct_order_names_its_line_and_reserves_nothing,
     a_direct_order_takes_over_expired_cart_reservations_and_may_order_an_article_twice,
+    a_direct_order_passes_over_a_running_cart_reservation_and_takes_it_once_expired,
 );
