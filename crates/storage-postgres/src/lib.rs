@@ -1,5 +1,7 @@
 //! Storage on PostgreSQL, the production engine.
 
+mod order_group;
+
 use ramp_storage::cache::StaticCache;
 use ramp_storage::write_tx::{WriteTx, WriterTurn};
 use ramp_storage::{Result, StorageError};
@@ -57,6 +59,8 @@ const IDENTITY_TABLES: &[&str] = &[
 pub struct PostgresStorage {
     pool: PgPool,
     cache: Arc<StaticCache>,
+    /// Direct orders waiting to be written together ([`order_group`]).
+    group: Arc<order_group::OrderGroup>,
 }
 
 impl PostgresStorage {
@@ -72,13 +76,26 @@ impl PostgresStorage {
             // instead and is discarded; connections are also renewed after
             // 30 minutes (sqlx's `max_lifetime`) and closed after 10 idle.
             .test_before_acquire(false)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
-        Ok(Self { pool, cache: Arc::default() })
+        let group = Arc::new(order_group::OrderGroup::start(options)?);
+        Ok(Self { pool, cache: Arc::default(), group })
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Places `orders` in one statement, as the order group does (see
+    /// [`order_group`]): every order or none. A line that finds no device
+    /// fails the whole statement (a database error, division by zero) and
+    /// nothing of it is kept. Public for the group's own tests.
+    pub async fn place_direct_orders_together(
+        &self,
+        orders: &[ramp_storage::NewDirectOrder],
+    ) -> Result<Vec<ramp_storage::DirectPlacement>> {
+        let orders: Vec<&ramp_storage::NewDirectOrder> = orders.iter().collect();
+        Ok(order_group::together(self, &orders).await?)
     }
 
     fn dialect_engine(&self) -> &'static str {
@@ -101,6 +118,12 @@ impl PostgresStorage {
     /// One statement at a time: the extended protocol takes no batches.
     fn dialect_batches(&self) -> bool {
         false
+    }
+
+    /// A direct order goes into the next group of orders written as one
+    /// statement ([`order_group`]).
+    async fn dialect_place_direct(&self, d: &ramp_storage::NewDirectOrder) -> Result<ramp_storage::DirectPlacement> {
+        order_group::place(self, d.clone()).await
     }
 
     /// A transaction sent in batches (unused: `dialect_batches` is false).

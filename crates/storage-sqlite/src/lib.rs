@@ -55,7 +55,7 @@ impl SqliteStorage {
             .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
-        let writer_thread = WriterThread::start()?;
+        let writer_thread = WriterThread::start("ramp-sqlite-writer")?;
         let alive = Arc::new(());
         let writer = match in_memory {
             true => pool.clone(),
@@ -96,6 +96,12 @@ impl SqliteStorage {
     /// Several statements go in one round trip ([`ramp_storage::batch`]).
     fn dialect_batches(&self) -> bool {
         true
+    }
+
+    /// Not reached: `dialect_batches` sends SQLite's direct orders to the
+    /// writer thread in two batches instead.
+    async fn dialect_place_direct(&self, d: &ramp_storage::NewDirectOrder) -> Result<ramp_storage::DirectPlacement> {
+        self.place_direct_order_alone(d).await
     }
 
     /// A transaction sent in batches, on the writer connection in turn.

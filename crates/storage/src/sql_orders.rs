@@ -8,6 +8,40 @@ pub const CART_COLUMNS: &str = "c.id AS cart_id, c.user_id, c.target, c.patient_
     ra.name AS requested_article_name, c.substitution, c.device_id, dv.device_number, c.quantity, c.need, c.facts, \
     c.created_at AS cart_created_at, c.reserved_until";
 
+/// The oldest available device of an article in central stock:
+/// on the shelf, or reserved in a cart whose reservation ran out
+/// before `now`. One walk of `devices_pickable_idx` (migration
+/// 0010), whose condition [`PICKABLE`] is repeated here so both
+/// engines' planners may use it: the article's devices in
+/// purchase order that are on the shelf or in a cart, passing
+/// over the carts' running reservations (few). Devices ordered
+/// and waiting for delivery (reserved with no end) are not in the
+/// index, so the pick costs the same however many orders wait.
+/// The walk's conditions are its index's, so PostgreSQL's generic
+/// plan is as good as a custom one and the prepared pick is not
+/// planned again per order.
+/// `lock` is the dialect's row-lock clause (see `reserve_oldest`).
+pub fn oldest_available(now: &str, article: &str, lock: &str) -> String {
+    format!(
+        "SELECT d.id FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
+         WHERE d.article_id = {article} AND {PICKABLE} AND (d.state = 'in_stock' OR d.reserved_until <= {now}) \
+         AND w.kind = 'central' AND {} ORDER BY d.purchase_date, d.id LIMIT 1{lock}",
+        crate::sql_supply::NOT_BLOCKED
+    )
+}
+
+/// The condition of `devices_pickable_idx`, word for word (SQLite
+/// uses a partial index only for a query that repeats it).
+pub const PICKABLE: &str = "(d.state = 'in_stock' OR (d.state = 'reserved' AND d.reserved_until IS NOT NULL))";
+
+/// Whether no two lines of `d` reserve a device of the same article. A
+/// single statement sees one snapshot, so two picks of one article in it
+/// would find the same device; such an order goes statement by statement.
+pub fn one_pick_per_article(d: &crate::NewDirectOrder) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    d.lines.iter().filter(|l| l.individual).all(|l| seen.insert(l.line.article_id))
+}
+
 #[macro_export]
 macro_rules! sql_order_storage {
     ($ty:ty, $db:ty) => {
@@ -15,7 +49,7 @@ macro_rules! sql_order_storage {
             use super::__sql_storage_impl::{article_from, patient_from};
             use super::*;
             use $crate::sql::{parse_stored, ARTICLE_COLUMNS};
-            use $crate::sql_orders::CART_COLUMNS;
+            use $crate::sql_orders::{oldest_available, CART_COLUMNS, PICKABLE};
             use $crate::sql_supply::{BLOCKED_REASON, NOT_BLOCKED};
             use $crate::*;
             use ::async_trait::async_trait;
@@ -91,31 +125,6 @@ macro_rules! sql_order_storage {
                 .await?;
                 Ok(())
             }
-
-            /// The oldest available device of an article in central stock:
-            /// on the shelf, or reserved in a cart whose reservation ran out
-            /// before `now`. One walk of `devices_pickable_idx` (migration
-            /// 0010), whose condition [`PICKABLE`] is repeated here so both
-            /// engines' planners may use it: the article's devices in
-            /// purchase order that are on the shelf or in a cart, passing
-            /// over the carts' running reservations (few). Devices ordered
-            /// and waiting for delivery (reserved with no end) are not in the
-            /// index, so the pick costs the same however many orders wait.
-            /// The walk's conditions are its index's, so PostgreSQL's generic
-            /// plan is as good as a custom one and the prepared pick is not
-            /// planned again per order.
-            /// `lock` is the dialect's row-lock clause (see `reserve_oldest`).
-            fn oldest_available(now: &str, article: &str, lock: &str) -> String {
-                format!(
-                    "SELECT d.id FROM devices d JOIN warehouses w ON w.id = d.warehouse_id \
-                     WHERE d.article_id = {article} AND {PICKABLE} AND (d.state = 'in_stock' OR d.reserved_until <= {now}) \
-                     AND w.kind = 'central' AND {NOT_BLOCKED} ORDER BY d.purchase_date, d.id LIMIT 1{lock}"
-                )
-            }
-
-            /// The condition of `devices_pickable_idx`, word for word (SQLite
-            /// uses a partial index only for a query that repeats it).
-            const PICKABLE: &str = "(d.state = 'in_stock' OR (d.state = 'reserved' AND d.reserved_until IS NOT NULL))";
 
             /// What `reserve_oldest` reserves: a device of `article_id` for
             /// `user_id` at `at`, held until `until` (a cart) or, with
@@ -394,14 +403,13 @@ macro_rules! sql_order_storage {
                     parts.push(Part::Audit(a));
                 }
                 parts.push(Part::Order);
-                let mut articles = std::collections::HashSet::new();
+                if !$crate::sql_orders::one_pick_per_article(d) {
+                    return None;
+                }
                 let mut picks = 0;
                 for (i, l) in d.lines.iter().enumerate() {
                     let mut pick = None;
                     if l.individual {
-                        if !articles.insert(l.line.article_id) {
-                            return None;
-                        }
                         let want = Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None };
                         parts.extend([Part::Pick(picks, want), Part::Stale(picks), Part::Events(picks)]);
                         pick = Some(picks);
@@ -527,6 +535,16 @@ macro_rules! sql_order_storage {
                             tx.abort().await;
                             Err(e)
                         }
+                    }
+                }
+
+                /// `place_direct_order` on its own (PostgreSQL): one statement,
+                /// or, where that does not apply or a line found no device,
+                /// the statement path, which says which line it was.
+                pub(crate) async fn place_direct_order_alone(&self, d: &NewDirectOrder) -> Result<DirectPlacement> {
+                    match direct_statement(&self.pool, d, self.dialect_skip_locked()).await? {
+                        Some(placed) => Ok(placed),
+                        None => self.place_direct_order_now(d).await,
                     }
                 }
 
@@ -982,10 +1000,7 @@ macro_rules! sql_order_storage {
                         let (me, d) = (self.clone(), d.clone());
                         return self.dialect_run_write(async move { me.place_direct_order_batched(&d).await }).await;
                     }
-                    match direct_statement(&self.pool, d, self.dialect_skip_locked()).await? {
-                        Some(placed) => Ok(placed),
-                        None => self.place_direct_order_now(d).await,
-                    }
+                    self.dialect_place_direct(d).await
                 }
 
                 async fn order(&self, id: Id) -> Result<Option<Order>> {

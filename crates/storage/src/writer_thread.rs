@@ -26,15 +26,15 @@ pub struct WriterThread {
 }
 
 impl WriterThread {
-    /// Starts the thread and its runtime.
-    pub fn start() -> Result<Self> {
+    /// Starts the thread, named `name`, and its runtime.
+    pub fn start(name: &str) -> Result<Self> {
         let (jobs, mut queue) = mpsc::unbounded_channel::<Job>();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| StorageError::Database(sqlx::Error::Io(e)))?;
         std::thread::Builder::new()
-            .name("ramp-sqlite-writer".into())
+            .name(name.into())
             .spawn(move || {
                 runtime.block_on(async move {
                     while let Some(job) = queue.recv().await {

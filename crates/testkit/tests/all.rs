@@ -13,6 +13,7 @@ mod fees;
 mod figures;
 mod impact;
 mod operations;
+mod order_group;
 mod orders_direct;
 mod orders_flow;
 mod orders_paths;

@@ -275,6 +275,74 @@ async fn a_direct_order_passes_over_a_running_cart_reservation_and_takes_it_once
     assert_eq!(state_of(&app, "D-0022").await, "in_stock");
 }
 
+/// Orders that arrive at the same moment are written together on
+/// PostgreSQL (one statement for the group, see `order_group.rs`) and one
+/// by one on SQLite; on both each order gets its own devices, oldest
+/// first, its own decision, history, replacement answer and audit row,
+/// and reads back as it was answered.
+async fn direct_orders_placed_at_the_same_moment_each_get_their_own_device_oldest_first(app: TestApp) {
+    // Arrange: as many orders of the rollator as it has in stock, one of
+    // them also taking the older wheelchair proposed for W-200.
+    let f = ordering(&app).await;
+    let anna = app.token_for("anna").await;
+    let single = order(f.sven_pnr, json!([{ "article_number": f.race_article }]));
+    let double = order(
+        f.sven_pnr,
+        json!([{ "article_number": f.race_article }, { "article_number": "W-200", "replacement": "accept" }]),
+    );
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(f.race_stock));
+
+    // Act: all at once.
+    let mut tasks = Vec::new();
+    for i in 0..f.race_stock {
+        let body = if i == 0 { double.clone() } else { single.clone() };
+        let (client, url, token, start) = (app.client.clone(), app.url("/api/v1/orders"), anna.clone(), start.clone());
+        tasks.push(tokio::spawn(async move {
+            start.wait().await;
+            let resp = client.post(url).bearer_auth(token).json(&body).send().await.expect("request");
+            (resp.status().as_u16(), resp.json::<Value>().await.expect("json"))
+        }));
+    }
+    let mut placed = Vec::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, 201, "{body}");
+        placed.push(body);
+    }
+
+    // Assert: every rollator on the shelf went out once, the wheelchair to the order that asked.
+    let rollators: HashSet<String> =
+        placed.iter().map(|p| p["lines"][0]["device_number"].as_str().unwrap().to_string()).collect();
+    let shelf: HashSet<String> = (0..f.race_stock).map(|i| format!("D-002{i}")).collect();
+    assert_eq!(rollators, shelf, "each order its own rollator, none twice");
+    let two_lines: Vec<&Value> = placed.iter().filter(|p| p["lines"].as_array().unwrap().len() == 2).collect();
+    assert_eq!(two_lines.len(), 1);
+    assert_eq!(
+        (two_lines[0]["lines"][1]["article_number"].as_str(), two_lines[0]["lines"][1]["device_number"].as_str()),
+        (Some("W-190"), Some("D-0012"))
+    );
+    for p in &placed {
+        let read: Value = app.get(&anna, &format!("/api/v1/orders/{}", p["id"])).await.json().await.unwrap();
+        assert_eq!(p, &read, "the answer to the POST is what the database holds");
+        assert_eq!(
+            (p["lines"][0]["payer"].as_str(), p["lines"][0]["rule"].as_str()),
+            (Some("region"), Some("ordinary.region_prescription"))
+        );
+    }
+    for device in shelf.iter().map(String::as_str).chain(["D-0012"]) {
+        let card = app.storage.device_card(device).await.unwrap().unwrap();
+        assert_eq!(card.device.state.as_str(), "reserved");
+        let kinds: Vec<_> = card.events.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["reserved", "ordered"], "{device}: its own history");
+    }
+    let created = audit_actions(&app, f.sven).await.iter().filter(|a| *a == "order.create").count();
+    assert_eq!(created, f.race_stock, "one audit row per order");
+    let now = ramp_testkit::test_now();
+    assert_eq!(app.storage.replacement_figures(now, now + Duration::hours(1)).await.unwrap().accepted, 1);
+    let orders = app.storage.orders_by_user(app.fixture.prescriber, 100).await.unwrap();
+    assert_eq!(orders.len(), f.race_stock);
+}
+
 ramp_testkit::on_both_engines!(
     a_direct_order_reserves_decides_and_places_its_lines_in_one_request,
     sixty_four_direct_orders_race_for_the_last_devices_and_exactly_that_many_win,
@@ -282,4 +350,5 @@ ramp_testkit::on_both_engines!(
     a_refused_direct_order_names_its_line_and_reserves_nothing,
     a_direct_order_takes_over_expired_cart_reservations_and_may_order_an_article_twice,
     a_direct_order_passes_over_a_running_cart_reservation_and_takes_it_once_expired,
+    direct_orders_placed_at_the_same_moment_each_get_their_own_device_oldest_first,
 );

@@ -66,6 +66,10 @@ impl Report<'_> {
         if let Some(n) = s.max_connections {
             let _ =
                 writeln!(out, "            the server's PostgreSQL pool: {n} connections (database_max_connections)");
+            let _ = writeln!(
+                out,
+                "            the order's tables vacuumed and analysed after the top-up, as pgbench -i does"
+            );
         }
         if !s.refused.is_empty() {
             let why: Vec<String> = s.refused.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
