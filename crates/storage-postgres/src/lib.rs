@@ -95,7 +95,8 @@ impl PostgresStorage {
         orders: &[ramp_storage::NewDirectOrder],
     ) -> Result<Vec<ramp_storage::DirectPlacement>> {
         let orders: Vec<&ramp_storage::NewDirectOrder> = orders.iter().collect();
-        Ok(order_group::together(self, &orders).await?)
+        let mut conn = self.group.pool().acquire().await?;
+        Ok(order_group::together(&mut conn, &orders).await?)
     }
 
     fn dialect_engine(&self) -> &'static str {

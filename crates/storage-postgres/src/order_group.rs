@@ -33,8 +33,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ramp_storage::sql_orders::{oldest_available, one_pick_per_article};
 use ramp_storage::writer_thread::WriterThread;
 use ramp_storage::{DirectPlacement, Id, NewDirectOrder, ReservedDevice, Result, StorageError};
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Row};
+use sqlx::{PgConnection, PgPool, Postgres, Row};
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -73,6 +74,11 @@ impl OrderGroup {
             .test_before_acquire(false)
             .connect_lazy_with(options);
         Ok(Self { state: Mutex::default(), pool, thread: WriterThread::start("ramp-order-group")? })
+    }
+
+    /// The groups' connections.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
     }
 }
 
@@ -124,7 +130,11 @@ struct Runner {
 }
 
 impl Runner {
+    /// Keeps one connection from group to group: given back to the pool
+    /// after each, sqlx would first ping it (a round trip between one
+    /// group and the next, when PostgreSQL would otherwise be busy).
     async fn run(mut self) {
+        let mut conn = None;
         loop {
             let jobs: Vec<Job> = {
                 let mut state = self.storage.group.state.lock().expect("order group lock");
@@ -136,7 +146,7 @@ impl Runner {
                 let n = state.queue.len().min(MAX_GROUP);
                 state.queue.drain(..n).collect()
             };
-            write(&self.storage, jobs).await;
+            write(&self.storage, &mut conn, jobs).await;
         }
     }
 }
@@ -151,15 +161,27 @@ impl Drop for Runner {
     }
 }
 
-/// Writes one group and answers each of its orders.
-async fn write(storage: &PostgresStorage, jobs: Vec<Job>) {
+/// Writes one group on `conn` (taken from the group's pool when there is
+/// none) and answers each of its orders. A connection that failed other
+/// than by the database's answer is given back, for the pool to test.
+async fn write(storage: &PostgresStorage, conn: &mut Option<PoolConnection<Postgres>>, jobs: Vec<Job>) {
     if jobs.len() == 1 {
         let job = jobs.into_iter().next().expect("one job");
         let _ = job.reply.send(storage.place_direct_order_alone(&job.order).await);
         return;
     }
     let orders: Vec<&NewDirectOrder> = jobs.iter().map(|j| &j.order).collect();
-    match together(storage, &orders).await {
+    let result = match conn {
+        Some(c) => together(c, &orders).await,
+        None => match storage.group.pool.acquire().await {
+            Ok(c) => together(conn.insert(c), &orders).await,
+            Err(e) => Err(e),
+        },
+    };
+    if !matches!(result, Ok(_) | Err(sqlx::Error::Database(_))) {
+        *conn = None;
+    }
+    match result {
         Ok(placed) => {
             for (job, placed) in jobs.into_iter().zip(placed) {
                 let _ = job.reply.send(Ok(placed));
@@ -183,11 +205,11 @@ async fn write(storage: &PostgresStorage, jobs: Vec<Job>) {
 /// placement per order, in order; a line that found no device divides by
 /// zero in the final `SELECT`, which undoes the whole statement.
 pub(crate) async fn together(
-    storage: &PostgresStorage,
+    conn: &mut PgConnection,
     orders: &[&NewDirectOrder],
 ) -> std::result::Result<Vec<DirectPlacement>, sqlx::Error> {
     let cols = Columns::of(orders);
-    let rows = cols.bind(sqlx::query(group_sql())).fetch_all(&storage.group.pool).await?;
+    let rows = cols.bind(sqlx::query(group_sql())).fetch_all(conn).await?;
     let mut placed: Vec<(Option<Id>, Vec<Option<ReservedDevice>>)> =
         orders.iter().map(|o| (None, Vec::with_capacity(o.lines.len()))).collect();
     for row in &rows {
