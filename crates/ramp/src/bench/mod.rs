@@ -238,7 +238,7 @@ async fn prepare(args: &OrdersArgs, app: &App, raw: &RawDb) -> Result<Prepared, 
     articles.dedup();
     let warehouse = *raw.central_warehouses().await?.first().ok_or_else(|| CliError::failed("no central warehouse"))?;
     let added = setup::top_up_stock(storage, raw, &articles, warehouse, i64::from(args.stock), now).await?;
-    raw.vacuum().await?;
+    let vacuumed = raw.vacuum().await?;
     let pairs: Vec<(String, String)> = jobs.iter().map(|j| (j.personal_id.clone(), j.article.number.clone())).collect();
     let mut clients = Vec::with_capacity(users.len());
     for (i, user) in users.iter().enumerate() {
@@ -261,6 +261,7 @@ async fn prepare(args: &OrdersArgs, app: &App, raw: &RawDb) -> Result<Prepared, 
         warehouse,
         stock_added: added,
         stock_per_article: args.stock,
+        vacuumed,
     };
     Ok(Prepared { clients, setup })
 }

@@ -26,6 +26,8 @@ pub struct Setup {
     pub warehouse: Id,
     pub stock_added: u64,
     pub stock_per_article: u32,
+    /// The order's tables were vacuumed after the top-up (PostgreSQL).
+    pub vacuumed: bool,
 }
 
 pub struct Report<'a> {
@@ -66,6 +68,8 @@ impl Report<'_> {
         if let Some(n) = s.max_connections {
             let _ =
                 writeln!(out, "            the server's PostgreSQL pool: {n} connections (database_max_connections)");
+        }
+        if s.vacuumed {
             let _ = writeln!(
                 out,
                 "            the order's tables vacuumed and analysed after the top-up, as pgbench -i does"
@@ -142,6 +146,7 @@ impl Report<'_> {
                 "warehouse_id": s.warehouse,
                 "stock_per_article": s.stock_per_article,
                 "stock_added": s.stock_added,
+                "vacuumed": s.vacuumed,
             },
             "orders": l.orders,
             "orders_per_second": l.per_second(),

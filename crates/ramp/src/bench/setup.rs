@@ -99,12 +99,15 @@ impl RawDb {
     /// against 1,941 orders/s in consecutive runs) and autovacuum or
     /// autoanalyze of the top-up during the window, whose snapshot keeps
     /// the pick from marking entries dead. SQLite removes index entries as
-    /// rows change, so it has nothing to do.
-    pub async fn vacuum(&self) -> Result<(), CliError> {
-        if let RawDb::Postgres(s) = self {
-            sqlx::query(VACUUMED).execute(s.pool()).await.map_err(db_err)?;
+    /// rows change, so it has nothing to do. Returns whether it vacuumed.
+    pub async fn vacuum(&self) -> Result<bool, CliError> {
+        match self {
+            RawDb::Postgres(s) => {
+                sqlx::query(VACUUMED).execute(s.pool()).await.map_err(db_err)?;
+                Ok(true)
+            }
+            RawDb::Sqlite(_) => Ok(false),
         }
-        Ok(())
     }
 
     /// The central warehouses, by id.
