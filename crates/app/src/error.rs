@@ -19,6 +19,9 @@ pub enum ErrorKind {
     NotFound,
     /// The request conflicts with stored state (409).
     Conflict,
+    /// The database cannot take requests now (a full or read-only disk, a
+    /// server restarting): nothing was committed; retry later (503).
+    Unavailable,
     /// A bug or a failing database (500); details are logged, not shown.
     Internal,
 }
@@ -85,6 +88,18 @@ impl AppError {
         self
     }
 
+    /// The database is out of reach or out of space: nothing was written.
+    pub fn unavailable(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self {
+            source: Some(Box::new(source)),
+            ..Self::new(
+                ErrorKind::Unavailable,
+                "storage_unavailable",
+                "the database cannot take requests right now; nothing was saved, try again shortly",
+            )
+        }
+    }
+
     pub fn internal(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self { source: Some(Box::new(source)), ..Self::new(ErrorKind::Internal, "internal", message) }
     }
@@ -130,6 +145,7 @@ impl From<StorageError> for AppError {
             StorageError::Conflict { constraint } => {
                 AppError::new(ErrorKind::Conflict, "conflict", format!("conflicts with stored data ({constraint})"))
             }
+            StorageError::Unavailable(e) => AppError::unavailable(e),
             other => AppError::internal("storage failure", other),
         }
     }

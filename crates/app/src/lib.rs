@@ -78,6 +78,14 @@ impl App {
         self
     }
 
+    /// Readiness: the database answers and takes a write now. Turns
+    /// `Unavailable` while writes fail (a full or read-only disk, a
+    /// server restarting), so a load balancer stops sending requests.
+    pub async fn readiness(&self) -> error::Result<()> {
+        self.storage.ping().await?;
+        Ok(())
+    }
+
     /// Today's date in Stockholm.
     pub fn today(&self) -> chrono::NaiveDate {
         ramp_domain::time::stockholm_date(self.clock.now())

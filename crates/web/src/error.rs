@@ -36,6 +36,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
         ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -77,15 +78,29 @@ impl From<AppError> for ApiError {
     }
 }
 
-/// Logs an internal error with its cause chain.
-pub fn log_internal(e: &AppError) {
+/// How long a client should wait before retrying a 503 (`Retry-After`).
+pub const RETRY_AFTER_SECONDS: &str = "5";
+
+/// An error with its cause chain, for the log.
+fn cause_chain(e: &AppError) -> String {
     let mut chain = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         chain.push_str(&format!(": {s}"));
         source = s.source();
     }
-    tracing::error!(code = e.code, error = %chain, "internal error");
+    chain
+}
+
+/// Logs an internal error with its cause chain.
+pub fn log_internal(e: &AppError) {
+    tracing::error!(code = e.code, error = %cause_chain(e), "internal error");
+}
+
+/// Logs a request refused because the database is unavailable: an
+/// operator's matter (disk, server), not a bug.
+pub fn log_unavailable(e: &AppError) {
+    tracing::warn!(code = e.code, error = %cause_chain(e), "storage unavailable");
 }
 
 impl IntoResponse for ApiError {
@@ -95,9 +110,18 @@ impl IntoResponse for ApiError {
             log_internal(&e);
             return problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log", None);
         }
+        if e.kind == ErrorKind::Unavailable {
+            log_unavailable(&e);
+        }
         let mut resp = problem_with(status_of(e.kind), e.code, &e.message, e.field.as_deref(), e.details);
-        if e.kind == ErrorKind::Unauthenticated {
-            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"ramp\""));
+        match e.kind {
+            ErrorKind::Unauthenticated => {
+                resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"ramp\""));
+            }
+            ErrorKind::Unavailable => {
+                resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+            }
+            _ => {}
         }
         resp
     }

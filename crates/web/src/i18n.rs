@@ -886,6 +886,11 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("reference_taken", "Ett säkerhetsmeddelande med den referensen är redan registrerat.", "A safety notice with this reference is already registered."),
     ("safety_notice_not_found", "Säkerhetsmeddelandet finns inte.", "There is no such safety notice."),
     (
+        "storage_unavailable",
+        "Databasen kan inte ta emot uppgifter just nu. Inget har sparats – försök igen om en stund.",
+        "The database cannot take requests right now. Nothing was saved – please try again shortly.",
+    ),
+    (
         "internal",
         "Ett internt fel inträffade. Försök igen senare.",
         "An internal error occurred. Please try again later.",

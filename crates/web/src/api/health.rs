@@ -12,16 +12,16 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database answers and takes writes.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "ready", body = String),
     (status = 503, description = "database unavailable", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.app.storage.ping().await {
+    match state.app.readiness().await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            problem(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "the database does not answer", None)
+            problem(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", "the database does not take writes now", None)
         }
     }
 }

@@ -107,8 +107,10 @@ struct ErrorTemplate {
 
 /// The HTML answer for an error outside a form.
 pub fn error_page(lang: Lang, e: AppError) -> Response {
-    if e.kind == ErrorKind::Internal {
-        log_internal(&e);
+    match e.kind {
+        ErrorKind::Internal => log_internal(&e),
+        ErrorKind::Unavailable => crate::error::log_unavailable(&e),
+        _ => {}
     }
     let page = Page::new(lang, "error.title", None, "", "");
     let message = message(lang, &e);

@@ -1,41 +1,27 @@
-//! Kill the server with SIGKILL in the middle of a burst of orders, then
-//! read the database directly: nothing may be half-written. Every order has
-//! its lines and its first event, every ordered device is reserved with its
-//! `reserved` and `ordered` events, no device is held twice, every device's
-//! state is the `to_state` of its latest event, and every reservation
-//! belongs to exactly one cart item or open order line. Three rounds of
-//! load and kill on the same database; then the server is started again
-//! and must take an order.
-//!
-//! Runs on SQLite always and on PostgreSQL when `RAMP_TEST_POSTGRES_URL`
-//! names a cluster (scripts/test starts one).
+//! What the process tests share: the `ramp` binary as a child process,
+//! a logged-in client, order placement, and direct reads of the database.
 
 use reqwest::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection, SqliteConnection};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
-const RAMP: &str = env!("CARGO_BIN_EXE_ramp");
+pub const RAMP: &str = env!("CARGO_BIN_EXE_ramp");
 /// Concurrent clients firing cart + order requests.
-const CLIENTS: usize = 8;
-/// Orders placed before each kill (or the load's time limit, whichever comes first).
-const ORDERS_BEFORE_KILL: usize = 15;
-/// Load, kill, check: this many times on the same database.
-const ROUNDS: usize = 3;
+pub const CLIENTS: usize = 8;
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
+pub static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-fn unique_name() -> String {
+pub fn unique_name() -> String {
     format!("crash{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Where test files go (scripts/test removes `RAMP_TEST_TMPDIR` after the run).
-fn test_dir() -> std::path::PathBuf {
+pub fn test_dir() -> std::path::PathBuf {
     let dir = std::env::var_os("RAMP_TEST_TMPDIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("ramp-tests"));
@@ -43,132 +29,8 @@ fn test_dir() -> std::path::PathBuf {
     dir
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_killed_mid_load_leaves_no_half_written_order() {
-    let url = format!("sqlite:{}", test_dir().join(format!("{}.db", unique_name())).display());
-    killed_mid_load_leaves_no_half_written_order(&url).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_killed_mid_load_leaves_no_half_written_order() {
-    let Ok(admin) = std::env::var("RAMP_TEST_POSTGRES_URL") else {
-        eprintln!("RAMP_TEST_POSTGRES_URL is not set: the PostgreSQL crash test did not run (scripts/test sets it)");
-        return;
-    };
-    let name = unique_name();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    killed_mid_load_leaves_no_half_written_order(&format!("{base}/{name}")).await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.expect("drop database");
-}
-
-async fn killed_mid_load_leaves_no_half_written_order(url: &str) {
-    // Arrange: a server with the small demo, logged in as the demo prescriber.
-    let mut server = Server::start(url).await;
-    let mut session = server.login().await;
-    let jobs = orderable_pairs(&server, &session, url).await;
-    let baseline = Baseline::of(url).await;
-
-    for round in 1..=ROUNDS {
-        if round > 1 {
-            server = Server::start(url).await;
-            session = server.login().await;
-        }
-        // Act: concurrent orders, and SIGKILL while they are in flight.
-        let (placed, attempts) = load_then_kill(&mut server, &session, &jobs).await;
-
-        // Assert: the database as the killed server left it.
-        eprintln!("{url}: round {round}: {placed} orders placed in {attempts} attempts before SIGKILL");
-        assert!(placed > 0, "round {round}: no order was placed before the kill ({attempts} attempts)");
-        assert!(attempts > placed, "round {round}: the kill came while requests were in flight");
-        check_nothing_half_written(url, baseline).await;
-    }
-
-    // And it serves again: a new order goes through and can be read back.
-    let mut again = Server::start(url).await;
-    let session = again.login().await;
-    let mut refusals = Vec::new();
-    let mut order = None;
-    for (i, (patient, article)) in jobs.iter().enumerate() {
-        match place_order(&again.client, &again.base, &session, patient, article, format!("after-restart-{i}")).await {
-            Ok(o) => {
-                order = Some(o);
-                break;
-            }
-            // Only running out of stock is an acceptable refusal here.
-            Err(e) if e.contains("no_longer_available") => refusals.push(e),
-            Err(e) => panic!("an order after the restart failed: {e}"),
-        }
-    }
-    let order = order.unwrap_or_else(|| panic!("no order went through after the restart: {refusals:?}"));
-    let id = order["id"].as_i64().expect("order id");
-    let read = again.client.get(format!("{}/api/v1/orders/{id}", again.base)).headers(session.clone()).send().await;
-    let read: Value = read.expect("GET order").json().await.expect("order json");
-    assert_eq!(read["status"], "registered");
-    assert!(!read["lines"].as_array().expect("lines").is_empty());
-    again.kill().await;
-}
-
-/// Starts `CLIENTS` concurrent clients placing orders and kills the server
-/// with SIGKILL once `ORDERS_BEFORE_KILL` have gone through. Returns the
-/// orders placed and the attempts made (those cut off by the kill included).
-async fn load_then_kill(server: &mut Server, session: &HeaderMap, jobs: &[(String, String)]) -> (usize, usize) {
-    let placed = Arc::new(AtomicUsize::new(0));
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let mut clients = Vec::new();
-    for c in 0..CLIENTS {
-        let (base, session, placed) = (server.base.clone(), session.clone(), placed.clone());
-        // Each client orders for its own patients, so no client's order takes another's cart item.
-        let mine: Vec<(String, String)> = jobs.iter().skip(c).step_by(CLIENTS).cloned().collect();
-        clients.push(tokio::spawn(async move { keep_ordering(&base, &session, &mine, &placed, deadline).await }));
-    }
-    while placed.load(Ordering::Relaxed) < ORDERS_BEFORE_KILL && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    server.kill().await;
-    let attempts: usize = futures_join(clients).await.into_iter().sum();
-    (placed.load(Ordering::Relaxed), attempts)
-}
-
-/// An order for each pair in turn, through the cart and in one request
-/// alternately, until the deadline or the server is gone. Counts successes in `placed`; returns the attempts made.
-async fn keep_ordering(
-    base: &str,
-    session: &HeaderMap,
-    jobs: &[(String, String)],
-    placed: &AtomicUsize,
-    deadline: Instant,
-) -> usize {
-    let client = Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
-    let mut attempts = 0;
-    while Instant::now() < deadline {
-        let (patient, article) = &jobs[attempts % jobs.len()];
-        attempts += 1;
-        // Every other order is placed in one request (its own write path on each engine).
-        let key = format!("load-{}", rand_key());
-        let placed_one = match attempts % 2 {
-            0 => place_direct_order(&client, base, session, patient, article, key).await,
-            _ => place_order(&client, base, session, patient, article, key).await,
-        };
-        match placed_one {
-            Ok(_) => {
-                placed.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(e) if e.starts_with("transport") => break,
-            Err(_) => {}
-        }
-    }
-    attempts
-}
-
-fn rand_key() -> u64 {
-    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    N.fetch_add(1, Ordering::Relaxed)
-}
-
 /// Places the order in one request with its line (accepting a replacement proposal).
-async fn place_direct_order(
+pub async fn place_direct_order(
     client: &Client,
     base: &str,
     session: &HeaderMap,
@@ -189,7 +51,7 @@ async fn place_direct_order(
 }
 
 /// Adds one cart item (accepting a replacement proposal) and places the order.
-async fn place_order(
+pub async fn place_order(
     client: &Client,
     base: &str,
     session: &HeaderMap,
@@ -214,7 +76,7 @@ async fn place_order(
 
 /// Posts `body`; when the answer asks for a replacement answer, `accept`s
 /// the proposal and posts again (each post with its idempotency key).
-async fn post_accepting(
+pub async fn post_accepting(
     client: &Client,
     url: &str,
     session: &HeaderMap,
@@ -230,7 +92,7 @@ async fn post_accepting(
     Ok((status, answer))
 }
 
-async fn post(
+pub async fn post(
     client: &Client,
     url: &str,
     session: &HeaderMap,
@@ -249,7 +111,7 @@ async fn post(
 
 /// (personal id, article number) pairs the preview says can be ordered now:
 /// patients of the prescriber's unit, main devices in central stock.
-async fn orderable_pairs(server: &Server, session: &HeaderMap, url: &str) -> Vec<(String, String)> {
+pub async fn orderable_pairs(server: &Server, session: &HeaderMap, url: &str) -> Vec<(String, String)> {
     let mut db = Db::connect(url).await;
     let patients = db
         .strings(
@@ -289,13 +151,13 @@ async fn orderable_pairs(server: &Server, session: &HeaderMap, url: &str) -> Vec
 }
 
 /// A direct connection to either engine, around the server rather than through it.
-enum Db {
+pub enum Db {
     Sqlite(SqliteConnection),
     Postgres(PgConnection),
 }
 
 impl Db {
-    async fn connect(url: &str) -> Db {
+    pub async fn connect(url: &str) -> Db {
         if url.starts_with("sqlite:") {
             Db::Sqlite(SqliteConnection::connect(url).await.expect("open the SQLite file"))
         } else {
@@ -303,7 +165,7 @@ impl Db {
         }
     }
 
-    async fn strings(&mut self, sql: &str) -> Vec<String> {
+    pub async fn strings(&mut self, sql: &str) -> Vec<String> {
         match self {
             Db::Sqlite(c) => sqlx::query_scalar(sql).fetch_all(c).await,
             Db::Postgres(c) => sqlx::query_scalar(sql).fetch_all(c).await,
@@ -311,7 +173,7 @@ impl Db {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
-    async fn ids(&mut self, sql: &str) -> Vec<i64> {
+    pub async fn ids(&mut self, sql: &str) -> Vec<i64> {
         match self {
             Db::Sqlite(c) => sqlx::query_scalar(sql).fetch_all(c).await,
             Db::Postgres(c) => sqlx::query_scalar(sql).fetch_all(c).await,
@@ -319,12 +181,12 @@ impl Db {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
-    async fn number(&mut self, sql: &str) -> i64 {
+    pub async fn number(&mut self, sql: &str) -> i64 {
         self.ids(sql).await.first().copied().unwrap_or_else(|| panic!("{sql}: no row"))
     }
 
     /// Runs a query that lists violations; asserts it lists none.
-    async fn none(&mut self, what: &str, sql: &str) {
+    pub async fn none(&mut self, what: &str, sql: &str) {
         let rows = self.ids(sql).await;
         assert!(rows.is_empty(), "{what}: {rows:?}");
     }
@@ -332,13 +194,13 @@ impl Db {
 
 /// Where the demo's history ends: rows past these ids were written under load.
 #[derive(Debug, Clone, Copy)]
-struct Baseline {
-    device_event: i64,
-    order: i64,
+pub struct Baseline {
+    pub device_event: i64,
+    pub order: i64,
 }
 
 impl Baseline {
-    async fn of(url: &str) -> Baseline {
+    pub async fn of(url: &str) -> Baseline {
         let mut db = Db::connect(url).await;
         Baseline {
             device_event: db.number("SELECT COALESCE(MAX(id), 0) FROM device_events").await,
@@ -347,7 +209,7 @@ impl Baseline {
     }
 }
 
-async fn check_nothing_half_written(url: &str, baseline: Baseline) {
+pub async fn check_nothing_half_written(url: &str, baseline: Baseline) {
     let mut db = Db::connect(url).await;
     let orders = db.number("SELECT COUNT(*) FROM orders").await;
     assert!(orders > 0, "orders were committed before the kill");
@@ -424,7 +286,7 @@ async fn check_nothing_half_written(url: &str, baseline: Baseline) {
     .await;
 }
 
-async fn futures_join(tasks: Vec<tokio::task::JoinHandle<usize>>) -> Vec<usize> {
+pub async fn futures_join(tasks: Vec<tokio::task::JoinHandle<usize>>) -> Vec<usize> {
     let mut out = Vec::with_capacity(tasks.len());
     for t in tasks {
         out.push(t.await.expect("client task"));
@@ -433,14 +295,14 @@ async fn futures_join(tasks: Vec<tokio::task::JoinHandle<usize>>) -> Vec<usize> 
 }
 
 /// `ramp serve --demo --demo-scale small` as a child process on a free port.
-struct Server {
-    child: Child,
-    base: String,
-    client: Client,
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub client: Client,
 }
 
 impl Server {
-    async fn start(url: &str) -> Server {
+    pub async fn start(url: &str) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
         // The server's own output goes to a file beside the test databases, for when a check fails.
         let log_path = test_dir().join(format!("crash-server-{port}.log"));
@@ -469,7 +331,7 @@ impl Server {
 
     /// Logs in as the demo prescriber; returns the headers a browser
     /// session sends (session and CSRF cookies, the CSRF header).
-    async fn login(&self) -> HeaderMap {
+    pub async fn login(&self) -> HeaderMap {
         let resp = self
             .client
             .post(format!("{}/api/v1/session", self.base))
@@ -494,8 +356,9 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown, no drain, no flush.
-    async fn kill(&mut self) {
+    pub async fn kill(&mut self) {
         self.child.start_kill().expect("SIGKILL");
         self.child.wait().await.expect("reap the killed server");
     }
 }
+
