@@ -6,7 +6,7 @@
 //! Readers take a cheap snapshot with [`Agreements::current`]; a reload
 //! swaps the snapshot whole, so a decision never sees half a reload.
 
-use ramp_domain::cost::{AgreementError, AgreementSet};
+use ramp_domain::cost::{AgreementError, AgreementFile, AgreementSet};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -32,7 +32,7 @@ impl Agreements {
     /// Reads `dir/<region>/<YYYY-MM-DD>.toml`; any broken file refuses the whole directory.
     pub fn from_dir(dir: PathBuf) -> Result<Agreements, AgreementError> {
         let digest = content_digest(&dir)?;
-        let set = AgreementSet::load_dir(&dir)?;
+        let set = load_dir(&dir)?;
         Ok(Agreements { dir: Some(dir), current: RwLock::new(Arc::new(set)), loaded: Mutex::new(Some(digest)) })
     }
 
@@ -56,7 +56,7 @@ impl Agreements {
         if *loaded == Some(digest) {
             return Ok(false);
         }
-        let set = AgreementSet::load_dir(dir)?;
+        let set = load_dir(dir)?;
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(set);
         *loaded = Some(digest);
         Ok(true)
@@ -112,7 +112,25 @@ fn describe(set: &AgreementSet) -> String {
     versions.collect::<Vec<_>>().join(", ")
 }
 
-/// The agreement files of `dir`, as `AgreementSet::load_dir` finds them:
+/// Reads `dir/<region>/<YYYY-MM-DD>.toml` and hands the texts to the
+/// domain. Any unreadable or broken file refuses the whole directory.
+pub fn load_dir(dir: &Path) -> Result<AgreementSet, AgreementError> {
+    let io_error = |file: &Path, e: std::io::Error| AgreementError {
+        file: file.display().to_string(),
+        line: 0,
+        column: 0,
+        message: e.to_string(),
+    };
+    let mut files = Vec::new();
+    for path in agreement_files(dir).map_err(|e| io_error(dir, e))? {
+        let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
+        let region_dir = path.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+        files.push(AgreementFile { name: path.display().to_string(), region_dir: region_dir.unwrap_or_default(), text });
+    }
+    AgreementSet::from_files(&files)
+}
+
+/// The agreement files of `dir`, as [`load_dir`] reads them:
 /// `<region>/*.toml`, sorted.
 fn agreement_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();

@@ -168,7 +168,7 @@ impl Source {
     fn load(&self) -> Result<Vec<Agreement>, AgreementError> {
         match self {
             Source::File(p) => Ok(vec![parse_file(p)?]),
-            Source::Dir(p) => Ok(AgreementSet::load_dir(p)?.agreements().cloned().collect()),
+            Source::Dir(p) => Ok(ramp_app::agreements::load_dir(p)?.agreements().cloned().collect()),
             Source::Builtin => Ok(AgreementSet::builtin().agreements().cloned().collect()),
         }
     }
@@ -373,7 +373,7 @@ fn run_list<W: Write, E: Write>(
     io: &mut Io<W, E>,
 ) -> Result<u8, Failure> {
     let set = match &config.agreements_dir {
-        Some(dir) => AgreementSet::load_dir(dir)?,
+        Some(dir) => ramp_app::agreements::load_dir(dir)?,
         None => AgreementSet::builtin(),
     };
     let regions: Vec<RegionJson> = set.regions().iter().map(|r| region_json(&set, &r.code, today)).collect();

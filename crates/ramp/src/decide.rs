@@ -47,7 +47,7 @@ pub fn run_stdio(args: &DecideArgs, config: &crate::Config) -> ExitCode {
     }
     let set = match &config.agreements_dir {
         None => AgreementSet::builtin(),
-        Some(dir) => match AgreementSet::load_dir(dir) {
+        Some(dir) => match ramp_app::agreements::load_dir(dir) {
             Ok(set) => set,
             Err(e) => {
                 eprintln!("ramp decide: agreements refused: {}", describe_error(&e));

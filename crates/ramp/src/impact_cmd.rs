@@ -33,7 +33,7 @@ fn date(flag: &str, s: &str) -> Result<NaiveDate, CliError> {
 
 fn current_agreements(config: &Config) -> Result<AgreementSet, CliError> {
     match &config.agreements_dir {
-        Some(dir) => AgreementSet::load_dir(dir).map_err(|e| CliError::input(format!("agreements: {e}"))),
+        Some(dir) => ramp_app::agreements::load_dir(dir).map_err(|e| CliError::input(format!("agreements: {e}"))),
         None => Ok(AgreementSet::builtin()),
     }
 }

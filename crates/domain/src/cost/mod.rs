@@ -33,4 +33,4 @@ pub use load::AgreementError;
 pub use model::{AgeCond, Agreement, Answer, Channel, Fact, Kind, Need, Payer, Rule, Text};
 pub use outcome::{AgreementRef, Decision, NeededFact, Outcome, OutcomeRef, BIRTH_DATE_FACT};
 pub use request::{DecisionRequest, Patient, Product};
-pub use set::{AgreementSet, RegionInfo};
+pub use set::{AgreementFile, AgreementSet, RegionInfo};

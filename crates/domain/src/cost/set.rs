@@ -10,7 +10,6 @@ use super::request::DecisionRequest;
 use crate::FieldError;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::path::Path;
 use std::sync::Arc;
 
 /// The agreement files shipped with Ramp, compiled in.
@@ -18,6 +17,16 @@ const BUILTIN: &[(&str, &str)] = &[
     ("agreements/stockholm/2021-01-01.toml", include_str!("../../../../agreements/stockholm/2021-01-01.toml")),
     ("agreements/sormland/2021-01-01.toml", include_str!("../../../../agreements/sormland/2021-01-01.toml")),
 ];
+
+/// One agreement file as read from `<dir>/<region>/<YYYY-MM-DD>.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementFile {
+    /// The path, for error messages.
+    pub name: String,
+    /// The name of the directory the file lies in: the region it must declare.
+    pub region_dir: String,
+    pub text: String,
+}
 
 /// Every version of every region's agreement. Cheap to clone (shared).
 #[derive(Debug, Clone)]
@@ -62,17 +71,18 @@ impl AgreementSet {
         BUILTIN
     }
 
-    /// Reads `dir/<region>/<YYYY-MM-DD>.toml`. Any broken file refuses the
-    /// whole set, so the caller keeps the previous one in force.
-    pub fn load_dir(dir: &Path) -> Result<AgreementSet, AgreementError> {
+    /// The set of agreement files read by the caller (the domain does no
+    /// IO): each file's name, the region directory it lies in, and its
+    /// text. Any broken file refuses the whole set, so the caller keeps the
+    /// previous one in force.
+    pub fn from_files(files: &[AgreementFile]) -> Result<AgreementSet, AgreementError> {
         let mut agreements = Vec::new();
-        for (path, region) in agreement_files(dir)? {
-            let name = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|e| io_error(&name, e))?;
-            let agreement = Agreement::parse(&name, &text)?;
-            if agreement.region() != region {
-                let msg = format!("region \"{}\" is in the directory of region \"{region}\"", agreement.region());
-                return Err(AgreementError { file: name, line: 1, column: 1, message: msg });
+        for f in files {
+            let agreement = Agreement::parse(&f.name, &f.text)?;
+            if agreement.region() != f.region_dir {
+                let msg =
+                    format!("region \"{}\" is in the directory of region \"{}\"", agreement.region(), f.region_dir);
+                return Err(AgreementError { file: f.name.clone(), line: 1, column: 1, message: msg });
             }
             agreements.push(agreement);
         }
@@ -172,33 +182,4 @@ fn not_covered(a: &Agreement, req: &DecisionRequest) -> FieldError {
         req.setting
     );
     FieldError::new("product.iso", "not_covered", msg)
-}
-
-/// `(path, region directory name)` of every `.toml` under `dir/<region>/`, sorted.
-fn agreement_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, String)>, AgreementError> {
-    let mut out = Vec::new();
-    for region in read_dir_sorted(dir)? {
-        if !region.is_dir() {
-            continue;
-        }
-        let code = region.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        for file in read_dir_sorted(&region)? {
-            if file.extension().is_some_and(|e| e == "toml") {
-                out.push((file, code.clone()));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn read_dir_sorted(dir: &Path) -> Result<Vec<std::path::PathBuf>, AgreementError> {
-    let name = dir.display().to_string();
-    let entries = std::fs::read_dir(dir).map_err(|e| io_error(&name, e))?;
-    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    Ok(paths)
-}
-
-fn io_error(file: &str, e: std::io::Error) -> AgreementError {
-    AgreementError { file: file.to_string(), line: 0, column: 0, message: e.to_string() }
 }

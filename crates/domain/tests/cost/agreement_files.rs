@@ -1,7 +1,7 @@
 //! The agreement files: the shipped ones compile and agree with the
 //! directory; a broken file is refused with file, line and column.
 
-use crate::support::{shipped, TempDir, MINI};
+use crate::support::{load_dir, shipped, TempDir, MINI};
 use chrono::NaiveDate;
 use ramp_domain::cost::{Agreement, AgreementSet};
 use std::path::PathBuf;
@@ -25,7 +25,7 @@ fn the_shipped_agreements_always_compile() {
 
 #[test]
 fn the_compiled_in_agreements_are_the_files_in_the_agreements_directory() {
-    let from_disk = AgreementSet::load_dir(&agreements_dir()).unwrap();
+    let from_disk = load_dir(&agreements_dir()).unwrap();
     assert_eq!(from_disk.regions(), shipped().regions());
     for (path, text) in AgreementSet::builtin_files() {
         let on_disk = std::fs::read_to_string(agreements_dir().join(path.trim_start_matches("agreements/"))).unwrap();
@@ -125,7 +125,7 @@ fn a_directory_with_one_broken_file_is_refused_as_a_whole() {
         "testland/2023-01-01.toml",
         &MINI.replace("2022-01-01", "2023-01-01").replace("trust_prescription = true", "trust_prescription = maybe"),
     );
-    let e = AgreementSet::load_dir(&dir.0).unwrap_err();
+    let e = load_dir(&dir.0).unwrap_err();
     assert!(e.file.ends_with("testland/2023-01-01.toml"), "{e}");
     assert_eq!(e.line, 20);
 }
@@ -134,7 +134,7 @@ fn a_directory_with_one_broken_file_is_refused_as_a_whole() {
 fn a_file_in_another_regions_directory_is_refused() {
     let dir = TempDir::new("wrong-region");
     dir.write("otherland/2022-01-01.toml", MINI);
-    assert!(AgreementSet::load_dir(&dir.0).unwrap_err().message.contains("otherland"));
+    assert!(load_dir(&dir.0).unwrap_err().message.contains("otherland"));
 }
 
 #[test]

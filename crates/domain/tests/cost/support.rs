@@ -213,3 +213,23 @@ pub fn stockholm_2023() -> String {
     assert_ne!(changed, text, "fixture edit did not apply");
     changed
 }
+
+/// Reads `dir/<region>/*.toml` as the application does (the domain itself
+/// does no IO) and builds the set from the texts.
+pub fn load_dir(dir: &std::path::Path) -> Result<AgreementSet, ramp_domain::cost::AgreementError> {
+    let mut files = Vec::new();
+    let mut regions: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    regions.sort();
+    for region in regions.into_iter().filter(|r| r.is_dir()) {
+        let mut paths: Vec<_> = std::fs::read_dir(&region).unwrap().map(|e| e.unwrap().path()).collect();
+        paths.sort();
+        for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+            files.push(ramp_domain::cost::AgreementFile {
+                name: path.display().to_string(),
+                region_dir: region.file_name().unwrap().to_string_lossy().into_owned(),
+                text: std::fs::read_to_string(&path).unwrap(),
+            });
+        }
+    }
+    AgreementSet::from_files(&files)
+}

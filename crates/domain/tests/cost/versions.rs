@@ -1,7 +1,7 @@
 //! The version in force on the decision date is used; older versions stay,
 //! so an old decision is still explained by the rules it was made under.
 
-use crate::support::{stockholm, stockholm_2023, stockholm_text, TempDir};
+use crate::support::{load_dir, stockholm, stockholm_2023, stockholm_text, TempDir};
 use chrono::NaiveDate;
 use ramp_domain::cost::{AgreementSet, Outcome};
 
@@ -9,7 +9,7 @@ fn two_stockholm_versions() -> (TempDir, AgreementSet) {
     let dir = TempDir::new("versions");
     dir.write("stockholm/2021-01-01.toml", stockholm_text());
     dir.write("stockholm/2023-01-01.toml", &stockholm_2023());
-    let set = AgreementSet::load_dir(&dir.0).unwrap();
+    let set = load_dir(&dir.0).unwrap();
     (dir, set)
 }
 
@@ -51,9 +51,9 @@ fn regions_list_every_version_oldest_first() {
 
 #[test]
 fn a_broken_new_version_leaves_the_loaded_set_unchanged() {
-    // The caller keeps the set it has; load_dir refuses the whole directory.
+    // The caller keeps the set it has; from_files refuses the whole directory.
     let (dir, set) = two_stockholm_versions();
     dir.write("stockholm/2024-01-01.toml", "region = \"stockholm\"\nthis is not toml");
-    assert!(AgreementSet::load_dir(&dir.0).is_err());
+    assert!(load_dir(&dir.0).is_err());
     assert_eq!(decide(&set, "2024-05-01").0, "2023-01-01");
 }
