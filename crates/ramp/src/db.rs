@@ -21,9 +21,10 @@ pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Storage>, C
                     .map_err(|e| CliError::failed(format!("database_url: cannot create {}: {e}", dir.display())))?;
             }
         }
-        let s = SqliteStorage::connect(&format!("sqlite:{path}"))
-            .await
-            .map_err(|e| CliError::failed(format!("database_url: cannot open SQLite database {path}: {e}")))?;
+        let s = SqliteStorage::connect(&format!("sqlite:{path}")).await.map_err(|e| match e.is_unavailable() {
+            true => cannot_write(&e),
+            false => CliError::failed(format!("database_url: cannot open SQLite database {path}: {e}")),
+        })?;
         Ok(Arc::new(s))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let s = PostgresStorage::connect(url, max_connections)
@@ -38,10 +39,21 @@ pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Storage>, C
     }
 }
 
+/// The database is there but out of reach for writing: say what to check.
+fn cannot_write(e: &ramp_storage::StorageError) -> CliError {
+    CliError::failed(format!(
+        "database_url: the database cannot be opened for writing ({e}); Ramp must write to it: \
+         check that its disk has space, that its file and directory are writable and that its server runs"
+    ))
+}
+
 /// Opens the configured database and migrates it.
 pub async fn open_migrated(config: &Config) -> Result<Arc<dyn Storage>, CliError> {
     let storage = open(&config.database_url, config.database_max_connections).await?;
-    storage.migrate().await.map_err(|e| CliError::failed(format!("migration failed: {e}")))?;
+    storage.migrate().await.map_err(|e| match e.is_unavailable() {
+        true => cannot_write(&e),
+        false => CliError::failed(format!("migration failed: {e}")),
+    })?;
     Ok(storage)
 }
 

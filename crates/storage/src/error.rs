@@ -79,7 +79,11 @@ fn unavailable_code(code: &str) -> bool {
         // BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL.
         return matches!(extended & 0xff, 5 | 6 | 7 | 8 | 10 | 13 | 14 | 15);
     }
-    code.starts_with("08") || code.starts_with("53") || code.starts_with("57P") || code.starts_with("58") || code == "25006"
+    code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57P")
+        || code.starts_with("58")
+        || code == "25006"
 }
 
 impl StorageError {

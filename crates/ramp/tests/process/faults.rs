@@ -105,6 +105,39 @@ async fn postgres_stopped_and_started_under_load_gives_503s_then_recovers_withou
     check_nothing_half_written(&cluster.url, baseline).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_sqlite_database_is_refused_at_start_with_a_clear_error_and_left_intact() {
+    let Some(fs) = SmallFs::mount("sqlite-ro", 96) else { return };
+    let url = format!("sqlite:{}", fs.dir.join("ramp.db").display());
+    let mut server = Server::start(&url).await;
+    let session = server.login().await;
+    let jobs = orderable_pairs(&server, &session, &url).await;
+    let load = Load::start(&server, &session, &jobs);
+    load.wait_for_orders(5).await;
+    let seen = load.stop().await;
+    server.kill().await;
+    let files_before = fs.listing();
+
+    // Act: the file system is read-only when Ramp starts.
+    fs.remount("ro");
+    let out = StdCommand::new(RAMP)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run ramp serve");
+
+    // Assert: it refuses to serve, says why, and writes nothing.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "ramp serve started on a read-only database: {stderr}");
+    assert!(stderr.contains("Ramp must write to it"), "the error says the database cannot be written: {stderr}");
+    assert_eq!(fs.listing(), files_before, "nothing was written to the read-only file system");
+    fs.remount("rw");
+    let again = Server::start(&url).await;
+    assert_acknowledged_are_stored(&url, &seen).await;
+    drop(again);
+}
+
 /// Waits until `/readyz` answers 503 and some request of the load was
 /// refused with 503.
 async fn wait_for_not_ready(server: &Server, load: &Load) {
@@ -116,7 +149,10 @@ async fn wait_for_not_ready(server: &Server, load: &Load) {
         if ready_503 && refused > 0 {
             return;
         }
-        assert!(Instant::now() < until, "the fault did not show: /readyz 503 seen: {ready_503}, 503 answers: {refused}");
+        assert!(
+            Instant::now() < until,
+            "the fault did not show: /readyz 503 seen: {ready_503}, 503 answers: {refused}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -208,7 +244,8 @@ impl Load {
         let clients = (0..4)
             .map(|c| {
                 let mine: Vec<(String, String)> = jobs.iter().skip(c).step_by(4).cloned().collect();
-                let client = LoadClient { base: server.base.clone(), session: session.clone(), jobs: mine, n: c * 1_000_000 };
+                let client =
+                    LoadClient { base: server.base.clone(), session: session.clone(), jobs: mine, n: c * 1_000_000 };
                 tokio::spawn(client.run(seen.clone(), stop.clone()))
             })
             .collect();
@@ -330,6 +367,23 @@ impl SmallFs {
                 None
             }
         }
+    }
+
+    /// Remounts read-only (`ro`) or writable again (`rw`).
+    fn remount(&self, how: &str) {
+        let ok = StdCommand::new("mount").args(["-o", &format!("remount,{how}")]).arg(&self.dir).status();
+        assert!(ok.is_ok_and(|s| s.success()), "remount {how} {}", self.dir.display());
+    }
+
+    /// The files of the file system with their sizes.
+    fn listing(&self) -> Vec<(String, u64)> {
+        let mut files: Vec<(String, u64)> = std::fs::read_dir(&self.dir)
+            .expect("list the file system")
+            .map(|e| e.expect("entry"))
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().expect("metadata").len()))
+            .collect();
+        files.sort();
+        files
     }
 
     /// Writes a ballast file until the file system is full; returns its path.
