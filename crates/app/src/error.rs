@@ -37,13 +37,17 @@ pub struct AppError {
     pub message: String,
     /// Extra members for the problem document (e.g. `alternatives` when a
     /// device is no longer available), so the client can offer a way on.
-    pub details: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Boxed: an `AppError` travels in every `Result` of the use-cases.
+    pub details: Option<Box<serde_json::Map<String, serde_json::Value>>>,
+    /// A refused order line, typed, for the UI to show what to do next;
+    /// its members are also in `details` for the problem document.
+    pub refusal: Option<Box<crate::orders::Refusal>>,
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl AppError {
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        Self { kind, code, field: None, message: message.into(), details: None, source: None }
+        Self { kind, code, field: None, message: message.into(), details: None, refusal: None, source: None }
     }
 
     pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
@@ -73,6 +77,13 @@ impl AppError {
         self
     }
 
+    /// Carries a typed refusal of an order line (and its members in `details`).
+    pub fn with_refusal(mut self, refusal: crate::orders::Refusal) -> Self {
+        self.details.get_or_insert_with(Default::default).extend(refusal.details());
+        self.refusal = Some(Box::new(refusal));
+        self
+    }
+
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
@@ -81,6 +92,9 @@ impl AppError {
     /// The same error about line `index` (from 0) of a list named `list`:
     /// `article_number` becomes `lines[0].article_number`, no field `lines[0]`.
     pub fn within(mut self, list: &str, index: usize) -> Self {
+        if let Some(r) = self.refusal.as_mut() {
+            r.line = Some(index);
+        }
         self.field = Some(match self.field.take() {
             Some(f) => format!("{list}[{index}].{f}"),
             None => format!("{list}[{index}]"),

@@ -113,7 +113,7 @@ impl IntoResponse for ApiError {
         if e.kind == ErrorKind::Unavailable {
             log_unavailable(&e);
         }
-        let mut resp = problem_with(status_of(e.kind), e.code, &e.message, e.field.as_deref(), e.details);
+        let mut resp = problem_with(status_of(e.kind), e.code, &e.message, e.field.as_deref(), e.details.map(|d| *d));
         match e.kind {
             ErrorKind::Unauthenticated => {
                 resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"ramp\""));

@@ -5,6 +5,7 @@
 
 use super::decision::{decide, LineDecision};
 use super::recipient::{resolve, Recipient};
+use super::refusal::{Alternative, Refusal, RefusalReason};
 use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::cost::{Need, NeededFact};
@@ -27,7 +28,7 @@ pub struct LineRequest {
 }
 
 /// The replacement chain's proposal: an older equivalent article in stock.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Proposal {
     pub group_code: String,
     pub group_name: String,
@@ -125,7 +126,7 @@ fn check_competence(user: &User, article: &Article, areas: &[ramp_storage::Produ
             ),
         )
         .with_field("article_number")
-        .with_detail("competence", c)),
+        .with_refusal(Refusal::new(RefusalReason::CompetenceRequired { competence: c.clone() }))),
         _ => Ok(()),
     }
 }
@@ -208,21 +209,21 @@ pub(super) fn needs_error(needs: &[NeededFact]) -> AppError {
         "facts_needed",
         format!("the agreement needs an answer first: {question}"),
     )
-    .with_detail("needs", needs)
+    .with_refusal(Refusal::new(RefusalReason::FactsNeeded { needs: needs.to_vec() }))
 }
 
 pub(super) async fn no_longer_available(app: &App, article: &Article) -> Result<AppError> {
     let alternatives: Vec<ArticleHit> = app.storage.alternatives(article.id, 5, app.clock.now()).await?;
-    let alt: Vec<_> = alternatives
-        .iter()
-        .map(|h| serde_json::json!({ "article_number": h.article.article_number, "name": h.article.name, "in_stock": h.in_stock }))
+    let alternatives = alternatives
+        .into_iter()
+        .map(|h| Alternative { article_number: h.article.article_number, name: h.article.name, in_stock: h.in_stock })
         .collect();
     Ok(AppError::conflict(
         "no_longer_available",
         format!("no {} ({}) is left in stock; see the alternatives", article.name, article.article_number),
     )
     .with_field("article_number")
-    .with_detail("alternatives", alt))
+    .with_refusal(Refusal::new(RefusalReason::NoLongerAvailable { alternatives })))
 }
 
 /// Adds a line to the user's cart and reserves its device. Refuses with a
@@ -260,7 +261,7 @@ pub(super) fn check_ready(preview: &LinePreview, req: &LineRequest) -> Result<(L
             ),
         )
         .with_field("replacement")
-        .with_detail("proposal", proposal));
+        .with_refusal(Refusal::new(RefusalReason::ReplacementAnswerRequired { proposal: proposal.clone() })));
     }
     let Some(decision) = preview.decision.clone() else { return Err(needs_error(&preview.needs)) };
     let individual = preview.article.kind.is_individual();

@@ -3,6 +3,7 @@
 //! answer is kept on the order line with its rule id and agreement version.
 
 use super::recipient::Recipient;
+use super::refusal::{Refusal, RefusalReason};
 use crate::error::{AppError, Result};
 use crate::impact::cost_kind;
 use crate::App;
@@ -99,8 +100,10 @@ pub(crate) async fn decide(
             "not_orderable_here",
             format!("{} ({})", d.explanation.en, d.rule),
         )
-        .with_detail("explanation_sv", &d.explanation.sv)
-        .with_detail("rule", &d.rule));
+        .with_refusal(Refusal::new(RefusalReason::Rule {
+            rule: d.rule.clone(),
+            explanation_sv: d.explanation.sv.clone(),
+        })));
     }
     let payer_principal = match d.payer {
         Payer::Region => region_principal(app).await?,
@@ -119,8 +122,10 @@ pub(crate) async fn decide(
             ),
         )
         .with_field("article_number")
-        .with_detail("rule", &d.rule)
-        .with_detail("explanation_sv", &d.explanation.sv));
+        .with_refusal(Refusal::new(RefusalReason::Rule {
+            rule: d.rule.clone(),
+            explanation_sv: d.explanation.sv.clone(),
+        })));
     }
     Ok(Ok(LineDecision {
         payer: d.payer.as_str().to_string(),

@@ -1,66 +1,38 @@
-//! Placing an order in one request, without the cart: the lines come with
-//! the order, and every device is reserved in the order's own transaction.
-//! For a client that knows what it orders (a journal-system integration,
-//! a repeat order) this is one request and one commit instead of one per
-//! line and one more for the order; nothing is held between requests, so
-//! there is no reservation to run out. The rules are the cart's: the same
-//! recipient check (audited), competence gate, replacement chain, cost
-//! decision and refusals, each naming its line (`lines[0].article_number`).
+//! The lines of an order placed in one request, without the cart: each
+//! decided by the cart's rules (the competence gate, the replacement
+//! chain, the cost decision and its refusals, each naming its line,
+//! `lines[0].article_number`), and every device reserved in the order's
+//! own transaction. For a client that knows what it orders (a
+//! journal-system integration, a repeat order) this is one request and one
+//! commit; nothing is held between requests, so no reservation runs out.
 
-use super::cart::{check_ready, no_longer_available, prepare_line, validate, LinePreview, LineRequest};
-use super::place::{as_placed, check_form, decided_line, new_order, OrderRequest, Shown};
-use super::recipient::{resolve, Recipient};
-use crate::error::{AppError, Result};
+use super::cart::{check_ready, no_longer_available, prepare_line, LinePreview, LineRequest};
+use super::plan::{as_placed, decided_line, Shown};
+use super::recipient::Recipient;
+use crate::error::Result;
 use crate::App;
-use chrono::SubsecRound;
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
-use ramp_storage::{DirectPlacement, NewDirectLine, NewDirectOrder, NewOrderLine, Order, User};
-
-/// At most this many lines in one order placed directly.
-pub const MAX_DIRECT_LINES: usize = 50;
+use ramp_storage::{DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, Order, User};
 
 /// One line worked out: what goes out, who pays, and what it shows.
-struct ReadyLine {
+pub(super) struct ReadyLine {
     preview: LinePreview,
-    new: NewDirectLine,
+    pub new: NewDirectLine,
 }
 
-/// Places `lines` for the recipient in one transaction (see the module
-/// documentation). The recipient's audit row goes into that transaction,
-/// or is written alone when the order is refused.
-#[allow(clippy::too_many_arguments)] // the order form, its lines and its key, as `place_order` has them
-pub(super) async fn place_direct(
+/// Decides every line of the request for the recipient; a refusal names its line.
+pub(super) async fn ready_lines(
     app: &App,
     user: &User,
-    req: &OrderRequest,
     lines: &[LineRequest],
-    target: OrderTarget,
-    key: Option<String>,
-    hash: &str,
-    request_id: Option<&str>,
-) -> Result<Order> {
-    if lines.is_empty() {
-        return Err(AppError::invalid(
-            "lines",
-            "no_lines",
-            "give at least one line, or leave `lines` out to order what is in the cart",
-        ));
-    }
-    if lines.len() > MAX_DIRECT_LINES {
-        return Err(AppError::invalid(
-            "lines",
-            "too_many_lines",
-            format!("an order has at most {MAX_DIRECT_LINES} lines"),
-        ));
-    }
+    recipient: &Recipient,
+) -> Result<Vec<ReadyLine>> {
+    let mut ready = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
-        validate(line).map_err(|e| e.within("lines", i))?;
+        ready.push(ready_line(app, user, line, recipient).await.map_err(|e| e.within("lines", i))?);
     }
-    let recipient =
-        resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, "order.create", request_id).await?;
-    let placed = place_lines(app, user, req, lines, key, hash, &recipient).await;
-    recipient.audited_on_error(app, placed).await
+    Ok(ready)
 }
 
 async fn ready_line(app: &App, user: &User, req: &LineRequest, recipient: &Recipient) -> Result<ReadyLine> {
@@ -77,24 +49,15 @@ async fn ready_line(app: &App, user: &User, req: &LineRequest, recipient: &Recip
     Ok(ReadyLine { preview, new: NewDirectLine { line, individual, answer } })
 }
 
-async fn place_lines(
+/// Writes the order with its lines, reserving each line's device in the
+/// same transaction; a line whose article ran out is refused with the
+/// alternatives in stock.
+pub(super) async fn commit(
     app: &App,
-    user: &User,
-    req: &OrderRequest,
-    lines: &[LineRequest],
-    key: Option<String>,
-    hash: &str,
+    mut order: NewOrder,
+    ready: Vec<ReadyLine>,
     recipient: &Recipient,
 ) -> Result<Order> {
-    // Whole microseconds, as in the cart path: the order answered is the order stored.
-    let now = app.clock.now().trunc_subsecs(6);
-    let mut ready = Vec::with_capacity(lines.len());
-    for (i, line) in lines.iter().enumerate() {
-        ready.push(ready_line(app, user, line, recipient).await.map_err(|e| e.within("lines", i))?);
-    }
-    let temporary = ready.iter().any(|r| r.new.line.need.as_deref() == Some(Need::Temporary.as_str()));
-    check_form(app, req, recipient.target, temporary)?;
-    let mut order = new_order(user, req, recipient, key, hash, now);
     let direct = NewDirectOrder { order: order.clone(), lines: ready.iter().map(|r| r.new.clone()).collect() };
     let (id, devices) = match app.storage.place_direct_order(&direct).await? {
         DirectPlacement::Placed { order_id, devices } => (order_id, devices),

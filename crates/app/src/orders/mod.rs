@@ -8,15 +8,19 @@ mod cart;
 mod decision;
 mod direct;
 mod place;
+mod plan;
 mod recipient;
+mod refusal;
 mod reports;
+mod request;
 mod status;
 
 pub use cart::{add_to_cart, cart, preview_line, remove_from_cart, CartLine, LinePreview, LineRequest, Proposal};
 pub use decision::LineDecision;
-pub use direct::MAX_DIRECT_LINES;
-pub use place::{order, orders_of_user, place_order, OrderRequest, PlacedOrder};
+pub use place::{order, orders_of_user, place_order, PlacedOrder};
+pub use refusal::{Alternative, Refusal, RefusalReason};
 pub use reports::{register_pickup, report_fault, report_lost, LostReported, PickupRegistered};
+pub use request::{OrderRequest, MAX_DIRECT_LINES};
 pub use status::{change_status, order_queue};
 
 use crate::App;

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use ramp_app::orders::{LinePreview, LineRequest};
+use ramp_app::orders::{LinePreview, LineRequest, RefusalReason};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
 use ramp_domain::order::{ReplacementAnswer, Substitution};
@@ -180,26 +180,29 @@ fn slot_of(field: Option<&str>) -> &'static str {
 }
 
 fn refusal(lang: Lang, e: &AppError) -> Refusal {
-    let details = e.details.as_ref();
-    let text = |key: &str| details.and_then(|d| d.get(key)).and_then(|v| v.as_str()).map(str::to_string);
-    let alternatives = details.and_then(|d| d.get("alternatives")).and_then(|v| v.as_array()).map(|list| {
-        list.iter()
-            .map(|a| Alternative {
-                article_number: a["article_number"].as_str().unwrap_or_default().to_string(),
-                name: a["name"].as_str().unwrap_or_default().to_string(),
-                in_stock: a["in_stock"].as_i64().unwrap_or(0),
-            })
-            .collect()
-    });
-    // The agreement's wording is Swedish; in English the detail message carries it.
-    let explanation = text("explanation_sv").map(|sv| if lang == Lang::Sv { sv } else { e.message.clone() });
-    Refusal {
-        slot: slot_of(e.field.as_deref()),
-        message: message(lang, e),
-        explanation,
-        rule: text("rule"),
-        alternatives,
-    }
+    let reason = e.refusal.as_ref().map(|r| &r.reason);
+    let (rule, explanation) = match reason {
+        // The agreement's wording is Swedish; in English the detail message carries it.
+        Some(RefusalReason::Rule { rule, explanation_sv }) => {
+            let explanation = if lang == Lang::Sv { explanation_sv.clone() } else { e.message.clone() };
+            (Some(rule.clone()), Some(explanation))
+        }
+        _ => (None, None),
+    };
+    let alternatives = match reason {
+        Some(RefusalReason::NoLongerAvailable { alternatives }) => Some(
+            alternatives
+                .iter()
+                .map(|a| Alternative {
+                    article_number: a.article_number.clone(),
+                    name: a.name.clone(),
+                    in_stock: a.in_stock,
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
+    Refusal { slot: slot_of(e.field.as_deref()), message: message(lang, e), explanation, rule, alternatives }
 }
 
 #[derive(Template)]

@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use ramp_app::orders::LineRequest;
+use ramp_app::orders::{LineRequest, RefusalReason};
 use ramp_app::AppError;
 use ramp_domain::order::{OrderTarget, ReplacementAnswer};
 use ramp_storage::User;
@@ -60,12 +60,11 @@ fn page_for(lang: Lang, csrf: &str, user: &User, f: &UnitForm, failed: Option<Ap
     if let Some(e) = failed {
         log_if_internal(&e);
         status = crate::error::status_of(e.kind);
-        if e.code == "replacement_answer_required" {
-            let p = e.details.as_ref().and_then(|d| d.get("proposal"));
-            proposal = p.map(|p| Proposal {
-                article_number: p["article_number"].as_str().unwrap_or_default().to_string(),
-                article_name: p["article_name"].as_str().unwrap_or_default().to_string(),
-                in_stock: p["in_stock"].as_i64().unwrap_or(0),
+        if let Some(RefusalReason::ReplacementAnswerRequired { proposal: p }) = e.refusal.as_ref().map(|r| &r.reason) {
+            proposal = Some(Proposal {
+                article_number: p.article_number.clone(),
+                article_name: p.article_name.clone(),
+                in_stock: p.in_stock,
             });
         } else {
             page.add_error(&e);
