@@ -92,9 +92,11 @@ impl PostgresStorage {
         storage: &SqlStorage,
         orders: &[NewDirectOrder],
     ) -> Result<Vec<DirectPlacement>> {
-        let dialect = storage.dialect().as_any().downcast_ref::<PostgresDialect>().ok_or_else(|| {
-            StorageError::Database(sqlx::Error::Configuration("not a PostgreSQL storage".into()))
-        })?;
+        let dialect = storage
+            .dialect()
+            .as_any()
+            .downcast_ref::<PostgresDialect>()
+            .ok_or_else(|| StorageError::Database(sqlx::Error::Configuration("not a PostgreSQL storage".into())))?;
         let orders: Vec<&NewDirectOrder> = orders.iter().collect();
         let mut conn = dialect.group.pool().acquire().await?;
         Ok(order_group::together(&mut conn, &orders).await?)

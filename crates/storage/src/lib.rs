@@ -1,9 +1,11 @@
 //! The Storage trait, row types and the one contract suite both engines pass.
 //!
-//! Both engines share one SQL implementation (`sql_storage!`), instantiated
-//! for each sqlx driver in its backend crate; only migrations and a few
-//! dialect hooks differ. That keeps the two engines from drifting apart,
-//! the failure the atuin and vaultwarden anchors warn about.
+//! Both engines share one SQL implementation, [`SqlStorage`] (`sql/`, one
+//! file per aggregate), written as plain Rust over a thin concrete layer
+//! that dispatches on the engine ([`db`]); only migrations and the few
+//! differences listed in [`dialect`] are the engines' own. That keeps the
+//! two engines from drifting apart, the failure the atuin and vaultwarden
+//! anchors warn about.
 
 pub mod batch;
 mod billing;

@@ -10,7 +10,7 @@ use ramp_domain::article::LeadTimeClass;
 use ramp_domain::order::{OrderTarget, Substitution};
 use ramp_storage::fixture_ordering::{self, OrderingFixture};
 use ramp_storage::{
-    fixture, SqlStorage, DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, OrderStore, Storage,
+    fixture, DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, OrderStore, SqlStorage, Storage,
 };
 use ramp_storage_postgres::PostgresStorage;
 use ramp_testkit::{fresh_url, test_now, Engine};
@@ -111,7 +111,9 @@ async fn a_line_without_a_device_undoes_every_order_of_the_statement() {
         orders.push(order_of(&db, db.f.race_article, &format!("short-{k}")).await);
     }
 
-    let err = PostgresStorage::place_direct_orders_together(&db.storage, &orders).await.expect_err("one more order than devices");
+    let err = PostgresStorage::place_direct_orders_together(&db.storage, &orders)
+        .await
+        .expect_err("one more order than devices");
 
     assert!(err.to_string().contains("division by zero"), "{err}");
     assert!(db.storage.orders_by_user(db.base.prescriber, 100).await.unwrap().is_empty(), "no order kept");

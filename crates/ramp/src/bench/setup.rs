@@ -103,7 +103,10 @@ impl RawDb {
     pub async fn vacuum(&self) -> Result<bool, CliError> {
         match self {
             RawDb::Postgres(s) => {
-                sqlx::query(VACUUMED).execute(s.pool().as_postgres().expect("a PostgreSQL storage")).await.map_err(db_err)?;
+                sqlx::query(VACUUMED)
+                    .execute(s.pool().as_postgres().expect("a PostgreSQL storage"))
+                    .await
+                    .map_err(db_err)?;
                 Ok(true)
             }
             RawDb::Sqlite(_) => Ok(false),

@@ -9,7 +9,10 @@ use sqlx::{Arguments, Postgres, Sqlite, Type};
 /// A value both engines can bind. Implemented for every type sqlx encodes
 /// on both (integers, text, booleans, chrono's dates and times, options
 /// of those, references to them).
-pub trait Bind<'q>: Encode<'q, Sqlite> + Type<Sqlite> + Encode<'q, Postgres> + Type<Postgres> + Clone + Send + 'q {}
+pub trait Bind<'q>:
+    Encode<'q, Sqlite> + Type<Sqlite> + Encode<'q, Postgres> + Type<Postgres> + Clone + Send + 'q
+{
+}
 
 impl<'q, T> Bind<'q> for T where
     T: Encode<'q, Sqlite> + Type<Sqlite> + Encode<'q, Postgres> + Type<Postgres> + Clone + Send + 'q

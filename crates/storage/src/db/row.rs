@@ -7,7 +7,10 @@ use sqlx::{Postgres, Sqlite, Type};
 /// A value both engines can decode (see [`Row::try_get`]).
 pub trait Decode<'r>: sqlx::Decode<'r, Sqlite> + Type<Sqlite> + sqlx::Decode<'r, Postgres> + Type<Postgres> {}
 
-impl<'r, T> Decode<'r> for T where T: sqlx::Decode<'r, Sqlite> + Type<Sqlite> + sqlx::Decode<'r, Postgres> + Type<Postgres> {}
+impl<'r, T> Decode<'r> for T where
+    T: sqlx::Decode<'r, Sqlite> + Type<Sqlite> + sqlx::Decode<'r, Postgres> + Type<Postgres>
+{
+}
 
 /// A column's name (`&str`) or position (`usize`) on both engines.
 pub trait ColumnIndex: sqlx::ColumnIndex<SqliteRow> + sqlx::ColumnIndex<PgRow> {}

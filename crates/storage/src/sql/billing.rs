@@ -1,6 +1,4 @@
-//! The SQL implementation of [`crate::BillingStore`], shared by both engines
-//! like `sql_storage!`: `sql_billing_storage!(Type, Driver)` next to it in the
-//! backend crate. Instants are compared as bound `DateTime<Utc>` values and
+//! [`crate::BillingStore`] for [`SqlStorage`], both engines. Instants are compared as bound `DateTime<Utc>` values and
 //! civil dates as bound `NaiveDate`s, which both engines order correctly
 //! (SQLite stores them as ISO text).
 
@@ -18,6 +16,7 @@ pub fn invoice_number(year: i32, n: i64) -> String {
 
 use super::rows::chunk_size;
 use crate::db;
+use crate::db::{QueryBuilder, Row};
 use crate::sql::SqlStorage;
 use crate::*;
 use async_trait::async_trait;
@@ -26,8 +25,6 @@ use ramp_domain::billing::*;
 use ramp_domain::charges::{ChargeKind, LostDevice};
 use ramp_domain::money::Ore;
 use ramp_domain::time::stockholm_date;
-use crate::db::{QueryBuilder, Row};
-
 
 const INVOICE_COLUMNS: &str = "i.id, i.number, i.kind, i.month, i.revision, i.customer_number_id, \
     c.number AS customer_number, c.name AS customer_name, i.principal_id, p.name AS principal_name, \
@@ -291,8 +288,14 @@ impl BillingStore for SqlStorage {
                 "UPDATE principals SET organisation_number = $2, vat_number = $3, street = $4, postal_code = $5, \
                  city = $6, peppol_id = $7, invoice_email = $8 WHERE id = $1",
             )
-            .bind(r.principal_id).bind(&r.organisation_number).bind(&r.vat_number).bind(&r.street)
-            .bind(&r.postal_code).bind(&r.city).bind(&r.peppol_id).bind(&r.invoice_email)
+            .bind(r.principal_id)
+            .bind(&r.organisation_number)
+            .bind(&r.vat_number)
+            .bind(&r.street)
+            .bind(&r.postal_code)
+            .bind(&r.city)
+            .bind(&r.peppol_id)
+            .bind(&r.invoice_email)
             .execute(&mut *tx)
             .await?;
         }
@@ -321,7 +324,10 @@ impl BillingStore for SqlStorage {
              ON CONFLICT (code) DO UPDATE SET amount_ore = excluded.amount_ore, unit = excluded.unit, \
              description = excluded.description",
         )
-        .bind(&p.code).bind(p.amount_ore).bind(&p.unit).bind(&p.description)
+        .bind(&p.code)
+        .bind(p.amount_ore)
+        .bind(&p.unit)
+        .bind(&p.description)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -436,9 +442,19 @@ impl BillingStore for SqlStorage {
              due_date, total_ore, credited_invoice_id, reason, created_by, created_at, run_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
-        .bind(&number).bind(&inv.kind).bind(&inv.month).bind(inv.revision).bind(inv.customer_number_id)
-        .bind(inv.principal_id).bind(inv.issue_date).bind(inv.due_date).bind(total)
-        .bind(inv.credited_invoice_id).bind(&inv.reason).bind(inv.created_by).bind(inv.created_at)
+        .bind(&number)
+        .bind(&inv.kind)
+        .bind(&inv.month)
+        .bind(inv.revision)
+        .bind(inv.customer_number_id)
+        .bind(inv.principal_id)
+        .bind(inv.issue_date)
+        .bind(inv.due_date)
+        .bind(total)
+        .bind(inv.credited_invoice_id)
+        .bind(&inv.reason)
+        .bind(inv.created_by)
+        .bind(inv.created_at)
         .bind(inv.run_id)
         .fetch_one(&mut *tx)
         .await?
@@ -451,11 +467,23 @@ impl BillingStore for SqlStorage {
                  computation, credited_line_id) ",
             )
             .push_values(chunk, |mut b, (no, l)| {
-                b.push_bind(id).push_bind(&inv.kind).push_bind(inv.revision).push_bind(*no).push_bind(&l.kind)
-                    .push_bind(&l.source_key).push_bind(l.device_id).push_bind(l.article_id)
-                    .push_bind(l.patient_id).push_bind(&l.description).push_bind(l.quantity)
-                    .push_bind(l.unit_price_ore).push_bind(l.amount_ore).push_bind(l.period_from)
-                    .push_bind(l.period_to).push_bind(&l.computation).push_bind(l.credited_line_id);
+                b.push_bind(id)
+                    .push_bind(&inv.kind)
+                    .push_bind(inv.revision)
+                    .push_bind(*no)
+                    .push_bind(&l.kind)
+                    .push_bind(&l.source_key)
+                    .push_bind(l.device_id)
+                    .push_bind(l.article_id)
+                    .push_bind(l.patient_id)
+                    .push_bind(&l.description)
+                    .push_bind(l.quantity)
+                    .push_bind(l.unit_price_ore)
+                    .push_bind(l.amount_ore)
+                    .push_bind(l.period_from)
+                    .push_bind(l.period_to)
+                    .push_bind(&l.computation)
+                    .push_bind(l.credited_line_id);
             })
             .build()
             .execute(&mut *tx)

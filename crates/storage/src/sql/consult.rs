@@ -1,6 +1,4 @@
-//! The SQL implementation of [`crate::ConsultStore`], shared by both
-//! engines like `sql_order_storage!`: `sql_consult_storage!(Type, Driver)`
-//! next to it in the backend crate.
+//! [`crate::ConsultStore`] for [`SqlStorage`], both engines.
 //!
 //! Races are decided by row locks taken with a first write and by checks
 //! made in a *later* statement (on PostgreSQL a statement that waited for a
@@ -42,14 +40,13 @@ pub const DEMAND_FROM: &str = "FROM order_lines l JOIN orders o ON o.id = l.orde
     WHERE l.state <> 'cancelled' AND o.created_at >= $2";
 
 use crate::db;
-use crate::sql::SqlStorage;
+use crate::db::{QueryBuilder, Row};
 use crate::sql::parse_stored;
+use crate::sql::SqlStorage;
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::consult::ConsultationEventKind;
-use crate::db::{QueryBuilder, Row};
-
 
 fn slot_from(r: &Row) -> Result<Slot> {
     Ok(Slot {
@@ -130,18 +127,31 @@ async fn consultation_event(
         "INSERT INTO consultation_events (consultation_id, occurred_at, kind, booking_id, actor_user_id) \
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(consultation_id).bind(at).bind(kind.as_str()).bind(booking_id).bind(actor)
+    .bind(consultation_id)
+    .bind(at)
+    .bind(kind.as_str())
+    .bind(booking_id)
+    .bind(actor)
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-async fn enqueue(conn: &mut db::Connection, consultation_id: Id, at: DateTime<Utc>, messages: &[NewMessage]) -> Result<()> {
+async fn enqueue(
+    conn: &mut db::Connection,
+    consultation_id: Id,
+    at: DateTime<Utc>,
+    messages: &[NewMessage],
+) -> Result<()> {
     for m in messages {
         db::query(
             "INSERT INTO outbox (recipient, subject, body, created_at, consultation_id) VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(&m.recipient).bind(&m.subject).bind(&m.body).bind(at).bind(consultation_id)
+        .bind(&m.recipient)
+        .bind(&m.subject)
+        .bind(&m.body)
+        .bind(at)
+        .bind(consultation_id)
         .execute(&mut *conn)
         .await?;
     }
@@ -255,9 +265,8 @@ impl ConsultStore for SqlStorage {
     }
 
     async fn slots(&self, q: &SlotQuery) -> Result<Vec<Slot>> {
-        let mut b = QueryBuilder::new(format!(
-            "SELECT {SLOT_COLUMNS} FROM consultation_slots s {SLOT_JOINS} WHERE 1 = 1"
-        ));
+        let mut b =
+            QueryBuilder::new(format!("SELECT {SLOT_COLUMNS} FROM consultation_slots s {SLOT_JOINS} WHERE 1 = 1"));
         if let Some(from) = q.from {
             b.push(" AND s.starts_at >= ").push_bind(from);
         }
@@ -286,20 +295,21 @@ impl ConsultStore for SqlStorage {
             "UPDATE consultation_slots SET withdrawn_at = $1 WHERE id = $2 AND consultant_id = $3 \
              AND withdrawn_at IS NULL RETURNING id",
         )
-        .bind(at).bind(slot_id).bind(consultant_id)
+        .bind(at)
+        .bind(slot_id)
+        .bind(consultant_id)
         .fetch_optional(&mut *tx)
         .await?;
         if locked.is_none() {
             return Err(StorageError::StateMismatch(format!("slot {slot_id} is not an open slot of this consultant")));
         }
         // A later statement: sees a booking committed while we waited for the row.
-        let booked: i64 = db::query(
-            "SELECT COUNT(*) AS n FROM consultation_bookings WHERE slot_id = $1 AND cancelled_at IS NULL",
-        )
-        .bind(slot_id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+        let booked: i64 =
+            db::query("SELECT COUNT(*) AS n FROM consultation_bookings WHERE slot_id = $1 AND cancelled_at IS NULL")
+                .bind(slot_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
         if booked > 0 {
             return Err(StorageError::StateMismatch(format!("slot {slot_id} is booked")));
         }
@@ -313,8 +323,13 @@ impl ConsultStore for SqlStorage {
             "INSERT INTO consultations (patient_id, prescriber_id, unit_id, service_code, question, status, \
              created_at, booking_deadline) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7) RETURNING id",
         )
-        .bind(c.patient_id).bind(c.prescriber_id).bind(c.unit_id).bind(&c.service_code).bind(&c.question)
-        .bind(c.at).bind(c.booking_deadline)
+        .bind(c.patient_id)
+        .bind(c.prescriber_id)
+        .bind(c.unit_id)
+        .bind(&c.service_code)
+        .bind(&c.question)
+        .bind(c.at)
+        .bind(c.booking_deadline)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -374,7 +389,8 @@ impl ConsultStore for SqlStorage {
         for r in &closed {
             // The event is dated at the deadline: that is when the rule closed it.
             let at: DateTime<Utc> = r.try_get("booking_deadline")?;
-            consultation_event(&mut tx, r.try_get("id")?, at, ConsultationEventKind::ClosedUnbooked, None, None).await?;
+            consultation_event(&mut tx, r.try_get("id")?, at, ConsultationEventKind::ClosedUnbooked, None, None)
+                .await?;
         }
         tx.commit().await?;
         Ok(closed.len() as u64)
@@ -383,10 +399,12 @@ impl ConsultStore for SqlStorage {
     async fn book_slot(&self, b: &NewBooking) -> Result<Id> {
         let mut tx = self.dialect.begin().await?;
         let claimed = if b.replace {
-            db::query("UPDATE consultations SET status = 'booked' WHERE id = $1 AND status = 'booked' RETURNING service_code")
-                .bind(b.consultation_id)
-                .fetch_optional(&mut *tx)
-                .await?
+            db::query(
+                "UPDATE consultations SET status = 'booked' WHERE id = $1 AND status = 'booked' RETURNING service_code",
+            )
+            .bind(b.consultation_id)
+            .fetch_optional(&mut *tx)
+            .await?
         } else {
             db::query(
                 "UPDATE consultations SET status = 'booked' WHERE id = $1 AND status = 'open' AND booking_deadline > $2 \
@@ -399,7 +417,9 @@ impl ConsultStore for SqlStorage {
         };
         let Some(c) = claimed else {
             return Err(StorageError::StateMismatch(format!(
-                "consultation {} cannot be {} now", b.consultation_id, if b.replace { "rebooked" } else { "booked" }
+                "consultation {} cannot be {} now",
+                b.consultation_id,
+                if b.replace { "rebooked" } else { "booked" }
             )));
         };
         let service: String = c.try_get("service_code")?;
@@ -408,7 +428,9 @@ impl ConsultStore for SqlStorage {
                 "UPDATE consultation_bookings SET cancelled_at = $1, cancelled_by = $2 \
                  WHERE consultation_id = $3 AND cancelled_at IS NULL RETURNING slot_id",
             )
-            .bind(b.at).bind(b.actor_user_id).bind(b.consultation_id)
+            .bind(b.at)
+            .bind(b.actor_user_id)
+            .bind(b.consultation_id)
             .fetch_optional(&mut *tx)
             .await?;
             let old_slot: Option<Id> = old.map(|r| r.try_get("slot_id")).transpose()?;
@@ -421,7 +443,9 @@ impl ConsultStore for SqlStorage {
             "UPDATE consultation_slots SET withdrawn_at = NULL WHERE id = $1 AND withdrawn_at IS NULL \
              AND service_code = $2 AND starts_at > $3 RETURNING id",
         )
-        .bind(b.slot_id).bind(&service).bind(b.at)
+        .bind(b.slot_id)
+        .bind(&service)
+        .bind(b.at)
         .fetch_optional(&mut *tx)
         .await?;
         if slot.is_none() {
@@ -431,7 +455,10 @@ impl ConsultStore for SqlStorage {
             "INSERT INTO consultation_bookings (consultation_id, slot_id, booked_by, booked_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
-        .bind(b.consultation_id).bind(b.slot_id).bind(b.actor_user_id).bind(b.at)
+        .bind(b.consultation_id)
+        .bind(b.slot_id)
+        .bind(b.actor_user_id)
+        .bind(b.at)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -447,7 +474,8 @@ impl ConsultStore for SqlStorage {
         let reopened = db::query(
             "UPDATE consultations SET status = 'open', booking_deadline = $1 WHERE id = $2 AND status = 'booked'",
         )
-        .bind(c.new_deadline).bind(c.consultation_id)
+        .bind(c.new_deadline)
+        .bind(c.consultation_id)
         .execute(&mut *tx)
         .await?;
         if reopened.rows_affected() == 0 {
@@ -457,12 +485,21 @@ impl ConsultStore for SqlStorage {
             "UPDATE consultation_bookings SET cancelled_at = $1, cancelled_by = $2 \
              WHERE consultation_id = $3 AND cancelled_at IS NULL RETURNING id",
         )
-        .bind(c.at).bind(c.actor_user_id).bind(c.consultation_id)
+        .bind(c.at)
+        .bind(c.actor_user_id)
+        .bind(c.consultation_id)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        consultation_event(&mut tx, c.consultation_id, c.at, ConsultationEventKind::Cancelled, Some(booking), Some(c.actor_user_id))
-            .await?;
+        consultation_event(
+            &mut tx,
+            c.consultation_id,
+            c.at,
+            ConsultationEventKind::Cancelled,
+            Some(booking),
+            Some(c.actor_user_id),
+        )
+        .await?;
         enqueue(&mut tx, c.consultation_id, c.at, &c.messages).await?;
         tx.commit().await?;
         Ok(booking)
@@ -497,7 +534,8 @@ impl ConsultStore for SqlStorage {
 
     async fn set_spare_parts_until(&self, article_id: Id, until: Option<NaiveDate>) -> Result<()> {
         let done = db::query("UPDATE articles SET spare_parts_until = $1 WHERE id = $2")
-            .bind(until).bind(article_id)
+            .bind(until)
+            .bind(article_id)
             .execute(&self.pool)
             .await?;
         if done.rows_affected() == 0 {
@@ -570,7 +608,9 @@ impl ConsultStore for SqlStorage {
              WHERE id = (SELECT article_id FROM devices WHERE id = $1) AND valid_to < $2 \
              AND spare_parts_until >= $3 RETURNING id, spare_parts_until",
         )
-        .bind(s.device_id).bind(s.on).bind(s.spare_parts_needed_until)
+        .bind(s.device_id)
+        .bind(s.on)
+        .bind(s.spare_parts_needed_until)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(article) = article else {
@@ -606,7 +646,10 @@ impl ConsultStore for SqlStorage {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(sale) = sale else {
-            return Err(StorageError::StateMismatch(format!("device {} is not on a central shelf, or is blocked or adapted", s.device_id)));
+            return Err(StorageError::StateMismatch(format!(
+                "device {} is not on a central shelf, or is blocked or adapted",
+                s.device_id
+            )));
         };
         db::query(
             "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, warehouse_id, note) \
@@ -619,7 +662,8 @@ impl ConsultStore for SqlStorage {
             "UPDATE devices SET state = 'sold', warehouse_id = NULL, reserved_until = NULL, reserved_by = NULL, \
              state_since = $2 WHERE id = $1 AND state = 'in_stock'",
         )
-        .bind(s.device_id).bind(s.at)
+        .bind(s.device_id)
+        .bind(s.at)
         .execute(&mut *tx)
         .await?;
         if moved.rows_affected() != 1 {
@@ -655,7 +699,11 @@ impl ConsultStore for SqlStorage {
             "INSERT INTO surplus_complaints (sale_id, registered_by, registered_at, registered_on, description) \
              SELECT id, $2, $3, $4, $5 FROM surplus_sales WHERE id = $1 AND complaint_deadline >= $4 RETURNING id",
         )
-        .bind(c.sale_id).bind(c.registered_by).bind(c.at).bind(c.on).bind(&c.description)
+        .bind(c.sale_id)
+        .bind(c.registered_by)
+        .bind(c.at)
+        .bind(c.on)
+        .bind(&c.description)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -666,7 +714,10 @@ impl ConsultStore for SqlStorage {
              SELECT d.id, $2, 'complaint_registered', d.state, d.state, $3, $4 FROM devices d \
              JOIN surplus_sales ss ON ss.device_id = d.id WHERE ss.id = $1",
         )
-        .bind(c.sale_id).bind(c.at).bind(c.registered_by).bind(&c.description)
+        .bind(c.sale_id)
+        .bind(c.at)
+        .bind(c.registered_by)
+        .bind(&c.description)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -1,6 +1,4 @@
-//! The SQL implementation of [`crate::EconomyStore`], shared by both
-//! engines like `sql_storage!`: `sql_economy_storage!(Type, Driver)` next to
-//! it in the backend crate. Sums over `invoice_lines` join their invoice
+//! [`crate::EconomyStore`] for [`SqlStorage`], both engines. Sums over `invoice_lines` join their invoice
 //! (migration 0007); a credit note's negative lines net out what it credits.
 
 use crate::db;
@@ -11,28 +9,29 @@ use chrono::{DateTime, Utc};
 
 #[async_trait]
 impl EconomyStore for SqlStorage {
-    async fn set_budget(
-        &self,
-        principal_id: Id,
-        year: i32,
-        amount_ore: i64,
-        at: DateTime<Utc>,
-        by: Id,
-    ) -> Result<()> {
+    async fn set_budget(&self, principal_id: Id, year: i32, amount_ore: i64, at: DateTime<Utc>, by: Id) -> Result<()> {
         let mut tx = self.dialect.begin().await?;
         db::query(
             "INSERT INTO principal_budgets (principal_id, year, amount_ore, updated_at, updated_by) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal_id, year) DO UPDATE \
              SET amount_ore = excluded.amount_ore, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
         )
-        .bind(principal_id).bind(year).bind(amount_ore).bind(at).bind(by)
+        .bind(principal_id)
+        .bind(year)
+        .bind(amount_ore)
+        .bind(at)
+        .bind(by)
         .execute(&mut *tx)
         .await?;
         db::query(
             "INSERT INTO principal_budget_events (principal_id, year, amount_ore, occurred_at, actor_user_id) \
              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(principal_id).bind(year).bind(amount_ore).bind(at).bind(by)
+        .bind(principal_id)
+        .bind(year)
+        .bind(amount_ore)
+        .bind(at)
+        .bind(by)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

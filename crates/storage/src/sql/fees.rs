@@ -1,6 +1,4 @@
-//! The SQL implementation of [`crate::FeesStore`], shared by both engines
-//! like `sql_storage!`: `sql_fees_storage!(Type, Driver)` next to it in the
-//! backend crate. `ON CONFLICT (source_key) DO NOTHING` (both engines) makes
+//! [`crate::FeesStore`] for [`SqlStorage`], both engines. `ON CONFLICT (source_key) DO NOTHING` (both engines) makes
 //! recording a charge twice a no-op.
 
 use crate::db;
@@ -38,21 +36,19 @@ impl FeesStore for SqlStorage {
     }
 
     async fn patient_loans(&self, patient_id: Id) -> Result<Vec<PatientLoan>> {
-        db::query(
-            "SELECT device_id, start_date, end_date FROM loans WHERE patient_id = $1 ORDER BY start_date, id",
-        )
-        .bind(patient_id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(PatientLoan {
-                device_id: r.try_get("device_id")?,
-                start_date: r.try_get("start_date")?,
-                end_date: r.try_get("end_date")?,
+        db::query("SELECT device_id, start_date, end_date FROM loans WHERE patient_id = $1 ORDER BY start_date, id")
+            .bind(patient_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(PatientLoan {
+                    device_id: r.try_get("device_id")?,
+                    start_date: r.try_get("start_date")?,
+                    end_date: r.try_get("end_date")?,
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 
     async fn fee_charges(&self, patient_id: Id) -> Result<Vec<FeeChargeRow>> {

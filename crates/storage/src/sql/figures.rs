@@ -1,6 +1,4 @@
-//! The SQL implementation of [`crate::FiguresStore`], shared by both
-//! engines like `sql_storage!`: `sql_figures_storage!(Type, Driver)` next
-//! to it in the backend crate.
+//! [`crate::FiguresStore`] for [`SqlStorage`], both engines.
 //!
 //! Delivery reliability and reuse read `delivery_slots`, which triggers
 //! keep counted as lines are delivered (migration 0006). The other counts
@@ -22,16 +20,16 @@ pub fn utc_hour_slot(column: &str) -> String {
 
 use super::rows::chunk_size;
 use crate::db;
-use crate::sql::SqlStorage;
+use crate::db::QueryBuilder;
 use crate::sql::parse_stored;
+use crate::sql::SqlStorage;
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::figures::{
-    AgeBucket, AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, Month,
-    NoticeProgress, WorkOrderAgeCount,
+    AgeBucket, AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, Month, NoticeProgress,
+    WorkOrderAgeCount,
 };
-use crate::db::QueryBuilder;
 
 #[async_trait]
 impl FiguresStore for SqlStorage {
@@ -204,9 +202,16 @@ impl FiguresStore for SqlStorage {
                  created_at, updated_at) ",
             )
             .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id).push_bind(r.target.as_str()).push_bind(r.patient_id).push_bind(r.unit_id)
-                    .push_bind(r.created_by).push_bind(r.status.as_str()).push_bind(&r.goal)
-                    .push_bind(&r.received_by).push_bind(r.created_at).push_bind(r.updated_at);
+                b.push_bind(r.id)
+                    .push_bind(r.target.as_str())
+                    .push_bind(r.patient_id)
+                    .push_bind(r.unit_id)
+                    .push_bind(r.created_by)
+                    .push_bind(r.status.as_str())
+                    .push_bind(&r.goal)
+                    .push_bind(&r.received_by)
+                    .push_bind(r.created_at)
+                    .push_bind(r.updated_at);
             })
             .build()
             .execute(&mut *tx)
@@ -219,12 +224,24 @@ impl FiguresStore for SqlStorage {
                  explanation_en, trust_prescription, lead_time_class, promised_date, state, delivered_at) ",
             )
             .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id).push_bind(r.order_id).push_bind(r.line_no).push_bind(r.article_id)
-                    .push_bind(r.requested_article_id).push_bind(r.substitution.as_str()).push_bind(r.device_id)
-                    .push_bind(r.quantity).push_bind(&r.payer).push_bind(r.customer_number_id)
-                    .push_bind(&r.rule_id).push_bind(&r.agreement_version).push_bind(&r.explanation_sv)
-                    .push_bind(&r.explanation_en).push_bind(r.trust_prescription)
-                    .push_bind(r.lead_time_class.as_str()).push_bind(r.promised_date).push_bind(&r.state)
+                b.push_bind(r.id)
+                    .push_bind(r.order_id)
+                    .push_bind(r.line_no)
+                    .push_bind(r.article_id)
+                    .push_bind(r.requested_article_id)
+                    .push_bind(r.substitution.as_str())
+                    .push_bind(r.device_id)
+                    .push_bind(r.quantity)
+                    .push_bind(&r.payer)
+                    .push_bind(r.customer_number_id)
+                    .push_bind(&r.rule_id)
+                    .push_bind(&r.agreement_version)
+                    .push_bind(&r.explanation_sv)
+                    .push_bind(&r.explanation_en)
+                    .push_bind(r.trust_prescription)
+                    .push_bind(r.lead_time_class.as_str())
+                    .push_bind(r.promised_date)
+                    .push_bind(&r.state)
                     .push_bind(r.delivered_at);
             })
             .build()
@@ -236,9 +253,13 @@ impl FiguresStore for SqlStorage {
                 "INSERT INTO order_events (id, order_id, occurred_at, from_status, to_status, actor_user_id, note) ",
             )
             .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id).push_bind(r.order_id).push_bind(r.occurred_at)
-                    .push_bind(r.from_status.map(|s| s.as_str())).push_bind(r.to_status.as_str())
-                    .push_bind(r.actor_user_id).push_bind(&r.note);
+                b.push_bind(r.id)
+                    .push_bind(r.order_id)
+                    .push_bind(r.occurred_at)
+                    .push_bind(r.from_status.map(|s| s.as_str()))
+                    .push_bind(r.to_status.as_str())
+                    .push_bind(r.actor_user_id)
+                    .push_bind(&r.note);
             })
             .build()
             .execute(&mut *tx)
@@ -250,8 +271,12 @@ impl FiguresStore for SqlStorage {
                  proposed_article_id, answer) ",
             )
             .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id).push_bind(r.occurred_at).push_bind(r.user_id).push_bind(r.group_id)
-                    .push_bind(r.requested_article_id).push_bind(r.proposed_article_id)
+                b.push_bind(r.id)
+                    .push_bind(r.occurred_at)
+                    .push_bind(r.user_id)
+                    .push_bind(r.group_id)
+                    .push_bind(r.requested_article_id)
+                    .push_bind(r.proposed_article_id)
                     .push_bind(r.answer.as_str());
             })
             .build()
@@ -264,9 +289,15 @@ impl FiguresStore for SqlStorage {
                  created_at, safety_notice_id) ",
             )
             .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id).push_bind(&r.kind).push_bind(r.device_id).push_bind(r.patient_id)
-                    .push_bind(&r.status).push_bind(&r.description).push_bind(r.created_by)
-                    .push_bind(r.created_at).push_bind(r.safety_notice_id);
+                b.push_bind(r.id)
+                    .push_bind(&r.kind)
+                    .push_bind(r.device_id)
+                    .push_bind(r.patient_id)
+                    .push_bind(&r.status)
+                    .push_bind(&r.description)
+                    .push_bind(r.created_by)
+                    .push_bind(r.created_at)
+                    .push_bind(r.safety_notice_id);
             })
             .build()
             .execute(&mut *tx)

@@ -7,17 +7,27 @@
 //! SQL is written once, in the subset both SQLite and PostgreSQL accept
 //! (`$n` placeholders, `RETURNING`, partial indexes, `ON CONFLICT`).
 //!
-//! One file per aggregate: [`storage`] (bulk loading, people and access,
-//! organisations, patients, catalog, devices), [`orders`], [`supply`],
-//! [`consult`], [`figures`], [`billing`], [`fees`], [`economy`]; row
-//! mappers shared between them are in [`rows`].
+//! One file per aggregate. [`Storage`](crate::Storage) itself is
+//! implemented in `storage.rs`, each method handing over to its
+//! aggregate's file: `bulk.rs` (explicit-id loading), `people.rs`,
+//! `organisations.rs`, `patients.rs`, `audit.rs`, `catalog.rs`,
+//! `devices.rs`. The sub-traits are implemented whole in theirs:
+//! `orders.rs`, `supply.rs`, `consult.rs`, `figures.rs`, `billing.rs`,
+//! `fees.rs`, `economy.rs`. Row mappers used by several are in `rows.rs`.
 
+mod audit;
 mod billing;
+mod bulk;
+mod catalog;
 mod consult;
+mod devices;
 mod economy;
 mod fees;
 mod figures;
 pub mod orders;
+mod organisations;
+mod patients;
+mod people;
 mod rows;
 mod storage;
 pub mod supply;
@@ -52,7 +62,6 @@ impl SqlStorage {
         &*self.dialect
     }
 }
-
 
 /// Column list of an article joined with its supplier's name.
 pub const ARTICLE_COLUMNS: &str = "a.id, a.article_number, a.iso_code, a.gtin, a.name, a.supplier_id, \

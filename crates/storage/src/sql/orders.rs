@@ -1,6 +1,5 @@
-//! The SQL implementation of [`crate::OrderStore`], shared by both engines
-//! like `sql_storage!`: `sql_order_storage!(Type, Driver)` next to it in the
-//! backend crate. Reads of the row helpers come from `sql_storage!`'s module.
+//! [`crate::OrderStore`] for [`SqlStorage`], both engines. Row mappers
+//! shared with the other aggregates are in [`super::rows`].
 
 /// Column list of a cart item with its article (aliases keep the article's own names free).
 pub const CART_COLUMNS: &str = "c.id AS cart_id, c.user_id, c.target, c.patient_id AS cart_patient_id, \
@@ -44,16 +43,14 @@ pub fn one_pick_per_article(d: &crate::NewDirectOrder) -> bool {
 
 use super::rows::{article_from, customer_number_from, patient_from};
 use crate::db;
+use crate::db::{QueryBuilder, Row};
+use crate::sql::supply::{BLOCKED_REASON, NOT_BLOCKED};
 use crate::sql::SqlStorage;
 use crate::sql::{parse_stored, ARTICLE_COLUMNS};
-use crate::sql::supply::{BLOCKED_REASON, NOT_BLOCKED};
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ramp_domain::order::{OrderStatus, Substitution};
-use crate::db::{QueryBuilder, Row};
-
-/// A statement with its arguments (binders below fill one statement's parameters in order).
 
 fn cart_item_from(r: &Row) -> Result<CartItem> {
     Ok(CartItem {
@@ -151,7 +148,11 @@ fn bind_reserve<'q>(q: db::Query<'q>, w: &Reserve) -> db::Query<'q> {
     q.bind(w.until).bind(w.user_id).bind(w.at).bind(w.article_id)
 }
 
-async fn reserve_oldest(conn: &mut db::Connection, want: &Reserve, skip_locked: &str) -> Result<Option<(Id, Option<Id>, String)>> {
+async fn reserve_oldest(
+    conn: &mut db::Connection,
+    want: &Reserve,
+    skip_locked: &str,
+) -> Result<Option<(Id, Option<Id>, String)>> {
     let (skipping, waiting) = (reserve_sql(skip_locked), reserve_sql(""));
     let exists = format!("SELECT COUNT(*) AS n FROM ({}) x", oldest_available("$1", "$2", ""));
     // Under PostgreSQL a concurrent winner makes the conditional
@@ -166,11 +167,8 @@ async fn reserve_oldest(conn: &mut db::Connection, want: &Reserve, skip_locked: 
         if round == 0 && !skip_locked.is_empty() {
             continue;
         }
-        let n: i64 = db::query(&exists)
-            .bind(want.at).bind(want.article_id)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("n")?;
+        let n: i64 =
+            db::query(&exists).bind(want.at).bind(want.article_id).fetch_one(&mut *conn).await?.try_get("n")?;
         if n == 0 {
             return Ok(None);
         }
@@ -188,13 +186,23 @@ const AUDIT_SQL: &str = "INSERT INTO audit_log (occurred_at, user_id, patient_id
     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 fn bind_audit<'q>(q: db::Query<'q>, e: &'q NewAuditEntry) -> db::Query<'q> {
-    q.bind(e.occurred_at).bind(e.user_id).bind(e.patient_id).bind(&e.action)
-        .bind(e.reason.as_str()).bind(&e.detail).bind(&e.request_id)
+    q.bind(e.occurred_at)
+        .bind(e.user_id)
+        .bind(e.patient_id)
+        .bind(&e.action)
+        .bind(e.reason.as_str())
+        .bind(&e.detail)
+        .bind(&e.request_id)
 }
 
 /// Taking over a reservation that ran out: its cart item goes,
 /// and the device's history says so.
-async fn take_over_stale(conn: &mut db::Connection, device: Id, at: DateTime<Utc>, warehouse: Option<Id>) -> Result<()> {
+async fn take_over_stale(
+    conn: &mut db::Connection,
+    device: Id,
+    at: DateTime<Utc>,
+    warehouse: Option<Id>,
+) -> Result<()> {
     let stale = db::query("DELETE FROM cart_items WHERE device_id = $1 RETURNING id")
         .bind(device)
         .fetch_optional(&mut *conn)
@@ -210,30 +218,65 @@ async fn insert_order(conn: &mut db::Connection, o: &NewOrder) -> Result<Id> {
     Ok(bind_order(db::query(ORDER_SQL), o).fetch_one(&mut *conn).await?.try_get("id")?)
 }
 
-const ORDER_SQL: &str = "INSERT INTO orders (target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
+const ORDER_SQL: &str =
+    "INSERT INTO orders (target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
     idempotency_key, request_hash, created_at, updated_at) \
     VALUES ($1, $2, $3, $4, 'registered', $5, $6, $7, $8, $9, $10, $10) RETURNING id";
 
 fn bind_order<'q>(q: db::Query<'q>, o: &'q NewOrder) -> db::Query<'q> {
-    q.bind(o.target.as_str()).bind(o.patient_id).bind(o.unit_id).bind(o.created_by).bind(&o.goal)
-        .bind(o.evaluation_date).bind(o.end_date).bind(&o.idempotency_key).bind(&o.request_hash).bind(o.at)
+    q.bind(o.target.as_str())
+        .bind(o.patient_id)
+        .bind(o.unit_id)
+        .bind(o.created_by)
+        .bind(&o.goal)
+        .bind(o.evaluation_date)
+        .bind(o.end_date)
+        .bind(&o.idempotency_key)
+        .bind(&o.request_hash)
+        .bind(o.at)
 }
 
-async fn insert_line(conn: &mut db::Connection, order_id: Id, line_no: i32, l: &NewOrderLine, device: Option<Id>) -> Result<()> {
+async fn insert_line(
+    conn: &mut db::Connection,
+    order_id: Id,
+    line_no: i32,
+    l: &NewOrderLine,
+    device: Option<Id>,
+) -> Result<()> {
     bind_line(db::query(LINE_SQL), order_id, line_no, l, device).execute(&mut *conn).await?;
     Ok(())
 }
 
-const LINE_SQL: &str = "INSERT INTO order_lines (order_id, line_no, article_id, requested_article_id, substitution, device_id, quantity, \
+const LINE_SQL: &str =
+    "INSERT INTO order_lines (order_id, line_no, article_id, requested_article_id, substitution, device_id, quantity, \
     need, payer, customer_number_id, rule_id, agreement_version, explanation_sv, explanation_en, trust_prescription, \
     lead_time_class, promised_date, state) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'open')";
 
-fn bind_line<'q>(q: db::Query<'q>, order_id: Id, line_no: i32, l: &'q NewOrderLine, device: Option<Id>) -> db::Query<'q> {
-    q.bind(order_id).bind(line_no).bind(l.article_id).bind(l.requested_article_id)
-        .bind(l.substitution.as_str()).bind(device).bind(l.quantity).bind(&l.need).bind(&l.payer)
-        .bind(l.customer_number_id).bind(&l.rule_id).bind(&l.agreement_version).bind(&l.explanation_sv)
-        .bind(&l.explanation_en).bind(l.trust_prescription).bind(l.lead_time_class.as_str()).bind(l.promised_date)
+fn bind_line<'q>(
+    q: db::Query<'q>,
+    order_id: Id,
+    line_no: i32,
+    l: &'q NewOrderLine,
+    device: Option<Id>,
+) -> db::Query<'q> {
+    q.bind(order_id)
+        .bind(line_no)
+        .bind(l.article_id)
+        .bind(l.requested_article_id)
+        .bind(l.substitution.as_str())
+        .bind(device)
+        .bind(l.quantity)
+        .bind(&l.need)
+        .bind(&l.payer)
+        .bind(l.customer_number_id)
+        .bind(&l.rule_id)
+        .bind(&l.agreement_version)
+        .bind(&l.explanation_sv)
+        .bind(&l.explanation_en)
+        .bind(l.trust_prescription)
+        .bind(l.lead_time_class.as_str())
+        .bind(l.promised_date)
 }
 
 async fn registered_event(conn: &mut db::Connection, order_id: Id, o: &NewOrder) -> Result<()> {
@@ -248,7 +291,12 @@ fn bind_registered<'q>(q: db::Query<'q>, order_id: Id, o: &NewOrder) -> db::Quer
     q.bind(order_id).bind(o.at).bind(o.created_by)
 }
 
-async fn replacement_answer(conn: &mut db::Connection, at: DateTime<Utc>, user_id: Id, a: &NewReplacementAnswer) -> Result<()> {
+async fn replacement_answer(
+    conn: &mut db::Connection,
+    at: DateTime<Utc>,
+    user_id: Id,
+    a: &NewReplacementAnswer,
+) -> Result<()> {
     bind_answer(db::query(ANSWER_SQL), at, user_id, a).execute(&mut *conn).await?;
     Ok(())
 }
@@ -257,13 +305,22 @@ const ANSWER_SQL: &str = "INSERT INTO replacement_answers (occurred_at, user_id,
     VALUES ($1, $2, $3, $4, $5, $6)";
 
 fn bind_answer<'q>(q: db::Query<'q>, at: DateTime<Utc>, user_id: Id, a: &NewReplacementAnswer) -> db::Query<'q> {
-    q.bind(at).bind(user_id).bind(a.group_id).bind(a.requested_article_id)
-        .bind(a.proposed_article_id).bind(a.answer.as_str())
+    q.bind(at)
+        .bind(user_id)
+        .bind(a.group_id)
+        .bind(a.requested_article_id)
+        .bind(a.proposed_article_id)
+        .bind(a.answer.as_str())
 }
 
 /// A device reserved for an order at once: its `reserved` and
 /// `ordered` events, as the cart path writes them, in one statement.
-async fn reserved_and_ordered(conn: &mut db::Connection, device: Id, o: &NewOrder, warehouse: Option<Id>) -> Result<()> {
+async fn reserved_and_ordered(
+    conn: &mut db::Connection,
+    device: Id,
+    o: &NewOrder,
+    warehouse: Option<Id>,
+) -> Result<()> {
     bind_reserved_and_ordered(db::query(RESERVED_AND_ORDERED_SQL), device, o, warehouse).execute(&mut *conn).await?;
     Ok(())
 }
@@ -295,9 +352,16 @@ const STALE_CART_SQL: &str = "DELETE FROM cart_items WHERE device_id = $1";
 
 /// The two batches of `place_direct_order_batched`; `None` when a
 /// line found no device (the transaction is still open then).
-async fn direct_batches(tx: &mut crate::batch::BatchTx, d: &NewDirectOrder, lock: &str) -> Result<Option<DirectPlacement>> {
+async fn direct_batches(
+    tx: &mut crate::batch::BatchTx,
+    d: &NewDirectOrder,
+    lock: &str,
+) -> Result<Option<DirectPlacement>> {
     let o = &d.order;
-    let picks: Vec<(usize, Reserve)> = d.lines.iter().enumerate()
+    let picks: Vec<(usize, Reserve)> = d
+        .lines
+        .iter()
+        .enumerate()
         .filter(|(_, l)| l.individual)
         .map(|(i, l)| (i, Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None }))
         .collect();
@@ -360,7 +424,6 @@ async fn direct_batches(tx: &mut crate::batch::BatchTx, d: &NewDirectOrder, lock
     let devices = devices.into_iter().map(|d| d.map(|(dv, _)| dv)).collect();
     Ok(Some(DirectPlacement::Placed { order_id, devices }))
 }
-
 
 /// A picked device's events in one INSERT, in their order (the
 /// expiry of a stale cart reservation first, if it had one);
@@ -437,7 +500,9 @@ fn direct_statement_sql(parts: &[Part<'_>], lock: &str) -> (String, usize) {
                 (format!("pick_{p}"), reserve_sql(lock), vec![])
             }
             Part::Stale(p) => (format!("stale_{p}"), STALE_CART_SQL.into(), vec![(1, pick_of(p))]),
-            Part::Events(p) => (format!("events_{p}"), PICKED_EVENTS_SQL.replace("{pick}", &format!("pick_{p}")), vec![]),
+            Part::Events(p) => {
+                (format!("events_{p}"), PICKED_EVENTS_SQL.replace("{pick}", &format!("pick_{p}")), vec![])
+            }
             Part::Line(_, _, pick) => {
                 let mut r = vec![(1, ORDER_ID.to_string())];
                 r.extend(pick.map(|p| (6, pick_of(&p))));
@@ -514,7 +579,11 @@ impl SqlStorage {
     /// line without a device rolls back and leaves it to
     /// `place_direct_order_now` to say which line it was. `tx` is the
     /// dialect's: SQLite's writer connection, in turn.
-    pub async fn place_direct_order_batched(&self, mut tx: crate::batch::BatchTx, d: &NewDirectOrder) -> Result<DirectPlacement> {
+    pub async fn place_direct_order_batched(
+        &self,
+        mut tx: crate::batch::BatchTx,
+        d: &NewDirectOrder,
+    ) -> Result<DirectPlacement> {
         match direct_batches(&mut tx, d, self.dialect.skip_locked()).await {
             Ok(Some(placed)) => {
                 tx.finish();
@@ -555,7 +624,8 @@ impl SqlStorage {
             let mut device = None;
             if l.individual {
                 let want = Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None };
-                let Some((id, warehouse, number)) = reserve_oldest(&mut tx, &want, self.dialect.skip_locked()).await? else {
+                let Some((id, warehouse, number)) = reserve_oldest(&mut tx, &want, self.dialect.skip_locked()).await?
+                else {
                     tx.rollback().await?;
                     return Ok(DirectPlacement::Unavailable { line: i });
                 };
@@ -595,13 +665,14 @@ impl SqlStorage {
             return Ok(None);
         };
         let id: Id = g.try_get("id")?;
-        let members = db::query("SELECT article_id FROM replacement_group_members WHERE group_id = $1 ORDER BY age_rank")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<Id, _>("article_id").map_err(StorageError::from))
-            .collect::<Result<Vec<_>>>()?;
+        let members =
+            db::query("SELECT article_id FROM replacement_group_members WHERE group_id = $1 ORDER BY age_rank")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<Id, _>("article_id").map_err(StorageError::from))
+                .collect::<Result<Vec<_>>>()?;
         Ok(Some(ReplacementGroup {
             id,
             code: g.try_get("code")?,
@@ -770,12 +841,7 @@ impl OrderStore for SqlStorage {
         b.push_bind(now).push(format!(")) AND {NOT_BLOCKED} AND d.article_id IN "));
         id_list(&mut b, article_ids);
         b.push(" GROUP BY d.article_id");
-        b.build()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("article_id")?, r.try_get("n")?)))
-            .collect()
+        b.build().fetch_all(&self.pool).await?.iter().map(|r| Ok((r.try_get("article_id")?, r.try_get("n")?))).collect()
     }
 
     async fn articles_by_ids(&self, ids: &[Id]) -> Result<Vec<Article>> {
@@ -804,7 +870,9 @@ impl OrderStore for SqlStorage {
              ORDER BY x.n DESC, a.article_number LIMIT $2"
         );
         db::query(&sql)
-            .bind(article_id).bind(limit).bind(now)
+            .bind(article_id)
+            .bind(limit)
+            .bind(now)
             .fetch_all(&self.pool)
             .await?
             .iter()
@@ -833,15 +901,13 @@ impl OrderStore for SqlStorage {
             Ok(hit) => return Ok(hit),
             Err(seen) => seen,
         };
-        let number = db::query(
-            "SELECT id, number, principal_id, name FROM customer_numbers WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .as_ref()
-        .map(customer_number_from)
-        .transpose()?;
+        let number = db::query("SELECT id, number, principal_id, name FROM customer_numbers WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(customer_number_from)
+            .transpose()?;
         self.cache.put(seen, |r| {
             r.customer_numbers.insert(id, number.clone());
         });
@@ -878,10 +944,24 @@ impl OrderStore for SqlStorage {
         .await?;
         for r in &expired {
             let id: Id = r.try_get("id")?;
-            event(&mut tx, id, now, "reservation_expired", "reserved", "in_stock", None, None, r.try_get("warehouse_id")?).await?;
+            event(
+                &mut tx,
+                id,
+                now,
+                "reservation_expired",
+                "reserved",
+                "in_stock",
+                None,
+                None,
+                r.try_get("warehouse_id")?,
+            )
+            .await?;
             db::query("DELETE FROM cart_items WHERE device_id = $1").bind(id).execute(&mut *tx).await?;
         }
-        db::query("DELETE FROM cart_items WHERE device_id IS NULL AND reserved_until <= $1").bind(now).execute(&mut *tx).await?;
+        db::query("DELETE FROM cart_items WHERE device_id IS NULL AND reserved_until <= $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(expired.len() as u64)
     }
@@ -893,13 +973,25 @@ impl OrderStore for SqlStorage {
         }
         let mut device_id = None;
         if item.individual {
-            let want = Reserve { article_id: item.article_id, user_id: item.user_id, at: item.at, until: Some(item.until) };
+            let want =
+                Reserve { article_id: item.article_id, user_id: item.user_id, at: item.at, until: Some(item.until) };
             let Some((id, warehouse, _)) = reserve_oldest(&mut tx, &want, self.dialect.skip_locked()).await? else {
                 tx.rollback().await?;
                 return Ok(None);
             };
             take_over_stale(&mut tx, id, item.at, warehouse).await?;
-            event(&mut tx, id, item.at, "reserved", "in_stock", "reserved", Some(item.user_id), item.patient_id, warehouse).await?;
+            event(
+                &mut tx,
+                id,
+                item.at,
+                "reserved",
+                "in_stock",
+                "reserved",
+                Some(item.user_id),
+                item.patient_id,
+                warehouse,
+            )
+            .await?;
             device_id = Some(id);
         }
         let cart_id: Id = db::query(
@@ -945,11 +1037,24 @@ impl OrderStore for SqlStorage {
                 "UPDATE devices SET state = 'in_stock', reserved_until = NULL, reserved_by = NULL, state_since = $1 \
                  WHERE id = $2 AND state = 'reserved' AND reserved_by = $3 RETURNING warehouse_id",
             )
-            .bind(at).bind(device).bind(user_id)
+            .bind(at)
+            .bind(device)
+            .bind(user_id)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(w) = released {
-                event(&mut tx, device, at, "reservation_released", "reserved", "in_stock", Some(user_id), None, w.try_get("warehouse_id")?).await?;
+                event(
+                    &mut tx,
+                    device,
+                    at,
+                    "reservation_released",
+                    "reserved",
+                    "in_stock",
+                    Some(user_id),
+                    None,
+                    w.try_get("warehouse_id")?,
+                )
+                .await?;
             }
         }
         tx.commit().await?;
@@ -964,25 +1069,42 @@ impl OrderStore for SqlStorage {
         let order_id = insert_order(&mut tx, o).await?;
         for (i, l) in o.lines.iter().enumerate() {
             let gone = db::query("DELETE FROM cart_items WHERE id = $1 AND user_id = $2")
-                .bind(l.cart_item_id).bind(o.created_by)
+                .bind(l.cart_item_id)
+                .bind(o.created_by)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
             if gone != 1 {
-                return Err(StorageError::StateMismatch(format!("cart item {} is no longer in the cart", l.cart_item_id)));
+                return Err(StorageError::StateMismatch(format!(
+                    "cart item {} is no longer in the cart",
+                    l.cart_item_id
+                )));
             }
             if let Some(device) = l.device_id {
                 let held = db::query(
                     "UPDATE devices SET reserved_until = NULL WHERE id = $1 AND state = 'reserved' \
                      AND reserved_by = $2 AND reserved_until > $3 RETURNING warehouse_id",
                 )
-                .bind(device).bind(o.created_by).bind(o.at)
+                .bind(device)
+                .bind(o.created_by)
+                .bind(o.at)
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(w) = held else {
                     return Err(StorageError::StateMismatch(format!("the reservation of device {device} has expired")));
                 };
-                event(&mut tx, device, o.at, "ordered", "reserved", "reserved", Some(o.created_by), o.patient_id, w.try_get("warehouse_id")?).await?;
+                event(
+                    &mut tx,
+                    device,
+                    o.at,
+                    "ordered",
+                    "reserved",
+                    "reserved",
+                    Some(o.created_by),
+                    o.patient_id,
+                    w.try_get("warehouse_id")?,
+                )
+                .await?;
             }
             insert_line(&mut tx, order_id, i as i32 + 1, l, l.device_id).await?;
         }
@@ -992,7 +1114,7 @@ impl OrderStore for SqlStorage {
     }
 
     async fn place_direct_order(&self, d: &NewDirectOrder) -> Result<DirectPlacement> {
-self.dialect.place_direct(self, d).await
+        self.dialect.place_direct(self, d).await
     }
 
     async fn order(&self, id: Id) -> Result<Option<Order>> {
@@ -1013,7 +1135,14 @@ self.dialect.place_direct(self, d).await
 
     async fn orders_by_status(&self, status: OrderStatus, limit: i64) -> Result<Vec<OrderSummary>> {
         let sql = format!("{SUMMARY_SQL} WHERE o.status = $1 ORDER BY o.id LIMIT $2");
-        db::query(&sql).bind(status.as_str()).bind(limit).fetch_all(&self.pool).await?.iter().map(summary_from).collect()
+        db::query(&sql)
+            .bind(status.as_str())
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(summary_from)
+            .collect()
     }
 
     async fn change_order_status(&self, c: &OrderStatusChange) -> Result<()> {
@@ -1022,15 +1151,23 @@ self.dialect.place_direct(self, d).await
             "UPDATE orders SET status = $1, updated_at = $2, received_by = COALESCE($3, received_by) \
              WHERE id = $4 AND status = $5 RETURNING target, patient_id, unit_id",
         )
-        .bind(c.to.as_str()).bind(c.at).bind(&c.received_by).bind(c.order_id).bind(c.expected.as_str())
+        .bind(c.to.as_str())
+        .bind(c.at)
+        .bind(&c.received_by)
+        .bind(c.order_id)
+        .bind(c.expected.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(o) = moved else {
-            let now = db::query("SELECT status FROM orders WHERE id = $1").bind(c.order_id).fetch_optional(&mut *tx).await?;
+            let now =
+                db::query("SELECT status FROM orders WHERE id = $1").bind(c.order_id).fetch_optional(&mut *tx).await?;
             return Err(match now {
                 None => StorageError::NotFound(format!("order {}", c.order_id)),
                 Some(r) => StorageError::StateMismatch(format!(
-                    "order {} is {}, expected {}", c.order_id, r.try_get::<String, _>("status")?, c.expected
+                    "order {} is {}, expected {}",
+                    c.order_id,
+                    r.try_get::<String, _>("status")?,
+                    c.expected
                 )),
             });
         };
@@ -1068,7 +1205,8 @@ self.dialect.place_direct(self, d).await
             };
             if c.to == OrderStatus::Delivered {
                 let sql = format!("SELECT {BLOCKED_REASON} AS reason FROM devices d WHERE d.id = $1");
-                let reason: Option<String> = db::query(&sql).bind(device).fetch_one(&mut *tx).await?.try_get("reason")?;
+                let reason: Option<String> =
+                    db::query(&sql).bind(device).fetch_one(&mut *tx).await?.try_get("reason")?;
                 if let Some(reason) = reason {
                     return Err(StorageError::Blocked { device_id: device, reason });
                 }
@@ -1081,11 +1219,18 @@ self.dialect.place_direct(self, d).await
                  patient_id = $4, unit_id = $5, warehouse_id = $6 WHERE id = $3 AND state = 'reserved' RETURNING warehouse_id"
             };
             let done = db::query(sql)
-                .bind(state).bind(c.at).bind(device).bind(dpatient).bind(dunit).bind(warehouse)
+                .bind(state)
+                .bind(c.at)
+                .bind(device)
+                .bind(dpatient)
+                .bind(dunit)
+                .bind(warehouse)
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some(w) = done else {
-                return Err(StorageError::StateMismatch(format!("device {device} is no longer reserved for this order")));
+                return Err(StorageError::StateMismatch(format!(
+                    "device {device} is no longer reserved for this order"
+                )));
             };
             let w: Option<Id> = w.try_get("warehouse_id")?;
             event(&mut tx, device, c.at, kind, "reserved", state, Some(c.actor_user_id), dpatient, w).await?;
@@ -1119,12 +1264,20 @@ self.dialect.place_direct(self, d).await
              SELECT id, patient_id, unit_id, $2, $3, $4, $5, $6, 'open', $7 FROM devices \
              WHERE id = $1 AND state IN ('with_patient', 'with_unit') RETURNING id",
         )
-        .bind(p.device_id).bind(p.registered_by).bind(p.at).bind(p.on).bind(p.rent_end_date)
-        .bind(p.deregistration_due).bind(&p.note)
+        .bind(p.device_id)
+        .bind(p.registered_by)
+        .bind(p.at)
+        .bind(p.on)
+        .bind(p.rent_end_date)
+        .bind(p.deregistration_due)
+        .bind(&p.note)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
-            return Err(StorageError::StateMismatch(format!("device {} is not out with a patient or unit", p.device_id)));
+            return Err(StorageError::StateMismatch(format!(
+                "device {} is not out with a patient or unit",
+                p.device_id
+            )));
         };
         db::query(
             "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, note) \
@@ -1170,11 +1323,17 @@ self.dialect.place_direct(self, d).await
              SELECT 'repair', id, patient_id, 'open', $2, $3, $4 FROM devices \
              WHERE id = $1 AND state IN ('with_patient', 'with_unit', 'in_stock') RETURNING id",
         )
-        .bind(f.device_id).bind(&f.description).bind(f.reported_by).bind(f.at)
+        .bind(f.device_id)
+        .bind(&f.description)
+        .bind(f.reported_by)
+        .bind(f.at)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
-            return Err(StorageError::StateMismatch(format!("device {} cannot take a fault report in its state", f.device_id)));
+            return Err(StorageError::StateMismatch(format!(
+                "device {} cannot take a fault report in its state",
+                f.device_id
+            )));
         };
         db::query(
             "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id, note) \
@@ -1223,7 +1382,10 @@ self.dialect.place_direct(self, d).await
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
-            return Err(StorageError::StateMismatch(format!("device {} is not out with a patient or unit", l.device_id)));
+            return Err(StorageError::StateMismatch(format!(
+                "device {} is not out with a patient or unit",
+                l.device_id
+            )));
         };
         db::query(
             "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, note) \
@@ -1233,9 +1395,14 @@ self.dialect.place_direct(self, d).await
         .execute(&mut *tx)
         .await?;
         db::query("UPDATE loans SET end_date = $2 WHERE device_id = $1 AND end_date IS NULL")
-            .bind(l.device_id).bind(l.on).execute(&mut *tx).await?;
+            .bind(l.device_id)
+            .bind(l.on)
+            .execute(&mut *tx)
+            .await?;
         db::query("UPDATE pickup_orders SET status = 'cancelled' WHERE device_id = $1 AND status = 'open'")
-            .bind(l.device_id).execute(&mut *tx).await?;
+            .bind(l.device_id)
+            .execute(&mut *tx)
+            .await?;
         db::query(
             "UPDATE devices SET state = 'lost', patient_id = NULL, unit_id = NULL, warehouse_id = NULL, state_since = $2 WHERE id = $1",
         )

@@ -1,8 +1,8 @@
 //! Row mappers shared by the aggregates' files: a row of the shared
 //! column lists to its type.
 
-use crate::sql::{parse_stored, SqlStorage};
 use crate::db::Row;
+use crate::sql::{parse_stored, SqlStorage};
 use crate::*;
 use ramp_domain::ids::{IsoCode, PersonalId};
 
@@ -104,7 +104,6 @@ pub(super) fn loan_from(r: &Row) -> Result<Loan> {
         end_date: r.try_get("end_date")?,
     })
 }
-
 
 pub(super) fn principal_from(r: &Row) -> Result<Principal> {
     Ok(Principal {

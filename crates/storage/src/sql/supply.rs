@@ -1,5 +1,4 @@
-//! The SQL implementation of [`crate::SupplyStore`], shared by both engines
-//! like `sql_storage!`: `sql_supply_storage!(Type, Driver)` in the backend crate.
+//! [`crate::SupplyStore`] for [`SqlStorage`], both engines.
 
 /// Why device `d` may not go out, or NULL: an open recall work order
 /// (safety notice) or an adaptation document nobody has signed. Computed,
@@ -23,12 +22,11 @@ pub const WORK_ORDER_SQL: &str = "SELECT w.id, w.kind, w.status, w.description, 
     LEFT JOIN users u ON u.id = w.assigned_to";
 
 use crate::db;
+use crate::db::Row;
 use crate::sql::SqlStorage;
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use crate::db::Row;
-
 
 /// A device event copied from the device's current row; returns how many rows matched `condition`.
 #[allow(clippy::too_many_arguments)] // an event row, positionally
@@ -47,7 +45,11 @@ async fn event_from_device(
          SELECT id, $2, $3, state, {to_state}, $4, patient_id, warehouse_id, $5 FROM devices WHERE id = $1 AND {condition}"
     );
     Ok(db::query(&sql)
-        .bind(device_id).bind(at).bind(kind).bind(actor).bind(note)
+        .bind(device_id)
+        .bind(at)
+        .bind(kind)
+        .bind(actor)
+        .bind(note)
         .execute(&mut *conn)
         .await?
         .rows_affected())
@@ -210,7 +212,8 @@ impl SupplyStore for SqlStorage {
             crate::sql::supply::BLOCKED_REASON
         );
         db::query(&sql)
-            .bind(warehouse_id).bind(until)
+            .bind(warehouse_id)
+            .bind(until)
             .fetch_all(&self.pool)
             .await?
             .iter()
@@ -236,20 +239,32 @@ impl SupplyStore for SqlStorage {
         let sql = "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
              SELECT id, $2, 'returned', state, 'in_workshop', $3, patient_id, $4 FROM devices \
              WHERE id = $1 AND state IN ('with_patient', 'with_unit')";
-        let n = db::query(sql).bind(r.device_id).bind(r.at).bind(r.actor).bind(r.warehouse_id)
-            .execute(&mut *tx).await?.rows_affected();
+        let n = db::query(sql)
+            .bind(r.device_id)
+            .bind(r.at)
+            .bind(r.actor)
+            .bind(r.warehouse_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if n == 0 {
-            return Err(StorageError::StateMismatch(format!("device {} is not out with a patient or unit", r.device_id)));
+            return Err(StorageError::StateMismatch(format!(
+                "device {} is not out with a patient or unit",
+                r.device_id
+            )));
         }
         db::query(
             "UPDATE loans SET end_date = COALESCE((SELECT p.rent_end_date FROM pickup_orders p \
              WHERE p.device_id = $1 AND p.status = 'open'), $2) WHERE device_id = $1 AND end_date IS NULL",
         )
-        .bind(r.device_id).bind(r.on)
+        .bind(r.device_id)
+        .bind(r.on)
         .execute(&mut *tx)
         .await?;
         db::query("UPDATE pickup_orders SET status = 'collected' WHERE device_id = $1 AND status = 'open'")
-            .bind(r.device_id).execute(&mut *tx).await?;
+            .bind(r.device_id)
+            .execute(&mut *tx)
+            .await?;
         db::query(
             "UPDATE devices SET state = 'in_workshop', warehouse_id = $2, patient_id = NULL, unit_id = NULL, state_since = $3 WHERE id = $1",
         )
@@ -263,12 +278,25 @@ impl SupplyStore for SqlStorage {
     async fn inspect(&self, i: &NewInspection) -> Result<Option<Id>> {
         let mut tx = self.dialect.begin().await?;
         if i.scrap {
-            let n = event_from_device(&mut tx, i.device_id, i.at, "scrapped", "'scrapped'", i.actor, Some(&i.note), "state = 'in_workshop'").await?;
+            let n = event_from_device(
+                &mut tx,
+                i.device_id,
+                i.at,
+                "scrapped",
+                "'scrapped'",
+                i.actor,
+                Some(&i.note),
+                "state = 'in_workshop'",
+            )
+            .await?;
             if n == 0 {
                 return Err(StorageError::StateMismatch(format!("device {} is not in the workshop", i.device_id)));
             }
             db::query("UPDATE devices SET state = 'scrapped', warehouse_id = NULL, state_since = $2 WHERE id = $1")
-                .bind(i.device_id).bind(i.at).execute(&mut *tx).await?;
+                .bind(i.device_id)
+                .bind(i.at)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             return Ok(None);
         }
@@ -283,7 +311,8 @@ impl SupplyStore for SqlStorage {
         .await?;
         let Some(row) = row else {
             return Err(StorageError::StateMismatch(format!(
-                "device {} is not in the workshop, or already waits for reconditioning", i.device_id
+                "device {} is not in the workshop, or already waits for reconditioning",
+                i.device_id
             )));
         };
         event_from_device(&mut tx, i.device_id, i.at, "inspected", "state", i.actor, Some(&i.note), "1 = 1").await?;
@@ -296,7 +325,11 @@ impl SupplyStore for SqlStorage {
             "INSERT INTO work_orders (kind, device_id, patient_id, status, description, created_by, created_at) \
              VALUES ($1, $2, (SELECT patient_id FROM devices WHERE id = $2), 'open', $3, $4, $5) RETURNING id",
         )
-        .bind(&w.kind).bind(w.device_id).bind(&w.description).bind(w.created_by).bind(w.at)
+        .bind(&w.kind)
+        .bind(w.device_id)
+        .bind(&w.description)
+        .bind(w.created_by)
+        .bind(w.at)
         .fetch_one(&self.pool)
         .await?
         .try_get("id")?)
@@ -394,17 +427,36 @@ impl SupplyStore for SqlStorage {
         let note = f.outcome.as_deref();
         match (kind.as_str(), device) {
             ("reconditioning", Some(d)) => {
-                let n = event_from_device(&mut tx, d, f.at, "reconditioned", "'in_stock'", f.actor, note, "state = 'in_workshop'").await?;
+                let n = event_from_device(
+                    &mut tx,
+                    d,
+                    f.at,
+                    "reconditioned",
+                    "'in_stock'",
+                    f.actor,
+                    note,
+                    "state = 'in_workshop'",
+                )
+                .await?;
                 if n == 0 {
                     return Err(StorageError::StateMismatch(format!("device {d} is not in the workshop")));
                 }
-                db::query("UPDATE devices SET state = 'in_stock', state_since = $2 WHERE id = $1").bind(d).bind(f.at).execute(&mut *tx).await?;
+                db::query("UPDATE devices SET state = 'in_stock', state_since = $2 WHERE id = $1")
+                    .bind(d)
+                    .bind(f.at)
+                    .execute(&mut *tx)
+                    .await?;
             }
             ("repair", Some(d)) => {
                 let to = "CASE WHEN state = 'in_workshop' THEN 'in_stock' ELSE state END";
                 event_from_device(&mut tx, d, f.at, "repaired", to, f.actor, note, "1 = 1").await?;
-                db::query(&format!("UPDATE devices SET state = {to}, state_since = $2 WHERE id = $1 AND state = 'in_workshop'"))
-                    .bind(d).bind(f.at).execute(&mut *tx).await?;
+                db::query(&format!(
+                    "UPDATE devices SET state = {to}, state_since = $2 WHERE id = $1 AND state = 'in_workshop'"
+                ))
+                .bind(d)
+                .bind(f.at)
+                .execute(&mut *tx)
+                .await?;
             }
             ("recall", Some(d)) => {
                 event_from_device(&mut tx, d, f.at, "recall_handled", "state", f.actor, note, "1 = 1").await?;
@@ -443,10 +495,21 @@ impl SupplyStore for SqlStorage {
         .await?;
         let Some(row) = row else {
             return Err(StorageError::StateMismatch(format!(
-                "work order {} is not an open special adaptation of device {}", d.work_order_id, d.device_id
+                "work order {} is not an open special adaptation of device {}",
+                d.work_order_id, d.device_id
             )));
         };
-        event_from_device(&mut tx, d.device_id, d.at, "adaptation_documented", "state", d.uploaded_by, Some(&d.title), "1 = 1").await?;
+        event_from_device(
+            &mut tx,
+            d.device_id,
+            d.at,
+            "adaptation_documented",
+            "state",
+            d.uploaded_by,
+            Some(&d.title),
+            "1 = 1",
+        )
+        .await?;
         tx.commit().await?;
         Ok(row.try_get("id")?)
     }
@@ -467,7 +530,11 @@ impl SupplyStore for SqlStorage {
             "UPDATE adaptation_documents SET signed_by = $2, signed_at = $3 \
              WHERE id = $1 AND signed_at IS NULL AND valid_until >= $4 AND sha256 = $5 RETURNING device_id, title",
         )
-        .bind(s.document_id).bind(s.signed_by).bind(s.at).bind(s.on).bind(&s.sha256)
+        .bind(s.document_id)
+        .bind(s.signed_by)
+        .bind(s.at)
+        .bind(s.on)
+        .bind(&s.sha256)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -489,9 +556,12 @@ impl SupplyStore for SqlStorage {
         let device: Id = row.try_get("device_id")?;
         let title: String = row.try_get("title")?;
         db::query("UPDATE devices SET special_adapted = TRUE, ce_marking_void = TRUE WHERE id = $1")
-            .bind(device).execute(&mut *tx).await?;
+            .bind(device)
+            .execute(&mut *tx)
+            .await?;
         let note = format!("{title} (sha256 {})", s.sha256);
-        event_from_device(&mut tx, device, s.at, "adaptation_signed", "state", s.signed_by, Some(&note), "1 = 1").await?;
+        event_from_device(&mut tx, device, s.at, "adaptation_signed", "state", s.signed_by, Some(&note), "1 = 1")
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -507,7 +577,10 @@ impl SupplyStore for SqlStorage {
         .try_get("id")?;
         for a in &n.article_ids {
             db::query("INSERT INTO safety_notice_articles (safety_notice_id, article_id) VALUES ($1, $2)")
-                .bind(notice).bind(*a).execute(&mut *tx).await?;
+                .bind(notice)
+                .bind(*a)
+                .execute(&mut *tx)
+                .await?;
         }
         let affected = "FROM devices d WHERE d.state NOT IN ('scrapped', 'lost') AND d.article_id IN \
             (SELECT article_id FROM safety_notice_articles WHERE safety_notice_id = $1)";
@@ -567,7 +640,10 @@ impl SupplyStore for SqlStorage {
     }
 
     async fn device_patient_id(&self, device_id: Id) -> Result<Option<Id>> {
-        let r = db::query("SELECT patient_id FROM devices WHERE id = $1").bind(device_id).fetch_optional(&self.pool).await?;
+        let r = db::query("SELECT patient_id FROM devices WHERE id = $1")
+            .bind(device_id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(match r {
             Some(r) => r.try_get("patient_id")?,
             None => None,
@@ -588,7 +664,11 @@ impl SupplyStore for SqlStorage {
     }
 
     async fn set_delivery_route(&self, unit_id: Id, route: Option<&str>) -> Result<()> {
-        db::query("UPDATE units SET delivery_route = $2 WHERE id = $1").bind(unit_id).bind(route).execute(&self.pool).await?;
+        db::query("UPDATE units SET delivery_route = $2 WHERE id = $1")
+            .bind(unit_id)
+            .bind(route)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
