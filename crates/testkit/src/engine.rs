@@ -39,7 +39,7 @@ pub async fn fresh_url(engine: Engine) -> String {
             );
             let name = unique_name();
             let admin = PostgresStorage::connect(&admin_url, 1).await.expect("connect to the test cluster");
-            ramp_storage::db::query(&format!("CREATE DATABASE {name}"))
+            ramp_storage::db::query(format!("CREATE DATABASE {name}"))
                 .execute(admin.pool())
                 .await
                 .expect("create test database");

@@ -5,6 +5,7 @@ use sqlx::encode::Encode;
 use sqlx::postgres::PgArguments;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Arguments, Postgres, Sqlite, Type};
+use std::borrow::Cow;
 
 /// A value both engines can bind. Implemented for every type sqlx encodes
 /// on both (integers, text, booleans, chrono's dates and times, options
@@ -49,17 +50,19 @@ impl<'q> Args<'q> {
 /// A statement with its arguments, as [`sqlx::query::Query`].
 #[must_use = "a query does nothing until executed"]
 pub struct Query<'q> {
-    sql: &'q str,
+    sql: Cow<'q, str>,
     args: Args<'q>,
 }
 
-/// A statement to run: `$N` placeholders, arguments bound in order.
-pub fn query(sql: &str) -> Query<'_> {
-    Query { sql, args: Args::default() }
+/// A statement to run: `$N` placeholders, arguments bound in order. The
+/// text may be borrowed (`&'static str`, `&String`) or owned (`String`).
+pub fn query<'q>(sql: impl Into<Cow<'q, str>>) -> Query<'q> {
+    Query { sql: sql.into(), args: Args::default() }
 }
 
 impl<'q> Query<'q> {
-    pub(super) fn with(sql: &'q str, args: Args<'q>) -> Self {
+    pub(super) fn with(sql: impl Into<Cow<'q, str>>, args: Args<'q>) -> Self {
+        let sql = sql.into();
         Query { sql, args }
     }
 
@@ -69,7 +72,7 @@ impl<'q> Query<'q> {
         self
     }
 
-    fn parts(self) -> Result<(&'q str, SqliteArguments<'q>, PgArguments), sqlx::Error> {
+    fn parts(self) -> Result<(Cow<'q, str>, SqliteArguments<'q>, PgArguments), sqlx::Error> {
         match self.args.error {
             Some(e) => Err(sqlx::Error::Encode(e)),
             None => Ok((self.sql, self.args.sqlite, self.args.pg)),
@@ -80,10 +83,10 @@ impl<'q> Query<'q> {
     pub async fn execute<'e>(self, executor: impl Into<Executor<'e>>) -> Result<QueryResult, sqlx::Error> {
         let (sql, sqlite, pg) = self.parts()?;
         let rows_affected = match executor.into() {
-            Executor::SqlitePool(p) => sqlx::query_with(sql, sqlite).execute(p).await?.rows_affected(),
-            Executor::Sqlite(c) => sqlx::query_with(sql, sqlite).execute(c).await?.rows_affected(),
-            Executor::PgPool(p) => sqlx::query_with(sql, pg).execute(p).await?.rows_affected(),
-            Executor::Postgres(c) => sqlx::query_with(sql, pg).execute(c).await?.rows_affected(),
+            Executor::SqlitePool(p) => sqlx::query_with(&sql, sqlite).execute(p).await?.rows_affected(),
+            Executor::Sqlite(c) => sqlx::query_with(&sql, sqlite).execute(c).await?.rows_affected(),
+            Executor::PgPool(p) => sqlx::query_with(&sql, pg).execute(p).await?.rows_affected(),
+            Executor::Postgres(c) => sqlx::query_with(&sql, pg).execute(c).await?.rows_affected(),
         };
         Ok(QueryResult { rows_affected })
     }
@@ -92,10 +95,10 @@ impl<'q> Query<'q> {
     pub async fn fetch_all<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Vec<Row>, sqlx::Error> {
         let (sql, sqlite, pg) = self.parts()?;
         Ok(match executor.into() {
-            Executor::SqlitePool(p) => rows(sqlx::query_with(sql, sqlite).fetch_all(p).await?),
-            Executor::Sqlite(c) => rows(sqlx::query_with(sql, sqlite).fetch_all(c).await?),
-            Executor::PgPool(p) => rows(sqlx::query_with(sql, pg).fetch_all(p).await?),
-            Executor::Postgres(c) => rows(sqlx::query_with(sql, pg).fetch_all(c).await?),
+            Executor::SqlitePool(p) => rows(sqlx::query_with(&sql, sqlite).fetch_all(p).await?),
+            Executor::Sqlite(c) => rows(sqlx::query_with(&sql, sqlite).fetch_all(c).await?),
+            Executor::PgPool(p) => rows(sqlx::query_with(&sql, pg).fetch_all(p).await?),
+            Executor::Postgres(c) => rows(sqlx::query_with(&sql, pg).fetch_all(c).await?),
         })
     }
 
@@ -103,10 +106,10 @@ impl<'q> Query<'q> {
     pub async fn fetch_one<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Row, sqlx::Error> {
         let (sql, sqlite, pg) = self.parts()?;
         Ok(match executor.into() {
-            Executor::SqlitePool(p) => sqlx::query_with(sql, sqlite).fetch_one(p).await?.into(),
-            Executor::Sqlite(c) => sqlx::query_with(sql, sqlite).fetch_one(c).await?.into(),
-            Executor::PgPool(p) => sqlx::query_with(sql, pg).fetch_one(p).await?.into(),
-            Executor::Postgres(c) => sqlx::query_with(sql, pg).fetch_one(c).await?.into(),
+            Executor::SqlitePool(p) => sqlx::query_with(&sql, sqlite).fetch_one(p).await?.into(),
+            Executor::Sqlite(c) => sqlx::query_with(&sql, sqlite).fetch_one(c).await?.into(),
+            Executor::PgPool(p) => sqlx::query_with(&sql, pg).fetch_one(p).await?.into(),
+            Executor::Postgres(c) => sqlx::query_with(&sql, pg).fetch_one(c).await?.into(),
         })
     }
 
@@ -114,10 +117,10 @@ impl<'q> Query<'q> {
     pub async fn fetch_optional<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Option<Row>, sqlx::Error> {
         let (sql, sqlite, pg) = self.parts()?;
         Ok(match executor.into() {
-            Executor::SqlitePool(p) => sqlx::query_with(sql, sqlite).fetch_optional(p).await?.map(Row::from),
-            Executor::Sqlite(c) => sqlx::query_with(sql, sqlite).fetch_optional(c).await?.map(Row::from),
-            Executor::PgPool(p) => sqlx::query_with(sql, pg).fetch_optional(p).await?.map(Row::from),
-            Executor::Postgres(c) => sqlx::query_with(sql, pg).fetch_optional(c).await?.map(Row::from),
+            Executor::SqlitePool(p) => sqlx::query_with(&sql, sqlite).fetch_optional(p).await?.map(Row::from),
+            Executor::Sqlite(c) => sqlx::query_with(&sql, sqlite).fetch_optional(c).await?.map(Row::from),
+            Executor::PgPool(p) => sqlx::query_with(&sql, pg).fetch_optional(p).await?.map(Row::from),
+            Executor::Postgres(c) => sqlx::query_with(&sql, pg).fetch_optional(c).await?.map(Row::from),
         })
     }
 }

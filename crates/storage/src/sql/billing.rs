@@ -520,7 +520,7 @@ impl BillingStore for SqlStorage {
     }
 
     async fn invoice_by_number(&self, number: &str) -> Result<Option<InvoiceRow>> {
-        db::query(&format!("SELECT {INVOICE_COLUMNS} WHERE i.number = $1"))
+        db::query(format!("SELECT {INVOICE_COLUMNS} WHERE i.number = $1"))
             .bind(number)
             .fetch_optional(&self.pool)
             .await?

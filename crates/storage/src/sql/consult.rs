@@ -567,7 +567,7 @@ impl ConsultStore for SqlStorage {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let article_id: Id = r.try_get("id")?;
-            let devices = db::query(&format!(
+            let devices = db::query(format!(
                 "SELECT d.id, d.device_number, d.purchase_date, d.purchase_price_ore, w.name AS warehouse_name \
                  {stock_from} AND d.article_id = $1 ORDER BY d.purchase_date, d.id LIMIT 200"
             ))
@@ -620,13 +620,13 @@ impl ConsultStore for SqlStorage {
         };
         let article_id: Id = article.try_get("id")?;
         let spare_parts_until: NaiveDate = article.try_get("spare_parts_until")?;
-        let stock: i64 = db::query(&format!("SELECT COUNT(*) AS n {} AND d.article_id = $1", central_stock_from()))
+        let stock: i64 = db::query(format!("SELECT COUNT(*) AS n {} AND d.article_id = $1", central_stock_from()))
             .bind(article_id)
             .fetch_one(&mut *tx)
             .await?
             .try_get("n")?;
         let demand: i64 =
-            db::query(&format!("SELECT COALESCE(SUM(l.quantity), 0) AS n {DEMAND_FROM} AND l.article_id = $1"))
+            db::query(format!("SELECT COALESCE(SUM(l.quantity), 0) AS n {DEMAND_FROM} AND l.article_id = $1"))
                 .bind(article_id)
                 .bind(s.demand_since)
                 .fetch_one(&mut *tx)
@@ -635,7 +635,7 @@ impl ConsultStore for SqlStorage {
         if stock <= demand {
             return Err(StorageError::StateMismatch(format!("no surplus: {stock} in stock, demand {demand}")));
         }
-        let sale = db::query(&format!(
+        let sale = db::query(format!(
             "INSERT INTO surplus_sales (device_id, buyer_principal_id, customer_number_id, purchase_price_ore, price_ore, \
              sold_by, sold_at, sold_on, complaint_deadline, spare_parts_until) \
              SELECT d.id, $2, $3, d.purchase_price_ore, $4, $5, $6, $7, $8, $9 {} AND d.id = $1 RETURNING id",

@@ -52,7 +52,7 @@ pub(super) async fn device_card(this: &SqlStorage, device_number: &str) -> Resul
     .iter()
     .map(event_from)
     .collect::<Result<Vec<_>>>()?;
-    let flags = db::query(&format!(
+    let flags = db::query(format!(
         "SELECT d.special_adapted, d.ce_marking_void, {} AS blocked_reason FROM devices d WHERE d.id = $1",
         crate::sql::supply::BLOCKED_REASON
     ))

@@ -450,7 +450,7 @@ impl SupplyStore for SqlStorage {
             ("repair", Some(d)) => {
                 let to = "CASE WHEN state = 'in_workshop' THEN 'in_stock' ELSE state END";
                 event_from_device(&mut tx, d, f.at, "repaired", to, f.actor, note, "1 = 1").await?;
-                db::query(&format!(
+                db::query(format!(
                     "UPDATE devices SET state = {to}, state_since = $2 WHERE id = $1 AND state = 'in_workshop'"
                 ))
                 .bind(d)
@@ -584,14 +584,14 @@ impl SupplyStore for SqlStorage {
         }
         let affected = "FROM devices d WHERE d.state NOT IN ('scrapped', 'lost') AND d.article_id IN \
             (SELECT article_id FROM safety_notice_articles WHERE safety_notice_id = $1)";
-        db::query(&format!(
+        db::query(format!(
             "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id, note) \
              SELECT d.id, $2, 'recall_ordered', d.state, d.state, $3, d.patient_id, d.warehouse_id, $4 {affected}"
         ))
         .bind(notice).bind(n.at).bind(n.registered_by).bind(&n.reference)
         .execute(&mut *tx)
         .await?;
-        db::query(&format!(
+        db::query(format!(
             "INSERT INTO work_orders (kind, device_id, patient_id, status, description, created_by, created_at, safety_notice_id) \
              SELECT 'recall', d.id, d.patient_id, 'open', $2, $3, $4, $1 {affected}"
         ))
