@@ -28,16 +28,15 @@
 //! written by a task on a thread of its own, not by any request's task, so
 //! a client that goes away does not stop a group other orders are in.
 
-use crate::PostgresStorage;
 use chrono::{DateTime, NaiveDate, Utc};
-use ramp_storage::sql_orders::{oldest_available, one_pick_per_article};
+use ramp_storage::sql::orders::{oldest_available, one_pick_per_article};
 use ramp_storage::writer_thread::WriterThread;
-use ramp_storage::{DirectPlacement, Id, NewDirectOrder, ReservedDevice, Result, StorageError};
+use ramp_storage::{DirectPlacement, Id, NewDirectOrder, ReservedDevice, Result, SqlStorage, StorageError};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres, Row};
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
 
@@ -95,13 +94,13 @@ struct Job {
 
 /// Places `order`: alone when it cannot share a statement, otherwise in
 /// the next group written.
-pub async fn place(storage: &PostgresStorage, order: NewDirectOrder) -> Result<DirectPlacement> {
+pub async fn place(storage: &SqlStorage, group: &Arc<OrderGroup>, order: NewDirectOrder) -> Result<DirectPlacement> {
     if !one_pick_per_article(&order) {
         return storage.place_direct_order_alone(&order).await;
     }
     let (reply, answer) = oneshot::channel();
     let start = {
-        let mut state = storage.group.state.lock().expect("order group lock");
+        let mut state = group.state.lock().expect("order group lock");
         state.queue.push_back(Job { order, reply });
         let start = state.running < RUNNERS;
         if start {
@@ -110,8 +109,8 @@ pub async fn place(storage: &PostgresStorage, order: NewDirectOrder) -> Result<D
         start
     };
     if start {
-        let runner = Runner { storage: storage.clone(), armed: true };
-        storage.group.thread.spawn(runner.run());
+        let runner = Runner { storage: storage.clone(), group: group.clone(), armed: true };
+        group.thread.spawn(runner.run());
     }
     answer.await.map_err(|_| gone())?
 }
@@ -125,7 +124,8 @@ fn gone() -> StorageError {
 /// meanwhile always finds a runner or starts one; if its task is dropped
 /// (the runtime stops), `Drop` gives the place back.
 struct Runner {
-    storage: PostgresStorage,
+    storage: SqlStorage,
+    group: Arc<OrderGroup>,
     armed: bool,
 }
 
@@ -137,7 +137,7 @@ impl Runner {
         let mut conn = None;
         loop {
             let jobs: Vec<Job> = {
-                let mut state = self.storage.group.state.lock().expect("order group lock");
+                let mut state = self.group.state.lock().expect("order group lock");
                 if state.queue.is_empty() {
                     state.running -= 1;
                     self.armed = false;
@@ -146,7 +146,7 @@ impl Runner {
                 let n = state.queue.len().min(MAX_GROUP);
                 state.queue.drain(..n).collect()
             };
-            write(&self.storage, &mut conn, jobs).await;
+            write(&self.storage, &self.group, &mut conn, jobs).await;
         }
     }
 }
@@ -154,7 +154,7 @@ impl Runner {
 impl Drop for Runner {
     fn drop(&mut self) {
         if self.armed {
-            if let Ok(mut state) = self.storage.group.state.lock() {
+            if let Ok(mut state) = self.group.state.lock() {
                 state.running -= 1;
             }
         }
@@ -164,7 +164,7 @@ impl Drop for Runner {
 /// Writes one group on `conn` (taken from the group's pool when there is
 /// none) and answers each of its orders. A connection that failed other
 /// than by the database's answer is given back, for the pool to test.
-async fn write(storage: &PostgresStorage, conn: &mut Option<PoolConnection<Postgres>>, jobs: Vec<Job>) {
+async fn write(storage: &SqlStorage, group: &OrderGroup, conn: &mut Option<PoolConnection<Postgres>>, jobs: Vec<Job>) {
     if jobs.len() == 1 {
         let job = jobs.into_iter().next().expect("one job");
         let _ = job.reply.send(storage.place_direct_order_alone(&job.order).await);
@@ -173,7 +173,7 @@ async fn write(storage: &PostgresStorage, conn: &mut Option<PoolConnection<Postg
     let orders: Vec<&NewDirectOrder> = jobs.iter().map(|j| &j.order).collect();
     let result = match conn {
         Some(c) => together(c, &orders).await,
-        None => match storage.group.pool.acquire().await {
+        None => match group.pool.acquire().await {
             Ok(c) => together(conn.insert(c), &orders).await,
             Err(e) => Err(e),
         },

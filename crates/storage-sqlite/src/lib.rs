@@ -3,42 +3,34 @@
 //! in-process queue ([`WriterQueue`]) instead of sleep-polling in SQLite's
 //! busy handler; the busy timeout stays as the fallback for other
 //! processes writing the same file.
+//!
+//! The SQL itself is [`SqlStorage`]'s, shared with PostgreSQL; this crate
+//! opens the pools and implements [`Dialect`] for SQLite: the writer turn
+//! and its one writer connection, the writer thread, the checkpointer
+//! ([`checkpoint`]), FTS5 text search and the planner's statistics.
 
 mod checkpoint;
 
-use ramp_storage::cache::StaticCache;
+use async_trait::async_trait;
+use ramp_storage::batch::BatchTx;
+use ramp_storage::db::{Pool, QueryBuilder};
 use ramp_storage::write_tx::{WriteTx, WriterQueue, WriterTurn};
 use ramp_storage::writer_thread::WriterThread;
-use ramp_storage::{Result, StorageError};
+use ramp_storage::{Dialect, DirectPlacement, NewDirectOrder, Result, SqlStorage, StorageError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
-use std::future::Future;
+use std::any::Any;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Ramp's storage on one SQLite file.
-#[derive(Clone)]
-pub struct SqliteStorage {
-    pool: SqlitePool,
-    /// The one connection write transactions run on (the same pool as
-    /// `pool` for an in-memory database). Only it writes in turn, so its
-    /// page cache stays warm: SQLite empties a connection's cache whenever
-    /// another connection has written.
-    writer: SqlitePool,
-    writers: WriterQueue,
-    /// Where the busiest write transactions run (see [`WriterThread`]).
-    writer_thread: WriterThread,
-    /// While any clone lives, the checkpointer ([`checkpoint`]) runs.
-    #[allow(dead_code)] // held, never read
-    alive: Arc<()>,
-    cache: Arc<StaticCache>,
-}
+/// Opens Ramp's storage on one SQLite file.
+pub struct SqliteStorage;
 
 impl SqliteStorage {
     /// Opens (creating if missing) the database at a `sqlite:` URL, e.g.
     /// `sqlite:data/ramp.db` or `sqlite::memory:`.
-    pub async fn connect(url: &str) -> Result<Self> {
+    pub async fn connect(url: &str) -> Result<SqlStorage> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(StorageError::Database)?
             .create_if_missing(true)
@@ -65,69 +57,78 @@ impl SqliteStorage {
                 SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(options).await?
             }
         };
-        Ok(Self { pool, writer, writers: WriterQueue::default(), writer_thread, alive, cache: Arc::default() })
+        let dialect = SqliteDialect {
+            pool: pool.clone(),
+            writer: Pool::Sqlite(writer),
+            writers: WriterQueue::default(),
+            writer_thread,
+            alive,
+        };
+        Ok(SqlStorage::new(Pool::Sqlite(pool), Arc::new(dialect)))
     }
+}
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
+/// SQLite's [`Dialect`], with what the engine needs of its own.
+struct SqliteDialect {
+    pool: SqlitePool,
+    /// The one connection write transactions run on (the same pool as
+    /// `pool` for an in-memory database). Only it writes in turn, so its
+    /// page cache stays warm: SQLite empties a connection's cache whenever
+    /// another connection has written.
+    writer: Pool,
+    writers: WriterQueue,
+    /// Where the busiest write transactions run (see [`WriterThread`]).
+    writer_thread: WriterThread,
+    /// While the storage lives, the checkpointer ([`checkpoint`]) runs.
+    #[allow(dead_code)] // held, never read
+    alive: Arc<()>,
+}
 
-    fn dialect_engine(&self) -> &'static str {
+#[async_trait]
+impl Dialect for SqliteDialect {
+    fn engine(&self) -> &'static str {
         "sqlite"
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        let _turn = self.writers.turn().await;
+        drop_stat4_samples(&mut *self.pool.acquire().await?).await
+    }
+
+    /// Gathers the planner's statistics (see [`drop_stat4_samples`]).
+    async fn finish_bulk_load(&self) -> Result<()> {
+        let _turn = self.writers.turn().await;
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        drop_stat4_samples(&mut conn).await
     }
 
     /// A write transaction, begun once it is this writer's turn: SQLite
     /// has one writer at a time, so the others wait here, woken in order.
-    async fn dialect_begin(&self) -> Result<WriteTx<sqlx::Sqlite>> {
+    async fn begin(&self) -> Result<WriteTx> {
         let turn = self.writers.turn().await;
-        let tx = self.writer.begin().await?;
-        Ok(WriteTx::new(tx, Some(turn)))
-    }
-
-    /// Runs a write transaction on the writer thread, where nothing else
-    /// delays its statements while it holds the database.
-    async fn dialect_run_write<T: Send + 'static>(
-        &self,
-        work: impl Future<Output = Result<T>> + Send + 'static,
-    ) -> Result<T> {
-        self.writer_thread.run(work).await
-    }
-
-    /// Several statements go in one round trip ([`ramp_storage::batch`]).
-    fn dialect_batches(&self) -> bool {
-        true
-    }
-
-    /// Not reached: `dialect_batches` sends SQLite's direct orders to the
-    /// writer thread in two batches instead.
-    async fn dialect_place_direct(&self, d: &ramp_storage::NewDirectOrder) -> Result<ramp_storage::DirectPlacement> {
-        self.place_direct_order_alone(d).await
-    }
-
-    /// A transaction sent in batches, on the writer connection in turn.
-    async fn dialect_batch_tx(&self) -> Result<ramp_storage::batch::BatchTx<sqlx::Sqlite>> {
-        let turn = Some(self.writers.turn().await);
-        Ok(ramp_storage::batch::BatchTx::new(self.writer.acquire().await?, turn))
+        Ok(WriteTx::begin(self.writer.acquire().await?, Some(turn)).await?)
     }
 
     /// The writer turn for one autocommit write.
-    async fn dialect_write_turn(&self) -> Option<WriterTurn> {
+    async fn write_turn(&self) -> Option<WriterTurn> {
         Some(self.writers.turn().await)
     }
 
     /// Nothing: a SQLite writer holds the whole database.
-    fn dialect_skip_locked(&self) -> &'static str {
+    fn skip_locked(&self) -> &'static str {
         ""
     }
 
-    fn dialect_max_binds(&self) -> usize {
+    fn max_binds(&self) -> usize {
         32_766
     }
 
     /// Substring match through the FTS5 trigram index (migration 0002).
     /// FTS5 cannot use its index with an ESCAPE clause or for fewer than
     /// three characters, so such words fall back to a plain LIKE scan.
-    fn dialect_push_text_match(&self, b: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>, word: &str) {
+    fn push_text_match(&self, b: &mut QueryBuilder<'_>, word: &str) {
         let plain = !word.contains(['%', '_', '\\']) && word.chars().count() >= 3;
         if plain {
             b.push(" AND a.id IN (SELECT rowid FROM articles_fts WHERE search_text LIKE ")
@@ -139,18 +140,23 @@ impl SqliteStorage {
         }
     }
 
-    async fn dialect_migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations").run(&self.pool).await?;
-        let _turn = self.writers.turn().await;
-        drop_stat4_samples(&mut *self.pool.acquire().await?).await
+    /// Runs the order's transaction on the writer thread, where nothing
+    /// else delays its statements while it holds the database, in two
+    /// batches on the writer connection, in turn.
+    async fn place_direct(&self, storage: &SqlStorage, order: &NewDirectOrder) -> Result<DirectPlacement> {
+        let (storage, order) = (storage.clone(), order.clone());
+        let (writer, writers) = (self.writer.clone(), self.writers.clone());
+        self.writer_thread
+            .run(async move {
+                let turn = Some(writers.turn().await);
+                let tx = BatchTx::new(writer.acquire().await?, turn);
+                storage.place_direct_order_batched(tx, &order).await
+            })
+            .await
     }
 
-    /// Gathers the planner's statistics (see [`drop_stat4_samples`]).
-    async fn dialect_finish_bulk_load(&self) -> Result<()> {
-        let _turn = self.writers.turn().await;
-        let mut conn = self.pool.acquire().await?;
-        sqlx::query("ANALYZE").execute(&mut *conn).await?;
-        drop_stat4_samples(&mut conn).await
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
@@ -171,12 +177,3 @@ async fn drop_stat4_samples(conn: &mut sqlx::SqliteConnection) -> Result<()> {
     }
     Ok(())
 }
-
-ramp_storage::sql_storage!(SqliteStorage, sqlx::Sqlite);
-ramp_storage::sql_order_storage!(SqliteStorage, sqlx::Sqlite);
-ramp_storage::sql_figures_storage!(SqliteStorage, sqlx::Sqlite);
-ramp_storage::sql_supply_storage!(SqliteStorage, sqlx::Sqlite);
-ramp_storage::sql_consult_storage!(SqliteStorage, sqlx::Sqlite);
-ramp_storage::sql_fees_storage!(SqliteStorage, sqlx::Sqlite);
-ramp_storage::sql_economy_storage!(SqliteStorage, sqlx::Sqlite);
-ramp_storage::sql_billing_storage!(SqliteStorage, sqlx::Sqlite);

@@ -9,53 +9,36 @@
 //! before it, with their arguments bound in the same order. PostgreSQL's
 //! extended protocol takes one statement at a time: batches are SQLite's.
 
-use crate::write_tx::WriterTurn;
-use sqlx::pool::PoolConnection;
+use crate::db::{Connection, PoolConnection};
+use crate::write_tx::{WriteTx, WriterTurn};
 
 /// A transaction sent in batches: the first batch begins with `BEGIN`, the
 /// last ends with `COMMIT`, so the transaction costs no round trips of its
 /// own. Holds the writer turn (SQLite) until it ends. A batch that fails
 /// leaves the transaction open, so [`BatchTx::abort`] rolls it back; one
-/// dropped unfinished (a panic) closes its connection, which SQLite rolls
-/// back, instead of handing it on mid-transaction.
-pub struct BatchTx<DB: sqlx::Database> {
-    conn: Option<PoolConnection<DB>>,
-    finished: bool,
-    // Dropped after the connection is back in the pool.
-    _turn: Option<WriterTurn>,
-}
+/// dropped unfinished is rolled back as a [`WriteTx`] is, and its
+/// connection closed if that fails, never handed on mid-transaction.
+pub struct BatchTx(WriteTx);
 
-impl<DB: sqlx::Database> BatchTx<DB> {
-    pub fn new(conn: PoolConnection<DB>, turn: Option<WriterTurn>) -> Self {
-        Self { conn: Some(conn), finished: false, _turn: turn }
+impl BatchTx {
+    pub fn new(conn: PoolConnection, turn: Option<WriterTurn>) -> Self {
+        Self(WriteTx::open(conn, turn))
     }
 
     /// The connection to send the batches on.
-    pub fn conn(&mut self) -> &mut DB::Connection {
-        self.conn.as_mut().expect("the connection is held until drop")
+    pub fn conn(&mut self) -> &mut Connection {
+        self.0.conn()
     }
 
     /// The last batch (with its `COMMIT`) went through.
     pub fn finish(mut self) {
-        self.finished = true;
+        self.0.ended();
     }
 
     /// Rolls back what the batches sent so far; closes the connection if
     /// even that fails (no transaction had begun, or the connection broke).
-    pub async fn abort(mut self)
-    where
-        for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-    {
-        let rolled_back = sqlx::Executor::execute(self.conn(), "ROLLBACK").await.is_ok();
-        self.finished = rolled_back;
-    }
-}
-
-impl<DB: sqlx::Database> Drop for BatchTx<DB> {
-    fn drop(&mut self) {
-        if let (false, Some(conn)) = (self.finished, self.conn.as_mut()) {
-            conn.close_on_drop();
-        }
+    pub async fn abort(mut self) {
+        self.0.end_with_rollback().await;
     }
 }
 

@@ -1,15 +1,19 @@
 //! The Storage trait, row types and the one contract suite both engines pass.
 //!
-//! Both engines share one SQL implementation (`sql_storage!`), instantiated
-//! for each sqlx driver in its backend crate; only migrations and a few
-//! dialect hooks differ. That keeps the two engines from drifting apart,
-//! the failure the atuin and vaultwarden anchors warn about.
+//! Both engines share one SQL implementation, [`SqlStorage`] (`sql/`, one
+//! file per aggregate), written as plain Rust over a thin concrete layer
+//! that dispatches on the engine ([`db`]); only migrations and the few
+//! differences listed in [`dialect`] are the engines' own. That keeps the
+//! two engines from drifting apart, the failure the atuin and vaultwarden
+//! anchors warn about.
 
 pub mod batch;
 mod billing;
 pub mod cache;
 mod consult;
 pub mod contract;
+pub mod db;
+pub mod dialect;
 mod economy;
 mod error;
 mod fees;
@@ -19,13 +23,6 @@ pub mod fixture_consult;
 pub mod fixture_ordering;
 mod orders;
 pub mod sql;
-pub mod sql_billing;
-pub mod sql_consult;
-pub mod sql_economy;
-pub mod sql_fees;
-pub mod sql_figures;
-pub mod sql_orders;
-pub mod sql_supply;
 mod supply;
 mod types;
 pub mod write_tx;
@@ -33,11 +30,13 @@ pub mod writer_thread;
 
 pub use billing::*;
 pub use consult::*;
+pub use dialect::Dialect;
 pub use economy::*;
 pub use error::{Result, StorageError};
 pub use fees::*;
 pub use figures::*;
 pub use orders::*;
+pub use sql::SqlStorage;
 pub use supply::*;
 pub use types::*;
 

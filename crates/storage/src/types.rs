@@ -11,7 +11,7 @@ use serde::Serialize;
 
 pub type Id = i64;
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Principal {
     pub id: Id,
     pub code: String,
@@ -21,7 +21,7 @@ pub struct Principal {
     pub municipality_code: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CustomerNumber {
     pub id: Id,
     pub number: String,
@@ -29,7 +29,7 @@ pub struct CustomerNumber {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unit {
     pub id: Id,
     pub principal_id: Id,
@@ -39,7 +39,7 @@ pub struct Unit {
     pub customer_number_id: Id,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warehouse {
     pub id: Id,
     pub code: String,
@@ -129,7 +129,7 @@ pub struct CareRelationship {
     pub valid_to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProductArea {
     pub code: String,
     pub name_sv: String,
@@ -137,7 +137,7 @@ pub struct ProductArea {
     pub required_competence: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Supplier {
     pub id: Id,
     pub name: String,

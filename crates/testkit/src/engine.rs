@@ -39,7 +39,10 @@ pub async fn fresh_url(engine: Engine) -> String {
             );
             let name = unique_name();
             let admin = PostgresStorage::connect(&admin_url, 1).await.expect("connect to the test cluster");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.expect("create test database");
+            ramp_storage::db::query(format!("CREATE DATABASE {name}"))
+                .execute(admin.pool())
+                .await
+                .expect("create test database");
             admin.pool().close().await;
             let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
             format!("{base}/{name}")

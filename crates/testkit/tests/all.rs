@@ -20,6 +20,7 @@ mod orders_paths;
 mod orders_race;
 mod orders_reports;
 mod storage_contract;
+mod storage_tx;
 mod supply;
 mod ui_billing;
 mod ui_browser;

@@ -10,13 +10,13 @@ use ramp_domain::article::LeadTimeClass;
 use ramp_domain::order::{OrderTarget, Substitution};
 use ramp_storage::fixture_ordering::{self, OrderingFixture};
 use ramp_storage::{
-    fixture, DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, OrderStore, Storage,
+    fixture, DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, OrderStore, SqlStorage, Storage,
 };
 use ramp_storage_postgres::PostgresStorage;
 use ramp_testkit::{fresh_url, test_now, Engine};
 
 struct Db {
-    storage: PostgresStorage,
+    storage: SqlStorage,
     base: fixture::Fixture,
     f: OrderingFixture,
 }
@@ -83,7 +83,7 @@ async fn orders_written_in_one_statement_each_take_the_next_oldest_device_of_the
         orders.push(order_of(&db, db.f.race_article, &format!("group-{k}")).await);
     }
 
-    let placed = db.storage.place_direct_orders_together(&orders).await.expect("placed together");
+    let placed = PostgresStorage::place_direct_orders_together(&db.storage, &orders).await.expect("placed together");
 
     let mut numbers = Vec::new();
     for p in &placed {
@@ -111,7 +111,9 @@ async fn a_line_without_a_device_undoes_every_order_of_the_statement() {
         orders.push(order_of(&db, db.f.race_article, &format!("short-{k}")).await);
     }
 
-    let err = db.storage.place_direct_orders_together(&orders).await.expect_err("one more order than devices");
+    let err = PostgresStorage::place_direct_orders_together(&db.storage, &orders)
+        .await
+        .expect_err("one more order than devices");
 
     assert!(err.to_string().contains("division by zero"), "{err}");
     assert!(db.storage.orders_by_user(db.base.prescriber, 100).await.unwrap().is_empty(), "no order kept");

@@ -7,7 +7,7 @@ use super::driver::Flow;
 use super::stats::{Latencies, Summary};
 use crate::CliError;
 use ramp_app::{Clock, SystemClock};
-use ramp_storage_sqlite::SqliteStorage;
+use ramp_storage::SqlStorage;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -173,13 +173,13 @@ pub fn sqlite_transaction(flow: Flow) -> &'static str {
 /// of one order's row writes as fast as they can, for `duration` after
 /// `warmup`. Its own tables, dropped afterwards.
 pub async fn sqlite_loop(
-    storage: &SqliteStorage,
+    storage: &SqlStorage,
     flow: Flow,
     clients: u32,
     warmup: Duration,
     duration: Duration,
 ) -> Result<Ceiling, CliError> {
-    let pool = storage.pool();
+    let pool = storage.pool().as_sqlite().expect("the SQLite ceiling runs on SQLite");
     let db = |e: sqlx::Error| CliError::failed(format!("sqlite ceiling: {e}"));
     for table in SQLITE_TABLES {
         sqlx::query(&format!("DROP TABLE IF EXISTS {table}")).execute(pool).await.map_err(db)?;

@@ -161,7 +161,7 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
                     clients: args.clients,
                     duration,
                 };
-                ceiling::pgbench(&url, p.pool(), &opts).await?
+                ceiling::pgbench(&url, p.pool().as_postgres().expect("a PostgreSQL storage"), &opts).await?
             }
         })
     };

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ramp_app::orders::LineRequest;
 use ramp_app::App;
 use ramp_domain::device::{DeviceEventKind, DeviceState};
-use ramp_storage::{Device, DeviceEvent, Id, NewUser, Storage, User};
+use ramp_storage::{Device, DeviceEvent, Id, NewUser, SqlStorage, Storage, User};
 use ramp_storage_postgres::PostgresStorage;
 use ramp_storage_sqlite::SqliteStorage;
 use std::collections::BTreeMap;
@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 /// A second, concrete connection to the database, for the SQL the Storage
 /// trait has no method for (finding patients and articles, the ceiling).
 pub enum RawDb {
-    Sqlite(SqliteStorage),
-    Postgres(PostgresStorage),
+    Sqlite(SqlStorage),
+    Postgres(SqlStorage),
 }
 
 /// Runs the same sqlx call on whichever pool `$db` holds.
@@ -25,11 +25,11 @@ macro_rules! on_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
             RawDb::Sqlite(s) => {
-                let $pool = s.pool();
+                let $pool = s.pool().as_sqlite().expect("a SQLite storage");
                 $body
             }
             RawDb::Postgres(s) => {
-                let $pool = s.pool();
+                let $pool = s.pool().as_postgres().expect("a PostgreSQL storage");
                 $body
             }
         }
@@ -103,7 +103,10 @@ impl RawDb {
     pub async fn vacuum(&self) -> Result<bool, CliError> {
         match self {
             RawDb::Postgres(s) => {
-                sqlx::query(VACUUMED).execute(s.pool()).await.map_err(db_err)?;
+                sqlx::query(VACUUMED)
+                    .execute(s.pool().as_postgres().expect("a PostgreSQL storage"))
+                    .await
+                    .map_err(db_err)?;
                 Ok(true)
             }
             RawDb::Sqlite(_) => Ok(false),

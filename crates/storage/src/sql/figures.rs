@@ -1,0 +1,309 @@
+//! [`crate::FiguresStore`] for [`SqlStorage`], both engines.
+//!
+//! Delivery reliability and reuse read `delivery_slots`, which triggers
+//! keep counted as lines are delivered (migration 0006). The other counts
+//! group instants by UTC slot with text functions both engines accept: `CAST(instant AS TEXT)` is `2026-11-23T09:00:00+00:00` on
+//! SQLite (how sqlx stores a `DateTime<Utc>`) and `2026-11-23 09:00:00+00`
+//! on PostgreSQL (sqlx sets the session's `TimeZone` to UTC), so
+//! characters 1–10 are the UTC day and 12–13 the UTC hour on both.
+
+/// The UTC day of an instant column, as `YYYY-MM-DD`.
+pub fn utc_day(column: &str) -> String {
+    format!("SUBSTR(CAST({column} AS TEXT), 1, 10)")
+}
+
+/// The UTC hour slot of an instant column: `'00'` (before 22), `'22'` or `'23'`.
+pub fn utc_hour_slot(column: &str) -> String {
+    let hour = format!("SUBSTR(CAST({column} AS TEXT), 12, 2)");
+    format!("CASE WHEN {hour} >= '22' THEN {hour} ELSE '00' END")
+}
+
+use super::rows::chunk_size;
+use crate::db;
+use crate::db::QueryBuilder;
+use crate::sql::parse_stored;
+use crate::sql::SqlStorage;
+use crate::*;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use ramp_domain::figures::{
+    AgeBucket, AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, Month, NoticeProgress,
+    WorkOrderAgeCount,
+};
+
+#[async_trait]
+impl FiguresStore for SqlStorage {
+    async fn delivery_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<DeliveryGroup>> {
+        db::query(
+            "SELECT utc_day, utc_hour, payer, lead_time_class, lines, from_day, after_day, device_lines, reconditioned \
+             FROM delivery_slots WHERE utc_day >= $1 AND utc_day <= $2",
+        )
+        .bind(from.date_naive().to_string())
+        .bind(to.date_naive().to_string())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DeliveryGroup {
+                payer: r.try_get("payer")?,
+                class: parse_stored("lead_time_class", &r.try_get::<String, _>("lead_time_class")?)?,
+                slot: slot_from(&r.try_get::<String, _>("utc_day")?, &r.try_get::<String, _>("utc_hour")?)?,
+                lines: r.try_get("lines")?,
+                promised_from_day: r.try_get("from_day")?,
+                promised_after_day: r.try_get("after_day")?,
+                device_lines: r.try_get("device_lines")?,
+                reconditioned: r.try_get("reconditioned")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn answer_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AnswerGroup>> {
+        let (day, hour) = (utc_day("occurred_at"), utc_hour_slot("occurred_at"));
+        let sql = format!(
+            "SELECT {day} AS utc_day, {hour} AS utc_hour, answer, COUNT(*) AS n FROM replacement_answers \
+             WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1, 2, 3"
+        );
+        db::query(&sql)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(AnswerGroup {
+                    slot: slot_from(&r.try_get::<String, _>("utc_day")?, &r.try_get::<String, _>("utc_hour")?)?,
+                    answer: parse_stored("answer", &r.try_get::<String, _>("answer")?)?,
+                    count: r.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn fixed_groups(&self) -> Result<Vec<FixedGroup>> {
+        db::query("SELECT id, code, name FROM replacement_groups WHERE fixed = $1 ORDER BY code")
+            .bind(true)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(FixedGroup { id: r.try_get("id")?, code: r.try_get("code")?, name: r.try_get("name")? }))
+            .collect()
+    }
+
+    async fn purchased_per_fixed_group(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<GroupMonthCount>> {
+        db::query(
+            "SELECT m.group_id, SUBSTR(CAST(d.purchase_date AS TEXT), 1, 7) AS month, COUNT(*) AS n \
+             FROM replacement_groups g JOIN replacement_group_members m ON m.group_id = g.id \
+             JOIN devices d ON d.article_id = m.article_id \
+             WHERE g.fixed = $1 AND d.purchase_date >= $2 AND d.purchase_date < $3 GROUP BY 1, 2",
+        )
+        .bind(true)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let month: String = r.try_get("month")?;
+            Ok(GroupMonthCount {
+                group_id: r.try_get("group_id")?,
+                month: Month::parse("month", &month).map_err(StorageError::corrupt)?,
+                count: r.try_get("n")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn prescribed_per_fixed_group(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<GroupSlotCount>> {
+        let (day, hour) = (utc_day("o.created_at"), utc_hour_slot("o.created_at"));
+        // CROSS JOIN keeps SQLite's join order (PostgreSQL plans freely):
+        // from the few fixed groups' articles to their lines, not from a
+        // year of orders by date.
+        let sql = format!(
+            "SELECT m.group_id, {day} AS utc_day, {hour} AS utc_hour, COUNT(*) AS n \
+             FROM replacement_groups g CROSS JOIN replacement_group_members m CROSS JOIN order_lines l \
+             CROSS JOIN orders o \
+             WHERE m.group_id = g.id AND l.requested_article_id = m.article_id AND o.id = l.order_id \
+             AND g.fixed = $1 AND l.state <> 'cancelled' AND o.created_at >= $2 AND o.created_at < $3 \
+             GROUP BY 1, 2, 3"
+        );
+        db::query(&sql)
+            .bind(true)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(GroupSlotCount {
+                    group_id: r.try_get("group_id")?,
+                    slot: slot_from(&r.try_get::<String, _>("utc_day")?, &r.try_get::<String, _>("utc_hour")?)?,
+                    count: r.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn open_work_order_ages(&self, starts: [DateTime<Utc>; 3]) -> Result<Vec<WorkOrderAgeCount>> {
+        db::query(
+            "SELECT kind, CASE WHEN created_at >= $1 THEN 0 WHEN created_at >= $2 THEN 1 \
+             WHEN created_at >= $3 THEN 2 ELSE 3 END AS bucket, COUNT(*) AS n \
+             FROM work_orders WHERE status IN ('open', 'in_progress') GROUP BY 1, 2",
+        )
+        .bind(starts[0])
+        .bind(starts[1])
+        .bind(starts[2])
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let bucket: i32 = r.try_get("bucket")?;
+            Ok(WorkOrderAgeCount {
+                kind: r.try_get("kind")?,
+                bucket: *AgeBucket::ALL
+                    .get(bucket as usize)
+                    .ok_or_else(|| StorageError::corrupt(format!("age bucket {bucket}")))?,
+                count: r.try_get("n")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn safety_notice_progress(&self) -> Result<Vec<NoticeProgress>> {
+        db::query(
+            "SELECT n.id, n.reference, n.title, n.registered_at, COUNT(w.id) AS affected, \
+             COALESCE(SUM(CASE WHEN w.status = 'done' THEN 1 ELSE 0 END), 0) AS handled, \
+             COALESCE(SUM(CASE WHEN w.status IN ('open', 'in_progress') THEN 1 ELSE 0 END), 0) AS remaining \
+             FROM safety_notices n LEFT JOIN work_orders w ON w.safety_notice_id = n.id \
+             GROUP BY n.id, n.reference, n.title, n.registered_at ORDER BY n.registered_at DESC, n.id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(NoticeProgress {
+                id: r.try_get("id")?,
+                reference: r.try_get("reference")?,
+                title: r.try_get("title")?,
+                registered_at: r.try_get("registered_at")?,
+                affected: r.try_get("affected")?,
+                handled: r.try_get("handled")?,
+                remaining: r.try_get("remaining")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn insert_order_history(&self, h: &OrderHistory) -> Result<()> {
+        let mut tx = self.dialect.begin().await?;
+        for chunk in h.orders.chunks(chunk_size(self, 10)) {
+            QueryBuilder::new(
+                "INSERT INTO orders (id, target, patient_id, unit_id, created_by, status, goal, received_by, \
+                 created_at, updated_at) ",
+            )
+            .push_values(chunk, |mut b, r| {
+                b.push_bind(r.id)
+                    .push_bind(r.target.as_str())
+                    .push_bind(r.patient_id)
+                    .push_bind(r.unit_id)
+                    .push_bind(r.created_by)
+                    .push_bind(r.status.as_str())
+                    .push_bind(&r.goal)
+                    .push_bind(&r.received_by)
+                    .push_bind(r.created_at)
+                    .push_bind(r.updated_at);
+            })
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        for chunk in h.lines.chunks(chunk_size(self, 19)) {
+            QueryBuilder::new(
+                "INSERT INTO order_lines (id, order_id, line_no, article_id, requested_article_id, substitution, \
+                 device_id, quantity, payer, customer_number_id, rule_id, agreement_version, explanation_sv, \
+                 explanation_en, trust_prescription, lead_time_class, promised_date, state, delivered_at) ",
+            )
+            .push_values(chunk, |mut b, r| {
+                b.push_bind(r.id)
+                    .push_bind(r.order_id)
+                    .push_bind(r.line_no)
+                    .push_bind(r.article_id)
+                    .push_bind(r.requested_article_id)
+                    .push_bind(r.substitution.as_str())
+                    .push_bind(r.device_id)
+                    .push_bind(r.quantity)
+                    .push_bind(&r.payer)
+                    .push_bind(r.customer_number_id)
+                    .push_bind(&r.rule_id)
+                    .push_bind(&r.agreement_version)
+                    .push_bind(&r.explanation_sv)
+                    .push_bind(&r.explanation_en)
+                    .push_bind(r.trust_prescription)
+                    .push_bind(r.lead_time_class.as_str())
+                    .push_bind(r.promised_date)
+                    .push_bind(&r.state)
+                    .push_bind(r.delivered_at);
+            })
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        for chunk in h.events.chunks(chunk_size(self, 7)) {
+            QueryBuilder::new(
+                "INSERT INTO order_events (id, order_id, occurred_at, from_status, to_status, actor_user_id, note) ",
+            )
+            .push_values(chunk, |mut b, r| {
+                b.push_bind(r.id)
+                    .push_bind(r.order_id)
+                    .push_bind(r.occurred_at)
+                    .push_bind(r.from_status.map(|s| s.as_str()))
+                    .push_bind(r.to_status.as_str())
+                    .push_bind(r.actor_user_id)
+                    .push_bind(&r.note);
+            })
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        for chunk in h.answers.chunks(chunk_size(self, 7)) {
+            QueryBuilder::new(
+                "INSERT INTO replacement_answers (id, occurred_at, user_id, group_id, requested_article_id, \
+                 proposed_article_id, answer) ",
+            )
+            .push_values(chunk, |mut b, r| {
+                b.push_bind(r.id)
+                    .push_bind(r.occurred_at)
+                    .push_bind(r.user_id)
+                    .push_bind(r.group_id)
+                    .push_bind(r.requested_article_id)
+                    .push_bind(r.proposed_article_id)
+                    .push_bind(r.answer.as_str());
+            })
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        for chunk in h.work_orders.chunks(chunk_size(self, 9)) {
+            QueryBuilder::new(
+                "INSERT INTO work_orders (id, kind, device_id, patient_id, status, description, created_by, \
+                 created_at, safety_notice_id) ",
+            )
+            .push_values(chunk, |mut b, r| {
+                b.push_bind(r.id)
+                    .push_bind(&r.kind)
+                    .push_bind(r.device_id)
+                    .push_bind(r.patient_id)
+                    .push_bind(&r.status)
+                    .push_bind(&r.description)
+                    .push_bind(r.created_by)
+                    .push_bind(r.created_at)
+                    .push_bind(r.safety_notice_id);
+            })
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
