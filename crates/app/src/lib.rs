@@ -83,6 +83,7 @@ impl App {
     /// server restarting), so a load balancer stops sending requests.
     pub async fn readiness(&self) -> error::Result<()> {
         self.storage.ping().await?;
+        self.storage.probe_write(self.clock.now()).await?;
         Ok(())
     }
 

@@ -69,7 +69,10 @@ impl PostgresStorage {
         let options = PgConnectOptions::from_str(url).map_err(StorageError::Database)?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(30))
+            // A request waits at most this long for a connection: while the
+            // server is down or restarting, requests are answered 503 soon
+            // instead of hanging (the pool reconnects when it is back).
+            .acquire_timeout(Duration::from_secs(5))
             // No ping before every use: each statement on the pool would
             // cost a second round trip (measured under `ramp bench orders`).
             // A connection the server dropped fails its next statement

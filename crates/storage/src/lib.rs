@@ -78,6 +78,10 @@ pub trait Storage:
     async fn migrate(&self) -> Result<()>;
     /// A trivial query: is the database answering?
     async fn ping(&self) -> Result<()>;
+    /// Commits one small write (the `readiness_probe` row): does the
+    /// database take writes now? A full or read-only disk answers a ping
+    /// but fails here.
+    async fn probe_write(&self, at: DateTime<Utc>) -> Result<()>;
     async fn counts(&self) -> Result<Counts>;
 
     // Bulk loading with explicit ids (demo data, imports). Each call is one transaction.

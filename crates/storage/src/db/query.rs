@@ -103,25 +103,20 @@ impl<'q> Query<'q> {
     }
 
     /// The first row; [`sqlx::Error::RowNotFound`] if there is none.
+    /// Runs the statement to its end, as [`Query::fetch_optional`] does.
     pub async fn fetch_one<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Row, sqlx::Error> {
-        let (sql, sqlite, pg) = self.parts()?;
-        Ok(match executor.into() {
-            Executor::SqlitePool(p) => sqlx::query_with(&sql, sqlite).fetch_one(p).await?.into(),
-            Executor::Sqlite(c) => sqlx::query_with(&sql, sqlite).fetch_one(c).await?.into(),
-            Executor::PgPool(p) => sqlx::query_with(&sql, pg).fetch_one(p).await?.into(),
-            Executor::Postgres(c) => sqlx::query_with(&sql, pg).fetch_one(c).await?.into(),
-        })
+        self.fetch_optional(executor).await?.ok_or(sqlx::Error::RowNotFound)
     }
 
-    /// The first row, if any.
+    /// The first row, if any. The statement is run to its end, never left
+    /// after its first row: SQLite commits an autocommit write (`INSERT …
+    /// RETURNING`) when its statement ends, and sqlx ignores the error of
+    /// a statement it stops early and resets — on a full disk the write
+    /// was answered as done and was lost. Read to its end, a failed commit
+    /// is this call's error. Statements read this way return one row (a
+    /// key, `RETURNING`, `LIMIT 1`), so reading to the end costs nothing.
     pub async fn fetch_optional<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Option<Row>, sqlx::Error> {
-        let (sql, sqlite, pg) = self.parts()?;
-        Ok(match executor.into() {
-            Executor::SqlitePool(p) => sqlx::query_with(&sql, sqlite).fetch_optional(p).await?.map(Row::from),
-            Executor::Sqlite(c) => sqlx::query_with(&sql, sqlite).fetch_optional(c).await?.map(Row::from),
-            Executor::PgPool(p) => sqlx::query_with(&sql, pg).fetch_optional(p).await?.map(Row::from),
-            Executor::Postgres(c) => sqlx::query_with(&sql, pg).fetch_optional(c).await?.map(Row::from),
-        })
+        Ok(self.fetch_all(executor).await?.into_iter().next())
     }
 }
 

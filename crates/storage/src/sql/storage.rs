@@ -33,6 +33,19 @@ impl Storage for SqlStorage {
         Ok(())
     }
 
+    async fn probe_write(&self, at: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.dialect.begin().await?;
+        db::query(
+            "INSERT INTO readiness_probe (id, checked_at) VALUES (1, $1) \
+             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+        )
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn counts(&self) -> Result<Counts> {
         Ok(Counts {
             principals: self.count("principals").await?,
