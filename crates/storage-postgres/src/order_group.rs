@@ -194,8 +194,13 @@ async fn write(storage: &SqlStorage, group: &OrderGroup, conn: &mut Option<PoolC
         }
         Err(e) => {
             let message = format!("the grouped order statement failed: {e}");
+            // A lost connection or a server restarting is the same for
+            // every order of the group: each is answered 503, not 500.
+            let unavailable = StorageError::from(e).is_unavailable();
             for job in jobs {
-                let _ = job.reply.send(Err(StorageError::Database(sqlx::Error::Protocol(message.clone()))));
+                let cause = sqlx::Error::Protocol(message.clone());
+                let error = if unavailable { StorageError::Unavailable(cause) } else { StorageError::Database(cause) };
+                let _ = job.reply.send(Err(error));
             }
         }
     }

@@ -72,10 +72,12 @@ fn is_unavailable(e: &sqlx::Error) -> bool {
     }
 }
 
-/// SQLite's (extended) result codes are decimal numbers whose low byte is
-/// the primary code; PostgreSQL's are five-character SQLSTATEs.
+/// PostgreSQL's codes are five-character SQLSTATEs (often all digits, as
+/// `53100`); SQLite's (extended) result codes are decimal numbers of at
+/// most four digits whose low byte is the primary code.
 fn unavailable_code(code: &str) -> bool {
-    if let Ok(extended) = code.parse::<u32>() {
+    if code.len() < 5 {
+        let Ok(extended) = code.parse::<u32>() else { return false };
         // BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL.
         return matches!(extended & 0xff, 5 | 6 | 7 | 8 | 10 | 13 | 14 | 15);
     }

@@ -66,6 +66,10 @@ async fn postgres_full_disk_answers_503_recovers_and_loses_nothing_acknowledged(
     let load = Load::start(&server, &session, &jobs);
     load.wait_for_orders(10).await;
     let ballast = fs.fill();
+    // PostgreSQL writes into WAL segments it made earlier and into pages it
+    // holds in memory, so a full disk shows when it needs a new segment:
+    // switching segments brings that moment now.
+    use_up_wal_segments(&cluster.url).await;
     wait_for_not_ready(&server, &load).await;
     std::fs::remove_file(&ballast).expect("free the space again");
     // PostgreSQL may have stopped itself when it could not write its WAL:
@@ -136,6 +140,19 @@ async fn a_read_only_sqlite_database_is_refused_at_start_with_a_clear_error_and_
     let again = Server::start(&url).await;
     assert_acknowledged_are_stored(&url, &seen).await;
     drop(again);
+}
+
+/// Switches WAL segments (with the load writing between switches) until
+/// PostgreSQL fails for want of space for a new one, or 500 switches.
+async fn use_up_wal_segments(url: &str) {
+    use sqlx::Connection;
+    let Ok(mut conn) = sqlx::PgConnection::connect(url).await else { return };
+    for _ in 0..500 {
+        if sqlx::query("SELECT pg_switch_wal()").execute(&mut conn).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Waits until `/readyz` answers 503 and some request of the load was
@@ -439,10 +456,16 @@ impl Drop for Cluster {
     }
 }
 
-/// Runs `scripts/pg-cluster` with `args`; returns what it printed.
+/// Runs `scripts/pg-cluster` with `args`; returns what it printed. The
+/// server commits as production must (`synchronous_commit=on`: a commit is
+/// answered once its WAL is written), not as the shared test cluster does.
 fn pg_cluster(args: &[&str]) -> String {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pg-cluster");
-    let out = StdCommand::new(script).args(args).output().expect("run scripts/pg-cluster");
+    let out = StdCommand::new(script)
+        .args(args)
+        .env("RAMP_PG_OPTIONS", "-c synchronous_commit=on")
+        .output()
+        .expect("run scripts/pg-cluster");
     assert!(out.status.success(), "pg-cluster {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
