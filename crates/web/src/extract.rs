@@ -1,14 +1,17 @@
 //! Request extractors: who is calling (API token or session cookie), the
-//! request id, the UI language, and JSON bodies whose errors are problems.
+//! request id, the UI language, UI forms with their CSRF check, and JSON
+//! bodies whose errors are problems.
 
 use crate::error::{problem, ApiError};
 use crate::i18n::Lang;
 use crate::AppState;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
 use ramp_app::AppError;
 use ramp_storage::User;
 use serde::de::DeserializeOwned;
@@ -103,6 +106,45 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(parts.extensions.get::<CsrfToken>().cloned().unwrap_or_else(|| CsrfToken(String::new())))
+    }
+}
+
+/// A UI form whose double-submitted CSRF token (the `csrf` field) matches
+/// the `ramp_csrf` cookie; anything else is refused with the HTML error
+/// page (403 `csrf_failed`) before the form is read. Every state-changing
+/// UI route takes its form through this extractor.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct SubmittedToken {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Reads `bytes` as a urlencoded form, with axum's own rejections.
+async fn read_form<T: DeserializeOwned, S: Send + Sync>(bytes: &Bytes, state: &S) -> Result<T, Response> {
+    let req = Request::builder()
+        .method(Method::POST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(bytes.clone()))
+        .map_err(|_| StatusCode::BAD_REQUEST.into_response())?;
+    Form::<T>::from_request(req, state).await.map(|Form(v)| v).map_err(IntoResponse::into_response)
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
+    type Rejection = Response;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let expected = cookie(req.headers(), CSRF_COOKIE);
+        let (mut parts, body) = req.into_parts();
+        let Ok(lang) = Lang::from_request_parts(&mut parts, state).await;
+        let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let submitted = read_form::<SubmittedToken, S>(&bytes, state).await.map(|t| t.csrf).unwrap_or_default();
+        if submitted.is_empty() || expected.as_deref() != Some(submitted.as_str()) {
+            return Err(crate::ui::error_page(lang, AppError::forbidden("csrf_failed", "form expired")));
+        }
+        read_form(&bytes, state).await.map(CsrfForm)
     }
 }
 

@@ -3,16 +3,14 @@
 //! consultation with its booking, free slots (book or rebook), cancelling,
 //! the confirmations sent and the calendar file. Times are Stockholm time.
 
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::{NaiveDate, NaiveTime};
 use ramp_app::consult::{ConsultationView, NewConsultationRequest, SlotFilter, SlotRequest};
 use ramp_app::AppError;
@@ -24,8 +22,6 @@ use serde::Deserialize;
 /// The fields of both forms on the list page, as typed.
 #[derive(Debug, Default, Deserialize)]
 pub struct ConsultForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     personal_id: String,
     #[serde(default)]
@@ -121,10 +117,6 @@ impl DetailTemplate {
     }
 }
 
-fn csrf_error() -> AppError {
-    AppError::forbidden("csrf_failed", "form expired")
-}
-
 async fn list_page(
     state: &AppState,
     lang: Lang,
@@ -193,18 +185,15 @@ pub async fn create(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
-    headers: HeaderMap,
-    Form(f): Form<ConsultForm>,
+    CsrfForm(f): CsrfForm<ConsultForm>,
 ) -> Response {
-    let result = if csrf_ok(&headers, &f.csrf) {
+    let result = {
         let req = NewConsultationRequest {
             personal_id: f.personal_id.clone(),
             service_code: f.service_code.clone(),
             question: f.question.clone(),
         };
         ramp_app::consult::create_consultation(&state.app, &user, &req, Some(&rid)).await
-    } else {
-        Err(csrf_error())
     };
     match result {
         Ok(v) => Redirect::to(&format!("/consultations/{}", v.consultation.id)).into_response(),
@@ -231,16 +220,11 @@ pub async fn publish(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<ConsultForm>,
+    CsrfForm(f): CsrfForm<ConsultForm>,
 ) -> Response {
-    let result = if csrf_ok(&headers, &f.csrf) {
-        match slot_request(&f) {
-            Ok(req) => ramp_app::consult::publish_slot(&state.app, &user, &req).await.map(|_| ()),
-            Err(e) => Err(e),
-        }
-    } else {
-        Err(csrf_error())
+    let result = match slot_request(&f) {
+        Ok(req) => ramp_app::consult::publish_slot(&state.app, &user, &req).await.map(|_| ()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Redirect::to("/consultations").into_response(),
@@ -259,15 +243,10 @@ pub async fn withdraw(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<ConsultForm>,
+    CsrfForm(_): CsrfForm<ConsultForm>,
 ) -> Response {
-    let result = if csrf_ok(&headers, &f.csrf) {
-        ramp_app::consult::withdraw_slot(&state.app, &user, id).await
-    } else {
-        Err(csrf_error())
-    };
+    let result = ramp_app::consult::withdraw_slot(&state.app, &user, id).await;
     match result {
         Ok(()) => Redirect::to("/consultations").into_response(),
         Err(e) => list_with_error(&state, lang, &csrf, &user, ConsultForm::default(), e, false).await,
@@ -328,25 +307,21 @@ struct Ctx {
     rid: String,
 }
 
-async fn act(state: &AppState, c: Ctx, headers: &HeaderMap, id: i64, f: &ConsultForm, act: Act) -> Response {
+async fn act(state: &AppState, c: Ctx, id: i64, f: &ConsultForm, act: Act) -> Response {
     let app = &state.app;
     let (user, rid) = (&c.user, Some(c.rid.as_str()));
     let slot =
         || f.slot_id.trim().parse::<i64>().map_err(|_| AppError::invalid("slot_id", "required", "choose a time"));
-    let result = if !csrf_ok(headers, &f.csrf) {
-        Err(csrf_error())
-    } else {
-        match act {
-            Act::Cancel => ramp_app::consult::cancel(app, user, id, rid).await,
-            Act::Book => match slot() {
-                Ok(s) => ramp_app::consult::book(app, user, id, s, rid).await,
-                Err(e) => Err(e),
-            },
-            Act::Rebook => match slot() {
-                Ok(s) => ramp_app::consult::rebook(app, user, id, s, rid).await,
-                Err(e) => Err(e),
-            },
-        }
+    let result = match act {
+        Act::Cancel => ramp_app::consult::cancel(app, user, id, rid).await,
+        Act::Book => match slot() {
+            Ok(s) => ramp_app::consult::book(app, user, id, s, rid).await,
+            Err(e) => Err(e),
+        },
+        Act::Rebook => match slot() {
+            Ok(s) => ramp_app::consult::rebook(app, user, id, s, rid).await,
+            Err(e) => Err(e),
+        },
     };
     let e = match result {
         Ok(_) => return Redirect::to(&format!("/consultations/{id}")).into_response(),
@@ -378,11 +353,10 @@ macro_rules! act_handler {
             CsrfToken(csrf): CsrfToken,
             UiUser(user): UiUser,
             RequestId(rid): RequestId,
-            headers: HeaderMap,
             Path(id): Path<i64>,
-            Form(f): Form<ConsultForm>,
+            CsrfForm(f): CsrfForm<ConsultForm>,
         ) -> Response {
-            act(&state, Ctx { lang, csrf, user, rid }, &headers, id, &f, $act).await
+            act(&state, Ctx { lang, csrf, user, rid }, id, &f, $act).await
         }
     };
 }

@@ -3,18 +3,16 @@
 //! parts, Avsluta, and — for a special adaptation — its document and
 //! whether the prescriber has signed it.
 
-use super::desk::{csrf_error, log_if_internal};
+use super::desk::log_if_internal;
 use super::form::Field;
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use ramp_app::supply as s;
 use ramp_app::AppError;
 use ramp_storage::{Id, User, WorkOrderRow};
@@ -133,8 +131,6 @@ impl WorkOrderTemplate {
 
 #[derive(Deserialize, Default)]
 pub struct WorkForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     minutes: String,
     #[serde(default)]
@@ -276,12 +272,11 @@ async fn submit(
     lang: Lang,
     csrf: String,
     user: User,
-    headers: HeaderMap,
     id: Id,
     action: Action,
     f: WorkForm,
 ) -> Response {
-    let done = if csrf_ok(&headers, &f.csrf) { act(&state, &user, id, action, &f).await } else { Err(csrf_error()) };
+    let done = act(&state, &user, id, action, &f).await;
     match done {
         Ok(what) => Redirect::to(&format!("/workshop/{id}?done={what}")).into_response(),
         Err(e) if e.code == "work_order_not_found" => error_page(lang, e),
@@ -297,11 +292,10 @@ macro_rules! work_handler {
             lang: Lang,
             CsrfToken(csrf): CsrfToken,
             UiUser(user): UiUser,
-            headers: HeaderMap,
             Path(id): Path<Id>,
-            Form(f): Form<WorkForm>,
+            CsrfForm(f): CsrfForm<WorkForm>,
         ) -> Response {
-            submit(state, lang, csrf, user, headers, id, $action, f).await
+            submit(state, lang, csrf, user, id, $action, f).await
         }
     };
 }
