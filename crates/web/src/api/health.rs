@@ -21,7 +21,12 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
-            problem(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", "the database does not take writes now", None)
+            problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage_unavailable",
+                "the database does not take writes now",
+                None,
+            )
         }
     }
 }
