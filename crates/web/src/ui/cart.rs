@@ -3,6 +3,7 @@
 //! idempotency key, so a double submit places one order.
 
 use super::page::{error_page, render, Page};
+use crate::date::parse_optional_date;
 use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -10,7 +11,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use ramp_app::orders::{CartLine, OrderRequest};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
@@ -166,15 +166,6 @@ pub struct PlaceForm {
     idempotency_key: String,
 }
 
-fn date(field: &str, v: &str) -> Result<Option<NaiveDate>, AppError> {
-    match v.trim() {
-        "" => Ok(None),
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "invalid_date", "expected a date such as 2027-02-01")),
-    }
-}
-
 fn request(f: &PlaceForm) -> Result<OrderRequest, AppError> {
     let target = OrderTarget::parse(&f.target).map_err(AppError::from)?;
     Ok(OrderRequest {
@@ -182,8 +173,8 @@ fn request(f: &PlaceForm) -> Result<OrderRequest, AppError> {
         personal_id: (target == OrderTarget::Patient).then(|| f.personal_id.clone()),
         unit_id: f.unit_id,
         goal: Some(f.goal.clone()).filter(|g| !g.trim().is_empty()),
-        evaluation_date: date("evaluation_date", &f.evaluation_date)?,
-        end_date: date("end_date", &f.end_date)?,
+        evaluation_date: parse_optional_date("evaluation_date", Some(&f.evaluation_date), "2027-02-01")?,
+        end_date: parse_optional_date("end_date", Some(&f.end_date), "2027-02-01")?,
         lines: None,
     })
 }

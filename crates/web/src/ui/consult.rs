@@ -4,6 +4,7 @@
 //! the confirmations sent and the calendar file. Times are Stockholm time.
 
 use super::page::{error_page, render, Page};
+use crate::date::parse_date;
 use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -11,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveTime;
 use ramp_app::consult::{ConsultationView, NewConsultationRequest, SlotFilter, SlotRequest};
 use ramp_app::AppError;
 use ramp_domain::consult::{stockholm_to_utc, ConsultationStatus};
@@ -202,8 +203,7 @@ pub async fn create(
 }
 
 fn slot_request(f: &ConsultForm) -> Result<SlotRequest, AppError> {
-    let date = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("date", "invalid_date", "expected a date such as 2026-11-24"))?;
+    let date = parse_date("date", &f.date, "2026-11-24")?;
     let time = NaiveTime::parse_from_str(f.time.trim(), "%H:%M")
         .map_err(|_| AppError::invalid("time", "invalid_time", "expected a time such as 10:00"))?;
     let minutes = f

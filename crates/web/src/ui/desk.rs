@@ -5,6 +5,7 @@
 
 use super::form::{kronor_to_ore, Field};
 use super::page::{error_page, render, Page};
+use crate::date::parse_optional_date;
 use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -12,7 +13,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use ramp_app::supply as s;
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::order::OrderStatus;
@@ -157,12 +157,7 @@ impl ReceiptForm {
             .trim()
             .parse()
             .map_err(|_| AppError::invalid("warehouse_id", "warehouse_not_found", "no such warehouse"))?;
-        let purchase_date = match self.purchase_date.trim() {
-            "" => None,
-            d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                AppError::invalid("purchase_date", "invalid_date", "expected a date such as 2027-02-01")
-            })?),
-        };
+        let purchase_date = parse_optional_date("purchase_date", Some(&self.purchase_date), "2027-02-01")?;
         let amount = |field: String, v: &str| {
             kronor_to_ore(v).ok_or_else(|| AppError::invalid(field, "invalid_amount", "an amount in kronor"))
         };
@@ -430,12 +425,10 @@ pub async fn pick(
             }
         },
     };
-    let until = match q.until.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => ramp_domain::calendar::add_working_days(state.app.today(), 7),
-        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(d) => d,
-            Err(_) => return error_page(lang, AppError::invalid("until", "invalid_date", "a date such as 2027-02-01")),
-        },
+    let until = match parse_optional_date("until", q.until.as_deref(), "2027-02-01") {
+        Ok(Some(d)) => d,
+        Ok(None) => ramp_domain::calendar::add_working_days(state.app.today(), 7),
+        Err(e) => return error_page(lang, e),
     };
     match s::pick_list(&state.app, &user, warehouse_id, Some(until)).await {
         Ok(lines) => {

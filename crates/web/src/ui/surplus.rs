@@ -3,6 +3,7 @@
 //! the sales made and the complaint form.
 
 use super::page::{error_page, render, Page};
+use crate::date::parse_optional_date;
 use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -141,15 +142,7 @@ pub async fn spare_parts(
     CsrfForm(f): CsrfForm<SurplusForm>,
 ) -> Response {
     let done = {
-        let until = f.spare_parts_until.trim();
-        let parsed = if until.is_empty() {
-            Ok(None)
-        } else {
-            NaiveDate::parse_from_str(until, "%Y-%m-%d").map(Some).map_err(|_| {
-                AppError::invalid("spare_parts_until", "invalid_date", "expected a date such as 2029-12-31")
-            })
-        };
-        match parsed {
+        match parse_optional_date("spare_parts_until", Some(&f.spare_parts_until), "2029-12-31") {
             Ok(d) => ramp_app::surplus::set_spare_parts_until(&state.app, &user, &f.article_number, d).await,
             Err(e) => Err(e),
         }
