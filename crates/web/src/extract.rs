@@ -9,9 +9,10 @@ use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use cookie::{Cookie, SameSite};
 use ramp_app::AppError;
 use ramp_storage::User;
 use serde::de::DeserializeOwned;
@@ -20,16 +21,27 @@ pub const SESSION_COOKIE: &str = "ramp_session";
 pub const CSRF_COOKIE: &str = "ramp_csrf";
 pub const LANG_COOKIE: &str = "ramp_lang";
 
-/// The value of one cookie.
+/// The value of one cookie of the request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+/// A `Set-Cookie` value for one of our cookies: `Path=/`, the given
+/// `SameSite`, and `Secure` when the server is reached over HTTPS.
+pub fn set_cookie(mut c: Cookie<'static>, same_site: SameSite, secure: bool) -> HeaderValue {
+    c.set_path("/");
+    c.set_same_site(same_site);
+    if secure {
+        c.set_secure(true);
+    }
+    HeaderValue::from_str(&c.to_string()).expect("our cookies are ASCII")
 }
 
 /// The id of this request, for logs and audit rows.
@@ -209,5 +221,15 @@ mod tests {
         h.insert(header::COOKIE, "a=1; ramp_session=abc; b=2".parse().unwrap());
         assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&h, "c"), None);
+    }
+
+    #[test]
+    fn a_set_cookie_has_path_same_site_and_secure_only_when_asked() {
+        let c = Cookie::build(("n", "v")).http_only(true).build();
+        let plain = set_cookie(c.clone(), SameSite::Lax, false);
+        let mut attrs: Vec<_> = plain.to_str().unwrap().split("; ").map(str::to_string).collect();
+        attrs.sort();
+        assert_eq!(attrs, ["HttpOnly", "Path=/", "SameSite=Lax", "n=v"]);
+        assert!(set_cookie(c, SameSite::Strict, true).to_str().unwrap().contains("; Secure"));
     }
 }

@@ -2,13 +2,14 @@
 
 use super::page::{render, Page};
 use crate::api::session_cookie as api_session_cookie;
-use crate::extract::{cookie, CsrfForm, CsrfToken, UiUser, LANG_COOKIE, SESSION_COOKIE};
+use crate::extract::{cookie, set_cookie, CsrfForm, CsrfToken, UiUser, LANG_COOKIE, SESSION_COOKIE};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -112,10 +113,8 @@ pub async fn set_language(State(state): State<AppState>, Path(code): Path<String
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
         .unwrap_or_else(|| "/".into());
-    let secure = if state.cookie_secure { "; Secure" } else { "" };
     let mut resp = Redirect::to(&safe_next(&back)).into_response();
-    if let Ok(v) = format!("{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax{secure}").parse() {
-        resp.headers_mut().insert(header::SET_COOKIE, v);
-    }
+    let c = Cookie::build((LANG_COOKIE, code)).max_age(cookie::time::Duration::days(365)).build();
+    resp.headers_mut().insert(header::SET_COOKIE, set_cookie(c, SameSite::Lax, state.cookie_secure));
     resp
 }
