@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use chrono::NaiveTime;
 use ramp_app::consult::{ConsultationView, NewConsultationRequest, SlotFilter, SlotRequest};
 use ramp_app::AppError;
@@ -294,7 +295,7 @@ pub async fn detail(
 
 /// What a form on the detail page asks for.
 #[derive(Debug, Clone, Copy)]
-enum Act {
+pub enum Act {
     Book,
     Rebook,
     Cancel,
@@ -344,23 +345,17 @@ async fn act(state: &AppState, c: Ctx, id: i64, f: &ConsultForm, act: Act) -> Re
     }
 }
 
-macro_rules! act_handler {
-    ($name:ident, $act:expr) => {
-        #[allow(clippy::too_many_arguments)] // axum extractors, one per argument
-        pub async fn $name(
-            State(state): State<AppState>,
-            lang: Lang,
-            CsrfToken(csrf): CsrfToken,
-            UiUser(user): UiUser,
-            RequestId(rid): RequestId,
-            Path(id): Path<i64>,
-            CsrfForm(f): CsrfForm<ConsultForm>,
-        ) -> Response {
-            act(&state, Ctx { lang, csrf, user, rid }, id, &f, $act).await
-        }
-    };
+/// Books, rebooks or cancels; the route says which (an `Extension<Act>` layer).
+#[allow(clippy::too_many_arguments)] // axum extractors, one per argument
+pub async fn booking(
+    Extension(what): Extension<Act>,
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ConsultForm>,
+) -> Response {
+    act(&state, Ctx { lang, csrf, user, rid }, id, &f, what).await
 }
-
-act_handler!(book, Act::Book);
-act_handler!(rebook, Act::Rebook);
-act_handler!(cancel, Act::Cancel);

@@ -9,6 +9,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use ramp_app::{AppError, ErrorKind};
 use ramp_storage::{AdaptationDocument, DeviceCard, Id, PickupOrder, User};
 use serde::Deserialize;
@@ -110,7 +111,7 @@ pub async fn back_to_card(Path(number): Path<String>) -> Response {
 
 /// Which report a form posts.
 #[derive(Clone, Copy)]
-enum Report {
+pub enum Report {
     Pickup,
     Fault,
     Lost,
@@ -156,24 +157,17 @@ async fn submit(c: Ctx, number: String, kind: Report, f: ReportForm) -> Response
     }
 }
 
-macro_rules! report_handler {
-    ($name:ident, $kind:expr) => {
-        #[allow(clippy::too_many_arguments)] // one axum extractor each
-        pub async fn $name(
-            State(state): State<AppState>,
-            lang: Lang,
-            CsrfToken(csrf): CsrfToken,
-            UiUser(user): UiUser,
-            RequestId(rid): RequestId,
-            Path(number): Path<String>,
-            CsrfForm(f): CsrfForm<ReportForm>,
-        ) -> Response {
-            submit(Ctx { state, lang, csrf, user, rid }, number, $kind, f).await
-        }
-    };
+/// Posts one kind of report; the route says which (an `Extension<Report>` layer).
+#[allow(clippy::too_many_arguments)] // one axum extractor each
+pub async fn report_form(
+    Extension(kind): Extension<Report>,
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    Path(number): Path<String>,
+    CsrfForm(f): CsrfForm<ReportForm>,
+) -> Response {
+    submit(Ctx { state, lang, csrf, user, rid }, number, kind, f).await
 }
-
-report_handler!(pickup, Report::Pickup);
-report_handler!(fault, Report::Fault);
-report_handler!(lost, Report::Lost);
-report_handler!(sign, Report::Sign);

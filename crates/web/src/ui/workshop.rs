@@ -13,6 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 use ramp_app::supply as s;
 use ramp_app::AppError;
 use ramp_storage::{Id, User, WorkOrderRow};
@@ -226,7 +227,7 @@ pub async fn back_to_order(Path(id): Path<Id>) -> Response {
 }
 
 #[derive(Clone, Copy)]
-enum Action {
+pub enum Action {
     Start,
     Entry,
     Finish,
@@ -284,23 +285,15 @@ async fn submit(
     }
 }
 
-macro_rules! work_handler {
-    ($name:ident, $action:expr) => {
-        #[allow(clippy::too_many_arguments)] // one axum extractor each
-        pub async fn $name(
-            State(state): State<AppState>,
-            lang: Lang,
-            CsrfToken(csrf): CsrfToken,
-            UiUser(user): UiUser,
-            Path(id): Path<Id>,
-            CsrfForm(f): CsrfForm<WorkForm>,
-        ) -> Response {
-            submit(state, lang, csrf, user, id, $action, f).await
-        }
-    };
+/// Posts one step of a work order; the route says which (an `Extension<Action>` layer).
+pub async fn step(
+    Extension(action): Extension<Action>,
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Path(id): Path<Id>,
+    CsrfForm(f): CsrfForm<WorkForm>,
+) -> Response {
+    submit(state, lang, csrf, user, id, action, f).await
 }
-
-work_handler!(start, Action::Start);
-work_handler!(entry, Action::Entry);
-work_handler!(finish, Action::Finish);
-work_handler!(document, Action::Document);
