@@ -125,7 +125,11 @@ pub fn load_dir(dir: &Path) -> Result<AgreementSet, AgreementError> {
     for path in agreement_files(dir).map_err(|e| io_error(dir, e))? {
         let text = std::fs::read_to_string(&path).map_err(|e| io_error(&path, e))?;
         let region_dir = path.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
-        files.push(AgreementFile { name: path.display().to_string(), region_dir: region_dir.unwrap_or_default(), text });
+        files.push(AgreementFile {
+            name: path.display().to_string(),
+            region_dir: region_dir.unwrap_or_default(),
+            text,
+        });
     }
     AgreementSet::from_files(&files)
 }

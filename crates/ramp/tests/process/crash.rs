@@ -147,4 +147,3 @@ fn rand_key() -> u64 {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
 }
-

@@ -116,7 +116,10 @@ async fn wait_for_not_ready(server: &Server, load: &Load) {
         if ready_503 && refused > 0 {
             return;
         }
-        assert!(Instant::now() < until, "the fault did not show: /readyz 503 seen: {ready_503}, 503 answers: {refused}");
+        assert!(
+            Instant::now() < until,
+            "the fault did not show: /readyz 503 seen: {ready_503}, 503 answers: {refused}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -208,7 +211,8 @@ impl Load {
         let clients = (0..4)
             .map(|c| {
                 let mine: Vec<(String, String)> = jobs.iter().skip(c).step_by(4).cloned().collect();
-                let client = LoadClient { base: server.base.clone(), session: session.clone(), jobs: mine, n: c * 1_000_000 };
+                let client =
+                    LoadClient { base: server.base.clone(), session: session.clone(), jobs: mine, n: c * 1_000_000 };
                 tokio::spawn(client.run(seen.clone(), stop.clone()))
             })
             .collect();

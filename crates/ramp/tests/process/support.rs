@@ -361,4 +361,3 @@ impl Server {
         self.child.wait().await.expect("reap the killed server");
     }
 }
-
