@@ -89,7 +89,20 @@ async fn the_costly_treatment_reimbursement_is_75_percent_above_10000_sek(app: T
     assert_eq!(p["field"], "monthly_cost_ore");
 }
 
+async fn a_date_that_is_no_date_or_outside_1900_to_2200_is_422_naming_the_field(app: TestApp) {
+    let token = app.token_for("lager").await;
+    for until in ["2027-13-01", "0000-01-01", "9999-12-31", "1899-12-31", "2201-01-01"] {
+        let resp = app.get(&token, &format!("/api/v1/warehouses/1/pick-list?until={until}")).await;
+        assert_eq!(resp.status(), 422, "{until}");
+        let p = problem(resp).await;
+        assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("invalid_date"), Some("until")), "{until}");
+    }
+    let resp = app.get(&token, "/api/v1/warehouses/1/pick-list?until=2200-12-31").await;
+    assert_eq!(resp.status(), 200);
+}
+
 ramp_testkit::on_both_engines!(
+    a_date_that_is_no_date_or_outside_1900_to_2200_is_422_naming_the_field,
     the_costly_treatment_reimbursement_is_75_percent_above_10000_sek,
     malformed_json_is_400_problem_json,
     a_missing_or_unknown_field_is_422_naming_it,

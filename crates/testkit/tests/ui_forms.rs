@@ -119,8 +119,80 @@ async fn a_form_posted_from_another_site_is_refused(app: TestApp) {
     assert!(app.storage.cart_items(anna.id, ramp_testkit::test_now()).await.unwrap().is_empty());
 }
 
+/// Every state-changing UI route, with a body that would otherwise be read.
+const UI_POSTS: &[&str] = &[
+    "/patient",
+    "/patient/emergency-access",
+    "/patient/fees",
+    "/devices/D-0010/pickup",
+    "/devices/D-0010/fault",
+    "/devices/D-0010/lost",
+    "/devices/D-0010/adaptation-signature",
+    "/desk/receive",
+    "/desk/returns",
+    "/desk/returns/inspection",
+    "/workshop/1/start",
+    "/workshop/1/entries",
+    "/workshop/1/finish",
+    "/workshop/1/documents",
+    "/unit-order",
+    "/safety-notices",
+    "/order/articles",
+    "/order/preview",
+    "/cart/add",
+    "/cart/remove",
+    "/orders",
+    "/orders/1/status",
+    "/consultations",
+    "/consultations/slots",
+    "/consultations/slots/1/withdraw",
+    "/consultations/1/book",
+    "/consultations/1/rebook",
+    "/consultations/1/cancel",
+    "/surplus/sell",
+    "/surplus/complaints",
+    "/surplus/spare-parts",
+    "/billing/run",
+    "/billing/invoices/1/credit",
+    "/logout",
+];
+
+async fn every_ui_form_without_or_with_a_wrong_token_is_refused_with_the_expired_form_page(app: TestApp) {
+    let (client, csrf) = logged_in(&app, "anna").await;
+    for path in UI_POSTS {
+        for token in [None, Some("forged"), Some("")] {
+            let mut form = vec![("personal_id", "19390303-1239"), ("item_id", "1")];
+            form.extend(token.map(|t| ("csrf", t)));
+            let resp = client.post(app.url(path)).form(&form).send().await.expect("post");
+            assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{path} with {token:?}");
+            let html = resp.text().await.expect("html");
+            assert!(html.contains("Formuläret har gått ut."), "{path}: {html}");
+        }
+    }
+    // The refused logout left the session alone; with the token it ends it.
+    assert_eq!(client.get(app.url("/")).send().await.expect("home").status(), StatusCode::OK);
+    let out = client.post(app.url("/logout")).form(&[("csrf", csrf.as_str())]).send().await.expect("logout");
+    assert_eq!((out.status(), location(&out).as_str()), (StatusCode::SEE_OTHER, "/login"));
+    let home = client.get(app.url("/")).send().await.expect("home");
+    assert_eq!(home.status(), StatusCode::SEE_OTHER, "logged out");
+}
+
+async fn the_login_form_without_the_token_is_refused(app: TestApp) {
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let form = [("username", "anna"), ("password", ramp_storage::fixture::PASSWORD), ("csrf", "forged")];
+    let resp = client.post(app.url("/login")).form(&form).send().await.expect("post");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .all(|c| !c.to_str().unwrap_or("").starts_with("ramp_session=")));
+}
+
 ramp_testkit::on_both_engines!(
     a_double_submitted_order_form_places_one_order,
     removing_a_cart_line_returns_its_device_to_stock,
     a_form_posted_from_another_site_is_refused,
+    every_ui_form_without_or_with_a_wrong_token_is_refused_with_the_expired_form_page,
+    the_login_form_without_the_token_is_refused,
 );

@@ -1,14 +1,18 @@
 //! Request extractors: who is calling (API token or session cookie), the
-//! request id, the UI language, and JSON bodies whose errors are problems.
+//! request id, the UI language, UI forms with their CSRF check, and JSON
+//! bodies whose errors are problems.
 
 use crate::error::{problem, ApiError};
 use crate::i18n::Lang;
 use crate::AppState;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawForm, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use cookie::{Cookie, SameSite};
 use ramp_app::AppError;
 use ramp_storage::User;
 use serde::de::DeserializeOwned;
@@ -17,16 +21,27 @@ pub const SESSION_COOKIE: &str = "ramp_session";
 pub const CSRF_COOKIE: &str = "ramp_csrf";
 pub const LANG_COOKIE: &str = "ramp_lang";
 
-/// The value of one cookie.
+/// The value of one cookie of the request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+/// A `Set-Cookie` value for one of our cookies: `Path=/`, the given
+/// `SameSite`, and `Secure` when the server is reached over HTTPS.
+pub fn set_cookie(mut c: Cookie<'static>, same_site: SameSite, secure: bool) -> HeaderValue {
+    c.set_path("/");
+    c.set_same_site(same_site);
+    if secure {
+        c.set_secure(true);
+    }
+    HeaderValue::from_str(&c.to_string()).expect("our cookies are ASCII")
 }
 
 /// The id of this request, for logs and audit rows.
@@ -106,6 +121,45 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     }
 }
 
+/// A UI form whose double-submitted CSRF token (the `csrf` field) matches
+/// the `ramp_csrf` cookie; anything else is refused with the HTML error
+/// page (403 `csrf_failed`) before the form is read. Every state-changing
+/// UI route takes its form through this extractor.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct SubmittedToken {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Reads `bytes` as a urlencoded form, with axum's own rejections.
+async fn read_form<T: DeserializeOwned, S: Send + Sync>(bytes: &Bytes, state: &S) -> Result<T, Response> {
+    let req = Request::builder()
+        .method(Method::POST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(bytes.clone()))
+        .map_err(|_| StatusCode::BAD_REQUEST.into_response())?;
+    Form::<T>::from_request(req, state).await.map(|Form(v)| v).map_err(IntoResponse::into_response)
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
+    type Rejection = Response;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let expected = cookie(req.headers(), CSRF_COOKIE);
+        let (mut parts, body) = req.into_parts();
+        let Ok(lang) = Lang::from_request_parts(&mut parts, state).await;
+        let RawForm(bytes) = RawForm::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let submitted = read_form::<SubmittedToken, S>(&bytes, state).await.map(|t| t.csrf).unwrap_or_default();
+        if submitted.is_empty() || expected.as_deref() != Some(submitted.as_str()) {
+            return Err(crate::ui::error_page(lang, AppError::forbidden("csrf_failed", "form expired")));
+        }
+        read_form(&bytes, state).await.map(CsrfForm)
+    }
+}
+
 /// A JSON body; malformed JSON is 400, a body of the wrong shape is 422
 /// naming the field when serde says which, an oversize body 413.
 pub struct ApiJson<T>(pub T);
@@ -167,5 +221,15 @@ mod tests {
         h.insert(header::COOKIE, "a=1; ramp_session=abc; b=2".parse().unwrap());
         assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&h, "c"), None);
+    }
+
+    #[test]
+    fn a_set_cookie_has_path_same_site_and_secure_only_when_asked() {
+        let c = Cookie::build(("n", "v")).http_only(true).build();
+        let plain = set_cookie(c.clone(), SameSite::Lax, false);
+        let mut attrs: Vec<_> = plain.to_str().unwrap().split("; ").map(str::to_string).collect();
+        attrs.sort();
+        assert_eq!(attrs, ["HttpOnly", "Path=/", "SameSite=Lax", "n=v"]);
+        assert!(set_cookie(c, SameSite::Strict, true).to_str().unwrap().contains("; Secure"));
     }
 }

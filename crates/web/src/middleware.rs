@@ -3,12 +3,13 @@
 //! reached a handler (unknown route, wrong method).
 
 use crate::error::problem;
-use crate::extract::{cookie, CsrfToken, RequestId, CSRF_COOKIE};
+use crate::extract::{cookie, set_cookie, CsrfToken, RequestId, CSRF_COOKIE};
 use crate::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
+use cookie::{Cookie, SameSite};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -39,11 +40,8 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
         resp.headers_mut().insert("x-request-id", v);
     }
     if existing_csrf.is_none() {
-        let secure = if state.cookie_secure { "; Secure" } else { "" };
-        let c = format!("{CSRF_COOKIE}={csrf}; Path=/; HttpOnly; SameSite=Strict{secure}");
-        if let Ok(v) = HeaderValue::from_str(&c) {
-            resp.headers_mut().append(header::SET_COOKIE, v);
-        }
+        let c = Cookie::build((CSRF_COOKIE, csrf)).http_only(true).build();
+        resp.headers_mut().append(header::SET_COOKIE, set_cookie(c, SameSite::Strict, state.cookie_secure));
     }
     resp
 }

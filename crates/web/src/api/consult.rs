@@ -8,6 +8,7 @@ use super::consult_dto::{
     ConsultationDto, ConsultationListDto, ConsultationSummaryDto, LocationDto, ServiceDto, ServicesDto, SlotDto,
     SlotListDto,
 };
+use crate::date::parse_optional_date;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;
@@ -15,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use ramp_app::consult::{NewConsultationRequest, SlotFilter, SlotRequest};
 use ramp_app::AppError;
 use serde::Deserialize;
@@ -67,15 +68,6 @@ fn instant(field: &str, s: &str) -> Result<DateTime<Utc>, ApiError> {
     })
 }
 
-fn day(field: &str, s: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "invalid_date", "expected a date such as 2026-11-24").into()),
-    }
-}
-
 /// The service products consultants offer, and the locations in use.
 #[utoipa::path(get, path = "/api/v1/consultations/services", tag = "consultations", security(("token" = []), ("session" = [])), responses(
     (status = 200, description = "service products and locations", body = ServicesDto)))]
@@ -97,8 +89,11 @@ pub async fn free_slots(
     ApiUser(_): ApiUser,
     Query(p): Query<SlotParams>,
 ) -> Result<Json<SlotListDto>, ApiError> {
-    let filter =
-        SlotFilter { service_code: p.service_code, location_id: p.location_id, from: day("from", p.from.as_deref())? };
+    let filter = SlotFilter {
+        service_code: p.service_code,
+        location_id: p.location_id,
+        from: parse_optional_date("from", p.from.as_deref(), "2026-11-24")?,
+    };
     let slots = ramp_app::consult::available_slots(&state.app, &filter).await?;
     Ok(Json(SlotListDto { slots: slots.iter().map(SlotDto::from).collect() }))
 }

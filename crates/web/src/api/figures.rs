@@ -6,6 +6,9 @@
 //! mark, `;` between fields, a decimal comma (`95,51`), CRLF line ends,
 //! Swedish column names, percentages as plain numbers (no `%`) so they
 //! stay numbers, an empty cell where there is nothing to measure.
+//!
+//! The figures are one table (`Figure`); two generic handlers serve them,
+//! and `doc` holds one `#[utoipa::path]` stub per route for the OpenAPI document.
 
 use crate::error::ApiError;
 use crate::extract::ApiUser;
@@ -14,7 +17,8 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use ramp_app::figures::{self as uc, Acceptance, MonthlyShare, PurchasedPrescribed, Reliability, WorkOrderAges};
 use ramp_app::AppError;
 use ramp_domain::figures::{reliability_label_sv, AgeBucket, MonthRange, NoticeProgress, Percent, ShareCell};
@@ -34,6 +38,7 @@ pub struct FigureParams {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct FormatParams {
     /// `json` (default) or `csv`.
+    #[allow(dead_code)] // documents the query of the figures without a range; they read `FigureParams`
     pub format: Option<String>,
 }
 
@@ -493,6 +498,41 @@ pub(crate) fn work_order_kind(lang: Lang, kind: &str) -> String {
     }
 }
 
+/// The figures, each served at `/api/v1/figures/<slug>` (JSON, or CSV with
+/// `?format=csv`) and at `/api/v1/figures/<slug>.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    DeliveryReliability,
+    ReuseRate,
+    ReplacementAcceptance,
+    PurchasedVsPrescribed,
+    OpenWorkOrders,
+    SafetyNotices,
+}
+
+impl Figure {
+    pub const ALL: [Figure; 6] = [
+        Figure::DeliveryReliability,
+        Figure::ReuseRate,
+        Figure::ReplacementAcceptance,
+        Figure::PurchasedVsPrescribed,
+        Figure::OpenWorkOrders,
+        Figure::SafetyNotices,
+    ];
+
+    /// The last segment of the figure's path.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Figure::DeliveryReliability => "delivery-reliability",
+            Figure::ReuseRate => "reuse-rate",
+            Figure::ReplacementAcceptance => "replacement-acceptance",
+            Figure::PurchasedVsPrescribed => "purchased-vs-prescribed",
+            Figure::OpenWorkOrders => "open-work-orders",
+            Figure::SafetyNotices => "safety-notices",
+        }
+    }
+}
+
 fn answer<T>(format: Format, value: &T, json: impl FnOnce(&T) -> Response, csv: impl FnOnce(&T) -> Csv) -> Response {
     match format {
         Format::Json => json(value),
@@ -500,207 +540,160 @@ fn answer<T>(format: Format, value: &T, json: impl FnOnce(&T) -> Response, csv: 
     }
 }
 
-async fn reliability_response(
-    state: AppState,
-    user: ApiUser,
-    p: FigureParams,
+/// Computes `figure` and answers in `format`; only the monthly figures read `from` and `to`.
+async fn figure_response(
+    state: &AppState,
+    user: &ApiUser,
+    figure: Figure,
+    p: &FigureParams,
     format: Format,
 ) -> Result<Response, ApiError> {
-    let range = range_of(&state, &p)?;
-    let r = uc::delivery_reliability(&state.app, &user.0, range).await?;
-    Ok(answer(format, &r, |r| Json(ReliabilityDto::from(r)).into_response(), reliability_csv))
-}
-
-/// Delivery reliability per month × agreement × lead-time class, against targets.
-///
-/// A line delivered in month M counts for M (Stockholm time); it is on time when its Stockholm
-/// delivery date is on or before its promised date. Payer municipality: the cooperation agreement
-/// ("Samarbetsavtal"); payer region: "Överenskommelsen"; lines the patient pays are not counted.
-#[utoipa::path(get, path = "/api/v1/figures/delivery-reliability", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "the seed's table: six rows, one cell per month", content((ReliabilityDto = "application/json"), (String = "text/csv"))),
-    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "from, to or format invalid (the field is named)", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn delivery_reliability(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FigureParams>,
-) -> Result<Response, ApiError> {
-    let format = format_of(p.format.as_deref())?;
-    reliability_response(state, user, p, format).await
-}
-
-/// Delivery reliability as CSV for Swedish Excel (`;`, decimal comma, UTF-8 with BOM).
-#[utoipa::path(get, path = "/api/v1/figures/delivery-reliability.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "Leveranstyp;Mål;YYYY-MM;…", body = String, content_type = "text/csv"),
-    (status = 422, description = "from or to invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn delivery_reliability_csv(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FigureParams>,
-) -> Result<Response, ApiError> {
-    reliability_response(state, user, p, Format::Csv).await
-}
-
-async fn reuse_response(state: AppState, user: ApiUser, p: FigureParams, format: Format) -> Result<Response, ApiError> {
-    let range = range_of(&state, &p)?;
-    let r = uc::reuse_rate(&state.app, &user.0, range).await?;
-    Ok(answer(format, &r, |r| Json(ReuseDto::from(r)).into_response(), reuse_csv))
-}
-
-/// Reuse rate per month: the share of device deliveries served by a device reconditioned before the delivery.
-#[utoipa::path(get, path = "/api/v1/figures/reuse-rate", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "per month and in total", content((ReuseDto = "application/json"), (String = "text/csv"))),
-    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "from, to or format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn reuse_rate(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FigureParams>,
-) -> Result<Response, ApiError> {
-    let format = format_of(p.format.as_deref())?;
-    reuse_response(state, user, p, format).await
-}
-
-/// Reuse rate as CSV.
-#[utoipa::path(get, path = "/api/v1/figures/reuse-rate.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "Månad;Leveranser av individer;Varav rekonditionerade;Återanvändningsgrad (%)", body = String, content_type = "text/csv")))]
-pub async fn reuse_rate_csv(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FigureParams>,
-) -> Result<Response, ApiError> {
-    reuse_response(state, user, p, Format::Csv).await
-}
-
-async fn acceptance_response(
-    state: AppState,
-    user: ApiUser,
-    p: FigureParams,
-    format: Format,
-) -> Result<Response, ApiError> {
-    let range = range_of(&state, &p)?;
-    let a = uc::replacement_acceptance(&state.app, &user.0, range).await?;
-    Ok(answer(format, &a, |a| Json(AcceptanceDto::from(a)).into_response(), acceptance_csv))
-}
-
-/// Replacement acceptance per month: accepted / (accepted + declined) proposals of ordinary replacement groups.
-#[utoipa::path(get, path = "/api/v1/figures/replacement-acceptance", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "per month and in total", content((AcceptanceDto = "application/json"), (String = "text/csv"))),
-    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "from, to or format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn replacement_acceptance(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FigureParams>,
-) -> Result<Response, ApiError> {
-    let format = format_of(p.format.as_deref())?;
-    acceptance_response(state, user, p, format).await
-}
-
-/// Replacement acceptance as CSV.
-#[utoipa::path(get, path = "/api/v1/figures/replacement-acceptance.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "Månad;Accepterade;Avböjda;Automatiska (fast grupp);Acceptansgrad (%)", body = String, content_type = "text/csv")))]
-pub async fn replacement_acceptance_csv(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FigureParams>,
-) -> Result<Response, ApiError> {
-    acceptance_response(state, user, p, Format::Csv).await
-}
-
-async fn purchased_response(
-    state: AppState,
-    user: ApiUser,
-    p: FigureParams,
-    format: Format,
-) -> Result<Response, ApiError> {
-    let range = range_of(&state, &p)?;
-    let r = uc::purchased_vs_prescribed(&state.app, &user.0, range).await?;
-    Ok(answer(format, &r, |r| Json(PurchasedPrescribedDto::from(r)).into_response(), purchased_csv))
-}
-
-/// Purchased vs prescribed per fixed replacement group per quarter (the range widened to whole quarters).
-///
-/// Purchased: devices of the group's articles by purchase date. Prescribed: order lines (not
-/// cancelled) whose requested article is in the group, by the order's Stockholm date.
-#[utoipa::path(get, path = "/api/v1/figures/purchased-vs-prescribed", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "per group and quarter", content((PurchasedPrescribedDto = "application/json"), (String = "text/csv"))),
-    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "from, to or format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn purchased_vs_prescribed(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FigureParams>,
-) -> Result<Response, ApiError> {
-    let format = format_of(p.format.as_deref())?;
-    purchased_response(state, user, p, format).await
-}
-
-/// Purchased vs prescribed as CSV, one row per group and quarter.
-#[utoipa::path(get, path = "/api/v1/figures/purchased-vs-prescribed.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "Ersättningsgrupp;Benämning;Kvartal;Inköpta;Förskrivna", body = String, content_type = "text/csv")))]
-pub async fn purchased_vs_prescribed_csv(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FigureParams>,
-) -> Result<Response, ApiError> {
-    purchased_response(state, user, p, Format::Csv).await
-}
-
-async fn work_orders_response(state: AppState, user: ApiUser, format: Format) -> Result<Response, ApiError> {
-    let w = uc::open_work_orders(&state.app, &user.0).await?;
-    Ok(answer(format, &w, |w| Json(WorkOrderAgesDto::from(w)).into_response(), work_orders_csv))
-}
-
-/// Work orders open or in progress, by kind and age: 0–7, 8–30, 31–90 and over 90 days.
-#[utoipa::path(get, path = "/api/v1/figures/open-work-orders", tag = "figures", params(FormatParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "one row per kind", content((WorkOrderAgesDto = "application/json"), (String = "text/csv"))),
-    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn open_work_orders(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FormatParams>,
-) -> Result<Response, ApiError> {
-    let format = format_of(p.format.as_deref())?;
-    work_orders_response(state, user, format).await
-}
-
-/// Open work orders as CSV.
-#[utoipa::path(get, path = "/api/v1/figures/open-work-orders.csv", tag = "figures", security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "Typ;0–7 dagar;8–30 dagar;31–90 dagar;över 90 dagar;Totalt", body = String, content_type = "text/csv")))]
-pub async fn open_work_orders_csv(State(state): State<AppState>, user: ApiUser) -> Result<Response, ApiError> {
-    work_orders_response(state, user, Format::Csv).await
-}
-
-async fn notices_response(state: AppState, user: ApiUser, format: Format) -> Result<Response, ApiError> {
-    let notices = uc::safety_notices(&state.app, &user.0).await?;
-    let today = state.app.today();
-    Ok(match format {
-        Format::Json => Json(notices.iter().map(NoticeProgressDto::from).collect::<Vec<_>>()).into_response(),
-        Format::Csv => notices_csv(&notices, today).into_response(),
+    let (app, user) = (&state.app, &user.0);
+    Ok(match figure {
+        Figure::DeliveryReliability => {
+            let r = uc::delivery_reliability(app, user, range_of(state, p)?).await?;
+            answer(format, &r, |r| Json(ReliabilityDto::from(r)).into_response(), reliability_csv)
+        }
+        Figure::ReuseRate => {
+            let r = uc::reuse_rate(app, user, range_of(state, p)?).await?;
+            answer(format, &r, |r| Json(ReuseDto::from(r)).into_response(), reuse_csv)
+        }
+        Figure::ReplacementAcceptance => {
+            let a = uc::replacement_acceptance(app, user, range_of(state, p)?).await?;
+            answer(format, &a, |a| Json(AcceptanceDto::from(a)).into_response(), acceptance_csv)
+        }
+        Figure::PurchasedVsPrescribed => {
+            let r = uc::purchased_vs_prescribed(app, user, range_of(state, p)?).await?;
+            answer(format, &r, |r| Json(PurchasedPrescribedDto::from(r)).into_response(), purchased_csv)
+        }
+        Figure::OpenWorkOrders => {
+            let w = uc::open_work_orders(app, user).await?;
+            answer(format, &w, |w| Json(WorkOrderAgesDto::from(w)).into_response(), work_orders_csv)
+        }
+        Figure::SafetyNotices => {
+            let notices = uc::safety_notices(app, user).await?;
+            let today = app.today();
+            let json = |n: &Vec<NoticeProgress>| {
+                Json(n.iter().map(NoticeProgressDto::from).collect::<Vec<_>>()).into_response()
+            };
+            answer(format, &notices, json, |n| notices_csv(n, today))
+        }
     })
 }
 
-/// Safety-notice progress: per notice, the devices affected, handled (recall work order done) and remaining.
-#[utoipa::path(get, path = "/api/v1/figures/safety-notices", tag = "figures", params(FormatParams), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "every notice, newest first", content((Vec<NoticeProgressDto> = "application/json"), (String = "text/csv"))),
-    (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn safety_notices(
-    State(state): State<AppState>,
-    user: ApiUser,
-    Query(p): Query<FormatParams>,
-) -> Result<Response, ApiError> {
+/// `GET /api/v1/figures/<slug>`: JSON, or CSV with `?format=csv`.
+async fn json_or_csv(state: AppState, user: ApiUser, p: FigureParams, figure: Figure) -> Result<Response, ApiError> {
     let format = format_of(p.format.as_deref())?;
-    notices_response(state, user, format).await
+    figure_response(&state, &user, figure, &p, format).await
 }
 
-/// Safety-notice progress as CSV.
-#[utoipa::path(get, path = "/api/v1/figures/safety-notices.csv", tag = "figures", security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "Referens;Rubrik;Registrerad;Berörda hjälpmedel;Åtgärdade;Kvar;Makulerade;Åtgärdat (%)", body = String, content_type = "text/csv")))]
-pub async fn safety_notices_csv(State(state): State<AppState>, user: ApiUser) -> Result<Response, ApiError> {
-    notices_response(state, user, Format::Csv).await
+/// `GET /api/v1/figures/<slug>.csv`.
+async fn csv(state: AppState, user: ApiUser, p: FigureParams, figure: Figure) -> Result<Response, ApiError> {
+    figure_response(&state, &user, figure, &p, Format::Csv).await
+}
+
+/// The two routes of every figure.
+pub fn routes() -> Router<AppState> {
+    Figure::ALL.into_iter().fold(Router::new(), |router, figure| {
+        let slug = figure.slug();
+        router
+            .route(
+                &format!("/api/v1/figures/{slug}"),
+                get(move |State(s): State<AppState>, u: ApiUser, Query(p): Query<FigureParams>| {
+                    json_or_csv(s, u, p, figure)
+                }),
+            )
+            .route(
+                &format!("/api/v1/figures/{slug}.csv"),
+                get(move |State(s): State<AppState>, u: ApiUser, Query(p): Query<FigureParams>| csv(s, u, p, figure)),
+            )
+    })
+}
+
+/// The OpenAPI entries of the routes above: documentation only, never called.
+#[allow(dead_code)]
+pub(crate) mod doc {
+    use super::*;
+
+    /// Delivery reliability per month × agreement × lead-time class, against targets.
+    ///
+    /// A line delivered in month M counts for M (Stockholm time); it is on time when its Stockholm
+    /// delivery date is on or before its promised date. Payer municipality: the cooperation agreement
+    /// ("Samarbetsavtal"); payer region: "Överenskommelsen"; lines the patient pays are not counted.
+    #[utoipa::path(get, path = "/api/v1/figures/delivery-reliability", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the seed's table: six rows, one cell per month", content((ReliabilityDto = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "from, to or format invalid (the field is named)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn delivery_reliability() {}
+
+    /// Delivery reliability as CSV for Swedish Excel (`;`, decimal comma, UTF-8 with BOM).
+    #[utoipa::path(get, path = "/api/v1/figures/delivery-reliability.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "Leveranstyp;Mål;YYYY-MM;…", body = String, content_type = "text/csv"),
+        (status = 422, description = "from or to invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn delivery_reliability_csv() {}
+
+    /// Reuse rate per month: the share of device deliveries served by a device reconditioned before the delivery.
+    #[utoipa::path(get, path = "/api/v1/figures/reuse-rate", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "per month and in total", content((ReuseDto = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "from, to or format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn reuse_rate() {}
+
+    /// Reuse rate as CSV.
+    #[utoipa::path(get, path = "/api/v1/figures/reuse-rate.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "Månad;Leveranser av individer;Varav rekonditionerade;Återanvändningsgrad (%)", body = String, content_type = "text/csv")))]
+    fn reuse_rate_csv() {}
+
+    /// Replacement acceptance per month: accepted / (accepted + declined) proposals of ordinary replacement groups.
+    #[utoipa::path(get, path = "/api/v1/figures/replacement-acceptance", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "per month and in total", content((AcceptanceDto = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "from, to or format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn replacement_acceptance() {}
+
+    /// Replacement acceptance as CSV.
+    #[utoipa::path(get, path = "/api/v1/figures/replacement-acceptance.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "Månad;Accepterade;Avböjda;Automatiska (fast grupp);Acceptansgrad (%)", body = String, content_type = "text/csv")))]
+    fn replacement_acceptance_csv() {}
+
+    /// Purchased vs prescribed per fixed replacement group per quarter (the range widened to whole quarters).
+    ///
+    /// Purchased: devices of the group's articles by purchase date. Prescribed: order lines (not
+    /// cancelled) whose requested article is in the group, by the order's Stockholm date.
+    #[utoipa::path(get, path = "/api/v1/figures/purchased-vs-prescribed", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "per group and quarter", content((PurchasedPrescribedDto = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "from, to or format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn purchased_vs_prescribed() {}
+
+    /// Purchased vs prescribed as CSV, one row per group and quarter.
+    #[utoipa::path(get, path = "/api/v1/figures/purchased-vs-prescribed.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "Ersättningsgrupp;Benämning;Kvartal;Inköpta;Förskrivna", body = String, content_type = "text/csv")))]
+    fn purchased_vs_prescribed_csv() {}
+
+    /// Work orders open or in progress, by kind and age: 0–7, 8–30, 31–90 and over 90 days.
+    #[utoipa::path(get, path = "/api/v1/figures/open-work-orders", tag = "figures", params(FormatParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "one row per kind", content((WorkOrderAgesDto = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn open_work_orders() {}
+
+    /// Open work orders as CSV.
+    #[utoipa::path(get, path = "/api/v1/figures/open-work-orders.csv", tag = "figures", security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "Typ;0–7 dagar;8–30 dagar;31–90 dagar;över 90 dagar;Totalt", body = String, content_type = "text/csv")))]
+    fn open_work_orders_csv() {}
+
+    /// Safety-notice progress: per notice, the devices affected, handled (recall work order done) and remaining.
+    #[utoipa::path(get, path = "/api/v1/figures/safety-notices", tag = "figures", params(FormatParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "every notice, newest first", content((Vec<NoticeProgressDto> = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "format invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn safety_notices() {}
+
+    /// Safety-notice progress as CSV.
+    #[utoipa::path(get, path = "/api/v1/figures/safety-notices.csv", tag = "figures", security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "Referens;Rubrik;Registrerad;Berörda hjälpmedel;Åtgärdade;Kvar;Makulerade;Åtgärdat (%)", body = String, content_type = "text/csv")))]
+    fn safety_notices_csv() {}
 }
 
 #[cfg(test)]

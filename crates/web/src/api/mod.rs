@@ -51,10 +51,10 @@ use utoipa::OpenApi;
         consult::create, consult::list, consult::get_one, consult::book, consult::rebook, consult::cancel,
         consult::calendar,
         surplus::overview, surplus::sell, surplus::sale, surplus::complain, surplus::spare_parts,
-        figures::delivery_reliability, figures::delivery_reliability_csv, figures::reuse_rate, figures::reuse_rate_csv,
-        figures::replacement_acceptance, figures::replacement_acceptance_csv, figures::purchased_vs_prescribed,
-        figures::purchased_vs_prescribed_csv, figures::open_work_orders, figures::open_work_orders_csv,
-        figures::safety_notices, figures::safety_notices_csv,
+        figures::doc::delivery_reliability, figures::doc::delivery_reliability_csv, figures::doc::reuse_rate, figures::doc::reuse_rate_csv,
+        figures::doc::replacement_acceptance, figures::doc::replacement_acceptance_csv, figures::doc::purchased_vs_prescribed,
+        figures::doc::purchased_vs_prescribed_csv, figures::doc::open_work_orders, figures::doc::open_work_orders_csv,
+        figures::doc::safety_notices, figures::doc::safety_notices_csv,
         billing::run, billing::list, billing::get_one, billing::get_csv, billing::get_xml, billing::credit,
     ),
     components(schemas(crate::error::Problem)),
@@ -147,18 +147,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/surplus/sales/{id}", get(surplus::sale))
         .route("/api/v1/surplus/sales/{id}/complaints", post(surplus::complain))
         .route("/api/v1/surplus/articles/{article_number}/spare-parts", put(surplus::spare_parts))
-        .route("/api/v1/figures/delivery-reliability", get(figures::delivery_reliability))
-        .route("/api/v1/figures/delivery-reliability.csv", get(figures::delivery_reliability_csv))
-        .route("/api/v1/figures/reuse-rate", get(figures::reuse_rate))
-        .route("/api/v1/figures/reuse-rate.csv", get(figures::reuse_rate_csv))
-        .route("/api/v1/figures/replacement-acceptance", get(figures::replacement_acceptance))
-        .route("/api/v1/figures/replacement-acceptance.csv", get(figures::replacement_acceptance_csv))
-        .route("/api/v1/figures/purchased-vs-prescribed", get(figures::purchased_vs_prescribed))
-        .route("/api/v1/figures/purchased-vs-prescribed.csv", get(figures::purchased_vs_prescribed_csv))
-        .route("/api/v1/figures/open-work-orders", get(figures::open_work_orders))
-        .route("/api/v1/figures/open-work-orders.csv", get(figures::open_work_orders_csv))
-        .route("/api/v1/figures/safety-notices", get(figures::safety_notices))
-        .route("/api/v1/figures/safety-notices.csv", get(figures::safety_notices_csv))
+        .merge(figures::routes())
         .route("/api/v1/invoice-runs", post(billing::run))
         .route("/api/v1/invoices", get(billing::list))
         .route("/api/v1/invoices/{number}", get(billing::get_one))

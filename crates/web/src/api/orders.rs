@@ -3,6 +3,7 @@
 //! and their status. Personal identity numbers travel in bodies only.
 
 use super::orders_dto::{CartDto, CartItemDto, OrderDto, OrderListDto, OrderSummaryDto, PreviewDto};
+use crate::date::parse_optional_date;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;
@@ -10,7 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::NaiveDate;
 use ramp_app::orders::{LineRequest, OrderRequest};
 use ramp_app::AppError;
 use ramp_domain::cost::Need;
@@ -113,15 +113,6 @@ impl OrderLineBody {
     }
 }
 
-fn date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "invalid_date", "expected a date such as 2027-02-01").into()),
-    }
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
@@ -221,8 +212,8 @@ pub async fn place(
         personal_id: body.personal_id.clone(),
         unit_id: body.unit_id,
         goal: body.goal.clone(),
-        evaluation_date: date("evaluation_date", body.evaluation_date.as_deref())?,
-        end_date: date("end_date", body.end_date.as_deref())?,
+        evaluation_date: parse_optional_date("evaluation_date", body.evaluation_date.as_deref(), "2027-02-01")?,
+        end_date: parse_optional_date("end_date", body.end_date.as_deref(), "2027-02-01")?,
         lines: match &body.lines {
             None => None,
             Some(lines) => Some(lines.iter().enumerate().map(|(i, l)| l.to_request(i)).collect::<Result<_, _>>()?),

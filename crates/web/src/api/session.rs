@@ -2,12 +2,13 @@
 
 use super::dto::UserDto;
 use crate::error::ApiError;
-use crate::extract::{cookie, ApiJson, ApiUser, SESSION_COOKIE};
+use crate::extract::{cookie, set_cookie, ApiJson, ApiUser, SESSION_COOKIE};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use cookie::{Cookie, SameSite};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -20,11 +21,11 @@ pub struct LoginBody {
 
 /// The `Set-Cookie` value of a session.
 pub fn session_cookie(token: &str, secure: bool, max_age_seconds: i64) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
-    ))
-    .expect("session cookies are ASCII")
+    let c = Cookie::build((SESSION_COOKIE, token.to_string()))
+        .http_only(true)
+        .max_age(cookie::time::Duration::seconds(max_age_seconds))
+        .build();
+    set_cookie(c, SameSite::Lax, secure)
 }
 
 /// Logs in with a local account; sets the session cookie.

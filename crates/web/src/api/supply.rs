@@ -3,13 +3,13 @@
 //! Rows are returned as the storage shapes them (plain data, documented
 //! field by field in the storage crate).
 
+use crate::date::parse_optional_date;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::NaiveDate;
 use ramp_app::supply as s;
 use ramp_app::AppError;
 use serde::Deserialize;
@@ -48,15 +48,6 @@ pub struct ReceiptBody {
     pub consumables: Vec<ReceivedQuantityBody>,
 }
 
-fn date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(x) => NaiveDate::parse_from_str(x, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "invalid_date", "expected a date such as 2027-02-01").into()),
-    }
-}
-
 fn to_json(v: impl serde::Serialize) -> Result<Json<Value>, ApiError> {
     Ok(Json(serde_json::to_value(v).map_err(|e| AppError::internal("serialize", e))?))
 }
@@ -74,7 +65,7 @@ pub async fn receive(
     let req = s::ReceiptRequest {
         warehouse_id: b.warehouse_id,
         reference: b.reference,
-        purchase_date: date("purchase_date", b.purchase_date.as_deref())?,
+        purchase_date: parse_optional_date("purchase_date", b.purchase_date.as_deref(), "2027-02-01")?,
         devices: b
             .devices
             .into_iter()
@@ -125,7 +116,7 @@ pub async fn pick_list(
     Path(id): Path<i64>,
     Query(q): Query<PickQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let until = date("until", q.until.as_deref())?;
+    let until = parse_optional_date("until", q.until.as_deref(), "2027-02-01")?;
     to_json(s::pick_list(&state.app, &user, id, until).await?)
 }
 

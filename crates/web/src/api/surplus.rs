@@ -3,14 +3,13 @@
 //! 30 days, and recording until when spare parts are available.
 
 use super::consult_dto::{SaleDto, SurplusOverviewDto};
+use crate::date::parse_optional_date;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::NaiveDate;
-use ramp_app::AppError;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -110,12 +109,7 @@ pub async fn spare_parts(
     Path(article_number): Path<String>,
     ApiJson(body): ApiJson<SparePartsBody>,
 ) -> Result<StatusCode, ApiError> {
-    let until = match body.spare_parts_until.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-            AppError::invalid("spare_parts_until", "invalid_date", "expected a date such as 2029-12-31")
-        })?),
-    };
+    let until = parse_optional_date("spare_parts_until", body.spare_parts_until.as_deref(), "2029-12-31")?;
     ramp_app::surplus::set_spare_parts_until(&state.app, &user, &article_number, until).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,16 +3,14 @@
 //! computations, and the credit-note form. The CSV is the API's `.csv`
 //! endpoint (GET accepts the session cookie).
 
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use ramp_app::billing::{self as uc, InvoiceDetail};
 use ramp_app::AppError;
 use ramp_domain::figures::Month;
@@ -28,15 +26,11 @@ pub struct ListParams {
 #[derive(Debug, Default, Deserialize)]
 pub struct RunForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     month: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct CreditForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     reason: String,
 }
@@ -76,10 +70,6 @@ impl InvoiceTemplate {
     fn kind_name(&self) -> &'static str {
         self.page.t(if self.d.invoice.kind == "credit_note" { "billing.credit_note" } else { "billing.invoice" })
     }
-}
-
-fn csrf_error() -> AppError {
-    AppError::forbidden("csrf_failed", "form expired")
 }
 
 #[allow(clippy::too_many_arguments)] // the page's inputs, read positionally
@@ -123,14 +113,9 @@ pub async fn run(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<RunForm>,
+    CsrfForm(f): CsrfForm<RunForm>,
 ) -> Response {
-    let done = if csrf_ok(&headers, &f.csrf) {
-        uc::run_invoices(&state.app, &user, &f.month).await
-    } else {
-        Err(csrf_error())
-    };
+    let done = uc::run_invoices(&state.app, &user, &f.month).await;
     match done {
         Ok(s) => {
             let p = ListParams { month: Some(s.month.clone()), customer_number: None };
@@ -183,14 +168,9 @@ pub async fn credit(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     Path(number): Path<String>,
-    headers: HeaderMap,
-    Form(f): Form<CreditForm>,
+    CsrfForm(f): CsrfForm<CreditForm>,
 ) -> Response {
-    let done = if csrf_ok(&headers, &f.csrf) {
-        uc::credit_invoice(&state.app, &user, &number, &f.reason).await
-    } else {
-        Err(csrf_error())
-    };
+    let done = uc::credit_invoice(&state.app, &user, &number, &f.reason).await;
     match done {
         Ok(note) => Redirect::to(&format!("/billing/invoices/{}", note.invoice.number)).into_response(),
         Err(e) => show_invoice(&state, lang, &csrf, &user, &number, f.reason, Some(e)).await,

@@ -2,17 +2,15 @@
 //! each group with its order form. Every rendered form carries a fresh
 //! idempotency key, so a double submit places one order.
 
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::date::parse_optional_date;
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use chrono::NaiveDate;
 use ramp_app::orders::{CartLine, OrderRequest};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
@@ -133,8 +131,6 @@ pub async fn page(
 
 #[derive(Deserialize)]
 pub struct RemoveForm {
-    #[serde(default)]
-    csrf: String,
     item_id: Id,
 }
 
@@ -143,12 +139,8 @@ pub async fn remove(
     State(state): State<AppState>,
     lang: Lang,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<RemoveForm>,
+    CsrfForm(f): CsrfForm<RemoveForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return error_page(lang, AppError::forbidden("csrf_failed", "form expired"));
-    }
     match ramp_app::orders::remove_from_cart(&state.app, &user, f.item_id).await {
         Ok(()) => Redirect::to("/cart").into_response(),
         Err(e) => error_page(lang, e),
@@ -157,8 +149,6 @@ pub async fn remove(
 
 #[derive(Deserialize)]
 pub struct PlaceForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     group: String,
     #[serde(default)]
@@ -176,15 +166,6 @@ pub struct PlaceForm {
     idempotency_key: String,
 }
 
-fn date(field: &str, v: &str) -> Result<Option<NaiveDate>, AppError> {
-    match v.trim() {
-        "" => Ok(None),
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "invalid_date", "expected a date such as 2027-02-01")),
-    }
-}
-
 fn request(f: &PlaceForm) -> Result<OrderRequest, AppError> {
     let target = OrderTarget::parse(&f.target).map_err(AppError::from)?;
     Ok(OrderRequest {
@@ -192,8 +173,8 @@ fn request(f: &PlaceForm) -> Result<OrderRequest, AppError> {
         personal_id: (target == OrderTarget::Patient).then(|| f.personal_id.clone()),
         unit_id: f.unit_id,
         goal: Some(f.goal.clone()).filter(|g| !g.trim().is_empty()),
-        evaluation_date: date("evaluation_date", &f.evaluation_date)?,
-        end_date: date("end_date", &f.end_date)?,
+        evaluation_date: parse_optional_date("evaluation_date", Some(&f.evaluation_date), "2027-02-01")?,
+        end_date: parse_optional_date("end_date", Some(&f.end_date), "2027-02-01")?,
         lines: None,
     })
 }
@@ -205,19 +186,14 @@ pub async fn place(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
-    headers: HeaderMap,
-    Form(f): Form<PlaceForm>,
+    CsrfForm(f): CsrfForm<PlaceForm>,
 ) -> Response {
-    let placed = if csrf_ok(&headers, &f.csrf) {
-        match request(&f) {
-            Ok(req) => {
-                let key = Some(f.idempotency_key.as_str()).filter(|k| !k.is_empty());
-                ramp_app::orders::place_order(&state.app, &user, &req, key, Some(&rid)).await
-            }
-            Err(e) => Err(e),
+    let placed = match request(&f) {
+        Ok(req) => {
+            let key = Some(f.idempotency_key.as_str()).filter(|k| !k.is_empty());
+            ramp_app::orders::place_order(&state.app, &user, &req, key, Some(&rid)).await
         }
-    } else {
-        Err(AppError::forbidden("csrf_failed", "form expired"))
+        Err(e) => Err(e),
     };
     let e = match placed {
         Ok(p) => return Redirect::to(&format!("/orders/{}", p.order.id)).into_response(),

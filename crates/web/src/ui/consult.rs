@@ -3,17 +3,17 @@
 //! consultation with its booking, free slots (book or rebook), cancelling,
 //! the confirmations sent and the calendar file. Times are Stockholm time.
 
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::date::parse_date;
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use chrono::{NaiveDate, NaiveTime};
+use axum::Extension;
+use chrono::NaiveTime;
 use ramp_app::consult::{ConsultationView, NewConsultationRequest, SlotFilter, SlotRequest};
 use ramp_app::AppError;
 use ramp_domain::consult::{stockholm_to_utc, ConsultationStatus};
@@ -24,8 +24,6 @@ use serde::Deserialize;
 /// The fields of both forms on the list page, as typed.
 #[derive(Debug, Default, Deserialize)]
 pub struct ConsultForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     personal_id: String,
     #[serde(default)]
@@ -121,10 +119,6 @@ impl DetailTemplate {
     }
 }
 
-fn csrf_error() -> AppError {
-    AppError::forbidden("csrf_failed", "form expired")
-}
-
 async fn list_page(
     state: &AppState,
     lang: Lang,
@@ -193,18 +187,15 @@ pub async fn create(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
-    headers: HeaderMap,
-    Form(f): Form<ConsultForm>,
+    CsrfForm(f): CsrfForm<ConsultForm>,
 ) -> Response {
-    let result = if csrf_ok(&headers, &f.csrf) {
+    let result = {
         let req = NewConsultationRequest {
             personal_id: f.personal_id.clone(),
             service_code: f.service_code.clone(),
             question: f.question.clone(),
         };
         ramp_app::consult::create_consultation(&state.app, &user, &req, Some(&rid)).await
-    } else {
-        Err(csrf_error())
     };
     match result {
         Ok(v) => Redirect::to(&format!("/consultations/{}", v.consultation.id)).into_response(),
@@ -213,8 +204,7 @@ pub async fn create(
 }
 
 fn slot_request(f: &ConsultForm) -> Result<SlotRequest, AppError> {
-    let date = NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("date", "invalid_date", "expected a date such as 2026-11-24"))?;
+    let date = parse_date("date", &f.date, "2026-11-24")?;
     let time = NaiveTime::parse_from_str(f.time.trim(), "%H:%M")
         .map_err(|_| AppError::invalid("time", "invalid_time", "expected a time such as 10:00"))?;
     let minutes = f
@@ -231,16 +221,11 @@ pub async fn publish(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<ConsultForm>,
+    CsrfForm(f): CsrfForm<ConsultForm>,
 ) -> Response {
-    let result = if csrf_ok(&headers, &f.csrf) {
-        match slot_request(&f) {
-            Ok(req) => ramp_app::consult::publish_slot(&state.app, &user, &req).await.map(|_| ()),
-            Err(e) => Err(e),
-        }
-    } else {
-        Err(csrf_error())
+    let result = match slot_request(&f) {
+        Ok(req) => ramp_app::consult::publish_slot(&state.app, &user, &req).await.map(|_| ()),
+        Err(e) => Err(e),
     };
     match result {
         Ok(()) => Redirect::to("/consultations").into_response(),
@@ -259,15 +244,10 @@ pub async fn withdraw(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    Form(f): Form<ConsultForm>,
+    CsrfForm(_): CsrfForm<ConsultForm>,
 ) -> Response {
-    let result = if csrf_ok(&headers, &f.csrf) {
-        ramp_app::consult::withdraw_slot(&state.app, &user, id).await
-    } else {
-        Err(csrf_error())
-    };
+    let result = ramp_app::consult::withdraw_slot(&state.app, &user, id).await;
     match result {
         Ok(()) => Redirect::to("/consultations").into_response(),
         Err(e) => list_with_error(&state, lang, &csrf, &user, ConsultForm::default(), e, false).await,
@@ -315,7 +295,7 @@ pub async fn detail(
 
 /// What a form on the detail page asks for.
 #[derive(Debug, Clone, Copy)]
-enum Act {
+pub enum Act {
     Book,
     Rebook,
     Cancel,
@@ -328,25 +308,21 @@ struct Ctx {
     rid: String,
 }
 
-async fn act(state: &AppState, c: Ctx, headers: &HeaderMap, id: i64, f: &ConsultForm, act: Act) -> Response {
+async fn act(state: &AppState, c: Ctx, id: i64, f: &ConsultForm, act: Act) -> Response {
     let app = &state.app;
     let (user, rid) = (&c.user, Some(c.rid.as_str()));
     let slot =
         || f.slot_id.trim().parse::<i64>().map_err(|_| AppError::invalid("slot_id", "required", "choose a time"));
-    let result = if !csrf_ok(headers, &f.csrf) {
-        Err(csrf_error())
-    } else {
-        match act {
-            Act::Cancel => ramp_app::consult::cancel(app, user, id, rid).await,
-            Act::Book => match slot() {
-                Ok(s) => ramp_app::consult::book(app, user, id, s, rid).await,
-                Err(e) => Err(e),
-            },
-            Act::Rebook => match slot() {
-                Ok(s) => ramp_app::consult::rebook(app, user, id, s, rid).await,
-                Err(e) => Err(e),
-            },
-        }
+    let result = match act {
+        Act::Cancel => ramp_app::consult::cancel(app, user, id, rid).await,
+        Act::Book => match slot() {
+            Ok(s) => ramp_app::consult::book(app, user, id, s, rid).await,
+            Err(e) => Err(e),
+        },
+        Act::Rebook => match slot() {
+            Ok(s) => ramp_app::consult::rebook(app, user, id, s, rid).await,
+            Err(e) => Err(e),
+        },
     };
     let e = match result {
         Ok(_) => return Redirect::to(&format!("/consultations/{id}")).into_response(),
@@ -369,24 +345,17 @@ async fn act(state: &AppState, c: Ctx, headers: &HeaderMap, id: i64, f: &Consult
     }
 }
 
-macro_rules! act_handler {
-    ($name:ident, $act:expr) => {
-        #[allow(clippy::too_many_arguments)] // axum extractors, one per argument
-        pub async fn $name(
-            State(state): State<AppState>,
-            lang: Lang,
-            CsrfToken(csrf): CsrfToken,
-            UiUser(user): UiUser,
-            RequestId(rid): RequestId,
-            headers: HeaderMap,
-            Path(id): Path<i64>,
-            Form(f): Form<ConsultForm>,
-        ) -> Response {
-            act(&state, Ctx { lang, csrf, user, rid }, &headers, id, &f, $act).await
-        }
-    };
+/// Books, rebooks or cancels; the route says which (an `Extension<Act>` layer).
+#[allow(clippy::too_many_arguments)] // axum extractors, one per argument
+pub async fn booking(
+    Extension(what): Extension<Act>,
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<ConsultForm>,
+) -> Response {
+    act(&state, Ctx { lang, csrf, user, rid }, id, &f, what).await
 }
-
-act_handler!(book, Act::Book);
-act_handler!(rebook, Act::Rebook);
-act_handler!(cancel, Act::Cancel);

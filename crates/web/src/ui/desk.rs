@@ -4,17 +4,15 @@
 //! Every form carries the CSRF token; a refusal is shown beside its field.
 
 use super::form::{kronor_to_ore, Field};
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, UiUser};
+use crate::date::parse_optional_date;
+use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use chrono::NaiveDate;
 use ramp_app::supply as s;
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::order::OrderStatus;
@@ -25,10 +23,6 @@ use serde::Deserialize;
 const DEVICE_ROWS: usize = 3;
 const CONSUMABLE_ROWS: usize = 2;
 const MAX_ROWS: usize = 50;
-
-pub(super) fn csrf_error() -> AppError {
-    AppError::forbidden("csrf_failed", "form expired")
-}
 
 pub(super) fn log_if_internal(e: &AppError) {
     if e.kind == ErrorKind::Internal {
@@ -76,7 +70,6 @@ impl ConsumableRow {
 
 #[derive(Default)]
 struct ReceiptForm {
-    csrf: String,
     reference: String,
     warehouse_id: String,
     purchase_date: String,
@@ -100,7 +93,6 @@ impl ReceiptForm {
         let (mut device_rows, mut consumable_rows) = (DEVICE_ROWS, CONSUMABLE_ROWS);
         for (k, v) in pairs {
             match k.as_str() {
-                "csrf" => f.csrf = v,
                 "reference" => f.reference = v,
                 "warehouse_id" => f.warehouse_id = v,
                 "purchase_date" => f.purchase_date = v,
@@ -165,12 +157,7 @@ impl ReceiptForm {
             .trim()
             .parse()
             .map_err(|_| AppError::invalid("warehouse_id", "warehouse_not_found", "no such warehouse"))?;
-        let purchase_date = match self.purchase_date.trim() {
-            "" => None,
-            d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                AppError::invalid("purchase_date", "invalid_date", "expected a date such as 2027-02-01")
-            })?),
-        };
+        let purchase_date = parse_optional_date("purchase_date", Some(&self.purchase_date), "2027-02-01")?;
         let amount = |field: String, v: &str| {
             kronor_to_ore(v).ok_or_else(|| AppError::invalid(field, "invalid_amount", "an amount in kronor"))
         };
@@ -342,8 +329,7 @@ pub async fn receive(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
     let form = ReceiptForm::parse(pairs);
     let ws = match warehouses(&state, &user).await {
@@ -354,16 +340,12 @@ pub async fn receive(
     if form.add_row.is_some() {
         return render(&ReceiveTemplate::build(page, ws, &form), StatusCode::OK);
     }
-    let done = if !csrf_ok(&headers, &form.csrf) {
-        Err(csrf_error())
-    } else {
-        match form.request() {
-            Err(e) => Err(e),
-            Ok((req, device_rows, consumable_rows)) => s::receive(&state.app, &user, &req)
-                .await
-                .map(|id| (id, req.devices.iter().map(|d| d.device_number.trim().to_string()).collect::<Vec<_>>()))
-                .map_err(|e| at_form_row(e, &device_rows, &consumable_rows)),
-        }
+    let done = match form.request() {
+        Err(e) => Err(e),
+        Ok((req, device_rows, consumable_rows)) => s::receive(&state.app, &user, &req)
+            .await
+            .map(|id| (id, req.devices.iter().map(|d| d.device_number.trim().to_string()).collect::<Vec<_>>()))
+            .map_err(|e| at_form_row(e, &device_rows, &consumable_rows)),
     };
     match done {
         Ok((id, numbers)) => {
@@ -443,12 +425,10 @@ pub async fn pick(
             }
         },
     };
-    let until = match q.until.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => ramp_domain::calendar::add_working_days(state.app.today(), 7),
-        Some(d) => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            Ok(d) => d,
-            Err(_) => return error_page(lang, AppError::invalid("until", "invalid_date", "a date such as 2027-02-01")),
-        },
+    let until = match parse_optional_date("until", q.until.as_deref(), "2027-02-01") {
+        Ok(Some(d)) => d,
+        Ok(None) => ramp_domain::calendar::add_working_days(state.app.today(), 7),
+        Err(e) => return error_page(lang, e),
     };
     match s::pick_list(&state.app, &user, warehouse_id, Some(until)).await {
         Ok(lines) => {
@@ -468,8 +448,6 @@ pub async fn pick(
 
 #[derive(Deserialize, Default)]
 pub struct ReturnForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     device_number: String,
     #[serde(default)]
@@ -558,20 +536,15 @@ pub async fn receive_return(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<ReturnForm>,
+    CsrfForm(f): CsrfForm<ReturnForm>,
 ) -> Response {
     let ws = match warehouses(&state, &user).await {
         Ok(ws) => ws,
         Err(e) => return error_page(lang, e),
     };
-    let done = if !csrf_ok(&headers, &f.csrf) {
-        Err(csrf_error())
-    } else {
-        match f.warehouse_id.trim().parse::<Id>() {
-            Ok(w) => s::receive_return(&state.app, &user, &f.device_number, w).await,
-            Err(_) => Err(AppError::invalid("warehouse_id", "warehouse_not_found", "no such warehouse")),
-        }
+    let done = match f.warehouse_id.trim().parse::<Id>() {
+        Ok(w) => s::receive_return(&state.app, &user, &f.device_number, w).await,
+        Err(_) => Err(AppError::invalid("warehouse_id", "warehouse_not_found", "no such warehouse")),
     };
     match done {
         Ok(()) => {
@@ -592,22 +565,17 @@ pub async fn inspect(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<ReturnForm>,
+    CsrfForm(f): CsrfForm<ReturnForm>,
 ) -> Response {
     let ws = match warehouses(&state, &user).await {
         Ok(ws) => ws,
         Err(e) => return error_page(lang, e),
     };
-    let done = if !csrf_ok(&headers, &f.csrf) {
-        Err(csrf_error())
-    } else {
-        match f.decision.as_str() {
-            "recondition" | "scrap" => {
-                s::inspect(&state.app, &user, &f.device_number, f.decision == "scrap", &f.note).await
-            }
-            _ => Err(AppError::invalid("decision", "invalid_decision", "recondition or scrap")),
+    let done = match f.decision.as_str() {
+        "recondition" | "scrap" => {
+            s::inspect(&state.app, &user, &f.device_number, f.decision == "scrap", &f.note).await
         }
+        _ => Err(AppError::invalid("decision", "invalid_decision", "recondition or scrap")),
     };
     let mut page = Page::new(lang, "desk.returns_title", Some(&user), &csrf, "desk");
     match done {

@@ -1,16 +1,15 @@
 //! The device card page, and what a prescriber or unit reports about a
 //! device that is out: a pickup order ("hämtorder"), a fault, a loss.
 
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::Extension;
 use ramp_app::{AppError, ErrorKind};
 use ramp_storage::{AdaptationDocument, DeviceCard, Id, PickupOrder, User};
 use serde::Deserialize;
@@ -35,8 +34,6 @@ struct DeviceTemplate {
 
 #[derive(Deserialize, Default)]
 pub struct ReportForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     note: String,
     #[serde(default)]
@@ -114,7 +111,7 @@ pub async fn back_to_card(Path(number): Path<String>) -> Response {
 
 /// Which report a form posts.
 #[derive(Clone, Copy)]
-enum Report {
+pub enum Report {
     Pickup,
     Fault,
     Lost,
@@ -152,37 +149,25 @@ async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<S
     }
 }
 
-async fn submit(c: Ctx, headers: HeaderMap, number: String, kind: Report, f: ReportForm) -> Response {
-    let done = if csrf_ok(&headers, &f.csrf) {
-        report(&c, &number, kind, &f).await
-    } else {
-        Err(AppError::forbidden("csrf_failed", "form expired"))
-    };
+async fn submit(c: Ctx, number: String, kind: Report, f: ReportForm) -> Response {
+    let done = report(&c, &number, kind, &f).await;
     match done {
         Ok(notice) => card_page(&c, &number, Some(notice), None).await,
         Err(e) => card_page(&c, &number, None, Some((e, f))).await,
     }
 }
 
-macro_rules! report_handler {
-    ($name:ident, $kind:expr) => {
-        #[allow(clippy::too_many_arguments)] // one axum extractor each
-        pub async fn $name(
-            State(state): State<AppState>,
-            lang: Lang,
-            CsrfToken(csrf): CsrfToken,
-            UiUser(user): UiUser,
-            RequestId(rid): RequestId,
-            headers: HeaderMap,
-            Path(number): Path<String>,
-            Form(f): Form<ReportForm>,
-        ) -> Response {
-            submit(Ctx { state, lang, csrf, user, rid }, headers, number, $kind, f).await
-        }
-    };
+/// Posts one kind of report; the route says which (an `Extension<Report>` layer).
+#[allow(clippy::too_many_arguments)] // one axum extractor each
+pub async fn report_form(
+    Extension(kind): Extension<Report>,
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    Path(number): Path<String>,
+    CsrfForm(f): CsrfForm<ReportForm>,
+) -> Response {
+    submit(Ctx { state, lang, csrf, user, rid }, number, kind, f).await
 }
-
-report_handler!(pickup, Report::Pickup);
-report_handler!(fault, Report::Fault);
-report_handler!(lost, Report::Lost);
-report_handler!(sign, Report::Sign);

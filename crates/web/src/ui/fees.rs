@@ -2,18 +2,15 @@
 //! the device overview. The personal identity number is posted, never put
 //! in the URL; a GET (a reload, the language switch) goes back to the form.
 
-use super::login::csrf_ok;
 use super::page::{render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
-use axum::Form;
 use ramp_app::fees::FeeStatement;
-use ramp_app::AppError;
 use ramp_domain::fees::FeeOutcome;
 use serde::Deserialize;
 
@@ -46,8 +43,6 @@ pub struct FeesForm {
     from: String,
     #[serde(default)]
     to: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 pub async fn back() -> Redirect {
@@ -60,8 +55,7 @@ pub async fn statement(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
-    headers: HeaderMap,
-    Form(f): Form<FeesForm>,
+    CsrfForm(f): CsrfForm<FeesForm>,
 ) -> Response {
     let page = Page::new(lang, "fees.title", Some(&user), &csrf, "patient");
     let mut t = FeesTemplate {
@@ -71,10 +65,6 @@ pub async fn statement(
         to: f.to.clone(),
         statement: None,
     };
-    if !csrf_ok(&headers, &f.csrf) {
-        t.page.add_error(&AppError::forbidden("csrf_failed", "form expired"));
-        return render(&t, StatusCode::FORBIDDEN);
-    }
     let result =
         ramp_app::fees::fee_statement(&state.app, &user, &f.personal_id, Some(&f.from), Some(&f.to), Some(&rid)).await;
     match result {

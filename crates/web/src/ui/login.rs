@@ -2,15 +2,14 @@
 
 use super::page::{render, Page};
 use crate::api::session_cookie as api_session_cookie;
-use crate::extract::{cookie, CsrfToken, UiUser, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::extract::{cookie, set_cookie, CsrfForm, CsrfToken, UiUser, LANG_COOKIE, SESSION_COOKIE};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use ramp_app::AppError;
+use cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -39,10 +38,12 @@ pub struct LoginForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     next: String,
 }
+
+/// The logout form: no fields of its own (its token is checked by `CsrfForm`).
+#[derive(Deserialize)]
+pub struct LogoutForm {}
 
 /// Only local paths are followed after login (no open redirect).
 fn safe_next(next: &str) -> String {
@@ -61,25 +62,14 @@ pub async fn form(lang: Lang, CsrfToken(csrf): CsrfToken, Query(q): Query<NextPa
     )
 }
 
-/// Checks the double-submitted CSRF token of a form.
-pub fn csrf_ok(headers: &HeaderMap, submitted: &str) -> bool {
-    !submitted.is_empty() && cookie(headers, CSRF_COOKIE).as_deref() == Some(submitted)
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
-    headers: HeaderMap,
-    Form(f): Form<LoginForm>,
+    CsrfForm(f): CsrfForm<LoginForm>,
 ) -> Response {
     let next = safe_next(&f.next);
-    let result = if csrf_ok(&headers, &f.csrf) {
-        ramp_app::auth::login(&state.app, &f.username, &f.password).await
-    } else {
-        Err(AppError::forbidden("csrf_failed", "form expired"))
-    };
-    match result {
+    match ramp_app::auth::login(&state.app, &f.username, &f.password).await {
         Ok(session) => {
             let mut resp = Redirect::to(&next).into_response();
             let ttl = state.app.config.session_ttl.num_seconds();
@@ -99,12 +89,11 @@ pub async fn submit(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
-    if csrf_ok(&headers, &f.csrf) {
-        if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-            if let Err(e) = ramp_app::auth::logout(&state.app, &token).await {
-                return super::error_page(Lang::Sv, e);
-            }
+/// Ends the session; the form carries nothing but its CSRF token.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap, CsrfForm(_): CsrfForm<LogoutForm>) -> Response {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        if let Err(e) = ramp_app::auth::logout(&state.app, &token).await {
+            return super::error_page(Lang::Sv, e);
         }
     }
     let mut resp = Redirect::to("/login").into_response();
@@ -124,10 +113,8 @@ pub async fn set_language(State(state): State<AppState>, Path(code): Path<String
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
         .unwrap_or_else(|| "/".into());
-    let secure = if state.cookie_secure { "; Secure" } else { "" };
     let mut resp = Redirect::to(&safe_next(&back)).into_response();
-    if let Ok(v) = format!("{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax{secure}").parse() {
-        resp.headers_mut().insert(header::SET_COOKIE, v);
-    }
+    let c = Cookie::build((LANG_COOKIE, code)).max_age(cookie::time::Duration::days(365)).build();
+    resp.headers_mut().insert(header::SET_COOKIE, set_cookie(c, SameSite::Lax, state.cookie_secure));
     resp
 }

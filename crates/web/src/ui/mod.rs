@@ -30,6 +30,7 @@ pub use page::{error_page, url_encode};
 
 use crate::AppState;
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::Router;
 
 pub fn routes() -> Router<AppState> {
@@ -44,10 +45,22 @@ pub fn routes() -> Router<AppState> {
         .route("/patient/emergency-access", post(patient::emergency))
         .route("/patient/fees", get(fees::back).post(fees::statement))
         .route("/devices/{number}", get(device::card))
-        .route("/devices/{number}/pickup", get(device::back_to_card).post(device::pickup))
-        .route("/devices/{number}/fault", get(device::back_to_card).post(device::fault))
-        .route("/devices/{number}/lost", get(device::back_to_card).post(device::lost))
-        .route("/devices/{number}/adaptation-signature", get(device::back_to_card).post(device::sign))
+        .route(
+            "/devices/{number}/pickup",
+            get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Pickup)),
+        )
+        .route(
+            "/devices/{number}/fault",
+            get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Fault)),
+        )
+        .route(
+            "/devices/{number}/lost",
+            get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Lost)),
+        )
+        .route(
+            "/devices/{number}/adaptation-signature",
+            get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Sign)),
+        )
         .route("/desk", get(desk_home))
         .route("/desk/receive", get(desk::receive_form).post(desk::receive))
         .route("/desk/pick", get(desk::pick))
@@ -55,10 +68,22 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/returns/inspection", get(desk_returns).post(desk::inspect))
         .route("/workshop", get(workshop::queue))
         .route("/workshop/{id}", get(workshop::show))
-        .route("/workshop/{id}/start", get(workshop::back_to_order).post(workshop::start))
-        .route("/workshop/{id}/entries", get(workshop::back_to_order).post(workshop::entry))
-        .route("/workshop/{id}/finish", get(workshop::back_to_order).post(workshop::finish))
-        .route("/workshop/{id}/documents", get(workshop::back_to_order).post(workshop::document))
+        .route(
+            "/workshop/{id}/start",
+            get(workshop::back_to_order).post(workshop::step).layer(Extension(workshop::Action::Start)),
+        )
+        .route(
+            "/workshop/{id}/entries",
+            get(workshop::back_to_order).post(workshop::step).layer(Extension(workshop::Action::Entry)),
+        )
+        .route(
+            "/workshop/{id}/finish",
+            get(workshop::back_to_order).post(workshop::step).layer(Extension(workshop::Action::Finish)),
+        )
+        .route(
+            "/workshop/{id}/documents",
+            get(workshop::back_to_order).post(workshop::step).layer(Extension(workshop::Action::Document)),
+        )
         .route("/unit-order", get(unit::form).post(unit::add))
         .route("/safety-notices", get(safety::list).post(safety::register))
         .route("/safety-notices/{id}", get(safety::show))
@@ -77,9 +102,9 @@ pub fn routes() -> Router<AppState> {
         .route("/consultations/slots", post(consult::publish))
         .route("/consultations/slots/{id}/withdraw", post(consult::withdraw))
         .route("/consultations/{id}", get(consult::detail))
-        .route("/consultations/{id}/book", post(consult::book))
-        .route("/consultations/{id}/rebook", post(consult::rebook))
-        .route("/consultations/{id}/cancel", post(consult::cancel))
+        .route("/consultations/{id}/book", post(consult::booking).layer(Extension(consult::Act::Book)))
+        .route("/consultations/{id}/rebook", post(consult::booking).layer(Extension(consult::Act::Rebook)))
+        .route("/consultations/{id}/cancel", post(consult::booking).layer(Extension(consult::Act::Cancel)))
         .route("/surplus", get(surplus::page))
         .route("/surplus/sell", post(surplus::sell))
         .route("/surplus/complaints", post(surplus::complain))

@@ -3,16 +3,14 @@
 //! proposal, the agreement's questions, who pays and why — and put it in
 //! the cart. The personal identity number travels in POST bodies only.
 
-use super::login::csrf_ok;
 use super::page::{message, render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use ramp_app::orders::{LinePreview, LineRequest, RefusalReason};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
@@ -22,10 +20,6 @@ use std::collections::BTreeMap;
 
 /// The needs a prescriber chooses between, in the order shown.
 pub const NEEDS: [&str; 4] = ["lasting", "temporary", "during_stay_only", "continues_at_home"];
-
-fn csrf_error() -> AppError {
-    AppError::forbidden("csrf_failed", "form expired")
-}
 
 fn log_if_internal(e: &AppError) {
     if e.kind == ErrorKind::Internal {
@@ -48,8 +42,6 @@ struct ArticlesTemplate {
 #[derive(serde::Deserialize)]
 pub struct ArticlesForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     personal_id: String,
     #[serde(default)]
     q: String,
@@ -62,16 +54,11 @@ pub async fn articles(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<ArticlesForm>,
+    CsrfForm(f): CsrfForm<ArticlesForm>,
 ) -> Response {
     let page = Page::new(lang, "order.choose_title", Some(&user), &csrf, "patient");
     let mut t = ArticlesTemplate { page, personal_id: f.personal_id, q: f.q, searched: false, hits: vec![] };
-    let result = if csrf_ok(&headers, &f.csrf) {
-        ramp_app::catalog::search(&state.app, &user, &t.q, 50).await
-    } else {
-        Err(csrf_error())
-    };
+    let result = ramp_app::catalog::search(&state.app, &user, &t.q, 50).await;
     let status = match result {
         Ok(hits) => {
             t.searched = true;
@@ -92,7 +79,6 @@ pub async fn articles(
 /// The line form as posted: fixed fields plus `fact.<name>` = yes | no.
 #[derive(Debug, Default)]
 struct LineForm {
-    csrf: String,
     personal_id: String,
     article_number: String,
     need: String,
@@ -108,7 +94,6 @@ impl LineForm {
         let mut change_answer = false;
         for (k, v) in pairs {
             match k.as_str() {
-                "csrf" => f.csrf = v,
                 "personal_id" => f.personal_id = v,
                 "article_number" => f.article_number = v,
                 "need" => f.need = v,
@@ -265,7 +250,6 @@ async fn preview_page(
 ) -> Response {
     let page = Page::new(lang, "order.preview_title", Some(user), csrf, "patient");
     let ask_patient = form.personal_id.trim().is_empty();
-    let forged = refused.as_ref().is_some_and(|e| e.code == "csrf_failed");
     let mut t = PreviewTemplate { page, form, ask_patient, preview: None, refusal: None };
     let mut status = StatusCode::OK;
     if let Some(e) = &refused {
@@ -273,7 +257,7 @@ async fn preview_page(
         status = crate::error::status_of(e.kind);
         t.refusal = Some(refusal(lang, e));
     }
-    if !ask_patient && !forged {
+    if !ask_patient {
         match ramp_app::orders::preview_line(&state.app, user, &t.form.request(), Some(rid)).await {
             Ok(p) => {
                 t.page.title = format!("{} – {}", lang.t("order.preview_title"), p.requested.name);
@@ -297,12 +281,10 @@ pub async fn preview(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
     let form = LineForm::parse(pairs);
-    let refused = (!csrf_ok(&headers, &form.csrf)).then(csrf_error);
-    preview_page(&state, lang, &csrf, &user, &rid, form, refused).await
+    preview_page(&state, lang, &csrf, &user, &rid, form, None).await
 }
 
 /// The ordering pages are POST pages; a GET (a reload, the language switch) starts over at the patient.
@@ -317,15 +299,10 @@ pub async fn add(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
     let form = LineForm::parse(pairs);
-    let added = if csrf_ok(&headers, &form.csrf) {
-        ramp_app::orders::add_to_cart(&state.app, &user, &form.request(), Some(&rid)).await.map(|_| ())
-    } else {
-        Err(csrf_error())
-    };
+    let added = ramp_app::orders::add_to_cart(&state.app, &user, &form.request(), Some(&rid)).await.map(|_| ());
     match added {
         Ok(()) => Redirect::to("/cart").into_response(),
         Err(e) => preview_page(&state, lang, &csrf, &user, &rid, form, Some(e)).await,

@@ -2,17 +2,14 @@
 //! orders ("Mina beställningar"), and the centre's order queue where the
 //! warehouse moves orders to picked, out for delivery and delivered.
 
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use ramp_app::AppError;
 use ramp_domain::order::OrderStatus;
 use ramp_domain::role::Role;
 use ramp_storage::{Id, Order, OrderSummary, User};
@@ -179,8 +176,6 @@ pub async fn queue(
 #[derive(Deserialize)]
 pub struct StatusForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     status: String,
     #[serde(default)]
     received_by: String,
@@ -202,13 +197,9 @@ pub async fn change_status(
     State(state): State<AppState>,
     lang: Lang,
     UiUser(user): UiUser,
-    headers: HeaderMap,
     Path(id): Path<Id>,
-    Form(f): Form<StatusForm>,
+    CsrfForm(f): CsrfForm<StatusForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return error_page(lang, AppError::forbidden("csrf_failed", "form expired"));
-    }
     let to = match OrderStatus::parse(&f.status) {
         Ok(s) => s,
         Err(e) => return error_page(lang, e.into()),

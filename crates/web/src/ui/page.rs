@@ -7,6 +7,7 @@ use crate::i18n::Lang;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::role::Role;
 use ramp_storage::User;
@@ -117,17 +118,13 @@ pub fn error_page(lang: Lang, e: AppError) -> Response {
     render(&ErrorTemplate { page, message }, status_of(e.kind))
 }
 
-/// Percent-encodes a query value.
+/// What stays as it is in a query value or path segment we build: RFC 3986's
+/// unreserved characters and `/` (so a `next` path stays readable).
+const URL_KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
+
+/// Percent-encodes a query value (UTF-8, upper-case hex).
 pub fn url_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, URL_KEEP).to_string()
 }
 
 /// Formats öre as Swedish kronor.
@@ -234,5 +231,14 @@ impl Page {
             E::Sold => "Såld som grundutrustning",
             E::ComplaintRegistered => "Reklamation registrerad",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn url_encode_keeps_unreserved_characters_and_slashes() {
+        assert_eq!(super::url_encode("/orders?id=1&x=å b"), "/orders%3Fid%3D1%26x%3D%C3%A5%20b");
+        assert_eq!(super::url_encode("D-0010_a.b~c"), "D-0010_a.b~c");
     }
 }

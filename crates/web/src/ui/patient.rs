@@ -2,18 +2,16 @@
 //! URL) and the device overview; emergency access when there is no care
 //! relationship.
 
-use super::login::csrf_ok;
 use super::page::{render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use ramp_app::patients::PatientOverview;
-use ramp_app::{AppError, ErrorKind};
+use ramp_app::ErrorKind;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -33,8 +31,6 @@ pub struct PatientForm {
     personal_id: String,
     #[serde(default)]
     reason: String,
-    #[serde(default)]
-    csrf: String,
 }
 
 fn template(page: Page, personal_id: String) -> PatientTemplate {
@@ -43,10 +39,6 @@ fn template(page: Page, personal_id: String) -> PatientTemplate {
 
 pub async fn form(lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser) -> Response {
     render(&template(Page::new(lang, "patient.title", Some(&user), &csrf, "patient"), String::new()), StatusCode::OK)
-}
-
-fn csrf_error() -> AppError {
-    AppError::forbidden("csrf_failed", "form expired")
 }
 
 async fn show(
@@ -85,15 +77,10 @@ pub async fn open(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
-    headers: HeaderMap,
-    Form(f): Form<PatientForm>,
+    CsrfForm(f): CsrfForm<PatientForm>,
 ) -> Response {
     let page = Page::new(lang, "patient.title", Some(&user), &csrf, "patient");
-    let mut t = template(page, f.personal_id.clone());
-    if !csrf_ok(&headers, &f.csrf) {
-        t.page.add_error(&csrf_error());
-        return render(&t, StatusCode::FORBIDDEN);
-    }
+    let t = template(page, f.personal_id.clone());
     show(&state, lang, &csrf, &user, &rid, f.personal_id, t).await
 }
 
@@ -103,16 +90,12 @@ pub async fn emergency(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
-    headers: HeaderMap,
-    Form(f): Form<PatientForm>,
+    CsrfForm(f): CsrfForm<PatientForm>,
 ) -> Response {
     let page = Page::new(lang, "patient.title", Some(&user), &csrf, "patient");
     let mut t = template(page, f.personal_id.clone());
-    let declared = if csrf_ok(&headers, &f.csrf) {
-        ramp_app::patients::declare_emergency_access(&state.app, &user, &f.personal_id, &f.reason, Some(&rid)).await
-    } else {
-        Err(csrf_error())
-    };
+    let declared =
+        ramp_app::patients::declare_emergency_access(&state.app, &user, &f.personal_id, &f.reason, Some(&rid)).await;
     match declared {
         Ok(()) => show(&state, lang, &csrf, &user, &rid, f.personal_id, t).await,
         Err(e) => {

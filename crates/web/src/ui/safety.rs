@@ -3,19 +3,17 @@
 //! where it is and its recall work order. A patient is shown only as
 //! "hos patient": the page names no one.
 
-use super::desk::{csrf_error, log_if_internal};
+use super::desk::log_if_internal;
 use super::form::Field;
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
 use super::workshop::WorkNames;
-use crate::extract::{CsrfToken, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use ramp_app::supply as s;
 use ramp_app::AppError;
 use ramp_storage::{AffectedDevice, Id, SafetyNotice, User};
@@ -23,8 +21,6 @@ use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
 pub struct NoticeForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     reference: String,
     #[serde(default)]
@@ -95,10 +91,9 @@ pub async fn register(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<NoticeForm>,
+    CsrfForm(f): CsrfForm<NoticeForm>,
 ) -> Response {
-    let done = if csrf_ok(&headers, &f.csrf) {
+    let done = {
         let article_numbers = f
             .article_numbers
             .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
@@ -107,8 +102,6 @@ pub async fn register(
             .collect();
         let req = s::SafetyNoticeRequest { reference: f.reference.clone(), title: f.title.clone(), article_numbers };
         s::register_safety_notice(&state.app, &user, &req).await
-    } else {
-        Err(csrf_error())
     };
     match done {
         Ok(id) => Redirect::to(&format!("/safety-notices/{id}")).into_response(),

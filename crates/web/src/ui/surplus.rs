@@ -2,16 +2,15 @@
 //! beyond demand with their 30 % prices, the sale form, spare-part dates,
 //! the sales made and the complaint form.
 
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, UiUser};
+use crate::date::parse_optional_date;
+use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::NaiveDate;
 use ramp_app::surplus::SurplusOverview;
 use ramp_app::AppError;
@@ -20,8 +19,6 @@ use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SurplusForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     device_number: String,
     #[serde(default)]
@@ -98,10 +95,6 @@ pub async fn page(
     show(&state, lang, &csrf, &user, SurplusForm::default(), None).await
 }
 
-fn csrf_error() -> AppError {
-    AppError::forbidden("csrf_failed", "form expired")
-}
-
 async fn after(
     state: &AppState,
     lang: Lang,
@@ -121,14 +114,9 @@ pub async fn sell(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<SurplusForm>,
+    CsrfForm(f): CsrfForm<SurplusForm>,
 ) -> Response {
-    let done = if csrf_ok(&headers, &f.csrf) {
-        ramp_app::surplus::sell(&state.app, &user, &f.device_number, &f.municipality).await.map(|_| ())
-    } else {
-        Err(csrf_error())
-    };
+    let done = ramp_app::surplus::sell(&state.app, &user, &f.device_number, &f.municipality).await.map(|_| ());
     after(&state, lang, &csrf, &user, f, done).await
 }
 
@@ -137,16 +125,11 @@ pub async fn complain(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<SurplusForm>,
+    CsrfForm(f): CsrfForm<SurplusForm>,
 ) -> Response {
-    let done = if !csrf_ok(&headers, &f.csrf) {
-        Err(csrf_error())
-    } else {
-        match f.sale_id.trim().parse::<i64>() {
-            Ok(id) => ramp_app::surplus::register_complaint(&state.app, &user, id, &f.description).await.map(|_| ()),
-            Err(_) => Err(AppError::invalid("sale_id", "required", "choose the sale")),
-        }
+    let done = match f.sale_id.trim().parse::<i64>() {
+        Ok(id) => ramp_app::surplus::register_complaint(&state.app, &user, id, &f.description).await.map(|_| ()),
+        Err(_) => Err(AppError::invalid("sale_id", "required", "choose the sale")),
     };
     after(&state, lang, &csrf, &user, f, done).await
 }
@@ -156,21 +139,10 @@ pub async fn spare_parts(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
-    headers: HeaderMap,
-    Form(f): Form<SurplusForm>,
+    CsrfForm(f): CsrfForm<SurplusForm>,
 ) -> Response {
-    let done = if !csrf_ok(&headers, &f.csrf) {
-        Err(csrf_error())
-    } else {
-        let until = f.spare_parts_until.trim();
-        let parsed = if until.is_empty() {
-            Ok(None)
-        } else {
-            NaiveDate::parse_from_str(until, "%Y-%m-%d").map(Some).map_err(|_| {
-                AppError::invalid("spare_parts_until", "invalid_date", "expected a date such as 2029-12-31")
-            })
-        };
-        match parsed {
+    let done = {
+        match parse_optional_date("spare_parts_until", Some(&f.spare_parts_until), "2029-12-31") {
             Ok(d) => ramp_app::surplus::set_spare_parts_until(&state.app, &user, &f.article_number, d).await,
             Err(e) => Err(e),
         }

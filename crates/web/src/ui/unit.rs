@@ -3,18 +3,16 @@
 //! line (the cart places the order). The replacement chain's proposal is
 //! answered with Acceptera/Avböj as two submit buttons of one form.
 
-use super::desk::{csrf_error, log_if_internal};
+use super::desk::log_if_internal;
 use super::form::Field;
-use super::login::csrf_ok;
 use super::page::{render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use ramp_app::orders::{LineRequest, RefusalReason};
 use ramp_app::AppError;
 use ramp_domain::order::{OrderTarget, ReplacementAnswer};
@@ -23,8 +21,6 @@ use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
 pub struct UnitForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     target: String,
     #[serde(default)]
@@ -101,12 +97,9 @@ pub async fn add(
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
-    headers: HeaderMap,
-    Form(f): Form<UnitForm>,
+    CsrfForm(f): CsrfForm<UnitForm>,
 ) -> Response {
-    let added = if !csrf_ok(&headers, &f.csrf) {
-        Err(csrf_error())
-    } else {
+    let added = {
         let target = if f.target == "buffer" { OrderTarget::Buffer } else { OrderTarget::Unit };
         let quantity = match f.quantity.trim() {
             "" => None,

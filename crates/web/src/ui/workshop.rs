@@ -3,18 +3,17 @@
 //! parts, Avsluta, and — for a special adaptation — its document and
 //! whether the prescriber has signed it.
 
-use super::desk::{csrf_error, log_if_internal};
+use super::desk::log_if_internal;
 use super::form::Field;
-use super::login::csrf_ok;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
+use axum::Extension;
 use ramp_app::supply as s;
 use ramp_app::AppError;
 use ramp_storage::{Id, User, WorkOrderRow};
@@ -134,8 +133,6 @@ impl WorkOrderTemplate {
 #[derive(Deserialize, Default)]
 pub struct WorkForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     minutes: String,
     #[serde(default)]
     part_article_number: String,
@@ -230,7 +227,7 @@ pub async fn back_to_order(Path(id): Path<Id>) -> Response {
 }
 
 #[derive(Clone, Copy)]
-enum Action {
+pub enum Action {
     Start,
     Entry,
     Finish,
@@ -276,12 +273,11 @@ async fn submit(
     lang: Lang,
     csrf: String,
     user: User,
-    headers: HeaderMap,
     id: Id,
     action: Action,
     f: WorkForm,
 ) -> Response {
-    let done = if csrf_ok(&headers, &f.csrf) { act(&state, &user, id, action, &f).await } else { Err(csrf_error()) };
+    let done = act(&state, &user, id, action, &f).await;
     match done {
         Ok(what) => Redirect::to(&format!("/workshop/{id}?done={what}")).into_response(),
         Err(e) if e.code == "work_order_not_found" => error_page(lang, e),
@@ -289,24 +285,15 @@ async fn submit(
     }
 }
 
-macro_rules! work_handler {
-    ($name:ident, $action:expr) => {
-        #[allow(clippy::too_many_arguments)] // one axum extractor each
-        pub async fn $name(
-            State(state): State<AppState>,
-            lang: Lang,
-            CsrfToken(csrf): CsrfToken,
-            UiUser(user): UiUser,
-            headers: HeaderMap,
-            Path(id): Path<Id>,
-            Form(f): Form<WorkForm>,
-        ) -> Response {
-            submit(state, lang, csrf, user, headers, id, $action, f).await
-        }
-    };
+/// Posts one step of a work order; the route says which (an `Extension<Action>` layer).
+pub async fn step(
+    Extension(action): Extension<Action>,
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    Path(id): Path<Id>,
+    CsrfForm(f): CsrfForm<WorkForm>,
+) -> Response {
+    submit(state, lang, csrf, user, id, action, f).await
 }
-
-work_handler!(start, Action::Start);
-work_handler!(entry, Action::Entry);
-work_handler!(finish, Action::Finish);
-work_handler!(document, Action::Document);
