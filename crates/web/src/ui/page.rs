@@ -236,6 +236,28 @@ impl Page {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn unavailable() -> AppError {
+        AppError::unavailable(std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device"))
+    }
+
+    #[test]
+    fn an_unavailable_database_is_a_503_page_saying_in_swedish_that_nothing_was_saved() {
+        let page = error_page(Lang::Sv, unavailable());
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let text = message(Lang::Sv, &unavailable());
+        assert!(text.contains("Inget har sparats"), "{text}");
+    }
+
+    #[test]
+    fn an_unavailable_database_is_a_503_problem_with_retry_after() {
+        let resp = crate::error::ApiError(unavailable()).into_response();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers()[axum::http::header::RETRY_AFTER], "5");
+        assert_eq!(resp.headers()[axum::http::header::CONTENT_TYPE], "application/problem+json");
+    }
+
     #[test]
     fn url_encode_keeps_unreserved_characters_and_slashes() {
         assert_eq!(super::url_encode("/orders?id=1&x=å b"), "/orders%3Fid%3D1%26x%3D%C3%A5%20b");
