@@ -116,7 +116,7 @@ pub async fn place(storage: &SqlStorage, group: &Arc<OrderGroup>, order: NewDire
 }
 
 fn gone() -> StorageError {
-    StorageError::Database(sqlx::Error::Protocol("the order group stopped before answering".into()))
+    StorageError::Database(sqlx::Error::Protocol("the order group stopped before answering".into()).into())
 }
 
 /// Writes groups while orders are waiting. Leaving, it gives its place
@@ -195,7 +195,7 @@ async fn write(storage: &SqlStorage, group: &OrderGroup, conn: &mut Option<PoolC
         Err(e) => {
             let message = format!("the grouped order statement failed: {e}");
             for job in jobs {
-                let _ = job.reply.send(Err(StorageError::Database(sqlx::Error::Protocol(message.clone()))));
+                let _ = job.reply.send(Err(StorageError::Database(sqlx::Error::Protocol(message.clone()).into())));
             }
         }
     }

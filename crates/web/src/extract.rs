@@ -9,8 +9,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use ramp_app::model::User;
 use ramp_app::AppError;
-use ramp_storage::User;
 use serde::de::DeserializeOwned;
 
 pub const SESSION_COOKIE: &str = "ramp_session";

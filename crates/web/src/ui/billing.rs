@@ -14,9 +14,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use ramp_app::billing::{self as uc, InvoiceDetail};
+use ramp_app::model::{InvoiceRow, User};
 use ramp_app::AppError;
 use ramp_domain::figures::Month;
-use ramp_storage::{InvoiceRow, User};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]

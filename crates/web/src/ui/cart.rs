@@ -13,11 +13,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
+use ramp_app::model::{Id, User};
 use ramp_app::orders::{CartLine, OrderRequest};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
-use ramp_storage::{Id, User};
 use serde::Deserialize;
 
 /// The lines for one recipient and the form that orders them.

@@ -13,11 +13,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use ramp_app::model::{ArticleHit, User};
 use ramp_app::orders::{LinePreview, LineRequest, RefusalReason};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
 use ramp_domain::order::{ReplacementAnswer, Substitution};
-use ramp_storage::{ArticleHit, User};
 use std::collections::BTreeMap;
 
 /// The needs a prescriber chooses between, in the order shown.

@@ -12,10 +12,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use ramp_app::model::{Id, Order, OrderSummary, User};
 use ramp_app::AppError;
 use ramp_domain::order::OrderStatus;
 use ramp_domain::role::Role;
-use ramp_storage::{Id, Order, OrderSummary, User};
 use serde::Deserialize;
 
 /// Whether the user is the warehouse or customer service (who move orders).

@@ -7,9 +7,9 @@ use crate::i18n::Lang;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use ramp_app::model::User;
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::role::Role;
-use ramp_storage::User;
 
 pub struct Page {
     pub lang: Lang,
@@ -181,7 +181,7 @@ impl Page {
         }
     }
 
-    pub fn access(&self, reason: &ramp_storage::AccessReason) -> &'static str {
+    pub fn access(&self, reason: &ramp_app::model::AccessReason) -> &'static str {
         self.t(&format!("access.{}", reason.as_str()))
     }
 

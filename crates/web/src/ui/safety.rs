@@ -16,9 +16,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use ramp_app::model::{AffectedDevice, Id, SafetyNotice, User};
 use ramp_app::supply as s;
 use ramp_app::AppError;
-use ramp_storage::{AffectedDevice, Id, SafetyNotice, User};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]

@@ -13,9 +13,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
+use ramp_app::model::User;
 use ramp_app::surplus::SurplusOverview;
 use ramp_app::AppError;
-use ramp_storage::User;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]

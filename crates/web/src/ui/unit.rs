@@ -15,10 +15,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use ramp_app::model::User;
 use ramp_app::orders::{LineRequest, RefusalReason};
 use ramp_app::AppError;
 use ramp_domain::order::{OrderTarget, ReplacementAnswer};
-use ramp_storage::User;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
