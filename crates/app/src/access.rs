@@ -5,7 +5,7 @@
 
 use crate::error::{AppError, Result};
 use crate::App;
-use ramp_storage::{AccessReason, Id, NewAuditEntry, User};
+use ramp_model::{AccessReason, Id, NewAuditEntry, User};
 
 /// Decides on what ground `user` may read `patient_id`'s data now, if any.
 pub async fn access_reason(app: &App, user: &User, patient_id: Id) -> Result<Option<AccessReason>> {

@@ -8,7 +8,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use ramp_storage::User;
+use ramp_model::User;
 use sha2::{Digest, Sha256};
 
 /// A fresh random secret as 64 hex characters.

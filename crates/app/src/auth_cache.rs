@@ -5,7 +5,7 @@
 //! other instances; a logout here is immediate.
 
 use chrono::{DateTime, Duration, Utc};
-use ramp_storage::User;
+use ramp_model::User;
 use std::collections::HashMap;
 use std::sync::Mutex;
 

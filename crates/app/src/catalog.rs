@@ -3,7 +3,7 @@
 use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::ids::IsoCode;
-use ramp_storage::{ArticleHit, ArticleQuery, User};
+use ramp_model::{ArticleHit, ArticleQuery, User};
 
 /// Reads a search box: something that looks like an ISO code
 /// ("12 06 06", "1206") narrows by code; anything else is words that must

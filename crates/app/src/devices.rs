@@ -4,7 +4,7 @@
 use crate::access::authorize_patient_read;
 use crate::error::{AppError, Result};
 use crate::App;
-use ramp_storage::{DeviceCard, User};
+use ramp_model::{DeviceCard, User};
 
 /// Opens a device card. When the device is with a patient, this is a read
 /// of patient data: it needs the same ground as the patient overview and
@@ -25,6 +25,6 @@ pub async fn device_card(app: &App, user: &User, device_number: &str, request_id
 
 /// The open pickup order ("hämtorder") of a device whose card the user
 /// has opened (and so may see), if there is one.
-pub async fn open_pickup_order(app: &App, card: &DeviceCard) -> Result<Option<ramp_storage::PickupOrder>> {
+pub async fn open_pickup_order(app: &App, card: &DeviceCard) -> Result<Option<ramp_model::PickupOrder>> {
     Ok(app.storage.open_pickup_order(card.device.id).await?)
 }

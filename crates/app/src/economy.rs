@@ -13,7 +13,7 @@ use ramp_domain::costly_applications::{costly_applications, CostlyApplication, P
 use ramp_domain::figures::Month;
 use ramp_domain::money::Ore;
 use ramp_domain::role::Role;
-use ramp_storage::{Principal, User};
+use ramp_model::{Principal, User};
 use serde::Serialize;
 
 /// Budgets are set by finance staff and administrators.

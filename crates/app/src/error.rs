@@ -3,7 +3,7 @@
 //! message in one other; the CLI prints it and exits non-zero.
 
 use ramp_domain::FieldError;
-use ramp_storage::StorageError;
+use ramp_model::StorageError;
 use std::fmt;
 
 /// What went wrong, as far as the caller needs to know.
@@ -103,9 +103,9 @@ impl AppError {
     }
 
     /// The database is out of reach or out of space: nothing was written.
-    pub fn unavailable(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+    pub fn unavailable(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self {
-            source: Some(Box::new(source)),
+            source: Some(source.into()),
             ..Self::new(
                 ErrorKind::Unavailable,
                 "storage_unavailable",

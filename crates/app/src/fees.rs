@@ -17,7 +17,7 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use ramp_domain::fees::{compute_fees, CapPeriod, FeeCharge, FeePrescription, FeeTables};
 use ramp_domain::money::Ore;
 use ramp_domain::time::{age_on, stockholm_date};
-use ramp_storage::{AccessReason, FeeLineRow, NewFeeCharge, Patient, PatientLoan, User};
+use ramp_model::{AccessReason, FeeLineRow, NewFeeCharge, Patient, PatientLoan, User};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -13,7 +13,7 @@ use ramp_domain::figures::{
     self as rules, AcceptanceMonth, AgeBucket, DeliveryGroup, GroupQuarters, Month, MonthRange, NoticeProgress,
     Percent, Quarter, QuarterCell, ReliabilityRow, ShareCell, WorkOrderAgeRow,
 };
-use ramp_storage::User;
+use ramp_model::User;
 
 /// Figures are for the assistive-device centre's staff, finance and administrators.
 fn authorize(user: &User) -> Result<()> {

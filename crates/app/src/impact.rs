@@ -7,7 +7,7 @@ use ramp_domain::cost::{impact, Agreement, AgreementSet, HistoryLine, ImpactRepo
 use ramp_domain::money::Ore;
 use ramp_domain::setting::Setting;
 use ramp_domain::time::age_on;
-use ramp_storage::{HistoryRow, Storage};
+use ramp_model::{HistoryRow, Storage};
 
 /// The agreement's product kind for a catalog article kind.
 pub fn cost_kind(kind: ArticleKind) -> Kind {

@@ -8,7 +8,6 @@ pub mod auth;
 mod auth_cache;
 pub mod billing;
 pub mod catalog;
-pub mod clock;
 pub mod consult;
 pub mod demo;
 pub mod devices;
@@ -24,10 +23,14 @@ pub mod supply;
 pub mod surplus;
 pub mod users;
 
-pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorKind};
+/// The model the use-cases work on (the storage port, its row types and
+/// errors), for the web layer, which depends on the use-cases only.
+pub use ramp_model as model;
+pub use ramp_model::clock;
+pub use ramp_model::clock::{Clock, FixedClock, SystemClock};
 
-use ramp_storage::Storage;
+use ramp_model::Storage;
 use std::sync::Arc;
 
 /// Settings the use-cases need; read once at start-up, passed in (no globals).
@@ -67,7 +70,10 @@ pub struct App {
 }
 
 impl App {
+    /// The app on `storage`, taking time from `clock`; the storage times
+    /// its cache by the same clock.
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        storage.use_clock(clock.clone());
         let agreements = Arc::new(agreements::Agreements::builtin());
         Self { storage, clock, config, agreements, auth_cache: Arc::default() }
     }

@@ -6,7 +6,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::ids::PersonalId;
 use ramp_domain::setting::Setting;
-use ramp_storage::{AccessReason, HeldDevice, Patient, PatientSetting, User};
+use ramp_model::{AccessReason, HeldDevice, Patient, PatientSetting, User};
 use serde::Serialize;
 
 /// Everything the overview page and `GET /api/v1/patients/{id}` show.
@@ -18,7 +18,7 @@ pub struct PatientOverview {
     pub settings: Vec<PatientSetting>,
     pub devices: Vec<HeldDevice>,
     /// The patient's orders, newest first, with their status.
-    pub orders: Vec<ramp_storage::OrderSummary>,
+    pub orders: Vec<ramp_model::OrderSummary>,
     /// On what ground the caller sees this (written to the audit log).
     pub access: AccessReason,
 }
@@ -105,7 +105,7 @@ pub async fn declare_emergency_access(
 }
 
 /// The audit log of one patient, for the audit-log review. Admins only.
-pub async fn patient_audit_log(app: &App, user: &User, personal_id: &str) -> Result<Vec<ramp_storage::AuditEntry>> {
+pub async fn patient_audit_log(app: &App, user: &User, personal_id: &str) -> Result<Vec<ramp_model::AuditEntry>> {
     if !user.has_role(ramp_domain::role::Role::Admin) {
         return Err(AppError::forbidden("role_required", "only administrators review the audit log"));
     }

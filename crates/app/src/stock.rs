@@ -2,7 +2,7 @@
 
 use crate::error::{AppError, Result};
 use crate::App;
-use ramp_storage::{Id, StockLine, User, Warehouse};
+use ramp_model::{Id, StockLine, User, Warehouse};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]

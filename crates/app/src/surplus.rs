@@ -21,7 +21,7 @@ use ramp_domain::role::Role;
 use ramp_domain::surplus::{
     complaint_deadline, is_earlier_assortment, sale_price_ore, spare_parts_needed_until, surplus, DEMAND_DAYS,
 };
-use ramp_storage::{
+use ramp_model::{
     Id, NewSurplusComplaint, NewSurplusSale, Principal, StorageError, SurplusArticle, SurplusDevice, SurplusSale, User,
 };
 use serde::Serialize;

@@ -8,7 +8,7 @@
 mod order_group;
 
 use async_trait::async_trait;
-use ramp_storage::db::{Pool, QueryBuilder};
+use ramp_storage::db::{storage_error, Pool, QueryBuilder};
 use ramp_storage::write_tx::{WriteTx, WriterTurn};
 use ramp_storage::{Dialect, DirectPlacement, NewDirectOrder, Result, SqlStorage, StorageError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -66,7 +66,7 @@ pub struct PostgresStorage;
 impl PostgresStorage {
     /// Connects to a `postgres://` URL.
     pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStorage> {
-        let options = PgConnectOptions::from_str(url).map_err(StorageError::Database)?;
+        let options = PgConnectOptions::from_str(url).map_err(|e| StorageError::Database(e.into()))?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             // A request waits at most this long for a connection: while the
@@ -80,7 +80,8 @@ impl PostgresStorage {
             // 30 minutes (sqlx's `max_lifetime`) and closed after 10 idle.
             .test_before_acquire(false)
             .connect_with(options.clone())
-            .await?;
+            .await
+            .map_err(storage_error)?;
         let group = Arc::new(order_group::OrderGroup::start(options)?);
         let dialect = PostgresDialect { pool: pool.clone(), group };
         Ok(SqlStorage::new(Pool::Postgres(pool), Arc::new(dialect)))
@@ -95,14 +96,12 @@ impl PostgresStorage {
         storage: &SqlStorage,
         orders: &[NewDirectOrder],
     ) -> Result<Vec<DirectPlacement>> {
-        let dialect = storage
-            .dialect()
-            .as_any()
-            .downcast_ref::<PostgresDialect>()
-            .ok_or_else(|| StorageError::Database(sqlx::Error::Configuration("not a PostgreSQL storage".into())))?;
+        let dialect = storage.dialect().as_any().downcast_ref::<PostgresDialect>().ok_or_else(|| {
+            StorageError::Database(sqlx::Error::Configuration("not a PostgreSQL storage".into()).into())
+        })?;
         let orders: Vec<&NewDirectOrder> = orders.iter().collect();
-        let mut conn = dialect.group.pool().acquire().await?;
-        Ok(order_group::together(&mut conn, &orders).await?)
+        let mut conn = dialect.group.pool().acquire().await.map_err(storage_error)?;
+        order_group::together(&mut conn, &orders).await.map_err(storage_error)
     }
 }
 
@@ -120,7 +119,7 @@ impl Dialect for PostgresDialect {
     }
 
     async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        sqlx::migrate!("./migrations").run(&self.pool).await.map_err(|e| StorageError::Migrate(e.into()))?;
         Ok(())
     }
 
@@ -129,15 +128,15 @@ impl Dialect for PostgresDialect {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             );
-            sqlx::query(&sql).execute(&self.pool).await?;
+            sqlx::query(&sql).execute(&self.pool).await.map_err(storage_error)?;
         }
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        sqlx::query("ANALYZE").execute(&self.pool).await.map_err(storage_error)?;
         Ok(())
     }
 
     /// A plain transaction: row locks and conditional updates order the writers.
     async fn begin(&self) -> Result<WriteTx> {
-        Ok(WriteTx::begin(self.pool.acquire().await?.into(), None).await?)
+        WriteTx::begin(self.pool.acquire().await.map_err(storage_error)?.into(), None).await
     }
 
     /// No turn to wait for.

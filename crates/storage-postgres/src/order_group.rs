@@ -116,7 +116,7 @@ pub async fn place(storage: &SqlStorage, group: &Arc<OrderGroup>, order: NewDire
 }
 
 fn gone() -> StorageError {
-    StorageError::Database(sqlx::Error::Protocol("the order group stopped before answering".into()))
+    StorageError::Database(sqlx::Error::Protocol("the order group stopped before answering".into()).into())
 }
 
 /// Writes groups while orders are waiting. Leaving, it gives its place
@@ -196,9 +196,9 @@ async fn write(storage: &SqlStorage, group: &OrderGroup, conn: &mut Option<PoolC
             let message = format!("the grouped order statement failed: {e}");
             // A lost connection or a server restarting is the same for
             // every order of the group: each is answered 503, not 500.
-            let unavailable = StorageError::from(e).is_unavailable();
+            let unavailable = ramp_storage::db::storage_error(e).is_unavailable();
             for job in jobs {
-                let cause = sqlx::Error::Protocol(message.clone());
+                let cause = Box::new(sqlx::Error::Protocol(message.clone()));
                 let error = if unavailable { StorageError::Unavailable(cause) } else { StorageError::Database(cause) };
                 let _ = job.reply.send(Err(error));
             }

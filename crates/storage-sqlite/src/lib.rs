@@ -13,7 +13,7 @@ mod checkpoint;
 
 use async_trait::async_trait;
 use ramp_storage::batch::BatchTx;
-use ramp_storage::db::{Pool, QueryBuilder};
+use ramp_storage::db::{storage_error, Pool, QueryBuilder};
 use ramp_storage::write_tx::{WriteTx, WriterQueue, WriterTurn};
 use ramp_storage::writer_thread::WriterThread;
 use ramp_storage::{Dialect, DirectPlacement, NewDirectOrder, Result, SqlStorage, StorageError};
@@ -32,7 +32,7 @@ impl SqliteStorage {
     /// `sqlite:data/ramp.db` or `sqlite::memory:`.
     pub async fn connect(url: &str) -> Result<SqlStorage> {
         let options = SqliteConnectOptions::from_str(url)
-            .map_err(StorageError::Database)?
+            .map_err(|e| StorageError::Database(e.into()))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -46,7 +46,8 @@ impl SqliteStorage {
             .max_connections(if in_memory { 1 } else { 8 })
             .test_before_acquire(false)
             .connect_with(options.clone())
-            .await?;
+            .await
+            .map_err(storage_error)?;
         let writer_thread = WriterThread::start("ramp-sqlite-writer")?;
         let alive = Arc::new(());
         let writer = match in_memory {
@@ -54,7 +55,12 @@ impl SqliteStorage {
             false => {
                 writer_thread.spawn(checkpoint::run(options.clone(), Arc::downgrade(&alive)));
                 let options = options.pragma("wal_autocheckpoint", checkpoint::WRITER_AUTOCHECKPOINT_PAGES.to_string());
-                SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(options).await?
+                SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .test_before_acquire(false)
+                    .connect_with(options)
+                    .await
+                    .map_err(storage_error)?
             }
         };
         let dialect = SqliteDialect {
@@ -91,16 +97,16 @@ impl Dialect for SqliteDialect {
     }
 
     async fn migrate(&self) -> Result<()> {
-        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        sqlx::migrate!("./migrations").run(&self.pool).await.map_err(|e| StorageError::Migrate(e.into()))?;
         let _turn = self.writers.turn().await;
-        drop_stat4_samples(&mut *self.pool.acquire().await?).await
+        drop_stat4_samples(&mut *self.pool.acquire().await.map_err(storage_error)?).await
     }
 
     /// Gathers the planner's statistics (see [`drop_stat4_samples`]).
     async fn finish_bulk_load(&self) -> Result<()> {
         let _turn = self.writers.turn().await;
-        let mut conn = self.pool.acquire().await?;
-        sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        let mut conn = self.pool.acquire().await.map_err(storage_error)?;
+        sqlx::query("ANALYZE").execute(&mut *conn).await.map_err(storage_error)?;
         drop_stat4_samples(&mut conn).await
     }
 
@@ -108,7 +114,7 @@ impl Dialect for SqliteDialect {
     /// has one writer at a time, so the others wait here, woken in order.
     async fn begin(&self) -> Result<WriteTx> {
         let turn = self.writers.turn().await;
-        Ok(WriteTx::begin(self.writer.acquire().await?, Some(turn)).await?)
+        WriteTx::begin(self.writer.acquire().await?, Some(turn)).await
     }
 
     /// The writer turn for one autocommit write.
@@ -168,6 +174,10 @@ impl Dialect for SqliteDialect {
 /// reload when they see the schema cookie that ANALYZE changed. Also run
 /// on opening, for a database analysed by an earlier version.
 async fn drop_stat4_samples(conn: &mut sqlx::SqliteConnection) -> Result<()> {
+    drop_samples(conn).await.map_err(storage_error)
+}
+
+async fn drop_samples(conn: &mut sqlx::SqliteConnection) -> sqlx::Result<()> {
     let samples = sqlx::query("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat4'").fetch_optional(&mut *conn);
     if samples.await?.is_none() {
         return Ok(());

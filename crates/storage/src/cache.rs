@@ -14,12 +14,15 @@
 //! read (the generation check), so a reader racing a loader cannot put old
 //! rows back. Another process writing the same database (a second server,
 //! a CLI load) is seen within [`TTL`]: the whole cache is dropped that long
-//! after it was started, as with the login cache in `ramp-app`.
+//! after it was started, as with the login cache in `ramp-app`. That time
+//! is the application's [`Clock`]'s (set with [`StaticCache::use_clock`]),
+//! so a test that sets the clock sees the cache expire with it.
 
-use crate::{Article, CustomerNumber, Id, Principal, ProductArea, ReplacementGroup, Unit};
+use crate::{Article, Clock, CustomerNumber, Id, Principal, ProductArea, ReplacementGroup, SystemClock, Unit};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// How long a cached row may be served without looking at the database.
 pub const TTL: Duration = Duration::from_secs(30);
@@ -52,11 +55,26 @@ impl Rows {
     }
 }
 
-#[derive(Debug)]
 struct State {
+    clock: Arc<dyn Clock>,
     generation: u64,
-    started: Instant,
+    started: DateTime<Utc>,
     rows: Rows,
+}
+
+impl State {
+    /// Drops every row and starts a new generation now.
+    fn restart(&mut self) {
+        self.generation += 1;
+        self.started = self.clock.now();
+        self.rows = Rows::default();
+    }
+
+    /// Whether the rows were started more than [`TTL`] ago (or, the clock
+    /// having been set back, after now).
+    fn expired(&self) -> bool {
+        (self.clock.now() - self.started).to_std().map_or(true, |age| age > TTL)
+    }
 }
 
 /// The generation a cache miss saw; the value read afterwards is kept only
@@ -65,18 +83,39 @@ struct State {
 pub struct Generation(u64);
 
 /// See the module documentation.
-#[derive(Debug)]
 pub struct StaticCache {
     state: Mutex<State>,
 }
 
+impl std::fmt::Debug for StaticCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.state();
+        f.debug_struct("StaticCache").field("generation", &s.generation).field("started", &s.started).finish()
+    }
+}
+
 impl Default for StaticCache {
+    /// A cache timed by the system clock until [`StaticCache::use_clock`].
     fn default() -> Self {
-        Self { state: Mutex::new(State { generation: 0, started: Instant::now(), rows: Rows::default() }) }
+        Self::new(Arc::new(SystemClock))
     }
 }
 
 impl StaticCache {
+    /// An empty cache timed by `clock`.
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        let started = clock.now();
+        Self { state: Mutex::new(State { clock, generation: 0, started, rows: Rows::default() }) }
+    }
+
+    /// Times the cache by `clock` from now on; what was cached is dropped
+    /// (it was timed by the previous clock).
+    pub fn use_clock(&self, clock: Arc<dyn Clock>) {
+        let mut s = self.state();
+        s.clock = clock;
+        s.restart();
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic while holding the lock leaves plain data behind; use it.
         self.state.lock().unwrap_or_else(|p| p.into_inner())
@@ -86,10 +125,8 @@ impl StaticCache {
     /// read from the database under.
     pub fn get<T>(&self, read: impl FnOnce(&Rows) -> Option<T>) -> std::result::Result<T, Generation> {
         let mut s = self.state();
-        if s.started.elapsed() > TTL || s.rows.too_big() {
-            s.generation += 1;
-            s.started = Instant::now();
-            s.rows = Rows::default();
+        if s.expired() || s.rows.too_big() {
+            s.restart();
         }
         read(&s.rows).ok_or(Generation(s.generation))
     }
@@ -105,16 +142,15 @@ impl StaticCache {
 
     /// Forgets everything: the tables behind it were written.
     pub fn invalidate(&self) {
-        let mut s = self.state();
-        s.generation += 1;
-        s.started = Instant::now();
-        s.rows = Rows::default();
+        self.state().restart();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::FixedClock;
+    use chrono::TimeZone;
 
     fn area(code: &str) -> ProductArea {
         ProductArea { code: code.into(), name_sv: code.into(), name_en: code.into(), required_competence: None }
@@ -147,5 +183,34 @@ mod tests {
             r.groups_by_article.insert(7, None);
         });
         assert_eq!(cache.get(|r| r.groups_by_article.get(&7).cloned()).unwrap(), None);
+    }
+
+    #[test]
+    fn a_cached_value_is_served_until_the_clock_passes_the_ttl_then_reloaded() {
+        let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()));
+        let cache = StaticCache::new(clock.clone());
+        let seen = cache.get(|r| r.product_areas.clone()).unwrap_err();
+        cache.put(seen, |r| r.product_areas = Some(vec![area("hearing")]));
+
+        clock.advance(chrono::Duration::from_std(TTL).unwrap());
+        assert_eq!(cache.get(|r| r.product_areas.clone()).unwrap(), vec![area("hearing")], "served at the TTL");
+
+        clock.advance(chrono::Duration::seconds(1));
+        let seen = cache.get(|r| r.product_areas.clone()).expect_err("past the TTL the rows are read again");
+        cache.put(seen, |r| r.product_areas = Some(vec![area("mobility")]));
+        assert_eq!(cache.get(|r| r.product_areas.clone()).unwrap(), vec![area("mobility")]);
+    }
+
+    #[test]
+    fn the_cache_follows_the_clock_it_is_given() {
+        let cache = StaticCache::default();
+        let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()));
+        cache.use_clock(clock.clone());
+        let seen = cache.get(|r| r.product_areas.clone()).unwrap_err();
+        cache.put(seen, |r| r.product_areas = Some(vec![area("hearing")]));
+        clock.advance(chrono::Duration::seconds(29));
+        assert!(cache.get(|r| r.product_areas.clone()).is_ok());
+        clock.set(Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap()); // set back: start over
+        assert!(cache.get(|r| r.product_areas.clone()).is_err());
     }
 }

@@ -67,7 +67,7 @@ enum TxState {
 
 impl WriteTx {
     /// Begins a transaction on `conn`.
-    pub async fn begin(conn: PoolConnection, turn: Option<WriterTurn>) -> Result<Self, sqlx::Error> {
+    pub async fn begin(conn: PoolConnection, turn: Option<WriterTurn>) -> crate::Result<Self> {
         let mut tx = Self::open(conn, turn);
         tx.execute_unprepared("BEGIN").await?;
         Ok(tx)
@@ -84,13 +84,13 @@ impl WriteTx {
         self.conn.as_mut().expect("the connection is held until drop")
     }
 
-    async fn execute_unprepared(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
+    async fn execute_unprepared(&mut self, sql: &'static str) -> crate::Result<()> {
         self.conn().execute_unprepared(sql).await
     }
 
     /// Commits, then lets the next writer in. A failed `COMMIT` is rolled
     /// back before the error is returned.
-    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+    pub async fn commit(mut self) -> crate::Result<()> {
         match self.execute_unprepared("COMMIT").await {
             Ok(()) => {
                 self.state = TxState::Ended;
@@ -104,7 +104,7 @@ impl WriteTx {
     }
 
     /// Rolls back, then lets the next writer in.
-    pub async fn rollback(mut self) -> Result<(), sqlx::Error> {
+    pub async fn rollback(mut self) -> crate::Result<()> {
         let done = self.execute_unprepared("ROLLBACK").await;
         self.state = if done.is_ok() { TxState::Ended } else { TxState::Broken };
         done

@@ -32,7 +32,7 @@ impl WriterThread {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| StorageError::Database(sqlx::Error::Io(e)))?;
+            .map_err(|e| StorageError::Database(sqlx::Error::Io(e).into()))?;
         std::thread::Builder::new()
             .name(name.into())
             .spawn(move || {
@@ -42,7 +42,7 @@ impl WriterThread {
                     }
                 })
             })
-            .map_err(|e| StorageError::Database(sqlx::Error::Io(e)))?;
+            .map_err(|e| StorageError::Database(sqlx::Error::Io(e).into()))?;
         Ok(Self { jobs })
     }
 
@@ -63,7 +63,7 @@ impl WriterThread {
             let _ = done.send(work.await);
         });
         // A stopped thread or a transaction that panicked (its sender dropped).
-        self.jobs.send(job).map_err(|_| StorageError::Database(sqlx::Error::WorkerCrashed))?;
-        result.await.map_err(|_| StorageError::Database(sqlx::Error::WorkerCrashed))?
+        self.jobs.send(job).map_err(|_| StorageError::Database(sqlx::Error::WorkerCrashed.into()))?;
+        result.await.map_err(|_| StorageError::Database(sqlx::Error::WorkerCrashed.into()))?
     }
 }

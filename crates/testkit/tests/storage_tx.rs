@@ -43,7 +43,7 @@ async fn a_failed_statement_commits_nothing_later(s: SqlStorage) {
         let mut tx = s.dialect().begin().await?;
         db::query(INSERT).bind(2_i64).bind("in the failed transaction").execute(&mut *tx).await?;
         db::query(INSERT).bind(1_i64).bind("a duplicate id").execute(&mut *tx).await?;
-        Ok::<_, ramp_storage::StorageError>(tx.commit().await?)
+        tx.commit().await
     };
     failed.await.expect_err("the duplicate id fails");
     let mut tx = s.dialect().begin().await.expect("begin again");

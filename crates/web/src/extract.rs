@@ -13,8 +13,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use cookie::{Cookie, SameSite};
+use ramp_app::model::User;
 use ramp_app::AppError;
-use ramp_storage::User;
 use serde::de::DeserializeOwned;
 
 pub const SESSION_COOKIE: &str = "ramp_session";

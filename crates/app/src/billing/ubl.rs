@@ -14,7 +14,7 @@ use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::einvoice::{to_ubl_xml, Address, DocumentKind, EInvoice, EInvoiceLine, Party, VatCategory};
 use ramp_domain::figures::Month;
-use ramp_storage::{InvoiceLineRow, PrincipalBilling, User};
+use ramp_model::{InvoiceLineRow, PrincipalBilling, User};
 
 /// The bankgiro the centre is paid to (the demo's; an installation sets its own here).
 pub const SELLER_BANKGIRO: &str = "5050-1055";

@@ -9,7 +9,7 @@ use crate::patients::find_patient;
 use crate::App;
 use ramp_domain::consult::{booking_deadline, is_overdue, ConsultationStatus};
 use ramp_domain::role::Role;
-use ramp_storage::{
+use ramp_model::{
     AccessReason, Consultation, ConsultationService, ConsultationSummary, Id, NewConsultation, OutboxMessage, User,
 };
 use serde::Serialize;

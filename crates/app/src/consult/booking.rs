@@ -9,7 +9,7 @@ use crate::access::authorize_patient_read;
 use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::consult::{booking_deadline, ConsultationStatus};
-use ramp_storage::{BookingCancellation, Id, NewBooking, Slot, StorageError, User};
+use ramp_model::{BookingCancellation, Id, NewBooking, Slot, StorageError, User};
 use serde::Serialize;
 
 /// A booking as an iCalendar document.

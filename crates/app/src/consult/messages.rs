@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use ramp_domain::time::stockholm;
-use ramp_storage::{Consultation, ConsultationService, NewMessage, Slot};
+use ramp_model::{Consultation, ConsultationService, NewMessage, Slot};
 
 /// Which change a message confirms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use crate::App;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ramp_domain::consult::{stockholm_to_utc, MAX_SLOT_MINUTES, MIN_SLOT_MINUTES};
 use ramp_domain::role::Role;
-use ramp_storage::{ConsultationLocation, ConsultationService, Id, NewSlot, Slot, SlotQuery, StorageError, User};
+use ramp_model::{ConsultationLocation, ConsultationService, Id, NewSlot, Slot, SlotQuery, StorageError, User};
 
 /// A slot to publish.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 //! so the same seed gives the same data.
 
 use ramp_domain::billing::{organisation_number, vat_number};
-use ramp_storage::{BillingPrice, Principal, PrincipalBilling};
+use ramp_model::{BillingPrice, Principal, PrincipalBilling};
 
 /// The region's real organisation number; municipalities get a fictional
 /// valid one from their municipality code (`21200` + code + check digit).

@@ -8,7 +8,7 @@ use super::rng::{stream, Rng};
 use chrono::{Datelike, Months, NaiveDate};
 use ramp_domain::article::{ArticleKind, Billing, LeadTimeClass};
 use ramp_domain::ids::IsoCode;
-use ramp_storage::{Article, Id, ReplacementGroup, Supplier};
+use ramp_model::{Article, Id, ReplacementGroup, Supplier};
 
 /// What the device generator needs to know about a rentable article.
 #[derive(Debug, Clone, Copy)]

@@ -16,7 +16,7 @@ use super::rng::{stream, Rng};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use ramp_domain::device::{DeviceEventKind as E, DeviceState as S};
 use ramp_domain::setting::Setting;
-use ramp_storage::{Device, DeviceEvent, Id, Loan, OrderHistory};
+use ramp_model::{Device, DeviceEvent, Id, Loan, OrderHistory};
 
 /// The agreement version every generated loan was decided under.
 pub const AGREEMENT_VERSION: &str = "2021-01-01";

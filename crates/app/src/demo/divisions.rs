@@ -8,7 +8,7 @@
 //! (absorbent incontinence products in general, nutrition) are filed under
 //! their subclass (`09 30`, `15 09`).
 
-use ramp_storage::ProductArea;
+use ramp_model::ProductArea;
 
 /// How articles of a division are sold and tracked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

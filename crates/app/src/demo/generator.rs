@@ -12,7 +12,7 @@ use super::patients::{self, IdRegistry, PatientRows};
 use super::people::{self, Staff};
 use super::scale::{Params, Scale};
 use chrono::NaiveDate;
-use ramp_storage::{
+use ramp_model::{
     Article, CustomerNumber, Id, Principal, ProductArea, ReplacementGroup, Supplier, Unit, User, Warehouse,
 };
 

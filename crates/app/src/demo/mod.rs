@@ -34,7 +34,7 @@ mod scale;
 pub use scale::Scale;
 
 use generator::{Batch, Generator};
-use ramp_storage::{Counts, Result, Storage};
+use ramp_model::{Counts, Result, Storage};
 use std::time::{Duration, Instant};
 
 /// The password of every demo account, named and generated. Demo data only:

@@ -5,7 +5,7 @@
 use super::geography::{self as geo, MUNICIPALITIES};
 use super::rng::{stream, Cumulative, Rng};
 use super::scale::Params;
-use ramp_storage::{CustomerNumber, Id, Principal, Unit, Warehouse};
+use ramp_model::{CustomerNumber, Id, Principal, Unit, Warehouse};
 
 /// What a unit does; stored as `units.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use super::rng::{stream, Rng};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use ramp_domain::ids::PersonalId;
 use ramp_domain::setting::Setting;
-use ramp_storage::{CareRelationship, Id, Patient, PatientSetting};
+use ramp_model::{CareRelationship, Id, Patient, PatientSetting};
 
 pub const TOLVAN: Id = 1;
 pub const TOLVAN_PNR: &str = "191212121212";

@@ -9,7 +9,7 @@ use super::rng::{stream, Rng};
 use super::DemoLogin;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use ramp_domain::role::Role;
-use ramp_storage::{Id, User};
+use ramp_model::{Id, User};
 
 /// One named demo account: username, display name, role, where, competences, why.
 struct Named {

@@ -7,7 +7,7 @@ use super::patients::TOLVAN;
 use super::*;
 use chrono::NaiveDate;
 use ramp_domain::device::DeviceState;
-use ramp_storage::{Device, DeviceEvent, Loan};
+use ramp_model::{Device, DeviceEvent, Loan};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
@@ -38,16 +38,16 @@ fn another_seed_or_day_gives_other_rows() {
 /// Everything the small scale generates, collected.
 #[derive(Default)]
 struct All {
-    users: Vec<ramp_storage::User>,
-    articles: Vec<ramp_storage::Article>,
-    patients: Vec<ramp_storage::Patient>,
-    relationships: Vec<ramp_storage::CareRelationship>,
-    warehouses: Vec<ramp_storage::Warehouse>,
+    users: Vec<ramp_model::User>,
+    articles: Vec<ramp_model::Article>,
+    patients: Vec<ramp_model::Patient>,
+    relationships: Vec<ramp_model::CareRelationship>,
+    warehouses: Vec<ramp_model::Warehouse>,
     devices: Vec<Device>,
     loans: Vec<Loan>,
     events: Vec<DeviceEvent>,
-    groups: Vec<ramp_storage::ReplacementGroup>,
-    history: ramp_storage::OrderHistory,
+    groups: Vec<ramp_model::ReplacementGroup>,
+    history: ramp_model::OrderHistory,
 }
 
 fn small() -> All {
@@ -257,7 +257,7 @@ fn a_year_of_deliveries_has_its_orders_with_promised_dates_and_a_few_percent_lat
     assert!(h.lines.len() > 150, "{}", h.lines.len());
     let at: HashMap<(i64, chrono::DateTime<chrono::Utc>), ()> =
         delivered.iter().map(|e| ((e.device_id, e.occurred_at), ())).collect();
-    let orders: HashMap<i64, &ramp_storage::HistoryOrder> = h.orders.iter().map(|o| (o.id, o)).collect();
+    let orders: HashMap<i64, &ramp_model::HistoryOrder> = h.orders.iter().map(|o| (o.id, o)).collect();
     let users: HashSet<i64> = all.users.iter().map(|u| u.id).collect();
     let mut late = 0;
     for l in &h.lines {

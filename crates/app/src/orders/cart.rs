@@ -10,7 +10,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::cost::{Need, NeededFact};
 use ramp_domain::order::{OrderTarget, ReplacementAnswer, Substitution};
-use ramp_storage::{Article, ArticleHit, CartItem, Id, NewCartItem, NewReplacementAnswer, User};
+use ramp_model::{Article, ArticleHit, CartItem, Id, NewCartItem, NewReplacementAnswer, User};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -101,7 +101,7 @@ async fn proposal_for(app: &App, requested: &Article) -> Result<Option<(Proposal
     let older = group.members.iter().take_while(|id| **id != requested.id);
     let Some(&oldest) = older.into_iter().find(|id| stock.get(id).copied().unwrap_or(0) > 0) else { return Ok(None) };
     let article = app.storage.articles_by_ids(&[oldest]).await?.pop().ok_or_else(|| {
-        AppError::internal("replacement group member missing", ramp_storage::StorageError::NotFound(oldest.to_string()))
+        AppError::internal("replacement group member missing", ramp_model::StorageError::NotFound(oldest.to_string()))
     })?;
     let proposal = Proposal {
         group_code: group.code.clone(),
@@ -114,7 +114,7 @@ async fn proposal_for(app: &App, requested: &Article) -> Result<Option<(Proposal
     Ok(Some((proposal, article, group.id)))
 }
 
-fn check_competence(user: &User, article: &Article, areas: &[ramp_storage::ProductArea]) -> Result<()> {
+fn check_competence(user: &User, article: &Article, areas: &[ramp_model::ProductArea]) -> Result<()> {
     let Some(area) = areas.iter().find(|a| a.code == article.product_area) else { return Ok(()) };
     match &area.required_competence {
         Some(c) if !user.competences.contains(c) => Err(AppError::forbidden(

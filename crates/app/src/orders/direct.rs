@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::App;
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
-use ramp_storage::{DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, Order, User};
+use ramp_model::{DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, Order, User};
 
 /// One line worked out: what goes out, who pays, and what it shows.
 pub(super) struct ReadyLine {

@@ -24,7 +24,7 @@ use crate::App;
 use chrono::{DateTime, SubsecRound, Utc};
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
-use ramp_storage::{CartItem, Id, NewOrderLine, Order, OrderSummary, StorageError, User};
+use ramp_model::{CartItem, Id, NewOrderLine, Order, OrderSummary, StorageError, User};
 
 /// A placed order, and whether this call only replayed an earlier one.
 #[derive(Debug, Clone)]
@@ -132,7 +132,7 @@ async fn place_for(
     // 5. Commit.
     match lines {
         Lines::Cart(items, lines) => {
-            let order = ramp_storage::NewOrder { lines, ..order };
+            let order = ramp_model::NewOrder { lines, ..order };
             let id = match app.storage.place_order(&order).await {
                 Ok(id) => id,
                 Err(StorageError::StateMismatch(m)) => {
@@ -197,7 +197,7 @@ async fn cart_lines(app: &App, user: &User, recipient: &Recipient, now: DateTime
 async fn authorize(app: &App, user: &User, order: &Order, request_id: Option<&str>) -> Result<()> {
     if order.created_by == user.id || user.is_hmc() {
         if let Some(pid) = order.patient_id {
-            let reason = access_reason(app, user, pid).await?.unwrap_or(ramp_storage::AccessReason::None);
+            let reason = access_reason(app, user, pid).await?.unwrap_or(ramp_model::AccessReason::None);
             crate::access::audit(app, user, Some(pid), "order.read", reason, Some(order.id.to_string()), request_id)
                 .await?;
         }

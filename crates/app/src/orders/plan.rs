@@ -10,7 +10,7 @@ use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::calendar::promised_date;
 use ramp_domain::order::{OrderStatus, Substitution};
-use ramp_storage::{Article, CartItem, Id, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, Unit, User};
+use ramp_model::{Article, CartItem, Id, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, Unit, User};
 
 /// What a placed order's line shows beside what was written: names and numbers.
 pub(super) struct Shown {

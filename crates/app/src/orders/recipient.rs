@@ -15,7 +15,7 @@ use crate::App;
 use ramp_domain::order::OrderTarget;
 use ramp_domain::role::Role;
 use ramp_domain::setting::Setting;
-use ramp_storage::{Id, NewAuditEntry, Patient, Unit, User};
+use ramp_model::{Id, NewAuditEntry, Patient, Unit, User};
 
 /// The resolved recipient of an order.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::calendar::{deregistration_due, pickup_rent_end};
 use ramp_domain::device::DeviceState;
-use ramp_storage::{DeviceCard, Id, NewFaultReport, NewLostReport, NewPickupOrder, StorageError, User};
+use ramp_model::{DeviceCard, Id, NewFaultReport, NewLostReport, NewPickupOrder, StorageError, User};
 use serde::Serialize;
 
 /// A registered pickup order and the dates it sets.

@@ -7,7 +7,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::order::{check_short_term_end, OrderTarget};
-use ramp_storage::Id;
+use ramp_model::Id;
 use sha2::{Digest, Sha256};
 
 /// At most this many lines in one order placed directly.

@@ -6,7 +6,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::order::OrderStatus;
 use ramp_domain::role::Role;
-use ramp_storage::{Id, OrderStatusChange, OrderSummary, StorageError, User};
+use ramp_model::{Id, OrderStatusChange, OrderSummary, StorageError, User};
 
 fn may_move(user: &User, created_by: Id, from: OrderStatus, to: OrderStatus) -> bool {
     let staff = [Role::Warehouse, Role::CustomerService, Role::Admin].iter().any(|r| user.has_role(*r));
@@ -20,7 +20,7 @@ pub async fn change_status(
     id: Id,
     to: OrderStatus,
     received_by: Option<&str>,
-) -> Result<ramp_storage::Order> {
+) -> Result<ramp_model::Order> {
     let order = app
         .storage
         .order(id)

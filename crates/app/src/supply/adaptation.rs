@@ -10,7 +10,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use chrono::Days;
 use ramp_domain::role::Role;
-use ramp_storage::{AdaptationSignature, Id, NewAdaptationDocument, StorageError, User};
+use ramp_model::{AdaptationSignature, Id, NewAdaptationDocument, StorageError, User};
 use sha2::{Digest, Sha256};
 
 /// How long an adaptation document waits for the prescriber's signature.
@@ -64,7 +64,7 @@ pub async fn attach_adaptation(app: &App, user: &User, work_order_id: Id, req: &
 }
 
 /// An adaptation document to read: HMC staff and prescribers.
-pub async fn adaptation_document(app: &App, user: &User, id: Id) -> Result<ramp_storage::AdaptationDocument> {
+pub async fn adaptation_document(app: &App, user: &User, id: Id) -> Result<ramp_model::AdaptationDocument> {
     if !user.is_hmc() && !user.has_role(Role::Prescriber) {
         return Err(AppError::forbidden("role_required", "adaptation documents are for the centre and prescribers"));
     }
@@ -80,7 +80,7 @@ pub async fn adaptation_documents_of_device(
     app: &App,
     user: &User,
     device_id: Id,
-) -> Result<Vec<ramp_storage::AdaptationDocument>> {
+) -> Result<Vec<ramp_model::AdaptationDocument>> {
     if !user.is_hmc() && !user.has_role(Role::Prescriber) {
         return Ok(vec![]);
     }

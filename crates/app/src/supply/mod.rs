@@ -22,7 +22,7 @@ pub use work::{
 
 use crate::error::{AppError, Result};
 use ramp_domain::role::Role;
-use ramp_storage::User;
+use ramp_model::User;
 
 /// Allows only users with one of `roles` (administrators always).
 pub(crate) fn require(user: &User, roles: &[Role], what: &str) -> Result<()> {
@@ -34,7 +34,7 @@ pub(crate) fn require(user: &User, roles: &[Role], what: &str) -> Result<()> {
 }
 
 /// A device by number, or 404 naming the field.
-pub(crate) async fn device(app: &crate::App, number: &str) -> Result<ramp_storage::DeviceCard> {
+pub(crate) async fn device(app: &crate::App, number: &str) -> Result<ramp_model::DeviceCard> {
     let number = number.trim();
     if number.is_empty() || number.len() > 40 {
         return Err(AppError::invalid("device_number", "invalid_device_number", "enter a device number"));

@@ -6,7 +6,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::role::Role;
-use ramp_storage::{ConsumableStockLine, Id, NewReceipt, NewReceivedDevice, NewReceivedQuantity, PickLine, User};
+use ramp_model::{ConsumableStockLine, Id, NewReceipt, NewReceivedDevice, NewReceivedQuantity, PickLine, User};
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, Default)]
@@ -36,7 +36,7 @@ pub struct ReceiptRequest {
     pub consumables: Vec<ReceivedQuantity>,
 }
 
-async fn article(app: &App, field: &str, number: &str) -> Result<ramp_storage::Article> {
+async fn article(app: &App, field: &str, number: &str) -> Result<ramp_model::Article> {
     let n = number.trim();
     app.storage
         .article_by_number(n)

@@ -7,7 +7,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use chrono::Months;
 use ramp_domain::role::Role;
-use ramp_storage::{Id, NewInspection, NewReturn, StorageError, User};
+use ramp_model::{Id, NewInspection, NewReturn, StorageError, User};
 use serde::Serialize;
 
 /// Receives a returned device (collected on its pickup order, or handed in).

@@ -6,7 +6,7 @@ use super::require;
 use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::role::Role;
-use ramp_storage::{AffectedDevice, Id, NewSafetyNotice, SafetyNotice, User};
+use ramp_model::{AffectedDevice, Id, NewSafetyNotice, SafetyNotice, User};
 
 #[derive(Debug, Clone, Default)]
 pub struct SafetyNoticeRequest {

@@ -5,7 +5,7 @@ use super::{device, require};
 use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::role::Role;
-use ramp_storage::{
+use ramp_model::{
     AdaptationDocument, FinishWorkOrder, Id, NewWorkEntry, NewWorkOrder, StorageError, User, WorkEntry, WorkOrderRow,
 };
 use serde::Serialize;

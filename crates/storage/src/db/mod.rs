@@ -14,13 +14,16 @@
 //! both engines accept; [`QueryBuilder`] emits them too.
 
 mod builder;
+mod error;
 mod query;
 mod row;
 
 pub use builder::{QueryBuilder, Separated};
+pub use error::{error_code, storage_error};
 pub use query::{query, Bind, Query, QueryResult};
 pub use row::{ColumnIndex, Decode, Row};
 
+use crate::Result;
 use sqlx::pool::PoolConnection as SqlxPoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 use std::ops::{Deref, DerefMut};
@@ -34,10 +37,10 @@ pub enum Pool {
 
 impl Pool {
     /// A connection of the pool, as [`sqlx::Pool::acquire`].
-    pub async fn acquire(&self) -> Result<PoolConnection, sqlx::Error> {
+    pub async fn acquire(&self) -> Result<PoolConnection> {
         Ok(PoolConnection(match self {
-            Pool::Sqlite(p) => Connection::Sqlite(p.acquire().await?),
-            Pool::Postgres(p) => Connection::Postgres(p.acquire().await?),
+            Pool::Sqlite(p) => Connection::Sqlite(p.acquire().await.map_err(storage_error)?),
+            Pool::Postgres(p) => Connection::Postgres(p.acquire().await.map_err(storage_error)?),
         }))
     }
 
@@ -99,11 +102,12 @@ impl Connection {
 
     /// Runs `sql` unprepared (`BEGIN`, `COMMIT`, `ROLLBACK`): PostgreSQL's
     /// simple protocol, one round trip.
-    pub async fn execute_unprepared(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
+    pub async fn execute_unprepared(&mut self, sql: &'static str) -> Result<()> {
         match self {
             Connection::Sqlite(c) => sqlx::Executor::execute(&mut **c, sql).await.map(|_| ()),
             Connection::Postgres(c) => sqlx::Executor::execute(&mut **c, sql).await.map(|_| ()),
         }
+        .map_err(storage_error)
     }
 }
 

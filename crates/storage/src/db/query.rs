@@ -1,6 +1,7 @@
 //! One statement and its arguments.
 
-use super::{Executor, Row};
+use super::{storage_error, Executor, Row};
+use crate::Result;
 use sqlx::encode::Encode;
 use sqlx::postgres::PgArguments;
 use sqlx::sqlite::SqliteArguments;
@@ -72,40 +73,42 @@ impl<'q> Query<'q> {
         self
     }
 
-    fn parts(self) -> Result<(Cow<'q, str>, SqliteArguments<'q>, PgArguments), sqlx::Error> {
+    fn parts(self) -> Result<(Cow<'q, str>, SqliteArguments<'q>, PgArguments)> {
         match self.args.error {
-            Some(e) => Err(sqlx::Error::Encode(e)),
+            Some(e) => Err(storage_error(sqlx::Error::Encode(e))),
             None => Ok((self.sql, self.args.sqlite, self.args.pg)),
         }
     }
 
     /// Runs the statement; how many rows it changed.
-    pub async fn execute<'e>(self, executor: impl Into<Executor<'e>>) -> Result<QueryResult, sqlx::Error> {
+    pub async fn execute<'e>(self, executor: impl Into<Executor<'e>>) -> Result<QueryResult> {
         let (sql, sqlite, pg) = self.parts()?;
         let rows_affected = match executor.into() {
-            Executor::SqlitePool(p) => sqlx::query_with(&sql, sqlite).execute(p).await?.rows_affected(),
-            Executor::Sqlite(c) => sqlx::query_with(&sql, sqlite).execute(c).await?.rows_affected(),
-            Executor::PgPool(p) => sqlx::query_with(&sql, pg).execute(p).await?.rows_affected(),
-            Executor::Postgres(c) => sqlx::query_with(&sql, pg).execute(c).await?.rows_affected(),
-        };
+            Executor::SqlitePool(p) => sqlx::query_with(&sql, sqlite).execute(p).await.map(|r| r.rows_affected()),
+            Executor::Sqlite(c) => sqlx::query_with(&sql, sqlite).execute(c).await.map(|r| r.rows_affected()),
+            Executor::PgPool(p) => sqlx::query_with(&sql, pg).execute(p).await.map(|r| r.rows_affected()),
+            Executor::Postgres(c) => sqlx::query_with(&sql, pg).execute(c).await.map(|r| r.rows_affected()),
+        }
+        .map_err(storage_error)?;
         Ok(QueryResult { rows_affected })
     }
 
     /// Every row the statement returns.
-    pub async fn fetch_all<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Vec<Row>, sqlx::Error> {
+    pub async fn fetch_all<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Vec<Row>> {
         let (sql, sqlite, pg) = self.parts()?;
-        Ok(match executor.into() {
-            Executor::SqlitePool(p) => rows(sqlx::query_with(&sql, sqlite).fetch_all(p).await?),
-            Executor::Sqlite(c) => rows(sqlx::query_with(&sql, sqlite).fetch_all(c).await?),
-            Executor::PgPool(p) => rows(sqlx::query_with(&sql, pg).fetch_all(p).await?),
-            Executor::Postgres(c) => rows(sqlx::query_with(&sql, pg).fetch_all(c).await?),
-        })
+        match executor.into() {
+            Executor::SqlitePool(p) => sqlx::query_with(&sql, sqlite).fetch_all(p).await.map(rows),
+            Executor::Sqlite(c) => sqlx::query_with(&sql, sqlite).fetch_all(c).await.map(rows),
+            Executor::PgPool(p) => sqlx::query_with(&sql, pg).fetch_all(p).await.map(rows),
+            Executor::Postgres(c) => sqlx::query_with(&sql, pg).fetch_all(c).await.map(rows),
+        }
+        .map_err(storage_error)
     }
 
     /// The first row; [`sqlx::Error::RowNotFound`] if there is none.
     /// Runs the statement to its end, as [`Query::fetch_optional`] does.
-    pub async fn fetch_one<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Row, sqlx::Error> {
-        self.fetch_optional(executor).await?.ok_or(sqlx::Error::RowNotFound)
+    pub async fn fetch_one<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Row> {
+        self.fetch_optional(executor).await?.ok_or_else(|| storage_error(sqlx::Error::RowNotFound))
     }
 
     /// The first row, if any. The statement is run to its end, never left
@@ -115,7 +118,7 @@ impl<'q> Query<'q> {
     /// was answered as done and was lost. Read to its end, a failed commit
     /// is this call's error. Statements read this way return one row (a
     /// key, `RETURNING`, `LIMIT 1`), so reading to the end costs nothing.
-    pub async fn fetch_optional<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Option<Row>, sqlx::Error> {
+    pub async fn fetch_optional<'e>(self, executor: impl Into<Executor<'e>>) -> Result<Option<Row>> {
         Ok(self.fetch_all(executor).await?.into_iter().next())
     }
 }

@@ -1,5 +1,7 @@
 //! A row of either engine.
 
+use super::storage_error;
+use crate::Result;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Postgres, Sqlite, Type};
@@ -25,7 +27,7 @@ pub enum Row {
 
 impl Row {
     /// The column at `index` decoded as `T`, as [`sqlx::Row::try_get`].
-    pub fn try_get<'r, T, I>(&'r self, index: I) -> Result<T, sqlx::Error>
+    pub fn try_get<'r, T, I>(&'r self, index: I) -> Result<T>
     where
         T: Decode<'r>,
         I: ColumnIndex,
@@ -34,6 +36,7 @@ impl Row {
             Row::Sqlite(r) => sqlx::Row::try_get(r, index),
             Row::Postgres(r) => sqlx::Row::try_get(r, index),
         }
+        .map_err(storage_error)
     }
 
     /// How many columns the row has.

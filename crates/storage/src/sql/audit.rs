@@ -7,7 +7,7 @@ use crate::*;
 
 pub(super) async fn append_audit(this: &SqlStorage, e: &NewAuditEntry) -> Result<Id> {
     let _turn = this.dialect.write_turn().await;
-    Ok(db::query(
+    db::query(
         "INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -20,7 +20,7 @@ pub(super) async fn append_audit(this: &SqlStorage, e: &NewAuditEntry) -> Result
     .bind(&e.request_id)
     .fetch_one(&this.pool)
     .await?
-    .try_get("id")?)
+    .try_get("id")
 }
 
 pub(super) async fn audit_for_patient(this: &SqlStorage, patient_id: Id, limit: i64) -> Result<Vec<AuditEntry>> {

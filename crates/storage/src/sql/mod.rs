@@ -52,6 +52,12 @@ impl SqlStorage {
         Self { pool, dialect, cache: Arc::default() }
     }
 
+    /// Times the cache of nearly static rows by `clock` (see
+    /// [`Storage::use_clock`](crate::Storage::use_clock)).
+    pub fn use_clock(&self, clock: Arc<dyn crate::Clock>) {
+        self.cache.use_clock(clock);
+    }
+
     /// The pool of connections (benchmarks, test set-up).
     pub fn pool(&self) -> &Pool {
         &self.pool

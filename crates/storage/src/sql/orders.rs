@@ -215,7 +215,7 @@ async fn take_over_stale(
 
 /// The order row; a reused idempotency key fails here, first.
 async fn insert_order(conn: &mut db::Connection, o: &NewOrder) -> Result<Id> {
-    Ok(bind_order(db::query(ORDER_SQL), o).fetch_one(&mut *conn).await?.try_get("id")?)
+    bind_order(db::query(ORDER_SQL), o).fetch_one(&mut *conn).await?.try_get("id")
 }
 
 const ORDER_SQL: &str =
@@ -553,8 +553,8 @@ async fn direct_statement(pool: &db::Pool, d: &NewDirectOrder, lock: &str) -> Re
     }
     let row = match q.fetch_one(pool).await {
         Ok(row) => row,
-        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("22012") => return Ok(None),
-        Err(e) => return Err(e.into()),
+        Err(e) if db::error_code(&e).as_deref() == Some("22012") => return Ok(None),
+        Err(e) => return Err(e),
     };
     let mut found = Vec::with_capacity(picks);
     for p in 0..picks {
@@ -671,7 +671,7 @@ impl SqlStorage {
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
-                .map(|r| r.try_get::<Id, _>("article_id").map_err(StorageError::from))
+                .map(|r| r.try_get::<Id, _>("article_id"))
                 .collect::<Result<Vec<_>>>()?;
         Ok(Some(ReplacementGroup {
             id,

@@ -27,7 +27,7 @@ impl SqlStorage {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|x| x.try_get::<String, _>("competence").map_err(StorageError::from))
+            .map(|x| x.try_get::<String, _>("competence"))
             .collect::<Result<Vec<_>>>()?;
         Ok(Some(User {
             id,
@@ -137,14 +137,14 @@ pub(super) async fn create_api_token(
     at: DateTime<Utc>,
 ) -> Result<Id> {
     let _turn = this.dialect.write_turn().await;
-    Ok(db::query("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+    db::query("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(user_id)
         .bind(name)
         .bind(token_hash)
         .bind(at)
         .fetch_one(&this.pool)
         .await?
-        .try_get("id")?)
+        .try_get("id")
 }
 
 pub(super) async fn api_token_user(this: &SqlStorage, token_hash: &str) -> Result<Option<User>> {

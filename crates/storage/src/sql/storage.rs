@@ -14,7 +14,7 @@ use ramp_domain::ids::PersonalId;
 impl SqlStorage {
     async fn count(&self, table: &str) -> Result<i64> {
         let sql = format!("SELECT COUNT(*) AS n FROM {table}");
-        Ok(db::query(&sql).fetch_one(&self.pool).await?.try_get("n")?)
+        db::query(&sql).fetch_one(&self.pool).await?.try_get("n")
     }
 }
 
@@ -26,6 +26,10 @@ impl Storage for SqlStorage {
 
     async fn migrate(&self) -> Result<()> {
         self.dialect.migrate().await
+    }
+
+    fn use_clock(&self, clock: std::sync::Arc<dyn crate::Clock>) {
+        SqlStorage::use_clock(self, clock);
     }
 
     async fn ping(&self) -> Result<()> {

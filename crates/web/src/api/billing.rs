@@ -12,7 +12,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ramp_app::billing::{self as uc, InvoiceDetail, RunSummary};
-use ramp_storage::{InvoiceLineRow, InvoiceRow};
+use ramp_app::model::{InvoiceLineRow, InvoiceRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_app::consult::ConsultationView;
+use ramp_app::model as st;
 use ramp_app::surplus::{SurplusOffer, SurplusOverview};
-use ramp_storage as st;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -2,7 +2,7 @@
 //! rows so the database can change without breaking clients.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ramp_storage as st;
+use ramp_app::model as st;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -167,7 +167,7 @@ impl IntoResponse for Xlsx {
     }
 }
 
-async fn report(state: &AppState, user: &ramp_storage::User, p: &YearParams) -> Result<EconomyReport, ApiError> {
+async fn report(state: &AppState, user: &ramp_app::model::User, p: &YearParams) -> Result<EconomyReport, ApiError> {
     Ok(uc::costs_against_budget(&state.app, user, p.year.as_deref()).await?)
 }
 

@@ -2,8 +2,8 @@
 
 use super::dto::ArticleDto;
 use chrono::{DateTime, NaiveDate, Utc};
+use ramp_app::model as st;
 use ramp_app::orders::{CartLine, LineDecision, LinePreview, Proposal};
-use ramp_storage as st;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -12,9 +12,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ramp_app::billing::{self as uc, InvoiceDetail};
+use ramp_app::model::{InvoiceRow, User};
 use ramp_app::AppError;
 use ramp_domain::figures::Month;
-use ramp_storage::{InvoiceRow, User};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]

@@ -11,11 +11,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ramp_app::model::{Id, User};
 use ramp_app::orders::{CartLine, OrderRequest};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
-use ramp_storage::{Id, User};
 use serde::Deserialize;
 
 /// The lines for one recipient and the form that orders them.

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use ramp_storage::ArticleHit;
+use ramp_app::model::ArticleHit;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -37,7 +37,7 @@ struct ResultsTemplate {
 
 async fn run(
     state: &AppState,
-    user: &ramp_storage::User,
+    user: &ramp_app::model::User,
     page: &mut Page,
     q: &str,
 ) -> (bool, Vec<ArticleHit>, StatusCode) {

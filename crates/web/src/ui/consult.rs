@@ -15,10 +15,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::NaiveTime;
 use ramp_app::consult::{ConsultationView, NewConsultationRequest, SlotFilter, SlotRequest};
+use ramp_app::model::{ConsultationLocation, ConsultationService, ConsultationSummary, Slot, User};
 use ramp_app::AppError;
 use ramp_domain::consult::{stockholm_to_utc, ConsultationStatus};
 use ramp_domain::role::Role;
-use ramp_storage::{ConsultationLocation, ConsultationService, ConsultationSummary, Slot, User};
 use serde::Deserialize;
 
 /// The fields of both forms on the list page, as typed.

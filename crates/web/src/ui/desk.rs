@@ -13,10 +13,10 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ramp_app::model::{Id, PickLine, User, Warehouse};
 use ramp_app::supply as s;
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::order::OrderStatus;
-use ramp_storage::{Id, PickLine, User, Warehouse};
 use serde::Deserialize;
 
 /// Rows a receipt form starts with; "Lägg till rad" adds one, up to the maximum.

@@ -10,8 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
+use ramp_app::model::{AdaptationDocument, DeviceCard, Id, PickupOrder, User};
 use ramp_app::{AppError, ErrorKind};
-use ramp_storage::{AdaptationDocument, DeviceCard, Id, PickupOrder, User};
 use serde::Deserialize;
 
 #[derive(Template)]

@@ -11,11 +11,11 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ramp_app::model::{ArticleHit, User};
 use ramp_app::orders::{LinePreview, LineRequest, RefusalReason};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
 use ramp_domain::order::{ReplacementAnswer, Substitution};
-use ramp_storage::{ArticleHit, User};
 use std::collections::BTreeMap;
 
 /// The needs a prescriber chooses between, in the order shown.

@@ -10,9 +10,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ramp_app::model::{Id, Order, OrderSummary, User};
 use ramp_domain::order::OrderStatus;
 use ramp_domain::role::Role;
-use ramp_storage::{Id, Order, OrderSummary, User};
 use serde::Deserialize;
 
 /// Whether the user is the warehouse or customer service (who move orders).

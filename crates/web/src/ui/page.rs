@@ -8,9 +8,9 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use ramp_app::model::User;
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::role::Role;
-use ramp_storage::User;
 
 pub struct Page {
     pub lang: Lang,
@@ -178,7 +178,7 @@ impl Page {
         }
     }
 
-    pub fn access(&self, reason: &ramp_storage::AccessReason) -> &'static str {
+    pub fn access(&self, reason: &ramp_app::model::AccessReason) -> &'static str {
         self.t(&format!("access.{}", reason.as_str()))
     }
 

@@ -45,7 +45,7 @@ async fn show(
     state: &AppState,
     lang: Lang,
     csrf: &str,
-    user: &ramp_storage::User,
+    user: &ramp_app::model::User,
     rid: &str,
     pid: String,
     mut t: PatientTemplate,

@@ -14,9 +14,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ramp_app::model::{AffectedDevice, Id, SafetyNotice, User};
 use ramp_app::supply as s;
 use ramp_app::AppError;
-use ramp_storage::{AffectedDevice, Id, SafetyNotice, User};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]

@@ -12,9 +12,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use ramp_app::model::User;
 use ramp_app::surplus::SurplusOverview;
 use ramp_app::AppError;
-use ramp_storage::User;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]

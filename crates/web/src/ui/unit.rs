@@ -13,10 +13,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ramp_app::model::User;
 use ramp_app::orders::{LineRequest, RefusalReason};
 use ramp_app::AppError;
 use ramp_domain::order::{OrderTarget, ReplacementAnswer};
-use ramp_storage::User;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]

@@ -14,9 +14,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
+use ramp_app::model::{Id, User, WorkOrderRow};
 use ramp_app::supply as s;
 use ramp_app::AppError;
-use ramp_storage::{Id, User, WorkOrderRow};
 use serde::Deserialize;
 
 pub const KINDS: [&str; 6] =

@@ -2,7 +2,7 @@
 //! price list, the billable facts of a month (see `ramp_domain::billing`,
 //! which owns the rules), and invoices that are written once and never
 //! updated. A supertrait of [`crate::Storage`], implemented once for both
-//! engines by [`crate::SqlStorage`] (`sql/billing.rs`).
+//! engines by `ramp_storage::SqlStorage` (`sql/billing.rs`).
 //!
 //! The database refuses to bill twice: one current invoice per customer
 //! number, month and revision, and each `source_key` once per revision

@@ -2,7 +2,7 @@
 //! (slots, activities, bookings, the outbox) and the sale of surplus used
 //! basic equipment (sales and complaints). A supertrait of
 //! [`crate::Storage`], implemented once for both engines by
-//! [`crate::SqlStorage`] (`sql/consult.rs`).
+//! `ramp_storage::SqlStorage` (`sql/consult.rs`).
 //!
 //! As in `orders.rs`, every write is one transaction whose first statement
 //! is a write, and races are decided by the database: a slot is booked at

@@ -2,7 +2,7 @@
 //! of (see `ramp_domain::figures`, which owns the rules), and bulk loading
 //! of order history for the demo data set. A supertrait of
 //! [`crate::Storage`], implemented once for both engines by
-//! [`crate::SqlStorage`] (`sql/figures.rs`).
+//! `ramp_storage::SqlStorage` (`sql/figures.rs`).
 //!
 //! Every count is one SQL aggregate (delivery reliability and reuse read a
 //! summary that triggers keep as lines are delivered). Instants are grouped by

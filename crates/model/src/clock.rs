@@ -1,4 +1,6 @@
-//! Time is a parameter: use-cases ask the clock, tests set it.
+//! Time is a parameter: use-cases ask the clock, tests set it. It lives in
+//! the model so that the storage times its cache by the same clock as the
+//! use-cases; `ramp_app` re-exports it.
 
 use chrono::{DateTime, Utc};
 use std::sync::Mutex;

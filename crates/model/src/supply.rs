@@ -2,7 +2,7 @@
 //! lists, returns and inspection, work orders with time and parts, special
 //! adaptations signed by the prescriber, and safety notices. A supertrait
 //! of [`crate::Storage`], implemented once for both engines by
-//! [`crate::SqlStorage`] (`sql/supply.rs`). Like the ordering side, every
+//! `ramp_storage::SqlStorage` (`sql/supply.rs`). Like the ordering side, every
 //! write transaction starts with a write, and state moves are conditional.
 
 use crate::{Id, Result};

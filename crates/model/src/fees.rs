@@ -2,7 +2,7 @@
 //! rules read, the loans that tell when a device came back, and the fee
 //! charges recorded once each (see `ramp_domain::fees`, which owns the
 //! rules). A supertrait of [`crate::Storage`], implemented once for both
-//! engines by [`crate::SqlStorage`] (`sql/fees.rs`).
+//! engines by `ramp_storage::SqlStorage` (`sql/fees.rs`).
 
 use crate::{Id, Result};
 use async_trait::async_trait;

@@ -3,7 +3,7 @@
 //! costly-treatment applications are computed from (see
 //! `ramp_domain::budget` and `ramp_domain::costly_applications`, which own
 //! the rules). A supertrait of [`crate::Storage`], implemented once for both
-//! engines by [`crate::SqlStorage`] (`sql/economy.rs`).
+//! engines by `ramp_storage::SqlStorage` (`sql/economy.rs`).
 
 use crate::{Id, Result};
 use async_trait::async_trait;

@@ -1,7 +1,7 @@
 //! The ordering side of the storage: carts with expiring reservations,
 //! orders, pickup orders, fault and lost reports. A supertrait of
 //! [`crate::Storage`], implemented once for both engines by
-//! [`crate::SqlStorage`] (`sql/orders.rs`).
+//! `ramp_storage::SqlStorage` (`sql/orders.rs`).
 //!
 //! Every write here is one transaction whose first statement is a write:
 //! on SQLite that takes the write lock up front (no stale-snapshot
