@@ -45,6 +45,24 @@ str_enum!(
 );
 
 str_enum!(
+    /// Where an order line stands: open until its order is delivered or cancelled.
+    LineState, "state", {
+        Open = "open",
+        Delivered = "delivered",
+        Cancelled = "cancelled",
+    }
+);
+
+str_enum!(
+    /// Where a pickup order stands.
+    PickupStatus, "status", {
+        Open = "open",
+        Collected = "collected",
+        Cancelled = "cancelled",
+    }
+);
+
+str_enum!(
     /// The orderer's answer to a replacement proposal in an ordinary group.
     ReplacementAnswer, "replacement", {
         Accept = "accept",

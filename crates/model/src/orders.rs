@@ -13,7 +13,8 @@ use crate::{Article, Id, ReplacementGroup, Result};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::article::LeadTimeClass;
-use ramp_domain::order::{OrderStatus, OrderTarget, Substitution};
+use ramp_domain::cost::{Need, Payer};
+use ramp_domain::order::{LineState, OrderStatus, OrderTarget, PickupStatus, Substitution};
 use serde::Serialize;
 
 /// A replacement-chain proposal and its answer, recorded with the cart item.
@@ -40,7 +41,7 @@ pub struct NewCartItem {
     /// Reserve a device (rental articles), or only a quantity.
     pub individual: bool,
     pub quantity: i32,
-    pub need: Option<String>,
+    pub need: Option<Need>,
     /// The facts answered for the cost decision, as a JSON object.
     pub facts: String,
     pub at: DateTime<Utc>,
@@ -67,7 +68,7 @@ pub struct CartItem {
     pub device_id: Option<Id>,
     pub device_number: Option<String>,
     pub quantity: i32,
-    pub need: Option<String>,
+    pub need: Option<Need>,
     pub facts: String,
     pub created_at: DateTime<Utc>,
     pub reserved_until: DateTime<Utc>,
@@ -82,8 +83,8 @@ pub struct NewOrderLine {
     pub substitution: Substitution,
     pub device_id: Option<Id>,
     pub quantity: i32,
-    pub need: Option<String>,
-    pub payer: String,
+    pub need: Option<Need>,
+    pub payer: Payer,
     pub customer_number_id: Id,
     pub rule_id: String,
     pub agreement_version: String,
@@ -161,8 +162,8 @@ pub struct OrderLine {
     pub device_id: Option<Id>,
     pub device_number: Option<String>,
     pub quantity: i32,
-    pub need: Option<String>,
-    pub payer: String,
+    pub need: Option<Need>,
+    pub payer: Payer,
     pub customer_number_id: Id,
     pub customer_number: String,
     pub rule_id: String,
@@ -172,8 +173,7 @@ pub struct OrderLine {
     pub trust_prescription: bool,
     pub lead_time_class: LeadTimeClass,
     pub promised_date: NaiveDate,
-    /// `open`, `delivered` or `cancelled`.
-    pub state: String,
+    pub state: LineState,
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
@@ -261,7 +261,7 @@ pub struct PickupOrder {
     pub registered_on: NaiveDate,
     pub rent_end_date: NaiveDate,
     pub deregistration_due: NaiveDate,
-    pub status: String,
+    pub status: PickupStatus,
     pub note: Option<String>,
 }
 

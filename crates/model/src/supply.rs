@@ -53,7 +53,7 @@ pub struct ConsumableStockLine {
 pub struct PickLine {
     pub order_id: Id,
     pub line_no: i32,
-    pub order_status: String,
+    pub order_status: ramp_domain::order::OrderStatus,
     pub promised_date: NaiveDate,
     pub unit_name: String,
     /// The receiving unit's delivery route, if set.

@@ -203,7 +203,7 @@ pub struct Loan {
     pub patient_id: Option<Id>,
     pub unit_id: Option<Id>,
     pub customer_number_id: Id,
-    pub payer: String,
+    pub payer: ramp_domain::cost::Payer,
     pub rule_id: String,
     pub agreement_version: String,
     pub start_date: NaiveDate,
@@ -233,7 +233,7 @@ pub struct HeldDevice {
     pub article_name: String,
     pub iso_code: String,
     pub since: NaiveDate,
-    pub payer: String,
+    pub payer: ramp_domain::cost::Payer,
     pub rule_id: String,
     /// When a pickup order is open: the last day of rent.
     pub pickup_rent_end: Option<NaiveDate>,

@@ -28,10 +28,15 @@
 //! written by a task on a thread of its own, not by any request's task, so
 //! a client that goes away does not stop a group other orders are in.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use ramp_storage::sql::order_plan::{
+    names, Array, Placeholders, LINE_COLUMNS, LINE_FIXED, LINE_KEYS, ORDER_COLUMNS, ORDER_FIXED,
+};
 use ramp_storage::sql::orders::{oldest_available, one_pick_per_article};
 use ramp_storage::writer_thread::WriterThread;
-use ramp_storage::{DirectPlacement, Id, NewDirectOrder, ReservedDevice, Result, SqlStorage, StorageError};
+use ramp_storage::{
+    DirectPlacement, Id, NewAuditEntry, NewDirectLine, NewDirectOrder, NewOrder, NewReplacementAnswer, ReservedDevice,
+    Result, SqlStorage, StorageError,
+};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Postgres, Row};
@@ -236,34 +241,33 @@ pub(crate) async fn together(
 }
 
 /// The group statement. `o`: one row per order (its audit entry, its
-/// order row and a fresh id); `l`: one row per line, in order. The pick
-/// walks the lines one by one as the `UPDATE` takes each device, so a
-/// later line of the same article skips the device an earlier one took
-/// in this statement (PostgreSQL does not lock a row the same command
-/// already changed) and takes the next.
+/// order row and a fresh id); `l`: one row per line, in order. The
+/// columns of `orders` and `order_lines` and their arrays come from the
+/// tables in `ramp_storage::sql::order_plan`. The pick walks the lines
+/// one by one as the `UPDATE` takes each device, so a later line of the
+/// same article skips the device an earlier one took in this statement
+/// (PostgreSQL does not lock a row the same command already changed) and
+/// takes the next.
 fn group_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SQL.get_or_init(|| {
+        let shape = Columns::of(&[]);
+        let mut p = Placeholders::default();
+        let o = unnest(&shape.orders, &mut p, "k");
+        let l = unnest(&shape.lines, &mut p, "n");
         let pick = oldest_available("l.at", "l.article_id", " FOR UPDATE OF d SKIP LOCKED");
+        let order_names = names(&["id"], ORDER_COLUMNS, ORDER_FIXED);
+        let order_values = list(["id"].into_iter().chain(ORDER_COLUMNS.iter().map(|c| c.name)), ORDER_FIXED, "");
+        let line_names = names(&LINE_KEYS, LINE_COLUMNS, LINE_FIXED);
+        let line_values =
+            list(["o.id", "l.line_no", "p.id"].into_iter().chain(LINE_COLUMNS.iter().map(|c| c.name)), LINE_FIXED, "l.");
         format!(
             "WITH o AS MATERIALIZED (SELECT t.*, nextval(pg_get_serial_sequence('orders', 'id')::regclass) AS id \
-               FROM unnest($1::bool[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], \
-                 $9::text[], $10::bigint[], $11::bigint[], $12::bigint[], $13::text[], $14::date[], $15::date[], $16::text[], $17::text[], \
-                 $18::timestamptz[]) WITH ORDINALITY AS t(has_audit, a_at, a_user, a_patient, a_action, a_reason, a_detail, a_request, \
-                 target, patient_id, unit_id, created_by, goal, evaluation_date, end_date, idempotency_key, request_hash, at, k)), \
-             l AS MATERIALIZED (SELECT * FROM unnest($19::bigint[], $20::int[], $21::bigint[], $22::bigint[], $23::text[], $24::bool[], \
-                 $25::int[], $26::text[], $27::text[], $28::bigint[], $29::text[], $30::text[], $31::text[], $32::text[], $33::bool[], \
-                 $34::text[], $35::date[], $36::bigint[], $37::bigint[], $38::bigint[], $39::text[], $40::timestamptz[], $41::bigint[], \
-                 $42::bigint[]) WITH ORDINALITY AS t(k, line_no, article_id, requested_article_id, substitution, individual, quantity, \
-                 need, payer, customer_number_id, rule_id, agreement_version, explanation_sv, explanation_en, trust_prescription, \
-                 lead_time_class, promised_date, answer_group_id, answer_requested_id, answer_proposed_id, answer, at, created_by, \
-                 patient_id, n)), \
+               FROM {o}), \
+             l AS MATERIALIZED (SELECT * FROM {l}), \
              audit AS (INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) \
                SELECT a_at, a_user, a_patient, a_action, a_reason, a_detail, a_request FROM o WHERE has_audit ORDER BY k), \
-             ord AS (INSERT INTO orders (id, target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
-                 idempotency_key, request_hash, created_at, updated_at) \
-               SELECT id, target, patient_id, unit_id, created_by, 'registered', goal, evaluation_date, end_date, idempotency_key, \
-                 request_hash, at, at FROM o ORDER BY k), \
+             ord AS (INSERT INTO orders ({order_names}) SELECT {order_values} FROM o ORDER BY k), \
              pick AS (UPDATE devices t SET state = 'reserved', reserved_until = NULL, reserved_by = c.created_by, state_since = c.at \
                FROM (SELECT l.n, l.k, l.at, l.created_by, l.patient_id, ({pick}) AS device_id FROM l WHERE l.individual OFFSET 0) c \
                WHERE t.id = c.device_id AND (t.state = 'in_stock' OR (t.state = 'reserved' AND t.reserved_until <= c.at)) \
@@ -275,12 +279,7 @@ fn group_sql() -> &'static str {
                FROM pick p CROSS JOIN (VALUES (0, 'reservation_expired', 'reserved', 'in_stock'), (1, 'reserved', 'in_stock', 'reserved'), \
                  (2, 'ordered', 'reserved', 'reserved')) AS e (seq, kind, from_state, to_state) \
                WHERE e.seq > 0 OR EXISTS (SELECT 1 FROM cart_items ci WHERE ci.device_id = p.id) ORDER BY p.n, e.seq), \
-             line AS (INSERT INTO order_lines (order_id, line_no, article_id, requested_article_id, substitution, device_id, quantity, \
-                 need, payer, customer_number_id, rule_id, agreement_version, explanation_sv, explanation_en, trust_prescription, \
-                 lead_time_class, promised_date, state) \
-               SELECT o.id, l.line_no, l.article_id, l.requested_article_id, l.substitution, p.id, l.quantity, l.need, l.payer, \
-                 l.customer_number_id, l.rule_id, l.agreement_version, l.explanation_sv, l.explanation_en, l.trust_prescription, \
-                 l.lead_time_class, l.promised_date, 'open' \
+             line AS (INSERT INTO order_lines ({line_names}) SELECT {line_values} \
                FROM l JOIN o ON o.k = l.k LEFT JOIN pick p ON p.n = l.n ORDER BY l.n), \
              answer AS (INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer) \
                SELECT l.at, l.created_by, l.answer_group_id, l.answer_requested_id, l.answer_proposed_id, l.answer FROM l \
@@ -294,171 +293,107 @@ fn group_sql() -> &'static str {
     })
 }
 
-/// The statement's parameters: one array per column, `$1`–`$18` one
-/// element per order, `$19`–`$42` one per line (its order's number `k`
-/// counting from 1, as `WITH ORDINALITY` numbers the orders).
-#[derive(Default)]
-struct Columns {
-    has_audit: Vec<bool>,
-    a_at: Vec<Option<DateTime<Utc>>>,
-    a_user: Vec<Option<Id>>,
-    a_patient: Vec<Option<Id>>,
-    a_action: Vec<Option<String>>,
-    a_reason: Vec<Option<String>>,
-    a_detail: Vec<Option<String>>,
-    a_request: Vec<Option<String>>,
-    target: Vec<String>,
-    patient_id: Vec<Option<Id>>,
-    unit_id: Vec<Id>,
-    created_by: Vec<Id>,
-    goal: Vec<Option<String>>,
-    evaluation_date: Vec<Option<NaiveDate>>,
-    end_date: Vec<Option<NaiveDate>>,
-    idempotency_key: Vec<Option<String>>,
-    request_hash: Vec<Option<String>>,
-    at: Vec<DateTime<Utc>>,
-    lines: LineColumns,
+/// `unnest($1::bigint[], …) WITH ORDINALITY AS t(name, …, ordinal)`.
+fn unnest(columns: &[(&str, Array<'_>)], p: &mut Placeholders, ordinal: &str) -> String {
+    let arrays: Vec<String> = columns.iter().map(|(_, a)| format!("{}::{}", p.fresh(), a.pg_type())).collect();
+    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).chain([ordinal]).collect();
+    format!("unnest({}) WITH ORDINALITY AS t({})", arrays.join(", "), names.join(", "))
 }
 
-#[derive(Default)]
-struct LineColumns {
-    k: Vec<i64>,
-    line_no: Vec<i32>,
-    article_id: Vec<Id>,
-    requested_article_id: Vec<Id>,
-    substitution: Vec<String>,
-    individual: Vec<bool>,
-    quantity: Vec<i32>,
-    need: Vec<Option<String>>,
-    payer: Vec<String>,
-    customer_number_id: Vec<Id>,
-    rule_id: Vec<String>,
-    agreement_version: Vec<String>,
-    explanation_sv: Vec<String>,
-    explanation_en: Vec<String>,
-    trust_prescription: Vec<bool>,
-    lead_time_class: Vec<String>,
-    promised_date: Vec<NaiveDate>,
-    answer_group_id: Vec<Option<Id>>,
-    answer_requested_id: Vec<Option<Id>>,
-    answer_proposed_id: Vec<Option<Id>>,
-    answer: Vec<Option<String>>,
-    at: Vec<DateTime<Utc>>,
-    created_by: Vec<Id>,
-    patient_id: Vec<Option<Id>>,
+/// `a, b, 'fixed'`: the values of an INSERT … SELECT, the columns' with
+/// `prefix` unless they already name their table.
+fn list<'a>(columns: impl Iterator<Item = &'a str>, fixed: &[(&str, &str)], prefix: &str) -> String {
+    let values: Vec<String> = columns
+        .map(|c| if c.contains('.') { c.to_string() } else { format!("{prefix}{c}") })
+        .chain(fixed.iter().map(|(_, v)| v.to_string()))
+        .collect();
+    values.join(", ")
+}
+
+/// The statement's parameters: one array per column, named as `unnest`
+/// names them: in `orders`, one element per order; in `lines`, one per
+/// line (its order's number `k` counting from 1, as `WITH ORDINALITY`
+/// numbers the orders). Besides the order's and the line's own columns
+/// (the tables), the audit entry, the replacement answer, and what a
+/// line's pick and events take from its order.
+struct Columns<'a> {
+    orders: Vec<(&'static str, Array<'a>)>,
+    lines: Vec<(&'static str, Array<'a>)>,
+}
+
+/// A line of the group: its order's number, its number, the line and its order.
+type GroupLine<'a> = (i64, i32, &'a NewDirectLine, &'a NewOrder);
+
+impl<'a> Columns<'a> {
+    fn of(orders: &[&'a NewDirectOrder]) -> Self {
+        let audit: Vec<Option<&NewAuditEntry>> = orders.iter().map(|d| d.order.audit.as_ref()).collect();
+        let mut o = vec![
+            ("has_audit", Array::Bool(audit.iter().map(|a| Some(a.is_some())).collect())),
+            ("a_at", Array::Instant(audit.iter().map(|a| a.map(|a| a.occurred_at)).collect())),
+            ("a_user", Array::BigInt(audit.iter().map(|a| a.map(|a| a.user_id)).collect())),
+            ("a_patient", Array::BigInt(audit.iter().map(|a| a.and_then(|a| a.patient_id)).collect())),
+            ("a_action", Array::Text(audit.iter().map(|a| a.map(|a| a.action.as_str())).collect())),
+            ("a_reason", Array::Text(audit.iter().map(|a| a.map(|a| a.reason.as_str())).collect())),
+            ("a_detail", Array::Text(audit.iter().map(|a| a.and_then(|a| a.detail.as_deref())).collect())),
+            ("a_request", Array::Text(audit.iter().map(|a| a.and_then(|a| a.request_id.as_deref())).collect())),
+            ("at", Array::Instant(orders.iter().map(|d| Some(d.order.at)).collect())),
+        ];
+        o.extend(ORDER_COLUMNS.iter().map(|c| (c.name, Array::of(c, orders, |d| &d.order))));
+        let lines: Vec<GroupLine<'a>> = orders
+            .iter()
+            .enumerate()
+            .flat_map(|(k, d)| d.lines.iter().enumerate().map(move |(i, l)| (k as i64 + 1, i as i32 + 1, l, &d.order)))
+            .collect();
+        let answer: Vec<Option<&NewReplacementAnswer>> = lines.iter().map(|l| l.2.answer.as_ref()).collect();
+        let mut l = vec![
+            ("k", Array::BigInt(lines.iter().map(|l| Some(l.0)).collect())),
+            ("line_no", Array::Int(lines.iter().map(|l| Some(l.1)).collect())),
+            ("individual", Array::Bool(lines.iter().map(|l| Some(l.2.individual)).collect())),
+            ("answer_group_id", Array::BigInt(answer.iter().map(|a| a.map(|a| a.group_id)).collect())),
+            ("answer_requested_id", Array::BigInt(answer.iter().map(|a| a.map(|a| a.requested_article_id)).collect())),
+            ("answer_proposed_id", Array::BigInt(answer.iter().map(|a| a.map(|a| a.proposed_article_id)).collect())),
+            ("answer", Array::Text(answer.iter().map(|a| a.map(|a| a.answer.as_str())).collect())),
+            ("at", Array::Instant(lines.iter().map(|l| Some(l.3.at)).collect())),
+            ("created_by", Array::BigInt(lines.iter().map(|l| Some(l.3.created_by)).collect())),
+            ("patient_id", Array::BigInt(lines.iter().map(|l| l.3.patient_id).collect())),
+        ];
+        l.extend(LINE_COLUMNS.iter().map(|c| (c.name, Array::of(c, &lines, |l| &l.2.line))));
+        Columns { orders: o, lines: l }
+    }
+
+    fn bind<'q>(self, mut q: Query<'q>) -> Query<'q>
+    where
+        'a: 'q,
+    {
+        for (_, a) in self.orders.into_iter().chain(self.lines) {
+            q = match a {
+                Array::BigInt(v) => q.bind(v),
+                Array::Int(v) => q.bind(v),
+                Array::Bool(v) => q.bind(v),
+                Array::Text(v) => q.bind(v),
+                Array::Date(v) => q.bind(v),
+                Array::Instant(v) => q.bind(v),
+            };
+        }
+        q
+    }
 }
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
 
-impl Columns {
-    fn of(orders: &[&NewDirectOrder]) -> Self {
-        let mut c = Columns::default();
-        for (k, d) in orders.iter().enumerate() {
-            c.push_order(d);
-            for (i, l) in d.lines.iter().enumerate() {
-                c.lines.push(k as i64 + 1, i as i32 + 1, l, &d.order);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_of_the_group_has_one_name() {
+        let shape = Columns::of(&[]);
+        for (side, columns) in [("o", &shape.orders), ("l", &shape.lines)] {
+            let mut seen = std::collections::HashSet::new();
+            for (name, _) in columns {
+                assert!(seen.insert(*name), "{side}.{name} twice");
             }
         }
-        c
-    }
-
-    fn push_order(&mut self, d: &NewDirectOrder) {
-        let o = &d.order;
-        let a = o.audit.as_ref();
-        self.has_audit.push(a.is_some());
-        self.a_at.push(a.map(|a| a.occurred_at));
-        self.a_user.push(a.map(|a| a.user_id));
-        self.a_patient.push(a.and_then(|a| a.patient_id));
-        self.a_action.push(a.map(|a| a.action.clone()));
-        self.a_reason.push(a.map(|a| a.reason.as_str().to_string()));
-        self.a_detail.push(a.and_then(|a| a.detail.clone()));
-        self.a_request.push(a.and_then(|a| a.request_id.clone()));
-        self.target.push(o.target.as_str().to_string());
-        self.patient_id.push(o.patient_id);
-        self.unit_id.push(o.unit_id);
-        self.created_by.push(o.created_by);
-        self.goal.push(o.goal.clone());
-        self.evaluation_date.push(o.evaluation_date);
-        self.end_date.push(o.end_date);
-        self.idempotency_key.push(o.idempotency_key.clone());
-        self.request_hash.push(o.request_hash.clone());
-        self.at.push(o.at);
-    }
-
-    fn bind(self, q: Query<'_>) -> Query<'_> {
-        let l = self.lines;
-        q.bind(self.has_audit)
-            .bind(self.a_at)
-            .bind(self.a_user)
-            .bind(self.a_patient)
-            .bind(self.a_action)
-            .bind(self.a_reason)
-            .bind(self.a_detail)
-            .bind(self.a_request)
-            .bind(self.target)
-            .bind(self.patient_id)
-            .bind(self.unit_id)
-            .bind(self.created_by)
-            .bind(self.goal)
-            .bind(self.evaluation_date)
-            .bind(self.end_date)
-            .bind(self.idempotency_key)
-            .bind(self.request_hash)
-            .bind(self.at)
-            .bind(l.k)
-            .bind(l.line_no)
-            .bind(l.article_id)
-            .bind(l.requested_article_id)
-            .bind(l.substitution)
-            .bind(l.individual)
-            .bind(l.quantity)
-            .bind(l.need)
-            .bind(l.payer)
-            .bind(l.customer_number_id)
-            .bind(l.rule_id)
-            .bind(l.agreement_version)
-            .bind(l.explanation_sv)
-            .bind(l.explanation_en)
-            .bind(l.trust_prescription)
-            .bind(l.lead_time_class)
-            .bind(l.promised_date)
-            .bind(l.answer_group_id)
-            .bind(l.answer_requested_id)
-            .bind(l.answer_proposed_id)
-            .bind(l.answer)
-            .bind(l.at)
-            .bind(l.created_by)
-            .bind(l.patient_id)
-    }
-}
-
-impl LineColumns {
-    fn push(&mut self, k: i64, line_no: i32, d: &ramp_storage::NewDirectLine, o: &ramp_storage::NewOrder) {
-        let l = &d.line;
-        let a = d.answer.as_ref();
-        self.k.push(k);
-        self.line_no.push(line_no);
-        self.article_id.push(l.article_id);
-        self.requested_article_id.push(l.requested_article_id);
-        self.substitution.push(l.substitution.as_str().to_string());
-        self.individual.push(d.individual);
-        self.quantity.push(l.quantity);
-        self.need.push(l.need.clone());
-        self.payer.push(l.payer.clone());
-        self.customer_number_id.push(l.customer_number_id);
-        self.rule_id.push(l.rule_id.clone());
-        self.agreement_version.push(l.agreement_version.clone());
-        self.explanation_sv.push(l.explanation_sv.clone());
-        self.explanation_en.push(l.explanation_en.clone());
-        self.trust_prescription.push(l.trust_prescription);
-        self.lead_time_class.push(l.lead_time_class.as_str().to_string());
-        self.promised_date.push(l.promised_date);
-        self.answer_group_id.push(a.map(|a| a.group_id));
-        self.answer_requested_id.push(a.map(|a| a.requested_article_id));
-        self.answer_proposed_id.push(a.map(|a| a.proposed_article_id));
-        self.answer.push(a.map(|a| a.answer.as_str().to_string()));
-        self.at.push(o.at);
-        self.created_by.push(o.created_by);
-        self.patient_id.push(o.patient_id);
+        assert_eq!(group_sql().matches("::").count(), shape.orders.len() + shape.lines.len() + 1);
     }
 }

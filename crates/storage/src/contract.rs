@@ -109,7 +109,7 @@ pub async fn the_device_overview_lists_held_devices_with_payer_and_since(s: Arc<
     assert_eq!(held[0].device_number, "D-0001");
     assert_eq!(held[0].article_name, "Rollator Gåstöd Classic");
     assert_eq!(held[0].since, date(2024, 2, 1));
-    assert_eq!(held[0].payer, "region");
+    assert_eq!(held[0].payer, ramp_domain::cost::Payer::Region);
     assert!(s.held_devices(f.other_patient).await.unwrap().is_empty());
 }
 
@@ -241,7 +241,7 @@ pub async fn a_device_can_never_have_two_open_loans(s: Arc<dyn Storage>) {
         patient_id: Some(2),
         unit_id: None,
         customer_number_id: 1,
-        payer: "region".into(),
+        payer: ramp_domain::cost::Payer::Region,
         rule_id: "x".into(),
         agreement_version: "2021-01-01".into(),
         start_date: date(2025, 1, 1),

@@ -260,7 +260,7 @@ pub async fn load(s: &dyn Storage, password_hash: &str) -> Result<Fixture> {
         patient_id: Some(1),
         unit_id: None,
         customer_number_id: 1,
-        payer: "region".into(),
+        payer: ramp_domain::cost::Payer::Region,
         rule_id: "stockholm.ordinary.region".into(),
         agreement_version: "2021-01-01".into(),
         start_date: date(2024, 2, 1),

@@ -209,7 +209,7 @@ pub async fn load(s: &dyn Storage) -> Result<OrderingFixture> {
         patient_id: Some(3),
         unit_id: None,
         customer_number_id: 1,
-        payer: "region".into(),
+        payer: ramp_domain::cost::Payer::Region,
         rule_id: "ordinary.region_prescription".into(),
         agreement_version: "2021-01-01".into(),
         start_date: date(2025, 3, 1),

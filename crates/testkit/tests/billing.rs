@@ -114,7 +114,7 @@ pub async fn lend(app: &TestApp, id: Id, article: Id, price: i64, bought: NaiveD
         patient_id: Some(1),
         unit_id: None,
         customer_number_id: LIDINGO_ACCOUNT,
-        payer: "municipality".into(),
+        payer: ramp_domain::cost::Payer::Municipality,
         rule_id: "test.municipality".into(),
         agreement_version: "2021-01-01".into(),
         start_date: start,

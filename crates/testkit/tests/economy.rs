@@ -67,7 +67,7 @@ async fn lend_pump(app: &TestApp) {
         patient_id: Some(1),
         unit_id: None,
         customer_number_id: 1,
-        payer: "region".into(),
+        payer: ramp_domain::cost::Payer::Region,
         rule_id: "test.region".into(),
         agreement_version: "2021-01-01".into(),
         start_date: d(2026, 10, 1),

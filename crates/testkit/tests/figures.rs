@@ -107,7 +107,7 @@ async fn place(app: &TestApp, l: Line) -> Id {
                 device_id: item.device_id,
                 quantity: 1,
                 need: None,
-                payer: l.payer.into(),
+                payer: ramp_domain::cost::Payer::parse(l.payer).expect("a payer"),
                 customer_number_id: 1,
                 rule_id: "test".into(),
                 agreement_version: "2021-01-01".into(),

@@ -14,6 +14,7 @@ use super::patients::{self, AgeGroup, Profile};
 use super::people::Staff;
 use super::rng::{stream, Rng};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use ramp_domain::cost::Payer;
 use ramp_domain::device::{DeviceEventKind as E, DeviceState as S};
 use ramp_domain::setting::Setting;
 use ramp_model::{Device, DeviceEvent, Id, Loan, OrderHistory};
@@ -390,8 +391,8 @@ impl Writer<'_, '_> {
     fn order(&mut self, holder: Id) {
         let (Some(event), Some(loan)) = (self.out.events.last(), self.out.loans.last()) else { return };
         let profile = patients::profile(self.ctx.seed, self.ctx.org, holder, self.ctx.today);
-        let unit = match (loan.payer.as_str(), profile.municipal) {
-            ("municipality", Some(u)) => u,
+        let unit = match (loan.payer, profile.municipal) {
+            (Payer::Municipality, Some(u)) => u,
             _ => profile.regional,
         };
         let delivery = Delivery {
@@ -401,7 +402,7 @@ impl Writer<'_, '_> {
             unit,
             event_id: event.id,
             at: event.occurred_at,
-            payer: &loan.payer,
+            payer: loan.payer,
             rule: &loan.rule_id,
             customer_number: loan.customer_number_id,
             warehouse_actor: event.actor_user_id.unwrap_or(1),
@@ -418,7 +419,7 @@ impl Writer<'_, '_> {
             patient_id: Some(holder),
             unit_id: None,
             customer_number_id: customer_number,
-            payer: payer.into(),
+            payer,
             rule_id: rule.into(),
             agreement_version: AGREEMENT_VERSION.into(),
             start_date: start,
@@ -525,19 +526,19 @@ fn instant(r: &mut Rng, day: NaiveDate, kind: E) -> DateTime<Utc> {
 /// customer number invoiced. Mostly the region; the municipality for
 /// residents of SÄBO, LSS housing and short-term stays and for municipal
 /// home health care patients; a few patients rent a device themselves.
-fn payer(ctx: &Ctx, p: &Profile, division: &Division, on: NaiveDate) -> (&'static str, &'static str, Id) {
+fn payer(ctx: &Ctx, p: &Profile, division: &Division, on: NaiveDate) -> (Payer, &'static str, Id) {
     let org = ctx.org;
     let regional = org.customer_number_of(p.regional);
     let municipal = p.municipal.map(|u| org.customer_number_of(u));
     let age = on.years_since(p.birth).unwrap_or(0);
     if age < 18 {
-        return ("region", "vgr.child.region", regional);
+        return (Payer::Region, "vgr.child.region", regional);
     }
     if matches!(division.area, "hearing" | "vision") {
-        return ("region", "vgr.hearing_vision.region", regional);
+        return (Payer::Region, "vgr.hearing_vision.region", regional);
     }
     if (p.id as u64).is_multiple_of(200) {
-        return ("patient", "vgr.patient_rental", regional);
+        return (Payer::Patient, "vgr.patient_rental", regional);
     }
     let in_setting = on >= p.since;
     let rule = match p.setting {
@@ -550,7 +551,7 @@ fn payer(ctx: &Ctx, p: &Profile, division: &Division, on: NaiveDate) -> (&'stati
         _ => None,
     };
     match (rule, municipal) {
-        (Some(rule), Some(cn)) => ("municipality", rule, cn),
-        _ => ("region", "vgr.region_default", regional),
+        (Some(rule), Some(cn)) => (Payer::Municipality, rule, cn),
+        _ => (Payer::Region, "vgr.region_default", regional),
     }
 }

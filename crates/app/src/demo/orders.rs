@@ -17,6 +17,7 @@ use super::rng::{stream, Rng};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use ramp_domain::article::LeadTimeClass;
 use ramp_domain::calendar::{add_working_days, is_working_day, promised_date};
+use ramp_domain::cost::Payer;
 use ramp_domain::order::{OrderStatus, OrderTarget, Substitution};
 use ramp_domain::role::Role;
 use ramp_model::{
@@ -83,7 +84,7 @@ pub struct Delivery<'a> {
     /// The `delivered` event: its id draws the order's randomness, its instant is the delivery.
     pub event_id: Id,
     pub at: DateTime<Utc>,
-    pub payer: &'a str,
+    pub payer: Payer,
     pub rule: &'a str,
     pub customer_number: Id,
     pub warehouse_actor: Id,
@@ -225,9 +226,9 @@ pub fn for_delivery(
         updated_at: d.at,
     });
     let payer_sv = match d.payer {
-        "municipality" => "Kommunen",
-        "patient" => "Patienten",
-        _ => "Regionen",
+        Payer::Municipality => "Kommunen",
+        Payer::Patient => "Patienten",
+        Payer::Region => "Regionen",
     };
     out.lines.push(HistoryOrderLine {
         id: line,
@@ -238,7 +239,7 @@ pub fn for_delivery(
         substitution,
         device_id: Some(d.device),
         quantity: 1,
-        payer: d.payer.into(),
+        payer: d.payer.as_str().into(),
         customer_number_id: d.customer_number,
         rule_id: d.rule.into(),
         agreement_version: super::devices::AGREEMENT_VERSION.into(),

@@ -118,7 +118,7 @@ fn devices_satisfy_the_schema_constraints_and_have_one_open_loan_when_lent() {
     let mut open: HashMap<i64, usize> = HashMap::new();
     for l in &all.loans {
         assert!(l.end_date.is_none_or(|e| e >= l.start_date), "{l:?}");
-        assert!(["region", "municipality", "patient"].contains(&l.payer.as_str()));
+        assert!(["region", "municipality", "patient"].contains(&l.payer.as_str()), "{l:?}");
         if l.end_date.is_none() {
             *open.entry(l.device_id).or_default() += 1;
         }

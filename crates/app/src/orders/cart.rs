@@ -287,8 +287,7 @@ async fn reserve(app: &App, user: &User, req: &LineRequest, p: &Prepared) -> Res
         substitution: preview.substitution,
         individual,
         quantity: req.quantity.unwrap_or(1),
-        need: (p.recipient.target == OrderTarget::Patient)
-            .then(|| req.need.unwrap_or(Need::Lasting).as_str().to_string()),
+        need: (p.recipient.target == OrderTarget::Patient).then(|| req.need.unwrap_or(Need::Lasting)),
         facts: serde_json::to_string(&req.facts).unwrap_or_else(|_| "{}".into()),
         at: now,
         until: now + app.config.reservation_ttl,
@@ -375,7 +374,7 @@ async fn recipient_of(app: &App, user: &User, item: &CartItem) -> Result<Option<
 
 /// The decision for a stored cart item, or `None` when it cannot be made now.
 pub(crate) async fn line_decision(app: &App, user: &User, r: &Recipient, item: &CartItem) -> Option<LineDecision> {
-    let need = item.need.as_deref().and_then(|n| Need::parse(n).ok()).unwrap_or(Need::Lasting);
+    let need = item.need.unwrap_or(Need::Lasting);
     let facts: BTreeMap<String, bool> = serde_json::from_str(&item.facts).unwrap_or_default();
     decide(app, user, r, &item.article, need, &facts).await.ok().and_then(|d| d.ok())
 }

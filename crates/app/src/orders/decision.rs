@@ -16,8 +16,7 @@ use std::collections::BTreeMap;
 /// The cost decision of one line, as stored on the order line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineDecision {
-    /// `region`, `municipality` or `patient`.
-    pub payer: String,
+    pub payer: Payer,
     pub channel: String,
     pub customer_number_id: Id,
     pub rule: String,
@@ -128,7 +127,7 @@ pub(crate) async fn decide(
         })));
     }
     Ok(Ok(LineDecision {
-        payer: d.payer.as_str().to_string(),
+        payer: d.payer,
         channel: d.channel.as_str().to_string(),
         customer_number_id: customer_number(app, recipient, payer_principal).await?,
         rule: d.rule,
@@ -145,8 +144,8 @@ async fn unit_decision(app: &App, recipient: &Recipient) -> Result<LineDecision>
     let kind = principals
         .iter()
         .find(|p| p.id == recipient.unit.principal_id)
-        .map(|p| p.kind.clone())
-        .unwrap_or_else(|| "municipality".into());
+        .and_then(|p| Payer::parse(&p.kind).ok())
+        .unwrap_or(Payer::Municipality);
     let (rule, sv, en) = match recipient.target {
         OrderTarget::Buffer => (
             "unit_order.buffer_stock",

@@ -42,8 +42,7 @@ async fn ready_line(app: &App, user: &User, req: &LineRequest, recipient: &Recip
         requested_article_id: preview.requested.id,
         substitution: preview.substitution,
         quantity: req.quantity.unwrap_or(1),
-        need: (recipient.target == OrderTarget::Patient)
-            .then(|| req.need.unwrap_or(Need::Lasting).as_str().to_string()),
+        need: (recipient.target == OrderTarget::Patient).then(|| req.need.unwrap_or(Need::Lasting)),
         ..decided_line(d, &preview.article, app.today())
     };
     Ok(ReadyLine { preview, new: NewDirectLine { line, individual, answer } })

@@ -101,7 +101,7 @@ enum Lines {
 
 impl Lines {
     fn any_temporary(&self) -> bool {
-        let temporary = |l: &NewOrderLine| l.need.as_deref() == Some(Need::Temporary.as_str());
+        let temporary = |l: &NewOrderLine| l.need == Some(Need::Temporary);
         match self {
             Lines::Cart(_, lines) => lines.iter().any(temporary),
             Lines::Direct(ready) => ready.iter().any(|r| temporary(&r.new.line)),
@@ -184,7 +184,7 @@ async fn cart_lines(app: &App, user: &User, recipient: &Recipient, now: DateTime
             substitution: item.substitution,
             device_id: item.device_id,
             quantity: item.quantity,
-            need: item.need.clone(),
+            need: item.need,
             ..decided_line(d, &item.article, today)
         });
     }

@@ -9,7 +9,7 @@ use crate::error::{AppError, ErrorKind, Result};
 use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::calendar::promised_date;
-use ramp_domain::order::{OrderStatus, Substitution};
+use ramp_domain::order::{LineState, OrderStatus, Substitution};
 use ramp_model::{Article, CartItem, Id, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, Unit, User};
 
 /// What a placed order's line shows beside what was written: names and numbers.
@@ -50,8 +50,8 @@ pub(super) async fn as_placed(app: &App, id: Id, o: &NewOrder, items: &[Shown], 
             device_id: l.device_id,
             device_number: item.device_number.clone(),
             quantity: l.quantity,
-            need: l.need.clone(),
-            payer: l.payer.clone(),
+            need: l.need,
+            payer: l.payer,
             customer_number_id: l.customer_number_id,
             customer_number: number.number,
             rule_id: l.rule_id.clone(),
@@ -61,7 +61,7 @@ pub(super) async fn as_placed(app: &App, id: Id, o: &NewOrder, items: &[Shown], 
             trust_prescription: l.trust_prescription,
             lead_time_class: l.lead_time_class,
             promised_date: l.promised_date,
-            state: "open".into(),
+            state: LineState::Open,
             delivered_at: None,
         });
     }

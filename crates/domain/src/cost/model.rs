@@ -46,6 +46,13 @@ macro_rules! vocabulary {
                 f.write_str(self.as_str())
             }
         }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::FieldError;
+            fn from_str(s: &str) -> Result<Self, crate::FieldError> {
+                Self::parse(s)
+            }
+        }
     };
 }
 

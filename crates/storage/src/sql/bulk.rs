@@ -289,7 +289,7 @@ pub(super) async fn insert_loans(this: &SqlStorage, rows: &[Loan]) -> Result<()>
                 .push_bind(r.patient_id)
                 .push_bind(r.unit_id)
                 .push_bind(r.customer_number_id)
-                .push_bind(&r.payer)
+                .push_bind(r.payer.as_str())
                 .push_bind(&r.rule_id)
                 .push_bind(&r.agreement_version)
                 .push_bind(r.start_date)

@@ -24,6 +24,7 @@ mod devices;
 mod economy;
 mod fees;
 mod figures;
+pub mod order_plan;
 pub mod orders;
 mod organisations;
 mod patients;
@@ -95,4 +96,14 @@ pub fn like_escape(s: &str) -> String {
 /// Parses a stored enum, or reports the stored data as corrupt.
 pub fn parse_stored<T: std::str::FromStr>(column: &str, s: &str) -> crate::Result<T> {
     s.parse().map_err(|_| crate::StorageError::corrupt(format!("{column} = '{s}'")))
+}
+
+/// The stored enum in `column` of `r` (a vocabulary written with `as_str`).
+pub fn stored<T: std::str::FromStr>(r: &crate::db::Row, column: &str) -> crate::Result<T> {
+    parse_stored(column, &r.try_get::<String, _>(column)?)
+}
+
+/// [`stored`], for a column that may be NULL.
+pub fn stored_opt<T: std::str::FromStr>(r: &crate::db::Row, column: &str) -> crate::Result<Option<T>> {
+    r.try_get::<Option<String>, _>(column)?.map(|s| parse_stored(column, &s)).transpose()
 }

@@ -44,13 +44,19 @@ pub fn one_pick_per_article(d: &crate::NewDirectOrder) -> bool {
 use super::rows::{article_from, customer_number_from, patient_from};
 use crate::db;
 use crate::db::{QueryBuilder, Row};
+use crate::sql::order_plan::{bind_line, bind_order, line_sql, order_sql, Key, Placeholders};
 use crate::sql::supply::{BLOCKED_REASON, NOT_BLOCKED};
 use crate::sql::SqlStorage;
-use crate::sql::{parse_stored, ARTICLE_COLUMNS};
+use crate::sql::{parse_stored, stored, stored_opt, ARTICLE_COLUMNS};
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use ramp_domain::order::{OrderStatus, Substitution};
+use ramp_domain::cost::Need;
+use std::sync::OnceLock;
+
+/// The order's id in the single statement, made by its `ord` part.
+const ORDER_ID: &str = "(SELECT id FROM ord)";
+use ramp_domain::order::{LineState, OrderStatus, Substitution};
 
 fn cart_item_from(r: &Row) -> Result<CartItem> {
     Ok(CartItem {
@@ -67,7 +73,7 @@ fn cart_item_from(r: &Row) -> Result<CartItem> {
         device_id: r.try_get("device_id")?,
         device_number: r.try_get("device_number")?,
         quantity: r.try_get("quantity")?,
-        need: r.try_get("need")?,
+        need: stored_opt(r, "need")?,
         facts: r.try_get("facts")?,
         created_at: r.try_get("cart_created_at")?,
         reserved_until: r.try_get("reserved_until")?,
@@ -126,21 +132,22 @@ struct Reserve {
     until: Option<DateTime<Utc>>,
 }
 
-/// Reserves the oldest available device of an article in central
-/// stock; the first statement is the conditional UPDATE (a write).
-/// `skip_locked` is the dialect's clause for passing over rows
-/// other transactions are reserving right now (PostgreSQL); a
-/// round that finds nothing that way tries again waiting for
-/// those locks, so the last devices are still found.
+/// The statement text of `sql` alone (its placeholders from `$1`),
+/// made once.
+fn alone(cell: &'static OnceLock<String>, sql: fn(&mut Placeholders) -> String) -> &'static str {
+    cell.get_or_init(|| sql(&mut Placeholders::default()))
+}
+
 /// The conditional UPDATE reserving the oldest available device
 /// (parameters: until, user, at, article; see `bind_reserve`).
-fn reserve_sql(lock: &str) -> String {
+fn reserve_sql(p: &mut Placeholders, lock: &str) -> String {
+    let (until, user, at, article) = (p.fresh(), p.fresh(), p.fresh(), p.fresh());
     format!(
-        "UPDATE devices SET state = 'reserved', reserved_until = $1, reserved_by = $2, state_since = $3 \
+        "UPDATE devices SET state = 'reserved', reserved_until = {until}, reserved_by = {user}, state_since = {at} \
          WHERE id = ({}) \
-         AND (state = 'in_stock' OR (state = 'reserved' AND reserved_until <= $3)) \
+         AND (state = 'in_stock' OR (state = 'reserved' AND reserved_until <= {at})) \
          RETURNING id, warehouse_id, device_number",
-        oldest_available("$3", "$4", lock)
+        oldest_available(&at, &article, lock)
     )
 }
 
@@ -148,12 +155,19 @@ fn bind_reserve<'q>(q: db::Query<'q>, w: &Reserve) -> db::Query<'q> {
     q.bind(w.until).bind(w.user_id).bind(w.at).bind(w.article_id)
 }
 
+/// Reserves the oldest available device of an article in central
+/// stock; the first statement is the conditional UPDATE (a write).
+/// `skip_locked` is the dialect's clause for passing over rows
+/// other transactions are reserving right now (PostgreSQL); a
+/// round that finds nothing that way tries again waiting for
+/// those locks, so the last devices are still found.
 async fn reserve_oldest(
     conn: &mut db::Connection,
     want: &Reserve,
     skip_locked: &str,
 ) -> Result<Option<(Id, Option<Id>, String)>> {
-    let (skipping, waiting) = (reserve_sql(skip_locked), reserve_sql(""));
+    let (skipping, waiting) =
+        (reserve_sql(&mut Placeholders::default(), skip_locked), reserve_sql(&mut Placeholders::default(), ""));
     let exists = format!("SELECT COUNT(*) AS n FROM ({}) x", oldest_available("$1", "$2", ""));
     // Under PostgreSQL a concurrent winner makes the conditional
     // update match nothing; try again while anything is left.
@@ -178,12 +192,18 @@ async fn reserve_oldest(
 
 /// An audit row, written inside the caller's transaction.
 async fn audit_row(conn: &mut db::Connection, e: &NewAuditEntry) -> Result<()> {
-    bind_audit(db::query(AUDIT_SQL), e).execute(&mut *conn).await?;
+    static SQL: OnceLock<String> = OnceLock::new();
+    bind_audit(db::query(alone(&SQL, audit_sql)), e).execute(&mut *conn).await?;
     Ok(())
 }
 
-const AUDIT_SQL: &str = "INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7)";
+fn audit_sql(p: &mut Placeholders) -> String {
+    let values: Vec<String> = (0..7).map(|_| p.fresh()).collect();
+    format!(
+        "INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) VALUES ({})",
+        values.join(", ")
+    )
+}
 
 fn bind_audit<'q>(q: db::Query<'q>, e: &'q NewAuditEntry) -> db::Query<'q> {
     q.bind(e.occurred_at)
@@ -215,25 +235,8 @@ async fn take_over_stale(
 
 /// The order row; a reused idempotency key fails here, first.
 async fn insert_order(conn: &mut db::Connection, o: &NewOrder) -> Result<Id> {
-    bind_order(db::query(ORDER_SQL), o).fetch_one(&mut *conn).await?.try_get("id")
-}
-
-const ORDER_SQL: &str =
-    "INSERT INTO orders (target, patient_id, unit_id, created_by, status, goal, evaluation_date, end_date, \
-    idempotency_key, request_hash, created_at, updated_at) \
-    VALUES ($1, $2, $3, $4, 'registered', $5, $6, $7, $8, $9, $10, $10) RETURNING id";
-
-fn bind_order<'q>(q: db::Query<'q>, o: &'q NewOrder) -> db::Query<'q> {
-    q.bind(o.target.as_str())
-        .bind(o.patient_id)
-        .bind(o.unit_id)
-        .bind(o.created_by)
-        .bind(&o.goal)
-        .bind(o.evaluation_date)
-        .bind(o.end_date)
-        .bind(&o.idempotency_key)
-        .bind(&o.request_hash)
-        .bind(o.at)
+    static SQL: OnceLock<String> = OnceLock::new();
+    bind_order(db::query(alone(&SQL, order_sql)), o).fetch_one(&mut *conn).await?.try_get("id")
 }
 
 async fn insert_line(
@@ -243,52 +246,30 @@ async fn insert_line(
     l: &NewOrderLine,
     device: Option<Id>,
 ) -> Result<()> {
-    bind_line(db::query(LINE_SQL), order_id, line_no, l, device).execute(&mut *conn).await?;
+    static SQL: OnceLock<String> = OnceLock::new();
+    let sql = alone(&SQL, |p| line_sql(p, &Key::Bind(None), &Key::Bind(None)));
+    bind_line(db::query(sql), &Key::Bind(Some(order_id)), line_no, &Key::Bind(device), l).execute(&mut *conn).await?;
     Ok(())
-}
-
-const LINE_SQL: &str =
-    "INSERT INTO order_lines (order_id, line_no, article_id, requested_article_id, substitution, device_id, quantity, \
-    need, payer, customer_number_id, rule_id, agreement_version, explanation_sv, explanation_en, trust_prescription, \
-    lead_time_class, promised_date, state) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'open')";
-
-fn bind_line<'q>(
-    q: db::Query<'q>,
-    order_id: Id,
-    line_no: i32,
-    l: &'q NewOrderLine,
-    device: Option<Id>,
-) -> db::Query<'q> {
-    q.bind(order_id)
-        .bind(line_no)
-        .bind(l.article_id)
-        .bind(l.requested_article_id)
-        .bind(l.substitution.as_str())
-        .bind(device)
-        .bind(l.quantity)
-        .bind(&l.need)
-        .bind(&l.payer)
-        .bind(l.customer_number_id)
-        .bind(&l.rule_id)
-        .bind(&l.agreement_version)
-        .bind(&l.explanation_sv)
-        .bind(&l.explanation_en)
-        .bind(l.trust_prescription)
-        .bind(l.lead_time_class.as_str())
-        .bind(l.promised_date)
 }
 
 async fn registered_event(conn: &mut db::Connection, order_id: Id, o: &NewOrder) -> Result<()> {
-    bind_registered(db::query(REGISTERED_SQL), order_id, o).execute(&mut *conn).await?;
+    static SQL: OnceLock<String> = OnceLock::new();
+    let sql = alone(&SQL, |p| registered_sql(p, &Key::Bind(None)));
+    bind_registered(db::query(sql), &Key::Bind(Some(order_id)), o).execute(&mut *conn).await?;
     Ok(())
 }
 
-const REGISTERED_SQL: &str =
-    "INSERT INTO order_events (order_id, occurred_at, from_status, to_status, actor_user_id) VALUES ($1, $2, NULL, 'registered', $3)";
+/// The order's first event; `order` bound or named (see [`Key`]).
+fn registered_sql(p: &mut Placeholders, order: &Key<'_>) -> String {
+    let (order, at, user) = (order.sql(p), p.fresh(), p.fresh());
+    format!(
+        "INSERT INTO order_events (order_id, occurred_at, from_status, to_status, actor_user_id) \
+         VALUES ({order}, {at}, NULL, 'registered', {user})"
+    )
+}
 
-fn bind_registered<'q>(q: db::Query<'q>, order_id: Id, o: &NewOrder) -> db::Query<'q> {
-    q.bind(order_id).bind(o.at).bind(o.created_by)
+fn bind_registered<'q>(q: db::Query<'q>, order: &Key<'_>, o: &NewOrder) -> db::Query<'q> {
+    order.bind(q).bind(o.at).bind(o.created_by)
 }
 
 async fn replacement_answer(
@@ -297,12 +278,19 @@ async fn replacement_answer(
     user_id: Id,
     a: &NewReplacementAnswer,
 ) -> Result<()> {
-    bind_answer(db::query(ANSWER_SQL), at, user_id, a).execute(&mut *conn).await?;
+    static SQL: OnceLock<String> = OnceLock::new();
+    bind_answer(db::query(alone(&SQL, answer_sql)), at, user_id, a).execute(&mut *conn).await?;
     Ok(())
 }
 
-const ANSWER_SQL: &str = "INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer) \
-    VALUES ($1, $2, $3, $4, $5, $6)";
+fn answer_sql(p: &mut Placeholders) -> String {
+    let values: Vec<String> = (0..6).map(|_| p.fresh()).collect();
+    format!(
+        "INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer) \
+         VALUES ({})",
+        values.join(", ")
+    )
+}
 
 fn bind_answer<'q>(q: db::Query<'q>, at: DateTime<Utc>, user_id: Id, a: &NewReplacementAnswer) -> db::Query<'q> {
     q.bind(at)
@@ -321,13 +309,22 @@ async fn reserved_and_ordered(
     o: &NewOrder,
     warehouse: Option<Id>,
 ) -> Result<()> {
-    bind_reserved_and_ordered(db::query(RESERVED_AND_ORDERED_SQL), device, o, warehouse).execute(&mut *conn).await?;
+    static SQL: OnceLock<String> = OnceLock::new();
+    bind_reserved_and_ordered(db::query(alone(&SQL, reserved_and_ordered_sql)), device, o, warehouse)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
-const RESERVED_AND_ORDERED_SQL: &str =
-    "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
-     VALUES ($1, $2, 'reserved', 'in_stock', 'reserved', $3, $4, $5), ($1, $2, 'ordered', 'reserved', 'reserved', $3, $4, $5)";
+/// Parameters: device, at, user, patient, warehouse.
+fn reserved_and_ordered_sql(p: &mut Placeholders) -> String {
+    let (device, at, user, patient, warehouse) = (p.fresh(), p.fresh(), p.fresh(), p.fresh(), p.fresh());
+    format!(
+        "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
+         VALUES ({device}, {at}, 'reserved', 'in_stock', 'reserved', {user}, {patient}, {warehouse}), \
+         ({device}, {at}, 'ordered', 'reserved', 'reserved', {user}, {patient}, {warehouse})"
+    )
+}
 
 fn bind_reserved_and_ordered<'q>(q: db::Query<'q>, device: Id, o: &NewOrder, warehouse: Option<Id>) -> db::Query<'q> {
     q.bind(device).bind(o.at).bind(o.created_by).bind(o.patient_id).bind(warehouse)
@@ -344,11 +341,19 @@ fn id_list<'a>(b: &mut QueryBuilder<'a>, ids: &'a [Id]) {
 
 /// A device event for a stale reservation's cart item, if there
 /// is one (`take_over_stale` in a batch: parameters device, at, warehouse).
-const STALE_EVENT_SQL: &str =
-    "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
-     SELECT $1, $2, 'reservation_expired', 'reserved', 'in_stock', NULL, NULL, $3 \
-     WHERE EXISTS (SELECT 1 FROM cart_items WHERE device_id = $1)";
-const STALE_CART_SQL: &str = "DELETE FROM cart_items WHERE device_id = $1";
+fn stale_event_sql(p: &mut Placeholders) -> String {
+    let (device, at, warehouse) = (p.fresh(), p.fresh(), p.fresh());
+    format!(
+        "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
+         SELECT {device}, {at}, 'reservation_expired', 'reserved', 'in_stock', NULL, NULL, {warehouse} \
+         WHERE EXISTS (SELECT 1 FROM cart_items WHERE device_id = {device})"
+    )
+}
+
+/// The stale cart item of a device; `device` bound or named (see [`Key`]).
+fn stale_cart_sql(p: &mut Placeholders, device: &Key<'_>) -> String {
+    format!("DELETE FROM cart_items WHERE device_id = {}", device.sql(p))
+}
 
 /// The two batches of `place_direct_order_batched`; `None` when a
 /// line found no device (the transaction is still open then).
@@ -366,14 +371,14 @@ async fn direct_batches(
         .map(|(i, l)| (i, Reserve { article_id: l.line.article_id, user_id: o.created_by, at: o.at, until: None }))
         .collect();
     let mut first = crate::batch::Batch::default();
+    let mut p = Placeholders::default();
     first.push("BEGIN");
     if o.audit.is_some() {
-        first.push(AUDIT_SQL);
+        first.push(&audit_sql(&mut p));
     }
-    first.push(ORDER_SQL);
-    let reserve = reserve_sql(lock);
+    first.push(&order_sql(&mut p));
     for _ in &picks {
-        first.push(&reserve);
+        first.push(&reserve_sql(&mut p, lock));
     }
     let mut q = db::query(first.text());
     if let Some(a) = &o.audit {
@@ -394,19 +399,22 @@ async fn direct_batches(
         devices[*i] = Some((device, r.try_get("warehouse_id")?));
     }
     let mut second = crate::batch::Batch::default();
+    let mut p = Placeholders::default();
+    let bound = Key::Bind(None);
     for (l, device) in d.lines.iter().zip(&devices) {
         if device.is_some() {
-            second.push(STALE_EVENT_SQL);
-            second.push(STALE_CART_SQL);
-            second.push(RESERVED_AND_ORDERED_SQL);
+            second.push(&stale_event_sql(&mut p));
+            second.push(&stale_cart_sql(&mut p, &bound));
+            second.push(&reserved_and_ordered_sql(&mut p));
         }
-        second.push(LINE_SQL);
+        second.push(&line_sql(&mut p, &bound, &bound));
         if l.answer.is_some() {
-            second.push(ANSWER_SQL);
+            second.push(&answer_sql(&mut p));
         }
     }
-    second.push(REGISTERED_SQL);
+    second.push(&registered_sql(&mut p, &bound));
     second.push("COMMIT");
+    let order = Key::Bind(Some(order_id));
     let mut q = db::query(second.text());
     for (i, (l, device)) in d.lines.iter().zip(&devices).enumerate() {
         if let Some((dv, warehouse)) = device {
@@ -414,12 +422,13 @@ async fn direct_batches(
             q = q.bind(dv.id);
             q = bind_reserved_and_ordered(q, dv.id, o, *warehouse);
         }
-        q = bind_line(q, order_id, i as i32 + 1, &l.line, device.as_ref().map(|(dv, _)| dv.id));
+        let device = Key::Bind(device.as_ref().map(|(dv, _)| dv.id));
+        q = bind_line(q, &order, i as i32 + 1, &device, &l.line);
         if let Some(a) = &l.answer {
             q = bind_answer(q, o.at, o.created_by, a);
         }
     }
-    q = bind_registered(q, order_id, o);
+    q = bind_registered(q, &order, o);
     q.execute(tx.conn()).await?;
     let devices = devices.into_iter().map(|d| d.map(|(dv, _)| dv)).collect();
     Ok(Some(DirectPlacement::Placed { order_id, devices }))
@@ -427,15 +436,33 @@ async fn direct_batches(
 
 /// A picked device's events in one INSERT, in their order (the
 /// expiry of a stale cart reservation first, if it had one);
-/// `{pick}` names the statement part that picked it. Parameters:
+/// `pick` names the statement part that picked it. Parameters:
 /// at, user, patient.
-const PICKED_EVENTS_SQL: &str =
-    "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
-     SELECT p.id, $1, e.kind, e.from_state, e.to_state, e.actor, e.patient, p.warehouse_id FROM {pick} p CROSS JOIN (VALUES \
-     (0, 'reservation_expired', 'reserved', 'in_stock', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)), \
-     (1, 'reserved', 'in_stock', 'reserved', $2, $3), (2, 'ordered', 'reserved', 'reserved', $2, $3)) \
-     AS e (seq, kind, from_state, to_state, actor, patient) \
-     WHERE e.seq > 0 OR EXISTS (SELECT 1 FROM cart_items c WHERE c.device_id = p.id) ORDER BY e.seq";
+fn picked_events_sql(p: &mut Placeholders, pick: &str) -> String {
+    let (at, user, patient) = (p.fresh(), p.fresh(), p.fresh());
+    format!(
+        "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, patient_id, warehouse_id) \
+         SELECT p.id, {at}, e.kind, e.from_state, e.to_state, e.actor, e.patient, p.warehouse_id FROM {pick} p CROSS JOIN (VALUES \
+         (0, 'reservation_expired', 'reserved', 'in_stock', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)), \
+         (1, 'reserved', 'in_stock', 'reserved', {user}, {patient}), (2, 'ordered', 'reserved', 'reserved', {user}, {patient})) \
+         AS e (seq, kind, from_state, to_state, actor, patient) \
+         WHERE e.seq > 0 OR EXISTS (SELECT 1 FROM cart_items c WHERE c.device_id = p.id) ORDER BY e.seq"
+    )
+}
+
+/// The SQL naming the device part `pick` of the single statement took.
+fn pick_of(pick: usize) -> String {
+    format!("(SELECT id FROM pick_{pick})")
+}
+
+/// How a line of the single statement gets its device: named from its
+/// pick, or bound (NULL, a quantity).
+fn device_key(pick: &Option<String>) -> Key<'_> {
+    match pick {
+        Some(sql) => Key::Sql(sql),
+        None => Key::Bind(None),
+    }
+}
 
 /// One part of the single-statement order (`direct_statement`).
 enum Part<'a> {
@@ -486,34 +513,27 @@ fn direct_parts(d: &NewDirectOrder) -> Option<Vec<Part<'_>>> {
 /// make them. The final SELECT divides by zero for a line that
 /// found no device, which undoes the whole statement.
 fn direct_statement_sql(parts: &[Part<'_>], lock: &str) -> (String, usize) {
-    const ORDER_ID: &str = "(SELECT id FROM ord)";
+    let order = Key::Sql(ORDER_ID);
     let mut items = Vec::with_capacity(parts.len());
-    let mut used = 0;
+    let mut p = Placeholders::default();
     let mut picks = 0;
     for (k, part) in parts.iter().enumerate() {
-        let pick_of = |p: &usize| format!("(SELECT id FROM pick_{p})");
-        let (name, sql, replaced): (String, String, Vec<(usize, String)>) = match part {
-            Part::Audit(_) => ("audit".into(), AUDIT_SQL.into(), vec![]),
-            Part::Order => ("ord".into(), ORDER_SQL.into(), vec![]),
-            Part::Pick(p, _) => {
+        let (name, sql) = match part {
+            Part::Audit(_) => ("audit".into(), audit_sql(&mut p)),
+            Part::Order => ("ord".into(), order_sql(&mut p)),
+            Part::Pick(i, _) => {
                 picks += 1;
-                (format!("pick_{p}"), reserve_sql(lock), vec![])
+                (format!("pick_{i}"), reserve_sql(&mut p, lock))
             }
-            Part::Stale(p) => (format!("stale_{p}"), STALE_CART_SQL.into(), vec![(1, pick_of(p))]),
-            Part::Events(p) => {
-                (format!("events_{p}"), PICKED_EVENTS_SQL.replace("{pick}", &format!("pick_{p}")), vec![])
-            }
+            Part::Stale(i) => (format!("stale_{i}"), stale_cart_sql(&mut p, &Key::Sql(&pick_of(*i)))),
+            Part::Events(i) => (format!("events_{i}"), picked_events_sql(&mut p, &format!("pick_{i}"))),
             Part::Line(_, _, pick) => {
-                let mut r = vec![(1, ORDER_ID.to_string())];
-                r.extend(pick.map(|p| (6, pick_of(&p))));
-                (format!("line_{k}"), LINE_SQL.into(), r)
+                let pick = pick.map(pick_of);
+                (format!("line_{k}"), line_sql(&mut p, &order, &device_key(&pick)))
             }
-            Part::Answer(_) => (format!("answer_{k}"), ANSWER_SQL.into(), vec![]),
-            Part::Registered => ("registered".into(), REGISTERED_SQL.into(), vec![(1, ORDER_ID.to_string())]),
+            Part::Answer(_) => (format!("answer_{k}"), answer_sql(&mut p)),
+            Part::Registered => ("registered".into(), registered_sql(&mut p, &order)),
         };
-        let replaced: Vec<(usize, &str)> = replaced.iter().map(|(n, s)| (*n, s.as_str())).collect();
-        let (sql, n) = crate::batch::renumber_with(&sql, used, &replaced);
-        used += n;
         items.push(format!("{name} AS ({sql})"));
     }
     let mut select = String::from("SELECT (SELECT id FROM ord) AS order_id");
@@ -544,11 +564,14 @@ async fn direct_statement(pool: &db::Pool, d: &NewDirectOrder, lock: &str) -> Re
             Part::Audit(a) => bind_audit(q, a),
             Part::Order => bind_order(q, o),
             Part::Pick(_, w) => bind_reserve(q, w),
-            Part::Stale(_) => q.bind(0_i64),
+            Part::Stale(_) => q,
             Part::Events(_) => q.bind(o.at).bind(o.created_by).bind(o.patient_id),
-            Part::Line(i, l, _) => bind_line(q, 0, *i as i32 + 1, &l.line, None),
+            Part::Line(i, l, pick) => {
+                let pick = pick.map(pick_of);
+                bind_line(q, &Key::Sql(ORDER_ID), *i as i32 + 1, &device_key(&pick), &l.line)
+            }
             Part::Answer(a) => bind_answer(q, o.at, o.created_by, a),
-            Part::Registered => bind_registered(q, 0, o),
+            Part::Registered => bind_registered(q, &Key::Sql(ORDER_ID), o),
         };
     }
     let row = match q.fetch_one(pool).await {
@@ -708,8 +731,8 @@ impl SqlStorage {
                 device_id: r.try_get("device_id")?,
                 device_number: r.try_get("device_number")?,
                 quantity: r.try_get("quantity")?,
-                need: r.try_get("need")?,
-                payer: r.try_get("payer")?,
+                need: stored_opt(r, "need")?,
+                payer: stored(r, "payer")?,
                 customer_number_id: r.try_get("customer_number_id")?,
                 customer_number: r.try_get("customer_number")?,
                 rule_id: r.try_get("rule_id")?,
@@ -719,7 +742,7 @@ impl SqlStorage {
                 trust_prescription: r.try_get("trust_prescription")?,
                 lead_time_class: parse_stored("lead_time_class", &r.try_get::<String, _>("lead_time_class")?)?,
                 promised_date: r.try_get("promised_date")?,
-                state: r.try_get("state")?,
+                state: stored(r, "state")?,
                 delivered_at: r.try_get("delivered_at")?,
             })
         })
@@ -1001,7 +1024,7 @@ impl OrderStore for SqlStorage {
         )
         .bind(item.user_id).bind(item.target.as_str()).bind(item.patient_id).bind(item.unit_id)
         .bind(item.article_id).bind(item.requested_article_id).bind(item.substitution.as_str())
-        .bind(device_id).bind(item.quantity).bind(&item.need).bind(&item.facts).bind(item.at).bind(item.until)
+        .bind(device_id).bind(item.quantity).bind(item.need.map(Need::as_str)).bind(&item.facts).bind(item.at).bind(item.until)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -1181,8 +1204,8 @@ impl OrderStore for SqlStorage {
         let patient: Option<Id> = o.try_get("patient_id")?;
         let unit: Id = o.try_get("unit_id")?;
         let line_state = match c.to {
-            OrderStatus::Delivered => "delivered",
-            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Delivered => LineState::Delivered,
+            OrderStatus::Cancelled => LineState::Cancelled,
             _ => {
                 tx.commit().await?;
                 return Ok(());
@@ -1247,7 +1270,7 @@ impl OrderStore for SqlStorage {
             }
         }
         db::query("UPDATE order_lines SET state = $1, delivered_at = $2 WHERE order_id = $3 AND state = 'open'")
-            .bind(line_state)
+            .bind(line_state.as_str())
             .bind((c.to == OrderStatus::Delivered).then_some(c.at))
             .bind(c.order_id)
             .execute(&mut *tx)
@@ -1309,7 +1332,7 @@ impl OrderStore for SqlStorage {
                 registered_on: r.try_get("registered_on")?,
                 rent_end_date: r.try_get("rent_end_date")?,
                 deregistration_due: r.try_get("deregistration_due")?,
-                status: r.try_get("status")?,
+                status: stored(&r, "status")?,
                 note: r.try_get("note")?,
             })
         })

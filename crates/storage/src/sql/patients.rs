@@ -145,7 +145,7 @@ pub(super) async fn held_devices(this: &SqlStorage, patient_id: Id) -> Result<Ve
             article_name: r.try_get("name")?,
             iso_code: r.try_get("iso_code")?,
             since: r.try_get("start_date")?,
-            payer: r.try_get("payer")?,
+            payer: crate::sql::stored(r, "payer")?,
             rule_id: r.try_get("rule_id")?,
             pickup_rent_end: r.try_get("rent_end_date")?,
         })

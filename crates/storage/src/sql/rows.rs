@@ -97,7 +97,7 @@ pub(super) fn loan_from(r: &Row) -> Result<Loan> {
         patient_id: r.try_get("patient_id")?,
         unit_id: r.try_get("unit_id")?,
         customer_number_id: r.try_get("customer_number_id")?,
-        payer: r.try_get("payer")?,
+        payer: crate::sql::stored(r, "payer")?,
         rule_id: r.try_get("rule_id")?,
         agreement_version: r.try_get("agreement_version")?,
         start_date: r.try_get("start_date")?,

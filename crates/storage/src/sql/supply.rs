@@ -221,7 +221,7 @@ impl SupplyStore for SqlStorage {
                 Ok(PickLine {
                     order_id: r.try_get("order_id")?,
                     line_no: r.try_get("line_no")?,
-                    order_status: r.try_get("order_status")?,
+                    order_status: crate::sql::stored(r, "order_status")?,
                     promised_date: r.try_get("promised_date")?,
                     unit_name: r.try_get("unit_name")?,
                     route: r.try_get("route")?,

@@ -153,7 +153,7 @@ impl From<&ramp_app::patients::PatientOverview> for PatientOverviewDto {
                     article_name: d.article_name.clone(),
                     iso_code: d.iso_code.clone(),
                     since: d.since,
-                    payer: d.payer.clone(),
+                    payer: d.payer.as_str().into(),
                     rule: d.rule_id.clone(),
                     pickup_rent_end: d.pickup_rent_end,
                 })
@@ -216,7 +216,7 @@ impl From<&st::DeviceCard> for DeviceCardDto {
             article: ArticleDto::from(&c.article),
             loan: c.loan.as_ref().map(|l| LoanDto {
                 holder: if l.patient_id.is_some() { "patient".into() } else { "unit".into() },
-                payer: l.payer.clone(),
+                payer: l.payer.as_str().into(),
                 rule: l.rule_id.clone(),
                 agreement_version: l.agreement_version.clone(),
                 since: l.start_date,

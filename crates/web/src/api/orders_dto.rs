@@ -25,7 +25,7 @@ pub struct DecisionDto {
 impl From<&LineDecision> for DecisionDto {
     fn from(d: &LineDecision) -> Self {
         Self {
-            payer: d.payer.clone(),
+            payer: d.payer.as_str().into(),
             channel: d.channel.clone(),
             customer_number_id: d.customer_number_id,
             rule: d.rule.clone(),
@@ -139,7 +139,7 @@ impl From<&CartLine> for CartItemDto {
             substitution: i.substitution.as_str().into(),
             device_number: i.device_number.clone(),
             quantity: i.quantity,
-            need: i.need.clone(),
+            need: i.need.map(|n| n.as_str().into()),
             reserved_until: i.reserved_until,
             decision: l.decision.as_ref().map(DecisionDto::from),
             needs_review: l.needs_review,
@@ -227,8 +227,8 @@ impl From<&st::Order> for OrderDto {
                     substitution: l.substitution.as_str().into(),
                     device_number: l.device_number.clone(),
                     quantity: l.quantity,
-                    need: l.need.clone(),
-                    payer: l.payer.clone(),
+                    need: l.need.map(|n| n.as_str().into()),
+                    payer: l.payer.as_str().into(),
                     customer_number: l.customer_number.clone(),
                     rule: l.rule_id.clone(),
                     agreement_version: l.agreement_version.clone(),
@@ -237,7 +237,7 @@ impl From<&st::Order> for OrderDto {
                     trust_prescription: l.trust_prescription,
                     lead_time_class: l.lead_time_class.as_str().into(),
                     promised_date: l.promised_date,
-                    state: l.state.clone(),
+                    state: l.state.as_str().into(),
                     delivered_at: l.delivered_at,
                 })
                 .collect(),

@@ -49,7 +49,7 @@ fn groups(lines: Vec<CartLine>) -> Vec<CartGroup> {
     let mut out: Vec<CartGroup> = vec![];
     for l in lines {
         let key = group_key(&l);
-        let temporary = l.item.need.as_deref() == Some(Need::Temporary.as_str());
+        let temporary = l.item.need == Some(Need::Temporary);
         match out.iter_mut().find(|g| g.key == key) {
             Some(g) => {
                 g.temporary |= temporary;
@@ -103,7 +103,7 @@ impl CartTemplate {
         l.item.substitution != ramp_domain::order::Substitution::None
     }
 
-    fn need(&self, need: &Option<String>) -> &'static str {
+    fn need(&self, need: &Option<Need>) -> &'static str {
         match need {
             Some(n) => self.page.t(&format!("order.need.{n}")),
             None => "–",

@@ -389,7 +389,7 @@ impl PickTemplate {
     }
 
     fn moves(&self, l: &PickLine) -> Vec<OrderStatus> {
-        OrderStatus::parse(&l.order_status).map(|s| super::orders::next_moves(&s)).unwrap_or_default()
+        super::orders::next_moves(&l.order_status)
     }
 
     fn label(&self, to: &OrderStatus) -> &'static str {
@@ -397,7 +397,7 @@ impl PickTemplate {
     }
 
     fn status(&self, l: &PickLine) -> &'static str {
-        OrderStatus::parse(&l.order_status).map(|s| self.page.order_status(&s)).unwrap_or("?")
+        self.page.order_status(&l.order_status)
     }
 
     fn blocked(&self, reason: &str) -> &'static str {

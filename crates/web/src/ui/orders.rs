@@ -50,7 +50,7 @@ struct OrderTemplate {
 }
 
 impl OrderTemplate {
-    fn line_state(&self, state: &str) -> &'static str {
+    fn line_state(&self, state: &ramp_domain::order::LineState) -> &'static str {
         self.page.t(&format!("order.line.{state}"))
     }
 

@@ -169,13 +169,8 @@ impl Page {
         }
     }
 
-    pub fn payer(&self, payer: &str) -> &'static str {
-        match payer {
-            "region" => self.t("payer.region"),
-            "municipality" => self.t("payer.municipality"),
-            "patient" => self.t("payer.patient"),
-            _ => "?",
-        }
+    pub fn payer(&self, payer: &ramp_domain::cost::Payer) -> &'static str {
+        self.t(&format!("payer.{}", payer.as_str()))
     }
 
     pub fn access(&self, reason: &ramp_app::model::AccessReason) -> &'static str {
