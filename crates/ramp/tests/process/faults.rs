@@ -30,83 +30,61 @@ const PATIENCE: Duration = Duration::from_secs(90);
 async fn sqlite_full_disk_answers_503_recovers_by_itself_and_loses_nothing_acknowledged() {
     let Some(fs) = SmallFs::mount("sqlite-full", 96) else { return };
     let url = format!("sqlite:{}", fs.dir.join("ramp.db").display());
-    let mut server = Server::start(&url).await;
-    let session = server.login().await;
-    let jobs = orderable_pairs(&server, &session, &url).await;
-    let baseline = Baseline::of(&url).await;
-
-    // Act: orders and patient reads go on while the disk fills and empties.
-    let load = Load::start(&server, &session, &jobs);
-    load.wait_for_orders(10).await;
-    let ballast = fs.fill();
-    wait_for_not_ready(&server, &load).await;
-    std::fs::remove_file(&ballast).expect("free the space again");
-    let orders_when_freed = load.snapshot().orders.len();
-    wait_for_recovery(&server, &load, orders_when_freed).await;
-    let seen = load.stop().await;
-    server.kill().await;
-
-    // Assert: no 500s, and after a restart everything acknowledged is there.
-    seen.assert_only_success_or_unavailable();
-    let again = Server::start(&url).await;
-    assert_acknowledged_are_stored(&url, &seen).await;
-    check_nothing_half_written(&url, baseline).await;
-    drop(again);
+    survives(&url, async || fs.fill(), || fs.free()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_full_disk_answers_503_recovers_and_loses_nothing_acknowledged() {
     let Some(fs) = SmallFs::mount("pg-full", 160) else { return };
     let cluster = Cluster::start(&fs.dir.join("pg"));
-    let mut server = Server::start(&cluster.url).await;
-    let session = server.login().await;
-    let jobs = orderable_pairs(&server, &session, &cluster.url).await;
-    let baseline = Baseline::of(&cluster.url).await;
-
-    let load = Load::start(&server, &session, &jobs);
-    load.wait_for_orders(10).await;
-    let ballast = fs.fill();
-    // PostgreSQL writes into WAL segments it made earlier and into pages it
-    // holds in memory, so a full disk shows when it needs a new segment:
-    // switching segments brings that moment now.
-    use_up_wal_segments(&cluster.url).await;
-    wait_for_not_ready(&server, &load).await;
-    std::fs::remove_file(&ballast).expect("free the space again");
+    let fault = async || {
+        fs.fill();
+        // PostgreSQL writes into WAL segments it made earlier and into pages
+        // it holds in memory, so a full disk shows when it needs a new
+        // segment: switching segments brings that moment now.
+        use_up_wal_segments(&cluster.url).await;
+    };
     // PostgreSQL may have stopped itself when it could not write its WAL:
     // the operator starts it again once there is space.
-    cluster.ensure_running();
-    let orders_when_freed = load.snapshot().orders.len();
-    wait_for_recovery(&server, &load, orders_when_freed).await;
-    let seen = load.stop().await;
-    server.kill().await;
-
-    seen.assert_only_success_or_unavailable();
-    assert_acknowledged_are_stored(&cluster.url, &seen).await;
-    check_nothing_half_written(&cluster.url, baseline).await;
+    let heal = || {
+        fs.free();
+        cluster.ensure_running();
+    };
+    survives(&cluster.url, fault, heal).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_stopped_and_started_under_load_gives_503s_then_recovers_without_loss() {
-    let dir = test_dir().join(unique_name());
-    let cluster = Cluster::start(&dir.join("pg"));
-    let mut server = Server::start(&cluster.url).await;
+    let cluster = Cluster::start(&test_dir().join(unique_name()).join("pg"));
+    survives(&cluster.url, async || cluster.stop(), || cluster.ensure_running()).await;
+}
+
+/// A server on `url` under a load of orders and patient reads meets
+/// `fault` once orders flow; when it shows (`/readyz` and some answers
+/// 503), `heal` removes it and the server must recover without a restart.
+/// Then: no answer but success or 503, and after a restart every
+/// acknowledged order and audit row is stored, the invariants holding.
+async fn survives(url: &str, fault: impl AsyncFnOnce(), heal: impl FnOnce()) {
+    let mut server = Server::start(url).await;
     let session = server.login().await;
-    let jobs = orderable_pairs(&server, &session, &cluster.url).await;
-    let baseline = Baseline::of(&cluster.url).await;
+    let jobs = orderable_pairs(&server, &session, url).await;
+    let baseline = Baseline::of(url).await;
 
     let load = Load::start(&server, &session, &jobs);
     load.wait_for_orders(10).await;
-    cluster.stop();
+    fault().await;
     wait_for_not_ready(&server, &load).await;
-    cluster.ensure_running();
-    let orders_when_back = load.snapshot().orders.len();
-    wait_for_recovery(&server, &load, orders_when_back).await;
+    heal();
+    let orders_when_healed = load.snapshot().orders.len();
+    wait_for_recovery(&server, &load, orders_when_healed).await;
     let seen = load.stop().await;
     server.kill().await;
 
     seen.assert_only_success_or_unavailable();
-    assert_acknowledged_are_stored(&cluster.url, &seen).await;
-    check_nothing_half_written(&cluster.url, baseline).await;
+    let again = Server::start(url).await;
+    assert_acknowledged_are_stored(url, &seen).await;
+    check_nothing_half_written(url, baseline).await;
+    drop(again);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -403,8 +381,8 @@ impl SmallFs {
         files
     }
 
-    /// Writes a ballast file until the file system is full; returns its path.
-    fn fill(&self) -> PathBuf {
+    /// Writes a ballast file until the file system is full.
+    fn fill(&self) {
         let path = self.dir.join("ballast");
         let mut file = std::fs::File::create(&path).expect("ballast file");
         let mut chunk = vec![0u8; 1 << 20];
@@ -414,7 +392,11 @@ impl SmallFs {
             }
         }
         let _ = file.sync_all();
-        path
+    }
+
+    /// Removes the ballast: the space is there again.
+    fn free(&self) {
+        std::fs::remove_file(self.dir.join("ballast")).expect("free the space again");
     }
 }
 
