@@ -30,7 +30,7 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Ramp API", description = "Assistive-device supply: ordering portal and supply system. Errors are application/problem+json (RFC 9457) with a stable `code` and the offending `field`.", license(name = "AGPL-3.0-or-later")),
+    info(title = "Ramp API", description = "Assistive-device supply: ordering portal and supply system. Errors are application/problem+json (RFC 9457) with a stable `code` and the offending `field`. Any request may be answered 503 `storage_unavailable` (with `Retry-After`) while the database cannot take it — a full or read-only disk, a server restarting: nothing of it was saved, retry later; a 2xx means committed.", license(name = "AGPL-3.0-or-later")),
     paths(
         health::healthz, health::readyz, health::metrics,
         session::login, session::logout, session::me,
