@@ -13,6 +13,7 @@ pub mod charges;
 pub mod consult;
 pub mod cost;
 pub mod costly_applications;
+pub mod delivery;
 pub mod device;
 pub mod einvoice;
 pub mod error;

@@ -18,6 +18,7 @@ mod figures;
 mod orders;
 mod supply;
 mod types;
+mod unit_of_work;
 
 pub use billing::*;
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -29,6 +30,7 @@ pub use figures::*;
 pub use orders::*;
 pub use supply::*;
 pub use types::*;
+pub use unit_of_work::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -59,7 +61,8 @@ pub struct NewUser {
 
 /// Everything Ramp stores. Implemented once for both engines by
 /// `ramp_storage::SqlStorage`, which passes the suite in
-/// `ramp_storage::contract` on each. Every method is one transaction.
+/// `ramp_storage::contract` on each. Every method is one transaction;
+/// [`Storage::unit_of_work`] opens one that the caller composes.
 #[async_trait]
 pub trait Storage:
     OrderStore + SupplyStore + ConsultStore + FiguresStore + BillingStore + FeesStore + EconomyStore + Send + Sync + 'static
@@ -67,6 +70,9 @@ pub trait Storage:
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;
+    /// Opens a write transaction for the caller to compose
+    /// ([`UnitOfWork`]); dropped without a commit, it is rolled back.
+    async fn unit_of_work(&self) -> Result<Box<dyn UnitOfWork>>;
     /// Where the storage takes the time for what it times itself (how
     /// long its cache of nearly static rows is served): the application's
     /// clock, set when the application is built on the storage.

@@ -31,7 +31,8 @@ macro_rules! for_each_contract_test {
             ids_continue_after_a_bulk_load,
             the_device_card_shows_article_loan_and_full_history,
             lending_history_lists_loans_started_in_the_period_with_the_setting_then,
-            rows_loaded_after_they_were_first_read_are_seen_at_once
+            rows_loaded_after_they_were_first_read_are_seen_at_once,
+            a_unit_of_work_writes_all_on_commit_and_nothing_when_dropped_or_failed
         );
     };
 }
@@ -390,4 +391,75 @@ pub async fn rows_loaded_after_they_were_first_read_are_seen_at_once(s: Arc<dyn 
     assert_eq!(now.len(), areas + 1);
     assert!(now.contains(&area));
     assert_eq!(s.replacement_group_of(f.wheelchair).await.unwrap(), Some(group));
+}
+
+/// The delivery of device `id` to Tolvan as a unit of work of three
+/// writes: the reservation ended, the event, the loan.
+async fn deliver_in(uow: &mut dyn UnitOfWork, f: &Fixture, id: Id) -> Result<()> {
+    let at = t(2025, 1, 3);
+    let holder = Holder { patient_id: Some(f.tolvan), unit_id: None, warehouse_id: None };
+    let end = ReservationEnd { device_id: id, to: DeviceState::WithPatient, at, holder: Some(holder) };
+    assert_eq!(uow.end_reservation(&end).await?, Some(None), "reserved, and no warehouse afterwards");
+    let event = NewDeviceEvent {
+        device_id: id,
+        at,
+        kind: DeviceEventKind::Delivered,
+        from: DeviceState::Reserved,
+        to: DeviceState::WithPatient,
+        actor_user_id: Some(f.warehouse_user),
+        patient_id: Some(f.tolvan),
+        warehouse_id: None,
+    };
+    uow.add_device_event(&event).await?;
+    let loan = Loan {
+        device_id: id,
+        patient_id: Some(f.tolvan),
+        unit_id: None,
+        customer_number_id: 1,
+        payer: ramp_domain::cost::Payer::Region,
+        rule_id: "r".into(),
+        agreement_version: "2021-01-01".into(),
+        start_date: date(2025, 1, 3),
+        end_date: None,
+    };
+    uow.open_loan(&loan).await
+}
+
+pub async fn a_unit_of_work_writes_all_on_commit_and_nothing_when_dropped_or_failed(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let id = f.stock_device_ids[0];
+    s.apply_device_change(&reserve(id, t(2025, 1, 1))).await.unwrap();
+    let untouched = |card: DeviceCard| {
+        assert_eq!(card.device.state, DeviceState::Reserved);
+        assert_eq!(card.events.len(), 1, "only the reservation");
+        assert!(card.loan.is_none());
+    };
+
+    let mut dropped = s.unit_of_work().await.unwrap();
+    deliver_in(dropped.as_mut(), &f, id).await.unwrap();
+    drop(dropped);
+    untouched(s.device_card("D-0002").await.unwrap().unwrap());
+
+    // A second open loan of the device fails inside the unit; the caller
+    // returns with `?` and the first two writes go with it.
+    let open = s.device_card(f.lent_device_number).await.unwrap().unwrap().loan.expect("D-0001 is lent");
+    let mut failed = s.unit_of_work().await.unwrap();
+    deliver_in(failed.as_mut(), &f, id).await.unwrap();
+    let err = failed.open_loan(&open).await.expect_err("D-0001 already has an open loan");
+    assert!(err.is_conflict_on("loans_one_open_per_device", "loans.device_id"), "{err}");
+    drop(failed);
+    untouched(s.device_card("D-0002").await.unwrap().unwrap());
+
+    let mut committed = s.unit_of_work().await.unwrap();
+    deliver_in(committed.as_mut(), &f, id).await.unwrap();
+    committed.commit().await.unwrap();
+    let card = s.device_card("D-0002").await.unwrap().unwrap();
+    assert_eq!(card.device.state, DeviceState::WithPatient);
+    assert_eq!(card.device.patient_id, Some(f.tolvan));
+    assert_eq!(card.events.len(), 2);
+    assert_eq!(card.loan.map(|l| l.patient_id), Some(Some(f.tolvan)));
+
+    let mut late = s.unit_of_work().await.unwrap();
+    let end = ReservationEnd { device_id: id, to: DeviceState::InStock, at: t(2025, 1, 5), holder: None };
+    assert_eq!(late.end_reservation(&end).await.unwrap(), None, "no longer reserved: nothing matched");
 }

@@ -126,16 +126,19 @@ async fn place(app: &TestApp, l: Line) -> Id {
         End::Cancelled => (OrderStatus::Cancelled, l.ordered + Duration::hours(1)),
         End::Open => return order,
     };
-    s.change_order_status(&OrderStatusChange {
-        order_id: order,
-        expected: OrderStatus::Registered,
-        to,
-        at,
-        on: ramp_domain::time::stockholm_date(at),
-        actor_user_id: LAGER,
-        received_by: None,
-        buffer_warehouse_id: None,
-    })
+    ramp_app::orders::apply_status_change(
+        s,
+        &OrderStatusChange {
+            order_id: order,
+            expected: OrderStatus::Registered,
+            to,
+            at,
+            on: ramp_domain::time::stockholm_date(at),
+            actor_user_id: LAGER,
+            received_by: None,
+            buffer_warehouse_id: None,
+        },
+    )
     .await
     .unwrap();
     order

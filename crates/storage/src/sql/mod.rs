@@ -13,7 +13,8 @@
 //! `organisations.rs`, `patients.rs`, `audit.rs`, `catalog.rs`,
 //! `devices.rs`. The sub-traits are implemented whole in theirs:
 //! `orders.rs`, `supply.rs`, `consult.rs`, `figures.rs`, `billing.rs`,
-//! `fees.rs`, `economy.rs`. Row mappers used by several are in `rows.rs`.
+//! `fees.rs`, `economy.rs`. Row mappers used by several are in `rows.rs`;
+//! the unit of work that `ramp-app` composes is in `unit_of_work.rs`.
 
 mod audit;
 mod billing;
@@ -32,6 +33,7 @@ mod people;
 mod rows;
 mod storage;
 pub mod supply;
+mod unit_of_work;
 
 use crate::cache::StaticCache;
 use crate::db::Pool;

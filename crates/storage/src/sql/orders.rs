@@ -45,7 +45,7 @@ use super::rows::{article_from, customer_number_from, patient_from};
 use crate::db;
 use crate::db::{QueryBuilder, Row};
 use crate::sql::order_plan::{bind_line, bind_order, line_sql, order_sql, Key, Placeholders};
-use crate::sql::supply::{BLOCKED_REASON, NOT_BLOCKED};
+use crate::sql::supply::NOT_BLOCKED;
 use crate::sql::SqlStorage;
 use crate::sql::{parse_stored, stored, stored_opt, ARTICLE_COLUMNS};
 use crate::*;
@@ -56,7 +56,7 @@ use std::sync::OnceLock;
 
 /// The order's id in the single statement, made by its `ord` part.
 const ORDER_ID: &str = "(SELECT id FROM ord)";
-use ramp_domain::order::{LineState, OrderStatus, Substitution};
+use ramp_domain::order::{OrderStatus, Substitution};
 
 fn cart_item_from(r: &Row) -> Result<CartItem> {
     Ok(CartItem {
@@ -1166,117 +1166,6 @@ impl OrderStore for SqlStorage {
             .iter()
             .map(summary_from)
             .collect()
-    }
-
-    async fn change_order_status(&self, c: &OrderStatusChange) -> Result<()> {
-        let mut tx = self.dialect.begin().await?;
-        let moved = db::query(
-            "UPDATE orders SET status = $1, updated_at = $2, received_by = COALESCE($3, received_by) \
-             WHERE id = $4 AND status = $5 RETURNING target, patient_id, unit_id",
-        )
-        .bind(c.to.as_str())
-        .bind(c.at)
-        .bind(&c.received_by)
-        .bind(c.order_id)
-        .bind(c.expected.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(o) = moved else {
-            let now =
-                db::query("SELECT status FROM orders WHERE id = $1").bind(c.order_id).fetch_optional(&mut *tx).await?;
-            return Err(match now {
-                None => StorageError::NotFound(format!("order {}", c.order_id)),
-                Some(r) => StorageError::StateMismatch(format!(
-                    "order {} is {}, expected {}",
-                    c.order_id,
-                    r.try_get::<String, _>("status")?,
-                    c.expected
-                )),
-            });
-        };
-        db::query(
-            "INSERT INTO order_events (order_id, occurred_at, from_status, to_status, actor_user_id, note) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(c.order_id).bind(c.at).bind(c.expected.as_str()).bind(c.to.as_str()).bind(c.actor_user_id).bind(&c.received_by)
-        .execute(&mut *tx)
-        .await?;
-        let target: String = o.try_get("target")?;
-        let patient: Option<Id> = o.try_get("patient_id")?;
-        let unit: Id = o.try_get("unit_id")?;
-        let line_state = match c.to {
-            OrderStatus::Delivered => LineState::Delivered,
-            OrderStatus::Cancelled => LineState::Cancelled,
-            _ => {
-                tx.commit().await?;
-                return Ok(());
-            }
-        };
-        let lines = db::query(
-            "SELECT device_id, payer, customer_number_id, rule_id, agreement_version FROM order_lines \
-             WHERE order_id = $1 AND state = 'open' AND device_id IS NOT NULL ORDER BY line_no",
-        )
-        .bind(c.order_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        for l in &lines {
-            let device: Id = l.try_get("device_id")?;
-            let (state, dpatient, dunit, warehouse, kind) = match (c.to, target.as_str()) {
-                (OrderStatus::Cancelled, _) => ("in_stock", None, None, None, "reservation_released"),
-                (_, "patient") => ("with_patient", patient, None, None, "delivered"),
-                (_, "unit") => ("with_unit", None, Some(unit), None, "delivered"),
-                _ => ("in_stock", None, None, c.buffer_warehouse_id, "moved"),
-            };
-            if c.to == OrderStatus::Delivered {
-                let sql = format!("SELECT {BLOCKED_REASON} AS reason FROM devices d WHERE d.id = $1");
-                let reason: Option<String> =
-                    db::query(&sql).bind(device).fetch_one(&mut *tx).await?.try_get("reason")?;
-                if let Some(reason) = reason {
-                    return Err(StorageError::Blocked { device_id: device, reason });
-                }
-            }
-            let sql = if c.to == OrderStatus::Cancelled {
-                "UPDATE devices SET state = $1, reserved_until = NULL, reserved_by = NULL, state_since = $2 \
-                 WHERE id = $3 AND state = 'reserved' AND $4 IS NULL AND $5 IS NULL AND $6 IS NULL RETURNING warehouse_id"
-            } else {
-                "UPDATE devices SET state = $1, reserved_until = NULL, reserved_by = NULL, state_since = $2, \
-                 patient_id = $4, unit_id = $5, warehouse_id = $6 WHERE id = $3 AND state = 'reserved' RETURNING warehouse_id"
-            };
-            let done = db::query(sql)
-                .bind(state)
-                .bind(c.at)
-                .bind(device)
-                .bind(dpatient)
-                .bind(dunit)
-                .bind(warehouse)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let Some(w) = done else {
-                return Err(StorageError::StateMismatch(format!(
-                    "device {device} is no longer reserved for this order"
-                )));
-            };
-            let w: Option<Id> = w.try_get("warehouse_id")?;
-            event(&mut tx, device, c.at, kind, "reserved", state, Some(c.actor_user_id), dpatient, w).await?;
-            if c.to == OrderStatus::Delivered && target != "buffer" {
-                db::query(
-                    "INSERT INTO loans (device_id, patient_id, unit_id, customer_number_id, payer, rule_id, agreement_version, start_date) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(device).bind(dpatient).bind(dunit).bind(l.try_get::<Id, _>("customer_number_id")?)
-                .bind(l.try_get::<String, _>("payer")?).bind(l.try_get::<String, _>("rule_id")?)
-                .bind(l.try_get::<String, _>("agreement_version")?).bind(c.on)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        db::query("UPDATE order_lines SET state = $1, delivered_at = $2 WHERE order_id = $3 AND state = 'open'")
-            .bind(line_state.as_str())
-            .bind((c.to == OrderStatus::Delivered).then_some(c.at))
-            .bind(c.order_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     async fn register_pickup(&self, p: &NewPickupOrder) -> Result<Id> {

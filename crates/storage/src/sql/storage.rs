@@ -28,6 +28,10 @@ impl Storage for SqlStorage {
         self.dialect.migrate().await
     }
 
+    async fn unit_of_work(&self) -> Result<Box<dyn UnitOfWork>> {
+        self.open_unit_of_work().await
+    }
+
     fn use_clock(&self, clock: std::sync::Arc<dyn crate::Clock>) {
         SqlStorage::use_clock(self, clock);
     }
