@@ -61,11 +61,11 @@ impl Default for AppConfig {
 /// Everything a use-case needs, cheap to clone.
 #[derive(Clone)]
 pub struct App {
-    pub storage: Arc<dyn Storage>,
-    pub clock: Arc<dyn Clock>,
-    pub config: AppConfig,
+    pub(crate) storage: Arc<dyn Storage>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) config: AppConfig,
     /// The cost-responsibility agreements in force (reloadable).
-    pub agreements: Arc<agreements::Agreements>,
+    pub(crate) agreements: Arc<agreements::Agreements>,
     auth_cache: Arc<auth_cache::AuthCache>,
 }
 
@@ -91,6 +91,21 @@ impl App {
         self.storage.ping().await?;
         self.storage.probe_write(self.clock.now()).await?;
         Ok(())
+    }
+
+    /// The database engine's name (`sqlite` or `postgres`), for the log.
+    pub fn engine(&self) -> &'static str {
+        self.storage.engine()
+    }
+
+    /// Now, by the application's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// The settings the app was started with.
+    pub fn config(&self) -> &AppConfig {
+        &self.config
     }
 
     /// Today's date in Stockholm.

@@ -67,7 +67,7 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| CliError::failed(format!("listen: cannot bind {addr}: {e}")))?;
-    tracing::info!(%addr, engine = state.app.storage.engine(), "serving");
+    tracing::info!(%addr, engine = state.app.engine(), "serving");
     println!("Ramp is serving on http://{addr}/ (API: http://{addr}/api/openapi.json). Stop with Ctrl-C.");
     ramp_web::serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::failed(format!("server: {e}")))?;
     tracing::info!("stopped");

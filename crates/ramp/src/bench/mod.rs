@@ -117,7 +117,7 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
         ..AppConfig::default()
     };
     let app = App::new(storage.clone(), Arc::new(SystemClock), app_config).with_agreements(agreements.clone());
-    let prepared = prepare(&args, &app, &raw).await?;
+    let prepared = prepare(&args, &app, storage.as_ref(), &raw).await?;
 
     let state = ramp_web::AppState::new(app, agreements, false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -206,9 +206,13 @@ struct Prepared {
 }
 
 /// Bench prescribers and their tokens, what they order, and the stock for it.
-async fn prepare(args: &OrdersArgs, app: &App, raw: &RawDb) -> Result<Prepared, CliError> {
-    let storage = app.storage.as_ref();
-    let now = app.clock.now();
+async fn prepare(
+    args: &OrdersArgs,
+    app: &App,
+    storage: &dyn ramp_app::model::Storage,
+    raw: &RawDb,
+) -> Result<Prepared, CliError> {
+    let now = app.now();
     let model = storage
         .user_by_username(&args.prescriber)
         .await?

@@ -37,7 +37,7 @@ pub async fn login(State(state): State<AppState>, body: ApiJson<LoginBody>) -> R
     let ApiJson(body) = body;
     let session = ramp_app::auth::login(&state.app, &body.username, &body.password).await?;
     let mut resp = Json(UserDto::from(&session.user)).into_response();
-    let ttl = state.app.config.session_ttl.num_seconds();
+    let ttl = state.app.config().session_ttl.num_seconds();
     resp.headers_mut().insert(header::SET_COOKIE, session_cookie(&session.token, state.cookie_secure, ttl));
     Ok(resp)
 }

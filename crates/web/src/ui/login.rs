@@ -72,7 +72,7 @@ pub async fn submit(
     match ramp_app::auth::login(&state.app, &f.username, &f.password).await {
         Ok(session) => {
             let mut resp = Redirect::to(&next).into_response();
-            let ttl = state.app.config.session_ttl.num_seconds();
+            let ttl = state.app.config().session_ttl.num_seconds();
             resp.headers_mut().insert(header::SET_COOKIE, api_session_cookie(&session.token, state.cookie_secure, ttl));
             resp
         }

@@ -89,7 +89,7 @@ pub async fn queue(
     let (st, kd) = (Some(status.as_str()).filter(|s| !s.is_empty()), Some(kind.as_str()).filter(|s| !s.is_empty()));
     match s::work_orders(&state.app, &user, st, kd).await {
         Ok(list) => {
-            let now = state.app.clock.now();
+            let now = state.app.now();
             let rows = list.into_iter().map(|w| QueueRow { age_days: (now - w.created_at).num_days(), w }).collect();
             let page = Page::new(lang, "work.queue_title", Some(&user), &csrf, "workshop");
             render(&QueueTemplate { page, status, kind, rows }, StatusCode::OK)
