@@ -10,6 +10,7 @@
 //! statement again records nothing twice.
 
 use crate::access::authorize_patient_read;
+use crate::dates::parse_optional_date;
 use crate::error::{AppError, Result};
 use crate::patients::find_patient;
 use crate::App;
@@ -57,19 +58,9 @@ pub struct FeeStatement {
     pub access: AccessReason,
 }
 
-/// An optional date as typed: empty is `None`, anything else must be `YYYY-MM-DD`.
-fn date_input(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "invalid_date", "write the date as YYYY-MM-DD")),
-    }
-}
-
 /// The statement's period: by default the twelve months ending today.
 fn period(app: &App, from: Option<&str>, to: Option<&str>) -> Result<(NaiveDate, NaiveDate)> {
-    let (from, to) = (date_input("from", from)?, date_input("to", to)?);
+    let (from, to) = (parse_optional_date("from", from, "2026-01-01")?, parse_optional_date("to", to, "2026-12-31")?);
     let today = app.today();
     let to = to.unwrap_or(today);
     if to > today {

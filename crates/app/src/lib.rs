@@ -9,6 +9,7 @@ mod auth_cache;
 pub mod billing;
 pub mod catalog;
 pub mod consult;
+pub mod dates;
 pub mod demo;
 pub mod devices;
 pub mod economy;

@@ -4,7 +4,6 @@
 //! `error.rs` and HTML in `ui/page.rs`, nowhere else.
 
 pub mod api;
-mod date;
 mod error;
 mod extract;
 mod i18n;

@@ -8,7 +8,6 @@ use super::consult_dto::{
     ConsultationDto, ConsultationListDto, ConsultationSummaryDto, LocationDto, ServiceDto, ServicesDto, SlotDto,
     SlotListDto,
 };
-use crate::date::parse_optional_date;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;
@@ -18,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use ramp_app::consult::{NewConsultationRequest, SlotFilter, SlotRequest};
+use ramp_app::dates::parse_optional_date;
 use ramp_app::AppError;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};

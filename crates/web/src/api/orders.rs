@@ -3,7 +3,6 @@
 //! and their status. Personal identity numbers travel in bodies only.
 
 use super::orders_dto::{CartDto, CartItemDto, OrderDto, OrderListDto, OrderSummaryDto, PreviewDto};
-use crate::date::parse_optional_date;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;
@@ -11,6 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use ramp_app::dates::parse_optional_date;
 use ramp_app::orders::{LineRequest, OrderRequest};
 use ramp_app::AppError;
 use ramp_domain::cost::Need;

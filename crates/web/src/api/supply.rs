@@ -3,13 +3,13 @@
 //! Rows are returned as the storage shapes them (plain data, documented
 //! field by field in the storage crate).
 
-use crate::date::parse_optional_date;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use ramp_app::dates::parse_optional_date;
 use ramp_app::supply as s;
 use ramp_app::AppError;
 use serde::Deserialize;

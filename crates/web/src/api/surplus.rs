@@ -3,13 +3,13 @@
 //! 30 days, and recording until when spare parts are available.
 
 use super::consult_dto::{SaleDto, SurplusOverviewDto};
-use crate::date::parse_optional_date;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use ramp_app::dates::parse_optional_date;
 use serde::Deserialize;
 use utoipa::ToSchema;
 

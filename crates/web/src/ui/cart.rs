@@ -3,7 +3,6 @@
 //! idempotency key, so a double submit places one order.
 
 use super::page::{error_page, render, Page};
-use crate::date::parse_optional_date;
 use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -11,6 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ramp_app::dates::parse_optional_date;
 use ramp_app::model::{Id, User};
 use ramp_app::orders::{CartLine, OrderRequest};
 use ramp_app::{AppError, ErrorKind};

@@ -4,7 +4,6 @@
 //! the confirmations sent and the calendar file. Times are Stockholm time.
 
 use super::page::{error_page, render, Page};
-use crate::date::parse_date;
 use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -15,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::NaiveTime;
 use ramp_app::consult::{ConsultationView, NewConsultationRequest, SlotFilter, SlotRequest};
+use ramp_app::dates::parse_date;
 use ramp_app::model::{ConsultationLocation, ConsultationService, ConsultationSummary, Slot, User};
 use ramp_app::AppError;
 use ramp_domain::consult::{stockholm_to_utc, ConsultationStatus};

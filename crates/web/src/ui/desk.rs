@@ -5,7 +5,6 @@
 
 use super::form::{kronor_to_ore, Field};
 use super::page::{error_page, render, Page};
-use crate::date::parse_optional_date;
 use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -13,6 +12,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use ramp_app::dates::parse_optional_date;
 use ramp_app::model::{Id, PickLine, User, Warehouse};
 use ramp_app::supply as s;
 use ramp_app::{AppError, ErrorKind};

@@ -3,7 +3,6 @@
 //! the sales made and the complaint form.
 
 use super::page::{error_page, render, Page};
-use crate::date::parse_optional_date;
 use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -12,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use ramp_app::dates::parse_optional_date;
 use ramp_app::model::User;
 use ramp_app::surplus::SurplusOverview;
 use ramp_app::AppError;

@@ -1,8 +1,8 @@
 //! The one parser of dates typed by people and API clients: `YYYY-MM-DD`,
 //! blank meaning none, years from 1900 to 2200. The error names the field.
 
+use crate::error::AppError;
 use chrono::{Datelike, NaiveDate};
-use ramp_app::AppError;
 
 /// The years a date may fall in; anything else is a typo (0000, 9999).
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
