@@ -25,6 +25,8 @@ pub mod rent;
 pub mod role;
 pub mod setting;
 pub mod surplus;
+pub mod term;
 pub mod time;
 
 pub use error::FieldError;
+pub use term::Term;

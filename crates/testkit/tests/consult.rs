@@ -6,6 +6,7 @@
 //! parts, demand from recent orders and the 30-day complaint window.
 
 use chrono::Duration;
+use ramp_domain::Term;
 use ramp_storage::{fixture_consult, fixture_ordering};
 use ramp_testkit::browser::{Browser, ENTER};
 use ramp_testkit::{problem, TestApp};

@@ -9,6 +9,7 @@ use ramp_domain::article::{ArticleKind, Billing, LeadTimeClass};
 use ramp_domain::device::{DeviceEventKind, DeviceState};
 use ramp_domain::ids::IsoCode;
 use ramp_domain::order::{OrderStatus, OrderTarget, Substitution};
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering;
 use ramp_storage::*;
 use ramp_testkit::{problem, TestApp};

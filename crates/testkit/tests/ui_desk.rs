@@ -5,6 +5,7 @@
 //! every page, fields found by their labels. And over plain HTTP: the new
 //! forms refuse a post without this site's CSRF token.
 
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering;
 use ramp_testkit::browser::{Browser, ENTER};
 use ramp_testkit::TestApp;

@@ -20,6 +20,7 @@ use ramp_domain::calendar::{add_working_days, is_working_day, promised_date};
 use ramp_domain::cost::Payer;
 use ramp_domain::order::{OrderStatus, OrderTarget, Substitution};
 use ramp_domain::role::Role;
+use ramp_domain::Term;
 use ramp_model::{
     HistoryAnswer, HistoryOrder, HistoryOrderEvent, HistoryOrderLine, HistoryWorkOrder, Id, OrderHistory,
     ReplacementGroup, User,

@@ -7,6 +7,7 @@ use super::patients::TOLVAN;
 use super::*;
 use chrono::NaiveDate;
 use ramp_domain::device::DeviceState;
+use ramp_domain::Term;
 use ramp_model::{Device, DeviceEvent, Loan};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};

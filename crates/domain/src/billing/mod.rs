@@ -33,22 +33,30 @@ use crate::charges::lost_device_charge;
 use crate::figures::Month;
 use crate::money::Ore;
 use crate::rent::{mul_div_half_up, rent_for_period};
-use crate::FieldError;
+use crate::Term;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use strum::{IntoStaticStr, VariantArray};
 
-crate::article::str_enum!(
-    /// What an invoice line bills.
-    LineKind, "kind", {
-        Rent = "rent",
-        Sale = "sale",
-        Service = "service",
-        AcuteFee = "acute_fee",
-        LostDevice = "lost_device",
-        Reinvoice = "reinvoice",
-    }
-);
+/// What an invoice line bills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum LineKind {
+    Rent,
+    Sale,
+    Service,
+    AcuteFee,
+    LostDevice,
+    Reinvoice,
+}
+
+impl Term for LineKind {
+    const FIELD: &'static str = "kind";
+    const CODE: &'static str = "invalid_kind";
+}
 
 /// One invoice line as computed; `amount = quantity × unit_price`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -30,6 +30,7 @@ use ramp_domain::figures::{
     AgeBucket, AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, Month, NoticeProgress,
     WorkOrderAgeCount,
 };
+use ramp_domain::Term;
 
 #[async_trait]
 impl FiguresStore for SqlStorage {

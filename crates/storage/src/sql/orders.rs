@@ -52,6 +52,7 @@ use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ramp_domain::cost::Need;
+use ramp_domain::Term;
 use std::sync::OnceLock;
 
 /// The order's id in the single statement, made by its `ord` part.

@@ -16,6 +16,7 @@ use ramp_app::orders::{LinePreview, LineRequest, RefusalReason};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
 use ramp_domain::order::{ReplacementAnswer, Substitution};
+use ramp_domain::Term;
 use std::collections::BTreeMap;
 
 /// The needs a prescriber chooses between, in the order shown.

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ramp_app::model::{AffectedDevice, Id, SafetyNotice, User};
 use ramp_app::supply as s;
 use ramp_app::AppError;
+use ramp_domain::Term;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
