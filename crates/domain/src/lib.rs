@@ -27,6 +27,7 @@ pub mod setting;
 pub mod surplus;
 pub mod term;
 pub mod time;
+pub mod work_order;
 
 pub use error::FieldError;
 pub use term::Term;

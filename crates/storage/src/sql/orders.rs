@@ -1382,10 +1382,10 @@ impl OrderStore for SqlStorage {
         .map(|r| {
             Ok(WorkOrder {
                 id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
+                kind: stored(r, "kind")?,
                 device_id: r.try_get("device_id")?,
                 patient_id: r.try_get("patient_id")?,
-                status: r.try_get("status")?,
+                status: stored(r, "status")?,
                 description: r.try_get("description")?,
                 created_by: r.try_get("created_by")?,
                 created_at: r.try_get("created_at")?,

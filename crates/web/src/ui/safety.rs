@@ -17,7 +17,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ramp_app::model::{AffectedDevice, Id, SafetyNotice, User};
 use ramp_app::supply as s;
 use ramp_app::AppError;
-use ramp_domain::Term;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -121,12 +120,6 @@ struct NoticeTemplate {
 impl WorkNames for NoticeTemplate {
     fn page(&self) -> &Page {
         &self.page
-    }
-}
-
-impl NoticeTemplate {
-    fn state_name(&self, state: &str) -> &'static str {
-        ramp_domain::device::DeviceState::parse(state).map(|s| self.page.state(&s)).unwrap_or("?")
     }
 }
 
