@@ -4,6 +4,7 @@ use crate::auth::{hash_password, validate_password};
 use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::role::Role;
+use ramp_domain::Term;
 use ramp_model::{Id, NewUser, StorageError};
 
 /// What `ramp user add` takes.

@@ -10,6 +10,7 @@ use criterion::{Criterion, Throughput};
 use ramp_domain::cost::{AgreementSet, DecisionRequest, Kind, Need, Patient, Product};
 use ramp_domain::ids::IsoCode;
 use ramp_domain::setting::Setting;
+use ramp_domain::Term;
 use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
 use std::time::{Duration, Instant};

@@ -1,82 +1,70 @@
 //! Catalog vocabulary: what kind of article, how it is billed, how fast it
 //! is delivered.
 
-use crate::FieldError;
+use crate::Term;
+use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
-macro_rules! str_enum {
-    ($(#[$m:meta])* $name:ident, $field:literal, { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            pub fn as_str(self) -> &'static str { match self { $($name::$v => $s),+ } }
-            pub fn parse(s: &str) -> Result<Self, FieldError> {
-                match s {
-                    $($s => Ok($name::$v),)+
-                    _ => Err(FieldError::new($field, concat!("invalid_", $field),
-                        format!("unknown value '{s}' (expected one of: {})",
-                            [$($s),+].join(", ")))),
-                }
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = FieldError;
-            fn try_from(s: String) -> Result<Self, FieldError> { Self::parse(&s) }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = FieldError;
-            fn from_str(s: &str) -> Result<Self, FieldError> { Self::parse(s) }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
-        }
-    };
+/// The kind of catalog article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum ArticleKind {
+    /// Huvudhjälpmedel.
+    MainDevice,
+    /// Tillbehör: hangs on a main device.
+    Accessory,
+    /// Reservdel.
+    SparePart,
+    /// Förbrukningsartikel: used up, not returned.
+    Consumable,
+    /// Medicinteknisk produkt: used in care, not prescribed personally.
+    MedtechProduct,
+    /// Näringsprodukt.
+    Nutrition,
 }
-pub(crate) use str_enum;
 
-str_enum!(
-    /// The kind of catalog article.
-    ArticleKind, "kind", {
-        /// Huvudhjälpmedel.
-        MainDevice = "main_device",
-        /// Tillbehör: hangs on a main device.
-        Accessory = "accessory",
-        /// Reservdel.
-        SparePart = "spare_part",
-        /// Förbrukningsartikel: used up, not returned.
-        Consumable = "consumable",
-        /// Medicinteknisk produkt: used in care, not prescribed personally.
-        MedtechProduct = "medtech_product",
-        /// Näringsprodukt.
-        Nutrition = "nutrition",
-    }
-);
+impl Term for ArticleKind {
+    const FIELD: &'static str = "kind";
+    const CODE: &'static str = "invalid_kind";
+}
 
-str_enum!(
-    /// Rental articles are billed as monthly function rent; sale articles once.
-    Billing, "billing", {
-        Rental = "rental",
-        Sale = "sale",
-    }
-);
+/// Rental articles are billed as monthly function rent; sale articles once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Billing {
+    Rental,
+    Sale,
+}
 
-str_enum!(
-    /// How fast an article is delivered.
-    LeadTimeClass, "lead_time_class", {
-        /// Lagervara: 7 working days.
-        Stock7 = "stock_7",
-        /// Beställningsvara: 17 working days.
-        Order17 = "order_17",
-        /// Akut: next working day.
-        Acute = "acute",
-    }
-);
+impl Term for Billing {
+    const FIELD: &'static str = "billing";
+    const CODE: &'static str = "invalid_billing";
+}
+
+/// How fast an article is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum LeadTimeClass {
+    /// Lagervara: 7 working days.
+    #[strum(serialize = "stock_7")]
+    Stock7,
+    /// Beställningsvara: 17 working days.
+    #[strum(serialize = "order_17")]
+    Order17,
+    /// Akut: next working day.
+    Acute,
+}
+
+impl Term for LeadTimeClass {
+    const FIELD: &'static str = "lead_time_class";
+    const CODE: &'static str = "invalid_lead_time_class";
+}
 
 impl ArticleKind {
     /// Swedish label for the UI.

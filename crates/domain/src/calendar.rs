@@ -213,6 +213,7 @@ pub fn promised_date(ordered: NaiveDate, class: LeadTimeClass) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Term;
     use proptest::prelude::*;
 
     fn date(s: &str) -> NaiveDate {

@@ -2,34 +2,50 @@
 //! slot within three days or it closes by itself; slots are published in
 //! Stockholm wall-clock time and stored as UTC instants.
 
-use crate::article::str_enum;
 use crate::time::stockholm;
 use crate::FieldError;
+use crate::Term;
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
-str_enum!(
-    /// Where a consultation activity stands.
-    ConsultationStatus, "status", {
-        /// Waiting for a booking; closes by itself at its booking deadline.
-        Open = "open",
-        /// A slot is booked.
-        Booked = "booked",
-        /// No slot was booked in time ("stängd utan bokning").
-        ClosedUnbooked = "closed_unbooked",
-    }
-);
+/// Where a consultation activity stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum ConsultationStatus {
+    /// Waiting for a booking; closes by itself at its booking deadline.
+    Open,
+    /// A slot is booked.
+    Booked,
+    /// No slot was booked in time ("stängd utan bokning").
+    ClosedUnbooked,
+}
 
-str_enum!(
-    /// What happened to a consultation; one row per change, never rewritten.
-    ConsultationEventKind, "event", {
-        Created = "created",
-        Booked = "booked",
-        Cancelled = "cancelled",
-        /// Moved from one slot to another in one step.
-        Rebooked = "rebooked",
-        ClosedUnbooked = "closed_unbooked",
-    }
-);
+impl Term for ConsultationStatus {
+    const FIELD: &'static str = "status";
+    const CODE: &'static str = "invalid_status";
+}
+
+/// What happened to a consultation; one row per change, never rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum ConsultationEventKind {
+    Created,
+    Booked,
+    Cancelled,
+    /// Moved from one slot to another in one step.
+    Rebooked,
+    ClosedUnbooked,
+}
+
+impl Term for ConsultationEventKind {
+    const FIELD: &'static str = "event";
+    const CODE: &'static str = "invalid_event";
+}
 
 /// How long an activity may wait for a booking: from its creation, and
 /// again from the cancellation of its booking.

@@ -1,70 +1,85 @@
 //! The device lifecycle: which states a physical specimen can be in and
 //! which moves between them are allowed.
 
-use crate::article::str_enum;
-use crate::FieldError;
+use crate::Term;
+use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
-str_enum!(
-    /// Where a device is and what it is doing.
-    DeviceState, "state", {
-        /// On a shelf in a central warehouse or a unit's buffer store.
-        InStock = "in_stock",
-        /// Held for an order in a cart; returns to stock when the reservation expires.
-        Reserved = "reserved",
-        /// Lent to a patient.
-        WithPatient = "with_patient",
-        /// Placed at a unit (basic equipment).
-        WithUnit = "with_unit",
-        /// Being inspected, cleaned, reconditioned or repaired.
-        InWorkshop = "in_workshop",
-        /// Left the fleet for good.
-        Scrapped = "scrapped",
-        /// Reported lost ("förkommet").
-        Lost = "lost",
-        /// Sold as surplus basic equipment to a municipality: left the fleet,
-        /// unlike scrapping, for money (see `surplus_sales`).
-        Sold = "sold",
-    }
-);
+/// Where a device is and what it is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum DeviceState {
+    /// On a shelf in a central warehouse or a unit's buffer store.
+    InStock,
+    /// Held for an order in a cart; returns to stock when the reservation expires.
+    Reserved,
+    /// Lent to a patient.
+    WithPatient,
+    /// Placed at a unit (basic equipment).
+    WithUnit,
+    /// Being inspected, cleaned, reconditioned or repaired.
+    InWorkshop,
+    /// Left the fleet for good.
+    Scrapped,
+    /// Reported lost ("förkommet").
+    Lost,
+    /// Sold as surplus basic equipment to a municipality: left the fleet,
+    /// unlike scrapping, for money (see `surplus_sales`).
+    Sold,
+}
 
-str_enum!(
-    /// What happened to a device; one row per change, never rewritten.
-    DeviceEventKind, "event", {
-        Received = "received",
-        Reserved = "reserved",
-        /// The cart item was removed or its order cancelled.
-        ReservationReleased = "reservation_released",
-        /// Nobody ordered within the reservation time; back to stock by itself.
-        ReservationExpired = "reservation_expired",
-        /// The reservation now belongs to a placed order.
-        Ordered = "ordered",
-        Delivered = "delivered",
-        /// A pickup order ("hämtorder") was registered; the device is still with its holder.
-        PickupOrdered = "pickup_ordered",
-        /// A fault was reported; a repair work order was created.
-        FaultReported = "fault_reported",
-        /// Inspected after a return; reconditioning ordered.
-        Inspected = "inspected",
-        /// A safety notice concerns the device; a recall work order was created.
-        RecallOrdered = "recall_ordered",
-        /// The recall work order is done.
-        RecallHandled = "recall_handled",
-        /// A special adaptation's document was attached; the device waits for the prescriber's signature.
-        AdaptationDocumented = "adaptation_documented",
-        /// The prescriber signed the adaptation: a "Specialanpassad produkt", CE marking void.
-        AdaptationSigned = "adaptation_signed",
-        Returned = "returned",
-        Reconditioned = "reconditioned",
-        Repaired = "repaired",
-        Moved = "moved",
-        Scrapped = "scrapped",
-        ReportedLost = "reported_lost",
-        /// Sold as surplus used basic equipment ("försäljning av begagnad grundutrustning").
-        Sold = "sold",
-        /// The buyer complained ("reklamation") within the complaint window.
-        ComplaintRegistered = "complaint_registered",
-    }
-);
+impl Term for DeviceState {
+    const FIELD: &'static str = "state";
+    const CODE: &'static str = "invalid_state";
+}
+
+/// What happened to a device; one row per change, never rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum DeviceEventKind {
+    Received,
+    Reserved,
+    /// The cart item was removed or its order cancelled.
+    ReservationReleased,
+    /// Nobody ordered within the reservation time; back to stock by itself.
+    ReservationExpired,
+    /// The reservation now belongs to a placed order.
+    Ordered,
+    Delivered,
+    /// A pickup order ("hämtorder") was registered; the device is still with its holder.
+    PickupOrdered,
+    /// A fault was reported; a repair work order was created.
+    FaultReported,
+    /// Inspected after a return; reconditioning ordered.
+    Inspected,
+    /// A safety notice concerns the device; a recall work order was created.
+    RecallOrdered,
+    /// The recall work order is done.
+    RecallHandled,
+    /// A special adaptation's document was attached; the device waits for the prescriber's signature.
+    AdaptationDocumented,
+    /// The prescriber signed the adaptation: a "Specialanpassad produkt", CE marking void.
+    AdaptationSigned,
+    Returned,
+    Reconditioned,
+    Repaired,
+    Moved,
+    Scrapped,
+    ReportedLost,
+    /// Sold as surplus used basic equipment ("försäljning av begagnad grundutrustning").
+    Sold,
+    /// The buyer complained ("reklamation") within the complaint window.
+    ComplaintRegistered,
+}
+
+impl Term for DeviceEventKind {
+    const FIELD: &'static str = "event";
+    const CODE: &'static str = "invalid_event";
+}
 
 impl DeviceState {
     /// Swedish label for the UI.

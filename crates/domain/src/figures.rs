@@ -15,6 +15,7 @@
 //! slots into Stockholm months.
 
 use crate::article::LeadTimeClass;
+use crate::cost::Payer;
 use crate::order::Substitution;
 use crate::time::{is_summer_time, stockholm_date};
 use crate::FieldError;
@@ -332,11 +333,11 @@ pub enum Agreement {
 impl Agreement {
     pub const ALL: [Agreement; 2] = [Agreement::Cooperation, Agreement::Overenskommelsen];
 
-    pub fn of_payer(payer: &str) -> Option<Agreement> {
+    pub fn of_payer(payer: Payer) -> Option<Agreement> {
         match payer {
-            "municipality" => Some(Agreement::Cooperation),
-            "region" => Some(Agreement::Overenskommelsen),
-            _ => None,
+            Payer::Municipality => Some(Agreement::Cooperation),
+            Payer::Region => Some(Agreement::Overenskommelsen),
+            Payer::Patient => None,
         }
     }
 
@@ -396,8 +397,7 @@ pub const RELIABILITY_ROWS: [(Agreement, LeadTimeClass); 6] = [
 /// [`UtcSlot`], as the storage counts them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryGroup {
-    /// `region`, `municipality` or `patient`.
-    pub payer: String,
+    pub payer: Payer,
     pub class: LeadTimeClass,
     pub slot: UtcSlot,
     pub lines: i64,
@@ -461,7 +461,7 @@ impl ReliabilityRow {
 pub fn delivery_reliability(range: &MonthRange, groups: &[DeliveryGroup]) -> Vec<ReliabilityRow> {
     let mut counts: BTreeMap<(Agreement, LeadTimeClass, Month), (i64, i64)> = BTreeMap::new();
     for g in groups {
-        let (Some(agreement), month) = (Agreement::of_payer(&g.payer), g.slot.month()) else { continue };
+        let (Some(agreement), month) = (Agreement::of_payer(g.payer), g.slot.month()) else { continue };
         if range.contains(month) {
             let c = counts.entry((agreement, g.class, month)).or_default();
             c.0 += g.on_time();

@@ -26,6 +26,9 @@ pub mod rent;
 pub mod role;
 pub mod setting;
 pub mod surplus;
+pub mod term;
 pub mod time;
+pub mod work_order;
 
 pub use error::FieldError;
+pub use term::Term;

@@ -3,72 +3,116 @@
 //! database live here too: the short-term prescription limit and the
 //! order-status moves.
 
-use crate::article::str_enum;
 use crate::FieldError;
+use crate::Term;
 use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
-str_enum!(
-    /// Whom an order is for.
-    OrderTarget, "target", {
-        /// A prescription for one patient ("förskrivning").
-        Patient = "patient",
-        /// Basic equipment placed at a unit ("grundutrustning").
-        Unit = "unit",
-        /// Stock for a unit's buffer store ("buffertförråd").
-        Buffer = "buffer",
-    }
-);
+/// Whom an order is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum OrderTarget {
+    /// A prescription for one patient ("förskrivning").
+    Patient,
+    /// Basic equipment placed at a unit ("grundutrustning").
+    Unit,
+    /// Stock for a unit's buffer store ("buffertförråd").
+    Buffer,
+}
 
-str_enum!(
-    /// Where an order stands. Prescribers follow it; the warehouse moves it.
-    OrderStatus, "status", {
-        Registered = "registered",
-        Picked = "picked",
-        OutForDelivery = "out_for_delivery",
-        Delivered = "delivered",
-        Cancelled = "cancelled",
-    }
-);
+impl Term for OrderTarget {
+    const FIELD: &'static str = "target";
+    const CODE: &'static str = "invalid_target";
+}
 
-str_enum!(
-    /// How an order line came to be for its article.
-    Substitution, "substitution", {
-        /// The article asked for; no older equivalent was in stock.
-        None = "none",
-        /// A fixed replacement group: the oldest equivalent goes out, no question asked.
-        Automatic = "automatic",
-        /// An ordinary replacement group: the orderer accepted the proposal.
-        Accepted = "accepted",
-        /// An ordinary replacement group: the orderer declined the proposal.
-        Declined = "declined",
-    }
-);
+/// Where an order stands. Prescribers follow it; the warehouse moves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum OrderStatus {
+    Registered,
+    Picked,
+    OutForDelivery,
+    Delivered,
+    Cancelled,
+}
 
-str_enum!(
-    /// Where an order line stands: open until its order is delivered or cancelled.
-    LineState, "state", {
-        Open = "open",
-        Delivered = "delivered",
-        Cancelled = "cancelled",
-    }
-);
+impl Term for OrderStatus {
+    const FIELD: &'static str = "status";
+    const CODE: &'static str = "invalid_status";
+}
 
-str_enum!(
-    /// Where a pickup order stands.
-    PickupStatus, "status", {
-        Open = "open",
-        Collected = "collected",
-        Cancelled = "cancelled",
-    }
-);
+/// How an order line came to be for its article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Substitution {
+    /// The article asked for; no older equivalent was in stock.
+    None,
+    /// A fixed replacement group: the oldest equivalent goes out, no question asked.
+    Automatic,
+    /// An ordinary replacement group: the orderer accepted the proposal.
+    Accepted,
+    /// An ordinary replacement group: the orderer declined the proposal.
+    Declined,
+}
 
-str_enum!(
-    /// The orderer's answer to a replacement proposal in an ordinary group.
-    ReplacementAnswer, "replacement", {
-        Accept = "accept",
-        Decline = "decline",
-    }
-);
+impl Term for Substitution {
+    const FIELD: &'static str = "substitution";
+    const CODE: &'static str = "invalid_substitution";
+}
+
+/// Where an order line stands: open until its order is delivered or cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum LineState {
+    Open,
+    Delivered,
+    Cancelled,
+}
+
+impl Term for LineState {
+    const FIELD: &'static str = "state";
+    const CODE: &'static str = "invalid_state";
+}
+
+/// Where a pickup order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum PickupStatus {
+    Open,
+    Collected,
+    Cancelled,
+}
+
+impl Term for PickupStatus {
+    const FIELD: &'static str = "status";
+    const CODE: &'static str = "invalid_status";
+}
+
+/// The orderer's answer to a replacement proposal in an ordinary group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum ReplacementAnswer {
+    Accept,
+    Decline,
+}
+
+impl Term for ReplacementAnswer {
+    const FIELD: &'static str = "replacement";
+    const CODE: &'static str = "invalid_replacement";
+}
 
 /// The longest a short-term prescription ("korttidsförskrivning") may run.
 pub const SHORT_TERM_MAX_MONTHS: u32 = 6;

@@ -1,34 +1,42 @@
 //! Who a user is in the supply chain. Roles decide what a user may do;
 //! the organisation scope (principal, unit) decides where.
 
-use crate::article::str_enum;
-use crate::FieldError;
+use crate::Term;
+use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
-str_enum!(
-    /// A user's role. A user may have several.
-    Role, "role", {
-        /// Förskrivare: OT, PT, nurse.
-        Prescriber = "prescriber",
-        /// Beställare for a unit: basic equipment and buffer stock.
-        UnitOrderer = "unit_orderer",
-        /// Beställare of personal devices within health care.
-        PersonalOrdererHealth = "personal_orderer_health",
-        /// Beställare of personal devices within social services.
-        PersonalOrdererSocial = "personal_orderer_social",
-        /// HMC kundtjänst.
-        CustomerService = "customer_service",
-        /// HMC lager.
-        Warehouse = "warehouse",
-        /// HMC tekniker.
-        Technician = "technician",
-        /// HMC konsulent.
-        Consultant = "consultant",
-        /// HMC ekonomi.
-        Finance = "finance",
-        /// System administrator.
-        Admin = "admin",
-    }
-);
+/// A user's role. A user may have several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Role {
+    /// Förskrivare: OT, PT, nurse.
+    Prescriber,
+    /// Beställare for a unit: basic equipment and buffer stock.
+    UnitOrderer,
+    /// Beställare of personal devices within health care.
+    PersonalOrdererHealth,
+    /// Beställare of personal devices within social services.
+    PersonalOrdererSocial,
+    /// HMC kundtjänst.
+    CustomerService,
+    /// HMC lager.
+    Warehouse,
+    /// HMC tekniker.
+    Technician,
+    /// HMC konsulent.
+    Consultant,
+    /// HMC ekonomi.
+    Finance,
+    /// System administrator.
+    Admin,
+}
+
+impl Term for Role {
+    const FIELD: &'static str = "role";
+    const CODE: &'static str = "invalid_role";
+}
 
 impl Role {
     /// Roles of the assistive-device centre's own staff.

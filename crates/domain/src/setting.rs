@@ -2,13 +2,15 @@
 //! agreements are written against.
 
 use crate::FieldError;
+use crate::Term;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
+use strum::{IntoStaticStr, VariantArray};
 
 /// The patient's setting. Names follow the glossary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
 pub enum Setting {
     /// Own home ("eget/ordinärt boende").
     Ordinary,
@@ -26,29 +28,21 @@ pub enum Setting {
     DailyActivity,
 }
 
-impl Setting {
-    pub const ALL: [Setting; 7] = [
-        Setting::Ordinary,
-        Setting::Saebo,
-        Setting::LssHousing,
-        Setting::SocialpsychiatryHousing,
-        Setting::ShortTermStay,
-        Setting::DayCare,
-        Setting::DailyActivity,
-    ];
+impl Term for Setting {
+    const FIELD: &'static str = "setting";
+    const CODE: &'static str = "invalid_setting";
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Setting::Ordinary => "ordinary",
-            Setting::Saebo => "saebo",
-            Setting::LssHousing => "lss_housing",
-            Setting::SocialpsychiatryHousing => "socialpsychiatry_housing",
-            Setting::ShortTermStay => "short_term_stay",
-            Setting::DayCare => "day_care",
-            Setting::DailyActivity => "daily_activity",
-        }
+    /// As [`Term::parse`], without the list of allowed values.
+    fn parse(s: &str) -> Result<Self, FieldError> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| FieldError::new(Self::FIELD, Self::CODE, format!("unknown setting '{s}'")))
     }
+}
 
+impl Setting {
     /// Swedish name as shown in the UI.
     pub fn name_sv(self) -> &'static str {
         match self {
@@ -73,28 +67,5 @@ impl Setting {
             Setting::DayCare => "Day care",
             Setting::DailyActivity => "Daily activity (LSS)",
         }
-    }
-}
-
-impl fmt::Display for Setting {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Setting {
-    type Err = FieldError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Setting::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| FieldError::new("setting", "invalid_setting", format!("unknown setting '{s}'")))
-    }
-}
-
-impl TryFrom<String> for Setting {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        s.parse()
     }
 }

@@ -14,10 +14,12 @@ use crate::{Id, Result};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::article::LeadTimeClass;
+use ramp_domain::cost::Payer;
 use ramp_domain::figures::{
     AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, NoticeProgress, UtcSlot, WorkOrderAgeCount,
 };
-use ramp_domain::order::{OrderStatus, OrderTarget, Substitution};
+use ramp_domain::order::{LineState, OrderStatus, OrderTarget, Substitution};
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
 
 /// An order with its id, as loaded in bulk (demo history).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +47,7 @@ pub struct HistoryOrderLine {
     pub substitution: Substitution,
     pub device_id: Option<Id>,
     pub quantity: i32,
-    pub payer: String,
+    pub payer: Payer,
     pub customer_number_id: Id,
     pub rule_id: String,
     pub agreement_version: String,
@@ -54,8 +56,7 @@ pub struct HistoryOrderLine {
     pub trust_prescription: bool,
     pub lead_time_class: LeadTimeClass,
     pub promised_date: NaiveDate,
-    /// `open`, `delivered` or `cancelled`.
-    pub state: String,
+    pub state: LineState,
     pub delivered_at: Option<DateTime<Utc>>,
 }
 
@@ -87,12 +88,10 @@ pub struct HistoryAnswer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryWorkOrder {
     pub id: Id,
-    /// `repair`, `maintenance`, `reconditioning`, …
-    pub kind: String,
+    pub kind: WorkOrderKind,
     pub device_id: Option<Id>,
     pub patient_id: Option<Id>,
-    /// `open`, `in_progress`, `done` or `cancelled`.
-    pub status: String,
+    pub status: WorkOrderStatus,
     pub description: String,
     pub created_by: Id,
     pub created_at: DateTime<Utc>,

@@ -15,6 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::article::LeadTimeClass;
 use ramp_domain::cost::{Need, Payer};
 use ramp_domain::order::{LineState, OrderStatus, OrderTarget, PickupStatus, Substitution};
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
 use serde::Serialize;
 
 /// A replacement-chain proposal and its answer, recorded with the cart item.
@@ -277,10 +278,10 @@ pub struct NewFaultReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkOrder {
     pub id: Id,
-    pub kind: String,
+    pub kind: WorkOrderKind,
     pub device_id: Option<Id>,
     pub patient_id: Option<Id>,
-    pub status: String,
+    pub status: WorkOrderStatus,
     pub description: String,
     pub created_by: Id,
     pub created_at: DateTime<Utc>,

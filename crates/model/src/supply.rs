@@ -8,6 +8,8 @@
 use crate::{Id, Result};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use ramp_domain::device::DeviceState;
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
 use serde::Serialize;
 
 /// A device received against a purchase.
@@ -86,7 +88,7 @@ pub struct NewInspection {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewWorkOrder {
-    pub kind: String,
+    pub kind: WorkOrderKind,
     pub device_id: Option<Id>,
     pub description: String,
     pub created_by: Id,
@@ -97,13 +99,13 @@ pub struct NewWorkOrder {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorkOrderRow {
     pub id: Id,
-    pub kind: String,
-    pub status: String,
+    pub kind: WorkOrderKind,
+    pub status: WorkOrderStatus,
     pub description: String,
     pub device_id: Option<Id>,
     pub device_number: Option<String>,
     pub article_name: Option<String>,
-    pub device_state: Option<String>,
+    pub device_state: Option<DeviceState>,
     pub assigned_to: Option<Id>,
     pub assigned_name: Option<String>,
     pub safety_notice_id: Option<Id>,
@@ -197,12 +199,12 @@ pub struct AffectedDevice {
     pub device_id: Id,
     pub device_number: String,
     pub article_number: String,
-    pub state: String,
+    pub state: DeviceState,
     pub warehouse_name: Option<String>,
     pub unit_name: Option<String>,
     pub patient_id: Option<Id>,
     pub work_order_id: Id,
-    pub work_order_status: String,
+    pub work_order_status: WorkOrderStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -233,7 +235,12 @@ pub trait SupplyStore: Send + Sync {
     /// Returns the reconditioning work order's id, or `None` when scrapped.
     async fn inspect(&self, i: &NewInspection) -> Result<Option<Id>>;
     async fn create_work_order(&self, w: &NewWorkOrder) -> Result<Id>;
-    async fn work_orders(&self, status: Option<&str>, kind: Option<&str>, limit: i64) -> Result<Vec<WorkOrderRow>>;
+    async fn work_orders(
+        &self,
+        status: Option<WorkOrderStatus>,
+        kind: Option<WorkOrderKind>,
+        limit: i64,
+    ) -> Result<Vec<WorkOrderRow>>;
     async fn work_order(&self, id: Id) -> Result<Option<WorkOrderRow>>;
     async fn work_entries(&self, work_order_id: Id) -> Result<Vec<WorkEntry>>;
     /// `open` → `in_progress`, assigned to `user`.

@@ -18,7 +18,9 @@ use ramp_domain::cost::{
 };
 use ramp_domain::ids::IsoCode;
 use ramp_domain::money::Ore;
+use ramp_domain::setting::Setting;
 use ramp_domain::FieldError;
+use ramp_domain::Term;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufWriter, Write};
@@ -264,7 +266,7 @@ fn parse_fast(text: &str) -> Option<DecisionRequest> {
         region: wire.region.to_string(),
         date,
         patient,
-        setting: wire.setting.parse().ok()?,
+        setting: Setting::parse(wire.setting).ok()?,
         product: Product { iso, kind: Kind::parse(wire.product.kind).ok()?, facts },
         need: Need::parse(wire.need).ok()?,
     })

@@ -28,6 +28,7 @@
 //! written by a task on a thread of its own, not by any request's task, so
 //! a client that goes away does not stop a group other orders are in.
 
+use ramp_domain::Term;
 use ramp_storage::sql::order_plan::{
     names, Array, Placeholders, LINE_COLUMNS, LINE_FIXED, LINE_KEYS, ORDER_COLUMNS, ORDER_FIXED,
 };

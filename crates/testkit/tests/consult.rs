@@ -6,6 +6,8 @@
 //! parts, demand from recent orders and the 30-day complaint window.
 
 use chrono::Duration;
+use ramp_domain::work_order::WorkOrderKind;
+use ramp_domain::Term;
 use ramp_storage::{fixture_consult, fixture_ordering};
 use ramp_testkit::browser::{Browser, ENTER};
 use ramp_testkit::{problem, TestApp};
@@ -529,7 +531,10 @@ async fn a_device_under_a_safety_notice_is_neither_offered_nor_sold(app: TestApp
     assert_eq!(card.device.state.as_str(), "in_stock");
     let sold = app.storage.device_card("D-0065").await.unwrap().unwrap();
     let recalls = app.storage.work_orders_for_device(sold.device.id).await.unwrap();
-    assert!(recalls.iter().any(|w| w.kind == "recall"), "a sold device is still reached by a safety notice");
+    assert!(
+        recalls.iter().any(|w| w.kind == WorkOrderKind::Recall),
+        "a sold device is still reached by a safety notice"
+    );
 }
 
 async fn log_in(b: &Browser, app: &TestApp, username: &str) {

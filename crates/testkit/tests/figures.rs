@@ -9,6 +9,8 @@ use ramp_domain::article::{ArticleKind, Billing, LeadTimeClass};
 use ramp_domain::device::{DeviceEventKind, DeviceState};
 use ramp_domain::ids::IsoCode;
 use ramp_domain::order::{OrderStatus, OrderTarget, Substitution};
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering;
 use ramp_storage::*;
 use ramp_testkit::{problem, TestApp};
@@ -348,12 +350,12 @@ pub async fn load_figures_data(app: &TestApp) {
     s.report_fault(&fault(40, utc(2026, 11, 15, 23, 30))).await.unwrap(); // 16 Nov in Stockholm: 7 days
     s.report_fault(&fault(41, utc(2026, 10, 30, 10, 0))).await.unwrap(); // 24 days
     s.report_fault(&fault(1, utc(2026, 6, 1, 10, 0))).await.unwrap(); // 175 days
-    let wo = |id, status: &str, at| HistoryWorkOrder {
+    let wo = |id, status, at| HistoryWorkOrder {
         id,
-        kind: "reconditioning".into(),
+        kind: WorkOrderKind::Reconditioning,
         device_id: Some(61),
         patient_id: None,
-        status: status.into(),
+        status,
         description: "Rekonditionering".into(),
         created_by: LAGER,
         created_at: at,
@@ -361,9 +363,9 @@ pub async fn load_figures_data(app: &TestApp) {
     };
     s.insert_order_history(&OrderHistory {
         work_orders: vec![
-            wo(900, "in_progress", utc(2026, 9, 1, 9, 0)), // 83 days
-            wo(901, "done", utc(2026, 11, 1, 9, 0)),
-            wo(902, "cancelled", utc(2026, 11, 1, 9, 0)),
+            wo(900, WorkOrderStatus::InProgress, utc(2026, 9, 1, 9, 0)), // 83 days
+            wo(901, WorkOrderStatus::Done, utc(2026, 11, 1, 9, 0)),
+            wo(902, WorkOrderStatus::Cancelled, utc(2026, 11, 1, 9, 0)),
         ],
         ..OrderHistory::default()
     })

@@ -8,6 +8,7 @@
 use chrono::Duration;
 use ramp_domain::article::LeadTimeClass;
 use ramp_domain::order::{OrderTarget, Substitution};
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering::{self, OrderingFixture};
 use ramp_storage::{
     fixture, DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, OrderStore, SqlStorage, Storage,

@@ -6,6 +6,7 @@
 //! names the line and writes nothing but its audit row.
 
 use chrono::Duration;
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering::{self, OrderingFixture};
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};

@@ -5,6 +5,7 @@
 //! and unit and buffer orders.
 
 use chrono::Duration;
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering::{self, OrderingFixture};
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};

@@ -6,6 +6,7 @@
 //! in its transaction or in a refusal.
 
 use chrono::Duration;
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering::{self, OrderingFixture};
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};

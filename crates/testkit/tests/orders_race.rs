@@ -3,6 +3,7 @@
 //! engines. The database refuses double lending (conditional updates and
 //! unique indexes); these tests show it from the outside.
 
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering;
 use ramp_testkit::TestApp;
 use serde_json::{json, Value};

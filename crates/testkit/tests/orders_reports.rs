@@ -3,6 +3,7 @@
 //! Christmas, on both engines.
 
 use chrono::{TimeZone, Utc};
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering;
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};

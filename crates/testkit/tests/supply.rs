@@ -5,6 +5,7 @@
 //! condition holds.
 
 use chrono::Duration;
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering;
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};

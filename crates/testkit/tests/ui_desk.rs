@@ -5,6 +5,8 @@
 //! every page, fields found by their labels. And over plain HTTP: the new
 //! forms refuse a post without this site's CSRF token.
 
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
+use ramp_domain::Term;
 use ramp_storage::fixture_ordering;
 use ramp_testkit::browser::{Browser, ENTER};
 use ramp_testkit::TestApp;
@@ -145,7 +147,8 @@ async fn the_warehouse_desk_receives_picks_delivers_takes_a_return_and_the_techn
     b.type_into(&b.labelled("Typ").await, "Rekonditionering").await;
     b.click(&b.by_text("button", "Visa").await).await;
     b.wait_for_text(f.sven_wheelchair).await;
-    let open = app.storage.work_orders(Some("open"), Some("reconditioning"), 10).await.unwrap();
+    let open =
+        app.storage.work_orders(Some(WorkOrderStatus::Open), Some(WorkOrderKind::Reconditioning), 10).await.unwrap();
     assert_eq!(open.len(), 1);
     let wo = open[0].id;
     b.click(&b.by_text("a", &format!("Arbetsorder {wo}")).await).await;
@@ -416,7 +419,7 @@ async fn the_desk_and_workshop_forms_refuse_a_post_without_the_csrf_token(app: T
             .unwrap();
         assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{action}");
     }
-    assert_eq!(app.storage.work_order(id).await.unwrap().unwrap().status, "open");
+    assert_eq!(app.storage.work_order(id).await.unwrap().unwrap().status, WorkOrderStatus::Open);
 
     let (anna, _) = logged_in(&app, "anna").await;
     let unit = [("csrf", "forged"), ("target", "unit"), ("article_number", "R-200")];

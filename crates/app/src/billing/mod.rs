@@ -18,6 +18,7 @@ use chrono::{Duration, NaiveDate};
 use ramp_domain::billing::{invoice_drafts, Draft, Line};
 use ramp_domain::figures::Month;
 use ramp_domain::role::Role;
+use ramp_domain::Term;
 use ramp_model::{
     InvoiceFilter, InvoiceLineRow, InvoiceRow, NewInvoice, NewInvoiceLine, PrincipalBilling, StorageError, User,
 };

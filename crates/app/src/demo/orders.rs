@@ -18,8 +18,9 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use ramp_domain::article::LeadTimeClass;
 use ramp_domain::calendar::{add_working_days, is_working_day, promised_date};
 use ramp_domain::cost::Payer;
-use ramp_domain::order::{OrderStatus, OrderTarget, Substitution};
+use ramp_domain::order::{LineState, OrderStatus, OrderTarget, Substitution};
 use ramp_domain::role::Role;
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
 use ramp_model::{
     HistoryAnswer, HistoryOrder, HistoryOrderEvent, HistoryOrderLine, HistoryWorkOrder, Id, OrderHistory,
     ReplacementGroup, User,
@@ -239,7 +240,7 @@ pub fn for_delivery(
         substitution,
         device_id: Some(d.device),
         quantity: 1,
-        payer: d.payer.as_str().into(),
+        payer: d.payer,
         customer_number_id: d.customer_number,
         rule_id: d.rule.into(),
         agreement_version: super::devices::AGREEMENT_VERSION.into(),
@@ -248,7 +249,7 @@ pub fn for_delivery(
         trust_prescription: false,
         lead_time_class: class,
         promised_date: promised,
-        state: "delivered".into(),
+        state: LineState::Delivered,
         delivered_at: Some(d.at),
     });
     for (at, from, to, actor) in [
@@ -273,9 +274,9 @@ pub fn for_delivery(
 pub fn workshop(seed: u64, staff: &Staff, device: Id, returned: DateTime<Utc>, ids: &mut Ids, out: &mut OrderHistory) {
     let mut r = Rng::derive(seed, stream::WORK, device as u64);
     let (kind, description) = [
-        ("reconditioning", "Rekonditionering efter retur"),
-        ("repair", "Reparation: fel upptäckt vid returkontroll"),
-        ("maintenance", "Förebyggande underhåll"),
+        (WorkOrderKind::Reconditioning, "Rekonditionering efter retur"),
+        (WorkOrderKind::Repair, "Reparation: fel upptäckt vid returkontroll"),
+        (WorkOrderKind::Maintenance, "Förebyggande underhåll"),
     ][r.weighted(&[70, 22, 8])];
     work_order(&mut r, staff, kind, description, device, None, returned + Duration::hours(1), ids, out);
 }
@@ -296,8 +297,8 @@ pub fn out_with_patient(
     let mut r = Rng::derive(seed, stream::WORK, device as u64);
     let (kind, description) = match r.weighted(&[990, 7, 3]) {
         0 => return,
-        1 => ("repair", "Felanmälan: fungerar inte som avsett"),
-        _ => ("maintenance", "Förebyggande underhåll hos brukaren"),
+        1 => (WorkOrderKind::Repair, "Felanmälan: fungerar inte som avsett"),
+        _ => (WorkOrderKind::Maintenance, "Förebyggande underhåll hos brukaren"),
     };
     let days = (today - since).num_days().clamp(1, 200);
     let day = today - Duration::days(r.range(0, days - 1));
@@ -309,7 +310,7 @@ pub fn out_with_patient(
 fn work_order(
     r: &mut Rng,
     staff: &Staff,
-    kind: &str,
+    kind: WorkOrderKind,
     description: &str,
     device: Id,
     patient: Option<Id>,
@@ -319,10 +320,10 @@ fn work_order(
 ) {
     out.work_orders.push(HistoryWorkOrder {
         id: ids.work_order,
-        kind: kind.into(),
+        kind,
         device_id: Some(device),
         patient_id: patient,
-        status: "open".into(),
+        status: WorkOrderStatus::Open,
         description: description.into(),
         created_by: *r.pick(&staff.customer_service),
         created_at: at,

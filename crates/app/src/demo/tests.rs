@@ -7,6 +7,8 @@ use super::patients::TOLVAN;
 use super::*;
 use chrono::NaiveDate;
 use ramp_domain::device::DeviceState;
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
+use ramp_domain::Term;
 use ramp_model::{Device, DeviceEvent, Loan};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -301,10 +303,10 @@ fn open_work_orders_are_on_devices_in_the_workshop_or_out_with_a_patient() {
     let all = small();
     let state: HashMap<i64, DeviceState> = all.devices.iter().map(|d| (d.id, d.state)).collect();
     let wos = &all.history.work_orders;
-    assert!(wos.iter().any(|w| w.kind == "reconditioning") && wos.iter().any(|w| w.patient_id.is_some()));
+    assert!(wos.iter().any(|w| w.kind == WorkOrderKind::Reconditioning) && wos.iter().any(|w| w.patient_id.is_some()));
     for w in wos {
         let s = state[&w.device_id.unwrap()];
-        assert_eq!(w.status, "open");
+        assert_eq!(w.status, WorkOrderStatus::Open);
         match w.patient_id {
             Some(_) => assert_eq!(s, DeviceState::WithPatient),
             None => assert_eq!(s, DeviceState::InWorkshop),

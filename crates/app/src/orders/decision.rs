@@ -9,6 +9,7 @@ use crate::impact::cost_kind;
 use crate::App;
 use ramp_domain::cost::{Channel, DecisionRequest, Need, Outcome, Patient as CostPatient, Payer, Product};
 use ramp_domain::order::OrderTarget;
+use ramp_domain::Term;
 use ramp_model::{Article, Id, User};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -5,13 +5,17 @@ use super::{device, require};
 use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::role::Role;
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
+use ramp_domain::Term;
 use ramp_model::{
     AdaptationDocument, FinishWorkOrder, Id, NewWorkEntry, NewWorkOrder, StorageError, User, WorkEntry, WorkOrderRow,
 };
 use serde::Serialize;
 
-const KINDS: &[&str] = &["repair", "maintenance", "reconditioning", "special_adaptation", "recall", "consultation"];
-const STATUSES: &[&str] = &["open", "in_progress", "done", "cancelled"];
+/// The kinds a work order is created with by hand; reconditioning and
+/// recalls come from returns and safety notices.
+const BY_HAND: &[WorkOrderKind] =
+    &[WorkOrderKind::Repair, WorkOrderKind::Maintenance, WorkOrderKind::SpecialAdaptation, WorkOrderKind::Consultation];
 const STAFF: &[Role] = &[Role::Technician, Role::Warehouse, Role::CustomerService, Role::Consultant];
 
 /// A work order with its time, parts and (for a special adaptation) documents.
@@ -30,15 +34,17 @@ pub struct WorkEntryRequest {
     pub note: Option<String>,
 }
 
-fn one_of(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<()> {
-    match value {
-        Some(v) if !allowed.contains(&v) => Err(AppError::invalid(
-            field,
+/// The allowed value named `value`; an unknown one is `invalid_value`
+/// against the vocabulary's field, listing the allowed values.
+fn one_of<T: Term>(value: &str, allowed: &[T]) -> Result<T> {
+    allowed.iter().copied().find(|t| t.as_str() == value).ok_or_else(|| {
+        let names: Vec<&str> = allowed.iter().map(|t| t.as_str()).collect();
+        AppError::invalid(
+            T::FIELD,
             "invalid_value",
-            format!("unknown value '{v}' (expected one of: {})", allowed.join(", ")),
-        )),
-        _ => Ok(()),
-    }
+            format!("unknown value '{value}' (expected one of: {})", names.join(", ")),
+        )
+    })
 }
 
 /// The queue, oldest first, filtered by status and kind.
@@ -49,8 +55,8 @@ pub async fn work_orders(
     kind: Option<&str>,
 ) -> Result<Vec<WorkOrderRow>> {
     require(user, STAFF, "the work-order queue")?;
-    one_of("status", status, STATUSES)?;
-    one_of("kind", kind, KINDS)?;
+    let status = status.map(|s| one_of(s, WorkOrderStatus::ALL)).transpose()?;
+    let kind = kind.map(|k| one_of(k, WorkOrderKind::ALL)).transpose()?;
     Ok(app.storage.work_orders(status, kind, 500).await?)
 }
 
@@ -84,14 +90,14 @@ pub async fn create_work_order(
     description: &str,
 ) -> Result<Id> {
     require(user, &[Role::Technician, Role::Warehouse, Role::Consultant], "creating work orders")?;
-    one_of("kind", Some(kind), &["repair", "maintenance", "special_adaptation", "consultation"])?;
+    let kind = one_of(kind, BY_HAND)?;
     let description = description.trim();
     if description.chars().count() < 5 || description.chars().count() > 2000 {
         return Err(AppError::invalid("description", "required", "describe the work (5 to 2,000 characters)"));
     }
     let card = device(app, device_number).await?;
     let w = NewWorkOrder {
-        kind: kind.into(),
+        kind,
         device_id: Some(card.device.id),
         description: description.into(),
         created_by: user.id,

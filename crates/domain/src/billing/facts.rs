@@ -1,8 +1,10 @@
 //! The billable facts of a month, as the storage loads them.
 
 use crate::charges::LostDevice;
+use crate::cost::Payer;
 use crate::figures::Month;
 use crate::money::Ore;
+use crate::work_order::WorkOrderKind;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -70,8 +72,8 @@ pub struct LoanFact {
     pub article_name: String,
     pub patient_id: Option<i64>,
     pub customer_number_id: i64,
-    /// `region`, `municipality` or `patient`, as the cost decision named.
-    pub payer: String,
+    /// Whom the cost decision named.
+    pub payer: Payer,
     pub rule_id: String,
     pub monthly_rent: Ore,
     /// The delivery day.
@@ -97,7 +99,7 @@ pub struct SaleFact {
     pub device_id: Option<i64>,
     pub patient_id: Option<i64>,
     pub customer_number_id: i64,
-    pub payer: String,
+    pub payer: Payer,
     pub rule_id: String,
     pub quantity: i64,
     pub unit_price: Ore,
@@ -117,12 +119,11 @@ impl SaleFact {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkOrderFact {
     pub work_order_id: i64,
-    /// `repair`, `maintenance`, ...
-    pub kind: String,
+    pub kind: WorkOrderKind,
     pub device_id: Option<i64>,
     pub patient_id: Option<i64>,
     pub customer_number_id: i64,
-    pub payer: String,
+    pub payer: Payer,
     pub rule_id: String,
     pub minutes: i64,
     pub finished_on: NaiveDate,

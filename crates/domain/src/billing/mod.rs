@@ -30,25 +30,34 @@ pub use facts::*;
 pub use party::*;
 
 use crate::charges::lost_device_charge;
+use crate::cost::Payer;
 use crate::figures::Month;
 use crate::money::Ore;
 use crate::rent::{mul_div_half_up, rent_for_period};
-use crate::FieldError;
+use crate::Term;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use strum::{IntoStaticStr, VariantArray};
 
-crate::article::str_enum!(
-    /// What an invoice line bills.
-    LineKind, "kind", {
-        Rent = "rent",
-        Sale = "sale",
-        Service = "service",
-        AcuteFee = "acute_fee",
-        LostDevice = "lost_device",
-        Reinvoice = "reinvoice",
-    }
-);
+/// What an invoice line bills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum LineKind {
+    Rent,
+    Sale,
+    Service,
+    AcuteFee,
+    LostDevice,
+    Reinvoice,
+}
+
+impl Term for LineKind {
+    const FIELD: &'static str = "kind";
+    const CODE: &'static str = "invalid_kind";
+}
 
 /// One invoice line as computed; `amount = quantity × unit_price`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,16 +98,16 @@ pub fn billable_lines(f: &Facts) -> Vec<Billed> {
     let mut out = Vec::new();
     for loan in &f.loans {
         if let Some(line) = rent_line(f.month, loan) {
-            out.push(route(f, loan.customer_number_id, &loan.payer, &loan.rule_id, line));
+            out.push(route(f, loan.customer_number_id, loan.payer, &loan.rule_id, line));
         }
     }
     for sale in &f.sales {
         let line = sale_line(sale);
-        out.push(route(f, sale.customer_number_id, &sale.payer, &sale.rule_id, line));
+        out.push(route(f, sale.customer_number_id, sale.payer, &sale.rule_id, line));
     }
     for w in &f.work_orders {
         if let Some(line) = work_order_line(&f.prices, w) {
-            out.push(route(f, w.customer_number_id, &w.payer, &w.rule_id, line));
+            out.push(route(f, w.customer_number_id, w.payer, &w.rule_id, line));
         }
     }
     if let Some(fee) = f.prices.acute_delivery_fee {
@@ -131,8 +140,8 @@ pub fn invoice_drafts(f: &Facts) -> Vec<Draft> {
 
 /// A line the agreement puts on the region but booked on a municipality's
 /// customer number goes to the region's customer number as a re-invoice.
-fn route(f: &Facts, account: i64, payer: &str, rule: &str, line: Line) -> Billed {
-    let region = f.region_customer_number.filter(|_| payer == "region" && f.municipal_accounts.contains(&account));
+fn route(f: &Facts, account: i64, payer: Payer, rule: &str, line: Line) -> Billed {
+    let region = f.region_customer_number.filter(|_| payer == Payer::Region && f.municipal_accounts.contains(&account));
     match region {
         Some(region) => {
             let computation = format!(
@@ -207,7 +216,7 @@ fn sale_line(s: &SaleFact) -> Line {
 }
 
 fn work_order_line(prices: &PriceList, w: &WorkOrderFact) -> Option<Line> {
-    let rate = *prices.work_order_hourly.get(&w.kind)?;
+    let rate = *prices.work_order_hourly.get(w.kind.as_str())?;
     let amount = mul_div_half_up(rate, w.minutes, 60);
     if amount.0 <= 0 {
         return None;

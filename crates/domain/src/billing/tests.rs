@@ -1,6 +1,7 @@
 use super::*;
 use crate::calendar::pickup_rent_end;
 use crate::charges::{rule, ChargeKind, LostDevice};
+use crate::work_order::WorkOrderKind;
 use proptest::prelude::*;
 
 fn date(s: &str) -> NaiveDate {
@@ -22,7 +23,7 @@ fn loan(id: i64, account: i64, start: &str, end: Option<&str>) -> LoanFact {
         article_name: "Rullator".into(),
         patient_id: Some(1),
         customer_number_id: account,
-        payer: "municipality".into(),
+        payer: Payer::Municipality,
         rule_id: "r1".into(),
         monthly_rent: RENT,
         start: date(start),
@@ -135,7 +136,7 @@ fn each_lost_device_rule_and_threshold_is_billed_as_seed_004_says() {
     assert_eq!(rule::BELOW_MINIMUM, "lost_device.below_minimum");
 }
 
-fn sale(id: i64, account: i64, payer: &str, qty: i64, price: i64) -> SaleFact {
+fn sale(id: i64, account: i64, payer: Payer, qty: i64, price: i64) -> SaleFact {
     SaleFact {
         source: SaleSource::OrderLine(id),
         article_id: 9,
@@ -144,7 +145,7 @@ fn sale(id: i64, account: i64, payer: &str, qty: i64, price: i64) -> SaleFact {
         device_id: None,
         patient_id: Some(3),
         customer_number_id: account,
-        payer: payer.into(),
+        payer,
         rule_id: "region.consumables".into(),
         quantity: qty,
         unit_price: Ore(price),
@@ -162,7 +163,7 @@ fn accounts() -> Facts {
 
 #[test]
 fn a_sale_is_billed_once_at_quantity_times_price() {
-    let f = Facts { sales: vec![sale(5, 2, "municipality", 3, 12_550)], ..accounts() };
+    let f = Facts { sales: vec![sale(5, 2, Payer::Municipality, 3, 12_550)], ..accounts() };
     let lines = billable_lines(&f);
     assert_eq!(lines.len(), 1);
     assert_eq!((lines[0].customer_number_id, lines[0].line.amount), (2, Ore(37_650)));
@@ -172,7 +173,7 @@ fn a_sale_is_billed_once_at_quantity_times_price() {
 
 #[test]
 fn a_municipality_buying_what_the_agreement_puts_on_the_region_is_reinvoiced_to_the_region() {
-    let f = Facts { sales: vec![sale(5, 2, "region", 2, 10_000)], ..accounts() };
+    let f = Facts { sales: vec![sale(5, 2, Payer::Region, 2, 10_000)], ..accounts() };
     let lines = billable_lines(&f);
     assert_eq!(lines[0].customer_number_id, 1);
     assert_eq!(lines[0].line.kind, LineKind::Reinvoice);
@@ -180,7 +181,7 @@ fn a_municipality_buying_what_the_agreement_puts_on_the_region_is_reinvoiced_to_
     assert!(lines[0].line.computation.contains("kommunens kundnummer K-200"), "{}", lines[0].line.computation);
     assert!(lines[0].line.computation.contains("regel region.consumables"));
     // What the municipality pays itself stays with it.
-    let own = Facts { sales: vec![sale(6, 3, "municipality", 1, 10_000)], ..accounts() };
+    let own = Facts { sales: vec![sale(6, 3, Payer::Municipality, 1, 10_000)], ..accounts() };
     assert_eq!(billable_lines(&own)[0].customer_number_id, 3);
 }
 
@@ -198,18 +199,19 @@ fn the_acute_fee_goes_to_the_ordering_unit_only_where_configured() {
 
 #[test]
 fn a_work_order_is_billed_by_the_minute_where_the_price_list_has_a_rate() {
-    let w = |id, kind: &str| WorkOrderFact {
+    let w = |id, kind| WorkOrderFact {
         work_order_id: id,
-        kind: kind.into(),
+        kind,
         device_id: Some(1),
         patient_id: None,
         customer_number_id: 2,
-        payer: "municipality".into(),
+        payer: Payer::Municipality,
         rule_id: "r".into(),
         minutes: 95,
         finished_on: date("2026-10-12"),
     };
-    let mut f = Facts { work_orders: vec![w(1, "repair"), w(2, "reconditioning")], ..accounts() };
+    let mut f =
+        Facts { work_orders: vec![w(1, WorkOrderKind::Repair), w(2, WorkOrderKind::Reconditioning)], ..accounts() };
     f.prices.work_order_hourly.insert("repair".into(), Ore(60_000));
     let lines = billable_lines(&f);
     // 95 min × 600 kr / 60 = 950,00 kr; reconditioning has no rate and is not billed.
@@ -222,7 +224,7 @@ fn a_work_order_is_billed_by_the_minute_where_the_price_list_has_a_rate() {
 fn drafts_group_lines_per_customer_number_with_their_totals() {
     let f = Facts {
         loans: vec![loan(1, 3, "2026-10-01", None), loan(2, 2, "2026-10-20", None)],
-        sales: vec![sale(5, 3, "municipality", 1, 1_000)],
+        sales: vec![sale(5, 3, Payer::Municipality, 1, 1_000)],
         ..accounts()
     };
     let drafts = invoice_drafts(&f);
@@ -236,7 +238,7 @@ fn any_loan() -> impl Strategy<Value = LoanFact> {
             let start = date("2026-08-01") + chrono::Duration::days(start);
             LoanFact {
                 monthly_rent: Ore(rent),
-                payer: if region { "region".into() } else { "municipality".into() },
+                payer: if region { Payer::Region } else { Payer::Municipality },
                 end: len.map(|l| start + chrono::Duration::days(l)),
                 start,
                 ..loan(id, account, "2026-01-01", None)
@@ -266,7 +268,7 @@ proptest! {
         let m = month("2026-10");
         let mut f = accounts();
         f.loans = loans.clone();
-        f.sales = sales.iter().map(|&(id, a, q, p, r)| sale(id, a, if r { "region" } else { "municipality" }, q, p)).collect();
+        f.sales = sales.iter().map(|&(id, a, q, p, r)| sale(id, a, if r { Payer::Region } else { Payer::Municipality }, q, p)).collect();
         f.lost = lost_facts.clone();
         f.acute_orders = (0..acute).map(|i| AcuteOrderFact { order_id: i as i64, customer_number_id: 2, delivered_on: date("2026-10-02") }).collect();
         f.prices.acute_delivery_fee = fee.map(Ore);

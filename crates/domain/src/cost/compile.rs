@@ -7,6 +7,7 @@ use super::model::{
     setting_bit, AgeCond, Agreement, Answer, Channel, Fact, IsoPrefix, Kind, Need, Payer, Rule, Scope, Text,
 };
 use crate::setting::Setting;
+use crate::Term;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashSet};
 use toml::Spanned;
@@ -219,8 +220,7 @@ impl Compiler<'_> {
     }
 
     fn settings(&self, list: Option<&[SpannedStr]>, at: usize) -> Result<u8, AgreementError> {
-        let parse = |s: &str| s.parse::<Setting>();
-        self.mask(list, parse, setting_bit, Setting::ALL.len(), at)
+        self.mask(list, Setting::parse, setting_bit, Setting::ALL.len(), at)
     }
 
     /// A bit set over a vocabulary; absent means "all".
@@ -295,7 +295,7 @@ fn file_stem_date(file: &str) -> Option<NaiveDate> {
 fn index_by_setting(rules: &[Rule]) -> [Vec<u16>; 7] {
     let mut out: [Vec<u16>; 7] = Default::default();
     for (i, rule) in rules.iter().enumerate() {
-        for s in Setting::ALL {
+        for &s in Setting::ALL {
             if rule.settings & setting_bit(s) != 0 {
                 out[s as usize].push(i as u16);
             }

@@ -7,6 +7,7 @@
 use super::decide::{Eval, Query};
 use super::model::{setting_bit, AgeCond, Agreement, IsoPrefix, Kind, Need};
 use crate::setting::Setting;
+use crate::Term;
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -130,7 +131,7 @@ fn base_cases(agreements: &[&Agreement], in_scope_of: Option<&Agreement>) -> Vec
     let ages = representative_ages(agreements);
     let mut out = Vec::new();
     for iso in &isos {
-        for &setting in &Setting::ALL {
+        for &setting in Setting::ALL {
             for &kind in Kind::ALL {
                 for &need in Need::ALL {
                     for &age in &ages {

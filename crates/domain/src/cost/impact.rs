@@ -8,6 +8,7 @@ use crate::ids::IsoCode;
 use crate::money::Ore;
 use crate::setting::Setting;
 use crate::FieldError;
+use crate::Term;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;

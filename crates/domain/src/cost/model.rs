@@ -2,119 +2,116 @@
 //! which kind of product and need, and the precompiled rules that say so.
 
 use crate::setting::Setting;
+use crate::Term;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
-/// Defines a closed, snake_case string vocabulary with `parse` and `as_str`.
-macro_rules! vocabulary {
-    ($(#[$m:meta])* $name:ident, $field:literal, { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),+ }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-
-            /// The snake_case name used in JSON and agreement files.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $s),+ }
-            }
-
-            /// Parses the snake_case name; the error names the field.
-            pub fn parse(s: &str) -> Result<Self, crate::FieldError> {
-                match s {
-                    $($s => Ok($name::$v),)+
-                    _ => Err(crate::FieldError::new(
-                        $field,
-                        concat!("invalid_", $field),
-                        format!("unknown {} '{s}' (expected one of: {})", $field, [$($s),+].join(", ")),
-                    )),
-                }
-            }
-
-            /// One bit per value, for the rule masks.
-            #[allow(dead_code)]
-            pub(crate) fn bit(self) -> u8 {
-                1 << (self as u8)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = crate::FieldError;
-            fn from_str(s: &str) -> Result<Self, crate::FieldError> {
-                Self::parse(s)
-            }
-        }
-    };
+/// Who bears the cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Payer {
+    /// The region ("regionen").
+    Region,
+    /// The municipality, or the residence or operation it finances.
+    Municipality,
+    /// The patient's own responsibility ("egenansvar"): not prescribed.
+    Patient,
 }
 
-vocabulary!(
-    /// Who bears the cost.
-    Payer, "payer", {
-        /// The region ("regionen").
-        Region = "region",
-        /// The municipality, or the residence or operation it finances.
-        Municipality = "municipality",
-        /// The patient's own responsibility ("egenansvar"): not prescribed.
-        Patient = "patient",
-    }
-);
+impl Term for Payer {
+    const FIELD: &'static str = "payer";
+    const CODE: &'static str = "invalid_payer";
+    const NOUN: &'static str = "payer";
+}
 
-vocabulary!(
-    /// How the product is ordered.
-    Channel, "channel", {
-        /// Prescribed under the region's rules (Hjälpmedelsguiden, the ordering portal).
-        RegionPrescription = "region_prescription",
-        /// Bought by the municipality-financed operation from its own suppliers.
-        MunicipalProcurement = "municipal_procurement",
-        /// Bought by the municipality-financed operation and re-invoiced to the region.
-        MunicipalPurchaseReinvoicedToRegion = "municipal_purchase_reinvoiced_to_region",
-        /// Prescribed with a device card ("hjälpmedelskort") and dispensed at a pharmacy.
-        PharmacyDeviceCard = "pharmacy_device_card",
-        /// Prescribed through a joint assistive-device centre and invoiced to the municipality.
-        HmcPrescriptionInvoicedToMunicipality = "hmc_prescription_invoiced_to_municipality",
-        /// The patient buys it.
-        PatientPurchase = "patient_purchase",
-    }
-);
+/// How the product is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Channel {
+    /// Prescribed under the region's rules (Hjälpmedelsguiden, the ordering portal).
+    RegionPrescription,
+    /// Bought by the municipality-financed operation from its own suppliers.
+    MunicipalProcurement,
+    /// Bought by the municipality-financed operation and re-invoiced to the region.
+    MunicipalPurchaseReinvoicedToRegion,
+    /// Prescribed with a device card ("hjälpmedelskort") and dispensed at a pharmacy.
+    PharmacyDeviceCard,
+    /// Prescribed through a joint assistive-device centre and invoiced to the municipality.
+    HmcPrescriptionInvoicedToMunicipality,
+    /// The patient buys it.
+    PatientPurchase,
+}
 
-vocabulary!(
-    /// What kind of product the decision is about.
-    Kind, "product.kind", {
-        /// A main assistive device.
-        Device = "device",
-        /// An accessory to a main device.
-        Accessory = "accessory",
-        /// A consumable ("förbrukningshjälpmedel").
-        Consumable = "consumable",
-        /// A medical-technical product used in care, never prescribed personally.
-        MedtechProduct = "medtech_product",
-        /// A nutrition product ("näringsprodukt").
-        Nutrition = "nutrition",
-    }
-);
+impl Term for Channel {
+    const FIELD: &'static str = "channel";
+    const CODE: &'static str = "invalid_channel";
+    const NOUN: &'static str = "channel";
+}
 
-vocabulary!(
-    /// How long and where the product is needed.
-    Need, "need", {
-        /// A lasting need.
-        Lasting = "lasting",
-        /// Needed only during the stay or activity.
-        DuringStayOnly = "during_stay_only",
-        /// Prescribed during a stay for continued use at home.
-        ContinuesAtHome = "continues_at_home",
-        /// A temporary need (short-term prescription, at most six months).
-        Temporary = "temporary",
+/// What kind of product the decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Kind {
+    /// A main assistive device.
+    Device,
+    /// An accessory to a main device.
+    Accessory,
+    /// A consumable ("förbrukningshjälpmedel").
+    Consumable,
+    /// A medical-technical product used in care, never prescribed personally.
+    MedtechProduct,
+    /// A nutrition product ("näringsprodukt").
+    Nutrition,
+}
+
+impl Term for Kind {
+    const FIELD: &'static str = "product.kind";
+    const CODE: &'static str = "invalid_product.kind";
+    const NOUN: &'static str = "product.kind";
+}
+
+/// How long and where the product is needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray, strum::Display)]
+#[strum(serialize_all = "snake_case")]
+pub enum Need {
+    /// A lasting need.
+    Lasting,
+    /// Needed only during the stay or activity.
+    DuringStayOnly,
+    /// Prescribed during a stay for continued use at home.
+    ContinuesAtHome,
+    /// A temporary need (short-term prescription, at most six months).
+    Temporary,
+}
+
+impl Term for Need {
+    const FIELD: &'static str = "need";
+    const CODE: &'static str = "invalid_need";
+    const NOUN: &'static str = "need";
+}
+
+impl Kind {
+    /// The bit of a product kind in a rule's kinds mask.
+    pub(crate) fn bit(self) -> u8 {
+        1 << (self as u8)
     }
-);
+}
+
+impl Need {
+    /// The bit of a need in a rule's needs mask.
+    pub(crate) fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
 
 /// The bit of a setting in a rule's settings mask.
 pub(crate) fn setting_bit(s: Setting) -> u8 {

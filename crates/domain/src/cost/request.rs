@@ -5,6 +5,7 @@ use super::model::{Kind, Need};
 use crate::ids::IsoCode;
 use crate::setting::Setting;
 use crate::FieldError;
+use crate::Term;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -75,7 +76,7 @@ impl TryFrom<Value> for DecisionRequest {
             region: string(required(root, "", "region")?, "region")?.to_string(),
             patient: patient(required(root, "", "patient")?, date)?,
             date,
-            setting: string(required(root, "", "setting")?, "setting")?.parse()?,
+            setting: Setting::parse(string(required(root, "", "setting")?, "setting")?)?,
             product: product(required(root, "", "product")?)?,
             need: Need::parse(string(required(root, "", "need")?, "need")?)?,
         })

@@ -68,7 +68,7 @@ proptest! {
         let slot = UtcSlot::of(at);
         let promised = slot.day + Duration::days(promised_offset);
         let g = DeliveryGroup {
-            payer: "region".into(),
+            payer: Payer::Region,
             class: LeadTimeClass::Stock7,
             slot,
             lines: 1,
@@ -163,10 +163,10 @@ fn a_range_begins_and_ends_at_stockholm_midnight() {
     assert_eq!(labels, ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]);
 }
 
-fn group(payer: &str, class: LeadTimeClass, at: DateTime<Utc>, promised: NaiveDate) -> DeliveryGroup {
+fn group(payer: Payer, class: LeadTimeClass, at: DateTime<Utc>, promised: NaiveDate) -> DeliveryGroup {
     let slot = UtcSlot::of(at);
     DeliveryGroup {
-        payer: payer.into(),
+        payer,
         class,
         slot,
         lines: 1,
@@ -182,16 +182,16 @@ fn the_reliability_table_has_the_seeds_six_rows_and_a_column_per_month() {
     use LeadTimeClass::*;
     let range = MonthRange::new(month("2026-09"), month("2026-10")).unwrap();
     let groups = [
-        group("municipality", Stock7, utc(2026, 9, 10, 8, 0), d(2026, 9, 10)),
+        group(Payer::Municipality, Stock7, utc(2026, 9, 10, 8, 0), d(2026, 9, 10)),
         // 00:30 on 11 September in Stockholm: a day late.
-        group("municipality", Stock7, utc(2026, 9, 10, 22, 30), d(2026, 9, 10)),
-        group("municipality", Stock7, utc(2026, 9, 14, 12, 0), d(2026, 9, 15)),
+        group(Payer::Municipality, Stock7, utc(2026, 9, 10, 22, 30), d(2026, 9, 10)),
+        group(Payer::Municipality, Stock7, utc(2026, 9, 14, 12, 0), d(2026, 9, 15)),
         // 00:30 on 1 October in Stockholm: October's, on time.
-        group("region", Order17, utc(2026, 9, 30, 22, 30), d(2026, 10, 1)),
+        group(Payer::Region, Order17, utc(2026, 9, 30, 22, 30), d(2026, 10, 1)),
         // After the switch to winter time 22:30 UTC is 23:30 the same day: on time.
-        group("municipality", Acute, utc(2026, 10, 26, 22, 30), d(2026, 10, 26)),
-        group("municipality", Acute, utc(2026, 10, 20, 22, 30), d(2026, 10, 20)),
-        group("patient", Acute, utc(2026, 10, 20, 9, 0), d(2026, 10, 1)),
+        group(Payer::Municipality, Acute, utc(2026, 10, 26, 22, 30), d(2026, 10, 26)),
+        group(Payer::Municipality, Acute, utc(2026, 10, 20, 22, 30), d(2026, 10, 20)),
+        group(Payer::Patient, Acute, utc(2026, 10, 20, 9, 0), d(2026, 10, 1)),
     ];
     let rows = delivery_reliability(&range, &groups);
     let labels: Vec<String> = rows.iter().map(|r| reliability_label_sv(r.agreement, r.class)).collect();
@@ -220,7 +220,7 @@ fn the_reliability_table_has_the_seeds_six_rows_and_a_column_per_month() {
 #[test]
 fn reuse_counts_reconditioned_devices_among_device_deliveries() {
     let range = MonthRange::new(month("2024-01"), month("2024-02")).unwrap();
-    let mut a = group("region", LeadTimeClass::Stock7, utc(2024, 1, 5, 9, 0), d(2024, 1, 9));
+    let mut a = group(Payer::Region, LeadTimeClass::Stock7, utc(2024, 1, 5, 9, 0), d(2024, 1, 9));
     (a.lines, a.device_lines, a.reconditioned) = (5, 4, 3);
     let cells = reuse_rate(&range, &[a]);
     assert_eq!((cells[0].part, cells[0].whole), (3, 4));

@@ -3,6 +3,7 @@
 
 use crate::support::{shipped, stockholm_2023, stockholm_text, MINI};
 use ramp_domain::cost::{check, diff, Agreement, FindingKind, Payer, Verdict};
+use ramp_domain::Term;
 
 #[test]
 fn the_shipped_agreements_have_no_gaps_and_no_conflicts() {

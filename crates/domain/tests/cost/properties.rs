@@ -8,6 +8,7 @@ use proptest::prelude::*;
 use ramp_domain::cost::{Answer, DecisionRequest, Kind, Need, Outcome, Patient, Product};
 use ramp_domain::ids::IsoCode;
 use ramp_domain::setting::Setting;
+use ramp_domain::Term;
 use std::collections::BTreeMap;
 
 const ISO: &[&str] = &[
@@ -47,7 +48,7 @@ fn request() -> impl Strategy<Value = DecisionRequest> {
         proptest::sample::select(&["stockholm", "sormland"][..]),
         (2021i32..2027, 1u32..13, 1u32..29),
         patient,
-        proptest::sample::select(&Setting::ALL[..]),
+        proptest::sample::select(Setting::ALL),
         proptest::sample::select(ISO),
         proptest::sample::select(Kind::ALL),
         facts,

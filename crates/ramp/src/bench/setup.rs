@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ramp_app::orders::LineRequest;
 use ramp_app::App;
 use ramp_domain::device::{DeviceEventKind, DeviceState};
-use ramp_storage::{Device, DeviceEvent, Id, NewUser, SqlStorage, Storage, User};
+use ramp_storage::db::{query, Pool};
+use ramp_storage::{Device, DeviceEvent, Id, NewUser, SqlStorage, Storage, StorageError, User};
 use ramp_storage_postgres::PostgresStorage;
 use ramp_storage_sqlite::SqliteStorage;
 use std::collections::BTreeMap;
@@ -20,23 +21,7 @@ pub enum RawDb {
     Postgres(SqlStorage),
 }
 
-/// Runs the same sqlx call on whichever pool `$db` holds.
-macro_rules! on_pool {
-    ($db:expr, |$pool:ident| $body:expr) => {
-        match $db {
-            RawDb::Sqlite(s) => {
-                let $pool = s.pool().as_sqlite().expect("a SQLite storage");
-                $body
-            }
-            RawDb::Postgres(s) => {
-                let $pool = s.pool().as_postgres().expect("a PostgreSQL storage");
-                $body
-            }
-        }
-    };
-}
-
-fn db_err(e: sqlx::Error) -> CliError {
+fn db_err(e: StorageError) -> CliError {
     CliError::failed(format!("database: {e}"))
 }
 
@@ -52,9 +37,16 @@ impl RawDb {
         }
     }
 
+    /// The pool of either engine, for the engine-neutral [`query`].
+    fn pool(&self) -> &Pool {
+        match self {
+            RawDb::Sqlite(s) | RawDb::Postgres(s) => s.pool(),
+        }
+    }
+
     async fn max_id(&self, table: &str) -> Result<Id, CliError> {
         let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
-        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(&sql).fetch_one(pool).await).map_err(db_err)
+        query(sql).fetch_one(self.pool()).await.and_then(|r| r.try_get(0)).map_err(db_err)
     }
 
     /// Patients with a care relationship to `unit` on `today`, oldest first.
@@ -62,13 +54,8 @@ impl RawDb {
         let sql = "SELECT p.personal_id FROM care_relationships c JOIN patients p ON p.id = c.patient_id \
                    WHERE c.unit_id = $1 AND c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to >= $2) \
                    ORDER BY p.id LIMIT $3";
-        on_pool!(self, |pool| sqlx::query_scalar::<_, String>(sql)
-            .bind(unit)
-            .bind(today)
-            .bind(limit)
-            .fetch_all(pool)
-            .await)
-        .map_err(db_err)
+        let rows = query(sql).bind(unit).bind(today).bind(limit).fetch_all(self.pool()).await.map_err(db_err)?;
+        rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>().map_err(db_err)
     }
 
     /// Candidate articles: current main devices outside every replacement
@@ -79,17 +66,17 @@ impl RawDb {
                    AND a.id NOT IN (SELECT article_id FROM replacement_group_members) \
                    ORDER BY (SELECT COUNT(*) FROM devices d WHERE d.article_id = a.id AND d.state = 'in_stock') DESC, a.id \
                    LIMIT $1";
-        let rows =
-            on_pool!(self, |pool| sqlx::query_as::<_, (i64, String, i64)>(sql).bind(count).fetch_all(pool).await)
-                .map_err(db_err)?;
-        Ok(rows.into_iter().map(|(id, number, price)| BenchArticle { id, number, price_ore: price }).collect())
+        let rows = query(sql).bind(count).fetch_all(self.pool()).await.map_err(db_err)?;
+        rows.iter()
+            .map(|r| Ok(BenchArticle { id: r.try_get(0)?, number: r.try_get(1)?, price_ore: r.try_get(2)? }))
+            .collect::<Result<_, _>>()
+            .map_err(db_err)
     }
 
     /// Devices of `article` in stock in `warehouse`.
     pub async fn in_stock(&self, article: Id, warehouse: Id) -> Result<i64, CliError> {
         let sql = "SELECT COUNT(*) FROM devices WHERE article_id = $1 AND warehouse_id = $2 AND state = 'in_stock'";
-        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql).bind(article).bind(warehouse).fetch_one(pool).await)
-            .map_err(db_err)
+        query(sql).bind(article).bind(warehouse).fetch_one(self.pool()).await.and_then(|r| r.try_get(0)).map_err(db_err)
     }
 
     /// PostgreSQL only: `VACUUM (ANALYZE)` of the tables an order reads and
@@ -103,10 +90,7 @@ impl RawDb {
     pub async fn vacuum(&self) -> Result<bool, CliError> {
         match self {
             RawDb::Postgres(s) => {
-                sqlx::query(VACUUMED)
-                    .execute(s.pool().as_postgres().expect("a PostgreSQL storage"))
-                    .await
-                    .map_err(db_err)?;
+                query(VACUUMED).execute(s.pool()).await.map_err(db_err)?;
                 Ok(true)
             }
             RawDb::Sqlite(_) => Ok(false),
@@ -116,7 +100,8 @@ impl RawDb {
     /// The central warehouses, by id.
     pub async fn central_warehouses(&self) -> Result<Vec<Id>, CliError> {
         let sql = "SELECT id FROM warehouses WHERE kind = 'central' ORDER BY id";
-        on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_all(pool).await).map_err(db_err)
+        let rows = query(sql).fetch_all(self.pool()).await.map_err(db_err)?;
+        rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>().map_err(db_err)
     }
 }
 

@@ -17,12 +17,13 @@ pub fn invoice_number(year: i32, n: i64) -> String {
 use super::rows::chunk_size;
 use crate::db;
 use crate::db::{QueryBuilder, Row};
-use crate::sql::SqlStorage;
+use crate::sql::{stored, SqlStorage};
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use ramp_domain::billing::*;
 use ramp_domain::charges::{ChargeKind, LostDevice};
+use ramp_domain::cost::Payer;
 use ramp_domain::money::Ore;
 use ramp_domain::time::stockholm_date;
 
@@ -97,7 +98,7 @@ async fn loan_facts(this: &SqlStorage, m: Month) -> Result<Vec<LoanFact>> {
             article_name: r.try_get("article_name")?,
             patient_id: r.try_get("patient_id")?,
             customer_number_id: r.try_get("customer_number_id")?,
-            payer: r.try_get("payer")?,
+            payer: stored(r, "payer")?,
             rule_id: r.try_get("rule_id")?,
             monthly_rent: Ore(r.try_get("monthly_rent_ore")?),
             start: r.try_get("start_date")?,
@@ -130,7 +131,7 @@ async fn sale_facts(this: &SqlStorage, m: Month) -> Result<Vec<SaleFact>> {
             device_id: r.try_get("device_id")?,
             patient_id: r.try_get("patient_id")?,
             customer_number_id: r.try_get("customer_number_id")?,
-            payer: r.try_get("payer")?,
+            payer: stored(r, "payer")?,
             rule_id: r.try_get("rule_id")?,
             quantity: i64::from(r.try_get::<i32, _>("quantity")?),
             unit_price: Ore(r.try_get("purchase_price_ore")?),
@@ -157,7 +158,7 @@ async fn sale_facts(this: &SqlStorage, m: Month) -> Result<Vec<SaleFact>> {
             device_id: r.try_get("device_id")?,
             patient_id: None,
             customer_number_id: r.try_get("customer_number_id")?,
-            payer: "municipality".into(),
+            payer: Payer::Municipality,
             rule_id: "surplus_sale".into(),
             quantity: 1,
             unit_price: Ore(r.try_get("price_ore")?),
@@ -189,11 +190,11 @@ async fn work_order_facts(this: &SqlStorage, m: Month) -> Result<Vec<WorkOrderFa
     .map(|r| {
         Ok(WorkOrderFact {
             work_order_id: r.try_get("id")?,
-            kind: r.try_get("kind")?,
+            kind: stored(r, "kind")?,
             device_id: r.try_get("device_id")?,
             patient_id: r.try_get("patient_id")?,
             customer_number_id: r.try_get("customer_number_id")?,
-            payer: r.try_get("payer")?,
+            payer: stored(r, "payer")?,
             rule_id: r.try_get("rule_id")?,
             minutes: r.try_get("minutes")?,
             finished_on: stockholm_date(r.try_get::<DateTime<Utc>, _>("finished_at")?),

@@ -7,6 +7,7 @@ use crate::sql::search_text;
 use crate::sql::SqlStorage;
 use crate::write_tx::WriteTx;
 use crate::*;
+use ramp_domain::Term;
 
 pub(super) async fn insert_principals(this: &SqlStorage, rows: &[Principal]) -> Result<()> {
     let mut tx = this.dialect.begin().await?;

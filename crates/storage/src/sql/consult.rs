@@ -47,6 +47,7 @@ use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::consult::ConsultationEventKind;
+use ramp_domain::Term;
 
 fn slot_from(r: &Row) -> Result<Slot> {
     Ok(Slot {

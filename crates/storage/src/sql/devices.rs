@@ -7,6 +7,7 @@ use crate::sql::{parse_stored, ARTICLE_COLUMNS};
 use crate::*;
 use chrono::NaiveDate;
 use ramp_domain::ids::IsoCode;
+use ramp_domain::Term;
 
 pub(super) async fn device_card(this: &SqlStorage, device_number: &str) -> Result<Option<DeviceCard>> {
     let Some(r) = db::query(

@@ -21,8 +21,8 @@ pub fn utc_hour_slot(column: &str) -> String {
 use super::rows::chunk_size;
 use crate::db;
 use crate::db::QueryBuilder;
-use crate::sql::parse_stored;
 use crate::sql::SqlStorage;
+use crate::sql::{parse_stored, stored};
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,6 +30,7 @@ use ramp_domain::figures::{
     AgeBucket, AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, Month, NoticeProgress,
     WorkOrderAgeCount,
 };
+use ramp_domain::Term;
 
 #[async_trait]
 impl FiguresStore for SqlStorage {
@@ -45,7 +46,7 @@ impl FiguresStore for SqlStorage {
         .iter()
         .map(|r| {
             Ok(DeliveryGroup {
-                payer: r.try_get("payer")?,
+                payer: stored(r, "payer")?,
                 class: parse_stored("lead_time_class", &r.try_get::<String, _>("lead_time_class")?)?,
                 slot: slot_from(&r.try_get::<String, _>("utc_day")?, &r.try_get::<String, _>("utc_hour")?)?,
                 lines: r.try_get("lines")?,
@@ -232,7 +233,7 @@ impl FiguresStore for SqlStorage {
                     .push_bind(r.substitution.as_str())
                     .push_bind(r.device_id)
                     .push_bind(r.quantity)
-                    .push_bind(&r.payer)
+                    .push_bind(r.payer.as_str())
                     .push_bind(r.customer_number_id)
                     .push_bind(&r.rule_id)
                     .push_bind(&r.agreement_version)
@@ -241,7 +242,7 @@ impl FiguresStore for SqlStorage {
                     .push_bind(r.trust_prescription)
                     .push_bind(r.lead_time_class.as_str())
                     .push_bind(r.promised_date)
-                    .push_bind(&r.state)
+                    .push_bind(r.state.as_str())
                     .push_bind(r.delivered_at);
             })
             .build()
@@ -290,10 +291,10 @@ impl FiguresStore for SqlStorage {
             )
             .push_values(chunk, |mut b, r| {
                 b.push_bind(r.id)
-                    .push_bind(&r.kind)
+                    .push_bind(r.kind.as_str())
                     .push_bind(r.device_id)
                     .push_bind(r.patient_id)
-                    .push_bind(&r.status)
+                    .push_bind(r.status.as_str())
                     .push_bind(&r.description)
                     .push_bind(r.created_by)
                     .push_bind(r.created_at)

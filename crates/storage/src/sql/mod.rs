@@ -38,6 +38,7 @@ mod unit_of_work;
 use crate::cache::StaticCache;
 use crate::db::Pool;
 use crate::dialect::Dialect;
+use ramp_domain::Term;
 use std::sync::Arc;
 
 /// Ramp's storage on either engine: the one implementation of
@@ -96,16 +97,16 @@ pub fn like_escape(s: &str) -> String {
 }
 
 /// Parses a stored enum, or reports the stored data as corrupt.
-pub fn parse_stored<T: std::str::FromStr>(column: &str, s: &str) -> crate::Result<T> {
-    s.parse().map_err(|_| crate::StorageError::corrupt(format!("{column} = '{s}'")))
+pub fn parse_stored<T: Term>(column: &str, s: &str) -> crate::Result<T> {
+    T::parse(s).map_err(|_| crate::StorageError::corrupt(format!("{column} = '{s}'")))
 }
 
 /// The stored enum in `column` of `r` (a vocabulary written with `as_str`).
-pub fn stored<T: std::str::FromStr>(r: &crate::db::Row, column: &str) -> crate::Result<T> {
+pub fn stored<T: Term>(r: &crate::db::Row, column: &str) -> crate::Result<T> {
     parse_stored(column, &r.try_get::<String, _>(column)?)
 }
 
 /// [`stored`], for a column that may be NULL.
-pub fn stored_opt<T: std::str::FromStr>(r: &crate::db::Row, column: &str) -> crate::Result<Option<T>> {
+pub fn stored_opt<T: Term>(r: &crate::db::Row, column: &str) -> crate::Result<Option<T>> {
     r.try_get::<Option<String>, _>(column)?.map(|s| parse_stored(column, &s)).transpose()
 }

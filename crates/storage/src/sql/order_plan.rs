@@ -15,6 +15,7 @@ use crate::db;
 use crate::{Id, NewOrder, NewOrderLine};
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::cost::Need;
+use ramp_domain::Term;
 
 /// How a column's value is taken from a row of type `T`. The variant is
 /// the column's SQL type; every value may be NULL, so one array type per

@@ -52,6 +52,7 @@ use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ramp_domain::cost::Need;
+use ramp_domain::Term;
 use std::sync::OnceLock;
 
 /// The order's id in the single statement, made by its `ord` part.
@@ -1270,10 +1271,10 @@ impl OrderStore for SqlStorage {
         .map(|r| {
             Ok(WorkOrder {
                 id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
+                kind: stored(r, "kind")?,
                 device_id: r.try_get("device_id")?,
                 patient_id: r.try_get("patient_id")?,
-                status: r.try_get("status")?,
+                status: stored(r, "status")?,
                 description: r.try_get("description")?,
                 created_by: r.try_get("created_by")?,
                 created_at: r.try_get("created_at")?,

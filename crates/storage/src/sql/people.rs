@@ -7,6 +7,7 @@ use crate::sql::SqlStorage;
 use crate::*;
 use chrono::{DateTime, Utc};
 use ramp_domain::role::Role;
+use ramp_domain::Term;
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.principal_id, \
     u.unit_id, u.active, u.created_at, u.last_login_at";

@@ -23,10 +23,12 @@ pub const WORK_ORDER_SQL: &str = "SELECT w.id, w.kind, w.status, w.description, 
 
 use crate::db;
 use crate::db::Row;
-use crate::sql::SqlStorage;
+use crate::sql::{stored, stored_opt, SqlStorage};
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
+use ramp_domain::Term;
 
 /// A device event copied from the device's current row; returns how many rows matched `condition`.
 #[allow(clippy::too_many_arguments)] // an event row, positionally
@@ -58,13 +60,13 @@ async fn event_from_device(
 fn work_order_from(r: &Row) -> Result<WorkOrderRow> {
     Ok(WorkOrderRow {
         id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        status: r.try_get("status")?,
+        kind: stored(r, "kind")?,
+        status: stored(r, "status")?,
         description: r.try_get("description")?,
         device_id: r.try_get("device_id")?,
         device_number: r.try_get("device_number")?,
         article_name: r.try_get("article_name")?,
-        device_state: r.try_get("device_state")?,
+        device_state: stored_opt(r, "device_state")?,
         assigned_to: r.try_get("assigned_to")?,
         assigned_name: r.try_get("assigned_name")?,
         safety_notice_id: r.try_get("safety_notice_id")?,
@@ -325,7 +327,7 @@ impl SupplyStore for SqlStorage {
             "INSERT INTO work_orders (kind, device_id, patient_id, status, description, created_by, created_at) \
              VALUES ($1, $2, (SELECT patient_id FROM devices WHERE id = $2), 'open', $3, $4, $5) RETURNING id",
         )
-        .bind(&w.kind)
+        .bind(w.kind.as_str())
         .bind(w.device_id)
         .bind(&w.description)
         .bind(w.created_by)
@@ -335,14 +337,19 @@ impl SupplyStore for SqlStorage {
         .try_get("id")?)
     }
 
-    async fn work_orders(&self, status: Option<&str>, kind: Option<&str>, limit: i64) -> Result<Vec<WorkOrderRow>> {
+    async fn work_orders(
+        &self,
+        status: Option<WorkOrderStatus>,
+        kind: Option<WorkOrderKind>,
+        limit: i64,
+    ) -> Result<Vec<WorkOrderRow>> {
         let mut b = db::QueryBuilder::new(WORK_ORDER_SQL);
         b.push(" WHERE 1 = 1");
         if let Some(s) = status {
-            b.push(" AND w.status = ").push_bind(s.to_string());
+            b.push(" AND w.status = ").push_bind(s.as_str());
         }
         if let Some(k) = kind {
-            b.push(" AND w.kind = ").push_bind(k.to_string());
+            b.push(" AND w.kind = ").push_bind(k.as_str());
         }
         b.push(" ORDER BY w.created_at, w.id LIMIT ").push_bind(limit);
         b.build().fetch_all(&self.pool).await?.iter().map(work_order_from).collect()
@@ -422,11 +429,11 @@ impl SupplyStore for SqlStorage {
         let Some(row) = row else {
             return Err(self.work_order_mismatch(&mut tx, f.id, "in progress").await?);
         };
-        let kind: String = row.try_get("kind")?;
+        let kind: WorkOrderKind = stored(&row, "kind")?;
         let device: Option<Id> = row.try_get("device_id")?;
         let note = f.outcome.as_deref();
-        match (kind.as_str(), device) {
-            ("reconditioning", Some(d)) => {
+        match (kind, device) {
+            (WorkOrderKind::Reconditioning, Some(d)) => {
                 let n = event_from_device(
                     &mut tx,
                     d,
@@ -447,7 +454,7 @@ impl SupplyStore for SqlStorage {
                     .execute(&mut *tx)
                     .await?;
             }
-            ("repair", Some(d)) => {
+            (WorkOrderKind::Repair, Some(d)) => {
                 let to = "CASE WHEN state = 'in_workshop' THEN 'in_stock' ELSE state END";
                 event_from_device(&mut tx, d, f.at, "repaired", to, f.actor, note, "1 = 1").await?;
                 db::query(format!(
@@ -458,10 +465,10 @@ impl SupplyStore for SqlStorage {
                 .execute(&mut *tx)
                 .await?;
             }
-            ("recall", Some(d)) => {
+            (WorkOrderKind::Recall, Some(d)) => {
                 event_from_device(&mut tx, d, f.at, "recall_handled", "state", f.actor, note, "1 = 1").await?;
             }
-            ("special_adaptation", _) => {
+            (WorkOrderKind::SpecialAdaptation, _) => {
                 let signed = db::query(
                     "SELECT COUNT(*) AS n FROM adaptation_documents WHERE work_order_id = $1 AND signed_at IS NOT NULL",
                 )
@@ -627,12 +634,12 @@ impl SupplyStore for SqlStorage {
                 device_id: r.try_get("id")?,
                 device_number: r.try_get("device_number")?,
                 article_number: r.try_get("article_number")?,
-                state: r.try_get("state")?,
+                state: stored(r, "state")?,
                 warehouse_name: r.try_get("warehouse_name")?,
                 unit_name: r.try_get("unit_name")?,
                 patient_id: r.try_get("patient_id")?,
                 work_order_id: r.try_get("work_order_id")?,
-                work_order_status: r.try_get("work_order_status")?,
+                work_order_status: stored(r, "work_order_status")?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ramp_app::consult::ConsultationView;
 use ramp_app::model as st;
 use ramp_app::surplus::{SurplusOffer, SurplusOverview};
+use ramp_domain::Term;
 use serde::Serialize;
 use utoipa::ToSchema;
 

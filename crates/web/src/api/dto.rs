@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_app::model as st;
+use ramp_domain::Term;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -22,6 +22,7 @@ use axum::{Json, Router};
 use ramp_app::figures::{self as uc, Acceptance, MonthlyShare, PurchasedPrescribed, Reliability, WorkOrderAges};
 use ramp_app::AppError;
 use ramp_domain::figures::{reliability_label_sv, AgeBucket, MonthRange, NoticeProgress, Percent, ShareCell};
+use ramp_domain::Term;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -15,6 +15,7 @@ use ramp_app::orders::{LineRequest, OrderRequest};
 use ramp_app::AppError;
 use ramp_domain::cost::Need;
 use ramp_domain::order::{OrderStatus, OrderTarget, ReplacementAnswer};
+use ramp_domain::Term;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};

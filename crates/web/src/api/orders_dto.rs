@@ -4,6 +4,7 @@ use super::dto::ArticleDto;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_app::model as st;
 use ramp_app::orders::{CartLine, LineDecision, LinePreview, Proposal};
+use ramp_domain::Term;
 use serde::Serialize;
 use utoipa::ToSchema;
 

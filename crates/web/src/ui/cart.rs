@@ -16,6 +16,7 @@ use ramp_app::orders::{CartLine, OrderRequest};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
+use ramp_domain::Term;
 use serde::Deserialize;
 
 /// The lines for one recipient and the form that orders them.

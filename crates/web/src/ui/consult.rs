@@ -19,6 +19,7 @@ use ramp_app::model::{ConsultationLocation, ConsultationService, ConsultationSum
 use ramp_app::AppError;
 use ramp_domain::consult::{stockholm_to_utc, ConsultationStatus};
 use ramp_domain::role::Role;
+use ramp_domain::Term;
 use serde::Deserialize;
 
 /// The fields of both forms on the list page, as typed.

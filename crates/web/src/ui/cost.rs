@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ramp_domain::cost::{Decision, DecisionRequest, NeededFact, Outcome, RegionInfo};
 use ramp_domain::setting::Setting;
+use ramp_domain::Term;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 

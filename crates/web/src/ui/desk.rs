@@ -17,6 +17,7 @@ use ramp_app::model::{Id, PickLine, User, Warehouse};
 use ramp_app::supply as s;
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::order::OrderStatus;
+use ramp_domain::Term;
 use serde::Deserialize;
 
 /// Rows a receipt form starts with; "Lägg till rad" adds one, up to the maximum.

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use ramp_app::model::{AdaptationDocument, DeviceCard, Id, PickupOrder, User};
 use ramp_app::{AppError, ErrorKind};
+use ramp_domain::Term;
 use serde::Deserialize;
 
 #[derive(Template)]

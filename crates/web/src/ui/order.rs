@@ -16,10 +16,11 @@ use ramp_app::orders::{LinePreview, LineRequest, RefusalReason};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
 use ramp_domain::order::{ReplacementAnswer, Substitution};
+use ramp_domain::Term;
 use std::collections::BTreeMap;
 
 /// The needs a prescriber chooses between, in the order shown.
-pub const NEEDS: [&str; 4] = ["lasting", "temporary", "during_stay_only", "continues_at_home"];
+pub const NEEDS: [Need; 4] = [Need::Lasting, Need::Temporary, Need::DuringStayOnly, Need::ContinuesAtHome];
 
 fn log_if_internal(e: &AppError) {
     if e.kind == ErrorKind::Internal {
@@ -77,11 +78,12 @@ pub async fn articles(
 // ---- the preview ----
 
 /// The line form as posted: fixed fields plus `fact.<name>` = yes | no.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct LineForm {
     personal_id: String,
     article_number: String,
-    need: String,
+    /// Lasting unless the form names another.
+    need: Need,
     /// For articles not tracked one by one (consumables).
     quantity: String,
     replacement: Option<ReplacementAnswer>,
@@ -90,13 +92,20 @@ struct LineForm {
 
 impl LineForm {
     fn parse(pairs: Vec<(String, String)>) -> LineForm {
-        let mut f = LineForm { need: "lasting".into(), ..LineForm::default() };
+        let mut f = LineForm {
+            personal_id: String::new(),
+            article_number: String::new(),
+            need: Need::Lasting,
+            quantity: String::new(),
+            replacement: None,
+            facts: BTreeMap::new(),
+        };
         let mut change_answer = false;
         for (k, v) in pairs {
             match k.as_str() {
                 "personal_id" => f.personal_id = v,
                 "article_number" => f.article_number = v,
-                "need" => f.need = v,
+                "need" => f.need = Need::parse(&v).unwrap_or(Need::Lasting),
                 "quantity" => f.quantity = v,
                 "replacement" => f.replacement = ReplacementAnswer::parse(&v).ok(),
                 "change_answer" => change_answer = true,
@@ -112,9 +121,6 @@ impl LineForm {
         if change_answer {
             f.replacement = None;
         }
-        if !NEEDS.contains(&f.need.as_str()) {
-            f.need = "lasting".into();
-        }
         f
     }
 
@@ -122,7 +128,7 @@ impl LineForm {
         LineRequest {
             personal_id: Some(self.personal_id.clone()),
             article_number: self.article_number.clone(),
-            need: Need::parse(&self.need).ok(),
+            need: Some(self.need),
             // Anything but a whole number is refused by the use-case as `invalid_quantity`.
             quantity: match self.quantity.trim() {
                 "" => None,
@@ -218,8 +224,8 @@ impl PreviewTemplate {
         }
     }
 
-    fn need_selected(&self, need: &str) -> bool {
-        self.form.need == need
+    fn need_selected(&self, need: &Need) -> bool {
+        self.form.need == *need
     }
 
     fn answer(&self) -> &'static str {

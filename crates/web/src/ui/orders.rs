@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ramp_app::model::{Id, Order, OrderSummary, User};
 use ramp_domain::order::OrderStatus;
 use ramp_domain::role::Role;
+use ramp_domain::Term;
 use serde::Deserialize;
 
 /// Whether the user is the warehouse or customer service (who move orders).

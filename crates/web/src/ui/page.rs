@@ -11,6 +11,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use ramp_app::model::User;
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::role::Role;
+use ramp_domain::Term;
 
 pub struct Page {
     pub lang: Lang,

@@ -123,12 +123,6 @@ impl WorkNames for NoticeTemplate {
     }
 }
 
-impl NoticeTemplate {
-    fn state_name(&self, state: &str) -> &'static str {
-        ramp_domain::device::DeviceState::parse(state).map(|s| self.page.state(&s)).unwrap_or("?")
-    }
-}
-
 pub async fn show(
     State(state): State<AppState>,
     lang: Lang,

@@ -17,6 +17,7 @@ use ramp_app::model::User;
 use ramp_app::orders::{LineRequest, RefusalReason};
 use ramp_app::AppError;
 use ramp_domain::order::{OrderTarget, ReplacementAnswer};
+use ramp_domain::Term;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]

@@ -17,11 +17,9 @@ use axum::Extension;
 use ramp_app::model::{Id, User, WorkOrderRow};
 use ramp_app::supply as s;
 use ramp_app::AppError;
+use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
+use ramp_domain::Term;
 use serde::Deserialize;
-
-pub const KINDS: [&str; 6] =
-    ["repair", "maintenance", "reconditioning", "special_adaptation", "recall", "consultation"];
-pub const STATUSES: [&str; 4] = ["open", "in_progress", "done", "cancelled"];
 
 /// The work-order wording of an error the order pages word differently.
 fn worded(mut e: AppError) -> AppError {
@@ -54,10 +52,10 @@ struct QueueTemplate {
 /// Display names of kinds and statuses, shared by the pages.
 pub trait WorkNames {
     fn page(&self) -> &Page;
-    fn kind_name(&self, k: &str) -> &'static str {
+    fn kind_name(&self, k: &WorkOrderKind) -> &'static str {
         self.page().t(&format!("work.kind.{k}"))
     }
-    fn status_name(&self, s: &str) -> &'static str {
+    fn status_name(&self, s: &WorkOrderStatus) -> &'static str {
         self.page().t(&format!("work.status.{s}"))
     }
 }
@@ -69,11 +67,11 @@ impl WorkNames for QueueTemplate {
 }
 
 impl QueueTemplate {
-    fn kinds(&self) -> [&'static str; 6] {
-        KINDS
+    fn kinds(&self) -> &'static [WorkOrderKind] {
+        WorkOrderKind::ALL
     }
-    fn statuses(&self) -> [&'static str; 4] {
-        STATUSES
+    fn statuses(&self) -> &'static [WorkOrderStatus] {
+        WorkOrderStatus::ALL
     }
 }
 
@@ -117,16 +115,20 @@ impl WorkNames for WorkOrderTemplate {
 }
 
 impl WorkOrderTemplate {
-    fn is(&self, status: &str) -> bool {
-        self.d.order.status == status
+    fn open(&self) -> bool {
+        self.d.order.status == WorkOrderStatus::Open
+    }
+
+    fn in_progress(&self) -> bool {
+        self.d.order.status == WorkOrderStatus::InProgress
     }
 
     fn adaptation(&self) -> bool {
-        self.d.order.kind == "special_adaptation"
+        self.d.order.kind == WorkOrderKind::SpecialAdaptation
     }
 
     fn active(&self) -> bool {
-        self.is("open") || self.is("in_progress")
+        self.d.order.status.is_active()
     }
 }
 
