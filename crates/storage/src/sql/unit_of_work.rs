@@ -9,6 +9,7 @@ use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use ramp_domain::order::{LineState, OrderStatus};
+use ramp_domain::Term;
 
 /// A unit of work on one write transaction.
 pub struct SqlUnitOfWork {
