@@ -17,6 +17,7 @@ mod error;
 pub mod fees;
 pub mod figures;
 pub mod impact;
+pub mod oidc;
 pub mod orders;
 pub mod patients;
 pub mod stock;
@@ -68,6 +69,8 @@ pub struct App {
     /// The cost-responsibility agreements in force (reloadable).
     pub(crate) agreements: Arc<agreements::Agreements>,
     auth_cache: Arc<auth_cache::AuthCache>,
+    /// The region's identity provider, when login through OIDC is on.
+    pub(crate) oidc: Option<Arc<oidc::Oidc>>,
 }
 
 impl App {
@@ -76,7 +79,18 @@ impl App {
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         storage.use_clock(clock.clone());
         let agreements = Arc::new(agreements::Agreements::builtin());
-        Self { storage, clock, config, agreements, auth_cache: Arc::default() }
+        Self { storage, clock, config, agreements, auth_cache: Arc::default(), oidc: None }
+    }
+
+    /// The same app with login through the region's identity provider on.
+    pub fn with_oidc(mut self, oidc: oidc::Oidc) -> Self {
+        self.oidc = Some(Arc::new(oidc));
+        self
+    }
+
+    /// Whether users may log in through the region's identity provider.
+    pub fn oidc_enabled(&self) -> bool {
+        self.oidc.is_some()
     }
 
     /// The same app deciding with the given agreement store.

@@ -57,6 +57,8 @@ pub struct NewUser {
     pub roles: Vec<ramp_domain::role::Role>,
     pub competences: Vec<String>,
     pub created_at: DateTime<Utc>,
+    /// The HSA id an OIDC login maps to this user (unique), if any.
+    pub hsa_id: Option<String>,
 }
 
 /// Everything Ramp stores. Implemented once for both engines by
@@ -107,6 +109,8 @@ pub trait Storage:
     // People and access.
     async fn create_user(&self, user: &NewUser) -> Result<Id>;
     async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
+    /// The user an OIDC login's HSA id maps to (active or not).
+    async fn user_by_hsa_id(&self, hsa_id: &str) -> Result<Option<User>>;
     async fn user_by_id(&self, id: Id) -> Result<Option<User>>;
     async fn record_login(&self, user_id: Id, at: DateTime<Utc>) -> Result<()>;
     async fn create_session(

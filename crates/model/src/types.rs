@@ -65,6 +65,9 @@ pub struct User {
     pub last_login_at: Option<DateTime<Utc>>,
     pub roles: Vec<Role>,
     pub competences: Vec<String>,
+    /// The HSA id the region's identity provider vouches for (OIDC login);
+    /// `None` for local-only accounts.
+    pub hsa_id: Option<String>,
 }
 
 impl std::fmt::Debug for User {

@@ -3,6 +3,7 @@
 //! Every setting is documented in the README's configuration table.
 
 use clap::Args;
+use ramp_app::oidc::{OidcInput, OidcSettings};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -15,7 +16,7 @@ pub struct ConfigArgs {
     /// PostgreSQL connections Ramp keeps open at most (default: twice the cores, plus one).
     #[arg(long, env = "RAMP_DATABASE_MAX_CONNECTIONS", global = true)]
     pub database_max_connections: Option<u32>,
-    /// A TOML file with any of: database_url, database_max_connections, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes.
+    /// A TOML file with any of: database_url, database_max_connections, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes, and the oidc_* settings.
     #[arg(long, env = "RAMP_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Directory of cost-responsibility agreements (`<region>/<effective-date>.toml`); default: the built-in ones.
@@ -30,6 +31,27 @@ pub struct ConfigArgs {
     /// Minutes a device in a cart stays reserved (default 30).
     #[arg(long, env = "RAMP_RESERVATION_MINUTES", global = true)]
     pub reservation_minutes: Option<i64>,
+    /// Login through the region's identity provider (OIDC): its issuer URL, e.g. https://idp.regionen.se/oidc.
+    #[arg(long, env = "RAMP_OIDC_ISSUER_URL", global = true)]
+    pub oidc_issuer_url: Option<String>,
+    /// The client id Ramp is registered with at the identity provider.
+    #[arg(long, env = "RAMP_OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+    /// The client secret (prefer the environment or the file: a flag shows in the process list).
+    #[arg(long, env = "RAMP_OIDC_CLIENT_SECRET", hide_env_values = true, global = true)]
+    pub oidc_client_secret: Option<String>,
+    /// Ramp's callback address as registered at the provider: https://<ramp>/login/oidc/callback.
+    #[arg(long, env = "RAMP_OIDC_REDIRECT_URL", global = true)]
+    pub oidc_redirect_url: Option<String>,
+    /// The claim that carries the user's HSA id (default `hsa_id`).
+    #[arg(long, env = "RAMP_OIDC_HSA_ID_CLAIM", global = true)]
+    pub oidc_hsa_id_claim: Option<String>,
+    /// Scopes to ask for, space-separated (default `openid profile`).
+    #[arg(long, env = "RAMP_OIDC_SCOPES", global = true)]
+    pub oidc_scopes: Option<String>,
+    /// Where the provider returns the browser after logout (default: the redirect URL's /login).
+    #[arg(long, env = "RAMP_OIDC_POST_LOGOUT_REDIRECT_URL", global = true)]
+    pub oidc_post_logout_redirect_url: Option<String>,
 }
 
 /// The file layer.
@@ -44,6 +66,13 @@ struct FileConfig {
     cookie_secure: Option<bool>,
     agreement_region: Option<String>,
     reservation_minutes: Option<i64>,
+    oidc_issuer_url: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_secret: Option<String>,
+    oidc_redirect_url: Option<String>,
+    oidc_hsa_id_claim: Option<String>,
+    oidc_scopes: Option<String>,
+    oidc_post_logout_redirect_url: Option<String>,
 }
 
 /// The resolved configuration. Secrets are redacted in `Debug`.
@@ -58,6 +87,8 @@ pub struct Config {
     pub cookie_secure: Option<bool>,
     pub agreement_region: String,
     pub reservation_minutes: i64,
+    /// Login through the region's identity provider; `None` when off.
+    pub oidc: Option<OidcSettings>,
 }
 
 impl std::fmt::Debug for Config {
@@ -68,6 +99,7 @@ impl std::fmt::Debug for Config {
             .field("listen", &self.listen)
             .field("agreements_dir", &self.agreements_dir)
             .field("json_logs", &self.json_logs)
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -128,7 +160,17 @@ impl Config {
         };
         let agreement_region =
             args.agreement_region.clone().or(file.agreement_region).unwrap_or_else(|| "stockholm".into());
+        let oidc = OidcSettings::from_input(&OidcInput {
+            issuer_url: args.oidc_issuer_url.clone().or(file.oidc_issuer_url),
+            client_id: args.oidc_client_id.clone().or(file.oidc_client_id),
+            client_secret: args.oidc_client_secret.clone().or(file.oidc_client_secret),
+            redirect_url: args.oidc_redirect_url.clone().or(file.oidc_redirect_url),
+            hsa_id_claim: args.oidc_hsa_id_claim.clone().or(file.oidc_hsa_id_claim),
+            scopes: args.oidc_scopes.clone().or(file.oidc_scopes),
+            post_logout_redirect_url: args.oidc_post_logout_redirect_url.clone().or(file.oidc_post_logout_redirect_url),
+        })?;
         Ok(Config {
+            oidc,
             database_max_connections,
             agreement_region,
             reservation_minutes,
@@ -176,6 +218,23 @@ mod tests {
         }
         let args = ConfigArgs { database_max_connections: Some(7), ..ConfigArgs::default() };
         assert_eq!(Config::load(&args).expect("accepted").database_max_connections, 7);
+    }
+
+    #[test]
+    fn oidc_is_off_unless_configured_and_its_secret_never_reaches_the_log() {
+        assert!(Config::load(&ConfigArgs::default()).unwrap().oidc.is_none());
+        let args = ConfigArgs {
+            oidc_issuer_url: Some("https://idp.regionen.se".into()),
+            oidc_client_id: Some("ramp".into()),
+            oidc_client_secret: Some("hemligt-klientlösen".into()),
+            oidc_redirect_url: Some("https://ramp.regionen.se/login/oidc/callback".into()),
+            ..ConfigArgs::default()
+        };
+        let config = Config::load(&args).unwrap();
+        assert_eq!(config.oidc.as_ref().unwrap().hsa_id_claim, "hsa_id");
+        assert!(!format!("{config:?}").contains("hemligt"));
+        let partial = ConfigArgs { oidc_client_id: None, ..args };
+        assert!(Config::load(&partial).unwrap_err().starts_with("oidc_client_id:"));
     }
 
     #[test]

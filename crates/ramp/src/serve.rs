@@ -59,7 +59,11 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
             config.agreement_region
         )));
     }
-    let app = App::new(storage, Arc::new(SystemClock), app_config);
+    let mut app = App::new(storage, Arc::new(SystemClock), app_config);
+    if let Some(settings) = config.oidc.clone() {
+        tracing::info!(issuer = %settings.issuer_url, "login through the identity provider is on");
+        app = app.with_oidc(ramp_app::oidc::Oidc::new(settings).map_err(CliError::failed)?);
+    }
     ramp_app::orders::spawn_reservation_sweeper(app.clone(), std::time::Duration::from_secs(30));
     ramp_app::consult::spawn_consultation_sweeper(app.clone(), std::time::Duration::from_secs(60));
     let cookie_secure = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Create a local account. The password is read from stdin (one line), never from the command line.
+    /// Create an account. The password is read from stdin (one line), never from the command line;
+    /// with `--hsa-id --no-password` the account logs in only through the region's identity provider.
     Add(AddUserArgs),
 }
 
@@ -30,6 +31,12 @@ pub struct AddUserArgs {
     /// A competence (product area the user may prescribe in; repeatable).
     #[arg(long = "competence")]
     pub competences: Vec<String>,
+    /// The user's HSA id (e.g. SE2321000016-15CQ): an OIDC login whose HSA-id claim has this value is this user.
+    #[arg(long)]
+    pub hsa_id: Option<String>,
+    /// No local password (stdin is not read): the account logs in only through the identity provider.
+    #[arg(long, requires = "hsa_id")]
+    pub no_password: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,12 +58,16 @@ async fn app(config: &Config) -> Result<App, CliError> {
 
 pub async fn run_user(cmd: UserCommand, config: &Config) -> Result<(), CliError> {
     let UserCommand::Add(a) = cmd;
-    let mut password = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut password)
-        .map_err(|e| CliError::input(format!("password: cannot read stdin: {e}")))?;
-    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let password = if a.no_password {
+        None
+    } else {
+        let mut password = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut password)
+            .map_err(|e| CliError::input(format!("password: cannot read stdin: {e}")))?;
+        Some(password.trim_end_matches(['\r', '\n']).to_string())
+    };
     let app = app(config).await?;
     let id = ramp_app::users::add_user(
         &app,
@@ -67,6 +78,7 @@ pub async fn run_user(cmd: UserCommand, config: &Config) -> Result<(), CliError>
             principal: a.principal,
             roles: a.roles,
             competences: a.competences,
+            hsa_id: a.hsa_id,
         },
     )
     .await?;

@@ -16,6 +16,7 @@ macro_rules! for_each_contract_test {
             migrating_twice_is_harmless,
             loaded_rows_read_back_unchanged,
             a_username_exists_only_once,
+            an_hsa_id_finds_its_one_user,
             sessions_expire_and_can_be_deleted,
             api_tokens_identify_their_user,
             the_device_overview_lists_held_devices_with_payer_and_since,
@@ -80,11 +81,38 @@ pub async fn a_username_exists_only_once(s: Arc<dyn Storage>) {
         roles: vec![Role::Finance],
         competences: vec![],
         created_at: t(2025, 1, 1),
+        hsa_id: None,
     };
     let err = s.create_user(&new).await.unwrap_err();
     assert!(err.is_conflict_on("users_username_key", "users.username"), "{err}");
     // Nothing half-written: the role of the refused user was not stored.
     assert_eq!(s.counts().await.unwrap().users, 4);
+}
+
+pub async fn an_hsa_id_finds_its_one_user(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let anna = s.user_by_username("anna").await.unwrap().unwrap();
+    let hsa_id = anna.hsa_id.clone().expect("the fixture gives anna an HSA id");
+    assert_eq!(s.user_by_hsa_id(&hsa_id).await.unwrap().map(|u| u.id), Some(f.prescriber));
+    assert!(s.user_by_hsa_id("SE2321000016-NOBODY").await.unwrap().is_none());
+    let new = |username: &str, hsa_id: Option<&str>| NewUser {
+        username: username.into(),
+        display_name: "Ny Användare".into(),
+        password_hash: None,
+        principal_id: f.region,
+        unit_id: None,
+        roles: vec![Role::Finance],
+        competences: vec![],
+        created_at: t(2025, 1, 1),
+        hsa_id: hsa_id.map(str::to_string),
+    };
+    let err = s.create_user(&new("kopia", Some(&hsa_id))).await.unwrap_err();
+    assert!(err.is_conflict_on("users_hsa_id_key", "users.hsa_id"), "{err}");
+    // Accounts without an HSA id never clash with each other.
+    s.create_user(&new("lokal1", None)).await.unwrap();
+    s.create_user(&new("lokal2", None)).await.unwrap();
+    let id = s.create_user(&new("ny", Some("SE2321000016-NY1"))).await.unwrap();
+    assert_eq!(s.user_by_hsa_id("SE2321000016-NY1").await.unwrap().map(|u| u.id), Some(id));
 }
 
 pub async fn sessions_expire_and_can_be_deleted(s: Arc<dyn Storage>) {
@@ -289,6 +317,7 @@ pub async fn ids_continue_after_a_bulk_load(s: Arc<dyn Storage>) {
             roles: vec![Role::Prescriber, Role::UnitOrderer],
             competences: vec!["mobility".into()],
             created_at: t(2025, 1, 1),
+            hsa_id: None,
         })
         .await
         .unwrap();

@@ -65,6 +65,7 @@ fn user(
         last_login_at: None,
         roles,
         competences: comps.iter().map(|c| c.to_string()).collect(),
+        hsa_id: Some(format!("SE2321000016-U{id}")),
     }
 }
 

@@ -92,6 +92,7 @@ pub async fn load(s: &dyn Storage) -> Result<ConsultFixture> {
         last_login_at: None,
         roles: vec![role],
         competences: vec![],
+        hsa_id: None,
     };
     s.insert_users(&[
         user(20, "konsulent", "Karl Konsulent", 1, None, Role::Consultant),

@@ -119,6 +119,7 @@ pub async fn load(s: &dyn Storage) -> Result<OrderingFixture> {
         last_login_at: None,
         roles: vec![role],
         competences: vec![],
+        hsa_id: None,
     };
     s.insert_users(&[
         staff(5, "bestallare", "Berit Beställare", 3, Some(2), Role::UnitOrderer),

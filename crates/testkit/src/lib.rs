@@ -6,15 +6,35 @@
 
 pub mod browser;
 mod engine;
+pub mod oidc;
 mod spawn;
 
 pub use engine::{fresh_storage, fresh_url, Engine};
-pub use spawn::{problem, spawn_app, spawn_app_with, test_now, TestApp, TEST_NOW};
+pub use spawn::{problem, spawn_app, spawn_app_with, spawn_app_with_oidc, test_now, TestApp, TEST_NOW};
 
 /// Generates one `#[tokio::test]` per engine for each named async test
-/// function `fn(TestApp)` in the calling module.
+/// function `fn(TestApp)` in the calling module; `with SPAWN;` first takes
+/// the app from `async fn SPAWN(Engine) -> TestApp` instead of `spawn_app`.
 #[macro_export]
 macro_rules! on_both_engines {
+    (with $spawn:path; $($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($spawn($crate::Engine::Sqlite).await).await
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($spawn($crate::Engine::Postgres).await).await
+                }
+            )+
+        }
+    };
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
             $(

@@ -2,8 +2,10 @@
 //! test clock, plus helpers that call it the way clients do.
 
 use crate::engine::{fresh_storage, Engine};
+use crate::oidc::{self, OidcProvider, ProviderOptions};
 use chrono::{DateTime, TimeZone, Utc};
 use ramp_app::agreements::Agreements;
+use ramp_app::oidc::{Oidc, OidcInput, OidcSettings};
 use ramp_app::{App, AppConfig, FixedClock};
 use ramp_storage::fixture::{self, Fixture};
 use ramp_storage::Storage;
@@ -36,6 +38,8 @@ pub struct TestApp {
     pub fixture: Fixture,
     /// A client without cookies.
     pub client: Client,
+    /// The identity provider this app logs in through, if any (killed with the app).
+    pub oidc: Option<OidcProvider>,
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
@@ -44,18 +48,51 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 
 /// `spawn_app` with the given agreement store (e.g. a watched directory).
 pub async fn spawn_app_with(engine: Engine, agreements: Arc<Agreements>) -> TestApp {
+    spawn(engine, agreements, None).await
+}
+
+/// `spawn_app` logging in through a real OIDC provider of its own, started
+/// with `options` (see [`crate::oidc`]). The clock starts at the real time,
+/// since the provider's tokens carry it.
+pub async fn spawn_app_with_oidc(engine: Engine, options: ProviderOptions) -> TestApp {
+    spawn(engine, Arc::new(Agreements::builtin()), Some(options)).await
+}
+
+async fn spawn(engine: Engine, agreements: Arc<Agreements>, oidc: Option<ProviderOptions>) -> TestApp {
     let storage = fresh_storage(engine).await;
     let fixture = fixture::load(storage.as_ref(), password_hash()).await.expect("fixture");
-    let clock = Arc::new(FixedClock::new(test_now()));
-    let app = App::new(storage.clone(), clock.clone(), AppConfig::default());
-    let state = ramp_web::AppState::new(app.clone(), agreements, false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
+    let clock = Arc::new(FixedClock::new(test_now()));
+    let mut app = App::new(storage.clone(), clock.clone(), AppConfig::default());
+    let provider = match oidc {
+        None => None,
+        Some(options) => {
+            let provider = OidcProvider::start(&base, options).await;
+            // Whole seconds, as every engine stores them.
+            let now = ramp_app::Clock::now(&ramp_app::SystemClock).timestamp();
+            clock.set(DateTime::from_timestamp(now, 0).expect("a valid instant"));
+            let settings = OidcSettings::from_input(&OidcInput {
+                issuer_url: Some(provider.issuer.clone()),
+                client_id: Some(oidc::CLIENT_ID.into()),
+                client_secret: Some(oidc::CLIENT_SECRET.into()),
+                redirect_url: Some(format!("{base}/login/oidc/callback")),
+                ..OidcInput::default()
+            })
+            .expect("OIDC settings")
+            .expect("OIDC on");
+            app = app.with_oidc(Oidc::new(settings).expect("OIDC client"));
+            Some(provider)
+        }
+    };
+    let state = ramp_web::AppState::new(app.clone(), agreements, false);
     tokio::spawn(ramp_web::serve(listener, state, std::future::pending()));
     TestApp {
+        oidc: provider,
         engine,
         addr,
-        base: format!("http://{addr}"),
+        base,
         storage,
         clock,
         app,

@@ -12,6 +12,7 @@ mod economy;
 mod fees;
 mod figures;
 mod impact;
+mod oidc;
 mod operations;
 mod order_group;
 mod orders_direct;

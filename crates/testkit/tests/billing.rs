@@ -75,6 +75,7 @@ pub async fn setup_with(app: &TestApp, password_hash: Option<String>) -> String 
         last_login_at: None,
         roles: vec![Role::Finance],
         competences: vec![],
+        hsa_id: None,
     }])
     .await
     .unwrap();

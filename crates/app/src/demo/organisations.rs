@@ -328,7 +328,7 @@ impl Builder {
 }
 
 /// The local part of an HSA id: base 36, unique per unit, random-looking.
-fn hsa_local(id: Id) -> String {
+pub(super) fn hsa_local(id: Id) -> String {
     const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     let mut x = (id as u64) * 7919 + 50_000;
     let mut out = Vec::new();

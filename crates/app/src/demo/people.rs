@@ -4,7 +4,7 @@
 
 use super::geography::GOTEBORG;
 use super::names::{ascii_fold, FAMILY, FEMALE_YOUNG, MALE_YOUNG};
-use super::organisations::{Org, UnitKind, REGION};
+use super::organisations::{hsa_local, Org, UnitKind, REGION};
 use super::rng::{stream, Rng};
 use super::DemoLogin;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -236,8 +236,10 @@ pub fn named_users(org: &Org, password_hash: &str, today: NaiveDate) -> Vec<User
                     (org.unit(unit).principal_id, Some(unit))
                 }
             };
-            user(
-                i as Id + 1,
+            let id = i as Id + 1;
+            let hsa_id = person_hsa_id(org, unit, id);
+            let u = user(
+                id,
                 n.username.into(),
                 n.display_name.into(),
                 password_hash,
@@ -246,10 +248,25 @@ pub fn named_users(org: &Org, password_hash: &str, today: NaiveDate) -> Vec<User
                 n.role,
                 n.competences,
                 at(today, 400),
-            )
+            );
+            User { hsa_id: Some(hsa_id), ..u }
         })
         .collect()
 }
+
+/// A person's HSA id, issued by the organisation of their unit (the
+/// region for the centre's staff): `SE2321000131-P1` style, the `P`
+/// keeping people apart from the units' local parts.
+fn person_hsa_id(org: &Org, unit: Option<Id>, id: Id) -> String {
+    let issuer = match unit {
+        Some(u) => org.unit(u).hsa_id.split_once('-').map_or(REGION_HSA_PREFIX, |(p, _)| p).to_string(),
+        None => REGION_HSA_PREFIX.to_string(),
+    };
+    format!("{issuer}-P{}", hsa_local(id))
+}
+
+/// The demo region's (Västra Götaland's) HSA prefix.
+const REGION_HSA_PREFIX: &str = "SE2321000131";
 
 /// HMC staff with ids `first..`, `count` of them.
 pub fn hmc_users(seed: u64, first: Id, count: usize, password_hash: &str, today: NaiveDate) -> (Vec<User>, Staff) {
@@ -269,7 +286,7 @@ pub fn hmc_users(seed: u64, first: Id, count: usize, password_hash: &str, today:
             let (given, family) = person(&mut rng);
             let title = role.name_sv().to_lowercase();
             let created = at(today, 30 + rng.below(3_000) as i64);
-            user(
+            let u = user(
                 id,
                 username(&given, &family, id),
                 format!("{given} {family}, {title}"),
@@ -279,7 +296,8 @@ pub fn hmc_users(seed: u64, first: Id, count: usize, password_hash: &str, today:
                 role,
                 &[],
                 created,
-            )
+            );
+            User { hsa_id: Some(format!("{REGION_HSA_PREFIX}-P{}", hsa_local(id))), ..u }
         })
         .collect();
     (users, staff)
@@ -300,7 +318,7 @@ pub fn portal_users(seed: u64, org: &Org, first: Id, count: usize, password_hash
             let created = at(today, 30 + rng.below(3_000) as i64);
             let principal = org.unit(unit).principal_id;
             let name = format!("{given} {family}, {}", p.title);
-            user(
+            let u = user(
                 id,
                 username(&given, &family, id),
                 name,
@@ -310,7 +328,8 @@ pub fn portal_users(seed: u64, org: &Org, first: Id, count: usize, password_hash
                 p.role,
                 p.competences,
                 created,
-            )
+            );
+            User { hsa_id: Some(person_hsa_id(org, Some(unit), id)), ..u }
         })
         .collect()
 }
@@ -350,6 +369,7 @@ fn user(
         last_login_at: None,
         roles: vec![role],
         competences: competences.iter().map(|c| c.to_string()).collect(),
+        hsa_id: None,
     }
 }
 
@@ -371,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn usernames_are_unique_and_never_collide_with_the_named_accounts() {
+    fn usernames_and_hsa_ids_are_unique_and_never_collide_with_the_named_accounts() {
         let org = build(1, &Scale::Small.params());
         let mut all = named_users(&org, "h", today());
         let (hmc, staff) = hmc_users(1, 9, 100, "h", today());
@@ -379,6 +399,12 @@ mod tests {
         all.extend(portal_users(1, &org, 109, 2_000, "h", today()));
         let mut names = std::collections::HashSet::new();
         assert!(all.iter().all(|u| names.insert(u.username.clone())));
+        let mut hsa_ids = std::collections::HashSet::new();
+        for u in &all {
+            let hsa_id = u.hsa_id.as_deref().expect("every demo user has an HSA id");
+            assert_eq!(ramp_domain::ids::HsaId::parse(hsa_id).unwrap().as_str(), hsa_id);
+            assert!(hsa_ids.insert(hsa_id.to_string()), "HSA id {hsa_id} given twice");
+        }
         assert!(!staff.technicians.is_empty() && !staff.warehouse.is_empty());
         let known: Vec<String> = product_areas().into_iter().map(|a| a.code).collect();
         assert!(all.iter().flat_map(|u| &u.competences).all(|c| known.contains(c)));

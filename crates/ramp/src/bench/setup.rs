@@ -138,6 +138,7 @@ pub async fn prescribers(
                     roles: model.roles.clone(),
                     competences: model.competences.clone(),
                     created_at: now,
+                    hsa_id: None,
                 })
                 .await?;
         }

@@ -70,8 +70,8 @@ pub(super) async fn insert_users(this: &SqlStorage, rows: &[User]) -> Result<()>
         &mut tx,
         this,
         "INSERT INTO users (id, username, display_name, password_hash, \
-             principal_id, unit_id, active, created_at, last_login_at) ",
-        9,
+             principal_id, unit_id, active, created_at, last_login_at, hsa_id) ",
+        10,
         rows,
         |b, r| {
             b.push_bind(r.id)
@@ -82,7 +82,8 @@ pub(super) async fn insert_users(this: &SqlStorage, rows: &[User]) -> Result<()>
                 .push_bind(r.unit_id)
                 .push_bind(r.active)
                 .push_bind(r.created_at)
-                .push_bind(r.last_login_at);
+                .push_bind(r.last_login_at)
+                .push_bind(&r.hsa_id);
         },
     )
     .await?;

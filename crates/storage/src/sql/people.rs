@@ -10,7 +10,7 @@ use ramp_domain::role::Role;
 use ramp_domain::Term;
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.password_hash, u.principal_id, \
-    u.unit_id, u.active, u.created_at, u.last_login_at";
+    u.unit_id, u.active, u.created_at, u.last_login_at, u.hsa_id";
 
 impl SqlStorage {
     pub(super) async fn load_user(&self, row: Option<Row>) -> Result<Option<User>> {
@@ -42,6 +42,7 @@ impl SqlStorage {
             last_login_at: r.try_get("last_login_at")?,
             roles,
             competences,
+            hsa_id: r.try_get("hsa_id")?,
         }))
     }
 }
@@ -49,8 +50,8 @@ impl SqlStorage {
 pub(super) async fn create_user(this: &SqlStorage, u: &NewUser) -> Result<Id> {
     let mut tx = this.dialect.begin().await?;
     let id: i64 = db::query(
-        "INSERT INTO users (username, display_name, password_hash, principal_id, unit_id, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id",
+        "INSERT INTO users (username, display_name, password_hash, principal_id, unit_id, active, created_at, hsa_id) \
+         VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7) RETURNING id",
     )
     .bind(&u.username)
     .bind(&u.display_name)
@@ -58,6 +59,7 @@ pub(super) async fn create_user(this: &SqlStorage, u: &NewUser) -> Result<Id> {
     .bind(u.principal_id)
     .bind(u.unit_id)
     .bind(u.created_at)
+    .bind(&u.hsa_id)
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
@@ -82,6 +84,12 @@ pub(super) async fn create_user(this: &SqlStorage, u: &NewUser) -> Result<Id> {
 pub(super) async fn user_by_username(this: &SqlStorage, username: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1");
     let row = db::query(&sql).bind(username).fetch_optional(&this.pool).await?;
+    this.load_user(row).await
+}
+
+pub(super) async fn user_by_hsa_id(this: &SqlStorage, hsa_id: &str) -> Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.hsa_id = $1");
+    let row = db::query(&sql).bind(hsa_id).fetch_optional(&this.pool).await?;
     this.load_user(row).await
 }
 

@@ -139,6 +139,10 @@ impl Storage for SqlStorage {
         people::user_by_username(self, username).await
     }
 
+    async fn user_by_hsa_id(&self, hsa_id: &str) -> Result<Option<User>> {
+        people::user_by_hsa_id(self, hsa_id).await
+    }
+
     async fn user_by_id(&self, id: Id) -> Result<Option<User>> {
         people::user_by_id(self, id).await
     }

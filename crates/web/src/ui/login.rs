@@ -18,6 +18,8 @@ struct LoginTemplate {
     page: Page,
     username: String,
     next: String,
+    /// Whether to offer login through the region's identity provider.
+    oidc: bool,
 }
 
 #[derive(Template)]
@@ -46,7 +48,7 @@ pub struct LoginForm {
 pub struct LogoutForm {}
 
 /// Only local paths are followed after login (no open redirect).
-fn safe_next(next: &str) -> String {
+pub(super) fn safe_next(next: &str) -> String {
     if next.starts_with('/') && !next.starts_with("//") {
         next.to_string()
     } else {
@@ -54,12 +56,15 @@ fn safe_next(next: &str) -> String {
     }
 }
 
-pub async fn form(lang: Lang, CsrfToken(csrf): CsrfToken, Query(q): Query<NextParam>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    Query(q): Query<NextParam>,
+) -> Response {
     let page = Page::new(lang, "login.title", None, &csrf, "login");
-    render(
-        &LoginTemplate { page, username: String::new(), next: safe_next(q.next.as_deref().unwrap_or("/")) },
-        StatusCode::OK,
-    )
+    let next = safe_next(q.next.as_deref().unwrap_or("/"));
+    render(&LoginTemplate { page, username: String::new(), next, oidc: state.app.oidc_enabled() }, StatusCode::OK)
 }
 
 pub async fn submit(
@@ -84,20 +89,24 @@ pub async fn submit(
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            render(&LoginTemplate { page, username: f.username, next }, status)
+            render(&LoginTemplate { page, username: f.username, next, oidc: state.app.oidc_enabled() }, status)
         }
     }
 }
 
-/// Ends the session; the form carries nothing but its CSRF token.
+/// Ends the session; the form carries nothing but its CSRF token. A
+/// session that began at the region's identity provider ends there too
+/// (RP-initiated logout), which then returns the browser to the login page.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap, CsrfForm(_): CsrfForm<LogoutForm>) -> Response {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         if let Err(e) = ramp_app::auth::logout(&state.app, &token).await {
             return super::error_page(Lang::Sv, e);
         }
     }
-    let mut resp = Redirect::to("/login").into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, api_session_cookie("", state.cookie_secure, 0));
+    let mut resp = Redirect::to(&super::oidc::after_logout(&state, &headers).await).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::SET_COOKIE, api_session_cookie("", state.cookie_secure, 0));
+    h.append(header::SET_COOKIE, super::oidc::http_only(super::oidc::ID_TOKEN_COOKIE, "", state.cookie_secure, 0));
     resp
 }
 

@@ -16,6 +16,7 @@ mod fees;
 mod figures;
 mod form;
 mod login;
+mod oidc;
 mod order;
 mod orders;
 mod page;
@@ -37,6 +38,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(login::home))
         .route("/login", get(login::form).post(login::submit))
+        .route("/login/oidc", get(oidc::start))
+        .route("/login/oidc/callback", get(oidc::callback))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(login::set_language))
         .route("/catalog", get(catalog::page))

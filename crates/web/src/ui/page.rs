@@ -109,6 +109,13 @@ struct ErrorTemplate {
 
 /// The HTML answer for an error outside a form.
 pub fn error_page(lang: Lang, e: AppError) -> Response {
+    let status = status_of(e.kind);
+    error_page_with_status(lang, e, status)
+}
+
+/// The HTML error page with a status other than the kind's (e.g. 400 for
+/// a login answer that does not belong to the login started).
+pub fn error_page_with_status(lang: Lang, e: AppError, status: StatusCode) -> Response {
     match e.kind {
         ErrorKind::Internal => log_internal(&e),
         ErrorKind::Unavailable => crate::error::log_unavailable(&e),
@@ -116,7 +123,7 @@ pub fn error_page(lang: Lang, e: AppError) -> Response {
     }
     let page = Page::new(lang, "error.title", None, "", "");
     let message = message(lang, &e);
-    render(&ErrorTemplate { page, message }, status_of(e.kind))
+    render(&ErrorTemplate { page, message }, status)
 }
 
 /// What stays as it is in a query value or path segment we build: RFC 3986's
