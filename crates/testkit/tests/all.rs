@@ -19,6 +19,7 @@ mod orders_flow;
 mod orders_paths;
 mod orders_race;
 mod orders_reports;
+mod security;
 mod storage_contract;
 mod storage_tx;
 mod supply;

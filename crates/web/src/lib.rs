@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::api_problems))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -1,0 +1,103 @@
+//! The web layer's promises against an attacker (docs/SECURITY.md): the
+//! security headers of every answer, request ids the server makes, redirect
+//! targets on this site only, spreadsheet cells that are never formulas.
+
+use ramp_testkit::browser::{Browser, ENTER};
+use ramp_testkit::TestApp;
+use reqwest::Response;
+use serde_json::json;
+
+fn header(resp: &Response, name: &str) -> String {
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+fn assert_security_headers(resp: &Response, what: &str) {
+    let csp = header(resp, "content-security-policy");
+    for directive in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"] {
+        assert!(csp.contains(directive), "{what}: CSP without {directive}: {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{what}: {csp}");
+    assert_eq!(header(resp, "x-frame-options"), "DENY", "{what}");
+    assert_eq!(header(resp, "x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(header(resp, "referrer-policy"), "same-origin", "{what}");
+}
+
+async fn every_answer_carries_the_security_headers_and_patient_data_is_never_cached(app: TestApp) {
+    let login = app.client.get(app.url("/login")).send().await.unwrap();
+    assert_security_headers(&login, "the login page");
+    let missing = app.client.get(app.url("/api/v1/no-such-thing")).send().await.unwrap();
+    assert_security_headers(&missing, "an unknown API route");
+    let css = app.client.get(app.url("/assets/style.css")).send().await.unwrap();
+    assert_security_headers(&css, "the style sheet");
+    assert_eq!(header(&css, "cache-control"), "public, max-age=3600", "assets may be cached");
+
+    let api = app.open_patient("anna", "19121212-1212").await;
+    assert_eq!(api.status(), 200);
+    assert_security_headers(&api, "the patient overview (API)");
+    assert_eq!(header(&api, "cache-control"), "no-store");
+
+    let (client, csrf) = app.ui_session("anna").await;
+    let page = client
+        .post(app.url("/patient"))
+        .form(&[("csrf", csrf.as_str()), ("personal_id", "19121212-1212")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_security_headers(&page, "the patient page");
+    assert_eq!(header(&page, "cache-control"), "no-store");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Tolvan") && !html.contains("<style") && !html.contains(" style="), "no inline style");
+    assert_eq!(html.matches("<script").count(), 1, "one script, from this server");
+    assert!(html.contains("<script src=\"/assets/htmx.min.js\""));
+}
+
+async fn the_server_makes_every_request_id_and_a_client_value_never_reaches_the_audit_log(app: TestApp) {
+    let token = app.token_for("anna").await;
+    let resp = app
+        .client
+        .post(app.url("/api/v1/patients/overview"))
+        .bearer_auth(&token)
+        .header("x-request-id", "chosen-by-client-1")
+        .json(&json!({ "personal_id": "19121212-1212" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let rid = header(&resp, "x-request-id");
+    assert!(!rid.is_empty() && rid != "chosen-by-client-1", "the server's own id: {rid}");
+    let audit = app.storage.audit_for_patient(app.fixture.tolvan, 10).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].request_id.as_deref(), Some(rid.as_str()));
+    let again = app.open_patient("anna", "19121212-1212").await;
+    assert_ne!(header(&again, "x-request-id"), rid, "a new id per request");
+}
+
+async fn the_live_catalog_search_works_under_the_content_security_policy_without_a_violation(app: TestApp) {
+    let b = Browser::start().await;
+    b.goto(&app.url("/login")).await;
+    b.type_into(&b.labelled("Användarnamn").await, "anna").await;
+    b.type_into(&b.labelled("Lösenord").await, ramp_storage::fixture::PASSWORD).await;
+    b.press(ENTER).await;
+    b.wait_for_text("Välkommen").await;
+    b.goto(&app.url("/catalog")).await;
+    b.execute(
+        "window.cspViolations = []; \
+         document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective));",
+        json!([]),
+    )
+    .await;
+    b.type_into(&b.labelled("Sök artikel").await, "rollator").await;
+    b.wait_for_text("Rollatorkorg Ärtgrön").await;
+    assert!(b.current_url().await.ends_with("/catalog"), "htmx swapped the results in place");
+    let seen = b.execute("return [window.cspViolations, document.querySelectorAll('style').length];", json!([])).await;
+    assert_eq!(seen, json!([[], 0]), "no violation, and htmx injected no inline style");
+    b.assert_accessible("the catalog under the CSP").await;
+    b.quit().await;
+}
+
+ramp_testkit::on_both_engines!(
+    every_answer_carries_the_security_headers_and_patient_data_is_never_cached,
+    the_server_makes_every_request_id_and_a_client_value_never_reaches_the_audit_log,
+    the_live_catalog_search_works_under_the_content_security_policy_without_a_violation,
+);
