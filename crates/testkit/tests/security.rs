@@ -96,8 +96,56 @@ async fn the_live_catalog_search_works_under_the_content_security_policy_without
     b.quit().await;
 }
 
+fn location(resp: &Response) -> String {
+    header(resp, "location")
+}
+
+async fn after_login_only_a_path_on_this_site_is_followed(app: TestApp) {
+    for (next, expected) in [
+        ("/orders", "/orders"),
+        ("/\\evil.example", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("http:evil.example", "/"),
+        ("/%5Cevil.example", "/%5Cevil.example"),
+    ] {
+        let (client, csrf) = app.ui_client().await;
+        let form = client.get(app.url("/login")).query(&[("next", next)]).send().await.unwrap().text().await.unwrap();
+        assert!(form.contains(&format!("name=\"next\" value=\"{expected}\"")), "{next}: the form keeps {expected}");
+        let resp = client
+            .post(app.url("/login"))
+            .form(&[
+                ("username", "anna"),
+                ("password", ramp_storage::fixture::PASSWORD),
+                ("csrf", &csrf),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!((resp.status().as_u16(), location(&resp)), (303, expected.to_string()), "next={next}");
+    }
+}
+
+async fn the_language_switch_returns_only_to_a_page_of_this_site(app: TestApp) {
+    let own = app.url("/catalog?q=rollator");
+    for (referer, expected) in [
+        (own.as_str(), "/catalog?q=rollator"),
+        ("https://evil.example/catalog", "/"),
+        (&app.url("/\\evil.example"), "/"),
+        (&app.url("//evil.example"), "/"),
+        ("javascript:alert(1)", "/"),
+    ] {
+        let resp = app.client.get(app.url("/lang/en")).header("referer", referer).send().await.unwrap();
+        assert_eq!((resp.status().as_u16(), location(&resp)), (303, expected.to_string()), "Referer {referer}");
+        assert!(header(&resp, "set-cookie").starts_with("ramp_lang=en"));
+    }
+}
+
 ramp_testkit::on_both_engines!(
     every_answer_carries_the_security_headers_and_patient_data_is_never_cached,
     the_server_makes_every_request_id_and_a_client_value_never_reaches_the_audit_log,
     the_live_catalog_search_works_under_the_content_security_policy_without_a_violation,
+    after_login_only_a_path_on_this_site_is_followed,
+    the_language_switch_returns_only_to_a_page_of_this_site,
 );

@@ -45,13 +45,39 @@ pub struct LoginForm {
 #[derive(Deserialize)]
 pub struct LogoutForm {}
 
-/// Only local paths are followed after login (no open redirect).
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") {
+/// Only a path on this site is followed (no open redirect): it starts
+/// with one `/` (not `//` or `/\`, which browsers read as another host),
+/// holds no backslash and only visible ASCII (no scheme-relative tricks,
+/// no header injection). Anything else goes to `/`.
+pub(crate) fn safe_next(next: &str) -> String {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.bytes().all(|b| b.is_ascii_graphic());
+    if local {
         next.to_string()
     } else {
         "/".into()
     }
+}
+
+/// Where the language switch returns to: the `Referer`'s path when the
+/// page was on this site (same host as asked for), else `/`.
+fn back_to(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("/");
+    let path = match referer.split_once("://") {
+        Some(("http" | "https", rest)) => {
+            let (authority, path) = rest.find('/').map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
+            if Some(authority) != host {
+                return "/".into();
+            }
+            path
+        }
+        Some(_) => return "/".into(),
+        None => referer,
+    };
+    safe_next(path)
 }
 
 pub async fn form(lang: Lang, CsrfToken(csrf): CsrfToken, Query(q): Query<NextParam>) -> Response {
@@ -107,14 +133,52 @@ pub async fn home(lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser) 
 
 pub async fn set_language(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap) -> Response {
     let code = if code == "en" { "en" } else { "sv" };
-    let back = headers
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
-        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
-        .unwrap_or_else(|| "/".into());
-    let mut resp = Redirect::to(&safe_next(&back)).into_response();
+    let mut resp = Redirect::to(&back_to(&headers)).into_response();
     let c = Cookie::build((LANG_COOKIE, code)).max_age(cookie::time::Duration::days(365)).build();
     resp.headers_mut().insert(header::SET_COOKIE, set_cookie(c, SameSite::Lax, state.cookie_secure));
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        for ok in ["/", "/orders/12", "/catalog?q=rollator&x=1"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/x\\y",
+            "https://evil.example/",
+            "http:evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/a b",
+            "/a\r\nSet-Cookie: x=1",
+            "/å",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_language_switch_returns_only_to_a_page_of_this_site() {
+        let with = |referer: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, "ramp.example:8080".parse().unwrap());
+            h.insert(header::REFERER, referer.parse().unwrap());
+            back_to(&h)
+        };
+        assert_eq!(with("http://ramp.example:8080/orders/3?x=1"), "/orders/3?x=1");
+        assert_eq!(with("https://ramp.example:8080"), "/");
+        assert_eq!(with("https://evil.example/orders"), "/");
+        assert_eq!(with("http://ramp.example:8080/\\evil.example"), "/");
+        assert_eq!(with("http://ramp.example:8080//evil.example"), "/");
+        assert_eq!(with("ftp://ramp.example:8080/x"), "/");
+        assert_eq!(back_to(&HeaderMap::new()), "/");
+    }
 }
