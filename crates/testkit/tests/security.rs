@@ -142,10 +142,46 @@ async fn the_language_switch_returns_only_to_a_page_of_this_site(app: TestApp) {
     }
 }
 
+async fn a_csv_export_never_hands_excel_a_formula(app: TestApp) {
+    let lager = app.token_for("lager").await;
+    let notice = json!({ "reference": "@SUM(A1:A9)", "title": "=HYPERLINK(\"http://evil.example\";\"Klicka\")", "article_numbers": ["R-100"] });
+    assert_eq!(app.post_json(&lager, "/api/v1/safety-notices", &notice).await.status(), 201);
+    let csv = app.get(&lager, "/api/v1/figures/safety-notices.csv").await.text().await.unwrap();
+    let line = csv.split("\r\n").nth(1).expect("the notice's line");
+    assert!(
+        line.starts_with("'@SUM(A1:A9);\"'=HYPERLINK(\"\"http://evil.example\"\";\"\"Klicka\"\")\";2026-11-23;"),
+        "{line}"
+    );
+}
+
+async fn an_xlsx_export_keeps_text_that_looks_like_a_formula_as_text(app: TestApp) {
+    let evil = ramp_storage::Principal {
+        id: 90,
+        code: "-1+2".into(),
+        name: "=cmd|' /C calc'!A0".into(),
+        kind: "municipality".into(),
+        municipality_code: Some("0999".into()),
+    };
+    app.storage.insert_principals(&[evil]).await.unwrap();
+    app.storage.finish_bulk_load().await.unwrap();
+    let lager = app.token_for("lager").await;
+    let resp = app.get(&lager, "/api/v1/economy/costs.xlsx?year=2026").await;
+    assert_eq!(resp.status(), 200);
+    // The workbook is stored, not compressed: its sheet is readable in the bytes.
+    let bytes = resp.bytes().await.unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains(r#"s="1" t="inlineStr"><is><t>-1+2</t>"#), "the code is quote-prefixed text");
+    assert!(text.contains(r#"s="1" t="inlineStr"><is><t>=cmd|' /C calc'!A0</t>"#), "the name too");
+    let csv = app.get(&lager, "/api/v1/economy/costs.csv?year=2026").await.text().await.unwrap();
+    assert!(csv.contains("\r\n'-1+2;'=cmd|' /C calc'!A0;"), "{csv}");
+}
+
 ramp_testkit::on_both_engines!(
     every_answer_carries_the_security_headers_and_patient_data_is_never_cached,
     the_server_makes_every_request_id_and_a_client_value_never_reaches_the_audit_log,
     the_live_catalog_search_works_under_the_content_security_policy_without_a_violation,
     after_login_only_a_path_on_this_site_is_followed,
     the_language_switch_returns_only_to_a_page_of_this_site,
+    a_csv_export_never_hands_excel_a_formula,
+    an_xlsx_export_keeps_text_that_looks_like_a_formula_as_text,
 );

@@ -4,6 +4,7 @@
 //! `error.rs` and HTML in `ui/page.rs`, nowhere else.
 
 pub mod api;
+mod cells;
 mod error;
 mod extract;
 mod i18n;
