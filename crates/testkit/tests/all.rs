@@ -20,6 +20,7 @@ mod orders_paths;
 mod orders_race;
 mod orders_reports;
 mod security;
+mod security_input;
 mod storage_contract;
 mod storage_tx;
 mod supply;

@@ -719,6 +719,16 @@ const ERRORS: &[(&str, &str, &str)] = &[
         "Du har ingen vårdrelation med patienten.",
         "You have no care relationship with this patient.",
     ),
+    (
+        "amount_out_of_range",
+        "Beloppet ska vara mellan 0 och 1 000 000 000 kr.",
+        "The amount must be between 0 and 1,000,000,000 SEK.",
+    ),
+    (
+        "month_out_of_range",
+        "En faktureringskörning gäller januari 2000 eller senare.",
+        "An invoice run is for January 2000 or later.",
+    ),
     ("invalid_credentials", "Fel användarnamn eller lösenord.", "Wrong username or password."),
     ("required", "Fältet måste fyllas i.", "This field is required."),
     ("query_too_short", "Skriv minst 2 tecken.", "Type at least 2 characters."),
@@ -806,7 +816,7 @@ const ERRORS: &[(&str, &str, &str)] = &[
         "An end date is given only for a temporary need (short-term prescription).",
     ),
     ("too_long", "Texten är för lång.", "The text is too long."),
-    ("invalid_date", "Skriv datumet som ÅÅÅÅ-MM-DD.", "Write the date as YYYY-MM-DD."),
+    ("invalid_date", "Skriv datumet som ÅÅÅÅ-MM-DD, med ett år 1900–2200.", "Write the date as YYYY-MM-DD, with a year 1900–2200."),
     (
         "idempotency_key_reused",
         "Formuläret har redan använts för en annan beställning. Ladda om sidan.",
