@@ -5,6 +5,7 @@
 //! Nothing here performs IO or reads the clock: dates and instants are
 //! arguments, so every rule can be tested by tables and properties.
 
+pub mod access;
 pub mod article;
 pub mod billing;
 pub mod budget;

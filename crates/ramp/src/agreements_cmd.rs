@@ -430,6 +430,7 @@ mod tests {
             cookie_secure: None,
             agreement_region: "stockholm".into(),
             reservation_minutes: 30,
+            emergency_access_roles: vec![ramp_domain::role::Role::Prescriber],
         }
     }
 

@@ -3,6 +3,7 @@
 //! Every setting is documented in the README's configuration table.
 
 use clap::Args;
+use ramp_domain::role::Role;
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -15,7 +16,7 @@ pub struct ConfigArgs {
     /// PostgreSQL connections Ramp keeps open at most (default: twice the cores, plus one).
     #[arg(long, env = "RAMP_DATABASE_MAX_CONNECTIONS", global = true)]
     pub database_max_connections: Option<u32>,
-    /// A TOML file with any of: database_url, database_max_connections, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes.
+    /// A TOML file with any of: database_url, database_max_connections, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes, emergency_access_roles.
     #[arg(long, env = "RAMP_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Directory of cost-responsibility agreements (`<region>/<effective-date>.toml`); default: the built-in ones.
@@ -30,6 +31,9 @@ pub struct ConfigArgs {
     /// Minutes a device in a cart stays reserved (default 30).
     #[arg(long, env = "RAMP_RESERVATION_MINUTES", global = true)]
     pub reservation_minutes: Option<i64>,
+    /// Roles that may declare emergency access, comma-separated (default `prescriber`; never unit_orderer, finance or admin).
+    #[arg(long, env = "RAMP_EMERGENCY_ACCESS_ROLES", global = true, value_delimiter = ',')]
+    pub emergency_access_roles: Option<Vec<String>>,
 }
 
 /// The file layer.
@@ -44,6 +48,7 @@ struct FileConfig {
     cookie_secure: Option<bool>,
     agreement_region: Option<String>,
     reservation_minutes: Option<i64>,
+    emergency_access_roles: Option<Vec<String>>,
 }
 
 /// The resolved configuration. Secrets are redacted in `Debug`.
@@ -58,6 +63,8 @@ pub struct Config {
     pub cookie_secure: Option<bool>,
     pub agreement_region: String,
     pub reservation_minutes: i64,
+    /// The roles the region lets declare emergency access.
+    pub emergency_access_roles: Vec<Role>,
 }
 
 impl std::fmt::Debug for Config {
@@ -128,10 +135,15 @@ impl Config {
         };
         let agreement_region =
             args.agreement_region.clone().or(file.agreement_region).unwrap_or_else(|| "stockholm".into());
+        let emergency_access_roles = match args.emergency_access_roles.clone().or(file.emergency_access_roles) {
+            Some(names) => emergency_roles(&names)?,
+            None => ramp_domain::access::DEFAULT_EMERGENCY_ROLES.to_vec(),
+        };
         Ok(Config {
             database_max_connections,
             agreement_region,
             reservation_minutes,
+            emergency_access_roles,
             database_url: args
                 .database_url
                 .clone()
@@ -143,6 +155,20 @@ impl Config {
             cookie_secure: file.cookie_secure,
         })
     }
+}
+
+/// The roles named in `emergency_access_roles`: known roles, none that
+/// never declares emergency access.
+fn emergency_roles(names: &[String]) -> Result<Vec<Role>, String> {
+    let setting = |e: ramp_domain::FieldError| format!("emergency_access_roles: {}", e.message);
+    let roles = names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .map(|n| Role::parse(n).map_err(setting))
+        .collect::<Result<Vec<_>, _>>()?;
+    ramp_domain::access::check_emergency_roles(&roles).map_err(setting)?;
+    Ok(roles)
 }
 
 /// Structured logs to stderr; `RUST_LOG` filters (default `info`).
@@ -176,6 +202,21 @@ mod tests {
         }
         let args = ConfigArgs { database_max_connections: Some(7), ..ConfigArgs::default() };
         assert_eq!(Config::load(&args).expect("accepted").database_max_connections, 7);
+    }
+
+    #[test]
+    fn emergency_access_is_for_prescribers_by_default_and_never_for_orderers_finance_or_admins() {
+        assert_eq!(Config::load(&ConfigArgs::default()).unwrap().emergency_access_roles, vec![Role::Prescriber]);
+        let roles = |names: &[&str]| ConfigArgs {
+            emergency_access_roles: Some(names.iter().map(|n| n.to_string()).collect()),
+            ..ConfigArgs::default()
+        };
+        let both = Config::load(&roles(&["prescriber", "personal_orderer_health"])).unwrap();
+        assert_eq!(both.emergency_access_roles, vec![Role::Prescriber, Role::PersonalOrdererHealth]);
+        let err = Config::load(&roles(&["prescriber", "finance"])).expect_err("refused");
+        assert_eq!(err, "emergency_access_roles: the role finance never declares emergency access");
+        let err = Config::load(&roles(&["doctor"])).expect_err("refused");
+        assert!(err.starts_with("emergency_access_roles: unknown value 'doctor'"), "{err}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 const KINDS: &[&str] = &["repair", "maintenance", "reconditioning", "special_adaptation", "recall", "consultation"];
 const STATUSES: &[&str] = &["open", "in_progress", "done", "cancelled"];
-const STAFF: &[Role] = &[Role::Technician, Role::Warehouse, Role::CustomerService, Role::Consultant];
+const STAFF: &[Role] = super::WORKSHOP_STAFF;
 
 /// A work order with its time, parts and (for a special adaptation) documents.
 #[derive(Debug, Clone, Serialize)]

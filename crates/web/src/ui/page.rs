@@ -31,6 +31,9 @@ pub struct Page {
     pub is_finance: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
+    /// On a patient page read under emergency access: when it ends (the
+    /// banner every such page shows).
+    pub emergency_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Page {
@@ -52,6 +55,7 @@ impl Page {
             }),
             is_finance: user.is_some_and(|u| u.has_role(Role::Finance)),
             errors: vec![],
+            emergency_until: None,
         }
     }
 
