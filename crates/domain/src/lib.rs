@@ -27,6 +27,7 @@ pub mod rent;
 pub mod role;
 pub mod setting;
 pub mod surplus;
+pub mod throttle;
 pub mod time;
 
 pub use error::FieldError;

@@ -21,6 +21,7 @@ mod orders_race;
 mod orders_reports;
 mod security;
 mod security_input;
+mod security_login;
 mod security_patients;
 mod storage_contract;
 mod storage_tx;

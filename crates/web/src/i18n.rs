@@ -727,6 +727,11 @@ const ERRORS: &[(&str, &str, &str)] = &[
         "You have no care relationship with a patient of that personal identity number.",
     ),
     (
+        "too_many_attempts",
+        "För många misslyckade inloggningar. Försök igen om {retry_after} sekunder.",
+        "Too many failed logins. Try again in {retry_after} seconds.",
+    ),
+    (
         "emergency_access_not_allowed",
         "Din roll får inte begära nödåtkomst. Be en förskrivare med vårdrelation om hjälp.",
         "Your role may not declare emergency access. Ask a prescriber with a care relationship.",
@@ -747,6 +752,7 @@ const ERRORS: &[(&str, &str, &str)] = &[
         "En faktureringskörning gäller januari 2000 eller senare.",
         "An invoice run is for January 2000 or later.",
     ),
+    ("token_not_found", "Du har ingen giltig API-nyckel med det id:t.", "You have no live API token with that id."),
     ("invalid_credentials", "Fel användarnamn eller lösenord.", "Wrong username or password."),
     ("required", "Fältet måste fyllas i.", "This field is required."),
     ("query_too_short", "Skriv minst 2 tecken.", "Type at least 2 characters."),

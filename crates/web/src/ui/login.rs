@@ -2,7 +2,7 @@
 
 use super::page::{render, Page};
 use crate::api::session_cookie as api_session_cookie;
-use crate::extract::{cookie, set_cookie, CsrfForm, CsrfToken, UiUser, LANG_COOKIE, SESSION_COOKIE};
+use crate::extract::{cookie, set_cookie, ClientAddress, CsrfForm, CsrfToken, UiUser, LANG_COOKIE, SESSION_COOKIE};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
@@ -92,10 +92,11 @@ pub async fn submit(
     State(state): State<AppState>,
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
+    ClientAddress(client): ClientAddress,
     CsrfForm(f): CsrfForm<LoginForm>,
 ) -> Response {
     let next = safe_next(&f.next);
-    match ramp_app::auth::login(&state.app, &f.username, &f.password).await {
+    match ramp_app::auth::login(&state.app, &f.username, &f.password, client.as_deref()).await {
         Ok(session) => {
             let mut resp = Redirect::to(&next).into_response();
             let ttl = state.app.config().session_ttl.num_seconds();
@@ -105,12 +106,20 @@ pub async fn submit(
         Err(e) => {
             let mut page = Page::new(lang, "login.title", None, &csrf, "login");
             page.add_error(&e);
-            let status = if e.kind == ramp_app::ErrorKind::Invalid {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::UNAUTHORIZED
+            let status = match e.kind {
+                ramp_app::ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                ramp_app::ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+                ramp_app::ErrorKind::Internal | ramp_app::ErrorKind::Unavailable => crate::error::status_of(e.kind),
+                _ => StatusCode::UNAUTHORIZED,
             };
-            render(&LoginTemplate { page, username: f.username, next }, status)
+            if e.kind == ramp_app::ErrorKind::Internal {
+                crate::error::log_internal(&e);
+            }
+            let mut resp = render(&LoginTemplate { page, username: f.username, next }, status);
+            if let Some(seconds) = e.retry_after() {
+                resp.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());
+            }
+            resp
         }
     }
 }

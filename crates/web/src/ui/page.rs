@@ -89,7 +89,11 @@ pub fn message(lang: Lang, e: &AppError) -> String {
         return lang.error("internal").unwrap_or("internal error").to_string();
     }
     let worded = e.field.as_deref().and_then(|f| lang.error(&format!("{}@{f}", e.code)));
-    worded.or_else(|| lang.error(e.code)).map(str::to_string).unwrap_or_else(|| e.message.clone())
+    let text = worded.or_else(|| lang.error(e.code)).map(str::to_string).unwrap_or_else(|| e.message.clone());
+    match e.retry_after() {
+        Some(seconds) => text.replace("{retry_after}", &seconds.to_string()),
+        None => text,
+    }
 }
 
 /// Renders a template, or a plain 500 if rendering fails (a bug).
