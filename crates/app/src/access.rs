@@ -2,10 +2,69 @@
 //! care relationship between the user's unit and the patient, a declared
 //! (and logged) emergency access, or an HMC role that serves all patients.
 //! Every grant and every refusal is written to the audit log.
+//!
+//! "No such patient" and "not yours" are one answer to anyone who does
+//! not see every patient ([`not_yours`]), both audited as refused, so the
+//! answer tells nobody whether a personal identity number is a patient
+//! here. The number itself is never echoed, logged or audited.
 
 use crate::error::{AppError, Result};
+use crate::patients::parse_personal_id;
 use crate::App;
-use ramp_model::{AccessReason, Id, NewAuditEntry, User};
+use ramp_model::{AccessReason, Id, NewAuditEntry, Patient, User};
+
+/// The one answer to "no such patient" and "no ground to read this one".
+pub(crate) fn not_yours() -> AppError {
+    AppError::forbidden(
+        "care_relationship_required",
+        "you have no care relationship with a patient of this personal identity number; \
+         declare emergency access if you must open the record",
+    )
+}
+
+/// The patient of a personal identity number as typed, for a read audited
+/// under `action`. An invalid number is a 422 naming the field (nothing
+/// looked up, nothing audited). An unknown one is audited as refused and
+/// answered like a patient without a ground ([`not_yours`]); staff who see
+/// every patient (HMC) are told `patient_not_found`.
+pub(crate) async fn patient_to_read(
+    app: &App,
+    user: &User,
+    personal_id: &str,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<Patient> {
+    let pnr = parse_personal_id(app, personal_id)?;
+    match app.storage.patient_by_personal_id(&pnr).await? {
+        Some(patient) => Ok(patient),
+        None => {
+            audit_unknown_patient(app, user, action, request_id).await?;
+            Err(if user.is_hmc() { patient_not_found() } else { not_yours() })
+        }
+    }
+}
+
+/// No patient has the number (to those who may know it).
+pub(crate) fn patient_not_found() -> AppError {
+    AppError::not_found(Some("personal_id"), "patient_not_found", "no patient has this personal identity number")
+}
+
+/// Audits, as refused, a look-up of a personal identity number that is no
+/// patient here (the row names no patient and never the number).
+pub(crate) async fn audit_unknown_patient(
+    app: &App,
+    user: &User,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<()> {
+    let refused = format!("{action}.refused");
+    audit(app, user, None, &refused, AccessReason::None, Some("no_such_patient".into()), request_id).await
+}
+
+/// May `user` declare emergency access under the region's settings?
+pub fn may_declare_emergency(app: &App, user: &User) -> bool {
+    ramp_domain::access::may_declare_emergency(&user.roles, user.unit_id.is_some(), &app.config.emergency_access_roles)
+}
 
 /// Decides on what ground `user` may read `patient_id`'s data now, if any.
 pub async fn access_reason(app: &App, user: &User, patient_id: Id) -> Result<Option<AccessReason>> {
@@ -123,10 +182,7 @@ pub(crate) async fn grant_deferred(
         None => {
             audit(app, user, Some(patient_id), &format!("{action}.refused"), AccessReason::None, None, request_id)
                 .await?;
-            Err(AppError::forbidden(
-                "care_relationship_required",
-                "you have no care relationship with this patient; declare emergency access if you must open the record",
-            ))
+            Err(not_yours())
         }
     }
 }

@@ -2,20 +2,27 @@
 //! blank meaning none, years from 1900 to 2200. The error names the field.
 
 use crate::error::AppError;
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// The years a date may fall in; anything else is a typo (0000, 9999).
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+pub const YEARS: std::ops::RangeInclusive<i32> = ramp_domain::time::YEARS;
 
 /// A date as typed in `field`; `example` shows the expected form in the error.
 pub fn parse_date(field: &str, value: &str, example: &str) -> Result<NaiveDate, AppError> {
     let date = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid(field, "invalid_date", format!("expected a date such as {example}")))?;
-    if !YEARS.contains(&date.year()) {
-        let msg = format!("the year must be between {} and {}", YEARS.start(), YEARS.end());
-        return Err(AppError::invalid(field, "invalid_date", msg));
-    }
-    Ok(date)
+    check_date(field, date)
+}
+
+/// A date that arrived already typed (a `NaiveDate` in a JSON body, a
+/// date a client computed): the same year range as [`parse_date`].
+pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate, AppError> {
+    Ok(ramp_domain::time::check_plausible(field, date)?)
+}
+
+/// An instant as a client sent it: its Stockholm date in the same range.
+pub fn check_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
+    check_date(field, ramp_domain::time::stockholm_date(at)).map(|_| at)
 }
 
 /// Like [`parse_date`], but a missing or blank value is `None`.

@@ -111,6 +111,7 @@ pub async fn set_budget(app: &App, user: &User, principal_code: &str, year: i32,
     if amount_ore < 0 {
         return Err(AppError::invalid("amount_ore", "negative_budget", "a budget is at least 0"));
     }
+    ramp_domain::money::check_amount("amount_ore", amount_ore)?;
     let principal = app.storage.principal_by_code(principal_code).await?.ok_or_else(|| {
         AppError::not_found(Some("principal"), "principal_not_found", format!("no principal {principal_code}"))
     })?;

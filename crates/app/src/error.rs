@@ -17,6 +17,8 @@ pub enum ErrorKind {
     Forbidden,
     /// No such thing (404).
     NotFound,
+    /// Too many tries: wait the seconds in `details.retry_after` (429).
+    TooManyRequests,
     /// The request conflicts with stored state (409).
     Conflict,
     /// The database cannot take requests now (a full or read-only disk, a
@@ -68,6 +70,17 @@ impl AppError {
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Conflict, code, message)
+    }
+
+    /// Too many tries: come back in `retry_after_seconds` (carried in
+    /// `details.retry_after`, and in `Retry-After` over HTTP).
+    pub fn too_many_requests(code: &'static str, retry_after_seconds: i64, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::TooManyRequests, code, message).with_detail("retry_after", retry_after_seconds)
+    }
+
+    /// The seconds to wait before trying again, when the error says so.
+    pub fn retry_after(&self) -> Option<i64> {
+        self.details.as_ref()?.get("retry_after")?.as_i64()
     }
 
     /// Adds an extra member to the problem document.

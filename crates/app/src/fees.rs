@@ -9,10 +9,9 @@
 //! Each charge's source key is unique in the database, so opening the
 //! statement again records nothing twice.
 
-use crate::access::authorize_patient_read;
+use crate::access::{authorize_patient_read, patient_to_read};
 use crate::dates::parse_optional_date;
 use crate::error::{AppError, Result};
-use crate::patients::find_patient;
 use crate::App;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use ramp_domain::fees::{compute_fees, CapPeriod, FeeCharge, FeePrescription, FeeTables};
@@ -56,6 +55,8 @@ pub struct FeeStatement {
     /// Charges recorded by this call (0 when opened again).
     pub newly_recorded: u64,
     pub access: AccessReason,
+    /// Until when the caller's emergency access runs, when that is the ground.
+    pub emergency_until: Option<DateTime<Utc>>,
 }
 
 /// The statement's period: by default the twelve months ending today.
@@ -130,9 +131,10 @@ pub async fn fee_statement(
     to: Option<&str>,
     request_id: Option<&str>,
 ) -> Result<FeeStatement> {
-    let patient = find_patient(app, personal_id).await?;
     let (from, to) = period(app, from, to)?;
+    let patient = patient_to_read(app, user, personal_id, "patient.fee_statement", request_id).await?;
     let access = authorize_patient_read(app, user, patient.id, "patient.fee_statement", request_id).await?;
+    let emergency_until = crate::patients::emergency_until(app, user, patient.id, access).await?;
     let (today, now, region) = (app.today(), app.clock.now(), app.config.agreement_region.as_str());
     let lines = app.storage.fee_lines(patient.id).await?;
     let loans = app.storage.patient_loans(patient.id).await?;
@@ -160,6 +162,7 @@ pub async fn fee_statement(
         cap_period: as_of.cap_period,
         newly_recorded,
         access,
+        emergency_until,
         patient,
     })
 }

@@ -47,6 +47,11 @@ pub struct AppConfig {
     /// The region whose cost-responsibility agreement decides who pays
     /// for this installation's prescriptions (e.g. `stockholm`).
     pub agreement_region: String,
+    /// The roles the region lets declare emergency access (by default the
+    /// prescribers); a user also needs a unit, where they meet patients.
+    /// Unit orderers, finance and administrators never may
+    /// (`ramp_domain::access::NEVER_EMERGENCY_ROLES`).
+    pub emergency_access_roles: Vec<ramp_domain::role::Role>,
 }
 
 impl Default for AppConfig {
@@ -56,6 +61,7 @@ impl Default for AppConfig {
             emergency_access_ttl: chrono::Duration::hours(4),
             reservation_ttl: chrono::Duration::minutes(30),
             agreement_region: "stockholm".into(),
+            emergency_access_roles: ramp_domain::access::DEFAULT_EMERGENCY_ROLES.to_vec(),
         }
     }
 }

@@ -1,12 +1,16 @@
 //! Opening a patient: the device overview ("hjälpmedelsbild") and
 //! declaring emergency access.
 
-use crate::access::{audit, authorize_patient_read};
+pub use crate::access::may_declare_emergency;
+use crate::access::{audit, audit_unknown_patient, authorize_patient_read, patient_not_found, patient_to_read};
 use crate::error::{AppError, Result};
 use crate::App;
+use chrono::{DateTime, Utc};
+use ramp_domain::access::{check_reason, EmergencyCategory};
 use ramp_domain::ids::PersonalId;
 use ramp_domain::setting::Setting;
-use ramp_model::{AccessReason, HeldDevice, Patient, PatientSetting, User};
+use ramp_domain::Term;
+use ramp_model::{AccessReason, HeldDevice, NewEmergencyAccess, Patient, PatientSetting, User};
 use serde::Serialize;
 
 /// Everything the overview page and `GET /api/v1/patients/{id}` show.
@@ -21,6 +25,9 @@ pub struct PatientOverview {
     pub orders: Vec<ramp_model::OrderSummary>,
     /// On what ground the caller sees this (written to the audit log).
     pub access: AccessReason,
+    /// Until when the caller's emergency access runs, when that is the ground
+    /// (the page shows it in a banner).
+    pub emergency_until: Option<DateTime<Utc>>,
 }
 
 pub(crate) fn parse_personal_id(app: &App, input: &str) -> Result<PersonalId> {
@@ -30,15 +37,25 @@ pub(crate) fn parse_personal_id(app: &App, input: &str) -> Result<PersonalId> {
     Ok(PersonalId::parse(input, app.today())?)
 }
 
+/// The patient of a personal identity number, for staff who see every
+/// patient; the number is never echoed.
 pub(crate) async fn find_patient(app: &App, input: &str) -> Result<Patient> {
     let pnr = parse_personal_id(app, input)?;
-    app.storage.patient_by_personal_id(&pnr).await?.ok_or_else(|| {
-        AppError::not_found(
-            Some("personal_id"),
-            "patient_not_found",
-            format!("no patient with personal identity number {pnr}"),
-        )
-    })
+    app.storage.patient_by_personal_id(&pnr).await?.ok_or_else(patient_not_found)
+}
+
+/// Until when `user` holds an emergency access to the patient, when that is
+/// their ground for reading.
+pub(crate) async fn emergency_until(
+    app: &App,
+    user: &User,
+    patient_id: ramp_model::Id,
+    access: AccessReason,
+) -> Result<Option<DateTime<Utc>>> {
+    if access != AccessReason::EmergencyAccess {
+        return Ok(None);
+    }
+    Ok(app.storage.emergency_access_until(user.id, patient_id, app.clock.now()).await?)
 }
 
 /// The patient's setting on `day`: the latest period covering it.
@@ -54,8 +71,9 @@ pub async fn open_patient(
     personal_id: &str,
     request_id: Option<&str>,
 ) -> Result<PatientOverview> {
-    let patient = find_patient(app, personal_id).await?;
+    let patient = patient_to_read(app, user, personal_id, "patient.overview", request_id).await?;
     let access = authorize_patient_read(app, user, patient.id, "patient.overview", request_id).await?;
+    let emergency_until = emergency_until(app, user, patient.id, access).await?;
     let settings = app.storage.patient_settings(patient.id).await?;
     let today = app.today();
     let current_setting = setting_on(&settings, today);
@@ -69,39 +87,63 @@ pub async fn open_patient(
         settings,
         devices,
         access,
+        emergency_until,
     })
 }
 
 /// Declares emergency access ("nödåtkomst") to a patient for a limited
-/// time. The reason is required and logged for the audit-log review.
+/// time: only users of the roles the region allows, placed at a unit of
+/// care, with a category from the fixed list and a reason of at least 20
+/// characters; both are stored for the review. A refused declaration is
+/// audited as refused. Returns when the access ends.
 pub async fn declare_emergency_access(
     app: &App,
     user: &User,
     personal_id: &str,
+    category: &str,
     reason: &str,
     request_id: Option<&str>,
-) -> Result<()> {
-    let reason = reason.trim();
-    if reason.chars().count() < 5 {
-        return Err(AppError::invalid(
-            "reason",
-            "reason_required",
-            "state why you need emergency access (at least 5 characters)",
+) -> Result<DateTime<Utc>> {
+    const ACTION: &str = "patient.emergency_access";
+    if !may_declare_emergency(app, user) {
+        let patient = match parse_personal_id(app, personal_id) {
+            Ok(pnr) => app.storage.patient_by_personal_id(&pnr).await?.map(|p| p.id),
+            Err(_) => None,
+        };
+        let refused = format!("{ACTION}.refused");
+        audit(app, user, patient, &refused, AccessReason::None, Some("role_not_allowed".into()), request_id).await?;
+        return Err(AppError::forbidden(
+            "emergency_access_not_allowed",
+            "your role may not declare emergency access; ask a prescriber with a care relationship",
         ));
     }
-    let patient = find_patient(app, personal_id).await?;
+    let reason = check_reason(reason)?;
+    let category = match category.trim() {
+        "" => return Err(AppError::invalid("category", "required", "choose why you need emergency access")),
+        c => EmergencyCategory::parse(c)?,
+    };
+    let pnr = parse_personal_id(app, personal_id)?;
+    let Some(patient) = app.storage.patient_by_personal_id(&pnr).await? else {
+        // Declaring is itself audited with its reason: an allowed user may learn that no such patient exists.
+        audit_unknown_patient(app, user, ACTION, request_id).await?;
+        return Err(patient_not_found());
+    };
     let now = app.clock.now();
-    app.storage.grant_emergency_access(user.id, patient.id, reason, now, now + app.config.emergency_access_ttl).await?;
+    let expires = now + app.config.emergency_access_ttl;
+    let access = NewEmergencyAccess { user_id: user.id, patient_id: patient.id, category, reason, at: now, expires };
+    app.storage.grant_emergency_access(&access).await?;
+    let detail = format!("{}: {}", category, access.reason);
     audit(
         app,
         user,
         Some(patient.id),
         "patient.emergency_access_declared",
         AccessReason::EmergencyAccess,
-        Some(reason.to_string()),
+        Some(detail),
         request_id,
     )
-    .await
+    .await?;
+    Ok(expires)
 }
 
 /// The audit log of one patient, for the audit-log review. Admins only.

@@ -61,7 +61,7 @@ const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", 
 
 impl Month {
     pub fn new(year: i32, month: u32) -> Option<Month> {
-        ((1..=12).contains(&month) && (1900..=9998).contains(&year)).then_some(Month { year, month })
+        ((1..=12).contains(&month) && crate::time::YEARS.contains(&year)).then_some(Month { year, month })
     }
 
     /// Parses `YYYY-MM`; an error names `field`.

@@ -86,8 +86,14 @@ impl PersonalId {
         if !luhn_ok(&full.as_bytes()[2..]) {
             return Err(err("the check digit is wrong"));
         }
-        if birth_date_of(&full).is_none() {
+        let Some(born) = birth_date_of(&full) else {
             return Err(err("the date part is not a valid date"));
+        };
+        if born > today {
+            return Err(err("the birth date is in the future"));
+        }
+        if !crate::time::YEARS.contains(&born.year()) {
+            return Err(err("the birth year must be 1900 or later"));
         }
         Ok(PersonalId(full))
     }
@@ -358,6 +364,15 @@ mod tests {
         let e = PersonalId::parse("19121212-1213", today()).unwrap_err();
         assert_eq!(e.field, "personal_id");
         assert!(e.message.contains("check digit"));
+    }
+
+    #[test]
+    fn a_birth_date_in_the_future_or_before_1900_is_refused_naming_the_field() {
+        for typed in ["29121212-1212", "20261224-1212", "18121212-1212"] {
+            let e = PersonalId::parse(typed, today()).unwrap_err();
+            assert_eq!((e.field.as_str(), e.code), ("personal_id", "invalid_personal_id"), "{typed}");
+        }
+        assert!(PersonalId::parse("29121212-1212", today()).unwrap_err().message.contains("future"));
     }
 
     #[test]

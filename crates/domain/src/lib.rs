@@ -5,6 +5,7 @@
 //! Nothing here performs IO or reads the clock: dates and instants are
 //! arguments, so every rule can be tested by tables and properties.
 
+pub mod access;
 pub mod article;
 pub mod billing;
 pub mod budget;
@@ -27,6 +28,7 @@ pub mod role;
 pub mod setting;
 pub mod surplus;
 pub mod term;
+pub mod throttle;
 pub mod time;
 pub mod work_order;
 

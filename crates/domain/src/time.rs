@@ -7,6 +7,20 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 
+/// The years a date typed by a person or client may fall in; anything
+/// else is a typo (0000, 9999) or an attack on date arithmetic.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Refuses a date outside [`YEARS`], naming `field`.
+pub fn check_plausible(field: &str, date: NaiveDate) -> Result<NaiveDate, crate::FieldError> {
+    if YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        let msg = format!("the year must be between {} and {}", YEARS.start(), YEARS.end());
+        Err(crate::FieldError::new(field, "invalid_date", msg))
+    }
+}
+
 static STOCKHOLM: LazyLock<TimeZone> =
     LazyLock::new(|| TimeZone::get("Europe/Stockholm").expect("the bundled time-zone database has Europe/Stockholm"));
 

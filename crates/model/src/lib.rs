@@ -16,6 +16,7 @@ mod error;
 mod fees;
 mod figures;
 mod orders;
+mod security;
 mod supply;
 mod types;
 mod unit_of_work;
@@ -28,6 +29,7 @@ pub use error::{BoxError, Result, StorageError};
 pub use fees::*;
 pub use figures::*;
 pub use orders::*;
+pub use security::*;
 pub use supply::*;
 pub use types::*;
 pub use unit_of_work::*;
@@ -67,7 +69,17 @@ pub struct NewUser {
 /// [`Storage::unit_of_work`] opens one that the caller composes.
 #[async_trait]
 pub trait Storage:
-    OrderStore + SupplyStore + ConsultStore + FiguresStore + BillingStore + FeesStore + EconomyStore + Send + Sync + 'static
+    OrderStore
+    + SupplyStore
+    + ConsultStore
+    + FiguresStore
+    + BillingStore
+    + FeesStore
+    + EconomyStore
+    + SecurityStore
+    + Send
+    + Sync
+    + 'static
 {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
@@ -146,14 +158,6 @@ pub trait Storage:
         on: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Option<PatientForOrdering>>;
-    async fn grant_emergency_access(
-        &self,
-        user_id: Id,
-        patient_id: Id,
-        reason: &str,
-        at: DateTime<Utc>,
-        expires: DateTime<Utc>,
-    ) -> Result<()>;
     async fn has_emergency_access(&self, user_id: Id, patient_id: Id, now: DateTime<Utc>) -> Result<bool>;
     /// The patient's device overview: every device the patient holds now.
     async fn held_devices(&self, patient_id: Id) -> Result<Vec<HeldDevice>>;

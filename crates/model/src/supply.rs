@@ -149,6 +149,8 @@ pub struct FinishWorkOrder {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAdaptationDocument {
+    /// The random id it is addressed by (`/api/v1/adaptation-documents/{public_id}`).
+    pub public_id: String,
     pub work_order_id: Id,
     pub device_id: Id,
     pub title: String,
@@ -161,7 +163,12 @@ pub struct NewAdaptationDocument {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AdaptationDocument {
+    /// The row id, for the storage only: never shown or serialized.
+    #[serde(skip)]
     pub id: Id,
+    /// The random id it is addressed by (serialized as `id`).
+    #[serde(rename = "id")]
+    pub public_id: String,
     pub work_order_id: Id,
     pub device_id: Id,
     pub title: String,
@@ -253,7 +260,8 @@ pub trait SupplyStore: Send + Sync {
     async fn finish_work_order(&self, f: &FinishWorkOrder) -> Result<()>;
     /// Attaches the document and blocks the device until the prescriber signs.
     async fn attach_adaptation(&self, d: &NewAdaptationDocument) -> Result<Id>;
-    async fn adaptation_document(&self, id: Id) -> Result<Option<AdaptationDocument>>;
+    /// The document addressed by its public id.
+    async fn adaptation_document(&self, public_id: &str) -> Result<Option<AdaptationDocument>>;
     async fn adaptation_documents_for_device(&self, device_id: Id) -> Result<Vec<AdaptationDocument>>;
     /// Signs if unsigned, within validity and for the same content hash;
     /// otherwise `StateMismatch`. The device becomes a "Specialanpassad

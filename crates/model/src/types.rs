@@ -277,6 +277,9 @@ pub enum AccessReason {
     CareRelationship,
     EmergencyAccess,
     HmcRole,
+    /// The user placed the order they read (their own documentation).
+    OrderCreator,
+    /// No ground: the row records a refusal.
     None,
 }
 
@@ -286,6 +289,7 @@ impl AccessReason {
             AccessReason::CareRelationship => "care_relationship",
             AccessReason::EmergencyAccess => "emergency_access",
             AccessReason::HmcRole => "hmc_role",
+            AccessReason::OrderCreator => "order_creator",
             AccessReason::None => "none",
         }
     }
@@ -295,6 +299,7 @@ impl AccessReason {
             "care_relationship" => AccessReason::CareRelationship,
             "emergency_access" => AccessReason::EmergencyAccess,
             "hmc_role" => AccessReason::HmcRole,
+            "order_creator" => AccessReason::OrderCreator,
             _ => AccessReason::None,
         }
     }

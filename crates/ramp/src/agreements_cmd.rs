@@ -431,6 +431,7 @@ mod tests {
             agreement_region: "stockholm".into(),
             reservation_minutes: 30,
             oidc: None,
+            emergency_access_roles: vec![ramp_domain::role::Role::Prescriber],
         }
     }
 

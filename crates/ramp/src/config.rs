@@ -4,6 +4,8 @@
 
 use clap::Args;
 use ramp_app::oidc::{OidcInput, OidcSettings};
+use ramp_domain::role::Role;
+use ramp_domain::Term;
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -16,7 +18,7 @@ pub struct ConfigArgs {
     /// PostgreSQL connections Ramp keeps open at most (default: twice the cores, plus one).
     #[arg(long, env = "RAMP_DATABASE_MAX_CONNECTIONS", global = true)]
     pub database_max_connections: Option<u32>,
-    /// A TOML file with any of: database_url, database_max_connections, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes, and the oidc_* settings.
+    /// A TOML file with any of: database_url, database_max_connections, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes, emergency_access_roles and the oidc_* settings.
     #[arg(long, env = "RAMP_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Directory of cost-responsibility agreements (`<region>/<effective-date>.toml`); default: the built-in ones.
@@ -52,6 +54,9 @@ pub struct ConfigArgs {
     /// Where the provider returns the browser after logout (default: the redirect URL's /login).
     #[arg(long, env = "RAMP_OIDC_POST_LOGOUT_REDIRECT_URL", global = true)]
     pub oidc_post_logout_redirect_url: Option<String>,
+    /// Roles that may declare emergency access, comma-separated (default `prescriber`; never unit_orderer, finance or admin).
+    #[arg(long, env = "RAMP_EMERGENCY_ACCESS_ROLES", global = true, value_delimiter = ',')]
+    pub emergency_access_roles: Option<Vec<String>>,
 }
 
 /// The file layer.
@@ -73,6 +78,7 @@ struct FileConfig {
     oidc_hsa_id_claim: Option<String>,
     oidc_scopes: Option<String>,
     oidc_post_logout_redirect_url: Option<String>,
+    emergency_access_roles: Option<Vec<String>>,
 }
 
 /// The resolved configuration. Secrets are redacted in `Debug`.
@@ -89,6 +95,8 @@ pub struct Config {
     pub reservation_minutes: i64,
     /// Login through the region's identity provider; `None` when off.
     pub oidc: Option<OidcSettings>,
+    /// The roles the region lets declare emergency access.
+    pub emergency_access_roles: Vec<Role>,
 }
 
 impl std::fmt::Debug for Config {
@@ -169,11 +177,16 @@ impl Config {
             scopes: args.oidc_scopes.clone().or(file.oidc_scopes),
             post_logout_redirect_url: args.oidc_post_logout_redirect_url.clone().or(file.oidc_post_logout_redirect_url),
         })?;
+        let emergency_access_roles = match args.emergency_access_roles.clone().or(file.emergency_access_roles) {
+            Some(names) => emergency_roles(&names)?,
+            None => ramp_domain::access::DEFAULT_EMERGENCY_ROLES.to_vec(),
+        };
         Ok(Config {
             oidc,
             database_max_connections,
             agreement_region,
             reservation_minutes,
+            emergency_access_roles,
             database_url: args
                 .database_url
                 .clone()
@@ -185,6 +198,20 @@ impl Config {
             cookie_secure: file.cookie_secure,
         })
     }
+}
+
+/// The roles named in `emergency_access_roles`: known roles, none that
+/// never declares emergency access.
+fn emergency_roles(names: &[String]) -> Result<Vec<Role>, String> {
+    let setting = |e: ramp_domain::FieldError| format!("emergency_access_roles: {}", e.message);
+    let roles = names
+        .iter()
+        .map(|n| n.trim())
+        .filter(|n| !n.is_empty())
+        .map(|n| Role::parse(n).map_err(setting))
+        .collect::<Result<Vec<_>, _>>()?;
+    ramp_domain::access::check_emergency_roles(&roles).map_err(setting)?;
+    Ok(roles)
 }
 
 /// Structured logs to stderr; `RUST_LOG` filters (default `info`).
@@ -235,6 +262,21 @@ mod tests {
         assert!(!format!("{config:?}").contains("hemligt"));
         let partial = ConfigArgs { oidc_client_id: None, ..args };
         assert!(Config::load(&partial).unwrap_err().starts_with("oidc_client_id:"));
+    }
+
+    #[test]
+    fn emergency_access_is_for_prescribers_by_default_and_never_for_orderers_finance_or_admins() {
+        assert_eq!(Config::load(&ConfigArgs::default()).unwrap().emergency_access_roles, vec![Role::Prescriber]);
+        let roles = |names: &[&str]| ConfigArgs {
+            emergency_access_roles: Some(names.iter().map(|n| n.to_string()).collect()),
+            ..ConfigArgs::default()
+        };
+        let both = Config::load(&roles(&["prescriber", "personal_orderer_health"])).unwrap();
+        assert_eq!(both.emergency_access_roles, vec![Role::Prescriber, Role::PersonalOrdererHealth]);
+        let err = Config::load(&roles(&["prescriber", "finance"])).expect_err("refused");
+        assert_eq!(err, "emergency_access_roles: the role finance never declares emergency access");
+        let err = Config::load(&roles(&["doctor"])).expect_err("refused");
+        assert!(err.starts_with("emergency_access_roles: unknown value 'doctor'"), "{err}");
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     let app_config = AppConfig {
         reservation_ttl: chrono::Duration::minutes(config.reservation_minutes),
         agreement_region: config.agreement_region.clone(),
+        emergency_access_roles: config.emergency_access_roles.clone(),
         ..AppConfig::default()
     };
     if agreements.current().in_force(&config.agreement_region, chrono::NaiveDate::MAX).is_none() {

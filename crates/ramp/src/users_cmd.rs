@@ -1,4 +1,4 @@
-//! `ramp user add` and `ramp token add`.
+//! `ramp user add`, and `ramp token add`, `list` and `revoke`.
 
 use crate::{db, CliError, Config};
 use clap::{Args, Subcommand};
@@ -49,6 +49,16 @@ pub enum TokenCommand {
         #[arg(long)]
         name: String,
     },
+    /// List a user's API tokens (id, name, created, revoked); never their secrets.
+    List {
+        #[arg(long)]
+        username: String,
+    },
+    /// Revoke an API token by its id (see `ramp token list`); it stops working at once.
+    Revoke {
+        /// The token's id.
+        id: i64,
+    },
 }
 
 async fn app(config: &Config) -> Result<App, CliError> {
@@ -87,10 +97,24 @@ pub async fn run_user(cmd: UserCommand, config: &Config) -> Result<(), CliError>
 }
 
 pub async fn run_token(cmd: TokenCommand, config: &Config) -> Result<(), CliError> {
-    let TokenCommand::Add { username, name } = cmd;
     let app = app(config).await?;
-    let token = ramp_app::auth::create_api_token(&app, &username, &name).await?;
-    println!("{token}");
-    eprintln!("store this token now; it is not shown again");
+    match cmd {
+        TokenCommand::Add { username, name } => {
+            let token = ramp_app::auth::create_api_token(&app, &username, &name).await?;
+            println!("{token}");
+            eprintln!("store this token now; it is not shown again");
+        }
+        TokenCommand::List { username } => {
+            for t in ramp_app::auth::api_tokens_of(&app, &username).await? {
+                let revoked =
+                    t.revoked_at.map_or_else(|| "live".to_string(), |at| format!("revoked {}", at.to_rfc3339()));
+                println!("{}\t{}\tcreated {}\t{revoked}", t.id, t.name, t.created_at.to_rfc3339());
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            ramp_app::auth::revoke_api_token(&app, id).await?;
+            println!("token {id} revoked");
+        }
+    }
     Ok(())
 }

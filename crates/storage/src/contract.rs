@@ -4,6 +4,7 @@
 
 use crate::fixture::{self, date, t, Fixture};
 use crate::*;
+use ramp_domain::access::EmergencyCategory;
 use ramp_domain::device::{DeviceEventKind, DeviceState};
 use ramp_domain::role::Role;
 use std::sync::Arc;
@@ -22,6 +23,8 @@ macro_rules! for_each_contract_test {
             the_device_overview_lists_held_devices_with_payer_and_since,
             care_relationships_are_checked_against_the_date,
             emergency_access_lasts_until_it_expires,
+            failed_logins_are_counted_per_subject_and_forgotten_after_a_quiet_day,
+            api_tokens_are_listed_to_their_owner_and_revoked_once,
             audit_rows_are_appended_and_read_newest_first,
             catalog_search_matches_name_number_and_iso_code_in_any_case,
             a_device_change_applies_only_from_the_expected_state_with_its_event,
@@ -157,10 +160,66 @@ pub async fn care_relationships_are_checked_against_the_date(s: Arc<dyn Storage>
 pub async fn emergency_access_lasts_until_it_expires(s: Arc<dyn Storage>) {
     let f = fixture(&*s).await;
     assert!(!s.has_emergency_access(f.other_prescriber, f.tolvan, t(2025, 1, 1)).await.unwrap());
-    s.grant_emergency_access(f.other_prescriber, f.tolvan, "akut vård", t(2025, 1, 1), t(2025, 1, 2)).await.unwrap();
+    let access = NewEmergencyAccess {
+        user_id: f.other_prescriber,
+        patient_id: f.tolvan,
+        category: EmergencyCategory::UrgentCare,
+        reason: "akut vård, patienten medvetslös".into(),
+        at: t(2025, 1, 1),
+        expires: t(2025, 1, 2),
+    };
+    let id = s.grant_emergency_access(&access).await.unwrap();
     assert!(s.has_emergency_access(f.other_prescriber, f.tolvan, t(2025, 1, 1)).await.unwrap());
+    assert_eq!(
+        s.emergency_access_until(f.other_prescriber, f.tolvan, t(2025, 1, 1)).await.unwrap(),
+        Some(t(2025, 1, 2))
+    );
     assert!(!s.has_emergency_access(f.other_prescriber, f.tolvan, t(2025, 1, 3)).await.unwrap());
+    assert_eq!(s.emergency_access_until(f.other_prescriber, f.tolvan, t(2025, 1, 3)).await.unwrap(), None);
     assert!(!s.has_emergency_access(f.prescriber, f.tolvan, t(2025, 1, 1)).await.unwrap(), "granted per user");
+    let listed = s.emergency_accesses(t(2025, 1, 1), t(2025, 1, 2)).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id, listed[0].username.as_str()), (id, "lars"));
+    assert_eq!((listed[0].category, listed[0].reason.as_str()), (access.category, access.reason.as_str()));
+    assert_eq!((listed[0].granted_at, listed[0].expires_at), (access.at, access.expires));
+    assert!(s.emergency_accesses(t(2025, 1, 2), t(2025, 1, 9)).await.unwrap().is_empty(), "granted before the period");
+}
+
+pub async fn failed_logins_are_counted_per_subject_and_forgotten_after_a_quiet_day(s: Arc<dyn Storage>) {
+    let forget = |at: chrono::DateTime<chrono::Utc>| at - chrono::Duration::hours(24);
+    assert_eq!(s.login_failures("account:anna").await.unwrap(), None);
+    for n in 1..=3 {
+        assert_eq!(s.record_login_failure("account:anna", t(2025, 1, 1), forget(t(2025, 1, 1))).await.unwrap(), n);
+    }
+    assert_eq!(s.record_login_failure("address:10.0.0.1", t(2025, 1, 1), forget(t(2025, 1, 1))).await.unwrap(), 1);
+    let anna = s.login_failures("account:anna").await.unwrap().unwrap();
+    assert_eq!((anna.failures, anna.last_failure_at), (3, t(2025, 1, 1)));
+    assert_eq!(s.record_login_failure("account:anna", t(2025, 1, 3), forget(t(2025, 1, 3))).await.unwrap(), 1);
+    assert_eq!(s.login_failures("address:10.0.0.1").await.unwrap(), None, "stale rows are removed");
+    s.clear_login_failures("account:anna").await.unwrap();
+    assert_eq!(s.login_failures("account:anna").await.unwrap(), None);
+}
+
+pub async fn api_tokens_are_listed_to_their_owner_and_revoked_once(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let first = s.create_api_token(f.prescriber, "kassa", "hash-1", t(2025, 1, 1)).await.unwrap();
+    let second = s.create_api_token(f.prescriber, "lager", "hash-2", t(2025, 1, 2)).await.unwrap();
+    s.create_api_token(f.other_prescriber, "annan", "hash-3", t(2025, 1, 2)).await.unwrap();
+    let listed = s.api_tokens_of_user(f.prescriber).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|t| (t.id, t.name.as_str())).collect::<Vec<_>>(),
+        [(second, "lager"), (first, "kassa")]
+    );
+    assert_eq!(s.revoke_api_token(first, Some(f.other_prescriber), t(2025, 1, 3)).await.unwrap(), None, "not theirs");
+    assert_eq!(s.revoke_api_token(first, Some(f.prescriber), t(2025, 1, 3)).await.unwrap().as_deref(), Some("hash-1"));
+    assert_eq!(s.revoke_api_token(first, None, t(2025, 1, 4)).await.unwrap(), None, "revoked once");
+    assert!(s.api_token_user("hash-1").await.unwrap().is_none());
+    assert!(s.revoke_api_token_by_hash("hash-2", t(2025, 1, 4)).await.unwrap());
+    assert!(!s.revoke_api_token_by_hash("hash-2", t(2025, 1, 5)).await.unwrap());
+    assert!(s.api_token_user("hash-2").await.unwrap().is_none());
+    assert!(s.api_token_user("hash-3").await.unwrap().is_some());
+    let revoked = s.api_tokens_of_user(f.prescriber).await.unwrap();
+    assert_eq!(revoked.iter().map(|t| t.revoked_at).collect::<Vec<_>>(), [Some(t(2025, 1, 4)), Some(t(2025, 1, 3))]);
 }
 
 pub async fn audit_rows_are_appended_and_read_newest_first(s: Arc<dyn Storage>) {

@@ -9,6 +9,7 @@ use ramp_app::oidc::{Oidc, OidcInput, OidcSettings};
 use ramp_app::{App, AppConfig, FixedClock};
 use ramp_storage::fixture::{self, Fixture};
 use ramp_storage::Storage;
+use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Client, Response};
 use serde_json::Value;
 use std::net::SocketAddr;
@@ -134,6 +135,40 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// A browser-like client (cookies kept, redirects not followed) that
+    /// has loaded the login page, and its CSRF token.
+    pub async fn ui_client(&self) -> (Client, String) {
+        let jar = Arc::new(Jar::default());
+        let client = Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        client.get(self.url("/login")).send().await.expect("login page");
+        let url = self.url("/").parse().expect("url");
+        let cookies = jar.cookies(&url).map(|v| v.to_str().unwrap_or_default().to_string()).unwrap_or_default();
+        let csrf = cookies
+            .split(';')
+            .filter_map(|c| c.trim().strip_prefix("ramp_csrf="))
+            .next()
+            .expect("the login page sets the CSRF cookie")
+            .to_string();
+        (client, csrf)
+    }
+
+    /// [`TestApp::ui_client`] logged in as `username` through the login form.
+    pub async fn ui_session(&self, username: &str) -> (Client, String) {
+        let (client, csrf) = self.ui_client().await;
+        let resp = client
+            .post(self.url("/login"))
+            .form(&[("username", username), ("password", fixture::PASSWORD), ("csrf", &csrf)])
+            .send()
+            .await
+            .expect("log in");
+        assert_eq!(resp.status(), reqwest::StatusCode::SEE_OTHER, "logged in as {username}");
+        (client, csrf)
     }
 
     /// POST /api/v1/patients/overview for a personal id, as `username`.

@@ -44,7 +44,7 @@ async fn a_prescriber_without_a_care_relationship_is_refused_and_the_attempt_is_
 
 async fn a_declared_emergency_access_opens_the_record_and_is_logged_with_its_reason(app: TestApp) {
     let token = app.token_for("lars").await;
-    let body = json!({ "personal_id": "191212121212", "reason": "Akut inläggning, patienten medvetslös" });
+    let body = json!({ "personal_id": "191212121212", "category": "urgent_care", "reason": "Akut inläggning, patienten medvetslös" });
     let resp = app.post_json(&token, "/api/v1/patients/emergency-access", &body).await;
     assert_eq!(resp.status(), 204);
     let resp = app.post_json(&token, "/api/v1/patients/overview", &json!({ "personal_id": "19121212-1212" })).await;
@@ -60,7 +60,7 @@ async fn a_declared_emergency_access_opens_the_record_and_is_logged_with_its_rea
             ("patient.emergency_access_declared", AccessReason::EmergencyAccess)
         ]
     );
-    assert_eq!(audit[1].detail.as_deref(), Some("Akut inläggning, patienten medvetslös"));
+    assert_eq!(audit[1].detail.as_deref(), Some("urgent_care: Akut inläggning, patienten medvetslös"));
 
     // The emergency access runs out (4 hours).
     app.clock.advance(chrono::Duration::hours(5));
@@ -74,7 +74,7 @@ async fn an_emergency_access_without_a_reason_is_refused_naming_the_field(app: T
         .post_json(
             &token,
             "/api/v1/patients/emergency-access",
-            &json!({ "personal_id": "19121212-1212", "reason": " " }),
+            &json!({ "personal_id": "19121212-1212", "category": "urgent_care", "reason": " " }),
         )
         .await;
     assert_eq!(resp.status(), 422);
@@ -103,12 +103,13 @@ async fn an_invalid_personnummer_is_422_naming_the_field_and_nothing_is_logged(a
     assert_eq!(app.storage.counts().await.unwrap().audit_log, 0);
 }
 
-async fn an_unknown_patient_is_404_naming_the_field(app: TestApp) {
-    let resp = app.open_patient("anna", "20000101-0008").await;
+async fn an_unknown_patient_is_404_naming_the_field_to_staff_who_see_every_patient(app: TestApp) {
+    let resp = app.open_patient("lager", "20000101-0008").await;
     assert_eq!(resp.status(), 404);
     let p = problem(resp).await;
     assert_eq!(p["code"], "patient_not_found");
     assert_eq!(p["field"], "personal_id");
+    assert!(!p["detail"].as_str().unwrap().contains("2000"), "the number is not echoed: {p}");
 }
 
 ramp_testkit::on_both_engines!(
@@ -118,5 +119,5 @@ ramp_testkit::on_both_engines!(
     an_emergency_access_without_a_reason_is_refused_naming_the_field,
     hmc_staff_see_patients_on_the_ground_of_their_role,
     an_invalid_personnummer_is_422_naming_the_field_and_nothing_is_logged,
-    an_unknown_patient_is_404_naming_the_field,
+    an_unknown_patient_is_404_naming_the_field_to_staff_who_see_every_patient,
 );

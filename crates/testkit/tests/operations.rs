@@ -22,6 +22,9 @@ async fn the_openapi_document_describes_every_api_route(app: TestApp) {
     for expected in [
         "/api/v1/session",
         "/api/v1/me",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{id}",
+        "/api/v1/adaptation-documents/{id}",
         "/api/v1/articles",
         "/api/v1/patients/overview",
         "/api/v1/patients/emergency-access",

@@ -207,7 +207,7 @@ async fn a_special_adaptation_blocks_delivery_until_the_prescriber_signs_it(app:
     let doc = json!({ "title": "Riskbedömning D-0010", "content": "Ryggstödet förhöjs 12 cm med svetsat fäste. Risk: tippning bakåt; åtgärd: tippskydd." });
     let resp = post(&app, "tekniker", &format!("/api/v1/work-orders/{id}/adaptation-documents"), doc).await;
     assert_eq!(resp.status(), 201);
-    let doc_id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let doc_id = resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
 
     let p = problem(deliver(&app, order).await).await;
     assert_eq!((p["code"].as_str(), p["reason"].as_str()), (Some("device_blocked"), Some("adaptation_unsigned")));
@@ -260,8 +260,9 @@ async fn an_adaptation_not_signed_within_thirty_days_cannot_be_signed(app: TestA
         .json::<Value>()
         .await
         .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+        .as_str()
+        .unwrap()
+        .to_string();
     let sha = get(&app, "anna", &format!("/api/v1/adaptation-documents/{doc_id}")).await["sha256"]
         .as_str()
         .unwrap()

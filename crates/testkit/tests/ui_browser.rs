@@ -108,11 +108,15 @@ async fn a_bad_personnummer_is_explained_beside_the_field_and_emergency_access_i
     b.press(ENTER).await;
     b.wait_for_text("Nödåtkomst").await;
     b.assert_accessible("the emergency-access offer").await;
+    let category = b.labelled("Varför behöver du nödåtkomst?").await;
+    b.set_value(&category, "urgent_care").await;
     let reason = b.labelled("Skäl till nödåtkomst").await;
     b.type_into(&reason, "Akut försämring, ordinarie vårdgivare nås ej").await;
     b.click(&b.by_text("button", "Begär nödåtkomst").await).await;
     b.wait_for_text("Hjälpmedelsbild").await;
-    assert!(b.page_text().await.contains("nödåtkomst"));
+    let text = b.page_text().await;
+    assert!(text.contains("nödåtkomst") && text.contains("All läsning loggas och granskas."), "the banner: {text}");
+    b.assert_accessible("the overview under emergency access, with its banner").await;
     b.quit().await;
     let audit = app.storage.audit_for_patient(app.fixture.tolvan, 10).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "patient.emergency_access_declared"));

@@ -35,6 +35,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         ErrorKind::Conflict => StatusCode::CONFLICT,
         ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -113,6 +114,7 @@ impl IntoResponse for ApiError {
         if e.kind == ErrorKind::Unavailable {
             log_unavailable(&e);
         }
+        let retry_after = e.retry_after();
         let mut resp = problem_with(status_of(e.kind), e.code, &e.message, e.field.as_deref(), e.details.map(|d| *d));
         match e.kind {
             ErrorKind::Unauthenticated => {
@@ -120,6 +122,11 @@ impl IntoResponse for ApiError {
             }
             ErrorKind::Unavailable => {
                 resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+            }
+            ErrorKind::TooManyRequests => {
+                if let Some(seconds) = retry_after {
+                    resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+                }
             }
             _ => {}
         }

@@ -55,7 +55,21 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+/// The client's address as the connection shows it (login throttling).
+/// Behind a reverse proxy this is the proxy: see docs/SECURITY.md.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientAddress(info.map(|i| i.0.ip().to_string())))
+    }
+}
+
+/// The API token an `Authorization: Bearer` header carries, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 

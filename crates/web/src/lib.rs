@@ -4,6 +4,7 @@
 //! `error.rs` and HTML in `ui/page.rs`, nowhere else.
 
 pub mod api;
+mod cells;
 mod error;
 mod extract;
 mod i18n;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::api_problems))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -61,5 +63,6 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

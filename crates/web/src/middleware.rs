@@ -1,6 +1,7 @@
 //! Cross-cutting layers: request ids, one structured log line and metrics
-//! per request, the CSRF cookie, and problem+json for API errors that never
-//! reached a handler (unknown route, wrong method).
+//! per request, the CSRF cookie, the security headers of every answer, and
+//! problem+json for API errors that never reached a handler (unknown
+//! route, wrong method).
 
 use crate::error::problem;
 use crate::extract::{cookie, set_cookie, CsrfToken, RequestId, CSRF_COOKIE};
@@ -11,20 +12,35 @@ use axum::middleware::Next;
 use axum::response::Response;
 use cookie::{Cookie, SameSite};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Request id, CSRF cookie, access log and metrics.
-pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let id = req
-        .headers()
+/// A new request id: a random prefix drawn once per process, then a
+/// counter, so ids are unique across processes and restarts. Always made
+/// here: a client cannot choose the id its audit rows are filed under.
+fn new_request_id() -> String {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    let prefix = PREFIX.get_or_init(|| ramp_app::auth::random_token()[..12].to_string());
+    format!("r{prefix}-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The client's own `X-Request-Id`, when it is short and plain: logged as
+/// `client_request_id` to help correlate, never stored or trusted.
+fn client_request_id(req: &Request) -> Option<String> {
+    req.headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .filter(|v| v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         .map(str::to_string)
-        .unwrap_or_else(|| format!("r{:x}-{}", std::process::id(), NEXT_ID.fetch_add(1, Ordering::Relaxed)));
+}
+
+/// Request id, CSRF cookie, access log and metrics.
+pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = new_request_id();
+    let client_id = client_request_id(&req);
     let existing_csrf = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 64);
     let csrf = existing_csrf.clone().unwrap_or_else(ramp_app::auth::random_token);
     req.extensions_mut().insert(RequestId(id.clone()));
@@ -35,7 +51,13 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     let mut resp = next.run(req).await;
     let elapsed = started.elapsed().as_secs_f64();
     state.metrics.observe(resp.status().as_u16(), elapsed);
-    tracing::info!(request_id = %id, %method, %path, status = resp.status().as_u16(), ms = elapsed * 1000.0, "request");
+    let status = resp.status().as_u16();
+    match &client_id {
+        Some(client) => {
+            tracing::info!(request_id = %id, client_request_id = %client, %method, %path, status, ms = elapsed * 1000.0, "request")
+        }
+        None => tracing::info!(request_id = %id, %method, %path, status, ms = elapsed * 1000.0, "request"),
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", v);
     }
@@ -71,4 +93,27 @@ pub async fn api_problems(State(_): State<AppState>, req: Request, next: Next) -
         _ => ("bad_request", "the request could not be read"),
     };
     problem(status, code, detail, None)
+}
+
+/// The policy every page runs under: scripts, styles and images from this
+/// server only (no inline script or style anywhere in the templates;
+/// htmx's own indicator style is switched off in `base.html` and lives
+/// in `style.css`), no plugins, no framing, forms posted here only.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers on every answer. Anything without its own
+/// `Cache-Control` (every page and API answer, which may carry patient
+/// data; the embedded assets set theirs) is `no-store`.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
 }

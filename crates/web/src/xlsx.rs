@@ -46,9 +46,11 @@ const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?
 const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
 
-/// One font, fill, border and cell format: the least Excel accepts.
+/// One font, fill and border: the least Excel accepts. Two cell formats:
+/// 0 plain, 1 `quotePrefix` — Excel's own mark for text that looks like a
+/// formula, so it stays text also when the cell is edited (`crate::cells`).
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs></styleSheet>"#;
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs></styleSheet>"#;
 
 fn sheet_xml(rows: &[Vec<Cell>]) -> String {
     let mut x = String::from(
@@ -61,7 +63,13 @@ fn sheet_xml(rows: &[Vec<Cell>]) -> String {
             let at = format!("{}{}", column_name(c), r + 1);
             match cell {
                 Cell::Text(t) => {
-                    x.push_str(&format!("<c r=\"{at}\" t=\"inlineStr\"><is><t>{}</t></is></c>", escape(t)))
+                    // Inline strings are never evaluated; the quote prefix keeps them text when edited.
+                    let style = if crate::cells::looks_like_formula(t) { " s=\"1\"" } else { "" };
+                    let space = if t.starts_with(char::is_whitespace) { " xml:space=\"preserve\"" } else { "" };
+                    x.push_str(&format!(
+                        "<c r=\"{at}\"{style} t=\"inlineStr\"><is><t{space}>{}</t></is></c>",
+                        escape(t)
+                    ))
                 }
                 Cell::Number(n) if n.is_finite() => x.push_str(&format!("<c r=\"{at}\"><v>{n}</v></c>")),
                 Cell::Number(_) => {}
@@ -207,6 +215,15 @@ mod tests {
                 vec![Cell::Text("Region Stockholm & <Solna>".into()), kronor(123_450)],
             ],
         )
+    }
+
+    #[test]
+    fn text_that_looks_like_a_formula_is_marked_with_the_quote_prefix_style() {
+        let sheet = sheet_xml(&[vec![Cell::Text("=1+2".into()), Cell::Text("Solna".into()), kronor(-500)]]);
+        assert!(sheet.contains(r#"<c r="A1" s="1" t="inlineStr"><is><t>=1+2</t></is></c>"#), "{sheet}");
+        assert!(sheet.contains(r#"<c r="B1" t="inlineStr"><is><t>Solna</t></is></c>"#), "{sheet}");
+        assert!(sheet.contains(r#"<c r="C1"><v>-5</v></c>"#), "{sheet}");
+        assert!(STYLES.contains(r#"<cellXfs count="2">"#) && STYLES.contains(r#"quotePrefix="1""#));
     }
 
     #[test]

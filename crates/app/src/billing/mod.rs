@@ -37,9 +37,21 @@ pub(crate) fn authorize(user: &User) -> Result<()> {
     }
 }
 
-/// A month that has ended: rent is billed for days that have passed.
+/// The first month an invoice run may be for: Ramp holds nothing older.
+const FIRST_RUN_MONTH: (i32, u32) = (2000, 1);
+
+/// A month that has ended: rent is billed for days that have passed. Not
+/// before January 2000.
 fn closed_month(app: &App, month: &str) -> Result<Month> {
     let m = Month::parse("month", month)?;
+    let first = Month::new(FIRST_RUN_MONTH.0, FIRST_RUN_MONTH.1).expect("a valid month");
+    if m < first {
+        return Err(AppError::invalid(
+            "month",
+            "month_out_of_range",
+            format!("an invoice run is for {first} or later"),
+        ));
+    }
     if m >= Month::of(app.today()) {
         return Err(AppError::invalid(
             "month",

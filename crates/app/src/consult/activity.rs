@@ -3,9 +3,8 @@
 //! consultants (audited), listed without patient data.
 
 use super::slots::service;
-use crate::access::authorize_patient_read;
+use crate::access::{audit, authorize_patient_read, authorize_patient_read_deferred, patient_to_read, write_audit};
 use crate::error::{AppError, Result};
-use crate::patients::find_patient;
 use crate::App;
 use ramp_domain::consult::{booking_deadline, is_overdue, ConsultationStatus};
 use ramp_domain::role::Role;
@@ -64,7 +63,7 @@ pub async fn create_consultation(
     if question.chars().count() > 2000 {
         return Err(AppError::invalid("question", "too_long", "at most 2,000 characters"));
     }
-    let patient = find_patient(app, &req.personal_id).await?;
+    let patient = patient_to_read(app, user, &req.personal_id, "consultation.create", request_id).await?;
     authorize_patient_read(app, user, patient.id, "consultation.create", request_id).await?;
     let now = app.clock.now();
     let id = app
@@ -98,6 +97,36 @@ pub(crate) async fn view(
         return assemble(app, load(app, id).await?, access).await;
     }
     assemble(app, c, access).await
+}
+
+/// Reads an activity to book, rebook or cancel it (`action`): a ground to
+/// read the patient, and the user must be its prescriber or a consultant.
+/// The audit row says what happened: granted, or refused — also when the
+/// patient may be read but the activity is not the user's to change.
+pub(crate) async fn view_to_act(
+    app: &App,
+    user: &User,
+    id: Id,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<ConsultationView> {
+    let c = load(app, id).await?;
+    let granted = authorize_patient_read_deferred(app, user, c.patient_id, action, request_id).await?;
+    if !may_act(user, &c) {
+        let refused = format!("{action}.refused");
+        let detail = Some("not_your_consultation".to_string());
+        audit(app, user, Some(c.patient_id), &refused, AccessReason::None, detail, request_id).await?;
+        return Err(AppError::forbidden(
+            "not_your_consultation",
+            "only the prescriber who opened the consultation, or a consultant, books, rebooks or cancels it",
+        ));
+    }
+    write_audit(app, &granted).await?;
+    if c.status == ConsultationStatus::Open && is_overdue(c.booking_deadline, app.clock.now()) {
+        app.storage.close_unbooked_consultations(app.clock.now()).await?;
+        return assemble(app, load(app, id).await?, granted.reason).await;
+    }
+    assemble(app, c, granted.reason).await
 }
 
 /// Builds the view of an activity already authorized on `access`.

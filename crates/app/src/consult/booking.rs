@@ -2,7 +2,7 @@
 //! booking as a calendar entry. The checks here give the user a precise
 //! reason; the database decides races (a slot is booked at most once).
 
-use super::activity::{assemble, load, may_act, view, ConsultationView};
+use super::activity::{assemble, load, view, view_to_act, ConsultationView};
 use super::ics::{calendar, IcsEvent};
 use super::messages::{for_change, Change};
 use crate::access::authorize_patient_read;
@@ -87,13 +87,7 @@ async fn book_or_rebook(
     request_id: Option<&str>,
 ) -> Result<ConsultationView> {
     let action = if rebooking { "consultation.rebook" } else { "consultation.book" };
-    let v = view(app, user, id, action, request_id).await?;
-    if !may_act(user, &v.consultation) {
-        return Err(AppError::forbidden(
-            "not_your_consultation",
-            "only the prescriber who opened the consultation, or a consultant, books it",
-        ));
-    }
+    let v = view_to_act(app, user, id, action, request_id).await?;
     let slot = check(app, &v, slot_id, rebooking).await?;
     let previous = v.consultation.booking().map(|b| b.slot.clone());
     let change = if rebooking { Change::Rebooked } else { Change::Booked };
@@ -136,13 +130,7 @@ pub async fn rebook(app: &App, user: &User, id: Id, slot_id: Id, request_id: Opt
 /// Cancels the booking: the slot is free again and the activity has three
 /// new days to be booked.
 pub async fn cancel(app: &App, user: &User, id: Id, request_id: Option<&str>) -> Result<ConsultationView> {
-    let v = view(app, user, id, "consultation.cancel", request_id).await?;
-    if !may_act(user, &v.consultation) {
-        return Err(AppError::forbidden(
-            "not_your_consultation",
-            "only the prescriber who opened the consultation, or a consultant, cancels it",
-        ));
-    }
+    let v = view_to_act(app, user, id, "consultation.cancel", request_id).await?;
     let Some(current) = v.consultation.booking() else { return Err(not_booked()) };
     let now = app.clock.now();
     let cancellation = BookingCancellation {

@@ -192,12 +192,14 @@ async fn cart_lines(app: &App, user: &User, recipient: &Recipient, now: DateTime
 }
 
 /// May `user` see this order? Its creator, HMC staff, the unit's orderers,
-/// and for a patient's order anyone with a ground to read the patient
-/// (audited).
+/// and for a patient's order anyone with a ground to read the patient.
+/// A read of a patient's order is audited with its legal ground: the
+/// reader's ground to read the patient, else `order_creator` for the one
+/// who placed it (their own documentation).
 async fn authorize(app: &App, user: &User, order: &Order, request_id: Option<&str>) -> Result<()> {
     if order.created_by == user.id || user.is_hmc() {
         if let Some(pid) = order.patient_id {
-            let reason = access_reason(app, user, pid).await?.unwrap_or(ramp_model::AccessReason::None);
+            let reason = access_reason(app, user, pid).await?.unwrap_or(ramp_model::AccessReason::OrderCreator);
             crate::access::audit(app, user, Some(pid), "order.read", reason, Some(order.id.to_string()), request_id)
                 .await?;
         }

@@ -8,7 +8,7 @@
 //! [`Recipient::write_audit`] when it ends without one (a refusal, a
 //! preview). Either way every resolution that was granted is audited once.
 
-use crate::access::{grant_deferred, reason_from, write_audit};
+use crate::access::{audit_unknown_patient, grant_deferred, not_yours, reason_from, write_audit};
 use crate::error::{AppError, Result};
 use crate::patients::parse_personal_id;
 use crate::App;
@@ -91,11 +91,8 @@ pub(crate) async fn resolve(
             let found =
                 app.storage.patient_for_ordering(&pnr, user.id, user.unit_id, app.today(), app.clock.now()).await?;
             let Some(found) = found else {
-                return Err(AppError::not_found(
-                    Some("personal_id"),
-                    "patient_not_found",
-                    format!("no patient with personal identity number {pnr}"),
-                ));
+                audit_unknown_patient(app, user, action, request_id).await?;
+                return Err(not_yours());
             };
             let reason = reason_from(user, found.care_relationship, found.emergency_access);
             let patient = found.patient;

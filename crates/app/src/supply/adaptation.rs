@@ -4,13 +4,14 @@
 //! delivered. Signed, the device is a "Specialanpassad produkt" with its
 //! CE marking void, and the document stays archived with it.
 
-use super::require;
-use crate::access::authorize_patient_read;
+use super::{require, WORKSHOP_STAFF};
+use crate::access::{audit, authorize_patient_read};
 use crate::error::{AppError, Result};
 use crate::App;
 use chrono::Days;
 use ramp_domain::role::Role;
-use ramp_model::{AdaptationSignature, Id, NewAdaptationDocument, StorageError, User};
+use ramp_model::{AccessReason, AdaptationDocument, AdaptationSignature, DeviceCard, Id, NewAdaptationDocument};
+use ramp_model::{StorageError, User};
 use sha2::{Digest, Sha256};
 
 /// How long an adaptation document waits for the prescriber's signature.
@@ -27,8 +28,15 @@ pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Attaches the document to a special-adaptation work order; returns its id.
-pub async fn attach_adaptation(app: &App, user: &User, work_order_id: Id, req: &AdaptationRequest) -> Result<Id> {
+/// A new document's public id: 128 random bits as 32 hex digits, so ids
+/// cannot be guessed or counted through.
+fn new_public_id() -> String {
+    crate::auth::random_token()[..32].to_string()
+}
+
+/// Attaches the document to a special-adaptation work order; returns its
+/// public id.
+pub async fn attach_adaptation(app: &App, user: &User, work_order_id: Id, req: &AdaptationRequest) -> Result<String> {
     require(user, &[Role::Technician], "documenting a special adaptation")?;
     let title = req.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
@@ -48,6 +56,7 @@ pub async fn attach_adaptation(app: &App, user: &User, work_order_id: Id, req: &
         order.device_id.ok_or_else(|| AppError::conflict("no_device", "the work order concerns no device"))?;
     let today = app.today();
     let d = NewAdaptationDocument {
+        public_id: new_public_id(),
         work_order_id,
         device_id,
         title: title.into(),
@@ -57,50 +66,95 @@ pub async fn attach_adaptation(app: &App, user: &User, work_order_id: Id, req: &
         at: app.clock.now(),
         valid_until: today.checked_add_days(Days::new(SIGNING_DAYS)).unwrap_or(today),
     };
-    app.storage.attach_adaptation(&d).await.map_err(|e| match e {
+    app.storage.attach_adaptation(&d).await.map(|_| d.public_id.clone()).map_err(|e| match e {
         StorageError::StateMismatch(m) => AppError::conflict("not_a_special_adaptation", m).with_field("id"),
         other => other.into(),
     })
 }
 
-/// An adaptation document to read: HMC staff and prescribers.
-pub async fn adaptation_document(app: &App, user: &User, id: Id) -> Result<ramp_model::AdaptationDocument> {
-    if !user.is_hmc() && !user.has_role(Role::Prescriber) {
-        return Err(AppError::forbidden("role_required", "adaptation documents are for the centre and prescribers"));
-    }
-    app.storage
-        .adaptation_document(id)
-        .await?
-        .ok_or_else(|| AppError::not_found(Some("id"), "document_not_found", format!("no adaptation document {id}")))
+fn document_not_found() -> AppError {
+    AppError::not_found(Some("id"), "document_not_found", "no such adaptation document")
 }
 
-/// The adaptation documents archived with a device, for its card: HMC
-/// staff and prescribers see them (others get none), newest last.
+/// The workshop staff (and administrators) read every adaptation document.
+fn is_workshop(user: &User) -> bool {
+    require(user, WORKSHOP_STAFF, "reading adaptation documents").is_ok()
+}
+
+/// An adaptation document to read, by its public id: the workshop staff,
+/// or the prescriber of the device's patient — one with a ground to read
+/// the patient the device is lent to, or, before it reaches the patient,
+/// the prescriber who ordered it. Every read and refusal is audited
+/// (`adaptation.read`, the document's public id in the detail).
+pub async fn adaptation_document(
+    app: &App,
+    user: &User,
+    public_id: &str,
+    request_id: Option<&str>,
+) -> Result<AdaptationDocument> {
+    const ACTION: &str = "adaptation.read";
+    let doc = app.storage.adaptation_document(public_id.trim()).await?.ok_or_else(document_not_found)?;
+    let detail = Some(format!("document {}", doc.public_id));
+    let patient = app.storage.device_patient_id(doc.device_id).await?;
+    let reason = if is_workshop(user) {
+        AccessReason::HmcRole
+    } else if !user.has_role(Role::Prescriber) {
+        audit(app, user, patient, &format!("{ACTION}.refused"), AccessReason::None, detail, request_id).await?;
+        return Err(AppError::forbidden(
+            "role_required",
+            "adaptation documents are read by the workshop and the patient's prescriber",
+        ));
+    } else if let Some(pid) = patient {
+        let granted = crate::access::authorize_patient_read_deferred(app, user, pid, ACTION, request_id).await?;
+        granted.reason
+    } else if app.storage.device_ordered_by(doc.device_id, user.id).await? {
+        AccessReason::OrderCreator
+    } else {
+        audit(app, user, None, &format!("{ACTION}.refused"), AccessReason::None, detail, request_id).await?;
+        return Err(AppError::forbidden(
+            "not_your_prescription",
+            "only the prescriber who ordered the device, or one with a care relationship with its patient, reads it",
+        ));
+    };
+    audit(app, user, patient, ACTION, reason, detail, request_id).await?;
+    Ok(doc)
+}
+
+/// The adaptation documents archived with a device, for its card (oldest
+/// first): the workshop staff see them; a prescriber when the card's read
+/// was granted on the device's patient (already audited as `device.card`)
+/// or, before the device reaches a patient, when they ordered it. Others
+/// get none.
 pub async fn adaptation_documents_of_device(
     app: &App,
     user: &User,
-    device_id: Id,
-) -> Result<Vec<ramp_model::AdaptationDocument>> {
-    if !user.is_hmc() && !user.has_role(Role::Prescriber) {
+    card: &DeviceCard,
+) -> Result<Vec<AdaptationDocument>> {
+    let device = &card.device;
+    let may = is_workshop(user)
+        || user.has_role(Role::Prescriber)
+            && match device.patient_id {
+                Some(_) => true,
+                None => app.storage.device_ordered_by(device.id, user.id).await?,
+            };
+    if !may {
         return Ok(vec![]);
     }
-    Ok(app.storage.adaptation_documents_for_device(device_id).await?)
+    Ok(app.storage.adaptation_documents_for_device(device.id).await?)
 }
 
 /// The prescriber approves and signs the document they read (`sha256` as shown to them).
 pub async fn sign_adaptation(
     app: &App,
     user: &User,
-    document_id: Id,
+    public_id: &str,
     sha256: &str,
     request_id: Option<&str>,
 ) -> Result<()> {
     if !user.has_role(Role::Prescriber) {
         return Err(AppError::forbidden("prescriber_role_required", "the prescriber approves and signs an adaptation"));
     }
-    let doc = app.storage.adaptation_document(document_id).await?.ok_or_else(|| {
-        AppError::not_found(Some("id"), "document_not_found", format!("no adaptation document {document_id}"))
-    })?;
+    let doc = app.storage.adaptation_document(public_id.trim()).await?.ok_or_else(document_not_found)?;
     match app.storage.device_patient_id(doc.device_id).await? {
         Some(pid) => {
             authorize_patient_read(app, user, pid, "adaptation.sign", request_id).await?;
@@ -114,7 +168,7 @@ pub async fn sign_adaptation(
         None => {}
     }
     let s = AdaptationSignature {
-        document_id,
+        document_id: doc.id,
         sha256: sha256.trim().to_lowercase(),
         signed_by: user.id,
         at: app.clock.now(),

@@ -24,6 +24,10 @@ use crate::error::{AppError, Result};
 use ramp_domain::role::Role;
 use ramp_model::User;
 
+/// The centre's operative staff: the work-order queue and its documents.
+pub(crate) const WORKSHOP_STAFF: &[Role] =
+    &[Role::Technician, Role::Warehouse, Role::CustomerService, Role::Consultant];
+
 /// Allows only users with one of `roles` (administrators always).
 pub(crate) fn require(user: &User, roles: &[Role], what: &str) -> Result<()> {
     if user.has_role(Role::Admin) || roles.iter().any(|r| user.has_role(*r)) {

@@ -5,6 +5,7 @@ use super::require;
 use crate::error::{AppError, Result};
 use crate::App;
 use chrono::NaiveDate;
+use ramp_domain::money::check_amount;
 use ramp_domain::role::Role;
 use ramp_model::{ConsumableStockLine, Id, NewReceipt, NewReceivedDevice, NewReceivedQuantity, PickLine, User};
 use std::collections::HashSet;
@@ -85,6 +86,7 @@ pub async fn receive(app: &App, user: &User, req: &ReceiptRequest) -> Result<Id>
                 "a price is not negative",
             ));
         }
+        check_amount(&format!("devices[{i}].purchase_price_ore"), d.purchase_price_ore)?;
         suppliers.insert(a.supplier_id);
         devices.push(NewReceivedDevice {
             article_id: a.id,
@@ -113,6 +115,7 @@ pub async fn receive(app: &App, user: &User, req: &ReceiptRequest) -> Result<Id>
                 "a price is not negative",
             ));
         }
+        check_amount(&format!("consumables[{i}].unit_price_ore"), c.unit_price_ore)?;
         suppliers.insert(a.supplier_id);
         consumables.push(NewReceivedQuantity {
             article_id: a.id,

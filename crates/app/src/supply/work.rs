@@ -16,7 +16,7 @@ use serde::Serialize;
 /// recalls come from returns and safety notices.
 const BY_HAND: &[WorkOrderKind] =
     &[WorkOrderKind::Repair, WorkOrderKind::Maintenance, WorkOrderKind::SpecialAdaptation, WorkOrderKind::Consultation];
-const STAFF: &[Role] = &[Role::Technician, Role::Warehouse, Role::CustomerService, Role::Consultant];
+const STAFF: &[Role] = super::WORKSHOP_STAFF;
 
 /// A work order with its time, parts and (for a special adaptation) documents.
 #[derive(Debug, Clone, Serialize)]

@@ -171,10 +171,11 @@ fn string<'a>(v: &'a Value, field: &str) -> Result<&'a str, FieldError> {
 }
 
 fn date(v: &Value, field: &str) -> Result<NaiveDate, FieldError> {
-    string(v, field)
+    let date = string(v, field)
         .ok()
         .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-        .ok_or_else(|| FieldError::new(field, "invalid_date", "expected a date such as 2024-05-01"))
+        .ok_or_else(|| FieldError::new(field, "invalid_date", "expected a date such as 2024-05-01"))?;
+    crate::time::check_plausible(field, date)
 }
 
 fn path(parent: &str, key: &str) -> String {

@@ -308,16 +308,16 @@ impl LoadClient {
         }
     }
 
-    /// The patient overview, with a request id of its own to find its audit row by.
+    /// The patient overview; the server's request id (answered in
+    /// `X-Request-Id`) finds its audit row.
     async fn read(&self, client: &Client, seen: &Mutex<Seen>, patient: &str) {
-        let rid = format!("fault-read-{}-{}", std::process::id(), self.n);
         let req = client
             .post(format!("{}/api/v1/patients/overview", self.base))
             .headers(self.session.clone())
-            .header("x-request-id", &rid)
             .json(&json!({"personal_id": patient}));
         let Ok(resp) = req.send().await else { return };
         let status = resp.status();
+        let rid = resp.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         let text = resp.text().await.unwrap_or_default();
         let mut seen = seen.lock().expect("seen");
         seen.record(status, &text);

@@ -13,7 +13,7 @@
 //! `organisations.rs`, `patients.rs`, `audit.rs`, `catalog.rs`,
 //! `devices.rs`. The sub-traits are implemented whole in theirs:
 //! `orders.rs`, `supply.rs`, `consult.rs`, `figures.rs`, `billing.rs`,
-//! `fees.rs`, `economy.rs`. Row mappers used by several are in `rows.rs`;
+//! `fees.rs`, `economy.rs`, `security.rs`. Row mappers used by several are in `rows.rs`;
 //! the unit of work that `ramp-app` composes is in `unit_of_work.rs`.
 
 mod audit;
@@ -31,6 +31,7 @@ mod organisations;
 mod patients;
 mod people;
 mod rows;
+mod security;
 mod storage;
 pub mod supply;
 mod unit_of_work;

@@ -90,24 +90,6 @@ pub(super) async fn patient_for_ordering(
     }))
 }
 
-pub(super) async fn grant_emergency_access(
-    this: &SqlStorage,
-    user_id: Id,
-    patient_id: Id,
-    reason: &str,
-    at: DateTime<Utc>,
-    expires: DateTime<Utc>,
-) -> Result<()> {
-    let _turn = this.dialect.write_turn().await;
-    db::query(
-        "INSERT INTO emergency_accesses (user_id, patient_id, reason, granted_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(user_id).bind(patient_id).bind(reason).bind(at).bind(expires)
-    .execute(&this.pool)
-    .await?;
-    Ok(())
-}
-
 pub(super) async fn has_emergency_access(
     this: &SqlStorage,
     user_id: Id,

@@ -216,17 +216,6 @@ impl Storage for SqlStorage {
         patients::patient_for_ordering(self, personal_id, user_id, unit_id, on, now).await
     }
 
-    async fn grant_emergency_access(
-        &self,
-        user_id: Id,
-        patient_id: Id,
-        reason: &str,
-        at: DateTime<Utc>,
-        expires: DateTime<Utc>,
-    ) -> Result<()> {
-        patients::grant_emergency_access(self, user_id, patient_id, reason, at, expires).await
-    }
-
     async fn has_emergency_access(&self, user_id: Id, patient_id: Id, now: DateTime<Utc>) -> Result<bool> {
         patients::has_emergency_access(self, user_id, patient_id, now).await
     }

@@ -81,6 +81,7 @@ fn work_order_from(r: &Row) -> Result<WorkOrderRow> {
 fn document_from(r: &Row) -> Result<AdaptationDocument> {
     Ok(AdaptationDocument {
         id: r.try_get("id")?,
+        public_id: r.try_get("public_id")?,
         work_order_id: r.try_get("work_order_id")?,
         device_id: r.try_get("device_id")?,
         title: r.try_get("title")?,
@@ -94,7 +95,8 @@ fn document_from(r: &Row) -> Result<AdaptationDocument> {
     })
 }
 
-const DOCUMENT_COLUMNS: &str = "id, work_order_id, device_id, title, content, sha256, uploaded_by, uploaded_at, \
+const DOCUMENT_COLUMNS: &str =
+    "id, public_id, work_order_id, device_id, title, content, sha256, uploaded_by, uploaded_at, \
     valid_until, signed_by, signed_at";
 
 fn notice_from(r: &Row) -> Result<SafetyNotice> {
@@ -491,13 +493,13 @@ impl SupplyStore for SqlStorage {
     async fn attach_adaptation(&self, d: &NewAdaptationDocument) -> Result<Id> {
         let mut tx = self.dialect.begin().await?;
         let row = db::query(
-            "INSERT INTO adaptation_documents (work_order_id, device_id, title, content, sha256, uploaded_by, uploaded_at, valid_until) \
-             SELECT w.id, w.device_id, $3, $4, $5, $6, $7, $8 FROM work_orders w \
+            "INSERT INTO adaptation_documents (work_order_id, device_id, title, content, sha256, uploaded_by, uploaded_at, valid_until, public_id) \
+             SELECT w.id, w.device_id, $3, $4, $5, $6, $7, $8, $9 FROM work_orders w \
              WHERE w.id = $1 AND w.device_id = $2 AND w.kind = 'special_adaptation' AND w.status IN ('open', 'in_progress') \
              RETURNING id",
         )
         .bind(d.work_order_id).bind(d.device_id).bind(&d.title).bind(&d.content).bind(&d.sha256)
-        .bind(d.uploaded_by).bind(d.at).bind(d.valid_until)
+        .bind(d.uploaded_by).bind(d.at).bind(d.valid_until).bind(&d.public_id)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -521,9 +523,9 @@ impl SupplyStore for SqlStorage {
         Ok(row.try_get("id")?)
     }
 
-    async fn adaptation_document(&self, id: Id) -> Result<Option<AdaptationDocument>> {
-        let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM adaptation_documents WHERE id = $1");
-        db::query(&sql).bind(id).fetch_optional(&self.pool).await?.map(|r| document_from(&r)).transpose()
+    async fn adaptation_document(&self, public_id: &str) -> Result<Option<AdaptationDocument>> {
+        let sql = format!("SELECT {DOCUMENT_COLUMNS} FROM adaptation_documents WHERE public_id = $1");
+        db::query(&sql).bind(public_id).fetch_optional(&self.pool).await?.map(|r| document_from(&r)).transpose()
     }
 
     async fn adaptation_documents_for_device(&self, device_id: Id) -> Result<Vec<AdaptationDocument>> {

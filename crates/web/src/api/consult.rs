@@ -63,9 +63,10 @@ pub struct BookingBody {
 }
 
 fn instant(field: &str, s: &str) -> Result<DateTime<Utc>, ApiError> {
-    DateTime::parse_from_rfc3339(s.trim()).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-        AppError::invalid(field, "invalid_datetime", "expected a time such as 2026-11-24T10:00:00+01:00").into()
-    })
+    let at = DateTime::parse_from_rfc3339(s.trim()).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+        AppError::invalid(field, "invalid_datetime", "expected a time such as 2026-11-24T10:00:00+01:00")
+    })?;
+    Ok(ramp_app::dates::check_instant(field, at)?)
 }
 
 /// The service products consultants offer, and the locations in use.

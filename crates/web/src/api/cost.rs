@@ -58,6 +58,7 @@ pub async fn costly_treatment(
             AppError::invalid("monthly_cost_ore", "negative_amount", "the monthly cost cannot be negative").into()
         );
     }
+    ramp_domain::money::check_amount("monthly_cost_ore", body.monthly_cost_ore)?;
     let c = ramp_domain::cost::CostlyTreatment::for_monthly_cost(ramp_domain::money::Ore(body.monthly_cost_ore));
     Ok(Json(CostlyTreatmentDto {
         monthly_cost_ore: c.monthly_cost.0,

@@ -124,6 +124,9 @@ pub struct PatientOverviewDto {
     pub orders: Vec<super::orders_dto::OrderSummaryDto>,
     /// care_relationship | emergency_access | hmc_role: the ground recorded in the audit log.
     pub access: String,
+    /// When `access` is emergency_access: when it ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emergency_access_until: Option<DateTime<Utc>>,
 }
 
 impl From<&ramp_app::patients::PatientOverview> for PatientOverviewDto {
@@ -161,6 +164,7 @@ impl From<&ramp_app::patients::PatientOverview> for PatientOverviewDto {
                 .collect(),
             orders: o.orders.iter().map(super::orders_dto::OrderSummaryDto::from).collect(),
             access: o.access.as_str().into(),
+            emergency_access_until: o.emergency_until,
         }
     }
 }

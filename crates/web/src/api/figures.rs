@@ -361,9 +361,12 @@ impl Csv {
         csv
     }
 
+    /// One line; a field that would run as a formula is neutralised
+    /// (`crate::cells`), one with a separator, quote or line break quoted.
     pub fn row(&mut self, fields: impl IntoIterator<Item = String>) {
         let quoted: Vec<String> = fields
             .into_iter()
+            .map(crate::cells::neutralise)
             .map(|f| if f.contains([';', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f })
             .collect();
         self.text.push_str(&quoted.join(";"));
@@ -706,5 +709,12 @@ mod tests {
         let mut csv = Csv::new("x.csv".into(), &["Månad", "Värde"]);
         csv.row(["a;b".to_string(), "sa \"hej\"".to_string()]);
         assert_eq!(csv.text, "\u{feff}Månad;Värde\r\n\"a;b\";\"sa \"\"hej\"\"\"\r\n");
+    }
+
+    #[test]
+    fn csv_fields_that_would_run_as_formulas_are_neutralised_and_numbers_kept() {
+        let mut csv = Csv::new("x.csv".into(), &["Rubrik", "Belopp"]);
+        csv.row(["=1+2;x".to_string(), "-1234,50".to_string()]);
+        assert_eq!(csv.text, "\u{feff}Rubrik;Belopp\r\n\"'=1+2;x\";-1234,50\r\n");
     }
 }

@@ -33,7 +33,7 @@ use utoipa::OpenApi;
     info(title = "Ramp API", description = "Assistive-device supply: ordering portal and supply system. Errors are application/problem+json (RFC 9457) with a stable `code` and the offending `field`. Any request may be answered 503 `storage_unavailable` (with `Retry-After`) while the database cannot take it — a full or read-only disk, a server restarting: nothing of it was saved, retry later; a 2xx means committed.", license(name = "AGPL-3.0-or-later")),
     paths(
         health::healthz, health::readyz, health::metrics,
-        session::login, session::logout, session::me,
+        session::login, session::logout, session::me, session::tokens, session::revoke_token,
         catalog::search,
         patients::overview, patients::emergency_access, fees::fee_statement,
         economy::costs, economy::costs_csv, economy::costs_xlsx, economy::set_budget, economy::costly_treatment,
@@ -95,6 +95,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi))
         .route("/api/v1/session", post(session::login).delete(session::logout))
         .route("/api/v1/me", get(session::me))
+        .route("/api/v1/tokens", get(session::tokens))
+        .route("/api/v1/tokens/{id}", delete(session::revoke_token))
         .route("/api/v1/articles", get(catalog::search))
         .route("/api/v1/patients/overview", post(patients::overview))
         .route("/api/v1/patients/emergency-access", post(patients::emergency_access))

@@ -297,7 +297,7 @@ pub struct AdaptationBody {
 
 /// Attaches the special adaptation's document; the device waits for the prescriber's signature (30 days).
 #[utoipa::path(post, path = "/api/v1/work-orders/{id}/adaptation-documents", tag = "supply", request_body = AdaptationBody, params(("id" = i64, Path, description = "the special-adaptation work order")), security(("token" = []), ("session" = [])), responses(
-    (status = 201, description = "`{\"id\": n}`", body = Object)))]
+    (status = 201, description = "`{\"id\": \"<32 hex digits>\"}`: the document's random public id", body = Object)))]
 pub async fn attach(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -309,15 +309,22 @@ pub async fn attach(
     Ok((StatusCode::CREATED, Json(json!({ "id": doc }))))
 }
 
-/// An adaptation document to read before signing (with its SHA-256 and validity).
-#[utoipa::path(get, path = "/api/v1/adaptation-documents/{id}", tag = "supply", params(("id" = i64, Path, description = "the document")), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "the document", body = Object)))]
+/// An adaptation document to read before signing (with its SHA-256 and
+/// validity), by its random public id. Read by the workshop staff and by
+/// the prescriber of the device's patient (a ground to read the patient,
+/// or, before delivery, the one who ordered it); every read and refusal is
+/// audited as `adaptation.read`.
+#[utoipa::path(get, path = "/api/v1/adaptation-documents/{id}", tag = "supply", params(("id" = String, Path, description = "the document's public id (32 hex digits)")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the document", body = Object),
+    (status = 403, description = "role_required, not_your_prescription or care_relationship_required (audited as refused)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "document_not_found", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn document(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
+    RequestId(rid): RequestId,
+    Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    to_json(s::adaptation_document(&state.app, &user, id).await?)
+    to_json(s::adaptation_document(&state.app, &user, &id, Some(&rid)).await?)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -328,7 +335,7 @@ pub struct SignatureBody {
 }
 
 /// The prescriber approves and signs the adaptation document they read.
-#[utoipa::path(post, path = "/api/v1/adaptation-documents/{id}/signature", tag = "supply", request_body = SignatureBody, params(("id" = i64, Path, description = "the document")), security(("token" = []), ("session" = [])), responses(
+#[utoipa::path(post, path = "/api/v1/adaptation-documents/{id}/signature", tag = "supply", request_body = SignatureBody, params(("id" = String, Path, description = "the document's public id")), security(("token" = []), ("session" = [])), responses(
     (status = 204, description = "signed: the device is a Specialanpassad produkt, CE marking void"),
     (status = 409, description = "signing_window_passed or already_signed", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "document_changed (field sha256)", body = crate::error::Problem, content_type = "application/problem+json")))]
@@ -336,10 +343,10 @@ pub async fn sign(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     RequestId(rid): RequestId,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     ApiJson(b): ApiJson<SignatureBody>,
 ) -> Result<StatusCode, ApiError> {
-    s::sign_adaptation(&state.app, &user, id, &b.sha256, Some(&rid)).await?;
+    s::sign_adaptation(&state.app, &user, &id, &b.sha256, Some(&rid)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

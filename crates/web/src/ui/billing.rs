@@ -178,5 +178,5 @@ pub async fn credit(
 }
 
 pub async fn back_to_invoice(Path(number): Path<String>) -> Redirect {
-    Redirect::to(&format!("/billing/invoices/{number}"))
+    Redirect::to(&format!("/billing/invoices/{}", super::url_encode(&number)))
 }

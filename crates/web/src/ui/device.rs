@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use ramp_app::model::{AdaptationDocument, DeviceCard, Id, PickupOrder, User};
+use ramp_app::model::{AdaptationDocument, DeviceCard, PickupOrder, User};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::Term;
 use serde::Deserialize;
@@ -41,8 +41,9 @@ pub struct ReportForm {
     description: String,
     #[serde(default)]
     circumstances: String,
+    /// The adaptation document's public id.
     #[serde(default)]
-    document_id: Option<Id>,
+    document: Option<String>,
     #[serde(default)]
     sha256: String,
 }
@@ -66,8 +67,7 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<String>, failed: Option
         Ok(p) => p,
         Err(e) => return error_page(lang, e),
     };
-    let documents = match ramp_app::supply::adaptation_documents_of_device(&c.state.app, &c.user, card.device.id).await
-    {
+    let documents = match ramp_app::supply::adaptation_documents_of_device(&c.state.app, &c.user, &card).await {
         Ok(d) => d,
         Err(e) => return error_page(lang, e),
     };
@@ -142,7 +142,8 @@ async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<S
         }
         Report::Sign => {
             let id = f
-                .document_id
+                .document
+                .as_deref()
                 .ok_or_else(|| AppError::not_found(Some("id"), "document_not_found", "which adaptation document?"))?;
             ramp_app::supply::sign_adaptation(app, user, id, &f.sha256, Some(rid)).await?;
             Ok(lang.t("adaptation.signed_done").to_string())

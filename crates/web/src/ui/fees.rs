@@ -72,6 +72,7 @@ pub async fn statement(
             t.page.title = format!("{} – {} {}", lang.t("fees.title"), s.patient.given_name, s.patient.family_name);
             t.from = s.from.to_string();
             t.to = s.to.to_string();
+            t.page.emergency_until = s.emergency_until;
             t.statement = Some(s);
             render(&t, StatusCode::OK)
         }

@@ -2,7 +2,7 @@
 
 use super::page::{render, Page};
 use crate::api::session_cookie as api_session_cookie;
-use crate::extract::{cookie, set_cookie, CsrfForm, CsrfToken, UiUser, LANG_COOKIE, SESSION_COOKIE};
+use crate::extract::{cookie, set_cookie, ClientAddress, CsrfForm, CsrfToken, UiUser, LANG_COOKIE, SESSION_COOKIE};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
@@ -47,13 +47,39 @@ pub struct LoginForm {
 #[derive(Deserialize)]
 pub struct LogoutForm {}
 
-/// Only local paths are followed after login (no open redirect).
-pub(super) fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") {
+/// Only a path on this site is followed (no open redirect): it starts
+/// with one `/` (not `//` or `/\`, which browsers read as another host),
+/// holds no backslash and only visible ASCII (no scheme-relative tricks,
+/// no header injection). Anything else goes to `/`.
+pub(crate) fn safe_next(next: &str) -> String {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.bytes().all(|b| b.is_ascii_graphic());
+    if local {
         next.to_string()
     } else {
         "/".into()
     }
+}
+
+/// Where the language switch returns to: the `Referer`'s path when the
+/// page was on this site (same host as asked for), else `/`.
+fn back_to(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("/");
+    let path = match referer.split_once("://") {
+        Some(("http" | "https", rest)) => {
+            let (authority, path) = rest.find('/').map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
+            if Some(authority) != host {
+                return "/".into();
+            }
+            path
+        }
+        Some(_) => return "/".into(),
+        None => referer,
+    };
+    safe_next(path)
 }
 
 pub async fn form(
@@ -71,10 +97,11 @@ pub async fn submit(
     State(state): State<AppState>,
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
+    ClientAddress(client): ClientAddress,
     CsrfForm(f): CsrfForm<LoginForm>,
 ) -> Response {
     let next = safe_next(&f.next);
-    match ramp_app::auth::login(&state.app, &f.username, &f.password).await {
+    match ramp_app::auth::login(&state.app, &f.username, &f.password, client.as_deref()).await {
         Ok(session) => {
             let mut resp = Redirect::to(&next).into_response();
             let ttl = state.app.config().session_ttl.num_seconds();
@@ -84,12 +111,21 @@ pub async fn submit(
         Err(e) => {
             let mut page = Page::new(lang, "login.title", None, &csrf, "login");
             page.add_error(&e);
-            let status = if e.kind == ramp_app::ErrorKind::Invalid {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::UNAUTHORIZED
+            let status = match e.kind {
+                ramp_app::ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                ramp_app::ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+                ramp_app::ErrorKind::Internal | ramp_app::ErrorKind::Unavailable => crate::error::status_of(e.kind),
+                _ => StatusCode::UNAUTHORIZED,
             };
-            render(&LoginTemplate { page, username: f.username, next, oidc: state.app.oidc_enabled() }, status)
+            if e.kind == ramp_app::ErrorKind::Internal {
+                crate::error::log_internal(&e);
+            }
+            let mut resp =
+                render(&LoginTemplate { page, username: f.username, next, oidc: state.app.oidc_enabled() }, status);
+            if let Some(seconds) = e.retry_after() {
+                resp.headers_mut().insert(header::RETRY_AFTER, seconds.max(1).into());
+            }
+            resp
         }
     }
 }
@@ -116,14 +152,52 @@ pub async fn home(lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser) 
 
 pub async fn set_language(State(state): State<AppState>, Path(code): Path<String>, headers: HeaderMap) -> Response {
     let code = if code == "en" { "en" } else { "sv" };
-    let back = headers
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
-        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
-        .unwrap_or_else(|| "/".into());
-    let mut resp = Redirect::to(&safe_next(&back)).into_response();
+    let mut resp = Redirect::to(&back_to(&headers)).into_response();
     let c = Cookie::build((LANG_COOKIE, code)).max_age(cookie::time::Duration::days(365)).build();
     resp.headers_mut().insert(header::SET_COOKIE, set_cookie(c, SameSite::Lax, state.cookie_secure));
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        for ok in ["/", "/orders/12", "/catalog?q=rollator&x=1"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/x\\y",
+            "https://evil.example/",
+            "http:evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/a b",
+            "/a\r\nSet-Cookie: x=1",
+            "/å",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_language_switch_returns_only_to_a_page_of_this_site() {
+        let with = |referer: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, "ramp.example:8080".parse().unwrap());
+            h.insert(header::REFERER, referer.parse().unwrap());
+            back_to(&h)
+        };
+        assert_eq!(with("http://ramp.example:8080/orders/3?x=1"), "/orders/3?x=1");
+        assert_eq!(with("https://ramp.example:8080"), "/");
+        assert_eq!(with("https://evil.example/orders"), "/");
+        assert_eq!(with("http://ramp.example:8080/\\evil.example"), "/");
+        assert_eq!(with("http://ramp.example:8080//evil.example"), "/");
+        assert_eq!(with("ftp://ramp.example:8080/x"), "/");
+        assert_eq!(back_to(&HeaderMap::new()), "/");
+    }
 }

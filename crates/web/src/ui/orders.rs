@@ -186,8 +186,9 @@ pub struct StatusForm {
 
 /// Only this site's order pages (and the pick list) are returned to after a move.
 fn safe_back(back: &str, id: Id) -> String {
-    if (back.starts_with("/orders") || back.starts_with("/desk/")) && !back.starts_with("//") {
-        back.to_string()
+    let back = super::login::safe_next(back);
+    if back.starts_with("/orders") || back.starts_with("/desk/") {
+        back
     } else {
         format!("/orders/{id}")
     }

@@ -32,6 +32,9 @@ pub struct Page {
     pub is_finance: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
+    /// On a patient page read under emergency access: when it ends (the
+    /// banner every such page shows).
+    pub emergency_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Page {
@@ -53,6 +56,7 @@ impl Page {
             }),
             is_finance: user.is_some_and(|u| u.has_role(Role::Finance)),
             errors: vec![],
+            emergency_until: None,
         }
     }
 
@@ -86,7 +90,11 @@ pub fn message(lang: Lang, e: &AppError) -> String {
         return lang.error("internal").unwrap_or("internal error").to_string();
     }
     let worded = e.field.as_deref().and_then(|f| lang.error(&format!("{}@{f}", e.code)));
-    worded.or_else(|| lang.error(e.code)).map(str::to_string).unwrap_or_else(|| e.message.clone())
+    let text = worded.or_else(|| lang.error(e.code)).map(str::to_string).unwrap_or_else(|| e.message.clone());
+    match e.retry_after() {
+        Some(seconds) => text.replace("{retry_after}", &seconds.to_string()),
+        None => text,
+    }
 }
 
 /// Renders a template, or a plain 500 if rendering fails (a bug).

@@ -12,6 +12,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use ramp_app::patients::PatientOverview;
 use ramp_app::ErrorKind;
+use ramp_domain::access::EmergencyCategory;
+use ramp_domain::Term;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -20,9 +22,32 @@ struct PatientTemplate {
     page: Page,
     personal_id: String,
     overview: Option<PatientOverview>,
-    /// Show the emergency-access form (no care relationship).
+    /// Show the emergency-access form (no care relationship, and the
+    /// user's role may declare it).
     offer_emergency: bool,
+    category: String,
     reason: String,
+}
+
+impl PatientTemplate {
+    /// The emergency categories as (value, name in the page's language).
+    fn categories(&self) -> Vec<(&'static str, &'static str)> {
+        EmergencyCategory::ALL
+            .iter()
+            .map(|c| {
+                let name = match self.page.lang {
+                    Lang::Sv => c.name_sv(),
+                    Lang::En => c.name_en(),
+                };
+                (c.as_str(), name)
+            })
+            .collect()
+    }
+
+    /// Whether `value` is the category the form was sent with.
+    fn chosen(&self, value: &str) -> bool {
+        self.category == value
+    }
 }
 
 #[derive(Deserialize)]
@@ -30,11 +55,20 @@ pub struct PatientForm {
     #[serde(default)]
     personal_id: String,
     #[serde(default)]
+    category: String,
+    #[serde(default)]
     reason: String,
 }
 
 fn template(page: Page, personal_id: String) -> PatientTemplate {
-    PatientTemplate { page, personal_id, overview: None, offer_emergency: false, reason: String::new() }
+    PatientTemplate {
+        page,
+        personal_id,
+        overview: None,
+        offer_emergency: false,
+        category: String::new(),
+        reason: String::new(),
+    }
 }
 
 pub async fn form(lang: Lang, CsrfToken(csrf): CsrfToken, UiUser(user): UiUser) -> Response {
@@ -54,12 +88,14 @@ async fn show(
         Ok(o) => {
             t.page.title =
                 format!("{} {} – {}", o.patient.given_name, o.patient.family_name, lang.t("patient.overview"));
+            t.page.emergency_until = o.emergency_until;
             t.overview = Some(o);
             render(&t, StatusCode::OK)
         }
         Err(e) => {
             let status = crate::error::status_of(e.kind);
-            t.offer_emergency = e.code == "care_relationship_required";
+            t.offer_emergency =
+                e.code == "care_relationship_required" && ramp_app::patients::may_declare_emergency(&state.app, user);
             if e.kind == ErrorKind::Internal {
                 crate::error::log_internal(&e);
             }
@@ -94,13 +130,18 @@ pub async fn emergency(
 ) -> Response {
     let page = Page::new(lang, "patient.title", Some(&user), &csrf, "patient");
     let mut t = template(page, f.personal_id.clone());
+    let (pnr, category, reason) = (&f.personal_id, &f.category, &f.reason);
     let declared =
-        ramp_app::patients::declare_emergency_access(&state.app, &user, &f.personal_id, &f.reason, Some(&rid)).await;
+        ramp_app::patients::declare_emergency_access(&state.app, &user, pnr, category, reason, Some(&rid)).await;
     match declared {
-        Ok(()) => show(&state, lang, &csrf, &user, &rid, f.personal_id, t).await,
+        Ok(_) => show(&state, lang, &csrf, &user, &rid, f.personal_id, t).await,
         Err(e) => {
+            if e.kind == ErrorKind::Internal {
+                crate::error::log_internal(&e);
+            }
             t.page.add_error(&e);
-            t.offer_emergency = true;
+            t.offer_emergency = ramp_app::patients::may_declare_emergency(&state.app, &user);
+            t.category = f.category;
             t.reason = f.reason;
             render(&t, crate::error::status_of(e.kind))
         }
