@@ -5,6 +5,7 @@
 //! Nothing here performs IO or reads the clock: dates and instants are
 //! arguments, so every rule can be tested by tables and properties.
 
+pub mod admin;
 pub mod article;
 pub mod billing;
 pub mod budget;
@@ -28,6 +29,7 @@ pub mod setting;
 pub mod surplus;
 pub mod term;
 pub mod time;
+pub mod unit;
 pub mod work_order;
 
 pub use error::FieldError;
