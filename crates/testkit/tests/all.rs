@@ -1,5 +1,6 @@
 //! The one integration-test binary: every test, on both engines.
 
+mod admin;
 mod agreement_reload;
 mod api_auth;
 mod api_catalog_devices;

@@ -20,7 +20,7 @@ mod units;
 mod users;
 
 pub use articles::{create_article, edit_article, retire_article, ArticleInput};
-pub use changes::list_changes;
+pub use changes::{list_changes, ChangeFilter, ChangePage};
 pub use inactivity::{deactivate_inactive_users, spawn_inactivity_sweeper};
 pub use init::{bootstrap, Bootstrap, Bootstrapped};
 pub use principals::{
