@@ -9,7 +9,7 @@ use ramp_domain::admin::AdminEntity;
 use ramp_domain::article::{ArticleKind, Billing, LeadTimeClass};
 use ramp_domain::ids::{ArticleNumber, Gtin, IsoCode};
 use ramp_domain::Term;
-use ramp_model::{ArticleDraft, Id};
+use ramp_model::{Article, ArticleDraft, Id};
 
 /// The highest price an article may have: 100 million kronor (a typo
 /// beyond it would overflow the sums of a region's invoices).
@@ -80,6 +80,16 @@ async fn draft(app: &App, input: &ArticleInput) -> Result<ArticleDraft> {
         valid_from,
         valid_to: input.valid_to,
     })
+}
+
+/// One article, as the edit page shows it.
+pub async fn article(app: &App, caller: Caller<'_>, article_number: &str) -> Result<Article> {
+    authorize(app, caller, AdminEntity::Article, "read", None).await?;
+    let number = ArticleNumber::parse(article_number)?;
+    app.storage
+        .article_by_number(number.as_str())
+        .await?
+        .ok_or_else(|| not_found("article_number", "article_not_found", "article"))
 }
 
 pub async fn create_article(app: &App, caller: Caller<'_>, input: &ArticleInput) -> Result<Id> {

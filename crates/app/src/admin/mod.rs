@@ -15,11 +15,12 @@ mod changes;
 mod inactivity;
 mod init;
 mod principals;
+mod reference;
 mod tokens;
 mod units;
 mod users;
 
-pub use articles::{create_article, edit_article, retire_article, ArticleInput};
+pub use articles::{article, create_article, edit_article, retire_article, ArticleInput};
 pub use changes::{list_changes, ChangeFilter, ChangePage};
 pub use inactivity::{deactivate_inactive_users, spawn_inactivity_sweeper};
 pub use init::{bootstrap, Bootstrap, Bootstrapped};
@@ -27,6 +28,7 @@ pub use principals::{
     add_customer_number, create_principal, edit_customer_number, edit_principal, list_principals, PrincipalInput,
     PrincipalWithNumbers,
 };
+pub use reference::{reference, user_overview, Reference, UserOverview};
 pub use tokens::{list_tokens, revoke_token};
 pub use units::{create_unit, deactivate_unit, edit_unit, list_units, reactivate_unit, UnitInput};
 pub use users::{
@@ -83,6 +85,12 @@ pub(crate) async fn authorize(
     };
     app.storage.append_admin_change(&refused).await?;
     Err(AppError::forbidden("role_required", "only administrators may do this"))
+}
+
+/// Lets an administrator through to a page that changes nothing by itself
+/// (the admin start page, the article search); a refusal is recorded.
+pub async fn require_admin(app: &App, caller: Caller<'_>, entity: AdminEntity, action: &str) -> Result<()> {
+    authorize(app, caller, entity, action, None).await
 }
 
 /// A row as the `before`/`after` JSON of its change.

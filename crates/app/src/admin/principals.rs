@@ -28,6 +28,11 @@ pub struct PrincipalInput {
 /// Every principal with its customer numbers.
 pub async fn list_principals(app: &App, caller: Caller<'_>) -> Result<Vec<PrincipalWithNumbers>> {
     authorize(app, caller, AdminEntity::Principal, "list", None).await?;
+    list(app).await
+}
+
+/// Every principal with its customer numbers (the caller is authorized).
+pub(crate) async fn list(app: &App) -> Result<Vec<PrincipalWithNumbers>> {
     let numbers = app.storage.customer_numbers().await?;
     Ok(app
         .storage
