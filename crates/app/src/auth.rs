@@ -57,7 +57,8 @@ impl std::fmt::Display for PwError {
 
 impl std::error::Error for PwError {}
 
-fn verify(password: &str, phc: &str) -> bool {
+/// Whether `password` matches the argon2 PHC string `phc`.
+pub(crate) fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 

@@ -37,4 +37,10 @@ impl AuthCache {
     pub fn remove(&self, key: &str) {
         self.entries.lock().expect("auth cache lock").remove(key);
     }
+
+    /// Drops every session and token of one user (deactivated, given other
+    /// roles), so the change takes effect on this instance at once.
+    pub fn forget_user(&self, user_id: i64) {
+        self.entries.lock().expect("auth cache lock").retain(|_, (u, _)| u.id != user_id);
+    }
 }

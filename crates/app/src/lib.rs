@@ -3,6 +3,7 @@
 //! writes the audit row for every read of patient data.
 
 mod access;
+pub mod admin;
 pub mod agreements;
 pub mod auth;
 mod auth_cache;

@@ -26,7 +26,8 @@ pub struct AddUser {
     pub hsa_id: Option<String>,
 }
 
-fn validate_username(u: &str) -> Result<()> {
+/// Usernames: 2–64 characters of a–z, 0–9, '.', '_' and '-'.
+pub(crate) fn validate_username(u: &str) -> Result<()> {
     let ok = (2..=64).contains(&u.len())
         && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
     if ok {

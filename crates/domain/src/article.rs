@@ -79,6 +79,18 @@ impl ArticleKind {
         }
     }
 
+    /// English label for the UI.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            ArticleKind::MainDevice => "Main device",
+            ArticleKind::Accessory => "Accessory",
+            ArticleKind::SparePart => "Spare part",
+            ArticleKind::Consumable => "Consumable",
+            ArticleKind::MedtechProduct => "Medical-technical product",
+            ArticleKind::Nutrition => "Nutrition product",
+        }
+    }
+
     /// Whether specimens of this kind are tracked one by one as devices.
     pub fn is_individual(self) -> bool {
         matches!(self, ArticleKind::MainDevice | ArticleKind::Accessory)
@@ -91,6 +103,30 @@ impl LeadTimeClass {
             LeadTimeClass::Stock7 => "Lagervara (7 dagar)",
             LeadTimeClass::Order17 => "Beställningsvara (17 dagar)",
             LeadTimeClass::Acute => "Akut",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            LeadTimeClass::Stock7 => "Stock item (7 days)",
+            LeadTimeClass::Order17 => "Order item (17 days)",
+            LeadTimeClass::Acute => "Acute",
+        }
+    }
+}
+
+impl Billing {
+    pub fn name_sv(self) -> &'static str {
+        match self {
+            Billing::Rental => "Hyra (funktionshyra per månad)",
+            Billing::Sale => "Försäljning",
+        }
+    }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Billing::Rental => "Rental (monthly function rent)",
+            Billing::Sale => "Sale",
         }
     }
 }

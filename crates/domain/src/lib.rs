@@ -6,6 +6,7 @@
 //! arguments, so every rule can be tested by tables and properties.
 
 pub mod access;
+pub mod admin;
 pub mod article;
 pub mod billing;
 pub mod budget;
@@ -30,6 +31,7 @@ pub mod surplus;
 pub mod term;
 pub mod throttle;
 pub mod time;
+pub mod unit;
 pub mod work_order;
 
 pub use error::FieldError;

@@ -61,4 +61,19 @@ impl Role {
             Role::Admin => "Administratör",
         }
     }
+
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Role::Prescriber => "Prescriber",
+            Role::UnitOrderer => "Orderer (unit)",
+            Role::PersonalOrdererHealth => "Orderer of personal devices (health care)",
+            Role::PersonalOrdererSocial => "Orderer of personal devices (social services)",
+            Role::CustomerService => "Customer service",
+            Role::Warehouse => "Warehouse",
+            Role::Technician => "Technician",
+            Role::Consultant => "Consultant",
+            Role::Finance => "Finance",
+            Role::Admin => "Administrator",
+        }
+    }
 }

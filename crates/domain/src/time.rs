@@ -50,6 +50,13 @@ pub fn stockholm_date(at: DateTime<Utc>) -> NaiveDate {
     stockholm(at).date()
 }
 
+/// The instant a Stockholm civil date begins. Sweden changes its clocks
+/// at 01:00 UTC, so midnight is never skipped or repeated.
+pub fn start_of_day(date: NaiveDate) -> DateTime<Utc> {
+    let midnight_utc = date.and_time(chrono::NaiveTime::MIN).and_utc();
+    midnight_utc - Duration::seconds(i64::from(offset_seconds(midnight_utc)))
+}
+
 /// Age in whole years on `on` for someone born on `birth`.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     let mut years = on.year() - birth.year();

@@ -8,6 +8,7 @@
 //! [`Storage`] and passes the contract suite there. Nothing here depends
 //! on sqlx.
 
+mod admin;
 mod billing;
 pub mod clock;
 mod consult;
@@ -21,6 +22,7 @@ mod supply;
 mod types;
 mod unit_of_work;
 
+pub use admin::*;
 pub use billing::*;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consult::*;
@@ -77,6 +79,7 @@ pub trait Storage:
     + FeesStore
     + EconomyStore
     + SecurityStore
+    + AdminStore
     + Send
     + Sync
     + 'static

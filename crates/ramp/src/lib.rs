@@ -2,6 +2,7 @@
 //! Each subcommand lives in its own module; this file only parses and
 //! dispatches.
 
+mod admin_cmd;
 pub mod agreements_cmd;
 mod bench;
 mod config;
@@ -40,6 +41,9 @@ pub enum Command {
     /// Manage API tokens for integrations.
     #[command(subcommand)]
     Token(users_cmd::TokenCommand),
+    /// Bootstrap an empty database (`admin init`) and run administrative jobs.
+    #[command(subcommand)]
+    Admin(admin_cmd::AdminCommand),
     /// Decide cost responsibility for JSON Lines on stdin (no database needed).
     Decide(decide::DecideArgs),
     /// Check, compare and simulate cost-responsibility agreements.
@@ -77,6 +81,7 @@ pub fn main() -> ExitCode {
             Command::Demo(args) => demo_cmd::run(args, &config).await,
             Command::User(cmd) => users_cmd::run_user(cmd, &config).await,
             Command::Token(cmd) => users_cmd::run_token(cmd, &config).await,
+            Command::Admin(cmd) => admin_cmd::run(cmd, &config).await,
             Command::Bench(cmd) => bench::run(cmd, &config).await,
             Command::Agreements(agreements_cmd::AgreementsCommand::Impact(args)) => {
                 impact_cmd::run(args, &config).await

@@ -36,7 +36,9 @@ macro_rules! for_each_contract_test {
             the_device_card_shows_article_loan_and_full_history,
             lending_history_lists_loans_started_in_the_period_with_the_setting_then,
             rows_loaded_after_they_were_first_read_are_seen_at_once,
-            a_unit_of_work_writes_all_on_commit_and_nothing_when_dropped_or_failed
+            a_unit_of_work_writes_all_on_commit_and_nothing_when_dropped_or_failed,
+            an_admin_change_and_its_record_are_committed_together_or_not_at_all,
+            an_account_used_since_the_cutoff_is_not_deactivated_as_inactive
         );
     };
 }
@@ -550,4 +552,56 @@ pub async fn a_unit_of_work_writes_all_on_commit_and_nothing_when_dropped_or_fai
     let mut late = s.unit_of_work().await.unwrap();
     let end = ReservationEnd { device_id: id, to: DeviceState::InStock, at: t(2025, 1, 5), holder: None };
     assert_eq!(late.end_reservation(&end).await.unwrap(), None, "no longer reserved: nothing matched");
+}
+
+fn admin_record(entity_id: Id, action: &str) -> NewAdminChange {
+    NewAdminChange {
+        occurred_at: t(2026, 1, 1),
+        actor_user_id: None,
+        entity: ramp_domain::admin::AdminEntity::Unit,
+        entity_id: Some(entity_id),
+        action: action.into(),
+        outcome: ramp_domain::admin::AdminOutcome::Done,
+        before: Some("{\"active\":true}".into()),
+        after: Some("{\"active\":false}".into()),
+        request_id: None,
+    }
+}
+
+pub async fn an_admin_change_and_its_record_are_committed_together_or_not_at_all(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let all = ChangeQuery { limit: 10, ..Default::default() };
+    let mut dropped = s.admin_work().await.unwrap();
+    assert!(dropped.set_unit_active(f.vardcentral, false).await.unwrap());
+    dropped.record(&admin_record(f.vardcentral, "deactivate")).await.unwrap();
+    drop(dropped);
+    assert!(s.unit_records(None).await.unwrap().iter().all(|u| u.active), "nothing when dropped");
+    assert!(s.admin_changes(&all).await.unwrap().is_empty());
+
+    let mut work = s.admin_work().await.unwrap();
+    assert!(work.set_unit_active(f.vardcentral, false).await.unwrap());
+    assert!(!work.set_unit_active(f.vardcentral, false).await.unwrap(), "already so: nothing matched");
+    work.record(&admin_record(f.vardcentral, "deactivate")).await.unwrap();
+    work.commit().await.unwrap();
+    let units = s.unit_records(Some(f.region)).await.unwrap();
+    assert!(!units.iter().find(|u| u.id == f.vardcentral).unwrap().active);
+    let rows = s.admin_changes(&all).await.unwrap();
+    assert_eq!((rows.len(), rows[0].after.as_deref()), (1, Some("{\"active\":false}")));
+}
+
+pub async fn an_account_used_since_the_cutoff_is_not_deactivated_as_inactive(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let cutoff = t(2025, 6, 1);
+    s.record_login(f.prescriber, t(2025, 7, 1)).await.unwrap();
+    let inactive = s.inactive_user_ids(cutoff).await.unwrap();
+    assert_eq!(inactive, vec![f.other_prescriber, f.warehouse_user, f.admin], "created 2024, never logged in");
+    // A login between the listing and the update keeps the account.
+    s.record_login(f.admin, t(2025, 8, 1)).await.unwrap();
+    let mut work = s.admin_work().await.unwrap();
+    assert!(work.deactivate_if_unused_since(f.other_prescriber, cutoff).await.unwrap());
+    assert!(!work.deactivate_if_unused_since(f.admin, cutoff).await.unwrap());
+    assert!(!work.deactivate_if_unused_since(f.prescriber, cutoff).await.unwrap());
+    work.commit().await.unwrap();
+    assert_eq!(s.inactive_user_ids(cutoff).await.unwrap(), vec![f.warehouse_user]);
+    assert!(!s.user_by_id(f.other_prescriber).await.unwrap().unwrap().active);
 }

@@ -1,5 +1,7 @@
 //! The one integration-test binary: every test, on both engines.
 
+mod admin;
+mod admin_ui;
 mod agreement_reload;
 mod api_auth;
 mod api_catalog_devices;

@@ -1,5 +1,8 @@
 //! UI text in Swedish (first) and English. One table, looked up by key;
 //! a missing key shows the key itself so it is noticed, never a panic.
+//! The administration pages' texts are in their own table (`i18n/admin.rs`).
+
+mod admin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -24,7 +27,7 @@ impl Lang {
     }
 
     pub fn t(self, key: &str) -> &'static str {
-        match TEXTS.iter().find(|(k, _, _)| *k == key) {
+        match TEXTS.iter().chain(admin::TEXTS).find(|(k, _, _)| *k == key) {
             Some((_, sv, en)) => match self {
                 Lang::Sv => sv,
                 Lang::En => en,
@@ -37,7 +40,7 @@ impl Lang {
     /// the English detail exists. A key `code@field` words the message
     /// for one field.
     pub fn error(self, code: &str) -> Option<&'static str> {
-        ERRORS.iter().find(|(k, _, _)| *k == code).map(|(_, sv, en)| match self {
+        ERRORS.iter().chain(admin::ERRORS).find(|(k, _, _)| *k == code).map(|(_, sv, en)| match self {
             Lang::Sv => *sv,
             Lang::En => *en,
         })
@@ -1087,7 +1090,7 @@ mod tests {
     #[test]
     fn every_text_has_both_languages_and_a_unique_key() {
         let mut keys = std::collections::HashSet::new();
-        for (k, sv, en) in TEXTS {
+        for (k, sv, en) in TEXTS.iter().chain(admin::TEXTS) {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");
         }

@@ -20,7 +20,7 @@
 mod billing;
 mod catalog;
 mod devices;
-mod divisions;
+pub(crate) mod divisions;
 pub mod generator;
 mod geography;
 mod names;

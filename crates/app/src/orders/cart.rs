@@ -114,10 +114,18 @@ async fn proposal_for(app: &App, requested: &Article) -> Result<Option<(Proposal
     Ok(Some((proposal, article, group.id)))
 }
 
-fn check_competence(user: &User, article: &Article, areas: &[ramp_model::ProductArea]) -> Result<()> {
+/// The product area's competence, registered for the user and valid
+/// today (its period is set by an administrator; a cheap check of the
+/// loaded user first, the period only when the user has the competence).
+async fn check_competence(app: &App, user: &User, article: &Article) -> Result<()> {
+    let areas = app.storage.product_areas().await?;
     let Some(area) = areas.iter().find(|a| a.code == article.product_area) else { return Ok(()) };
+    let held = match &area.required_competence {
+        Some(c) if user.competences.contains(c) => app.storage.competence_valid_on(user.id, c, app.today()).await?,
+        _ => false,
+    };
     match &area.required_competence {
-        Some(c) if !user.competences.contains(c) => Err(AppError::forbidden(
+        Some(c) if !held => Err(AppError::forbidden(
             "competence_required",
             format!(
                 "prescribing in the product area '{}' requires the competence '{c}' (the regional prescriber training); \
@@ -160,7 +168,7 @@ pub(super) async fn prepare_line(
         return Err(AppError::invalid("article_number", "not_in_assortment", "the article has left the assortment"));
     }
     if target == OrderTarget::Patient {
-        check_competence(user, &requested, &app.storage.product_areas().await?)?;
+        check_competence(app, user, &requested).await?;
     }
     let proposal = proposal_for(app, &requested).await?;
     let (article, substitution, group_answer) = match (&proposal, req.replacement) {

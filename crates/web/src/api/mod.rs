@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document at
 //! `/api/openapi.json` (generated from the handlers, so it cannot drift).
 
+mod admin;
 mod billing;
 mod catalog;
 mod consult;
@@ -80,7 +81,9 @@ impl utoipa::Modify for SecurityAddon {
 
 /// The OpenAPI document as JSON.
 pub fn openapi_json() -> serde_json::Value {
-    serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes")
+    let mut doc = ApiDoc::openapi();
+    doc.merge(admin::AdminApi::openapi());
+    serde_json::to_value(doc).expect("the OpenAPI document serializes")
 }
 
 async fn openapi() -> Json<serde_json::Value> {
@@ -150,6 +153,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/surplus/sales/{id}/complaints", post(surplus::complain))
         .route("/api/v1/surplus/articles/{article_number}/spare-parts", put(surplus::spare_parts))
         .merge(figures::routes())
+        .merge(admin::routes())
         .route("/api/v1/invoice-runs", post(billing::run))
         .route("/api/v1/invoices", get(billing::list))
         .route("/api/v1/invoices/{number}", get(billing::get_one))

@@ -3,6 +3,7 @@
 //! templates (compile-time checked, auto-escaped), htmx for the live
 //! catalog search, no client framework.
 
+mod admin;
 mod assets;
 mod billing;
 mod cart;
@@ -119,6 +120,7 @@ pub fn routes() -> Router<AppState> {
         .route("/billing/run", get(billing_home).post(billing::run))
         .route("/billing/invoices/{number}", get(billing::invoice))
         .route("/billing/invoices/{number}/credit", get(billing::back_to_invoice).post(billing::credit))
+        .merge(admin::routes())
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .fallback(not_found)

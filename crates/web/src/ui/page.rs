@@ -30,6 +30,8 @@ pub struct Page {
     pub is_workshop: bool,
     /// Invoices for the centre (finance staff).
     pub is_finance: bool,
+    /// Administers users, units, principals and the catalog.
+    pub is_admin: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
     /// On a patient page read under emergency access: when it ends (the
@@ -55,6 +57,7 @@ impl Page {
                     .any(|r| u.has_role(*r))
             }),
             is_finance: user.is_some_and(|u| u.has_role(Role::Finance)),
+            is_admin: user.is_some_and(ramp_app::admin::is_admin),
             errors: vec![],
             emergency_until: None,
         }
