@@ -100,6 +100,13 @@ impl App {
         self.oidc.is_some()
     }
 
+    /// The identity provider's origin (`https://idp.example:8443`) when
+    /// OIDC is on: the browser is sent there from a form (login, logout),
+    /// so the pages' `form-action` policy must allow it.
+    pub fn oidc_origin(&self) -> Option<String> {
+        self.oidc.as_ref().and_then(|o| o.issuer_origin())
+    }
+
     /// The same app deciding with the given agreement store.
     pub fn with_agreements(mut self, agreements: Arc<agreements::Agreements>) -> Self {
         self.agreements = agreements;

@@ -78,7 +78,8 @@ async fn amounts_above_a_billion_kronor_are_refused_naming_the_field(app: TestAp
 /// A token for a finance user (the fixture has none).
 async fn finance(app: &TestApp) -> String {
     let anna = app.storage.user_by_username("anna").await.unwrap().unwrap();
-    let user = User { id: 60, username: "ekonom".into(), roles: vec![Role::Finance], unit_id: None, ..anna };
+    let user =
+        User { id: 60, username: "ekonom".into(), roles: vec![Role::Finance], unit_id: None, hsa_id: None, ..anna };
     app.storage.insert_users(&[user]).await.unwrap();
     app.storage.finish_bulk_load().await.unwrap();
     app.token_for("ekonom").await

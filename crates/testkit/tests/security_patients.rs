@@ -28,6 +28,7 @@ async fn add_user(app: &TestApp, id: i64, username: &str, roles: Vec<Role>, unit
         unit_id: unit,
         competences: vec![],
         last_login_at: None,
+        hsa_id: None,
         ..anna
     };
     app.storage.insert_users(&[user]).await.unwrap();

@@ -36,12 +36,15 @@ pub struct AppState {
     /// Whether cookies get the `Secure` attribute (on unless serving plain HTTP on loopback).
     pub cookie_secure: bool,
     pub started: Instant,
+    /// The `Content-Security-Policy` of every answer (see [`middleware::content_security_policy`]).
+    pub csp: axum::http::HeaderValue,
 }
 
 impl AppState {
     pub fn new(app: App, agreements: Arc<Agreements>, cookie_secure: bool) -> Self {
         let app = app.with_agreements(agreements.clone());
-        Self { app, agreements, metrics: Arc::new(Metrics::default()), cookie_secure, started: Instant::now() }
+        let csp = middleware::content_security_policy(app.oidc_origin().as_deref());
+        Self { app, agreements, metrics: Arc::new(Metrics::default()), cookie_secure, started: Instant::now(), csp }
     }
 }
 
@@ -52,7 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::api_problems))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -99,16 +99,28 @@ pub async fn api_problems(State(_): State<AppState>, req: Request, next: Next) -
 /// server only (no inline script or style anywhere in the templates;
 /// htmx's own indicator style is switched off in `base.html` and lives
 /// in `style.css`), no plugins, no framing, forms posted here only.
+/// With OIDC on, forms may also lead to the identity provider (the login
+/// button and logout redirect there, and browsers check a form's
+/// redirects against `form-action`).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// [`CONTENT_SECURITY_POLICY`] with the identity provider's origin, if any, among the form targets.
+pub fn content_security_policy(oidc_origin: Option<&str>) -> HeaderValue {
+    let policy = match oidc_origin {
+        Some(origin) => CONTENT_SECURITY_POLICY.replace("form-action 'self'", &format!("form-action 'self' {origin}")),
+        None => CONTENT_SECURITY_POLICY.to_string(),
+    };
+    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static(CONTENT_SECURITY_POLICY))
+}
 
 /// Security headers on every answer. Anything without its own
 /// `Cache-Control` (every page and API answer, which may carry patient
 /// data; the embedded assets set theirs) is `no-store`.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    h.insert(header::CONTENT_SECURITY_POLICY, state.csp.clone());
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));

@@ -106,6 +106,15 @@ pub struct Oidc {
     provider: tokio::sync::Mutex<Option<Arc<Provider>>>,
 }
 
+impl Oidc {
+    /// The issuer URL's origin, `None` if it has none (not http/https).
+    pub fn issuer_origin(&self) -> Option<String> {
+        let url = openidconnect::url::Url::parse(&self.settings.issuer_url).ok()?;
+        let origin = url.origin();
+        origin.is_tuple().then(|| origin.ascii_serialization())
+    }
+}
+
 impl std::fmt::Debug for Oidc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Oidc").field("settings", &self.settings).finish_non_exhaustive()
