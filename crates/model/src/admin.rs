@@ -76,6 +76,8 @@ pub struct UserRecord {
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
     pub has_password: bool,
+    /// The HSA id an OIDC login maps to this user, if any.
+    pub hsa_id: Option<String>,
     pub roles: Vec<Role>,
     pub competences: Vec<CompetencePeriod>,
 }
@@ -89,6 +91,8 @@ pub struct NewAccount {
     pub principal_id: Id,
     pub unit_id: Option<Id>,
     pub created_at: DateTime<Utc>,
+    /// The HSA id an OIDC login maps to this user, if any (unique).
+    pub hsa_id: Option<String>,
 }
 
 impl std::fmt::Debug for NewAccount {

@@ -38,6 +38,9 @@ pub struct InitArgs {
     /// a flag is visible to other users of the machine.
     #[arg(long, env = "RAMP_ADMIN_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+    /// The administrator's HSA id, to log in with SITHS through the region's identity provider.
+    #[arg(long)]
+    pub hsa_id: Option<String>,
 }
 
 async fn app(config: &Config, clock: Arc<dyn Clock>) -> Result<App, CliError> {
@@ -81,6 +84,7 @@ pub async fn init(app: &App, args: InitArgs, password: String) -> Result<Vec<Str
         username: args.username.clone(),
         display_name: args.name,
         password,
+        hsa_id: args.hsa_id.clone(),
     };
     let done = admin::bootstrap(app, &b).await?;
     let mut lines = vec![];
@@ -116,6 +120,7 @@ mod tests {
             username: "ada".into(),
             name: name.into(),
             password: None,
+            hsa_id: None,
         }
     }
 

@@ -54,6 +54,7 @@ fn bootstrap_input(name: &str) -> Bootstrap {
         username: "ada".into(),
         display_name: name.into(),
         password: "första-lösenordet".into(),
+        hsa_id: Some("SE2321000016-ADA1".into()),
     }
 }
 
@@ -67,6 +68,8 @@ async fn bootstrapping_an_empty_database_twice_creates_the_region_and_administra
     assert_eq!((counts.principals, counts.users), (1, 1));
     let ada = storage.user_by_username("ada").await.unwrap().expect("the administrator");
     assert_eq!(ada.roles, vec![ramp_domain::role::Role::Admin]);
+    let by_card = storage.user_by_hsa_id("SE2321000016-ADA1").await.unwrap().expect("found by HSA id");
+    assert_eq!(by_card.id, ada.id, "the administrator can log in with SITHS through the IdP");
     ramp_app::auth::login(&app, "ada", "första-lösenordet", None).await.expect("the administrator logs in");
 
     let again = admin::bootstrap(&app, &bootstrap_input("Ada Admin")).await.expect("second run");
@@ -182,10 +185,21 @@ async fn an_administrator_creates_a_user_who_logs_in_with_the_roles_unit_and_com
         json!([{ "competence": "mobility", "valid_from": null, "valid_to": "2026-12-31" }])
     );
     assert_eq!(user["has_password"], true);
+    assert_eq!(user["hsa_id"], Value::Null);
+
+    let card = json!({ "username": "cia.ssk", "display_name": "Cia Sjuksköterska", "hsa_id": "SE2321000016-CIA1",
+        "principal_id": app.fixture.region, "roles": ["prescriber"] });
+    let cia = created(app.post_json(&admin, "/api/v1/admin/users", &card).await).await;
+    let cia: Value = app.get(&admin, &format!("/api/v1/admin/users/{cia}")).await.json().await.unwrap();
+    assert_eq!((cia["hsa_id"].as_str(), cia["has_password"].as_bool()), (Some("SE2321000016-CIA1"), Some(false)));
+    let twin = json!({ "username": "cia.tvilling", "display_name": "Cia Tvilling", "hsa_id": "SE2321000016-CIA1",
+        "principal_id": app.fixture.region, "roles": ["prescriber"] });
+    let p = problem(app.post_json(&admin, "/api/v1/admin/users", &twin).await).await;
+    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("hsa_id_taken"), Some("hsa_id")));
 
     let found: Value = app.get(&admin, "/api/v1/admin/users?q=ARBETSTERAPEUT&active=true").await.json().await.unwrap();
     let names: Vec<&str> = found.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
-    assert_eq!(names, ["anna", "bo.ot"]);
+    assert_eq!(names, ["anna", "bo.ot"], "Cia is a nurse, not an occupational therapist");
 
     let rows = changes(&app, &admin, &format!("entity=user&entity_id={id}")).await;
     let actions: Vec<&str> = rows.iter().map(|c| c["action"].as_str().unwrap()).collect();

@@ -12,6 +12,7 @@ use crate::error::{AppError, Result};
 use crate::users::validate_username;
 use crate::App;
 use ramp_domain::admin::{AdminEntity, AdminOutcome};
+use ramp_domain::ids::HsaId;
 use ramp_domain::role::Role;
 use ramp_model::{AdminWork, NewAccount, NewAdminChange, Principal};
 
@@ -23,6 +24,8 @@ pub struct Bootstrap {
     pub username: String,
     pub display_name: String,
     pub password: String,
+    /// The administrator's HSA id, for logging in through the region's identity provider.
+    pub hsa_id: Option<String>,
 }
 
 impl std::fmt::Debug for Bootstrap {
@@ -58,6 +61,8 @@ pub async fn bootstrap(app: &App, b: &Bootstrap) -> Result<Bootstrapped> {
     let username = b.username.trim();
     validate_username(username)?;
     let display_name = text("name", &b.display_name, 200)?;
+    let hsa_id = b.hsa_id.as_deref().map(str::trim).filter(|h| !h.is_empty()).map(HsaId::parse).transpose()?;
+    let hsa_id = hsa_id.map(String::from);
     validate_password(&b.password)?;
     let regions: Vec<Principal> = app.storage.principals().await?.into_iter().filter(|p| p.kind == "region").collect();
     let stored_admin = app.storage.user_by_username(username).await?;
@@ -125,6 +130,7 @@ pub async fn bootstrap(app: &App, b: &Bootstrap) -> Result<Bootstrapped> {
                 principal_id: principal.id,
                 unit_id: None,
                 created_at: app.clock.now(),
+                hsa_id: hsa_id.clone(),
             };
             let id = work.insert_user(&account).await?;
             work.set_roles(id, &[Role::Admin]).await?;

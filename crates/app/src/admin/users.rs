@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 use crate::users::validate_username;
 use crate::App;
 use ramp_domain::admin::AdminEntity;
+use ramp_domain::ids::HsaId;
 use ramp_domain::role::Role;
 use ramp_domain::Term;
 use ramp_model::{AdminWork, CompetencePeriod, Id, NewAccount, UserQuery, UserRecord};
@@ -20,6 +21,8 @@ pub struct NewUserInput {
     pub username: String,
     pub display_name: String,
     pub password: Option<String>,
+    /// The HSA id the region's identity provider vouches for (SITHS login).
+    pub hsa_id: Option<String>,
     pub principal_id: Id,
     pub unit_id: Option<Id>,
     pub roles: Vec<String>,
@@ -103,6 +106,7 @@ pub async fn create_user(app: &App, caller: Caller<'_>, input: &NewUserInput) ->
         }
         None => None,
     };
+    let hsa_id = input.hsa_id.as_deref().map(str::trim).filter(|h| !h.is_empty()).map(HsaId::parse).transpose()?;
     let roles = roles(&input.roles)?;
     let competences = competences(app, &input.competences).await?;
     let mut work = app.storage.admin_work().await?;
@@ -117,10 +121,13 @@ pub async fn create_user(app: &App, caller: Caller<'_>, input: &NewUserInput) ->
         principal_id: input.principal_id,
         unit_id,
         created_at: app.clock.now(),
+        hsa_id: hsa_id.map(String::from),
     };
     let id = work.insert_user(&account).await.map_err(|e| {
         if e.is_conflict_on("users_username_key", "users.username") {
             AppError::invalid("username", "username_taken", format!("the username '{username}' is taken"))
+        } else if e.is_conflict_on("users_hsa_id_key", "users.hsa_id") {
+            AppError::invalid("hsa_id", "hsa_id_taken", "the HSA id belongs to another user")
         } else {
             e.into()
         }

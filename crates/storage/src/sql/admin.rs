@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 const UNIT_COLUMNS: &str = "id, principal_id, hsa_id, name, kind, customer_number_id, active";
 const USER_COLUMNS: &str =
-    "id, username, display_name, password_hash, principal_id, unit_id, active, created_at, last_login_at";
+    "id, username, display_name, password_hash, principal_id, unit_id, active, created_at, last_login_at, hsa_id";
 const TOKEN_COLUMNS: &str = "t.id, t.user_id, u.username, t.name, t.created_at, t.revoked_at";
 const CHANGE_COLUMNS: &str = "c.id, c.occurred_at, c.actor_user_id, u.username AS actor_username, c.entity, \
     c.entity_id, c.action, c.outcome, c.before_json, c.after_json, c.request_id";
@@ -107,6 +107,7 @@ async fn users_from(conn: &mut Connection, rows: &[Row]) -> Result<Vec<UserRecor
                 created_at: r.try_get("created_at")?,
                 last_login_at: r.try_get("last_login_at")?,
                 has_password: r.try_get::<Option<String>, _>("password_hash")?.is_some(),
+                hsa_id: r.try_get("hsa_id")?,
                 roles: roles.remove(&id).unwrap_or_default(),
                 competences: competences.remove(&id).unwrap_or_default(),
             })
@@ -419,8 +420,8 @@ impl AdminWork for SqlAdminWork {
 
     async fn insert_user(&mut self, a: &NewAccount) -> Result<Id> {
         db::query(
-            "INSERT INTO users (username, display_name, password_hash, principal_id, unit_id, active, created_at) \
-             VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id",
+            "INSERT INTO users (username, display_name, password_hash, principal_id, unit_id, active, created_at, hsa_id) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6, $7) RETURNING id",
         )
         .bind(&a.username)
         .bind(&a.display_name)
@@ -428,6 +429,7 @@ impl AdminWork for SqlAdminWork {
         .bind(a.principal_id)
         .bind(a.unit_id)
         .bind(a.created_at)
+        .bind(&a.hsa_id)
         .fetch_one(&mut *self.tx)
         .await?
         .try_get("id")

@@ -95,6 +95,8 @@ pub struct AdminUserDto {
     pub last_login_at: Option<DateTime<Utc>>,
     /// Whether the user has a local password (else only the identity provider).
     pub has_password: bool,
+    /// The HSA id a SITHS login through the identity provider maps to this user.
+    pub hsa_id: Option<String>,
     pub roles: Vec<String>,
     pub competences: Vec<CompetenceDto>,
 }
@@ -111,6 +113,7 @@ impl From<&st::UserRecord> for AdminUserDto {
             created_at: u.created_at,
             last_login_at: u.last_login_at,
             has_password: u.has_password,
+            hsa_id: u.hsa_id.clone(),
             roles: u.roles.iter().map(|r| r.as_str().to_string()).collect(),
             competences: u
                 .competences
@@ -286,6 +289,9 @@ pub struct UserBody {
     /// At least 8 characters; absent: the user logs in only through the identity provider.
     #[serde(default)]
     pub password: Option<String>,
+    /// The HSA id the region's identity provider vouches for (SITHS login), e.g. SE2321000016-1234.
+    #[serde(default)]
+    pub hsa_id: Option<String>,
     pub principal_id: i64,
     #[serde(default)]
     pub unit_id: Option<i64>,

@@ -65,6 +65,7 @@ pub async fn create(
         username: b.username,
         display_name: b.display_name,
         password: b.password,
+        hsa_id: b.hsa_id,
         principal_id: b.principal_id,
         unit_id: b.unit_id,
         roles: b.roles,

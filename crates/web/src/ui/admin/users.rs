@@ -146,6 +146,7 @@ async fn new_page(
             .hint(t("admin.username_hint")),
         Field::new(&page, "display_name", t("admin.display_name"), &one(f, "display_name")).required(),
         Field::new(&page, "password", t("login.password"), "").kind("password").hint(t("admin.password_hint")),
+        Field::new(&page, "hsa_id", t("admin.hsa_id"), &one(f, "hsa_id")).max(64).hint(t("admin.hsa_id_hint")),
     ];
     let principal_id = one(f, "principal_id");
     let principal =
@@ -171,6 +172,7 @@ fn new_user_input(f: &Pairs) -> Result<uc::NewUserInput, AppError> {
         username: one(f, "username"),
         display_name: one(f, "display_name"),
         password: Some(one(f, "password")).filter(|p| !p.is_empty()),
+        hsa_id: Some(one(f, "hsa_id")).filter(|h| !h.trim().is_empty()),
         principal_id: id_of(f, "principal_id")?,
         unit_id: optional_id(f, "unit_id")?,
         roles: many(f, "roles"),
