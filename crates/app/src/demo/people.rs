@@ -249,7 +249,7 @@ pub fn named_users(org: &Org, password_hash: &str, today: NaiveDate) -> Vec<User
                 n.competences,
                 at(today, 400),
             );
-            User { hsa_id: Some(hsa_id), ..u }
+            User { hsa_id: Some(hsa_id), last_login_at: Some(at(today, 1)), ..u }
         })
         .collect()
 }
@@ -297,7 +297,8 @@ pub fn hmc_users(seed: u64, first: Id, count: usize, password_hash: &str, today:
                 &[],
                 created,
             );
-            User { hsa_id: Some(format!("{REGION_HSA_PREFIX}-P{}", hsa_local(id))), ..u }
+            let last_login_at = Some(recent_login(today, id, created));
+            User { hsa_id: Some(format!("{REGION_HSA_PREFIX}-P{}", hsa_local(id))), last_login_at, ..u }
         })
         .collect();
     (users, staff)
@@ -329,7 +330,8 @@ pub fn portal_users(seed: u64, org: &Org, first: Id, count: usize, password_hash
                 p.competences,
                 created,
             );
-            User { hsa_id: Some(person_hsa_id(org, Some(unit), id)), ..u }
+            let last_login_at = Some(recent_login(today, id, created));
+            User { hsa_id: Some(person_hsa_id(org, Some(unit), id)), last_login_at, ..u }
         })
         .collect()
 }
@@ -374,6 +376,14 @@ fn user(
 }
 
 /// 08:00 UTC `days` before `today`.
+/// A login within the last two months (never before the account was
+/// made): the demo's staff work here now, so the 12-month inactivity
+/// job leaves them active. Taken from the id, not the random source, so
+/// the rest of the demo data stays as it was.
+fn recent_login(today: NaiveDate, id: Id, created: DateTime<Utc>) -> DateTime<Utc> {
+    at(today, id % 60).max(created)
+}
+
 fn at(today: NaiveDate, days: i64) -> DateTime<Utc> {
     let d = today - chrono::Duration::days(days);
     Utc.from_utc_datetime(&d.and_hms_opt(8, 0, 0).expect("valid time"))
