@@ -33,8 +33,6 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("admin.create_user", "Skapa användare", "Create user"),
     ("admin.username_hint", "2–64 tecken: a–z, 0–9, punkt, understreck eller bindestreck.", "2–64 characters: a–z, 0–9, dot, underscore or hyphen."),
     ("admin.display_name", "Namn", "Name"),
-    ("admin.hsa_id", "HSA-id", "HSA id"),
-    ("admin.hsa_id_hint", "För inloggning med SITHS/e-tjänstekort, t.ex. SE2321000016-1234. Lämna tomt om användaren bara har lösenord.", "For login with SITHS/e-service card, e.g. SE2321000016-1234. Leave empty if the user has a password only."),
     ("admin.password_hint", "Minst 8 tecken. Lämna tomt om användaren bara loggar in via regionens inloggningstjänst.", "At least 8 characters. Leave empty if the user logs in only through the region's identity provider."),
     ("admin.principal", "Huvudman", "Principal"),
     ("admin.unit", "Enhet", "Unit"),
