@@ -140,6 +140,12 @@ impl TestApp {
     /// A browser-like client (cookies kept, redirects not followed) that
     /// has loaded the login page, and its CSRF token.
     pub async fn ui_client(&self) -> (Client, String) {
+        let (client, csrf, _) = self.ui_client_with_jar().await;
+        (client, csrf)
+    }
+
+    /// [`Self::ui_client`] with its cookie jar, for tests that read cookies.
+    pub async fn ui_client_with_jar(&self) -> (Client, String, Arc<Jar>) {
         let jar = Arc::new(Jar::default());
         let client = Client::builder()
             .cookie_provider(jar.clone())
@@ -155,7 +161,21 @@ impl TestApp {
             .next()
             .expect("the login page sets the CSRF cookie")
             .to_string();
-        (client, csrf)
+        (client, csrf, jar)
+    }
+
+    /// A browser-like client logged in as `username` (fixture password)
+    /// through the login form, its CSRF token and cookie jar.
+    pub async fn ui_logged_in(&self, username: &str) -> (Client, String, Arc<Jar>) {
+        let (client, csrf, jar) = self.ui_client_with_jar().await;
+        let resp = client
+            .post(self.url("/login"))
+            .form(&[("username", username), ("password", ramp_storage::fixture::PASSWORD), ("csrf", &csrf)])
+            .send()
+            .await
+            .expect("log in");
+        assert_eq!(resp.status(), reqwest::StatusCode::SEE_OTHER, "logged in as {username}");
+        (client, csrf, jar)
     }
 
     /// [`TestApp::ui_client`] logged in as `username` through the login form.

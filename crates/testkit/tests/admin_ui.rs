@@ -6,35 +6,13 @@
 
 use ramp_testkit::browser::{Browser, ENTER};
 use ramp_testkit::TestApp;
-use reqwest::cookie::{CookieStore, Jar};
+use reqwest::cookie::Jar;
 use reqwest::{Client, StatusCode};
 use std::sync::Arc;
 
 /// A browser-like client logged in through the login form, and its CSRF token.
 async fn logged_in(app: &TestApp, username: &str) -> (Client, String, Arc<Jar>) {
-    let jar = Arc::new(Jar::default());
-    let client = Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    client.get(app.url("/login")).send().await.expect("login page");
-    let url = app.url("/").parse().expect("url");
-    let cookies = jar.cookies(&url).map(|v| v.to_str().unwrap_or_default().to_string()).unwrap_or_default();
-    let csrf = cookies
-        .split(';')
-        .filter_map(|c| c.trim().strip_prefix("ramp_csrf="))
-        .next()
-        .expect("the login page sets the CSRF cookie")
-        .to_string();
-    let resp = client
-        .post(app.url("/login"))
-        .form(&[("username", username), ("password", ramp_storage::fixture::PASSWORD), ("csrf", &csrf)])
-        .send()
-        .await
-        .expect("log in");
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-    (client, csrf, jar)
+    app.ui_logged_in(username).await
 }
 
 fn location(resp: &reqwest::Response) -> String {

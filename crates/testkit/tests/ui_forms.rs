@@ -3,34 +3,11 @@
 //! form posted without this site's CSRF token changes nothing.
 
 use ramp_testkit::TestApp;
-use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Client, StatusCode};
-use std::sync::Arc;
 
 /// A browser-like client, logged in through the login form; returns it and its CSRF token.
 async fn logged_in(app: &TestApp, username: &str) -> (Client, String) {
-    let jar = Arc::new(Jar::default());
-    let client = Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    client.get(app.url("/login")).send().await.expect("login page");
-    let url = app.url("/").parse().expect("url");
-    let cookies = jar.cookies(&url).map(|v| v.to_str().unwrap_or_default().to_string()).unwrap_or_default();
-    let csrf = cookies
-        .split(';')
-        .filter_map(|c| c.trim().strip_prefix("ramp_csrf="))
-        .next()
-        .expect("the login page sets the CSRF cookie")
-        .to_string();
-    let resp = client
-        .post(app.url("/login"))
-        .form(&[("username", username), ("password", ramp_storage::fixture::PASSWORD), ("csrf", &csrf)])
-        .send()
-        .await
-        .expect("log in");
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (client, csrf, _) = app.ui_logged_in(username).await;
     (client, csrf)
 }
 
