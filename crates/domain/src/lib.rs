@@ -6,6 +6,7 @@
 //! arguments, so every rule can be tested by tables and properties.
 
 pub mod article;
+pub mod audit;
 pub mod billing;
 pub mod budget;
 pub mod calendar;

@@ -8,6 +8,7 @@
 //! [`Storage`] and passes the contract suite there. Nothing here depends
 //! on sqlx.
 
+mod audit;
 mod billing;
 pub mod clock;
 mod consult;
@@ -20,6 +21,7 @@ mod supply;
 mod types;
 mod unit_of_work;
 
+pub use audit::*;
 pub use billing::*;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consult::*;
@@ -65,7 +67,17 @@ pub struct NewUser {
 /// [`Storage::unit_of_work`] opens one that the caller composes.
 #[async_trait]
 pub trait Storage:
-    OrderStore + SupplyStore + ConsultStore + FiguresStore + BillingStore + FeesStore + EconomyStore + Send + Sync + 'static
+    OrderStore
+    + SupplyStore
+    + ConsultStore
+    + FiguresStore
+    + BillingStore
+    + FeesStore
+    + EconomyStore
+    + AuditStore
+    + Send
+    + Sync
+    + 'static
 {
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;

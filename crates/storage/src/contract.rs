@@ -8,6 +8,8 @@ use ramp_domain::device::{DeviceEventKind, DeviceState};
 use ramp_domain::role::Role;
 use std::sync::Arc;
 
+pub use crate::contract_audit::*;
+
 /// Names of every contract test; the test binary instantiates each per engine.
 #[macro_export]
 macro_rules! for_each_contract_test {

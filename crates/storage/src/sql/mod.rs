@@ -13,10 +13,11 @@
 //! `organisations.rs`, `patients.rs`, `audit.rs`, `catalog.rs`,
 //! `devices.rs`. The sub-traits are implemented whole in theirs:
 //! `orders.rs`, `supply.rs`, `consult.rs`, `figures.rs`, `billing.rs`,
-//! `fees.rs`, `economy.rs`. Row mappers used by several are in `rows.rs`;
+//! `fees.rs`, `economy.rs`, `audit_review.rs`. Row mappers used by several are in `rows.rs`;
 //! the unit of work that `ramp-app` composes is in `unit_of_work.rs`.
 
 mod audit;
+mod audit_review;
 mod billing;
 mod bulk;
 mod catalog;
