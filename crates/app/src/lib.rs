@@ -4,6 +4,7 @@
 
 mod access;
 pub mod agreements;
+pub mod audit_review;
 pub mod auth;
 mod auth_cache;
 pub mod billing;

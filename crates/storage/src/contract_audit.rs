@@ -81,6 +81,19 @@ pub async fn audit_rows_name_the_unit_their_user_acted_for(s: Arc<dyn Storage>) 
     assert_eq!(by_id(warehouse).unit_id, None, "HMC staff belong to no unit");
 }
 
+/// A row the test wrote, as the filters see it.
+struct Written {
+    id: Id,
+    at: chrono::DateTime<chrono::Utc>,
+    user: Id,
+    patient: Option<Id>,
+    reason: AccessReason,
+    refused: bool,
+}
+
+/// Which written rows a query should find.
+type Keep<'a> = Box<dyn Fn(&Written) -> bool + 'a>;
+
 pub async fn audit_review_filters_combine_and_pages_newest_first_without_gaps_or_repeats(s: Arc<dyn Storage>) {
     let f = fixture(&*s).await;
     use AccessReason::{CareRelationship, EmergencyAccess, HmcRole};
@@ -94,37 +107,28 @@ pub async fn audit_review_filters_combine_and_pages_newest_first_without_gaps_or
         let (user, patient, reason) = (users[i as usize % 3], patients[i as usize % 3], reasons[i as usize % 4]);
         let action = if reason == AccessReason::None { "patient.overview.refused" } else { "patient.overview" };
         let id = s.append_audit(&entry(at, user, patient, action, reason)).await.unwrap();
-        written.push((id, at, user, patient, reason, action));
+        written.push(Written { id, at, user, patient, reason, refused: action.ends_with(".refused") });
     }
-    written.sort_by(|a, b| (b.1, b.0).cmp(&(a.1, a.0)));
+    written.sort_by_key(|w| std::cmp::Reverse((w.at, w.id)));
     let everything = AuditQuery::default();
-    assert_eq!(all_pages(&*s, &everything, 7).await, written.iter().map(|w| w.0).collect::<Vec<_>>());
+    assert_eq!(all_pages(&*s, &everything, 7).await, written.iter().map(|w| w.id).collect::<Vec<_>>());
 
     let from = t(2025, 1, 1) + chrono::Duration::minutes(2);
     let until = t(2025, 1, 1) + chrono::Duration::minutes(8);
-    let cases: Vec<(
-        AuditQuery,
-        Box<dyn Fn(&(Id, chrono::DateTime<chrono::Utc>, Id, Option<Id>, AccessReason, &str)) -> bool>,
-    )> = vec![
-        (AuditQuery { patient_id: Some(f.tolvan), ..Default::default() }, Box::new(|w| w.3 == Some(f.tolvan))),
+    let cases: Vec<(AuditQuery, Keep<'_>)> = vec![
+        (AuditQuery { patient_id: Some(f.tolvan), ..Default::default() }, Box::new(|w| w.patient == Some(f.tolvan))),
         (
             AuditQuery { user_id: Some(f.other_prescriber), ..Default::default() },
-            Box::new(|w| w.2 == f.other_prescriber),
+            Box::new(|w| w.user == f.other_prescriber),
         ),
-        (AuditQuery { unit_id: Some(f.vardcentral), ..Default::default() }, Box::new(|w| w.2 == f.prescriber)),
+        (AuditQuery { unit_id: Some(f.vardcentral), ..Default::default() }, Box::new(|w| w.user == f.prescriber)),
         (
             AuditQuery { from: Some(from), until: Some(until), ..Default::default() },
-            Box::new(move |w| w.1 >= from && w.1 < until),
+            Box::new(move |w| w.at >= from && w.at < until),
         ),
-        (AuditQuery { reason: Some(EmergencyAccess), ..Default::default() }, Box::new(|w| w.4 == EmergencyAccess)),
-        (
-            AuditQuery { outcome: Some(AuditOutcome::Refused), ..Default::default() },
-            Box::new(|w| w.5.ends_with(".refused")),
-        ),
-        (
-            AuditQuery { outcome: Some(AuditOutcome::Granted), ..Default::default() },
-            Box::new(|w| !w.5.ends_with(".refused")),
-        ),
+        (AuditQuery { reason: Some(EmergencyAccess), ..Default::default() }, Box::new(|w| w.reason == EmergencyAccess)),
+        (AuditQuery { outcome: Some(AuditOutcome::Refused), ..Default::default() }, Box::new(|w| w.refused)),
+        (AuditQuery { outcome: Some(AuditOutcome::Granted), ..Default::default() }, Box::new(|w| !w.refused)),
         (
             AuditQuery {
                 user_id: Some(f.prescriber),
@@ -132,11 +136,11 @@ pub async fn audit_review_filters_combine_and_pages_newest_first_without_gaps_or
                 outcome: Some(AuditOutcome::Granted),
                 ..Default::default()
             },
-            Box::new(move |w| w.2 == f.prescriber && w.1 >= from && !w.5.ends_with(".refused")),
+            Box::new(move |w| w.user == f.prescriber && w.at >= from && !w.refused),
         ),
     ];
     for (q, keep) in &cases {
-        let expected: Vec<Id> = written.iter().filter(|w| keep(w)).map(|w| w.0).collect();
+        let expected: Vec<Id> = written.iter().filter(|w| keep(w)).map(|w| w.id).collect();
         assert!(!expected.is_empty(), "{q:?} selects something");
         assert_eq!(all_pages(&*s, q, 3).await, expected, "{q:?}");
     }
@@ -175,8 +179,7 @@ pub async fn an_emergency_access_is_signed_off_once_together_with_its_audit_row(
         entry(t(2025, 2, 2), f.other_prescriber, Some(f.tolvan), "patient.overview", AccessReason::EmergencyAccess);
     s.append_audit(&after_expiry).await.unwrap();
 
-    let open =
-        s.emergency_accesses(&EmergencyQuery { unreviewed_only: true, after: None, limit: 10 }).await.unwrap();
+    let open = s.emergency_accesses(&EmergencyQuery { unreviewed_only: true, after: None, limit: 10 }).await.unwrap();
     assert_eq!(open.len(), 1);
     let access = &open[0];
     assert_eq!(

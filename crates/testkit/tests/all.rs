@@ -5,6 +5,7 @@ mod api_auth;
 mod api_catalog_devices;
 mod api_errors;
 mod api_patients;
+mod audit_review;
 mod billing;
 mod billing_peppol;
 mod consult;

@@ -30,6 +30,8 @@ pub struct Page {
     pub is_workshop: bool,
     /// Invoices for the centre (finance staff).
     pub is_finance: bool,
+    /// Reviews the audit log (audit reviewers).
+    pub is_auditor: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
 }
@@ -52,6 +54,7 @@ impl Page {
                     .any(|r| u.has_role(*r))
             }),
             is_finance: user.is_some_and(|u| u.has_role(Role::Finance)),
+            is_auditor: user.is_some_and(ramp_app::audit_review::may_review),
             errors: vec![],
         }
     }
