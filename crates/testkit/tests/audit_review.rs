@@ -298,7 +298,52 @@ async fn the_review_pages_speak_swedish_and_are_shown_to_reviewers_only(app: Tes
     assert_eq!(anna.get(app.url("/audit/emergency")).send().await.unwrap().status(), 403);
 }
 
+async fn an_audit_reviewer_works_the_review_pages_in_chromium_with_no_serious_accessibility_faults(app: TestApp) {
+    use ramp_testkit::browser::Browser;
+    assert_eq!(app.open_patient("lars", TOLVAN).await.status(), 403);
+    let now = ramp_testkit::test_now();
+    let lars = app.fixture.other_prescriber;
+    app.storage.grant_emergency_access(lars, app.fixture.tolvan, "Akut", now, now + Duration::hours(4)).await.unwrap();
+    reviewer(&app).await;
+    let b = Browser::start().await;
+    b.goto(&app.url("/login")).await;
+    b.type_into(&b.labelled("Användarnamn").await, "granskare").await;
+    b.type_into(&b.labelled("Lösenord").await, ramp_storage::fixture::PASSWORD).await;
+    b.click(&b.by_text("button", "Logga in").await).await;
+    b.wait_for_text("Välkommen").await;
+
+    b.click(&b.by_text("a", "Logggranskning").await).await;
+    b.wait_for_text("Urval").await;
+    b.assert_accessible("the audit search form").await;
+    b.type_into(&b.labelled("Patientens personnummer").await, TOLVAN).await;
+    b.click(&b.by_text("button", "Sök i loggen").await).await;
+    b.wait_for_text("Loggposter, senaste först").await;
+    assert!(b.page_text().await.contains("Nekad"));
+    b.assert_accessible("the audit search results").await;
+
+    b.click(&b.by_text("a", "Loggutdrag").await).await;
+    b.type_into(&b.labelled("Patientens personnummer").await, TOLVAN).await;
+    b.click(&b.by_text("button", "Visa utskriftsvänligt").await).await;
+    b.wait_for_text("Loggutdrag för Tolvan Tolvansson").await;
+    b.assert_accessible("the printable log extract").await;
+
+    b.goto(&app.url("/audit/emergency")).await;
+    b.wait_for_text("Nödåtkomster att granska").await;
+    b.assert_accessible("the emergency-access review list").await;
+    b.click(&b.find("input[name=verdict][value=justified]").await).await;
+    b.type_into(&b.labelled("Kommentar").await, "Akut vård, rimligt.").await;
+    b.click(&b.by_text("button", "Signera").await).await;
+    b.wait_for_text("Granskningen är signerad.").await;
+    b.click(&b.by_text("a", "In English").await).await;
+    b.wait_for_text("Emergency accesses to review").await;
+    b.goto(&app.url("/audit/emergency?status=all")).await;
+    b.wait_for_text("Justified").await;
+    b.assert_accessible("the emergency-access list in English").await;
+    b.quit().await;
+}
+
 ramp_testkit::on_both_engines!(
+    an_audit_reviewer_works_the_review_pages_in_chromium_with_no_serious_accessibility_faults,
     an_audit_reviewer_sees_who_read_a_patient_on_what_ground_and_the_search_is_audited,
     the_filters_select_by_user_unit_period_legal_ground_and_outcome,
     the_review_pages_by_next_until_every_row_was_seen_once,
