@@ -5,6 +5,7 @@
 mod access;
 pub mod admin;
 pub mod agreements;
+pub mod audit_review;
 pub mod auth;
 mod auth_cache;
 pub mod billing;

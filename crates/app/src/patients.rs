@@ -145,12 +145,3 @@ pub async fn declare_emergency_access(
     .await?;
     Ok(expires)
 }
-
-/// The audit log of one patient, for the audit-log review. Admins only.
-pub async fn patient_audit_log(app: &App, user: &User, personal_id: &str) -> Result<Vec<ramp_model::AuditEntry>> {
-    if !user.has_role(ramp_domain::role::Role::Admin) {
-        return Err(AppError::forbidden("role_required", "only administrators review the audit log"));
-    }
-    let patient = find_patient(app, personal_id).await?;
-    Ok(app.storage.audit_for_patient(patient.id, 500).await?)
-}

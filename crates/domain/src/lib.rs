@@ -8,6 +8,7 @@
 pub mod access;
 pub mod admin;
 pub mod article;
+pub mod audit;
 pub mod billing;
 pub mod budget;
 pub mod calendar;

@@ -31,6 +31,10 @@ pub enum Role {
     Finance,
     /// System administrator.
     Admin,
+    /// Logggranskare: reviews who read which patient's data (Patientdatalagen
+    /// 4 kap. 3 §), hands out patients' log extracts and signs off emergency
+    /// accesses. Not an HMC role: it gives no ground to read patient data.
+    AuditReviewer,
 }
 
 impl Term for Role {
@@ -47,6 +51,11 @@ impl Role {
         )
     }
 
+    /// May review the audit log (who read which patient's data).
+    pub fn reviews_audit_log(self) -> bool {
+        self == Role::AuditReviewer
+    }
+
     pub fn name_sv(self) -> &'static str {
         match self {
             Role::Prescriber => "Förskrivare",
@@ -59,6 +68,7 @@ impl Role {
             Role::Consultant => "Konsulent",
             Role::Finance => "Ekonomi",
             Role::Admin => "Administratör",
+            Role::AuditReviewer => "Logggranskare",
         }
     }
 
@@ -74,6 +84,7 @@ impl Role {
             Role::Consultant => "Consultant",
             Role::Finance => "Finance",
             Role::Admin => "Administrator",
+            Role::AuditReviewer => "Audit reviewer",
         }
     }
 }

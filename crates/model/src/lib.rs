@@ -9,6 +9,7 @@
 //! on sqlx.
 
 mod admin;
+mod audit;
 mod billing;
 pub mod clock;
 mod consult;
@@ -23,6 +24,7 @@ mod types;
 mod unit_of_work;
 
 pub use admin::*;
+pub use audit::*;
 pub use billing::*;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consult::*;
@@ -80,6 +82,7 @@ pub trait Storage:
     + EconomyStore
     + SecurityStore
     + AdminStore
+    + AuditStore
     + Send
     + Sync
     + 'static

@@ -28,20 +28,6 @@ pub struct NewEmergencyAccess {
     pub expires: DateTime<Utc>,
 }
 
-/// A declared emergency access, as the review lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EmergencyAccessRow {
-    pub id: Id,
-    pub user_id: Id,
-    pub username: String,
-    pub user_name: String,
-    pub patient_id: Id,
-    pub category: EmergencyCategory,
-    pub reason: String,
-    pub granted_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
-
 /// An API token as its owner sees it: never the secret, nor its hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiTokenRow {
@@ -73,9 +59,6 @@ pub trait SecurityStore: Send + Sync {
         patient_id: Id,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>>;
-    /// Every emergency access granted in `from..to`, oldest first: for the
-    /// audit review, which lists every use.
-    async fn emergency_accesses(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<EmergencyAccessRow>>;
 
     /// The user's API tokens, newest first, revoked ones included.
     async fn api_tokens_of_user(&self, user_id: Id) -> Result<Vec<ApiTokenRow>>;

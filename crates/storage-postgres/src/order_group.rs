@@ -266,8 +266,9 @@ fn group_sql() -> &'static str {
             "WITH o AS MATERIALIZED (SELECT t.*, nextval(pg_get_serial_sequence('orders', 'id')::regclass) AS id \
                FROM {o}), \
              l AS MATERIALIZED (SELECT * FROM {l}), \
-             audit AS (INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) \
-               SELECT a_at, a_user, a_patient, a_action, a_reason, a_detail, a_request FROM o WHERE has_audit ORDER BY k), \
+             audit AS (INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id, unit_id) \
+               SELECT a_at, a_user, a_patient, a_action, a_reason, a_detail, a_request, \
+                 (SELECT u.unit_id FROM users u WHERE u.id = a_user) FROM o WHERE has_audit ORDER BY k), \
              ord AS (INSERT INTO orders ({order_names}) SELECT {order_values} FROM o ORDER BY k), \
              pick AS (UPDATE devices t SET state = 'reserved', reserved_until = NULL, reserved_by = c.created_by, state_since = c.at \
                FROM (SELECT l.n, l.k, l.at, l.created_by, l.patient_id, ({pick}) AS device_id FROM l WHERE l.individual OFFSET 0) c \

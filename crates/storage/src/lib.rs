@@ -12,6 +12,7 @@
 pub mod batch;
 pub mod cache;
 pub mod contract;
+pub mod contract_audit;
 pub mod db;
 pub mod dialect;
 pub mod fixture;

@@ -7,6 +7,8 @@ mod api_auth;
 mod api_catalog_devices;
 mod api_errors;
 mod api_patients;
+mod audit_review;
+mod authz_matrix;
 mod billing;
 mod billing_peppol;
 mod consult;

@@ -8,7 +8,7 @@
 use chrono::Duration;
 use ramp_domain::access::EmergencyCategory;
 use ramp_domain::role::Role;
-use ramp_storage::{fixture_consult, fixture_ordering, AccessReason, AuditEntry, User};
+use ramp_storage::{fixture_consult, fixture_ordering, AccessReason, AuditEntry, EmergencyQuery, User};
 use ramp_testkit::{problem, test_now, TestApp};
 use serde_json::{json, Value};
 
@@ -91,13 +91,14 @@ async fn emergency_access_needs_a_category_and_a_reason_of_twenty_characters_and
         let p = problem(declare(&app, "lars", TOLVAN, category, reason).await).await;
         assert_eq!((p["field"].as_str(), p["code"].as_str()), (Some(field), Some(code)), "{category:?} {reason:?}");
     }
-    assert!(app.storage.emergency_accesses(test_now() - Duration::days(1), test_now()).await.unwrap().is_empty());
+    let review = EmergencyQuery { unreviewed_only: false, after: None, limit: 10 };
+    assert!(app.storage.emergency_access_review(&review).await.unwrap().is_empty());
 
     assert_eq!(declare(&app, "lars", TOLVAN, "device_safety", REASON).await.status(), 204);
-    let listed = app.storage.emergency_accesses(test_now(), test_now() + Duration::seconds(1)).await.unwrap();
+    let listed = app.storage.emergency_access_review(&review).await.unwrap();
     assert_eq!(listed.len(), 1);
     let e = &listed[0];
-    assert_eq!((e.username.as_str(), e.patient_id), ("lars", app.fixture.tolvan));
+    assert_eq!((e.username.as_str(), e.patient_id, e.uses), ("lars", app.fixture.tolvan, 0));
     assert_eq!((e.category, e.reason.as_str()), (EmergencyCategory::DeviceSafety, REASON));
     assert_eq!((e.granted_at, e.expires_at), (test_now(), test_now() + Duration::hours(4)));
     let audit = audit_of(&app, app.fixture.other_prescriber).await;

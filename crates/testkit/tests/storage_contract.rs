@@ -21,3 +21,13 @@ mod postgres {
     macro_rules! on_postgres { ($($name:ident),+) => { contract_on!(Postgres; $($name),+); }; }
     ramp_storage::for_each_contract_test!(on_postgres);
 }
+
+mod audit_sqlite {
+    macro_rules! on_sqlite { ($($name:ident),+) => { contract_on!(Sqlite; $($name),+); }; }
+    ramp_storage::for_each_audit_contract_test!(on_sqlite);
+}
+
+mod audit_postgres {
+    macro_rules! on_postgres { ($($name:ident),+) => { contract_on!(Postgres; $($name),+); }; }
+    ramp_storage::for_each_audit_contract_test!(on_postgres);
+}

@@ -6,7 +6,11 @@
 //! order, as prescribers), p50/p99 latency per order, errors by code; the
 //! ceiling is pgbench's TPC-B-like script (PostgreSQL) or a bare loop of
 //! write transactions of one order's size (SQLite); and the ratio.
+//!
+//! `ramp bench audit`: the audit-log review's searches over a log of about
+//! two million rows, over HTTP against the same queries in the database.
 
+mod audit;
 mod ceiling;
 mod driver;
 mod report;
@@ -26,6 +30,8 @@ use std::time::Duration;
 pub enum BenchCommand {
     /// Orders per second over HTTP against the database's own ceiling.
     Orders(OrdersArgs),
+    /// The audit-log review's filtered, paged searches over ~2 million audit rows: p50/p95 over HTTP and in the database.
+    Audit(audit::AuditArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -96,6 +102,7 @@ impl OrdersArgs {
 pub async fn run(cmd: BenchCommand, config: &Config) -> Result<(), CliError> {
     match cmd {
         BenchCommand::Orders(args) => orders(args, config).await,
+        BenchCommand::Audit(args) => audit::run(args, config).await,
     }
 }
 

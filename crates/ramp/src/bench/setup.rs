@@ -38,7 +38,7 @@ impl RawDb {
     }
 
     /// The pool of either engine, for the engine-neutral [`query`].
-    fn pool(&self) -> &Pool {
+    pub(super) fn pool(&self) -> &Pool {
         match self {
             RawDb::Sqlite(s) | RawDb::Postgres(s) => s.pool(),
         }

@@ -13,11 +13,12 @@
 //! `organisations.rs`, `patients.rs`, `audit.rs`, `catalog.rs`,
 //! `devices.rs`. The sub-traits are implemented whole in theirs:
 //! `orders.rs`, `supply.rs`, `consult.rs`, `figures.rs`, `billing.rs`,
-//! `fees.rs`, `economy.rs`, `security.rs`, `admin.rs`. Row mappers used by several are in `rows.rs`;
+//! `fees.rs`, `economy.rs`, `security.rs`, `admin.rs`, `audit_review.rs`. Row mappers used by several are in `rows.rs`;
 //! the unit of work that `ramp-app` composes is in `unit_of_work.rs`.
 
 mod admin;
 mod audit;
+mod audit_review;
 mod billing;
 mod bulk;
 mod catalog;

@@ -198,11 +198,14 @@ async fn audit_row(conn: &mut db::Connection, e: &NewAuditEntry) -> Result<()> {
     Ok(())
 }
 
+/// The unit is the user's unit at the time, read in the same statement.
 fn audit_sql(p: &mut Placeholders) -> String {
     let values: Vec<String> = (0..7).map(|_| p.fresh()).collect();
     format!(
-        "INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id) VALUES ({})",
-        values.join(", ")
+        "INSERT INTO audit_log (occurred_at, user_id, patient_id, action, reason, detail, request_id, unit_id) \
+         VALUES ({}, (SELECT unit_id FROM users WHERE id = {}))",
+        values.join(", "),
+        values[1]
     )
 }
 

@@ -3,7 +3,7 @@
 //! category, API tokens listed and revoked.
 
 use crate::db;
-use crate::sql::{stored, SqlStorage};
+use crate::sql::SqlStorage;
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -94,34 +94,6 @@ impl SecurityStore for SqlStorage {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| r.try_get("expires_at")).transpose()
-    }
-
-    async fn emergency_accesses(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<EmergencyAccessRow>> {
-        db::query(
-            "SELECT e.id, e.user_id, u.username, u.display_name, e.patient_id, e.category, e.reason, \
-             e.granted_at, e.expires_at \
-             FROM emergency_accesses e JOIN users u ON u.id = e.user_id \
-             WHERE e.granted_at >= $1 AND e.granted_at < $2 ORDER BY e.granted_at, e.id",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(EmergencyAccessRow {
-                id: r.try_get("id")?,
-                user_id: r.try_get("user_id")?,
-                username: r.try_get("username")?,
-                user_name: r.try_get("display_name")?,
-                patient_id: r.try_get("patient_id")?,
-                category: stored(r, "category")?,
-                reason: r.try_get("reason")?,
-                granted_at: r.try_get("granted_at")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
-        .collect()
     }
 
     async fn api_tokens_of_user(&self, user_id: Id) -> Result<Vec<ApiTokenRow>> {

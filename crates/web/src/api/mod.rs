@@ -2,6 +2,7 @@
 //! `/api/openapi.json` (generated from the handlers, so it cannot drift).
 
 mod admin;
+mod audit;
 mod billing;
 mod catalog;
 mod consult;
@@ -19,6 +20,7 @@ mod patients;
 mod reports;
 mod session;
 
+pub(crate) use audit::extract_csv as audit_extract_csv;
 pub(crate) use session::session_cookie;
 mod stock;
 mod supply;
@@ -57,10 +59,11 @@ use utoipa::OpenApi;
         figures::doc::purchased_vs_prescribed_csv, figures::doc::open_work_orders, figures::doc::open_work_orders_csv,
         figures::doc::safety_notices, figures::doc::safety_notices_csv,
         billing::run, billing::list, billing::get_one, billing::get_csv, billing::get_xml, billing::credit,
+        audit::search, audit::list, audit::log_extract, audit::log_extract_csv, audit::emergency_accesses, audit::sign_off,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"), (name = "economy"), (name = "billing"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"), (name = "economy"), (name = "billing"), (name = "audit"))
 )]
 pub struct ApiDoc;
 
@@ -84,6 +87,23 @@ pub fn openapi_json() -> serde_json::Value {
     let mut doc = ApiDoc::openapi();
     doc.merge(admin::AdminApi::openapi());
     serde_json::to_value(doc).expect("the OpenAPI document serializes")
+}
+
+/// Every operation the OpenAPI document lists, as (method, path template
+/// such as `/api/v1/orders/{id}`): the authorization-matrix test checks
+/// that each has an entry.
+pub fn api_routes() -> Vec<(axum::http::Method, String)> {
+    let doc = openapi_json();
+    let mut routes = vec![];
+    for (path, item) in doc["paths"].as_object().expect("the document has paths") {
+        for method in ["get", "put", "post", "delete", "patch", "head", "options"] {
+            if item.get(method).is_some() {
+                let m = axum::http::Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method");
+                routes.push((m, path.clone()));
+            }
+        }
+    }
+    routes
 }
 
 async fn openapi() -> Json<serde_json::Value> {
@@ -158,4 +178,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/invoices", get(billing::list))
         .route("/api/v1/invoices/{number}", get(billing::get_one))
         .route("/api/v1/invoices/{number}/credit-note", post(billing::credit))
+        .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/audit/search", post(audit::search))
+        .route("/api/v1/audit/log-extract", post(audit::log_extract))
+        .route("/api/v1/audit/log-extract.csv", post(audit::log_extract_csv))
+        .route("/api/v1/audit/emergency-accesses", get(audit::emergency_accesses))
+        .route("/api/v1/audit/emergency-accesses/{id}/sign-off", post(audit::sign_off))
 }

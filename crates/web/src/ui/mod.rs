@@ -5,6 +5,8 @@
 
 mod admin;
 mod assets;
+mod audit;
+pub(crate) mod audit_text;
 mod billing;
 mod cart;
 mod catalog;
@@ -121,6 +123,11 @@ pub fn routes() -> Router<AppState> {
         .route("/billing/invoices/{number}", get(billing::invoice))
         .route("/billing/invoices/{number}/credit", get(billing::back_to_invoice).post(billing::credit))
         .merge(admin::routes())
+        .route("/audit", get(audit::page).post(audit::search))
+        .route("/audit/log-extract", get(audit::extract_form).post(audit::extract))
+        .route("/audit/log-extract.csv", get(audit::back_to_extract).post(audit::extract_csv))
+        .route("/audit/emergency", get(audit::emergency))
+        .route("/audit/emergency/{id}/sign-off", get(audit::back_to_emergency).post(audit::sign_off))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .fallback(not_found)

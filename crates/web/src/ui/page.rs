@@ -32,6 +32,8 @@ pub struct Page {
     pub is_finance: bool,
     /// Administers users, units, principals and the catalog.
     pub is_admin: bool,
+    /// Reviews the audit log (audit reviewers).
+    pub is_auditor: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
     /// On a patient page read under emergency access: when it ends (the
@@ -58,6 +60,7 @@ impl Page {
             }),
             is_finance: user.is_some_and(|u| u.has_role(Role::Finance)),
             is_admin: user.is_some_and(ramp_app::admin::is_admin),
+            is_auditor: user.is_some_and(ramp_app::audit_review::may_review),
             errors: vec![],
             emergency_until: None,
         }
