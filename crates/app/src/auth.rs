@@ -155,24 +155,50 @@ pub async fn login(app: &App, username: &str, password: &str, client: Option<&st
     match user {
         Some(user) if ok => {
             app.storage.clear_login_failures(&subjects[0].0).await?;
-            start_session(app, user).await
+            start_session(app, user, LoginMethod::Password).await
         }
-        _ => {
+        known => {
             let now = app.clock.now();
             for (subject, _) in &subjects {
                 app.storage.record_login_failure(subject, now, now - throttle::FORGET_AFTER).await?;
+            }
+            if let Some(user) = known {
+                let why = if user.active { "wrong password" } else { "account deactivated" };
+                audit_login(app, &user, "session.login.refused", why).await?;
             }
             Err(bad_credentials())
         }
     }
 }
 
-/// Starts a session for an authenticated user (password or identity provider).
-pub async fn start_session(app: &App, user: User) -> Result<Session> {
+/// How a user proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginMethod {
+    Password,
+    IdentityProvider,
+}
+
+/// Writes a login or a refused login of a known account to the audit log,
+/// where the audit review finds it (`session.login`, `session.login.refused`).
+/// Attempts on unknown accounts have no user to name; the throttle counts them.
+pub(crate) async fn audit_login(app: &App, user: &User, action: &str, detail: &str) -> Result<()> {
+    let detail = Some(detail.to_string());
+    crate::access::audit(app, user, None, action, ramp_model::AccessReason::None, detail, None).await?;
+    Ok(())
+}
+
+/// Starts a session for an authenticated user (password or identity
+/// provider) and audits the login.
+pub async fn start_session(app: &App, user: User, method: LoginMethod) -> Result<Session> {
     let now = app.clock.now();
     let token = random_token();
     app.storage.create_session(&token_hash(&token), user.id, now, now + app.config.session_ttl).await?;
     app.storage.record_login(user.id, now).await?;
+    let how = match method {
+        LoginMethod::Password => "password",
+        LoginMethod::IdentityProvider => "identity provider",
+    };
+    audit_login(app, &user, "session.login", how).await?;
     Ok(Session { token, user })
 }
 

@@ -44,6 +44,21 @@ pub(crate) async fn find_patient(app: &App, input: &str) -> Result<Patient> {
     app.storage.patient_by_personal_id(&pnr).await?.ok_or_else(patient_not_found)
 }
 
+/// Until when `user` reads `patient_id`'s data under emergency access, if
+/// that is their ground: for the banner on every page that shows the
+/// patient's data (the device card, the order), not only the overview.
+pub async fn emergency_banner(
+    app: &App,
+    user: &User,
+    patient_id: Option<ramp_model::Id>,
+) -> Result<Option<DateTime<Utc>>> {
+    let Some(pid) = patient_id else { return Ok(None) };
+    match crate::access::access_reason(app, user, pid).await? {
+        Some(reason) => emergency_until(app, user, pid, reason).await,
+        None => Ok(None),
+    }
+}
+
 /// Until when `user` holds an emergency access to the patient, when that is
 /// their ground for reading.
 pub(crate) async fn emergency_until(

@@ -766,7 +766,7 @@ fn matrix() -> Vec<Case> {
             |_| Some(json!({ "valid_to": "2026-12-31" })),
             ADMIN,
         ),
-        op("GET", "/api/v1/admin/changes", ADMIN),
+        op("GET", "/api/v1/admin/changes", May::Only(&[&[Admin, AuditReviewer]])),
         // Each user's own API tokens.
         op("GET", "/api/v1/tokens", May::Everyone),
         case(

@@ -103,6 +103,31 @@ async fn an_unknown_account_costs_the_same_argon2_verification_and_gets_the_same
     assert_eq!(problem(unknown).await, problem(known).await);
 }
 
+async fn logins_and_refused_logins_of_known_accounts_are_written_to_the_audit_log(app: TestApp) {
+    let anna = app.fixture.prescriber;
+    assert_eq!(log_in(&app, "anna", PASSWORD).await.status(), 200);
+    assert_eq!(log_in(&app, "anna", "fel lösenord").await.status(), 401);
+    assert_eq!(log_in(&app, "ingen-sadan", "fel lösenord").await.status(), 401);
+    let admin = app.storage.user_by_username("admin").await.unwrap().unwrap();
+    let caller = ramp_app::admin::Caller::new(&admin, None);
+    ramp_app::admin::deactivate_user(&app.app, caller, anna).await.unwrap();
+    assert_eq!(log_in(&app, "anna", PASSWORD).await.status(), 401);
+
+    let mut rows = app.storage.audit_recent(50).await.unwrap();
+    rows.retain(|a| a.action.starts_with("session."));
+    rows.reverse();
+    let seen: Vec<_> = rows.iter().map(|a| (a.user_id, a.action.as_str(), a.detail.as_deref(), a.patient_id)).collect();
+    assert_eq!(
+        seen,
+        [
+            (anna, "session.login", Some("password"), None),
+            (anna, "session.login.refused", Some("wrong password"), None),
+            (anna, "session.login.refused", Some("account deactivated"), None),
+        ],
+        "an unknown account has no user to write; the throttle counts it"
+    );
+}
+
 async fn token_ids(app: &TestApp, token: &str) -> Vec<(i64, Option<String>)> {
     let list: Value = app.get(token, "/api/v1/tokens").await.json().await.unwrap();
     list.as_array()
@@ -166,4 +191,5 @@ ramp_testkit::on_both_engines!(
     a_user_lists_and_revokes_their_own_api_tokens_and_no_one_elses,
     logging_out_with_a_bearer_token_revokes_it,
     the_servers_revoke_command_revokes_any_token_by_id,
+    logins_and_refused_logins_of_known_accounts_are_written_to_the_audit_log,
 );

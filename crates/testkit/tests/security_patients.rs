@@ -122,6 +122,15 @@ async fn a_patient_page_read_under_emergency_access_shows_a_banner_until_it_ends
         .await
         .unwrap();
     assert!(fees.text().await.unwrap().contains("class=\"emergency-banner\""), "the fee statement too");
+    let card = client.get(app.url(&format!("/devices/{}", app.fixture.lent_device_number))).send().await.unwrap();
+    assert!(card.text().await.unwrap().contains("class=\"emergency-banner\""), "the card of a device lent to her");
+    fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let anna_token = app.token_for("anna").await;
+    let order = json!({ "personal_id": TOLVAN, "goal": "Förflyttning", "evaluation_date": "2027-02-01",
+        "lines": [{ "article_number": "W-200", "replacement": "decline" }] });
+    let order = app.post_json(&anna_token, "/api/v1/orders", &order).await.json::<Value>().await.unwrap();
+    let order_page = client.get(app.url(&format!("/orders/{}", order["id"]))).send().await.unwrap();
+    assert!(order_page.text().await.unwrap().contains("class=\"emergency-banner\""), "her order: {order}");
     let api = app.open_patient("lars", TOLVAN).await.json::<Value>().await.unwrap();
     assert_eq!(
         (api["access"].as_str(), api["emergency_access_until"].as_str()),

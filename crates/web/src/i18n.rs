@@ -748,6 +748,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("audit.action.adaptation.sign", "Signerade specialanpassning", "Signed a special adaptation"),
     ("audit.action.audit.search", "Sökte i loggen", "Searched the log"),
     ("audit.action.audit.log_extract", "Tog fram loggutdrag", "Made a log extract"),
+    ("audit.action.session.login", "Loggade in", "Logged in"),
+    ("audit.action.audit.admin_changes", "Visade administrativa ändringar", "Listed administrative changes"),
     ("audit.action.audit.emergency_accesses", "Visade nödåtkomster att granska", "Listed emergency accesses for review"),
     ("audit.action.audit.emergency_access_signed_off", "Signerade granskning av nödåtkomst", "Signed off an emergency access"),
     ("audit.extract.title", "Loggutdrag", "Log extract"),

@@ -20,7 +20,7 @@ mod settings;
 pub use pending::PENDING_MINUTES;
 pub use settings::{OidcInput, OidcSettings, CALLBACK_PATH, DEFAULT_HSA_ID_CLAIM, DEFAULT_SCOPES};
 
-use crate::auth::{start_session, Session};
+use crate::auth::{audit_login, start_session, LoginMethod, Session};
 use crate::error::{AppError, ErrorKind, Result};
 use crate::App;
 use chrono::{DateTime, Utc};
@@ -281,7 +281,7 @@ pub async fn finish(app: &App, cookie: Option<&str>, callback: Callback) -> Resu
     let hsa_id = verified_hsa_id(app, oidc, &provider, &tokens, &Nonce::new(pending.nonce)).await?;
     let user = user_of(app, &hsa_id).await?;
     let id_token = tokens.id_token().map(|t| t.to_string()).unwrap_or_default();
-    let session = start_session(app, user).await?;
+    let session = start_session(app, user, LoginMethod::IdentityProvider).await?;
     tracing::info!(hsa_id = hsa_id.as_str(), user = session.user.id, "logged in through the identity provider");
     Ok(Login { session, id_token, next: pending.next })
 }
@@ -362,11 +362,14 @@ fn claim(name: &str, subject: &str, other: &OtherClaims) -> Option<String> {
 async fn user_of(app: &App, hsa_id: &HsaId) -> Result<User> {
     match app.storage.user_by_hsa_id(hsa_id.as_str()).await? {
         Some(user) if user.active => Ok(user),
-        Some(user) => Err(refused(
-            ErrorKind::Forbidden,
-            "oidc_account_inactive",
-            format!("the account of HSA id {} ({}) is deactivated", hsa_id.as_str(), user.username),
-        )),
+        Some(user) => {
+            audit_login(app, &user, "session.login.refused", "account deactivated (identity provider)").await?;
+            Err(refused(
+                ErrorKind::Forbidden,
+                "oidc_account_inactive",
+                format!("the account of HSA id {} ({}) is deactivated", hsa_id.as_str(), user.username),
+            ))
+        }
         None => Err(refused(
             ErrorKind::Forbidden,
             "oidc_unknown_hsa_id",

@@ -1,8 +1,9 @@
 //! Tests that run the `ramp` binary as a process and do to it what an
 //! operator's bad day does: kill it mid-load, fill its disk, make its
 //! database read-only, stop its PostgreSQL server; and the commands an
-//! operator runs beside it (`ramp token`). One test binary.
+//! operator runs beside it (`ramp token`, `ramp admin init`). One test binary.
 
+mod bootstrap;
 mod crash;
 mod faults;
 mod support;

@@ -294,6 +294,10 @@ pub async fn futures_join(tasks: Vec<tokio::task::JoinHandle<usize>>) -> Vec<usi
     out
 }
 
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port()
+}
+
 /// `ramp serve --demo --demo-scale small` as a child process on a free port.
 pub struct Server {
     pub child: Child,
@@ -303,12 +307,18 @@ pub struct Server {
 
 impl Server {
     pub async fn start(url: &str) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+        let port = free_port();
+        Server::start_on(port, url, &["serve", "--demo", "--demo-scale", "small"], &[]).await
+    }
+
+    /// `ramp <args>` on `port` with the extra environment `env`, once ready.
+    pub async fn start_on(port: u16, url: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         // The server's own output goes to a file beside the test databases, for when a check fails.
         let log_path = test_dir().join(format!("crash-server-{port}.log"));
         let log = std::fs::File::create(&log_path).expect("server log file");
         let child = Command::new(RAMP)
-            .args(["serve", "--demo", "--demo-scale", "small"])
+            .args(args)
+            .envs(env.iter().copied())
             .env("DATABASE_URL", url)
             .env("RAMP_LISTEN", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")

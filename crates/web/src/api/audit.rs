@@ -177,6 +177,8 @@ pub struct EmergencyAccessDto {
     pub user_name: String,
     pub unit: Option<String>,
     pub patient: PatientRefDto,
+    /// Why, from the fixed list: urgent_care | unregistered_care_relationship | device_safety | other.
+    pub category: String,
     /// The reason the user gave.
     pub reason: String,
     pub granted_at: DateTime<Utc>,
@@ -197,6 +199,7 @@ impl From<&EmergencyAccessRecord> for EmergencyAccessDto {
                 personal_id: e.patient.personal_id.display(),
                 name: format!("{} {}", e.patient.given_name, e.patient.family_name),
             },
+            category: e.category.as_str().into(),
             reason: e.reason.clone(),
             granted_at: e.granted_at,
             expires_at: e.expires_at,

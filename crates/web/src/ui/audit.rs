@@ -4,7 +4,7 @@
 //! list with a sign-off form per access. Every page that shows the log
 //! writes its own audit row (in the use-case).
 
-use super::audit_text::{action_label, flag_label, legal_ground_label, outcome_label, verdict_label};
+use super::audit_text::{action_label, category_label, flag_label, legal_ground_label, outcome_label, verdict_label};
 use super::form::Field;
 use super::page::{error_page, render, Page};
 use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ramp_app::audit_review::{self as uc, AuditFilter, AuditPage, Flag, LogExtract};
 use ramp_app::model::{AccessReason, EmergencyAccessRecord, Unit, User};
 use ramp_app::AppError;
+use ramp_domain::access::EmergencyCategory;
 use ramp_domain::audit::{AuditOutcome, Verdict};
 use ramp_domain::Term;
 use serde::Deserialize;
@@ -344,6 +345,9 @@ impl EmergencyTemplate {
     }
     fn verdict(&self, v: &Verdict) -> &'static str {
         verdict_label(self.page.lang, *v)
+    }
+    fn category(&self, c: &EmergencyCategory) -> &'static str {
+        category_label(self.page.lang, *c)
     }
     fn verdicts(&self) -> Vec<(&'static str, &'static str)> {
         Verdict::ALL.iter().map(|v| (v.as_str(), verdict_label(self.page.lang, *v))).collect()

@@ -5,6 +5,7 @@
 use crate::i18n::Lang;
 use ramp_app::audit_review::Flag;
 use ramp_app::model::AccessReason;
+use ramp_domain::access::EmergencyCategory;
 use ramp_domain::audit::{AuditOutcome, Verdict};
 use ramp_domain::Term;
 
@@ -33,6 +34,14 @@ pub fn flag_label(lang: Lang, flag: Flag) -> &'static str {
 
 pub fn verdict_label(lang: Lang, verdict: Verdict) -> &'static str {
     lang.t(&format!("audit.verdict.{}", verdict.as_str()))
+}
+
+/// Why an emergency access was declared, in `lang`.
+pub fn category_label(lang: Lang, category: EmergencyCategory) -> &'static str {
+    match lang {
+        Lang::Sv => category.name_sv(),
+        Lang::En => category.name_en(),
+    }
 }
 
 #[cfg(test)]
@@ -64,6 +73,8 @@ mod tests {
         "audit.log_extract",
         "audit.emergency_accesses",
         "audit.emergency_access_signed_off",
+        "audit.admin_changes",
+        "session.login",
     ];
 
     #[test]

@@ -74,6 +74,10 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<String>, failed: Option
     let signs = c.user.has_role(ramp_domain::role::Role::Prescriber);
     let today = c.state.app.today();
     let mut page = Page::new(lang, "device.title", Some(&c.user), &c.csrf, "patient");
+    match ramp_app::patients::emergency_banner(&c.state.app, &c.user, card.device.patient_id).await {
+        Ok(until) => page.emergency_until = until,
+        Err(e) => return error_page(lang, e),
+    }
     page.title = format!("{} {} – {}", lang.t("device.title"), card.device.device_number, card.article.name);
     let (status, form) = match failed {
         Some((e, form)) => {

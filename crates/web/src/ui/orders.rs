@@ -79,6 +79,10 @@ pub async fn show(
     match ramp_app::orders::order(&state.app, &user, id, Some(&rid)).await {
         Ok(order) => {
             let mut page = Page::new(lang, "order.title", Some(&user), &csrf, "orders");
+            match ramp_app::patients::emergency_banner(&state.app, &user, order.patient_id).await {
+                Ok(until) => page.emergency_until = until,
+                Err(e) => return error_page(lang, e),
+            }
             page.title = format!("{} {} – {}", lang.t("order.title"), order.id, page.order_status(&order.status));
             let staff = moves_orders(&user);
             let can_cancel = (order.created_by == user.id && order.status == OrderStatus::Registered)

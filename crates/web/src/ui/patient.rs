@@ -34,13 +34,7 @@ impl PatientTemplate {
     fn categories(&self) -> Vec<(&'static str, &'static str)> {
         EmergencyCategory::ALL
             .iter()
-            .map(|c| {
-                let name = match self.page.lang {
-                    Lang::Sv => c.name_sv(),
-                    Lang::En => c.name_en(),
-                };
-                (c.as_str(), name)
-            })
+            .map(|c| (c.as_str(), super::audit_text::category_label(self.page.lang, *c)))
             .collect()
     }
 

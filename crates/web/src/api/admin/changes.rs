@@ -35,7 +35,8 @@ pub struct ChangeParams {
 }
 
 /// Every administrative change (and refused attempt), newest first: who,
-/// when, what, and the row before and after.
+/// when, what, and the row before and after. For administrators and audit
+/// reviewers (a reviewer's reading is written to the audit log).
 #[utoipa::path(get, path = "/api/v1/admin/changes", tag = "admin", params(ChangeParams), security(("token" = []), ("session" = [])), responses(
     (status = 200, description = "one page of changes", body = ChangePageDto),
     (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),

@@ -1,5 +1,7 @@
 //! The record of administrative changes: filters, a table newest first
-//! with the row before and after, and a link to the older page.
+//! with the row before and after, and a link to the older page. The same
+//! page serves administrators (`/admin/changes`) and audit reviewers
+//! (`/audit/admin-changes`, in the audit review's tabs).
 
 use super::caller;
 use super::widgets::*;
@@ -80,10 +82,27 @@ fn row(page: &Page, c: &AdminChange) -> ChangeRow {
     }
 }
 
+/// Where the page is shown: the administration or the audit review.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Area {
+    Admin,
+    Audit,
+}
+
+impl Area {
+    fn path(self) -> &'static str {
+        match self {
+            Area::Admin => "/admin/changes",
+            Area::Audit => "/audit/admin-changes",
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin_changes.html")]
 struct ChangesTemplate {
     page: Page,
+    area: Area,
     entity: Select,
     outcome: Select,
     dates: Vec<Field>,
@@ -91,6 +110,18 @@ struct ChangesTemplate {
     next: Option<String>,
 }
 
+impl ChangesTemplate {
+    /// The audit review's tab that is current here.
+    fn tab(&self, tab: &str) -> &'static str {
+        if tab == "admin_changes" {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// The administration's change log.
 pub async fn list(
     State(state): State<AppState>,
     lang: Lang,
@@ -99,7 +130,32 @@ pub async fn list(
     RequestId(rid): RequestId,
     Query(p): Query<Params>,
 ) -> Response {
-    let mut page = Page::new(lang, "admin.changes", Some(&user), &csrf, "admin");
+    show(&state, lang, &csrf, &user, &rid, &p, Area::Admin).await
+}
+
+/// The administrative changes in the audit review, for audit reviewers.
+pub async fn for_review(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    Query(p): Query<Params>,
+) -> Response {
+    show(&state, lang, &csrf, &user, &rid, &p, Area::Audit).await
+}
+
+async fn show(
+    state: &AppState,
+    lang: Lang,
+    csrf: &str,
+    user: &ramp_app::model::User,
+    rid: &str,
+    p: &Params,
+    area: Area,
+) -> Response {
+    let nav = if area == Area::Admin { "admin" } else { "audit" };
+    let mut page = Page::new(lang, "admin.changes", Some(user), csrf, nav);
     let filter = parse_optional_date("from", Some(&p.from), "2026-01-01").and_then(|from| {
         Ok(ChangeFilter {
             entity: Some(p.entity.clone()),
@@ -113,13 +169,13 @@ pub async fn list(
         })
     });
     let result = match filter {
-        Ok(f) => uc::list_changes(&state.app, caller(&user, &rid), &f).await,
+        Ok(f) => uc::list_changes(&state.app, caller(user, rid), &f).await,
         Err(e) => Err(e),
     };
     let (status, rows, next) = match result {
         Ok(pg) => {
             let next = pg.next_before_id.map(|b| {
-                let mut q = format!("/admin/changes?entity={}&outcome={}", p.entity, p.outcome);
+                let mut q = format!("{}?entity={}&outcome={}", area.path(), p.entity, p.outcome);
                 if let Some(id) = p.entity_id {
                     q.push_str(&format!("&entity_id={id}"));
                 }
@@ -145,5 +201,5 @@ pub async fn list(
         Field::new(&page, "from", lang.t("admin.from"), &p.from).kind("date"),
         Field::new(&page, "to", lang.t("admin.to"), &p.to).kind("date"),
     ];
-    render(&ChangesTemplate { page, entity, outcome, dates, rows, next }, status)
+    render(&ChangesTemplate { page, area, entity, outcome, dates, rows, next }, status)
 }

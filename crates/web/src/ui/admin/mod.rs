@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/articles/{number}", get(articles::show).post(articles::edit))
         .route("/admin/articles/{number}/retire", get(articles::back).post(articles::retire))
         .route("/admin/changes", get(changes::list))
+        .route("/audit/admin-changes", get(changes::for_review))
 }
 
 /// `?done=1` after a saved change: the page says so.
