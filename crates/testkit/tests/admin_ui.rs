@@ -186,6 +186,20 @@ async fn an_administrator_creates_a_unit_and_a_user_in_the_browser(app: TestApp)
     assert!(text.contains("Sara Arbetsterapeut") && text.contains("Skapade"), "{text}");
     b.assert_accessible("the new user's page").await;
 
+    // Every other administration page, in the browser, with axe.
+    for (path, text, what) in [
+        ("/admin/users", "Ny användare", "the user list"),
+        ("/admin/principals", "Huvudmän", "the principals"),
+        (&format!("/admin/principals/{}", app.fixture.lidingo), "Kundnummer", "a principal with its customer numbers"),
+        ("/admin/articles", "Sortiment", "the catalog search"),
+        ("/admin/articles/new", "Ny artikel", "the new-article form"),
+        ("/admin/articles/R-100", "Avveckla", "an article"),
+    ] {
+        b.goto(&app.url(path)).await;
+        b.wait_for_text(text).await;
+        b.assert_accessible(what).await;
+    }
+
     b.click(&b.by_text("a", "Ändringslogg").await).await;
     b.wait_for_text("Administrativa ändringar, nyast först").await;
     b.assert_accessible("the change log").await;
