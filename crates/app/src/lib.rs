@@ -21,6 +21,7 @@ pub mod figures;
 pub mod impact;
 pub mod oidc;
 pub mod orders;
+pub mod patient_register;
 pub mod patients;
 pub mod stock;
 pub mod supply;

@@ -18,6 +18,7 @@ mod error;
 mod fees;
 mod figures;
 mod orders;
+mod patient_register;
 mod security;
 mod supply;
 mod types;
@@ -33,6 +34,7 @@ pub use error::{BoxError, Result, StorageError};
 pub use fees::*;
 pub use figures::*;
 pub use orders::*;
+pub use patient_register::*;
 pub use security::*;
 pub use supply::*;
 pub use types::*;
@@ -83,6 +85,7 @@ pub trait Storage:
     + SecurityStore
     + AdminStore
     + AuditStore
+    + PatientRegisterStore
     + Send
     + Sync
     + 'static

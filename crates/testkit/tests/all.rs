@@ -16,6 +16,7 @@ mod economy;
 mod fees;
 mod figures;
 mod impact;
+mod my_patients;
 mod oidc;
 mod operations;
 mod order_group;

@@ -182,6 +182,29 @@ fn matrix() -> Vec<Case> {
             },
             PRESCRIBERS,
         ),
+        // My patients, registration and setting: those who order for patients at a unit.
+        op(
+            "GET",
+            "/api/v1/patients/mine",
+            May::Only(&[&[Prescriber, PrescriberOtherUnit, PersonalOrdererHealth, PersonalOrdererSocial]]),
+        ),
+        with_body(
+            "POST",
+            "/api/v1/patients",
+            |_| {
+                Some(json!({ "personal_id": "19620315-4569", "given_name": "Rut",
+            "family_name": "Berg", "municipality": "0186", "setting": "ordinary" }))
+            },
+            PRESCRIBERS,
+        ),
+        case(
+            "POST",
+            "/api/v1/patients/settings",
+            "for a patient of unit 1, unchanged",
+            |_| "/api/v1/patients/settings".into(),
+            |_| Some(json!({ "personal_id": TOLVAN, "setting": "saebo", "valid_from": "2026-11-01" })),
+            May::Only(&[&[Prescriber]]),
+        ),
         // Devices: one lent to Tolvan (D-0001) and one to Sven (D-0041).
         case(
             "GET",

@@ -30,6 +30,7 @@ mod figures;
 pub mod order_plan;
 pub mod orders;
 mod organisations;
+mod patient_register;
 mod patients;
 mod people;
 mod rows;

@@ -14,6 +14,7 @@ mod economy;
 mod fees;
 pub(crate) mod figures;
 mod health;
+mod my_patients;
 mod orders;
 mod orders_dto;
 mod patients;
@@ -39,6 +40,7 @@ use utoipa::OpenApi;
         session::login, session::logout, session::me, session::tokens, session::revoke_token,
         catalog::search,
         patients::overview, patients::emergency_access, fees::fee_statement,
+        my_patients::mine, my_patients::register, my_patients::change_setting,
         economy::costs, economy::costs_csv, economy::costs_xlsx, economy::set_budget, economy::costly_treatment,
         devices::card,
         stock::warehouses, stock::stock,
@@ -121,6 +123,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tokens", get(session::tokens))
         .route("/api/v1/tokens/{id}", delete(session::revoke_token))
         .route("/api/v1/articles", get(catalog::search))
+        .route("/api/v1/patients", post(my_patients::register))
+        .route("/api/v1/patients/mine", get(my_patients::mine))
+        .route("/api/v1/patients/settings", post(my_patients::change_setting))
         .route("/api/v1/patients/overview", post(patients::overview))
         .route("/api/v1/patients/emergency-access", post(patients::emergency_access))
         .route("/api/v1/patients/fee-statement", post(fees::fee_statement))

@@ -75,6 +75,9 @@ mod tests {
         "audit.emergency_access_signed_off",
         "audit.admin_changes",
         "session.login",
+        "patient.list_mine",
+        "patient.register",
+        "patient.setting_change",
     ];
 
     #[test]

@@ -19,6 +19,7 @@ mod fees;
 mod figures;
 mod form;
 mod login;
+mod my_patients;
 mod oidc;
 mod order;
 mod orders;
@@ -47,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .route("/lang/{code}", get(login::set_language))
         .route("/catalog", get(catalog::page))
         .route("/catalog/results", get(catalog::results))
+        .route("/patients", get(my_patients::list))
+        .route("/patients/new", get(my_patients::new_form).post(my_patients::register))
         .route("/patient", get(patient::form).post(patient::open))
         .route("/patient/emergency-access", post(patient::emergency))
         .route("/patient/fees", get(fees::back).post(fees::statement))

@@ -12,7 +12,7 @@ mod changes;
 mod principals;
 mod units;
 mod users;
-mod widgets;
+pub(crate) mod widgets;
 
 use super::page::{render, Page};
 use crate::extract::{CsrfToken, UiUser};

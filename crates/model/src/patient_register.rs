@@ -1,0 +1,56 @@
+//! The prescriber's own patients ("Mina patienter") and registering a new
+//! patient with a setting and a care relationship.
+
+use crate::{Id, Result};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use ramp_domain::ids::PersonalId;
+use ramp_domain::setting::Setting;
+use serde::Serialize;
+
+/// A patient of the unit with what a prescriber looks at first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MyPatient {
+    pub id: Id,
+    pub personal_id: PersonalId,
+    pub given_name: String,
+    pub family_name: String,
+    /// The setting on the day asked for, if one is registered.
+    pub setting: Option<Setting>,
+    /// Orders not yet delivered or cancelled.
+    pub open_orders: i64,
+    /// Delivered orders whose evaluation date is on or before the day asked for.
+    pub evaluations_due: i64,
+    /// Devices with the patient now.
+    pub devices_lent: i64,
+}
+
+/// A patient to register, with their first setting and the care
+/// relationship of the registering user's unit (both from `on`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPatientRegistration {
+    pub personal_id: PersonalId,
+    pub birth_date: NaiveDate,
+    pub given_name: String,
+    pub family_name: String,
+    pub municipality_id: Id,
+    pub setting: Setting,
+    pub unit_id: Id,
+    pub on: NaiveDate,
+    pub at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait PatientRegisterStore: Send + Sync {
+    /// The patients `unit_id` has a care relationship with on `on`, by
+    /// family and given name.
+    async fn my_patients(&self, unit_id: Id, on: NaiveDate) -> Result<Vec<MyPatient>>;
+    /// Registers the patient, their setting and the care relationship in one
+    /// transaction; `None` when the personal id is registered already
+    /// (nothing written).
+    async fn register_patient(&self, p: &NewPatientRegistration) -> Result<Option<Id>>;
+    /// Ends the setting open on `from` the day before and opens `setting`
+    /// from `from`, in one transaction; settings starting on or after
+    /// `from` are replaced by it.
+    async fn change_setting(&self, patient_id: Id, setting: Setting, from: NaiveDate) -> Result<()>;
+}

@@ -1,0 +1,123 @@
+//! "Mina patienter", registering a patient and recording a change of
+//! setting. Personal identity numbers travel in bodies, never in URLs.
+
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiUser, RequestId};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use ramp_app::model::MyPatient;
+use ramp_app::patient_register::{self as uc, Registration};
+use ramp_domain::Term;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyPatientDto {
+    /// As written, e.g. `19121212-1212`.
+    pub personal_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    /// ordinary | saebo | lss_housing | socialpsychiatry_housing | short_term_stay | day_care | daily_activity
+    pub setting: Option<String>,
+    pub open_orders: i64,
+    /// Delivered orders whose evaluation date has come.
+    pub evaluations_due: i64,
+    pub devices_lent: i64,
+}
+
+impl From<&MyPatient> for MyPatientDto {
+    fn from(p: &MyPatient) -> Self {
+        Self {
+            personal_id: p.personal_id.display(),
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            setting: p.setting.map(|s| s.as_str().to_string()),
+            open_orders: p.open_orders,
+            evaluations_due: p.evaluations_due,
+            devices_lent: p.devices_lent,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationBody {
+    /// Personnummer or samordningsnummer, e.g. `19121212-1212`.
+    pub personal_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    /// The home municipality's code, e.g. `0186`.
+    pub municipality: String,
+    /// Where the patient lives or is from today (see `MyPatientDto.setting`).
+    pub setting: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegisteredDto {
+    pub id: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingBody {
+    pub personal_id: String,
+    pub setting: String,
+    /// `YYYY-MM-DD`: from this day on.
+    pub valid_from: String,
+}
+
+/// The patients the caller's unit has a care relationship with today, with
+/// open orders, due evaluations and lent devices (audited as one read).
+#[utoipa::path(get, path = "/api/v1/patients/mine", tag = "patients", security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the unit's patients by name", body = [MyPatientDto]),
+    (status = 403, description = "role_required (prescribers and orderers of personal devices), unit_required", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn mine(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+) -> Result<Json<Vec<MyPatientDto>>, ApiError> {
+    let patients = uc::my_patients(&state.app, &user, Some(&rid)).await?;
+    Ok(Json(patients.iter().map(MyPatientDto::from).collect()))
+}
+
+/// Registers a new patient with a setting and the caller's unit's care
+/// relationship, both from today (prescribers at a unit).
+#[utoipa::path(post, path = "/api/v1/patients", tag = "patients", request_body = RegistrationBody, security(("token" = []), ("session" = [])), responses(
+    (status = 201, description = "registered", body = RegisteredDto),
+    (status = 403, description = "role_required, unit_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "patient_exists (field personal_id; audited)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "personal_id, given_name, family_name, municipality (invalid_municipality) or setting (invalid_setting) missing or invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    ApiJson(b): ApiJson<RegistrationBody>,
+) -> Result<(StatusCode, Json<RegisteredDto>), ApiError> {
+    let r = Registration {
+        personal_id: b.personal_id,
+        given_name: b.given_name,
+        family_name: b.family_name,
+        municipality: b.municipality,
+        setting: b.setting,
+    };
+    let id = uc::register_patient(&state.app, &user, &r, Some(&rid)).await?;
+    Ok((StatusCode::CREATED, Json(RegisteredDto { id })))
+}
+
+/// Records where the patient lives or is from a day on; the setting open
+/// then ends the day before (prescribers with a ground to read the patient).
+#[utoipa::path(post, path = "/api/v1/patients/settings", tag = "patients", request_body = SettingBody, security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "recorded"),
+    (status = 403, description = "role_required, or no ground to read the patient (care_relationship_required; audited)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "setting (invalid_setting), valid_from (invalid_date) or personal_id invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn change_setting(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    ApiJson(b): ApiJson<SettingBody>,
+) -> Result<StatusCode, ApiError> {
+    uc::change_setting(&state.app, &user, &b.personal_id, &b.setting, &b.valid_from, Some(&rid)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
