@@ -44,6 +44,37 @@ pub(crate) async fn find_patient(app: &App, input: &str) -> Result<Patient> {
     app.storage.patient_by_personal_id(&pnr).await?.ok_or_else(patient_not_found)
 }
 
+/// The patient an order is being made for, shown on every step so that
+/// nobody orders for the wrong patient: name, personnummer, setting today
+/// and the ground the user reads them on.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatientInView {
+    pub name: String,
+    pub personal_id: PersonalId,
+    pub setting: Option<Setting>,
+    pub ground: AccessReason,
+}
+
+/// Reads the patient for the header of an ordering step (`action`
+/// audited, refusals too).
+pub async fn patient_in_view(
+    app: &App,
+    user: &User,
+    personal_id: &str,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<PatientInView> {
+    let patient = patient_to_read(app, user, personal_id, action, request_id).await?;
+    let ground = authorize_patient_read(app, user, patient.id, action, request_id).await?;
+    let settings = app.storage.patient_settings(patient.id).await?;
+    Ok(PatientInView {
+        name: format!("{} {}", patient.given_name, patient.family_name),
+        setting: setting_on(&settings, app.today()),
+        personal_id: patient.personal_id,
+        ground,
+    })
+}
+
 /// Until when `user` reads `patient_id`'s data under emergency access, if
 /// that is their ground: for the banner on every page that shows the
 /// patient's data (the device card, the order), not only the overview.

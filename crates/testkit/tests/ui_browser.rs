@@ -173,6 +173,7 @@ async fn a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery
     b.press(ENTER).await;
     b.wait_for_text("Välj artikel att beställa").await;
     b.wait_for_text("Rullstol Manuell Komfort").await;
+    assert!(b.page_text().await.contains("Sven Svensson, 19390303-1239"), "the patient in the header");
     b.assert_accessible("the article choice for a patient").await;
     b.click(&b.by_text("button", "Beställ Rullstol Manuell Komfort").await).await;
 
@@ -180,6 +181,7 @@ async fn a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery
     b.wait_for_text("Förslag: äldre likvärdig produkt i lager").await;
     let text = b.page_text().await;
     assert!(text.contains("W-190 Rullstol Manuell Bas"), "{text}");
+    assert!(text.contains("Sven Svensson, 19390303-1239"), "the patient in the preview's header: {text}");
     b.assert_accessible("the replacement proposal").await;
     b.click(&b.by_text("button", "Acceptera").await).await;
     b.wait_for_text("Du har accepterat förslaget").await;
@@ -194,7 +196,7 @@ async fn a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery
     // The cart: the reserved device, until when, and who pays.
     b.wait_for_text("Skicka beställning").await;
     let text = b.page_text().await;
-    for expected in ["Till patient: Sven Svensson", "W-190 Rullstol Manuell Bas", "D-0012", "2026-11-23", "Regionen"] {
+    for expected in ["Till patient: Sven Svensson, 19390303-1239", "W-190 Rullstol Manuell Bas", "D-0012", "2026-11-23", "Regionen"] {
         assert!(text.contains(expected), "the cart lacks '{expected}':\n{text}");
     }
     b.assert_accessible("the cart").await;

@@ -51,6 +51,8 @@ pub struct LinePreview {
     pub decision: Option<LineDecision>,
     /// Facts the agreement needs answered before it can decide.
     pub needs: Vec<NeededFact>,
+    /// Whom the line is for (a patient line), shown with the preview.
+    pub patient: Option<crate::patients::PatientInView>,
 }
 
 /// A cart item as shown: with who pays, and whether it needs a second look.
@@ -194,8 +196,16 @@ pub(super) async fn prepare_line(
         Ok(d) => (Some(d), vec![]),
         Err(needs) => (None, needs),
     };
-    let preview =
-        LinePreview { requested, proposal: proposal.map(|p| p.0), article, substitution, in_stock: 0, decision, needs };
+    let preview = LinePreview {
+        requested,
+        proposal: proposal.map(|p| p.0),
+        article,
+        substitution,
+        in_stock: 0,
+        decision,
+        needs,
+        patient: None,
+    };
     Ok((preview, group_answer))
 }
 
@@ -204,6 +214,7 @@ pub(super) async fn prepare_line(
 pub async fn preview_line(app: &App, user: &User, req: &LineRequest, request_id: Option<&str>) -> Result<LinePreview> {
     let Prepared { recipient, mut preview, .. } = prepare(app, user, req, "order.prepare", request_id).await?;
     recipient.write_audit(app).await?;
+    preview.patient = recipient.in_view();
     let stock = app.storage.central_stock(&[preview.article.id], app.clock.now()).await?;
     preview.in_stock = stock.first().map_or(0, |x| x.1);
     Ok(preview)

@@ -36,6 +36,17 @@ impl Recipient {
         self.patient.as_ref().map(|p| p.id)
     }
 
+    /// The patient as the ordering steps show them, if this is a patient's.
+    pub fn in_view(&self) -> Option<crate::patients::PatientInView> {
+        let (p, audit) = (self.patient.as_ref()?, self.audit.as_ref()?);
+        Some(crate::patients::PatientInView {
+            name: format!("{} {}", p.given_name, p.family_name),
+            personal_id: p.personal_id.clone(),
+            setting: self.setting,
+            ground: audit.reason,
+        })
+    }
+
     /// The unit an item is held for (unit and buffer orders only).
     pub fn held_unit_id(&self) -> Option<Id> {
         (self.target != OrderTarget::Patient).then_some(self.unit.id)

@@ -76,6 +76,7 @@ mod tests {
         "audit.admin_changes",
         "session.login",
         "patient.list_mine",
+        "order.choose",
         "patient.register",
         "patient.setting_change",
     ];

@@ -89,7 +89,10 @@ impl CartTemplate {
 
     fn title(&self, g: &CartGroup) -> String {
         match (g.target, &g.patient_name) {
-            (OrderTarget::Patient, Some(name)) => format!("{}: {name}", self.page.t("cart.for_patient")),
+            (OrderTarget::Patient, Some(name)) => match &g.personal_id {
+                Some(pnr) => format!("{}: {name}, {pnr}", self.page.t("cart.for_patient")),
+                None => format!("{}: {name}", self.page.t("cart.for_patient")),
+            },
             (OrderTarget::Patient, None) => self.page.t("cart.for_patient").to_string(),
             (OrderTarget::Unit, _) => self.page.t("cart.for_unit").to_string(),
             (OrderTarget::Buffer, _) => self.page.t("cart.for_buffer").to_string(),

@@ -35,6 +35,8 @@ fn log_if_internal(e: &AppError) {
 struct ArticlesTemplate {
     page: Page,
     personal_id: String,
+    /// The patient ordered for, in the header (wrong-patient risk).
+    patient: Option<ramp_app::patients::PatientInView>,
     q: String,
     searched: bool,
     hits: Vec<ArticleHit>,
@@ -55,10 +57,23 @@ pub async fn articles(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
+    RequestId(rid): RequestId,
     CsrfForm(f): CsrfForm<ArticlesForm>,
 ) -> Response {
     let page = Page::new(lang, "order.choose_title", Some(&user), &csrf, "patient");
-    let mut t = ArticlesTemplate { page, personal_id: f.personal_id, q: f.q, searched: false, hits: vec![] };
+    let patient = match ramp_app::patients::patient_in_view(
+        &state.app,
+        &user,
+        &f.personal_id,
+        "order.choose",
+        Some(&rid),
+    )
+    .await
+    {
+        Ok(p) => Some(p),
+        Err(e) => return super::page::error_page(lang, e),
+    };
+    let mut t = ArticlesTemplate { page, personal_id: f.personal_id, patient, q: f.q, searched: false, hits: vec![] };
     let result = ramp_app::catalog::search(&state.app, &user, &t.q, 50).await;
     let status = match result {
         Ok(hits) => {
