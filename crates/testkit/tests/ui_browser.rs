@@ -196,7 +196,9 @@ async fn a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery
     // The cart: the reserved device, until when, and who pays.
     b.wait_for_text("Skicka beställning").await;
     let text = b.page_text().await;
-    for expected in ["Till patient: Sven Svensson, 19390303-1239", "W-190 Rullstol Manuell Bas", "D-0012", "2026-11-23", "Regionen"] {
+    for expected in
+        ["Till patient: Sven Svensson, 19390303-1239", "W-190 Rullstol Manuell Bas", "D-0012", "2026-11-23", "Regionen"]
+    {
         assert!(text.contains(expected), "the cart lacks '{expected}':\n{text}");
     }
     b.assert_accessible("the cart").await;

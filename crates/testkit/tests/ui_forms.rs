@@ -166,8 +166,18 @@ async fn the_login_form_without_the_token_is_refused(app: TestApp) {
         .all(|c| !c.to_str().unwrap_or("").starts_with("ramp_session=")));
 }
 
+/// The demo's one coherent story (issue 18 point 6): "Vem betalar?" starts
+/// on the agreement that decides this installation's orders.
+async fn who_pays_starts_on_the_region_whose_agreement_decides_the_orders(app: TestApp) {
+    let (client, _) = logged_in(&app, "anna").await;
+    let html = client.get(app.url("/cost")).send().await.unwrap().text().await.unwrap();
+    let region = &app.app.config().agreement_region;
+    assert!(html.contains(&format!("<option value=\"{region}\" selected>")), "{region} preselected:\n{html}");
+}
+
 ramp_testkit::on_both_engines!(
     a_double_submitted_order_form_places_one_order,
+    who_pays_starts_on_the_region_whose_agreement_decides_the_orders,
     removing_a_cart_line_returns_its_device_to_stock,
     a_form_posted_from_another_site_is_refused,
     every_ui_form_without_or_with_a_wrong_token_is_refused_with_the_expired_form_page,

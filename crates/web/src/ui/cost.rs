@@ -86,6 +86,9 @@ pub async fn page(
     let mut page = Page::new(lang, "cost.title", Some(&user), &csrf, "cost");
     let submitted = form.contains_key("region");
     form.entry("date".into()).or_insert_with(|| state.app.today().to_string());
+    // The region whose agreement decides this installation's orders, so that
+    // the answer here is the one an order would get.
+    form.entry("region".into()).or_insert_with(|| state.app.config().agreement_region.clone());
     let answered: Vec<(String, String)> =
         form.iter().filter(|(k, _)| k.starts_with("fact.")).map(|(k, v)| (k.clone(), v.clone())).collect();
     let (mut needs, mut decision, mut status) = (vec![], None, StatusCode::OK);
