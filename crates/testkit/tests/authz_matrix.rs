@@ -347,6 +347,16 @@ fn matrix() -> Vec<Case> {
             |_| Some(json!({ "status": "picked" })),
             May::Only(&[&[Warehouse, CustomerService, Admin]]),
         ),
+        // The inbox: everyone's own; a notification that is not the caller's is a 404.
+        op("GET", "/api/v1/notifications", May::Everyone),
+        case(
+            "POST",
+            "/api/v1/notifications/{id}/read",
+            "a notification not in the caller's inbox",
+            |_| "/api/v1/notifications/999999/read".into(),
+            |_| Some(json!({})),
+            May::Everyone,
+        ),
         // Work orders and adaptations.
         op("GET", "/api/v1/work-orders", May::Only(&[&[Technician, Warehouse, CustomerService, Consultant, Admin]])),
         case(

@@ -17,7 +17,7 @@ mod status;
 
 pub use cart::{add_to_cart, cart, preview_line, remove_from_cart, CartLine, LinePreview, LineRequest, Proposal};
 pub use decision::LineDecision;
-pub use place::{order, orders_of_user, place_order, PlacedOrder};
+pub use place::{order, order_with_patient, orders_of_user, place_order, PlacedOrder};
 pub use refusal::{Alternative, Refusal, RefusalReason};
 pub use reports::{register_pickup, report_fault, report_lost, LostReported, PickupRegistered};
 pub use request::{OrderRequest, MAX_DIRECT_LINES};

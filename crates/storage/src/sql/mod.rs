@@ -27,6 +27,7 @@ mod devices;
 mod economy;
 mod fees;
 mod figures;
+mod notifications;
 pub mod order_plan;
 pub mod orders;
 mod organisations;

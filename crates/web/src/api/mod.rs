@@ -14,6 +14,7 @@ mod economy;
 mod fees;
 pub(crate) mod figures;
 mod health;
+mod notifications;
 mod orders;
 mod orders_dto;
 mod patients;
@@ -44,7 +45,7 @@ use utoipa::OpenApi;
         stock::warehouses, stock::stock,
         cost::decide, cost::costly_treatment,
         orders::preview, orders::add_item, orders::cart, orders::remove_item, orders::place, orders::get_order,
-        orders::list, orders::change_status,
+        orders::list, orders::change_status, notifications::list, notifications::read,
         reports::pickup, reports::fault, reports::lost,
         supply::receive, supply::consumables, supply::pick_list, supply::receive_return, supply::inspect,
         supply::work_orders, supply::create_work_order, supply::work_order, supply::start, supply::add_entry,
@@ -141,6 +142,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orders", post(orders::place).get(orders::list))
         .route("/api/v1/orders/{id}", get(orders::get_order))
         .route("/api/v1/orders/{id}/status", post(orders::change_status))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v1/notifications/{id}/read", post(notifications::read))
         .route("/api/v1/devices/{device_number}/pickup-order", post(reports::pickup))
         .route("/api/v1/devices/{device_number}/fault-report", post(reports::fault))
         .route("/api/v1/devices/{device_number}/lost-report", post(reports::lost))

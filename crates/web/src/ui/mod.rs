@@ -12,12 +12,14 @@ mod cart;
 mod catalog;
 mod consult;
 pub(crate) mod cost;
+mod delivery;
 mod desk;
 mod device;
 mod economy;
 mod fees;
 mod figures;
 mod form;
+mod inbox;
 mod login;
 mod oidc;
 mod order;
@@ -101,6 +103,10 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", get(orders::mine).post(cart::place))
         .route("/orders/queue", get(orders::queue))
         .route("/orders/{id}", get(orders::show))
+        .route("/orders/{id}/confirmation", get(orders::confirmation))
+        .route("/inbox", get(inbox::page))
+        .route("/inbox/unread", get(inbox::badge))
+        .route("/inbox/{id}/read", post(inbox::read))
         .route("/orders/{id}/status", post(orders::change_status))
         .route("/stock", get(stock::page))
         .route("/cost", get(cost::page))
