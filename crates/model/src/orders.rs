@@ -290,6 +290,16 @@ pub struct PickupOrder {
     pub note: Option<String>,
 }
 
+/// Undoes the open pickup order of a device: only its creator's, only one
+/// registered on `on`, and only while no device event followed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickupUndo {
+    pub device_id: Id,
+    pub by: Id,
+    pub on: NaiveDate,
+    pub at: DateTime<Utc>,
+}
+
 /// A fault report: a repair work order for the workshop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewFaultReport {
@@ -377,6 +387,9 @@ pub trait OrderStore: Send + Sync {
 
     async fn register_pickup(&self, p: &NewPickupOrder) -> Result<Id>;
     async fn open_pickup_order(&self, device_id: Id) -> Result<Option<PickupOrder>>;
+    /// Cancels the pickup order as [`PickupUndo`] says, with a `pickup_undone`
+    /// device event, in one transaction. `false`: nothing matched (changed nothing).
+    async fn undo_pickup(&self, u: &PickupUndo) -> Result<bool>;
     async fn report_fault(&self, f: &NewFaultReport) -> Result<Id>;
     async fn work_orders_for_device(&self, device_id: Id) -> Result<Vec<WorkOrder>>;
     async fn report_lost(&self, l: &NewLostReport) -> Result<Id>;

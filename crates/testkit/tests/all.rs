@@ -23,6 +23,7 @@ mod orders_complete;
 mod orders_direct;
 mod orders_flow;
 mod orders_paths;
+mod orders_pickup_undo;
 mod orders_race;
 mod orders_reports;
 mod security;

@@ -200,6 +200,14 @@ fn matrix() -> Vec<Case> {
             PATIENT_READERS,
         ),
         case(
+            "DELETE",
+            "/api/v1/devices/{device_number}/pickup-order",
+            "a device lent to a patient of unit 1 without a pickup order",
+            |_| "/api/v1/devices/D-0041/pickup-order".into(),
+            none,
+            PATIENT_READERS,
+        ),
+        case(
             "POST",
             "/api/v1/devices/{device_number}/fault-report",
             "a device lent to a patient of unit 1",

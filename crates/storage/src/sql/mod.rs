@@ -33,6 +33,7 @@ pub mod orders;
 mod organisations;
 mod patients;
 mod people;
+mod pickup_undo;
 mod rows;
 mod security;
 mod storage;

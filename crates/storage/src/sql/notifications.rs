@@ -39,7 +39,7 @@ impl SqlStorage {
             .bind(user_id)
             .fetch_one(&self.pool)
             .await?;
-        Ok(r.try_get("n")?)
+        r.try_get("n")
     }
 
     /// Marks read if unread; a notification read before stays as it was.

@@ -1252,6 +1252,10 @@ impl OrderStore for SqlStorage {
         .transpose()
     }
 
+    async fn undo_pickup(&self, u: &PickupUndo) -> Result<bool> {
+        self.cancel_pickup(u).await
+    }
+
     async fn report_fault(&self, f: &NewFaultReport) -> Result<Id> {
         let mut tx = self.dialect.begin().await?;
         let row = db::query(

@@ -43,6 +43,14 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("confirm.print_hint", "Skriv ut sidan med webbläsarens utskrift (Ctrl+P).", "Print this page with the browser's print command (Ctrl+P)."),
     ("confirm.follow", "Följ beställningen", "Follow the order"),
     ("confirm.order_more", "Beställ mer", "Order more"),
+    ("device.pickup_undo_title", "Ångra hämtordern", "Undo the pickup order"),
+    (
+        "device.pickup_undo_explain",
+        "Den som registrerade hämtordern kan ångra den i dag, så länge inget har hänt med hjälpmedlet.",
+        "Whoever registered the pickup order may undo it today, as long as nothing has happened to the device.",
+    ),
+    ("device.pickup_undo_submit", "Ångra hämtorder", "Undo pickup order"),
+    ("device.pickup_undone", "Hämtordern är ångrad; hjälpmedlet är kvar hos patienten.", "The pickup order is undone; the device stays with its holder."),
     ("inbox.title", "Inkorg", "Inbox"),
     ("inbox.unread", "Olästa", "Unread"),
     ("inbox.unread_suffix", "olästa", "unread"),
@@ -83,5 +91,21 @@ pub(super) const ERRORS: &[(&str, &str, &str)] = &[
     ("too_long@delivery.address", "Adressen får vara högst 200 tecken.", "The address is at most 200 characters."),
     ("too_long@delivery.contact_name", "Namnet får vara högst 100 tecken.", "The name is at most 100 characters."),
     ("too_long@delivery.note", "Meddelandet får vara högst 500 tecken.", "The note is at most 500 characters."),
+    ("no_open_pickup", "Hjälpmedlet har ingen öppen hämtorder.", "The device has no open pickup order."),
+    (
+        "not_your_pickup",
+        "Bara den som registrerade hämtordern kan ångra den.",
+        "Only the one who registered the pickup order may undo it.",
+    ),
+    (
+        "undo_window_passed",
+        "En hämtorder kan bara ångras samma dag som den registrerades.",
+        "A pickup order can be undone only on the day it was registered.",
+    ),
+    (
+        "pickup_in_progress",
+        "Något har redan hänt med hjälpmedlet sedan hämtordern registrerades. Kontakta kundtjänst.",
+        "Something has already happened to the device since the pickup order was registered. Contact customer service.",
+    ),
     ("notification_not_found", "Meddelandet finns inte i din inkorg.", "The message is not in your inbox."),
 ];

@@ -58,6 +58,10 @@ pub fn routes() -> Router<AppState> {
             get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Pickup)),
         )
         .route(
+            "/devices/{number}/pickup/undo",
+            get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::UndoPickup)),
+        )
+        .route(
             "/devices/{number}/fault",
             get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Fault)),
         )
