@@ -19,6 +19,7 @@ mod error;
 pub mod fees;
 pub mod figures;
 pub mod impact;
+pub mod notifications;
 pub mod oidc;
 pub mod orders;
 pub mod patient_register;

@@ -52,6 +52,8 @@ pub enum DeviceEventKind {
     Delivered,
     /// A pickup order ("hämtorder") was registered; the device is still with its holder.
     PickupOrdered,
+    /// The pickup order was undone by its creator the same day, before anything happened to it.
+    PickupUndone,
     /// A fault was reported; a repair work order was created.
     FaultReported,
     /// Inspected after a return; reconditioning ordered.
@@ -111,7 +113,7 @@ impl DeviceState {
             (S::InStock, E::Reserved) => Some(S::Reserved),
             (S::Reserved, E::ReservationReleased | E::ReservationExpired) => Some(S::InStock),
             (S::Reserved, E::Ordered) => Some(S::Reserved),
-            (S::WithPatient | S::WithUnit, E::PickupOrdered | E::FaultReported) => Some(self),
+            (S::WithPatient | S::WithUnit, E::PickupOrdered | E::PickupUndone | E::FaultReported) => Some(self),
             (S::InWorkshop, E::Inspected) => Some(S::InWorkshop),
             (_, E::RecallOrdered | E::RecallHandled | E::AdaptationDocumented | E::AdaptationSigned) => Some(self),
             (S::Reserved | S::InStock, E::Delivered) => Some(S::WithPatient),

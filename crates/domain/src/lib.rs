@@ -28,6 +28,7 @@ pub mod order;
 pub mod rent;
 pub mod role;
 pub mod setting;
+pub mod shipping;
 pub mod surplus;
 pub mod term;
 pub mod throttle;

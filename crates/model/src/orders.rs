@@ -15,6 +15,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::article::LeadTimeClass;
 use ramp_domain::cost::{Need, Payer};
 use ramp_domain::order::{LineState, OrderStatus, OrderTarget, PickupStatus, Substitution};
+use ramp_domain::setting::Setting;
+use ramp_domain::shipping::Delivery;
 use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
 use serde::Serialize;
 
@@ -109,6 +111,9 @@ pub struct NewOrder {
     pub end_date: Option<NaiveDate>,
     pub idempotency_key: Option<String>,
     pub request_hash: Option<String>,
+    /// The place of use the lines were decided for (patient orders).
+    pub place_of_use: Option<Setting>,
+    pub delivery: Delivery,
     pub at: DateTime<Utc>,
     pub lines: Vec<NewOrderLine>,
     /// The audit row of the patient-data read behind this order, written
@@ -203,6 +208,10 @@ pub struct Order {
     #[serde(skip)]
     pub request_hash: Option<String>,
     pub received_by: Option<String>,
+    /// The place of use the lines were decided for (`None`: a unit order,
+    /// or a patient order decided on the setting before places of use).
+    pub place_of_use: Option<Setting>,
+    pub delivery: Delivery,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub lines: Vec<OrderLine>,
@@ -220,6 +229,21 @@ pub struct OrderSummary {
     pub created_at: DateTime<Utc>,
     pub lines: i64,
     /// The first line's article name, for the list.
+    pub first_article: String,
+    /// How fast and how it goes: the warehouse's queue sorts its day by these.
+    pub urgency: ramp_domain::shipping::Urgency,
+    pub delivery_method: ramp_domain::shipping::DeliveryMethod,
+}
+
+/// A message in a prescriber's inbox: an order they placed changed status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    pub id: Id,
+    pub order_id: Id,
+    pub to_status: OrderStatus,
+    pub occurred_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+    /// The order's first line's article name, to say which order it is.
     pub first_article: String,
 }
 
@@ -264,6 +288,16 @@ pub struct PickupOrder {
     pub deregistration_due: NaiveDate,
     pub status: PickupStatus,
     pub note: Option<String>,
+}
+
+/// Undoes the open pickup order of a device: only its creator's, only one
+/// registered on `on`, and only while no device event followed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickupUndo {
+    pub device_id: Id,
+    pub by: Id,
+    pub on: NaiveDate,
+    pub at: DateTime<Utc>,
 }
 
 /// A fault report: a repair work order for the workshop.
@@ -353,8 +387,18 @@ pub trait OrderStore: Send + Sync {
 
     async fn register_pickup(&self, p: &NewPickupOrder) -> Result<Id>;
     async fn open_pickup_order(&self, device_id: Id) -> Result<Option<PickupOrder>>;
+    /// Cancels the pickup order as [`PickupUndo`] says, with a `pickup_undone`
+    /// device event, in one transaction. `false`: nothing matched (changed nothing).
+    async fn undo_pickup(&self, u: &PickupUndo) -> Result<bool>;
     async fn report_fault(&self, f: &NewFaultReport) -> Result<Id>;
     async fn work_orders_for_device(&self, device_id: Id) -> Result<Vec<WorkOrder>>;
     async fn report_lost(&self, l: &NewLostReport) -> Result<Id>;
     async fn replacement_figures(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<ReplacementFigures>;
+
+    /// The user's inbox, newest first, at most `limit`.
+    async fn notifications(&self, user_id: Id, limit: i64) -> Result<Vec<Notification>>;
+    /// How many of the user's notifications are unread.
+    async fn unread_notifications(&self, user_id: Id) -> Result<i64>;
+    /// Marks the user's notification read (once). `false`: no such notification of this user.
+    async fn mark_notification_read(&self, user_id: Id, id: Id, at: DateTime<Utc>) -> Result<bool>;
 }

@@ -111,6 +111,8 @@ pub trait UnitOfWork: Send {
     async fn add_device_event(&mut self, e: &NewDeviceEvent) -> Result<()>;
     /// Starts a loan (the row's `end_date` is ignored: a new loan is open).
     async fn open_loan(&mut self, loan: &Loan) -> Result<()>;
+    /// Tells the order's creator that it became `e.to`, unless they moved it themselves.
+    async fn notify_creator(&mut self, e: &NewOrderEvent<'_>) -> Result<()>;
     /// Sets the state of every open line of the order.
     async fn close_open_lines(
         &mut self,

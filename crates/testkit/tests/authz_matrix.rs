@@ -223,6 +223,14 @@ fn matrix() -> Vec<Case> {
             PATIENT_READERS,
         ),
         case(
+            "DELETE",
+            "/api/v1/devices/{device_number}/pickup-order",
+            "a device lent to a patient of unit 1 without a pickup order",
+            |_| "/api/v1/devices/D-0041/pickup-order".into(),
+            none,
+            PATIENT_READERS,
+        ),
+        case(
             "POST",
             "/api/v1/devices/{device_number}/fault-report",
             "a device lent to a patient of unit 1",
@@ -369,6 +377,16 @@ fn matrix() -> Vec<Case> {
             |w| format!("/api/v1/orders/{}/status", w.order),
             |_| Some(json!({ "status": "picked" })),
             May::Only(&[&[Warehouse, CustomerService, Admin]]),
+        ),
+        // The inbox: everyone's own; a notification that is not the caller's is a 404.
+        op("GET", "/api/v1/notifications", May::Everyone),
+        case(
+            "POST",
+            "/api/v1/notifications/{id}/read",
+            "a notification not in the caller's inbox",
+            |_| "/api/v1/notifications/999999/read".into(),
+            |_| Some(json!({})),
+            May::Everyone,
         ),
         // Work orders and adaptations.
         op("GET", "/api/v1/work-orders", May::Only(&[&[Technician, Warehouse, CustomerService, Consultant, Admin]])),

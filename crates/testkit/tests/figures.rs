@@ -100,6 +100,8 @@ async fn place(app: &TestApp, l: Line) -> Id {
             end_date: None,
             idempotency_key: None,
             request_hash: None,
+            place_of_use: None,
+            delivery: Default::default(),
             at: l.ordered,
             lines: vec![NewOrderLine {
                 cart_item_id: item.id,

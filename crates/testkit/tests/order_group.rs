@@ -63,6 +63,8 @@ async fn order_of(db: &Db, article: &str, key: &str) -> NewDirectOrder {
             end_date: None,
             idempotency_key: Some(key.into()),
             request_hash: None,
+            place_of_use: None,
+            delivery: Default::default(),
             at: now,
             lines: vec![],
             audit: None,

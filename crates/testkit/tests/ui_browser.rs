@@ -214,13 +214,15 @@ async fn a_prescriber_orders_a_device_and_sees_it_in_the_overview_after_delivery
     b.wait_for_text("D-0012").await;
     b.type_into(&b.labelled("Mål").await, "Kunna förflytta sig inomhus på egen hand").await;
     b.set_value(&b.labelled("Uppföljningsdatum").await, "2027-02-01").await;
+    b.type_into(&b.labelled("Kontaktperson").await, "Sven Svensson").await;
+    b.type_into(&b.labelled("Kontaktpersonens telefon").await, "08-123 456 78").await;
     b.click(&b.by_text("button", "Skicka beställning").await).await;
-    b.wait_for_text("Statushistorik").await;
+    b.wait_for_text("Beställningen är lagd.").await;
     let text = b.page_text().await;
-    for expected in ["Registrerad", "W-190 Rullstol Manuell Bas", "D-0012", "Regionen", "2027-02-01"] {
-        assert!(text.contains(expected), "the order lacks '{expected}':\n{text}");
+    for expected in ["Registrerad", "W-190 Rullstol Manuell Bas", "D-0012", "Regionen", "2027-02-01", "Sven Svensson"] {
+        assert!(text.contains(expected), "the confirmation lacks '{expected}':\n{text}");
     }
-    b.assert_accessible("the order page").await;
+    b.assert_accessible("the order confirmation").await;
     b.click(&b.by_text("a", "Beställningar").await).await;
     b.wait_for_text("Mina beställningar").await;
     assert!(b.page_text().await.contains("Registrerad"));

@@ -341,8 +341,11 @@ async fn a_unit_orderer_orders_basic_equipment_and_buffer_stock_from_the_start_p
     b.click(&b.by_text("button", "Lägg i varukorg").await).await;
     b.wait_for_text("Till buffertförråd").await;
     b.assert_accessible("the cart with unit and buffer lines").await;
+    // The first group's form: whom the driver calls at the unit.
+    b.type_into(&b.labelled("Kontaktperson").await, "Britt Beställare").await;
+    b.type_into(&b.labelled("Kontaktpersonens telefon").await, "08-765 43 21").await;
     b.click(&b.by_text("button", "Skicka beställning").await).await;
-    b.wait_for_text("Statushistorik").await;
+    b.wait_for_text("Beställningen är lagd.").await;
     assert!(b.page_text().await.contains("Registrerad"));
     b.quit().await;
     let orderer = app.storage.user_by_username("bestallare").await.unwrap().unwrap();

@@ -45,6 +45,8 @@ async fn a_double_submitted_order_form_places_one_order(app: TestApp) {
         ("personal_id", "19390303-1239"),
         ("goal", "Kunna förflytta sig inomhus"),
         ("evaluation_date", "2027-02-01"),
+        ("delivery_contact_name", "Eva Svensson"),
+        ("delivery_contact_phone", "070-123 45 67"),
         ("idempotency_key", &key),
     ];
     let first = client.post(app.url("/orders")).form(&form).send().await.expect("submit");

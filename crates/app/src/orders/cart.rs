@@ -67,6 +67,8 @@ pub struct CartLine {
     /// The patient's personal identity number, for the order form (posted back, never in a URL).
     #[serde(skip)]
     pub personal_id: Option<ramp_domain::ids::PersonalId>,
+    /// The patient's setting today: the order form's default place of use.
+    pub setting: Option<ramp_domain::setting::Setting>,
 }
 
 struct Prepared {
@@ -263,7 +265,8 @@ pub async fn add_to_cart(app: &App, user: &User, req: &LineRequest, request_id: 
     };
     let patient_name = p.recipient.patient.as_ref().map(|p| format!("{} {}", p.given_name, p.family_name));
     let personal_id = p.recipient.patient.as_ref().map(|p| p.personal_id.clone());
-    Ok(CartLine { item: added, decision: Some(decision), needs_review, patient_name, personal_id })
+    let setting = p.recipient.setting;
+    Ok(CartLine { item: added, decision: Some(decision), needs_review, patient_name, personal_id, setting })
 }
 
 /// The refusals that come before reserving a line: an unanswered
@@ -356,11 +359,19 @@ pub async fn cart(app: &App, user: &User) -> Result<Vec<CartLine>> {
         let patient = recipient.as_ref().and_then(|r| r.patient.as_ref());
         let patient_name = patient.map(|p| format!("{} {}", p.given_name, p.family_name));
         let personal_id = patient.map(|p| p.personal_id.clone());
+        let setting = recipient.as_ref().and_then(|r| r.setting);
         let decision = match &recipient {
             Some(r) => line_decision(app, user, r, &item).await,
             None => None,
         };
-        out.push(CartLine { needs_review: flagged.contains(&item.id), item, decision, patient_name, personal_id });
+        out.push(CartLine {
+            needs_review: flagged.contains(&item.id),
+            item,
+            decision,
+            patient_name,
+            personal_id,
+            setting,
+        });
     }
     Ok(out)
 }

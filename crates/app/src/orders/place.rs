@@ -17,13 +17,14 @@ use super::cart::line_decision;
 use super::direct::{self, ReadyLine};
 use super::plan::{as_placed, decided_line, new_order, Shown};
 use super::recipient::{resolve, Recipient};
-use super::request::{check_form, check_key, check_lines, request_hash, OrderRequest};
+use super::request::{check_delivery, check_form, check_key, check_lines, request_hash, OrderRequest};
 use crate::access::access_reason;
 use crate::error::{AppError, Result};
 use crate::App;
 use chrono::{DateTime, SubsecRound, Utc};
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
+use ramp_domain::shipping::{promised_for, Delivery, Urgency};
 use ramp_model::{CartItem, Id, NewOrderLine, Order, OrderSummary, StorageError, User};
 
 /// A placed order, and whether this call only replayed an earlier one.
@@ -58,6 +59,7 @@ pub async fn place_order(
     // 1. The request on its own.
     let target = req.target.unwrap_or(OrderTarget::Patient);
     let key = check_key(idempotency_key)?;
+    let delivery = check_delivery(req, target)?;
     let hash = request_hash(req, target);
     match (&req.lines, &key) {
         (Some(lines), _) => check_lines(lines)?,
@@ -75,7 +77,8 @@ pub async fn place_order(
     let placed =
         match resolve(app, user, target, req.personal_id.as_deref(), req.unit_id, "order.create", request_id).await {
             Ok(recipient) => {
-                let placed = place_for(app, user, req, key.clone(), &hash, &recipient).await;
+                let recipient = recipient.at_place(req.place_of_use);
+                let placed = place_for(app, user, req, key.clone(), &hash, &recipient, delivery).await;
                 recipient.audited_on_error(app, placed).await
             }
             Err(e) => Err(e),
@@ -107,6 +110,15 @@ impl Lines {
             Lines::Direct(ready) => ready.iter().any(|r| temporary(&r.new.line)),
         }
     }
+
+    /// Promises each line for `urgency` (an urgent stock item the next working day).
+    fn promise(&mut self, today: chrono::NaiveDate, urgency: Urgency) {
+        let set = |l: &mut NewOrderLine| l.promised_date = promised_for(today, l.lead_time_class, urgency);
+        match self {
+            Lines::Cart(_, lines) => lines.iter_mut().for_each(set),
+            Lines::Direct(ready) => ready.iter_mut().for_each(|r| set(&mut r.new.line)),
+        }
+    }
 }
 
 /// Steps 3 to 5 for a resolved recipient.
@@ -117,18 +129,20 @@ async fn place_for(
     key: Option<String>,
     hash: &str,
     recipient: &Recipient,
+    delivery: Delivery,
 ) -> Result<Order> {
     // Whole microseconds: PostgreSQL keeps no finer, so the order built in
     // memory afterwards (`as_placed`) is the order stored on both engines.
     let now = app.clock.now().trunc_subsecs(6);
     // 3. Decide each line.
-    let lines = match &req.lines {
+    let mut lines = match &req.lines {
         Some(lines) => Lines::Direct(direct::ready_lines(app, user, lines, recipient).await?),
         None => cart_lines(app, user, recipient, now).await?,
     };
     check_form(app, req, recipient.target, lines.any_temporary())?;
+    lines.promise(app.today(), delivery.urgency);
     // 4. The write plan: the order row (lines follow by source).
-    let order = new_order(user, req, recipient, key, hash, now);
+    let order = new_order(user, req, recipient, key, hash, now, delivery);
     // 5. Commit.
     match lines {
         Lines::Cart(items, lines) => {
@@ -224,6 +238,22 @@ pub async fn order(app: &App, user: &User, id: Id, request_id: Option<&str>) -> 
         .ok_or_else(|| AppError::not_found(Some("id"), "order_not_found", format!("no order {id}")))?;
     authorize(app, user, &order, request_id).await?;
     Ok(order)
+}
+
+/// One order with its patient (name and personal identity number), for the
+/// confirmation that shows whom it is for; read and audited as [`order`].
+pub async fn order_with_patient(
+    app: &App,
+    user: &User,
+    id: Id,
+    request_id: Option<&str>,
+) -> Result<(Order, Option<ramp_model::Patient>)> {
+    let order = order(app, user, id, request_id).await?;
+    let patient = match order.patient_id {
+        Some(pid) => app.storage.patient_by_id(pid).await?,
+        None => None,
+    };
+    Ok((order, patient))
 }
 
 /// The orders the user placed, newest first.

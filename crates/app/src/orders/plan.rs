@@ -10,6 +10,7 @@ use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::calendar::promised_date;
 use ramp_domain::order::{LineState, OrderStatus, Substitution};
+use ramp_domain::shipping::Delivery;
 use ramp_model::{Article, CartItem, Id, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, Unit, User};
 
 /// What a placed order's line shows beside what was written: names and numbers.
@@ -85,6 +86,8 @@ pub(super) async fn as_placed(app: &App, id: Id, o: &NewOrder, items: &[Shown], 
         end_date: o.end_date,
         request_hash: o.request_hash.clone(),
         received_by: None,
+        place_of_use: o.place_of_use,
+        delivery: o.delivery.clone(),
         created_at: o.at,
         updated_at: o.at,
         lines,
@@ -125,6 +128,7 @@ pub(super) fn new_order(
     key: Option<String>,
     hash: &str,
     now: chrono::DateTime<chrono::Utc>,
+    delivery: Delivery,
 ) -> NewOrder {
     NewOrder {
         target: recipient.target,
@@ -136,6 +140,8 @@ pub(super) fn new_order(
         end_date: req.end_date,
         idempotency_key: key,
         request_hash: Some(hash.to_string()),
+        place_of_use: recipient.patient.as_ref().and(recipient.setting),
+        delivery,
         at: now,
         lines: vec![],
         audit: recipient.audit.clone(),

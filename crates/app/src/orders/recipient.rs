@@ -47,6 +47,16 @@ impl Recipient {
         })
     }
 
+    /// The recipient with its devices used at `place` (when given): the
+    /// cost decision is made for the place of use, not where the patient
+    /// lives. Only a patient has a place of use.
+    pub fn at_place(mut self, place: Option<Setting>) -> Self {
+        if self.patient.is_some() && place.is_some() {
+            self.setting = place;
+        }
+        self
+    }
+
     /// The unit an item is held for (unit and buffer orders only).
     pub fn held_unit_id(&self) -> Option<Id> {
         (self.target != OrderTarget::Patient).then_some(self.unit.id)

@@ -32,7 +32,13 @@ pub struct LostReported {
 /// Finds the device and checks the user may act on it: with a patient, on
 /// a ground to read the patient (audited under `action`); at a unit, its
 /// orderers; HMC staff always.
-async fn device_for(app: &App, user: &User, number: &str, action: &str, rid: Option<&str>) -> Result<DeviceCard> {
+pub(super) async fn device_for(
+    app: &App,
+    user: &User,
+    number: &str,
+    action: &str,
+    rid: Option<&str>,
+) -> Result<DeviceCard> {
     let number = number.trim();
     if number.is_empty() || number.len() > 40 {
         return Err(AppError::invalid("device_number", "invalid_device_number", "enter a device number"));

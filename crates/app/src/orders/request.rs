@@ -7,6 +7,9 @@ use crate::error::{AppError, Result};
 use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::order::{check_short_term_end, OrderTarget};
+use ramp_domain::setting::Setting;
+use ramp_domain::shipping::{Delivery, DeliveryInput};
+use ramp_domain::Term;
 use ramp_model::Id;
 use sha2::{Digest, Sha256};
 
@@ -29,6 +32,12 @@ pub struct OrderRequest {
     /// (`None`: the order is the recipient's lines in the user's cart).
     /// Each line's own target, personal id and unit are not read.
     pub lines: Option<Vec<LineRequest>>,
+    /// Where a patient's devices are used, which decides who pays
+    /// (`None`: the patient's setting today). Patient orders only.
+    pub place_of_use: Option<Setting>,
+    /// Where and how the order goes (`None`: the centre's transport to the
+    /// registered address, normal lead time, nobody named to call).
+    pub delivery: Option<DeliveryInput>,
 }
 
 pub(super) fn request_hash(req: &OrderRequest, target: OrderTarget) -> String {
@@ -41,6 +50,13 @@ pub(super) fn request_hash(req: &OrderRequest, target: OrderTarget) -> String {
         req.evaluation_date,
         req.end_date
     );
+    // An order without place of use and delivery hashes as it always did.
+    if let Some(place) = req.place_of_use {
+        text.push_str(&format!("|place={}", place.as_str()));
+    }
+    if let Some(d) = &req.delivery {
+        text.push_str(&format!("|delivery={d:?}"));
+    }
     // A cart order's hash is as it always was; a direct order's names its lines.
     for l in req.lines.iter().flatten() {
         let line = (l.article_number.trim(), l.quantity, l.need, &l.facts, l.replacement);
@@ -116,5 +132,21 @@ pub(super) fn check_form(app: &App, req: &OrderRequest, target: OrderTarget, tem
             "an end date is given only for a short-term prescription (temporary need)",
         )),
         (false, None) => Ok(()),
+    }
+}
+
+/// The delivery details and place of use, checked on their own: a place
+/// of use is chosen for a patient only.
+pub(super) fn check_delivery(req: &OrderRequest, target: OrderTarget) -> Result<Delivery> {
+    if req.place_of_use.is_some() && target != OrderTarget::Patient {
+        return Err(AppError::invalid(
+            "place_of_use",
+            "place_of_use_for_patient_only",
+            "a place of use is chosen for a patient's order only",
+        ));
+    }
+    match &req.delivery {
+        Some(d) => Ok(d.check()?),
+        None => Ok(Delivery::default()),
     }
 }

@@ -100,6 +100,7 @@ pub async fn apply(storage: &dyn Storage, c: &OrderStatusChange) -> Result<()> {
         note: c.received_by.as_deref(),
     };
     uow.add_order_event(&event).await?;
+    uow.notify_creator(&event).await?;
     if let Some(outcome) = delivery::outcome(c.to, order.target) {
         for line in uow.reserved_lines(c.order_id).await? {
             hand_over(uow.as_mut(), c, &order, &outcome, &line).await?;

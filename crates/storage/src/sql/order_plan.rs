@@ -15,6 +15,7 @@ use crate::db;
 use crate::{Id, NewOrder, NewOrderLine};
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::cost::Need;
+use ramp_domain::setting::Setting;
 use ramp_domain::Term;
 
 /// How a column's value is taken from a row of type `T`. The variant is
@@ -51,6 +52,13 @@ pub const ORDER_COLUMNS: &[Column<NewOrder>] = &[
     col("end_date", Get::Date(|o| o.end_date)),
     col("idempotency_key", Get::Text(|o| o.idempotency_key.as_deref())),
     col("request_hash", Get::Text(|o| o.request_hash.as_deref())),
+    col("place_of_use", Get::Text(|o| o.place_of_use.map(Setting::as_str))),
+    col("delivery_address", Get::Text(|o| o.delivery.address.as_deref())),
+    col("delivery_contact_name", Get::Text(|o| o.delivery.contact_name.as_deref())),
+    col("delivery_contact_phone", Get::Text(|o| o.delivery.contact_phone.as_deref())),
+    col("delivery_method", Get::Text(|o| Some(o.delivery.method.as_str()))),
+    col("urgency", Get::Text(|o| Some(o.delivery.urgency.as_str()))),
+    col("delivery_note", Get::Text(|o| o.delivery.note.as_deref())),
     col("created_at", Get::Instant(|o| Some(o.at))),
     col("updated_at", Get::Instant(|o| Some(o.at))),
 ];

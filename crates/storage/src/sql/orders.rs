@@ -81,6 +81,21 @@ fn cart_item_from(r: &Row) -> Result<CartItem> {
     })
 }
 
+/// The delivery details of an order, as `o`.
+const DELIVERY_COLUMNS: &str = "o.place_of_use, o.delivery_address, o.delivery_contact_name, \
+    o.delivery_contact_phone, o.delivery_method, o.urgency, o.delivery_note";
+
+fn delivery_from(r: &Row) -> Result<ramp_domain::shipping::Delivery> {
+    Ok(ramp_domain::shipping::Delivery {
+        address: r.try_get("delivery_address")?,
+        contact_name: r.try_get("delivery_contact_name")?,
+        contact_phone: r.try_get("delivery_contact_phone")?,
+        method: stored(r, "delivery_method")?,
+        urgency: stored(r, "urgency")?,
+        note: r.try_get("delivery_note")?,
+    })
+}
+
 fn summary_from(r: &Row) -> Result<OrderSummary> {
     Ok(OrderSummary {
         id: r.try_get("id")?,
@@ -91,10 +106,13 @@ fn summary_from(r: &Row) -> Result<OrderSummary> {
         created_at: r.try_get("created_at")?,
         lines: r.try_get("line_count")?,
         first_article: r.try_get("first_article")?,
+        urgency: stored(r, "urgency")?,
+        delivery_method: stored(r, "delivery_method")?,
     })
 }
 
 const SUMMARY_SQL: &str = "SELECT o.id, o.target, o.patient_id, u.name AS unit_name, o.status, o.created_at, \
+    o.urgency, o.delivery_method, \
     (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS line_count, \
     COALESCE((SELECT a.name FROM order_lines l JOIN articles a ON a.id = l.article_id \
       WHERE l.order_id = o.id ORDER BY l.line_no LIMIT 1), '') AS first_article \
@@ -777,8 +795,8 @@ impl SqlStorage {
     async fn order_where(&self, clause: &str, a: Id, key: Option<&str>) -> Result<Option<Order>> {
         let sql = format!(
             "SELECT o.id, o.target, o.patient_id, o.unit_id, u.name AS unit_name, o.created_by, o.status, o.goal, \
-             o.evaluation_date, o.end_date, o.request_hash, o.received_by, o.created_at, o.updated_at \
-             FROM orders o JOIN units u ON u.id = o.unit_id WHERE {clause}"
+             o.evaluation_date, o.end_date, o.request_hash, o.received_by, o.created_at, o.updated_at, \
+             {DELIVERY_COLUMNS} FROM orders o JOIN units u ON u.id = o.unit_id WHERE {clause}"
         );
         let mut q = db::query(&sql).bind(a);
         if let Some(k) = key {
@@ -799,6 +817,8 @@ impl SqlStorage {
             end_date: r.try_get("end_date")?,
             request_hash: r.try_get("request_hash")?,
             received_by: r.try_get("received_by")?,
+            place_of_use: stored_opt(&r, "place_of_use")?,
+            delivery: delivery_from(&r)?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
             lines: self.order_lines(id).await?,
@@ -1232,6 +1252,10 @@ impl OrderStore for SqlStorage {
         .transpose()
     }
 
+    async fn undo_pickup(&self, u: &PickupUndo) -> Result<bool> {
+        self.cancel_pickup(u).await
+    }
+
     async fn report_fault(&self, f: &NewFaultReport) -> Result<Id> {
         let mut tx = self.dialect.begin().await?;
         let row = db::query(
@@ -1345,5 +1369,17 @@ impl OrderStore for SqlStorage {
             }
         }
         Ok(f)
+    }
+
+    async fn notifications(&self, user_id: Id, limit: i64) -> Result<Vec<Notification>> {
+        self.inbox(user_id, limit).await
+    }
+
+    async fn unread_notifications(&self, user_id: Id) -> Result<i64> {
+        self.unread_count(user_id).await
+    }
+
+    async fn mark_notification_read(&self, user_id: Id, id: Id, at: DateTime<Utc>) -> Result<bool> {
+        self.mark_read(user_id, id, at).await
     }
 }

@@ -173,4 +173,18 @@ impl UnitOfWork for SqlUnitOfWork {
             .await?;
         Ok(())
     }
+
+    async fn notify_creator(&mut self, e: &NewOrderEvent<'_>) -> Result<()> {
+        db::query(
+            "INSERT INTO notifications (user_id, order_id, to_status, occurred_at) \
+             SELECT created_by, id, $1, $2 FROM orders WHERE id = $3 AND created_by <> $4",
+        )
+        .bind(e.to.as_str())
+        .bind(e.at)
+        .bind(e.order_id)
+        .bind(e.actor_user_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
 }

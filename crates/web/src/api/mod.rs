@@ -15,6 +15,7 @@ mod fees;
 pub(crate) mod figures;
 mod health;
 mod my_patients;
+mod notifications;
 mod orders;
 mod orders_dto;
 mod patients;
@@ -46,8 +47,8 @@ use utoipa::OpenApi;
         stock::warehouses, stock::stock,
         cost::decide, cost::costly_treatment,
         orders::preview, orders::add_item, orders::cart, orders::remove_item, orders::place, orders::get_order,
-        orders::list, orders::change_status,
-        reports::pickup, reports::fault, reports::lost,
+        orders::list, orders::change_status, notifications::list, notifications::read,
+        reports::pickup, reports::undo_pickup, reports::fault, reports::lost,
         supply::receive, supply::consumables, supply::pick_list, supply::receive_return, supply::inspect,
         supply::work_orders, supply::create_work_order, supply::work_order, supply::start, supply::add_entry,
         supply::finish, supply::attach, supply::document, supply::sign, supply::register_notice, supply::notices,
@@ -146,7 +147,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/orders", post(orders::place).get(orders::list))
         .route("/api/v1/orders/{id}", get(orders::get_order))
         .route("/api/v1/orders/{id}/status", post(orders::change_status))
-        .route("/api/v1/devices/{device_number}/pickup-order", post(reports::pickup))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v1/notifications/{id}/read", post(notifications::read))
+        .route("/api/v1/devices/{device_number}/pickup-order", post(reports::pickup).delete(reports::undo_pickup))
         .route("/api/v1/devices/{device_number}/fault-report", post(reports::fault))
         .route("/api/v1/devices/{device_number}/lost-report", post(reports::lost))
         .route("/api/v1/devices/{device_number}/inspection", post(supply::inspect))

@@ -2,7 +2,9 @@
 //! that run out by themselves), orders (idempotent with `Idempotency-Key`)
 //! and their status. Personal identity numbers travel in bodies only.
 
-use super::orders_dto::{CartDto, CartItemDto, OrderDto, OrderListDto, OrderSummaryDto, PreviewDto};
+use super::orders_dto::{
+    parse_place, CartDto, CartItemDto, DeliveryBody, OrderDto, OrderListDto, OrderSummaryDto, PreviewDto,
+};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;
@@ -82,6 +84,14 @@ pub struct OrderBody {
     /// order is refused naming the line (`lines[0].article_number`). Left
     /// out, the order is the recipient's lines in the caller's cart.
     pub lines: Option<Vec<OrderLineBody>>,
+    /// Where the devices are used, which decides who pays: ordinary (home) |
+    /// saebo | lss_housing | socialpsychiatry_housing | short_term_stay |
+    /// day_care | daily_activity. Default: the patient's setting today.
+    /// Patient orders only.
+    pub place_of_use: Option<String>,
+    /// Where and how the order goes. Left out: the centre's transport to
+    /// the registered address, normal urgency, nobody named to call.
+    pub delivery: Option<DeliveryBody>,
 }
 
 /// One line of an order placed directly; for whom is the order's.
@@ -194,7 +204,7 @@ pub async fn remove_item(
     (status = 403, description = "no care relationship, competence_required or trust_prescription_not_allowed (naming the line)", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such patient or article (lines[i].article_number)", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 409, description = "reservation_expired: a device went back to stock; no_longer_available (lines[i].article_number, with `alternatives`) or replacement_answer_required (lines[i].replacement, with `proposal`) for a direct order", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid input naming the field (goal, evaluation_date, end_date, cart, lines, lines[i].…, Idempotency-Key)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "invalid input naming the field (goal, evaluation_date, end_date, place_of_use, delivery.address, delivery.contact_name, delivery.contact_phone, delivery.method, delivery.urgency, delivery.note, cart, lines, lines[i].…, Idempotency-Key)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn place(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -219,6 +229,8 @@ pub async fn place(
             None => None,
             Some(lines) => Some(lines.iter().enumerate().map(|(i, l)| l.to_request(i)).collect::<Result<_, _>>()?),
         },
+        place_of_use: body.place_of_use.as_deref().map(parse_place).transpose()?,
+        delivery: body.delivery.as_ref().map(DeliveryBody::to_input).transpose()?,
     };
     let placed = ramp_app::orders::place_order(&state.app, &user, &req, key, Some(&rid)).await?;
     let status = if placed.replayed { StatusCode::OK } else { StatusCode::CREATED };

@@ -1,11 +1,13 @@
-//! Response shapes of the ordering API.
+//! Response shapes of the ordering API, and the delivery details it takes.
 
 use super::dto::ArticleDto;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_app::model as st;
 use ramp_app::orders::{CartLine, LineDecision, LinePreview, Proposal};
+use ramp_domain::setting::Setting;
+use ramp_domain::shipping::{Delivery, DeliveryInput, DeliveryMethod, Urgency};
 use ramp_domain::Term;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Who pays for a line and why, as the agreement engine decided.
@@ -198,6 +200,9 @@ pub struct OrderDto {
     pub evaluation_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub received_by: Option<String>,
+    /// The place of use the lines were decided for (a setting); absent on unit orders.
+    pub place_of_use: Option<String>,
+    pub delivery: DeliveryDto,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub lines: Vec<OrderLineDto>,
@@ -215,6 +220,8 @@ impl From<&st::Order> for OrderDto {
             evaluation_date: o.evaluation_date,
             end_date: o.end_date,
             received_by: o.received_by.clone(),
+            place_of_use: o.place_of_use.map(|p| p.as_str().into()),
+            delivery: DeliveryDto::from(&o.delivery),
             created_at: o.created_at,
             updated_at: o.updated_at,
             lines: o
@@ -265,6 +272,10 @@ pub struct OrderSummaryDto {
     pub created_at: DateTime<Utc>,
     pub lines: i64,
     pub first_article: String,
+    /// normal | urgent
+    pub urgency: String,
+    /// centre_transport | pickup_at_centre | pickup_point | carrier
+    pub delivery_method: String,
 }
 
 impl From<&st::OrderSummary> for OrderSummaryDto {
@@ -277,6 +288,8 @@ impl From<&st::OrderSummary> for OrderSummaryDto {
             created_at: o.created_at,
             lines: o.lines,
             first_article: o.first_article.clone(),
+            urgency: o.urgency.as_str().into(),
+            delivery_method: o.delivery_method.as_str().into(),
         }
     }
 }
@@ -284,4 +297,67 @@ impl From<&st::OrderSummary> for OrderSummaryDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderListDto {
     pub orders: Vec<OrderSummaryDto>,
+}
+
+/// Where and how an order goes, as given when ordering.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryBody {
+    /// Another delivery address; left out, the patient's registered address (or the unit's).
+    pub address: Option<String>,
+    /// Whom the driver calls (required).
+    pub contact_name: Option<String>,
+    /// 7 to 15 digits (required).
+    pub contact_phone: Option<String>,
+    /// centre_transport (default) | pickup_at_centre | pickup_point | carrier
+    pub method: Option<String>,
+    /// normal (default) | urgent: a stock item the next working day.
+    pub urgency: Option<String>,
+    /// To the warehouse, at most 500 characters.
+    pub note: Option<String>,
+}
+
+impl DeliveryBody {
+    pub fn to_input(&self) -> Result<DeliveryInput, ramp_domain::FieldError> {
+        Ok(DeliveryInput {
+            address: self.address.clone(),
+            contact_name: self.contact_name.clone(),
+            contact_phone: self.contact_phone.clone(),
+            method: self.method.as_deref().map(DeliveryMethod::parse).transpose()?,
+            urgency: self.urgency.as_deref().map(Urgency::parse).transpose()?,
+            note: self.note.clone(),
+        })
+    }
+}
+
+/// A place of use, named as the order's field (`place_of_use`).
+pub fn parse_place(s: &str) -> Result<Setting, ramp_domain::FieldError> {
+    Setting::parse(s).map_err(|e| ramp_domain::FieldError::new("place_of_use", "invalid_place_of_use", e.message))
+}
+
+/// The delivery details of an order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryDto {
+    /// Absent: the patient's registered address (or the unit's).
+    pub address: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    /// centre_transport | pickup_at_centre | pickup_point | carrier
+    pub method: String,
+    /// normal | urgent
+    pub urgency: String,
+    pub note: Option<String>,
+}
+
+impl From<&Delivery> for DeliveryDto {
+    fn from(d: &Delivery) -> Self {
+        Self {
+            address: d.address.clone(),
+            contact_name: d.contact_name.clone(),
+            contact_phone: d.contact_phone.clone(),
+            method: d.method.as_str().into(),
+            urgency: d.urgency.as_str().into(),
+            note: d.note.clone(),
+        }
+    }
 }

@@ -56,6 +56,23 @@ pub struct LostDto {
     pub reported_on: NaiveDate,
 }
 
+/// Undoes the caller's pickup order of the device, the same day
+/// (Europe/Stockholm) and only while nothing has happened to the device.
+#[utoipa::path(delete, path = "/api/v1/devices/{device_number}/pickup-order", tag = "devices", params(("device_number" = String, Path, description = "the device number")), security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "undone: the device stays with its holder and its rent goes on"),
+    (status = 403, description = "no ground to act for the holder, or not_your_pickup", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "no_open_pickup", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "undo_window_passed (registered another day) or pickup_in_progress (something happened to the device since)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn undo_pickup(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    Path(number): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    ramp_app::orders::undo_pickup(&state.app, &user, &number, Some(&rid)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Registers a pickup order ("hämtorder"). A lost device cannot be picked up (409 device_lost).
 #[utoipa::path(post, path = "/api/v1/devices/{device_number}/pickup-order", tag = "devices", request_body = PickupBody, params(("device_number" = String, Path, description = "the device number")), security(("token" = []), ("session" = [])), responses(
     (status = 201, description = "registered, with the rent end and deregistration dates", body = PickupDto),

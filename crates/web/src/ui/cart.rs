@@ -37,6 +37,9 @@ pub struct CartGroup {
     pub goal: String,
     pub evaluation_date: String,
     pub end_date: String,
+    /// The place of use chosen (default: the patient's setting today).
+    pub place_of_use: String,
+    pub delivery: super::delivery::DeliveryForm,
 }
 
 fn group_key(l: &CartLine) -> String {
@@ -68,6 +71,8 @@ fn groups(lines: Vec<CartLine>) -> Vec<CartGroup> {
                 goal: String::new(),
                 evaluation_date: String::new(),
                 end_date: String::new(),
+                place_of_use: l.setting.map(|s| s.as_str().to_string()).unwrap_or_default(),
+                delivery: super::delivery::DeliveryForm::default(),
                 lines: vec![l],
             }),
         }
@@ -105,6 +110,15 @@ impl CartTemplate {
 
     fn substituted(&self, l: &CartLine) -> bool {
         l.item.substitution != ramp_domain::order::Substitution::None
+    }
+
+    /// The places of use to choose from, as (value, name).
+    fn places(&self) -> Vec<(&'static str, &'static str)> {
+        ramp_domain::shipping::places_of_use().iter().map(|s| (s.as_str(), self.page.setting(s))).collect()
+    }
+
+    fn methods(&self) -> Vec<(&'static str, &'static str)> {
+        super::delivery::methods(self.page.lang)
     }
 
     fn need(&self, need: &Option<Need>) -> &'static str {
@@ -168,6 +182,38 @@ pub struct PlaceForm {
     end_date: String,
     #[serde(default)]
     idempotency_key: String,
+    #[serde(default)]
+    place_of_use: String,
+    #[serde(default)]
+    delivery_address_choice: String,
+    #[serde(default)]
+    delivery_address: String,
+    #[serde(default)]
+    delivery_contact_name: String,
+    #[serde(default)]
+    delivery_contact_phone: String,
+    #[serde(default)]
+    delivery_method: String,
+    #[serde(default)]
+    delivery_urgency: String,
+    #[serde(default)]
+    delivery_note: String,
+}
+
+impl PlaceForm {
+    /// The delivery part of the form, as typed (not flattened: a flattened
+    /// form would read `unit_id` as text).
+    fn delivery(&self) -> super::delivery::DeliveryForm {
+        super::delivery::DeliveryForm {
+            address_choice: self.delivery_address_choice.clone(),
+            address: self.delivery_address.clone(),
+            contact_name: self.delivery_contact_name.clone(),
+            contact_phone: self.delivery_contact_phone.clone(),
+            method: self.delivery_method.clone(),
+            urgency: self.delivery_urgency.clone(),
+            note: self.delivery_note.clone(),
+        }
+    }
 }
 
 fn request(f: &PlaceForm) -> Result<OrderRequest, AppError> {
@@ -180,6 +226,11 @@ fn request(f: &PlaceForm) -> Result<OrderRequest, AppError> {
         evaluation_date: parse_optional_date("evaluation_date", Some(&f.evaluation_date), "2027-02-01")?,
         end_date: parse_optional_date("end_date", Some(&f.end_date), "2027-02-01")?,
         lines: None,
+        place_of_use: match f.place_of_use.as_str() {
+            "" => None,
+            p => Some(super::delivery::parse_place(p)?),
+        },
+        delivery: Some(f.delivery().to_input()?),
     })
 }
 
@@ -200,7 +251,7 @@ pub async fn place(
         Err(e) => Err(e),
     };
     let e = match placed {
-        Ok(p) => return Redirect::to(&format!("/orders/{}", p.order.id)).into_response(),
+        Ok(p) => return Redirect::to(&format!("/orders/{}/confirmation", p.order.id)).into_response(),
         Err(e) => e,
     };
     if e.kind == ErrorKind::Internal {
@@ -218,8 +269,11 @@ pub async fn place(
             g.goal = f.goal.clone();
             g.evaluation_date = f.evaluation_date.clone();
             g.end_date = f.end_date.clone();
+            g.place_of_use = f.place_of_use.clone();
+            g.delivery = f.delivery();
             let field = match e.field.as_deref() {
-                Some(f @ ("goal" | "evaluation_date" | "end_date")) => format!("g{}-{f}", g.idx),
+                Some(f @ ("goal" | "evaluation_date" | "end_date" | "place_of_use")) => format!("g{}-{f}", g.idx),
+                Some(f) if f.starts_with("delivery.") => format!("g{}-{}", g.idx, f.replace('.', "_")),
                 _ => "form".into(),
             };
             let msg = super::page::message(lang, &e);

@@ -118,6 +118,7 @@ pub async fn back_to_card(Path(number): Path<String>) -> Response {
 #[derive(Clone, Copy)]
 pub enum Report {
     Pickup,
+    UndoPickup,
     Fault,
     Lost,
     Sign,
@@ -135,6 +136,10 @@ async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<S
                 lang.t("device.deregistration"),
                 p.deregistration_due
             ))
+        }
+        Report::UndoPickup => {
+            ramp_app::orders::undo_pickup(app, user, number, Some(rid)).await?;
+            Ok(lang.t("device.pickup_undone").to_string())
         }
         Report::Fault => {
             let id = ramp_app::orders::report_fault(app, user, number, &f.description, Some(rid)).await?;

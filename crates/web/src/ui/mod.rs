@@ -12,12 +12,14 @@ mod cart;
 mod catalog;
 mod consult;
 pub(crate) mod cost;
+mod delivery;
 mod desk;
 mod device;
 mod economy;
 mod fees;
 mod figures;
 mod form;
+mod inbox;
 mod login;
 mod my_patients;
 mod oidc;
@@ -57,6 +59,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/devices/{number}/pickup",
             get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Pickup)),
+        )
+        .route(
+            "/devices/{number}/pickup/undo",
+            get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::UndoPickup)),
         )
         .route(
             "/devices/{number}/fault",
@@ -104,6 +110,10 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", get(orders::mine).post(cart::place))
         .route("/orders/queue", get(orders::queue))
         .route("/orders/{id}", get(orders::show))
+        .route("/orders/{id}/confirmation", get(orders::confirmation))
+        .route("/inbox", get(inbox::page))
+        .route("/inbox/unread", get(inbox::badge))
+        .route("/inbox/{id}/read", post(inbox::read))
         .route("/orders/{id}/status", post(orders::change_status))
         .route("/stock", get(stock::page))
         .route("/cost", get(cost::page))

@@ -48,6 +48,7 @@ struct OrderTemplate {
     back: String,
     can_cancel: bool,
     staff: bool,
+    dv: super::delivery::DeliveryView,
 }
 
 impl OrderTemplate {
@@ -88,7 +89,38 @@ pub async fn show(
             let can_cancel = (order.created_by == user.id && order.status == OrderStatus::Registered)
                 || (staff && order.status.may_become(OrderStatus::Cancelled));
             let back = format!("/orders/{}", order.id);
-            render(&OrderTemplate { page, order, back, can_cancel, staff }, StatusCode::OK)
+            let dv = super::delivery::DeliveryView::of(lang, &order);
+            render(&OrderTemplate { page, order, back, can_cancel, staff, dv }, StatusCode::OK)
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "order_confirmation.html")]
+struct ConfirmationTemplate {
+    page: Page,
+    order: Order,
+    patient: Option<ramp_app::model::Patient>,
+    dv: super::delivery::DeliveryView,
+}
+
+/// The confirmation after ordering: number, patient, lines, delivery and
+/// payer on one printable page (its read audited as the order's).
+pub async fn confirmation(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    Path(id): Path<Id>,
+) -> Response {
+    match ramp_app::orders::order_with_patient(&state.app, &user, id, Some(&rid)).await {
+        Ok((order, patient)) => {
+            let mut page = Page::new(lang, "confirm.title", Some(&user), &csrf, "orders");
+            page.title = format!("{} {}", lang.t("confirm.title"), order.id);
+            let dv = super::delivery::DeliveryView::of(lang, &order);
+            render(&ConfirmationTemplate { page, order, patient, dv }, StatusCode::OK)
         }
         Err(e) => error_page(lang, e),
     }
@@ -143,6 +175,18 @@ impl QueueTemplate {
 
     fn label(&self, to: &OrderStatus) -> &'static str {
         move_label(&self.page, to)
+    }
+
+    fn method(&self, m: &ramp_domain::shipping::DeliveryMethod) -> &'static str {
+        super::delivery::method_name(self.page.lang, *m)
+    }
+
+    fn urgency(&self, u: &ramp_domain::shipping::Urgency) -> &'static str {
+        super::delivery::urgency_name(self.page.lang, *u)
+    }
+
+    fn urgent(&self, o: &OrderSummary) -> bool {
+        o.urgency == ramp_domain::shipping::Urgency::Urgent
     }
 
     fn current(&self, s: &OrderStatus) -> &'static str {

@@ -232,6 +232,7 @@ impl Page {
             E::ReservationExpired => "Reservationen gick ut",
             E::Ordered => "Beställd",
             E::PickupOrdered => "Hämtorder registrerad",
+            E::PickupUndone => "Hämtorder ångrad",
             E::FaultReported => "Felanmäld",
             E::Inspected => "Inspekterad",
             E::RecallOrdered => "Säkerhetsmeddelande: åtgärd beställd",
