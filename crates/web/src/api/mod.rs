@@ -37,7 +37,7 @@ use utoipa::OpenApi;
     paths(
         health::healthz, health::readyz, health::metrics,
         session::login, session::logout, session::me, session::tokens, session::revoke_token,
-        catalog::search,
+        catalog::search, catalog::facets,
         patients::overview, patients::emergency_access, fees::fee_statement,
         economy::costs, economy::costs_csv, economy::costs_xlsx, economy::set_budget, economy::costly_treatment,
         devices::card,
@@ -121,6 +121,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tokens", get(session::tokens))
         .route("/api/v1/tokens/{id}", delete(session::revoke_token))
         .route("/api/v1/articles", get(catalog::search))
+        .route("/api/v1/articles/facets", get(catalog::facets))
         .route("/api/v1/patients/overview", post(patients::overview))
         .route("/api/v1/patients/emergency-access", post(patients::emergency_access))
         .route("/api/v1/patients/fee-statement", post(fees::fee_statement))
