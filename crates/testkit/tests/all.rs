@@ -36,3 +36,4 @@ mod ui_billing;
 mod ui_browser;
 mod ui_desk;
 mod ui_forms;
+mod ui_search;

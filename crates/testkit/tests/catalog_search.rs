@@ -90,12 +90,17 @@ async fn a_prescribers_everyday_queries_find_the_expected_devices_first(engine: 
 async fn rollator_lists_valid_main_devices_before_accessories_and_spare_parts(engine: Engine) {
     let (app, user) = demo_app(engine).await;
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let found = find(&app, &user, &SearchInput { q: "rollator".into(), limit: 200, ..SearchInput::default() }).await.unwrap();
+    let found =
+        find(&app, &user, &SearchInput { q: "rollator".into(), limit: 200, ..SearchInput::default() }).await.unwrap();
     let kinds: Vec<_> = found.hits.iter().map(|h| h.hit.article.kind).collect();
-    let first_other = kinds.iter().position(|k| *k != ramp_domain::article::ArticleKind::MainDevice).unwrap_or(kinds.len());
+    let first_other =
+        kinds.iter().position(|k| *k != ramp_domain::article::ArticleKind::MainDevice).unwrap_or(kinds.len());
     assert!(first_other >= 5, "{kinds:?}");
     assert!(kinds[first_other..].iter().all(|k| *k != ramp_domain::article::ArticleKind::MainDevice), "{kinds:?}");
-    assert!(found.hits.iter().all(|h| h.hit.article.valid_to.is_none_or(|t| t >= today)), "expired articles are hidden");
+    assert!(
+        found.hits.iter().all(|h| h.hit.article.valid_to.is_none_or(|t| t >= today)),
+        "expired articles are hidden"
+    );
     let with_expired = find(
         &app,
         &user,
@@ -117,7 +122,8 @@ async fn codes_find_their_articles_an_iso_code_a_gtin_and_an_article_number(engi
     assert!(subclass.hits.iter().all(|h| h.hit.article.iso_code.as_str().starts_with("1222")));
     let any = search(&app, &user, "rullstol").await.hits[0].hit.article.clone();
     assert_eq!(search(&app, &user, &any.article_number).await.hits[0].hit.article.id, any.id, "article number");
-    let with_gtin = search(&app, &user, "rollator").await.hits.into_iter().find(|h| h.hit.article.gtin.is_some()).unwrap();
+    let with_gtin =
+        search(&app, &user, "rollator").await.hits.into_iter().find(|h| h.hit.article.gtin.is_some()).unwrap();
     let gtin = with_gtin.hit.article.gtin.clone().unwrap();
     assert_eq!(search(&app, &user, &gtin).await.hits[0].hit.article.id, with_gtin.hit.article.id, "GTIN");
 }
@@ -187,8 +193,12 @@ async fn the_api_ranks_filters_pages_highlights_and_counts_facets(app: TestApp) 
 
     let facets: Value = app.get(&token, "/api/v1/articles/facets?q=rollator").await.json().await.unwrap();
     assert_eq!(facets["total"], json!(total));
-    let kinds: Vec<(&str, u64)> =
-        facets["kind"].as_array().unwrap().iter().map(|k| (k["value"].as_str().unwrap(), k["count"].as_u64().unwrap())).collect();
+    let kinds: Vec<(&str, u64)> = facets["kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["value"].as_str().unwrap(), k["count"].as_u64().unwrap()))
+        .collect();
     assert!(kinds.contains(&("spare_part", 1)), "{kinds:?}");
     assert!(facets["in_stock"].as_u64().unwrap() >= 1, "R-100 has devices in stock: {facets}");
 }
@@ -212,7 +222,10 @@ async fn bad_search_parameters_are_422_naming_the_field(app: TestApp) {
 async fn a_committed_catalog_change_is_found_at_once_and_a_refused_one_is_not(app: TestApp) {
     let admin = app.token_for("admin").await;
     assert_eq!(numbers(&app, &admin, "q=rollator").await, ["R-100", "R-101"], "the index is built");
-    assert_eq!(app.post_json(&admin, "/api/v1/admin/articles", &article("R-900", "Rollator Ny", "main_device")).await.status(), 201);
+    assert_eq!(
+        app.post_json(&admin, "/api/v1/admin/articles", &article("R-900", "Rollator Ny", "main_device")).await.status(),
+        201
+    );
     assert!(numbers(&app, &admin, "q=rollator%20ny").await.contains(&"R-900".to_string()), "a created article");
 
     let retire = json!({ "valid_to": "2026-11-01" });
@@ -220,7 +233,8 @@ async fn a_committed_catalog_change_is_found_at_once_and_a_refused_one_is_not(ap
     assert!(!numbers(&app, &admin, "q=rollator").await.contains(&"R-900".to_string()), "a retired article is hidden");
     assert!(numbers(&app, &admin, "q=rollator&include_expired=true").await.contains(&"R-900".to_string()));
 
-    let refused = app.post_json(&admin, "/api/v1/admin/articles", &article("R-100", "Duplikat Rullator", "main_device")).await;
+    let refused =
+        app.post_json(&admin, "/api/v1/admin/articles", &article("R-100", "Duplikat Rullator", "main_device")).await;
     assert_eq!(refused.status(), 422, "the article number is taken");
     assert!(numbers(&app, &admin, "q=duplikat").await.is_empty(), "nothing of a refused write reaches the index");
 }

@@ -133,7 +133,10 @@ mod tests {
         assert_eq!(field(SearchInput { offset: -1, ..ok.clone() }).as_deref(), Some("offset"));
         assert_eq!(field(SearchInput { iso: Some("12 0".into()), ..ok.clone() }).as_deref(), Some("iso_code"));
         assert_eq!(field(SearchInput { kind: Some("robot".into()), ..ok.clone() }).as_deref(), Some("kind"));
-        assert_eq!(field(SearchInput { lead_time_class: Some("soon".into()), ..ok }).as_deref(), Some("lead_time_class"));
+        assert_eq!(
+            field(SearchInput { lead_time_class: Some("soon".into()), ..ok }).as_deref(),
+            Some("lead_time_class")
+        );
     }
 
     #[test]

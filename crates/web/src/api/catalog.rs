@@ -46,7 +46,9 @@ pub struct SearchParams {
 fn number(field: &str, v: &Option<String>, default: i64) -> Result<i64, AppError> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(default),
-        Some(s) => s.parse().map_err(|_| AppError::invalid(field, "invalid_number", format!("{field} must be a whole number"))),
+        Some(s) => {
+            s.parse().map_err(|_| AppError::invalid(field, "invalid_number", format!("{field} must be a whole number")))
+        }
     }
 }
 
@@ -142,7 +144,11 @@ fn facets_dto(found: &Found) -> FacetsDto {
         iso_code: f.iso.iter().map(|(k, n)| count(k, k.clone(), *n)).collect(),
         area: f.area.iter().map(|(k, n)| count(k, area(k), *n)).collect(),
         lead_time_class: f.lead_time_class.iter().map(|(k, n)| count(k, k.clone(), *n)).collect(),
-        supplier: f.supplier.iter().map(|(k, n)| count(k, l.suppliers.get(k).cloned().unwrap_or_default(), *n)).collect(),
+        supplier: f
+            .supplier
+            .iter()
+            .map(|(k, n)| count(k, l.suppliers.get(k).cloned().unwrap_or_default(), *n))
+            .collect(),
         group: f
             .group
             .iter()

@@ -39,9 +39,18 @@ pub struct SearchParams {
 
 impl SearchParams {
     fn is_empty(&self) -> bool {
-        [&self.q, &self.area, &self.kind, &self.lead_time_class, &self.iso_code, &self.supplier, &self.group, &self.in_stock]
-            .iter()
-            .all(|s| s.trim().is_empty())
+        [
+            &self.q,
+            &self.area,
+            &self.kind,
+            &self.lead_time_class,
+            &self.iso_code,
+            &self.supplier,
+            &self.group,
+            &self.in_stock,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
     }
 
     fn page_number(&self) -> i64 {
@@ -83,7 +92,12 @@ struct ResultsTemplate {
     r: Results,
 }
 
-async fn run(state: &AppState, user: &ramp_app::model::User, page: &mut Page, p: &SearchParams) -> (Option<Found>, StatusCode) {
+async fn run(
+    state: &AppState,
+    user: &ramp_app::model::User,
+    page: &mut Page,
+    p: &SearchParams,
+) -> (Option<Found>, StatusCode) {
     if p.is_empty() {
         return (None, StatusCode::OK);
     }

@@ -5,10 +5,10 @@ use super::SearchParams;
 use crate::i18n::Lang;
 use crate::ui::page::{url_encode, Page};
 use ramp_app::catalog::Found;
+use ramp_app::catalog::Segment;
 use ramp_app::model::ProductArea;
 use ramp_domain::article::{ArticleKind, LeadTimeClass};
 use ramp_domain::Term;
-use ramp_app::catalog::Segment;
 
 /// A value a filter can take and its name.
 pub struct Choice {
@@ -24,22 +24,37 @@ pub struct Choices {
 }
 
 fn kind_label(lang: Lang, k: ArticleKind) -> &'static str {
-    if lang == Lang::Sv { k.name_sv() } else { k.name_en() }
+    if lang == Lang::Sv {
+        k.name_sv()
+    } else {
+        k.name_en()
+    }
 }
 
 fn lead_label(lang: Lang, l: LeadTimeClass) -> &'static str {
-    if lang == Lang::Sv { l.name_sv() } else { l.name_en() }
+    if lang == Lang::Sv {
+        l.name_sv()
+    } else {
+        l.name_en()
+    }
 }
 
 fn area_label(lang: Lang, name_sv: &str, name_en: &str) -> String {
-    if lang == Lang::Sv { name_sv.into() } else { name_en.into() }
+    if lang == Lang::Sv {
+        name_sv.into()
+    } else {
+        name_en.into()
+    }
 }
 
 impl Choices {
     pub fn new(lang: Lang, areas: &[ProductArea]) -> Self {
         let choice = |value: &str, label: &str| Choice { value: value.into(), label: label.into() };
         Self {
-            areas: areas.iter().map(|a| Choice { value: a.code.clone(), label: area_label(lang, &a.name_sv, &a.name_en) }).collect(),
+            areas: areas
+                .iter()
+                .map(|a| Choice { value: a.code.clone(), label: area_label(lang, &a.name_sv, &a.name_en) })
+                .collect(),
             kinds: ArticleKind::ALL.iter().map(|k| choice(k.as_str(), kind_label(lang, *k))).collect(),
             leads: LeadTimeClass::ALL.iter().map(|l| choice(l.as_str(), lead_label(lang, *l))).collect(),
         }
@@ -102,11 +117,19 @@ fn href(p: &SearchParams, field: &str, value: &str) -> String {
         _ => q.page = value.into(),
     }
     let pairs = [
-        ("q", &q.q), ("area", &q.area), ("kind", &q.kind), ("lead_time_class", &q.lead_time_class),
-        ("iso_code", &q.iso_code), ("supplier", &q.supplier), ("group", &q.group), ("in_stock", &q.in_stock),
-        ("include_expired", &q.include_expired), ("page", &q.page),
+        ("q", &q.q),
+        ("area", &q.area),
+        ("kind", &q.kind),
+        ("lead_time_class", &q.lead_time_class),
+        ("iso_code", &q.iso_code),
+        ("supplier", &q.supplier),
+        ("group", &q.group),
+        ("in_stock", &q.in_stock),
+        ("include_expired", &q.include_expired),
+        ("page", &q.page),
     ];
-    let query: Vec<String> = pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
+    let query: Vec<String> =
+        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
     format!("/catalog?{}", query.join("&"))
 }
 
@@ -132,12 +155,38 @@ fn facets(lang: Lang, found: &Found, p: &SearchParams) -> Vec<FacetGroup> {
         group("catalog.facet.kind", f.kind.iter().map(|(k, n)| (k.clone(), kind(k), *n)).collect(), p, "kind"),
         group("catalog.facet.area", f.area.iter().map(|(k, n)| (k.clone(), area(k), *n)).collect(), p, "area"),
         group("catalog.facet.iso", f.iso.iter().map(|(k, n)| (k.clone(), iso(k), *n)).collect(), p, "iso_code"),
-        group("catalog.facet.lead", f.lead_time_class.iter().map(|(k, n)| (k.clone(), lead(k), *n)).collect(), p, "lead_time_class"),
-        group("catalog.facet.supplier", f.supplier.iter().map(|(k, n)| (k.to_string(), l.suppliers.get(k).cloned().unwrap_or_default(), *n)).collect(), p, "supplier"),
-        group("catalog.facet.group", f.group.iter().map(|(k, n)| (k.to_string(), l.groups.get(k).map(|g| g.1.clone()).unwrap_or_default(), *n)).collect(), p, "group"),
+        group(
+            "catalog.facet.lead",
+            f.lead_time_class.iter().map(|(k, n)| (k.clone(), lead(k), *n)).collect(),
+            p,
+            "lead_time_class",
+        ),
+        group(
+            "catalog.facet.supplier",
+            f.supplier
+                .iter()
+                .map(|(k, n)| (k.to_string(), l.suppliers.get(k).cloned().unwrap_or_default(), *n))
+                .collect(),
+            p,
+            "supplier",
+        ),
+        group(
+            "catalog.facet.group",
+            f.group
+                .iter()
+                .map(|(k, n)| (k.to_string(), l.groups.get(k).map(|g| g.1.clone()).unwrap_or_default(), *n))
+                .collect(),
+            p,
+            "group",
+        ),
     ];
     if f.in_stock > 0 {
-        groups.push(group("catalog.facet.stock", vec![("on".into(), lang.t("catalog.in_stock").into(), f.in_stock)], p, "in_stock"));
+        groups.push(group(
+            "catalog.facet.stock",
+            vec![("on".into(), lang.t("catalog.in_stock").into(), f.in_stock)],
+            p,
+            "in_stock",
+        ));
     }
     groups.retain(|g| !g.links.is_empty());
     groups
