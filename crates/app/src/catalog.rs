@@ -1,9 +1,17 @@
-//! Catalog search: by name, article number or ISO 9999 code.
+//! Catalog search. [`find`] is the ranked search over the index (the
+//! catalog page and `GET /api/v1/articles`); [`search`] is the plain
+//! substring search in the database that the administrator's article list
+//! and the order form use (every article, alphabetical).
 
 use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::ids::IsoCode;
 use ramp_model::{ArticleHit, ArticleQuery, User};
+
+pub use find::{find, Found, FoundHit, SearchInput};
+pub use ramp_search::Segment;
+
+mod find;
 
 /// Reads a search box: something that looks like an ISO code
 /// ("12 06 06", "1206") narrows by code; anything else is words that must
@@ -23,6 +31,11 @@ pub fn parse_query(q: &str, limit: i64) -> Result<ArticleQuery> {
         }
     }
     Ok(ArticleQuery { words: q.split_whitespace().map(str::to_string).collect(), iso_prefix: None, limit })
+}
+
+/// The product areas, for the search page's filter.
+pub async fn product_areas(app: &App) -> Result<Vec<ramp_model::ProductArea>> {
+    Ok(app.storage.product_areas().await?)
 }
 
 /// Searches the catalog. Every logged-in user may search.

@@ -153,6 +153,12 @@ impl From<FieldError> for AppError {
     }
 }
 
+impl From<ramp_search::SearchError> for AppError {
+    fn from(e: ramp_search::SearchError) -> Self {
+        AppError::internal("the search index failed", e)
+    }
+}
+
 impl From<StorageError> for AppError {
     fn from(e: StorageError) -> Self {
         match e {

@@ -24,6 +24,7 @@ pub mod oidc;
 pub mod orders;
 pub mod patient_register;
 pub mod patients;
+pub mod search;
 pub mod stock;
 pub mod supply;
 pub mod surplus;
@@ -81,6 +82,8 @@ pub struct App {
     auth_cache: Arc<auth_cache::AuthCache>,
     /// The region's identity provider, when login through OIDC is on.
     pub(crate) oidc: Option<Arc<oidc::Oidc>>,
+    /// The catalog search index, shared by every clone of the app.
+    pub(crate) search: Arc<search::Search>,
 }
 
 impl App {
@@ -89,7 +92,15 @@ impl App {
     pub fn new(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
         storage.use_clock(clock.clone());
         let agreements = Arc::new(agreements::Agreements::builtin());
-        Self { storage, clock, config, agreements, auth_cache: Arc::default(), oidc: None }
+        Self {
+            storage,
+            clock,
+            config,
+            agreements,
+            auth_cache: Arc::default(),
+            oidc: None,
+            search: Arc::new(search::Search::new()),
+        }
     }
 
     /// The same app with login through the region's identity provider on.

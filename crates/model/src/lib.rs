@@ -178,6 +178,15 @@ pub trait Storage:
 
     // Catalog.
     async fn search_articles(&self, query: &ArticleQuery) -> Result<Vec<ArticleHit>>;
+    /// Articles with their replacement group, by id from `after` (exclusive),
+    /// `limit` at a time: what the search index is built from.
+    async fn articles_for_index(&self, after: Id, limit: i64) -> Result<Vec<IndexedArticle>>;
+    /// The same for the given ids (an index update after a catalog change).
+    async fn articles_for_index_by_ids(&self, ids: &[Id]) -> Result<Vec<IndexedArticle>>;
+    /// The given articles with their stock counts now, in no particular order.
+    async fn article_hits(&self, ids: &[Id]) -> Result<Vec<ArticleHit>>;
+    /// The ids of articles with at least one device in stock now.
+    async fn in_stock_article_ids(&self) -> Result<Vec<Id>>;
     async fn article_by_number(&self, article_number: &str) -> Result<Option<Article>>;
     async fn product_areas(&self) -> Result<Vec<ProductArea>>;
 

@@ -174,6 +174,21 @@ pub struct ArticleHit {
     pub in_stock: i64,
 }
 
+/// An article as the search index takes it: with its replacement group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedArticle {
+    pub article: Article,
+    pub group: Option<GroupSummary>,
+}
+
+/// A replacement group's id, code and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupSummary {
+    pub id: Id,
+    pub code: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReplacementGroup {
     pub id: Id,

@@ -160,6 +160,14 @@ fn matrix() -> Vec<Case> {
         ),
         op("GET", "/api/v1/me", May::Everyone),
         case("GET", "/api/v1/articles", "a search", |_| "/api/v1/articles?q=rollator".into(), none, May::Everyone),
+        case(
+            "GET",
+            "/api/v1/articles/facets",
+            "a search's facets",
+            |_| "/api/v1/articles/facets?q=rollator".into(),
+            none,
+            May::Everyone,
+        ),
         // Patients: a care relationship (unit 1) or an HMC role.
         with_body("POST", "/api/v1/patients/overview", |_| Some(json!({ "personal_id": TOLVAN })), PATIENT_READERS),
         with_body(

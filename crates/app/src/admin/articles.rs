@@ -1,5 +1,6 @@
 //! Catalog articles: create, edit, and retire (the last day in the
-//! assortment, `valid_to`). Bulk import is another issue.
+//! assortment, `valid_to`). Bulk import is another issue. Each change,
+//! once committed, is handed to the search index (`App::articles_changed`).
 
 use super::{authorize, json, not_found, record_and_commit, text, Caller, Change};
 use crate::error::{AppError, Result};
@@ -107,6 +108,7 @@ pub async fn create_article(app: &App, caller: Caller<'_>, input: &ArticleInput)
     let change =
         Change { entity: AdminEntity::Article, entity_id: id, action: "create", before: None, after: json(&after) };
     record_and_commit(app, work, Some(caller), change).await?;
+    app.articles_changed(&[id]).await;
     Ok(id)
 }
 
@@ -129,7 +131,9 @@ pub async fn edit_article(app: &App, caller: Caller<'_>, article_number: &str, i
         before: json(&before),
         after: json(&after),
     };
-    record_and_commit(app, work, Some(caller), change).await
+    record_and_commit(app, work, Some(caller), change).await?;
+    app.articles_changed(&[before.id]).await;
+    Ok(())
 }
 
 /// Retires an article: `last_day` is its last day in the assortment.
@@ -170,5 +174,7 @@ pub async fn retire_article(app: &App, caller: Caller<'_>, article_number: &str,
         before: json(&before),
         after: json(&after),
     };
-    record_and_commit(app, work, Some(caller), change).await
+    record_and_commit(app, work, Some(caller), change).await?;
+    app.articles_changed(&[before.id]).await;
+    Ok(())
 }

@@ -22,6 +22,7 @@ mod audit_review;
 mod billing;
 mod bulk;
 mod catalog;
+mod catalog_index;
 mod consult;
 mod devices;
 mod economy;

@@ -3,7 +3,7 @@
 //! `people.rs`, `organisations.rs`, `patients.rs`, `audit.rs`,
 //! `catalog.rs`, `devices.rs`).
 
-use super::{audit, bulk, catalog, devices, organisations, patients, people};
+use super::{audit, bulk, catalog, catalog_index, devices, organisations, patients, people};
 use crate::db;
 use crate::sql::SqlStorage;
 use crate::*;
@@ -238,6 +238,22 @@ impl Storage for SqlStorage {
 
     async fn search_articles(&self, q: &ArticleQuery) -> Result<Vec<ArticleHit>> {
         catalog::search_articles(self, q).await
+    }
+
+    async fn articles_for_index(&self, after: Id, limit: i64) -> Result<Vec<IndexedArticle>> {
+        catalog_index::articles_for_index(self, after, limit).await
+    }
+
+    async fn articles_for_index_by_ids(&self, ids: &[Id]) -> Result<Vec<IndexedArticle>> {
+        catalog_index::articles_for_index_by_ids(self, ids).await
+    }
+
+    async fn article_hits(&self, ids: &[Id]) -> Result<Vec<ArticleHit>> {
+        catalog_index::article_hits(self, ids).await
+    }
+
+    async fn in_stock_article_ids(&self) -> Result<Vec<Id>> {
+        catalog_index::in_stock_article_ids(self).await
     }
 
     async fn article_by_number(&self, article_number: &str) -> Result<Option<Article>> {

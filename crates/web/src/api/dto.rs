@@ -79,11 +79,49 @@ impl From<&st::Article> for ArticleDto {
     }
 }
 
+/// A search hit: the article (every field of [`ArticleDto`]), its stock now, its score
+/// and its name cut into segments, `hit` where a word of the search matched.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleHitDto {
+pub struct SearchHitDto {
     #[serde(flatten)]
     pub article: ArticleDto,
     pub in_stock: i64,
+    /// Higher is better; only the order means something.
+    pub score: f32,
+    pub highlight: Vec<HighlightDto>,
+}
+
+/// A piece of an article name; `hit` if it matched the search.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HighlightDto {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// How many hits have one value of a facet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetCountDto {
+    /// The value to filter by (a code, or an id as text).
+    pub value: String,
+    /// Its name (a product area's, supplier's or group's; else the value).
+    pub label: String,
+    pub count: u32,
+}
+
+/// The facet counts of a search, most first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetsDto {
+    pub total: usize,
+    /// The exact words found nothing; the hits allow misspellings.
+    pub fuzzy: bool,
+    /// Hits with a device in stock.
+    pub in_stock: u32,
+    pub kind: Vec<FacetCountDto>,
+    pub iso_code: Vec<FacetCountDto>,
+    pub area: Vec<FacetCountDto>,
+    pub lead_time_class: Vec<FacetCountDto>,
+    pub supplier: Vec<FacetCountDto>,
+    pub group: Vec<FacetCountDto>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -39,7 +39,7 @@ use utoipa::OpenApi;
     paths(
         health::healthz, health::readyz, health::metrics,
         session::login, session::logout, session::me, session::tokens, session::revoke_token,
-        catalog::search,
+        catalog::search, catalog::facets,
         patients::overview, patients::emergency_access, fees::fee_statement,
         my_patients::mine, my_patients::register, my_patients::change_setting,
         economy::costs, economy::costs_csv, economy::costs_xlsx, economy::set_budget, economy::costly_treatment,
@@ -127,6 +127,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/patients", post(my_patients::register))
         .route("/api/v1/patients/mine", get(my_patients::mine))
         .route("/api/v1/patients/settings", post(my_patients::change_setting))
+        .route("/api/v1/articles/facets", get(catalog::facets))
         .route("/api/v1/patients/overview", post(patients::overview))
         .route("/api/v1/patients/emergency-access", post(patients::emergency_access))
         .route("/api/v1/patients/fee-statement", post(fees::fee_statement))

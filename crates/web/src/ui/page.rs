@@ -216,7 +216,14 @@ impl Page {
     pub fn kind(&self, k: &ramp_domain::article::ArticleKind) -> &'static str {
         match self.lang {
             Lang::Sv => k.name_sv(),
-            Lang::En => k.as_str(),
+            Lang::En => k.name_en(),
+        }
+    }
+
+    pub fn lead_time(&self, l: &ramp_domain::article::LeadTimeClass) -> &'static str {
+        match self.lang {
+            Lang::Sv => l.name_sv(),
+            Lang::En => l.name_en(),
         }
     }
 

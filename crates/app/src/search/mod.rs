@@ -1,0 +1,123 @@
+//! The catalog search index, kept consistent with the database.
+//!
+//! Built from the database on the first search (so a server answers
+//! health checks at once and tests may seed before searching), then kept
+//! in step by [`Search::articles_changed`], which every use-case that
+//! writes articles calls after its commit: it re-reads the committed rows,
+//! so a write that failed or rolled back never reaches the index. Writes
+//! and the build share one lock, so a change committed while the index is
+//! being built is applied after the build, never lost. If an update fails
+//! (the database went away between commit and re-read), the index is
+//! marked stale and rebuilt on the next search.
+//!
+//! Stock: the "in stock" filter and its count use a snapshot of which
+//! articles have a device in stock, at most [`STOCK_MAX_AGE`] old
+//! (refreshed in the background); the count shown on each hit is read from
+//! the database with the hit.
+
+mod build;
+
+use crate::App;
+use chrono::{DateTime, Utc};
+use ramp_model::Id;
+use ramp_search::CatalogIndex;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::RwLock;
+
+/// How old the stock snapshot may get before a search refreshes it.
+pub const STOCK_MAX_AGE: chrono::Duration = chrono::Duration::seconds(30);
+
+/// Names the facets show for ids the index counts by.
+#[derive(Debug, Default, Clone)]
+pub struct Labels {
+    pub suppliers: HashMap<Id, String>,
+    /// Group id → (code, name).
+    pub groups: HashMap<Id, (String, String)>,
+    /// Product area code → (Swedish name, English name).
+    pub areas: HashMap<String, (String, String)>,
+}
+
+/// The index and what keeps it current. One per app, shared by its clones.
+pub struct Search {
+    pub(crate) index: CatalogIndex,
+    built: AtomicBool,
+    /// Held while building or applying a change: writes are serialized.
+    write: tokio::sync::Mutex<()>,
+    labels: RwLock<Labels>,
+    stock_at: RwLock<Option<DateTime<Utc>>>,
+    refreshing: AtomicBool,
+}
+
+impl Search {
+    pub(crate) fn new() -> Self {
+        Self {
+            index: CatalogIndex::new().expect("an empty in-memory index"),
+            built: AtomicBool::new(false),
+            write: tokio::sync::Mutex::new(()),
+            labels: RwLock::default(),
+            stock_at: RwLock::default(),
+            refreshing: AtomicBool::new(false),
+        }
+    }
+
+    /// The facets' names.
+    pub fn labels(&self) -> Labels {
+        self.labels.read().expect("lock").clone()
+    }
+}
+
+impl App {
+    /// The index, built if it is not yet (or was marked stale).
+    pub(crate) async fn search_index(&self) -> crate::error::Result<&Search> {
+        let s = &*self.search;
+        if !s.built.load(Ordering::Acquire) {
+            let _turn = s.write.lock().await;
+            if !s.built.load(Ordering::Acquire) {
+                build::rebuild(self).await?;
+                s.built.store(true, Ordering::Release);
+            }
+        }
+        self.refresh_stock_if_old();
+        Ok(s)
+    }
+
+    /// Builds the index now (at start-up, or `ramp bench search` timing
+    /// the build); returns how many articles it holds.
+    pub async fn build_search_index(&self) -> crate::error::Result<u64> {
+        let _turn = self.search.write.lock().await;
+        build::rebuild(self).await?;
+        self.search.built.store(true, Ordering::Release);
+        Ok(self.search.index.len())
+    }
+
+    /// Brings the index up to date with articles a committed change wrote
+    /// (created, edited, retired, imported). Call after the commit.
+    pub async fn articles_changed(&self, ids: &[Id]) {
+        let _turn = self.search.write.lock().await;
+        if !self.search.built.load(Ordering::Acquire) {
+            return; // the build will read the committed rows
+        }
+        if let Err(e) = build::apply(self, ids).await {
+            tracing::warn!(error = %e, "search index update failed; rebuilding on the next search");
+            self.search.built.store(false, Ordering::Release);
+        }
+    }
+
+    /// Starts a background refresh of the stock snapshot when it is older
+    /// than [`STOCK_MAX_AGE`]; the search in hand uses the snapshot it has.
+    fn refresh_stock_if_old(&self) {
+        let now = self.clock.now();
+        let fresh = self.search.stock_at.read().expect("lock").is_some_and(|at| now - at < STOCK_MAX_AGE);
+        if fresh || self.search.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = build::refresh_stock(&app).await {
+                tracing::warn!(error = %e, "stock snapshot for search not refreshed");
+            }
+            app.search.refreshing.store(false, Ordering::Release);
+        });
+    }
+}
