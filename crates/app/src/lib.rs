@@ -20,11 +20,13 @@ pub mod fees;
 pub mod figures;
 pub mod impact;
 pub mod oidc;
+pub mod order_lists;
 pub mod orders;
 pub mod patients;
 pub mod stock;
 pub mod supply;
 pub mod surplus;
+pub mod unit_orders;
 pub mod users;
 
 pub use error::{AppError, ErrorKind};

@@ -17,6 +17,7 @@ mod economy;
 mod error;
 mod fees;
 mod figures;
+mod order_lists;
 mod orders;
 mod security;
 mod supply;
@@ -32,6 +33,7 @@ pub use economy::*;
 pub use error::{BoxError, Result, StorageError};
 pub use fees::*;
 pub use figures::*;
+pub use order_lists::*;
 pub use orders::*;
 pub use security::*;
 pub use supply::*;
@@ -83,6 +85,7 @@ pub trait Storage:
     + SecurityStore
     + AdminStore
     + AuditStore
+    + OrderListStore
     + Send
     + Sync
     + 'static

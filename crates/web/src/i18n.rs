@@ -3,6 +3,7 @@
 //! The administration pages' texts are in their own table (`i18n/admin.rs`).
 
 mod admin;
+mod unit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -27,7 +28,7 @@ impl Lang {
     }
 
     pub fn t(self, key: &str) -> &'static str {
-        match TEXTS.iter().chain(admin::TEXTS).find(|(k, _, _)| *k == key) {
+        match TEXTS.iter().chain(admin::TEXTS).chain(unit::TEXTS).find(|(k, _, _)| *k == key) {
             Some((_, sv, en)) => match self {
                 Lang::Sv => sv,
                 Lang::En => en,
@@ -40,10 +41,12 @@ impl Lang {
     /// the English detail exists. A key `code@field` words the message
     /// for one field.
     pub fn error(self, code: &str) -> Option<&'static str> {
-        ERRORS.iter().chain(admin::ERRORS).find(|(k, _, _)| *k == code).map(|(_, sv, en)| match self {
-            Lang::Sv => *sv,
-            Lang::En => *en,
-        })
+        ERRORS.iter().chain(admin::ERRORS).chain(unit::ERRORS).find(|(k, _, _)| *k == code).map(
+            |(_, sv, en)| match self {
+                Lang::Sv => *sv,
+                Lang::En => *en,
+            },
+        )
     }
 }
 
@@ -1200,7 +1203,7 @@ mod tests {
     #[test]
     fn every_text_has_both_languages_and_a_unique_key() {
         let mut keys = std::collections::HashSet::new();
-        for (k, sv, en) in TEXTS.iter().chain(admin::TEXTS) {
+        for (k, sv, en) in TEXTS.iter().chain(admin::TEXTS).chain(unit::TEXTS) {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");
         }
