@@ -35,3 +35,5 @@ mod ui_billing;
 mod ui_browser;
 mod ui_desk;
 mod ui_forms;
+mod unit_orderer;
+mod unit_orderer_ui;
