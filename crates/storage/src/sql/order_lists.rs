@@ -59,10 +59,10 @@ impl SqlStorage {
 }
 
 async fn insert_lines(tx: &mut WriteTx, list_id: Id, lines: &[(Id, i32)]) -> Result<()> {
-    for (no, (article_id, quantity)) in (1..).zip(lines) {
+    for (no, (article_id, quantity)) in (1i32..).zip(lines) {
         db::query("INSERT INTO order_list_lines (list_id, line_no, article_id, quantity) VALUES ($1, $2, $3, $4)")
             .bind(list_id)
-            .bind(no as i32)
+            .bind(no)
             .bind(*article_id)
             .bind(*quantity)
             .execute(&mut **tx)
