@@ -175,3 +175,20 @@ pub async fn costly_treatment_applications(
     let total_reimbursement = Ore(applications.iter().map(|a| a.application.computation.reimbursement.0).sum());
     Ok(CostlyApplications { month: month.to_string(), applications, total_reimbursement })
 }
+
+/// A principal's budget for `year` (if set) and its invoiced cost so far
+/// that year, credit notes netted: the same figures as the follow-up, for
+/// one principal. Not authorized here: the caller shows it only to whom
+/// may see it (the unit orderer sees their own unit's principal).
+pub(crate) async fn principal_spent(app: &App, principal_id: i64, year: i32) -> Result<(Option<Ore>, Ore)> {
+    let budget = app.storage.budgets(year).await?.into_iter().find(|(id, _)| *id == principal_id).map(|(_, a)| Ore(a));
+    let spent = app
+        .storage
+        .principal_month_costs(year)
+        .await?
+        .iter()
+        .filter(|c| c.principal_id == principal_id)
+        .map(|c| c.amount_ore)
+        .sum();
+    Ok((budget, Ore(spent)))
+}

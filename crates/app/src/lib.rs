@@ -21,6 +21,7 @@ pub mod figures;
 pub mod impact;
 pub mod notifications;
 pub mod oidc;
+pub mod order_lists;
 pub mod orders;
 pub mod patient_register;
 pub mod patients;
@@ -28,6 +29,7 @@ pub mod search;
 pub mod stock;
 pub mod supply;
 pub mod surplus;
+pub mod unit_orders;
 pub mod users;
 
 pub use error::{AppError, ErrorKind};

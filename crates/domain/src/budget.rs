@@ -66,8 +66,26 @@ pub fn follow_up(year: &PrincipalYear, complete_months: u32) -> BudgetFollowUp {
     }
 }
 
+/// What an order placed in `month` (1–12) adds to its principal's cost in
+/// that calendar year: the purchases once, and the monthly rent for every
+/// month from the order's own to December. Rent runs from delivery, which
+/// for a stock item falls in the order's month or the next, so counting
+/// the order's month errs on the side of the budget; it is a figure for
+/// the orderer to weigh, not an invoice.
+pub fn order_cost_in_year(purchase: Ore, monthly_rent: Ore, month: u32) -> Ore {
+    let months = 13 - i64::from(month.clamp(1, 12));
+    Ore(purchase.0 + monthly_rent.0 * months)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_order_adds_its_purchases_and_the_rent_for_the_rest_of_the_year() {
+        assert_eq!(super::order_cost_in_year(Ore(1_000), Ore(100), 1), Ore(2_200));
+        assert_eq!(super::order_cost_in_year(Ore(1_000), Ore(100), 11), Ore(1_200));
+        assert_eq!(super::order_cost_in_year(Ore(0), Ore(100), 12), Ore(100));
+    }
+
     use super::*;
 
     fn year(budget_kr: Option<i64>, months_kr: &[i64]) -> PrincipalYear {

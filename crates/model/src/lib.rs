@@ -17,6 +17,7 @@ mod economy;
 mod error;
 mod fees;
 mod figures;
+mod order_lists;
 mod orders;
 mod patient_register;
 mod security;
@@ -33,6 +34,7 @@ pub use economy::*;
 pub use error::{BoxError, Result, StorageError};
 pub use fees::*;
 pub use figures::*;
+pub use order_lists::*;
 pub use orders::*;
 pub use patient_register::*;
 pub use security::*;
@@ -86,6 +88,7 @@ pub trait Storage:
     + AdminStore
     + AuditStore
     + PatientRegisterStore
+    + OrderListStore
     + Send
     + Sync
     + 'static

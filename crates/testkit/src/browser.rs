@@ -301,6 +301,23 @@ impl Browser {
         assert!(v.is_empty(), "axe-core on {what}: {}", serde_json::to_string_pretty(&v).unwrap_or_default());
     }
 
+    /// Sets the window's outer size in CSS pixels (e.g. 390 wide, as a phone).
+    pub async fn set_window_size(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({ "width": width, "height": height })).await;
+    }
+
+    /// Saves a PNG of what the window shows as `target/test-artefacts/{name}.png`
+    /// (WebDriver's screenshot), for a person to look at after the run.
+    pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
+        let png = self.get("/screenshot").await;
+        let bytes = base64_decode(png.as_str().unwrap_or_default());
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artefacts");
+        std::fs::create_dir_all(&dir).expect("target/test-artefacts");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, bytes).expect("write the screenshot");
+        path
+    }
+
     pub async fn quit(mut self) {
         let _ = self.http.delete(&self.base).send().await;
         let _ = self.driver.kill();
@@ -311,5 +328,33 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
+    }
+}
+
+/// Standard base64 (WebDriver's screenshot encoding) to bytes; anything
+/// outside the alphabet is skipped.
+fn base64_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes() {
+        let Some(v) = ALPHABET.iter().position(|a| *a == c) else { continue };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_decodes_as_the_standard_says() {
+        assert_eq!(super::base64_decode("UmFtcA=="), b"Ramp");
+        assert_eq!(super::base64_decode("aGo="), b"hj");
     }
 }

@@ -41,3 +41,5 @@ mod ui_desk;
 mod ui_forms;
 mod ui_order_journey;
 mod ui_search;
+mod unit_orderer;
+mod unit_orderer_ui;

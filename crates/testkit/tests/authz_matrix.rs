@@ -82,6 +82,8 @@ enum May {
 /// What the setup made, for the requests to name.
 struct World {
     order: i64,
+    /// A saved order list of unit 1, made by its orderer.
+    order_list: i64,
     consultation: i64,
     booking: i64,
     free_slot: i64,
@@ -145,6 +147,7 @@ const FINANCE: May = May::Only(&[&[Finance]]);
 const REVIEWER: May = May::Only(&[&[AuditReviewer]]);
 const ADMIN: May = May::Only(&[&[Admin]]);
 const PRESCRIBERS: May = May::Only(&[&[Prescriber, PrescriberOtherUnit]]);
+const ORDERERS: May = May::Only(&[&[UnitOrderer, UnitOrdererOtherUnit]]);
 
 fn matrix() -> Vec<Case> {
     vec![
@@ -360,6 +363,39 @@ fn matrix() -> Vec<Case> {
             |_| "/api/v1/orders".into(),
             |_| Some(json!({ "target": "unit", "lines": [{ "article_number": "R-100" }] })),
             May::Only(&[&[UnitOrderer, UnitOrdererOtherUnit]]),
+        ),
+        // The unit orderer: saved order lists of the caller's own unit, and the priced order.
+        op("GET", "/api/v1/order-lists", ORDERERS),
+        with_body("POST", "/api/v1/order-lists", |_| Some(order_list("Nattlista")), ORDERERS),
+        case(
+            "GET",
+            "/api/v1/order-lists/{id}",
+            "a list of unit 1",
+            |w| format!("/api/v1/order-lists/{}", w.order_list),
+            none,
+            May::Only(&[&[UnitOrderer]]),
+        ),
+        case(
+            "PUT",
+            "/api/v1/order-lists/{id}",
+            "a list of unit 1",
+            |w| format!("/api/v1/order-lists/{}", w.order_list),
+            |_| Some(order_list("Veckolista")),
+            May::Only(&[&[UnitOrderer]]),
+        ),
+        case(
+            "DELETE",
+            "/api/v1/order-lists/{id}",
+            "a list of unit 1",
+            |w| format!("/api/v1/order-lists/{}", w.order_list),
+            none,
+            May::Only(&[&[UnitOrderer]]),
+        ),
+        with_body(
+            "POST",
+            "/api/v1/unit-orders/quote",
+            |_| Some(json!({ "lines": [{ "article_number": "R-100", "quantity": 2 }] })),
+            ORDERERS,
         ),
         case("GET", "/api/v1/orders", "the caller's own orders", |_| "/api/v1/orders".into(), none, May::Everyone),
         case(
@@ -831,6 +867,11 @@ fn matrix() -> Vec<Case> {
     ]
 }
 
+/// A saved order list as a unit orderer writes it.
+fn order_list(name: &str) -> Value {
+    json!({ "name": name, "lines": [{ "article_number": "R-100", "quantity": 3 }] })
+}
+
 /// A catalog article as the administrator writes it.
 fn article(number: &str) -> Value {
     json!({ "article_number": number, "iso_code": "12 06 06", "name": "Rollator Lätt", "supplier": "Ny Leverantör AB",
@@ -879,6 +920,8 @@ async fn created(resp: reqwest::Response, what: &str) -> Value {
 async fn world(app: &TestApp, t: &HashMap<Who, String>) -> World {
     let order = json!({ "personal_id": SVEN, "goal": "Gå ute", "evaluation_date": "2027-02-01", "lines": [{ "article_number": "R-200" }] });
     let order = created(app.post_json(&t[&Prescriber], "/api/v1/orders", &order).await, "order").await;
+    let list = app.post_json(&t[&UnitOrderer], "/api/v1/order-lists", &order_list("Veckobeställning")).await;
+    let order_list = created(list, "order list").await["id"].as_i64().expect("order list id");
     let slot =
         |at: &str| json!({ "service_code": "expectation_call", "location": "Rum 3", "starts_at": at, "minutes": 45 });
     let booked_slot = created(
@@ -928,6 +971,7 @@ async fn world(app: &TestApp, t: &HashMap<Who, String>) -> World {
         user: user.as_i64().expect("user id"),
         user_token: tokens[0]["id"].as_i64().expect("token id"),
         order: order["id"].as_i64().expect("order id"),
+        order_list,
         consultation: c["id"].as_i64().expect("consultation id"),
         booking: booked["booking"]["id"].as_i64().expect("booking id"),
         free_slot: free_slot["id"].as_i64().expect("slot id"),

@@ -8,6 +8,7 @@
 
 use super::cart::{check_ready, no_longer_available, prepare_line, LinePreview, LineRequest};
 use super::plan::{as_placed, decided_line, Shown};
+use super::quantity;
 use super::recipient::Recipient;
 use crate::error::Result;
 use crate::App;
@@ -16,9 +17,12 @@ use ramp_domain::order::OrderTarget;
 use ramp_model::{DirectPlacement, NewDirectLine, NewDirectOrder, NewOrder, NewOrderLine, Order, User};
 
 /// One line worked out: what goes out, who pays, and what it shows.
+#[derive(Clone)]
 pub(super) struct ReadyLine {
     preview: LinePreview,
     pub new: NewDirectLine,
+    /// The request's line it came from (a unit's quantity of devices is several lines).
+    index: usize,
 }
 
 /// Decides every line of the request for the recipient; a refusal names its line.
@@ -30,22 +34,33 @@ pub(super) async fn ready_lines(
 ) -> Result<Vec<ReadyLine>> {
     let mut ready = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
-        ready.push(ready_line(app, user, line, recipient).await.map_err(|e| e.within("lines", i))?);
+        ready.extend(ready_line(app, user, line, recipient, i).await.map_err(|e| e.within("lines", i))?);
+        quantity::check_devices(ready.len())?;
     }
     Ok(ready)
 }
 
-async fn ready_line(app: &App, user: &User, req: &LineRequest, recipient: &Recipient) -> Result<ReadyLine> {
+/// The line's order lines: one, or for a unit's quantity of devices one per device.
+async fn ready_line(
+    app: &App,
+    user: &User,
+    req: &LineRequest,
+    recipient: &Recipient,
+    index: usize,
+) -> Result<Vec<ReadyLine>> {
     let (preview, answer) = prepare_line(app, user, req, recipient).await?;
-    let (d, individual) = check_ready(&preview, req)?;
+    let devices = quantity::devices_of(app, &preview, req, recipient.target).await?;
+    let each = if devices > 1 { LineRequest { quantity: Some(1), ..req.clone() } } else { req.clone() };
+    let (d, individual) = check_ready(&preview, &each)?;
     let line = NewOrderLine {
         requested_article_id: preview.requested.id,
         substitution: preview.substitution,
-        quantity: req.quantity.unwrap_or(1),
+        quantity: each.quantity.unwrap_or(1),
         need: (recipient.target == OrderTarget::Patient).then(|| req.need.unwrap_or(Need::Lasting)),
         ..decided_line(d, &preview.article, app.today())
     };
-    Ok(ReadyLine { preview, new: NewDirectLine { line, individual, answer } })
+    let one = ReadyLine { preview, new: NewDirectLine { line, individual, answer }, index };
+    Ok(vec![one; devices])
 }
 
 /// Writes the order with its lines, reserving each line's device in the
@@ -61,7 +76,9 @@ pub(super) async fn commit(
     let (id, devices) = match app.storage.place_direct_order(&direct).await? {
         DirectPlacement::Placed { order_id, devices } => (order_id, devices),
         DirectPlacement::Unavailable { line } => {
-            return Err(no_longer_available(app, &ready[line].preview.article).await?.within("lines", line));
+            return Err(no_longer_available(app, &ready[line].preview.article)
+                .await?
+                .within("lines", ready[line].index));
         }
     };
     let mut shown = Vec::with_capacity(ready.len());

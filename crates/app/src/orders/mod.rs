@@ -10,6 +10,7 @@ mod direct;
 mod pickup_undo;
 mod place;
 mod plan;
+mod quantity;
 mod recipient;
 mod refusal;
 mod reports;
@@ -20,6 +21,7 @@ pub use cart::{add_to_cart, cart, preview_line, remove_from_cart, CartLine, Line
 pub use decision::LineDecision;
 pub use pickup_undo::undo_pickup;
 pub use place::{order, order_with_patient, orders_of_user, place_order, PlacedOrder};
+pub use quantity::MAX_DEVICES;
 pub use refusal::{Alternative, Refusal, RefusalReason};
 pub use reports::{register_pickup, report_fault, report_lost, LostReported, PickupRegistered};
 pub use request::{OrderRequest, MAX_DIRECT_LINES};

@@ -16,6 +16,7 @@ pub(crate) mod figures;
 mod health;
 mod my_patients;
 mod notifications;
+mod order_lists;
 mod orders;
 mod orders_dto;
 mod patients;
@@ -89,6 +90,7 @@ impl utoipa::Modify for SecurityAddon {
 pub fn openapi_json() -> serde_json::Value {
     let mut doc = ApiDoc::openapi();
     doc.merge(admin::AdminApi::openapi());
+    doc.merge(order_lists::UnitOrdersApi::openapi());
     serde_json::to_value(doc).expect("the OpenAPI document serializes")
 }
 
@@ -183,6 +185,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/surplus/articles/{article_number}/spare-parts", put(surplus::spare_parts))
         .merge(figures::routes())
         .merge(admin::routes())
+        .merge(order_lists::routes())
         .route("/api/v1/invoice-runs", post(billing::run))
         .route("/api/v1/invoices", get(billing::list))
         .route("/api/v1/invoices/{number}", get(billing::get_one))

@@ -99,7 +99,9 @@ pub struct OrderBody {
 #[serde(deny_unknown_fields)]
 pub struct OrderLineBody {
     pub article_number: String,
-    /// For articles not tracked one by one (consumables); devices are one per line.
+    /// For articles not tracked one by one (consumables); for a patient a device is one per
+    /// line. On a unit's or buffer's order a device's quantity (1–99) becomes that many lines,
+    /// each with its own reserved device, or is refused `not_enough_in_stock` on this field.
     pub quantity: Option<i32>,
     /// lasting (default) | temporary | during_stay_only | continues_at_home
     pub need: Option<String>,

@@ -24,6 +24,7 @@ mod login;
 mod my_patients;
 mod oidc;
 mod order;
+mod order_lists;
 mod orders;
 mod page;
 mod patient;
@@ -31,6 +32,7 @@ mod safety;
 mod stock;
 mod surplus;
 mod unit;
+mod unit_form;
 mod workshop;
 
 pub use page::{error_page, url_encode};
@@ -100,6 +102,12 @@ pub fn routes() -> Router<AppState> {
             get(workshop::back_to_order).post(workshop::step).layer(Extension(workshop::Action::Document)),
         )
         .route("/unit-order", get(unit::form).post(unit::add))
+        .route("/unit-order/lines", get(order_lists::order_form).post(order_lists::post_order))
+        .route("/unit-order/placed/{id}", get(order_lists::placed))
+        .route("/order-lists", get(order_lists::lists))
+        .route("/order-lists/new", get(order_lists::new_list).post(order_lists::post_list))
+        .route("/order-lists/{id}", get(order_lists::edit_list).post(order_lists::post_list))
+        .route("/order-lists/{id}/delete", post(order_lists::delete_list))
         .route("/safety-notices", get(safety::list).post(safety::register))
         .route("/safety-notices/{id}", get(safety::show))
         .route("/order/articles", get(order::preview_again).post(order::articles))
