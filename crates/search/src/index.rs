@@ -164,10 +164,10 @@ impl CatalogIndex {
     fn results(&self, c: Collected, req: &SearchRequest, fuzzy: bool) -> SearchResults {
         let hits = c.top.iter().skip(req.offset).map(|(s, id)| Hit { article_id: *id as Id, score: *s }).collect();
         let facets = Facets {
-            kind: named(&c.kind, |k| crate::doc::kind_name(k)),
+            kind: named(&c.kind, crate::doc::kind_name),
             iso: named(&c.iso, |i| self.isos.read().expect("lock").name(i).map(str::to_string)),
             area: named(&c.area, |a| self.areas.read().expect("lock").name(a).map(str::to_string)),
-            lead_time_class: named(&c.lead, |l| crate::doc::lead_name(l)),
+            lead_time_class: named(&c.lead, crate::doc::lead_name),
             supplier: sorted(c.supplier.iter().map(|(k, n)| (*k as Id, *n)).collect()),
             group: sorted(c.group.iter().filter(|(k, _)| **k != 0).map(|(k, n)| (*k as Id, *n)).collect()),
             in_stock: c.in_stock,

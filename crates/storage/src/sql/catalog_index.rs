@@ -70,5 +70,5 @@ pub(super) async fn article_hits(this: &SqlStorage, ids: &[Id]) -> Result<Vec<Ar
 pub(super) async fn in_stock_article_ids(this: &SqlStorage) -> Result<Vec<Id>> {
     let rows =
         db::query("SELECT DISTINCT article_id FROM devices WHERE state = 'in_stock'").fetch_all(&this.pool).await?;
-    rows.iter().map(|r| Ok(r.try_get::<Id, _>("article_id")?)).collect()
+    rows.iter().map(|r| r.try_get::<Id, _>("article_id")).collect()
 }
