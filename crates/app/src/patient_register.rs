@@ -16,7 +16,7 @@ use crate::App;
 use ramp_domain::role::Role;
 use ramp_domain::setting::Setting;
 use ramp_domain::Term;
-use ramp_model::{AccessReason, Id, MyPatient, NewPatientRegistration, User};
+use ramp_model::{AccessReason, Id, MyPatient, NewAuditEntry, NewPatientRegistration, User};
 
 /// The roles that order for patients and so have patients of their own.
 const ORDERS_FOR_PATIENTS: &[Role] = &[Role::Prescriber, Role::PersonalOrdererHealth, Role::PersonalOrdererSocial];
@@ -93,12 +93,17 @@ pub async fn register_patient(app: &App, user: &User, r: &Registration, request_
         on: app.today(),
         at: app.clock.now(),
     };
-    match app.storage.register_patient(&new).await? {
-        Some(id) => {
-            let detail = Some(format!("setting {}", setting.as_str()));
-            audit(app, user, Some(id), "patient.register", AccessReason::CareRelationship, detail, request_id).await?;
-            Ok(id)
-        }
+    let registered = NewAuditEntry {
+        occurred_at: new.at,
+        user_id: user.id,
+        patient_id: None,
+        action: "patient.register".into(),
+        reason: AccessReason::CareRelationship,
+        detail: Some(format!("setting {}", setting.as_str())),
+        request_id: request_id.map(str::to_string),
+    };
+    match app.storage.register_patient(&new, &registered).await? {
+        Some(id) => Ok(id),
         None => {
             let existing = app.storage.patient_by_personal_id(&new.personal_id).await?.map(|p| p.id);
             let detail = Some("already_registered".to_string());

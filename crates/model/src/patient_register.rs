@@ -45,10 +45,10 @@ pub trait PatientRegisterStore: Send + Sync {
     /// The patients `unit_id` has a care relationship with on `on`, by
     /// family and given name.
     async fn my_patients(&self, unit_id: Id, on: NaiveDate) -> Result<Vec<MyPatient>>;
-    /// Registers the patient, their setting and the care relationship in one
-    /// transaction; `None` when the personal id is registered already
-    /// (nothing written).
-    async fn register_patient(&self, p: &NewPatientRegistration) -> Result<Option<Id>>;
+    /// Registers the patient, their setting, the care relationship and the
+    /// `audit` row (its patient set to the new one) in one transaction;
+    /// `None` when the personal id is registered already (nothing written).
+    async fn register_patient(&self, p: &NewPatientRegistration, audit: &crate::NewAuditEntry) -> Result<Option<Id>>;
     /// Ends the setting open on `from` the day before and opens `setting`
     /// from `from`, in one transaction; settings starting on or after
     /// `from` are replaced by it.

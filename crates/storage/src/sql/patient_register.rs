@@ -2,6 +2,7 @@
 //! unit's patients with their open orders, due evaluations and lent
 //! devices in one query, and registering a patient in one transaction.
 
+use super::audit::{bind_audit, INSERT_AUDIT};
 use crate::db::{self, Row};
 use crate::sql::{stored_opt, SqlStorage};
 use crate::*;
@@ -44,7 +45,7 @@ impl PatientRegisterStore for SqlStorage {
         rows.iter().map(my_patient_from).collect()
     }
 
-    async fn register_patient(&self, p: &NewPatientRegistration) -> Result<Option<Id>> {
+    async fn register_patient(&self, p: &NewPatientRegistration, audit: &NewAuditEntry) -> Result<Option<Id>> {
         let mut tx = self.dialect.begin().await?;
         let id: Option<Id> = db::query(
             "INSERT INTO patients (personal_id, id_kind, birth_date, given_name, family_name, municipality_id, created_at) \
@@ -74,6 +75,8 @@ impl PatientRegisterStore for SqlStorage {
             .bind(p.on)
             .execute(&mut *tx)
             .await?;
+        let audit = NewAuditEntry { patient_id: Some(id), ..audit.clone() };
+        bind_audit(db::query(INSERT_AUDIT), &audit).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok(Some(id))
     }
