@@ -429,6 +429,7 @@ mod tests {
             json_logs: false,
             cookie_secure: None,
             agreement_region: "stockholm".into(),
+            agreement_region_given: true,
             reservation_minutes: 30,
             oidc: None,
             emergency_access_roles: vec![ramp_domain::role::Role::Prescriber],

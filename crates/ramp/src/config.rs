@@ -27,7 +27,7 @@ pub struct ConfigArgs {
     /// Log format: `text` or `json` (structured, one object per line).
     #[arg(long, env = "RAMP_LOG_FORMAT", global = true)]
     pub log_format: Option<String>,
-    /// The region whose cost-responsibility agreement decides prescriptions (default `stockholm`).
+    /// The region whose cost-responsibility agreement decides prescriptions (default: the database's region's agreement, else `stockholm`).
     #[arg(long, env = "RAMP_AGREEMENT_REGION", global = true)]
     pub agreement_region: Option<String>,
     /// Minutes a device in a cart stays reserved (default 30).
@@ -81,6 +81,9 @@ struct FileConfig {
     emergency_access_roles: Option<Vec<String>>,
 }
 
+/// The agreement region when neither the configuration nor the database names one.
+pub const DEFAULT_AGREEMENT_REGION: &str = "stockholm";
+
 /// The resolved configuration. Secrets are redacted in `Debug`.
 #[derive(Clone)]
 pub struct Config {
@@ -91,7 +94,13 @@ pub struct Config {
     pub agreements_dir: Option<PathBuf>,
     pub json_logs: bool,
     pub cookie_secure: Option<bool>,
+    /// The region whose agreement decides orders. When not configured,
+    /// `ramp serve` takes the agreement whose `region_name` is the name of
+    /// the database's region (the demo: Västra Götalandsregionen), and
+    /// [`DEFAULT_AGREEMENT_REGION`] when none matches.
     pub agreement_region: String,
+    /// Whether `agreement_region` was configured (flag, environment or file).
+    pub agreement_region_given: bool,
     pub reservation_minutes: i64,
     /// Login through the region's identity provider; `None` when off.
     pub oidc: Option<OidcSettings>,
@@ -166,8 +175,9 @@ impl Config {
             Some(n) => n,
             None => default_max_connections(),
         };
-        let agreement_region =
-            args.agreement_region.clone().or(file.agreement_region).unwrap_or_else(|| "stockholm".into());
+        let given_region = args.agreement_region.clone().or(file.agreement_region);
+        let agreement_region_given = given_region.is_some();
+        let agreement_region = given_region.unwrap_or_else(|| DEFAULT_AGREEMENT_REGION.into());
         let oidc = OidcSettings::from_input(&OidcInput {
             issuer_url: args.oidc_issuer_url.clone().or(file.oidc_issuer_url),
             client_id: args.oidc_client_id.clone().or(file.oidc_client_id),
@@ -185,6 +195,7 @@ impl Config {
             oidc,
             database_max_connections,
             agreement_region,
+            agreement_region_given,
             reservation_minutes,
             emergency_access_roles,
             database_url: args

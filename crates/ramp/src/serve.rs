@@ -38,6 +38,30 @@ fn load_agreements(config: &Config) -> Result<Arc<Agreements>, CliError> {
     }
 }
 
+/// The region whose agreement decides orders: the configured one, else the
+/// agreement whose `region_name` is the name of the database's region (so
+/// the demo, in Västra Götaland, is decided by the demo region's agreement
+/// and a database of Region Stockholm by Stockholm's), else the default.
+async fn agreement_region(
+    config: &Config,
+    storage: &dyn ramp_app::model::Storage,
+    agreements: &Agreements,
+) -> Result<String, CliError> {
+    if config.agreement_region_given {
+        return Ok(config.agreement_region.clone());
+    }
+    let principals = storage.principals().await.map_err(|e| CliError::failed(format!("database: {e}")))?;
+    let Some(region) = principals.iter().find(|p| p.kind == "region") else {
+        return Ok(config.agreement_region.clone());
+    };
+    let set = agreements.current();
+    let found = set
+        .agreements()
+        .find(|a| a.region() == region.code || a.region_name() == region.name)
+        .map(|a| a.region().to_string());
+    Ok(found.unwrap_or_else(|| config.agreement_region.clone()))
+}
+
 pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     let listen = args.listen.clone().or(config.listen.clone()).unwrap_or_else(|| DEFAULT_LISTEN.into());
     let addr: SocketAddr = listen
@@ -48,18 +72,19 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
         demo_cmd::load_if_empty(&storage, &args.demo_scale, args.seed).await?;
     }
     let agreements = load_agreements(&config)?;
+    let region = agreement_region(&config, storage.as_ref(), &agreements).await?;
     let app_config = AppConfig {
         reservation_ttl: chrono::Duration::minutes(config.reservation_minutes),
-        agreement_region: config.agreement_region.clone(),
+        agreement_region: region.clone(),
         emergency_access_roles: config.emergency_access_roles.clone(),
         ..AppConfig::default()
     };
-    if agreements.current().in_force(&config.agreement_region, chrono::NaiveDate::MAX).is_none() {
+    if agreements.current().in_force(&region, chrono::NaiveDate::MAX).is_none() {
         return Err(CliError::input(format!(
-            "agreement_region: no agreement for region '{}' (see `ramp agreements list`)",
-            config.agreement_region
+            "agreement_region: no agreement for region '{region}' (see `ramp agreements list`)"
         )));
     }
+    tracing::info!(region = %region, "orders are decided by this region's agreement");
     let mut app = App::new(storage, Arc::new(SystemClock), app_config);
     if let Some(settings) = config.oidc.clone() {
         tracing::info!(issuer = %settings.issuer_url, "login through the identity provider is on");
@@ -101,4 +126,45 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutdown requested; draining requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ramp_app::admin::{bootstrap, Bootstrap};
+
+    async fn region_of(code: &str, name: &str, given: Option<&str>) -> String {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let file = std::env::temp_dir().join(format!("ramp-serve-region-{}-{n}.db", std::process::id()));
+        let mut config = Config::load(&crate::ConfigArgs::default()).expect("default configuration");
+        config.database_url = format!("sqlite:{}", file.display());
+        if let Some(region) = given {
+            (config.agreement_region, config.agreement_region_given) = (region.into(), true);
+        }
+        let storage = db::open_migrated(&config).await.expect("an in-memory database");
+        let app = App::new(storage.clone(), Arc::new(SystemClock), AppConfig::default());
+        let b = Bootstrap {
+            region_code: code.into(),
+            region_name: name.into(),
+            username: "admin".into(),
+            display_name: "Admin".into(),
+            password: "a long enough password".into(),
+            hsa_id: None,
+        };
+        bootstrap(&app, &b).await.expect("bootstrap");
+        let region = agreement_region(&config, storage.as_ref(), &Agreements::builtin()).await.expect("a region");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+        region
+    }
+
+    #[tokio::test]
+    async fn orders_are_decided_by_the_agreement_of_the_databases_region_unless_one_is_configured() {
+        assert_eq!(region_of("region", "Västra Götalandsregionen", None).await, "vastra_gotaland");
+        assert_eq!(region_of("sormland", "Region Sörmland (test)", None).await, "sormland");
+        assert_eq!(region_of("region", "Region Ingenstans", None).await, crate::config::DEFAULT_AGREEMENT_REGION);
+        assert_eq!(region_of("region", "Västra Götalandsregionen", Some("stockholm")).await, "stockholm");
+    }
 }

@@ -13,6 +13,7 @@ mod billing;
 mod billing_peppol;
 mod catalog_search;
 mod consult;
+mod demo_coherence;
 mod economy;
 mod fees;
 mod figures;

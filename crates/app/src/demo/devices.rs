@@ -14,13 +14,21 @@ use super::patients::{self, AgeGroup, Profile};
 use super::people::Staff;
 use super::rng::{stream, Rng};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use ramp_domain::cost::Payer;
+use ramp_domain::cost::{AgreementSet, DecisionRequest, Kind, Need, Outcome, Patient as CostPatient, Payer, Product};
 use ramp_domain::device::{DeviceEventKind as E, DeviceState as S};
 use ramp_domain::setting::Setting;
 use ramp_model::{Device, DeviceEvent, Id, Loan, OrderHistory};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
-/// The agreement version every generated loan was decided under.
+/// The agreement version every generated loan was decided under (the
+/// first and only shipped version of [`DEMO_AGREEMENT_REGION`]'s).
 pub const AGREEMENT_VERSION: &str = "2021-01-01";
+
+/// The demo region's agreement (`agreements/vastra_gotaland/`): the demo's
+/// loans are decided by it, and `ramp serve` decides the demo's orders by it
+/// (the region principal's name matches the agreement's `region_name`).
+pub const DEMO_AGREEMENT_REGION: &str = "vastra_gotaland";
 
 /// Everything device generation reads.
 pub struct Ctx<'a> {
@@ -395,6 +403,7 @@ impl Writer<'_, '_> {
             (Payer::Municipality, Some(u)) => u,
             _ => profile.regional,
         };
+        let decision = payer(self.ctx, &profile, &DIVISIONS[self.division], loan.start_date);
         let delivery = Delivery {
             device: self.id,
             article: &self.article,
@@ -404,6 +413,7 @@ impl Writer<'_, '_> {
             at: event.occurred_at,
             payer: loan.payer,
             rule: &loan.rule_id,
+            explanation: (&decision.explanation_sv, &decision.explanation_en),
             customer_number: loan.customer_number_id,
             warehouse_actor: event.actor_user_id.unwrap_or(1),
         };
@@ -413,14 +423,14 @@ impl Writer<'_, '_> {
 
     fn loan(&mut self, holder: Id, start: NaiveDate, end: Option<NaiveDate>) {
         let profile = patients::profile(self.ctx.seed, self.ctx.org, holder, self.ctx.today);
-        let (payer, rule, customer_number) = payer(self.ctx, &profile, &DIVISIONS[self.division], start);
+        let decision = payer(self.ctx, &profile, &DIVISIONS[self.division], start);
         self.out.loans.push(Loan {
             device_id: self.id,
             patient_id: Some(holder),
             unit_id: None,
-            customer_number_id: customer_number,
-            payer,
-            rule_id: rule.into(),
+            customer_number_id: decision.customer_number,
+            payer: decision.payer,
+            rule_id: decision.rule,
             agreement_version: AGREEMENT_VERSION.into(),
             start_date: start,
             end_date: end,
@@ -522,36 +532,69 @@ fn instant(r: &mut Rng, day: NaiveDate, kind: E) -> DateTime<Utc> {
     Utc.from_utc_datetime(&day.and_hms_opt(minutes / 60, minutes % 60, 0).expect("valid time"))
 }
 
-/// Who pays for a loan starting on `on`, under which rule, and the
-/// customer number invoiced. Mostly the region; the municipality for
-/// residents of SÄBO, LSS housing and short-term stays and for municipal
-/// home health care patients; a few patients rent a device themselves.
-fn payer(ctx: &Ctx, p: &Profile, division: &Division, on: NaiveDate) -> (Payer, &'static str, Id) {
+/// The agreement set the demo decides its loans with (the shipped files).
+fn agreements() -> &'static AgreementSet {
+    static SET: OnceLock<AgreementSet> = OnceLock::new();
+    SET.get_or_init(AgreementSet::builtin)
+}
+
+/// The patient's housing on `on`, as [`patients`] records the setting history.
+fn setting_on(p: &Profile, on: NaiveDate) -> Setting {
+    match p.past_stay {
+        Some((from, to)) if (from..=to).contains(&on) => Setting::ShortTermStay,
+        _ if on >= p.since => p.setting,
+        _ => Setting::Ordinary,
+    }
+}
+
+/// Who pays for a loan starting on `on`, decided by the demo region's
+/// agreement ([`DEMO_AGREEMENT_REGION`]) exactly as an order for the same
+/// patient and device would be: the rule's id and explanation are kept, and
+/// the customer number invoiced is the regional unit's or, when the
+/// municipality pays, the municipal unit's. The one fact the agreement asks
+/// (enrolled in municipal home health care) is what the patient's profile
+/// says on that day.
+pub(super) fn payer(ctx: &Ctx, p: &Profile, division: &Division, on: NaiveDate) -> LoanDecision {
     let org = ctx.org;
-    let regional = org.customer_number_of(p.regional);
-    let municipal = p.municipal.map(|u| org.customer_number_of(u));
-    let age = on.years_since(p.birth).unwrap_or(0);
-    if age < 18 {
-        return (Payer::Region, "vgr.child.region", regional);
-    }
-    if matches!(division.area, "hearing" | "vision") {
-        return (Payer::Region, "vgr.hearing_vision.region", regional);
-    }
-    if (p.id as u64).is_multiple_of(200) {
-        return (Payer::Patient, "vgr.patient_rental", regional);
-    }
-    let in_setting = on >= p.since;
-    let rule = match p.setting {
-        Setting::Saebo if in_setting => Some("vgr.saebo.municipality"),
-        Setting::LssHousing | Setting::SocialpsychiatryHousing if in_setting => Some("vgr.lss_housing.municipality"),
-        Setting::ShortTermStay if in_setting => Some("vgr.short_term_stay.municipality"),
-        Setting::Ordinary if municipal.is_some() && on >= p.municipal_since => {
-            Some("vgr.home_health_care.municipality")
-        }
-        _ => None,
+    let home_health_care = p.municipal.is_some() && on >= p.municipal_since;
+    // Loans older than the first shipped version are recorded as decided by
+    // it (the demo has no older rules); the patient is taken as on that day.
+    let first = NaiveDate::from_ymd_opt(2021, 1, 1).expect("valid date");
+    let req = DecisionRequest {
+        region: DEMO_AGREEMENT_REGION.into(),
+        date: on.max(first),
+        patient: CostPatient::Age(on.years_since(p.birth).unwrap_or(0)),
+        setting: setting_on(p, on),
+        product: Product {
+            iso: ramp_domain::ids::IsoCode::parse(division.iso).expect("a demo division has a valid ISO code"),
+            kind: Kind::Device,
+            facts: BTreeMap::from([("municipal_home_health_care".to_string(), home_health_care)]),
+        },
+        need: Need::Lasting,
     };
-    match (rule, municipal) {
-        (Some(rule), Some(cn)) => (Payer::Municipality, rule, cn),
-        _ => (Payer::Region, "vgr.region_default", regional),
+    let decision = match agreements().decide(&req) {
+        Ok(Outcome::Decision(d)) => d,
+        other => panic!("the demo region's agreement answers every demo loan: {other:?}"),
+    };
+    let customer_number = match (decision.payer, p.municipal) {
+        (Payer::Municipality, Some(unit)) => org.customer_number_of(unit),
+        _ => org.customer_number_of(p.regional),
+    };
+    LoanDecision {
+        payer: decision.payer,
+        rule: decision.rule,
+        customer_number,
+        explanation_sv: decision.explanation.sv,
+        explanation_en: decision.explanation.en,
     }
+}
+
+/// A generated loan's cost decision.
+#[derive(Debug, Clone)]
+pub(super) struct LoanDecision {
+    pub payer: Payer,
+    pub rule: String,
+    pub customer_number: Id,
+    pub explanation_sv: String,
+    pub explanation_en: String,
 }

@@ -87,6 +87,8 @@ pub struct Delivery<'a> {
     pub at: DateTime<Utc>,
     pub payer: Payer,
     pub rule: &'a str,
+    /// The deciding rule's explanation (Swedish, English), as an order line keeps it.
+    pub explanation: (&'a str, &'a str),
     pub customer_number: Id,
     pub warehouse_actor: Id,
 }
@@ -226,11 +228,6 @@ pub fn for_delivery(
         created_at,
         updated_at: d.at,
     });
-    let payer_sv = match d.payer {
-        Payer::Municipality => "Kommunen",
-        Payer::Patient => "Patienten",
-        Payer::Region => "Regionen",
-    };
     out.lines.push(HistoryOrderLine {
         id: line,
         order_id: order,
@@ -244,8 +241,8 @@ pub fn for_delivery(
         customer_number_id: d.customer_number,
         rule_id: d.rule.into(),
         agreement_version: super::devices::AGREEMENT_VERSION.into(),
-        explanation_sv: format!("{payer_sv} betalar enligt regeln {} (demodata).", d.rule),
-        explanation_en: format!("{} pays under rule {} (demo data).", d.payer, d.rule),
+        explanation_sv: d.explanation.0.to_string(),
+        explanation_en: d.explanation.1.to_string(),
         trust_prescription: false,
         lead_time_class: class,
         promised_date: promised,

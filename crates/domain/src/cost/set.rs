@@ -16,6 +16,10 @@ use std::sync::Arc;
 const BUILTIN: &[(&str, &str)] = &[
     ("agreements/stockholm/2021-01-01.toml", include_str!("../../../../agreements/stockholm/2021-01-01.toml")),
     ("agreements/sormland/2021-01-01.toml", include_str!("../../../../agreements/sormland/2021-01-01.toml")),
+    (
+        "agreements/vastra_gotaland/2021-01-01.toml",
+        include_str!("../../../../agreements/vastra_gotaland/2021-01-01.toml"),
+    ),
 ];
 
 /// One agreement file as read from `<dir>/<region>/<YYYY-MM-DD>.toml`.

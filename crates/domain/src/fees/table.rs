@@ -10,8 +10,10 @@ use std::fmt;
 
 /// The tables compiled into the binary (path, text). Kept apart from
 /// `agreements/`: the agreement loader reads every `.toml` it finds there.
-const BUILTIN: &[(&str, &str)] =
-    &[("fees/stockholm/2026-01-01.toml", include_str!("../../../../fees/stockholm/2026-01-01.toml"))];
+const BUILTIN: &[(&str, &str)] = &[
+    ("fees/stockholm/2026-01-01.toml", include_str!("../../../../fees/stockholm/2026-01-01.toml")),
+    ("fees/vastra_gotaland/2026-01-01.toml", include_str!("../../../../fees/vastra_gotaland/2026-01-01.toml")),
+];
 
 /// Why a fee table was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]

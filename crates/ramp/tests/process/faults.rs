@@ -290,7 +290,7 @@ impl LoadClient {
     /// A direct order (accepting a replacement proposal).
     async fn order(&self, client: &Client, seen: &Mutex<Seen>, patient: &str, article: &str) {
         let mut body = json!({"target": "patient", "personal_id": patient, "goal": "Gå själv inomhus",
-            "evaluation_date": "2099-01-01", "lines": [{"article_number": article, "need": "lasting"}]});
+            "evaluation_date": "2099-01-01", "lines": [{"article_number": article, "need": "lasting", "facts": demo_facts()}]});
         let key = format!("fault-{}-{}", std::process::id(), self.n);
         let Some((mut status, mut text)) = self.post(client, "/api/v1/orders", &body, Some(&key)).await else { return };
         if status == StatusCode::CONFLICT && text.contains("replacement_answer_required") {

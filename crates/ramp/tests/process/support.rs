@@ -14,6 +14,13 @@ pub const RAMP: &str = env!("CARGO_BIN_EXE_ramp");
 /// Concurrent clients firing cart + order requests.
 pub const CLIENTS: usize = 8;
 
+/// The demo is decided by the demo region's agreement, which asks whether
+/// a patient at home is in municipal home health care. These tests need
+/// orders that go through, not a particular payer: the answer is "no".
+pub fn demo_facts() -> Value {
+    json!({"municipal_home_health_care": false})
+}
+
 pub static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 pub fn unique_name() -> String {
@@ -39,7 +46,7 @@ pub async fn place_direct_order(
     key: String,
 ) -> Result<Value, String> {
     let order = json!({"target": "patient", "personal_id": patient, "goal": "Gå själv inomhus",
-        "evaluation_date": "2099-01-01", "lines": [{"article_number": article, "need": "lasting"}]});
+        "evaluation_date": "2099-01-01", "lines": [{"article_number": article, "need": "lasting", "facts": demo_facts()}]});
     let url = format!("{base}/api/v1/orders");
     let keys = (Some(key.as_str()), Some(format!("{key}-a")));
     let (status, body) =
@@ -59,7 +66,7 @@ pub async fn place_order(
     article: &str,
     key: String,
 ) -> Result<Value, String> {
-    let item = json!({"target": "patient", "personal_id": patient, "article_number": article, "need": "lasting"});
+    let item = json!({"target": "patient", "personal_id": patient, "article_number": article, "need": "lasting", "facts": demo_facts()});
     let url = format!("{base}/api/v1/cart/items");
     let (status, body) =
         post_accepting(client, &url, session, item, |i| i["replacement"] = json!("accept"), (None, None)).await?;
@@ -132,7 +139,8 @@ pub async fn orderable_pairs(server: &Server, session: &HeaderMap, url: &str) ->
     for (i, patient) in patients.iter().enumerate() {
         for k in 0..articles.len() {
             let article = &articles[(i + k) % articles.len()];
-            let body = json!({"target": "patient", "personal_id": patient, "article_number": article});
+            let body =
+                json!({"target": "patient", "personal_id": patient, "article_number": article, "facts": demo_facts()});
             let (status, preview) =
                 post(&server.client, &format!("{}/api/v1/cart/preview", server.base), session, &body, None)
                     .await
