@@ -318,6 +318,31 @@ impl Browser {
         path
     }
 
+    /// Elements of `main` that stick out to the right of it (outside a
+    /// `.scroll` container), or `None` when the page fits its width.
+    pub async fn main_overflow(&self) -> Option<String> {
+        let script = "const m = document.querySelector('main'); if (m.scrollWidth <= m.clientWidth + 1) return null; \
+            const right = m.getBoundingClientRect().right; \
+            const out = [...m.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > right + 1 && !e.closest('.scroll')); \
+            return out.slice(0, 3).map(e => e.outerHTML.slice(0, 120)).join(' | ');";
+        self.execute(script, json!([])).await.as_str().map(str::to_string)
+    }
+
+    /// Keeps screenshots of this page at 1366 px and at 390 px (a phone)
+    /// as `target/test-artefacts/{name}-1366.png` / `-390.png`, and asserts
+    /// that at 390 px the page fits the screen and axe-core finds nothing
+    /// serious. Leaves the window at 1366 × 900.
+    pub async fn at_both_widths(&self, name: &str) {
+        self.set_window_size(1366, 900).await;
+        self.screenshot(&format!("{name}-1366")).await;
+        self.set_window_size(390, 844).await;
+        let overflow = self.main_overflow().await;
+        assert!(overflow.is_none(), "{name}: wider than a 390 px screen: {overflow:?}");
+        self.assert_accessible(&format!("{name} at 390 px")).await;
+        self.screenshot(&format!("{name}-390")).await;
+        self.set_window_size(1366, 900).await;
+    }
+
     pub async fn quit(mut self) {
         let _ = self.http.delete(&self.base).send().await;
         let _ = self.driver.kill();

@@ -2,7 +2,8 @@
 //! orders for the daily-activity place of use with delivery details, sees
 //! the confirmation with the patient's name, the warehouse delivers, and
 //! the prescriber finds it in the inbox — axe on every page, the order
-//! form filled and sent from the keyboard.
+//! form filled and sent from the keyboard, screenshots at 1366 and 390 px
+//! kept under `target/test-artefacts/`.
 
 use ramp_testkit::browser::{Browser, ENTER, TAB};
 use ramp_testkit::TestApp;
@@ -78,6 +79,7 @@ async fn a_prescriber_orders_for_daily_activity_and_is_told_when_the_warehouse_d
     log_in(&b, &app, "anna").await;
     rollator_in_the_cart(&b, &app).await;
     b.assert_accessible("the cart with the delivery form").await;
+    b.at_both_widths("order-journey-cart").await;
 
     // A missing phone number is named beside its field, in Swedish.
     b.type_into(&b.labelled("Mål").await, "Gå till och på daglig verksamhet").await;
@@ -110,6 +112,7 @@ async fn a_prescriber_orders_for_daily_activity_and_is_told_when_the_warehouse_d
         assert!(text.contains(expected), "the confirmation lacks '{expected}':\n{text}");
     }
     b.assert_accessible("the confirmation").await;
+    b.at_both_widths("order-journey-confirmation").await;
     log_out(&b).await;
 
     // The warehouse reads the delivery details off the order and delivers.
@@ -133,6 +136,7 @@ async fn a_prescriber_orders_for_daily_activity_and_is_told_when_the_warehouse_d
     let text = b.page_text().await;
     assert!(text.contains(&format!("Beställning {order} (Rollator Lätt): Levererad")), "{text}");
     b.assert_accessible("the inbox").await;
+    b.at_both_widths("order-journey-inbox").await;
     b.click(&b.find("form[action^='/inbox/'] button").await).await;
     b.wait_for_text("Olästa: 2").await;
     b.quit().await;

@@ -42,22 +42,8 @@ async fn focused_id(b: &Browser) -> String {
 }
 
 /// `None` when the main content fits its width, else the widest element sticking out.
-async fn main_overflow(b: &Browser) -> Option<String> {
-    let script = "const m = document.querySelector('main'); if (m.scrollWidth <= m.clientWidth + 1) return null; \
-        const right = m.getBoundingClientRect().right; \
-        const out = [...m.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > right + 1 && !e.closest('.scroll')); \
-        return out.slice(0, 3).map(e => e.outerHTML.slice(0, 120)).join(' | ');";
-    b.execute(script, json!([])).await.as_str().map(str::to_string)
-}
-
 async fn both_widths(b: &Browser, name: &str) {
-    b.screenshot(&format!("{name}-1366")).await;
-    b.set_window_size(390, 844).await;
-    let overflow = main_overflow(b).await;
-    assert!(overflow.is_none(), "{name}: wider than a 390 px screen: {overflow:?}");
-    b.assert_accessible(&format!("{name} at 390 px")).await;
-    b.screenshot(&format!("{name}-390")).await;
-    b.set_window_size(1366, 900).await;
+    b.at_both_widths(name).await;
 }
 
 async fn a_unit_orderer_saves_a_list_and_orders_five_from_it_seeing_the_total(app: TestApp) {
