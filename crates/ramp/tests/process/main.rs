@@ -5,6 +5,7 @@
 
 mod bootstrap;
 mod crash;
+mod demo_journeys;
 mod faults;
 mod support;
 mod tokens;

@@ -350,14 +350,19 @@ impl Server {
     /// Logs in as the demo prescriber; returns the headers a browser
     /// session sends (session and CSRF cookies, the CSRF header).
     pub async fn login(&self) -> HeaderMap {
+        self.login_as("forskrivare").await
+    }
+
+    /// Logs in as a demo account (password `demo`); the headers as [`Server::login`].
+    pub async fn login_as(&self, username: &str) -> HeaderMap {
         let resp = self
             .client
             .post(format!("{}/api/v1/session", self.base))
-            .json(&json!({"username": "forskrivare", "password": "demo"}))
+            .json(&json!({"username": username, "password": "demo"}))
             .send()
             .await
             .expect("login");
-        assert_eq!(resp.status(), StatusCode::OK, "login as forskrivare/demo");
+        assert_eq!(resp.status(), StatusCode::OK, "login as {username}/demo");
         let cookie = |name: &str| {
             resp.headers()
                 .get_all(SET_COOKIE)
