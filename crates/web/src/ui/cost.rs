@@ -48,6 +48,11 @@ impl CostTemplate {
         }
     }
 
+    /// The deciding agreement's region by name (the code is an internal key).
+    fn region_name<'a>(&'a self, d: &'a Decision) -> &'a str {
+        self.regions.iter().find(|r| r.code == d.agreement.region).map_or(&d.agreement.region, |r| &r.name)
+    }
+
     fn explanation<'a>(&self, d: &'a Decision) -> &'a str {
         match self.page.lang {
             Lang::Sv => &d.explanation.sv,
