@@ -31,7 +31,8 @@ async fn many_orders(app: &TestApp) -> Vec<i64> {
     let anna = app.token_for("anna").await;
     let body = json!({
         "personal_id": f.sven_pnr, "goal": "Gå själv till affären", "evaluation_date": "2027-06-01",
-        "lines": [{ "article_number": "K-600", "quantity": 1 }]
+        "lines": [{ "article_number": "K-600", "quantity": 1,
+            "facts": { "pharmaceutical_benefit": false, "diabetes_self_test": false } }]
     });
     let resp = app.post_json(&anna, "/api/v1/orders", &body).await;
     assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap_or_default());
@@ -77,7 +78,10 @@ async fn a_list_of_more_than_a_hundred_orders_pages_through_every_order_exactly_
 
     // Assert
     assert_eq!((first["total"].as_i64(), first["pages"].as_i64()), (Some(MANY as i64 + 1), Some(6)));
-    assert_eq!((first["page"].as_i64(), first["per_page"].as_i64(), first["scope"].as_str()), (Some(1), Some(25), Some("mine")));
+    assert_eq!(
+        (first["page"].as_i64(), first["per_page"].as_i64(), first["scope"].as_str()),
+        (Some(1), Some(25), Some("mine"))
+    );
     for (name, seen) in [("by date", &by_date), ("by status", &by_status)] {
         assert_eq!(seen.len(), expected.len(), "{name}: no row twice, none missing");
         assert_eq!(seen.iter().copied().collect::<BTreeSet<_>>(), expected, "{name}");
@@ -227,7 +231,47 @@ async fn bad_list_parameters_are_refused_naming_the_parameter(app: TestApp) {
     assert_eq!((p["status"].as_i64(), p["field"].as_str()), (Some(422), Some("scope")), "lager has no unit: {p}");
 }
 
+async fn the_order_list_page_pages_sorts_and_names_a_bad_parameter_in_swedish(app: TestApp) {
+    // Arrange
+    many_orders(&app).await;
+    let (client, _) = app.ui_session("bestallare").await;
+    let page = |query: &'static str| {
+        let client = client.clone();
+        let url = app.url(&format!("/orders?{query}"));
+        async move {
+            let resp = client.get(url).send().await.unwrap();
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    };
+
+    // Act
+    let (status, sorted) = page("sort=status&dir=asc&per_page=25&page=2").await;
+    let (bad, refused) = page("per_page=7").await;
+    let (partial_status, partial) = {
+        let resp = client.get(app.url("/orders?q=rollator")).header("HX-Request", "true").send().await.unwrap();
+        (resp.status().as_u16(), resp.text().await.unwrap())
+    };
+
+    // Assert
+    assert_eq!(status, 200);
+    assert!(sorted.contains("Visar 26–50 av 131"), "{sorted}");
+    let header = sorted.split("aria-sort=\"ascending\">").nth(1).and_then(|s| s.split("</th>").next()).unwrap_or("");
+    let header = header.replace("&amp;", "&").replace("&#38;", "&");
+    assert!(
+        header.contains("Status") && header.contains("sort=status&dir=desc&"),
+        "the sorted header links the other way: {header}"
+    );
+    assert_eq!(sorted.matches("aria-sort=").count(), 1, "only the sorted column says how it is sorted");
+    assert!(sorted.contains("rel=\"prev\"") && sorted.contains("rel=\"next\""), "previous and next links");
+    assert_eq!(bad, 422);
+    assert!(refused.contains("Välj 10, 25, 50 eller 100 per sida."), "{refused}");
+    assert!(refused.contains("Visar 1–25 av 131"), "the default list under the error");
+    assert_eq!(partial_status, 200);
+    assert!(!partial.contains("<html") && partial.contains("Visar 1–1 av 1"), "htmx gets the results only: {partial}");
+}
+
 ramp_testkit::on_both_engines!(
+    the_order_list_page_pages_sorts_and_names_a_bad_parameter_in_swedish,
     a_list_of_more_than_a_hundred_orders_pages_through_every_order_exactly_once,
     each_filter_narrows_the_list_to_the_orders_that_match,
     each_sort_orders_the_list_by_its_column_both_ways,

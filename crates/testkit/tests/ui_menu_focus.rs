@@ -74,7 +74,11 @@ async fn check_menu(b: &Browser, username: &str, width: u32, height: u32) {
     let l = layout(b).await;
     assert_eq!(l["overflow"], json!(false), "{username} at {width} px: the page is wider than the window: {l}");
     if width >= 1366 {
-        assert_eq!((l["button"].as_bool(), l["unseen"].as_array().map(Vec::len)), (Some(false), Some(0)), "{username}: {l}");
+        assert_eq!(
+            (l["button"].as_bool(), l["unseen"].as_array().map(Vec::len)),
+            (Some(false), Some(0)),
+            "{username}: {l}"
+        );
     } else {
         assert_eq!((l["button"].as_bool(), l["expanded"].as_str()), (Some(true), Some("false")), "{username}: {l}");
         // Open the menu from the keyboard: every entry is then in view.
@@ -135,10 +139,7 @@ async fn activate(b: &Browser, css: &str) {
 /// Whether focus is inside the order list's results, and the page was not reloaded.
 async fn focus_in_results(b: &Browser) -> (bool, bool) {
     let v = b
-        .execute(
-            "return [!!document.activeElement.closest('#order-results'), window.__stayed === true];",
-            json!([]),
-        )
+        .execute("return [!!document.activeElement.closest('#order-results'), window.__stayed === true];", json!([]))
         .await;
     (v[0].as_bool().unwrap_or(false), v[1].as_bool().unwrap_or(false))
 }

@@ -8,6 +8,17 @@
 use ramp_testkit::{spawn_demo_app, DemoApp, Engine};
 use std::collections::{BTreeSet, VecDeque};
 
+/// Where every walk starts besides the home page: searches and lists with
+/// filters, which the menu links only bare.
+const STARTS: &[&str] = &[
+    "/",
+    "/catalog?q=rollator",
+    "/catalog?q=rullstol&kind=main_device",
+    "/orders?scope=unit&sort=status&dir=asc",
+    "/orders/queue?status=delivered",
+    "/workshop?status=done",
+];
+
 /// The named demo accounts, one per role the demo has.
 const ACCOUNTS: &[&str] =
     &["forskrivare", "forskrivare2", "bestallare", "kundtjanst", "lager", "tekniker", "ekonomi", "admin"];
@@ -53,6 +64,14 @@ fn raw_codes(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Up to 60 characters either side of the first `needle` in `text`, in one line.
+fn around(text: &str, needle: &str) -> String {
+    let at = text.find(needle).unwrap_or(0);
+    let before = text[..at].chars().count();
+    let near: String = text.chars().skip(before.saturating_sub(60)).take(120 + needle.chars().count()).collect();
+    near.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Same-site links of a page worth following: GET pages, not actions.
 fn links(html: &str) -> Vec<String> {
     html.split("href=\"")
@@ -67,14 +86,17 @@ fn links(html: &str) -> Vec<String> {
 /// The link's page kind: `/orders/123` and `/orders/456` are one kind,
 /// so the walk sees many kinds of page rather than many orders.
 fn kind(path: &str) -> String {
-    let path = path.split('?').next().unwrap_or(path);
-    path.split('/').map(|seg| if seg.chars().any(|c| c.is_ascii_digit()) { "#" } else { seg }).collect::<Vec<_>>().join("/")
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let keys: Vec<&str> = query.split('&').filter_map(|kv| kv.split('=').next()).filter(|k| !k.is_empty()).collect();
+    let path =
+        path.split('/').map(|seg| if seg.chars().any(|c| c.is_ascii_digit()) { "#" } else { seg }).collect::<Vec<_>>();
+    format!("{}?{}", path.join("/"), keys.join("&"))
 }
 
 /// What is wrong on the pages `username` reaches: `(page, finding)`.
 async fn walk(app: &DemoApp, username: &str) -> Vec<(String, String)> {
     let client = app.ui_logged_in(username).await;
-    let mut queue: VecDeque<String> = VecDeque::from(vec!["/".to_string()]);
+    let mut queue: VecDeque<String> = STARTS.iter().map(|s| s.to_string()).collect();
     let mut seen_kinds = BTreeSet::new();
     let mut visited = 0;
     let mut findings = Vec::new();
@@ -95,14 +117,12 @@ async fn walk(app: &DemoApp, username: &str) -> Vec<(String, String)> {
         }
         let text = visible_text(&html);
         for code in raw_codes(&text) {
-            findings.push((path.clone(), format!("raw code '{code}'")));
+            findings.push((path.clone(), format!("raw code '{code}': …{}…", around(&text, &code))));
         }
         let lower = text.to_lowercase();
         for phrase in ENGLISH {
             if lower.contains(phrase) {
-                let at = lower.find(phrase).unwrap_or(0);
-                let context: String = text.chars().skip(lower[..at].chars().count().saturating_sub(40)).take(100).collect();
-                findings.push((path.clone(), format!("English '{phrase}': …{}…", context.trim())));
+                findings.push((path.clone(), format!("English '{phrase}': …{}…", around(&lower, phrase))));
             }
         }
         queue.extend(links(&html));
@@ -134,7 +154,7 @@ fn raw_codes_are_snake_case_words_and_visible_text_leaves_out_markup() {
     let text = visible_text(html);
     assert!(!text.contains("a_b") && !text.contains("in_stock") && text.contains("W-190 & R_2"), "{text}");
     assert_eq!(raw_codes(&text), BTreeSet::from(["main_device".to_string()]));
-    assert_eq!(kind("/orders/123?x=1"), "/orders/#");
+    assert_eq!(kind("/orders/123?x=1&y=2"), "/orders/#?x&y");
 }
 
 mod sqlite {

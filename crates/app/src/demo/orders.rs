@@ -226,10 +226,11 @@ pub fn for_delivery(
         created_at,
         updated_at: d.at,
     });
-    let payer_sv = match d.payer {
-        Payer::Municipality => "Kommunen",
-        Payer::Patient => "Patienten",
-        Payer::Region => "Regionen",
+    // In words a person reads on the order page: the rule's id stays in `rule_id`.
+    let (payer_sv, payer_en) = match d.payer {
+        Payer::Municipality => ("Kommunen", "The municipality"),
+        Payer::Patient => ("Patienten", "The patient"),
+        Payer::Region => ("Regionen", "The region"),
     };
     out.lines.push(HistoryOrderLine {
         id: line,
@@ -244,8 +245,8 @@ pub fn for_delivery(
         customer_number_id: d.customer_number,
         rule_id: d.rule.into(),
         agreement_version: super::devices::AGREEMENT_VERSION.into(),
-        explanation_sv: format!("{payer_sv} betalar enligt regeln {} (demodata).", d.rule),
-        explanation_en: format!("{} pays under rule {} (demo data).", d.payer, d.rule),
+        explanation_sv: format!("{payer_sv} betalar enligt hjälpmedelsöverenskommelsen (demodata)."),
+        explanation_en: format!("{payer_en} pays under the assistive-device agreement (demo data)."),
         trust_prescription: false,
         lead_time_class: class,
         promised_date: promised,

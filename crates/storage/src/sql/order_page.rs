@@ -8,6 +8,7 @@ use crate::db::QueryBuilder;
 use crate::sql::{like_escape, SqlStorage};
 use crate::*;
 use ramp_domain::order::OrderStatus;
+use ramp_domain::Term;
 
 /// The statuses in lifecycle order, which is what "sort by status" means.
 const LIFECYCLE: [OrderStatus; 5] = [
@@ -20,8 +21,7 @@ const LIFECYCLE: [OrderStatus; 5] = [
 
 /// `CASE o.status WHEN 'registered' THEN 1 … END`: a status's place in [`LIFECYCLE`].
 fn status_rank() -> String {
-    let whens: String =
-        LIFECYCLE.iter().zip(1..).map(|(s, i)| format!(" WHEN '{}' THEN {i}", s.as_str())).collect();
+    let whens: String = LIFECYCLE.iter().zip(1..).map(|(s, i)| format!(" WHEN '{}' THEN {i}", s.as_str())).collect();
     format!("CASE o.status{whens} END")
 }
 

@@ -111,7 +111,8 @@ pub(super) fn summary_from(r: &Row) -> Result<OrderSummary> {
     })
 }
 
-pub(super) const SUMMARY_SQL: &str = "SELECT o.id, o.target, o.patient_id, u.name AS unit_name, o.status, o.created_at, \
+pub(super) const SUMMARY_SQL: &str =
+    "SELECT o.id, o.target, o.patient_id, u.name AS unit_name, o.status, o.created_at, \
     o.urgency, o.delivery_method, \
     (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS line_count, \
     COALESCE((SELECT a.name FROM order_lines l JOIN articles a ON a.id = l.article_id \

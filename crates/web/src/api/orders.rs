@@ -2,9 +2,7 @@
 //! that run out by themselves), orders (idempotent with `Idempotency-Key`)
 //! and their status. Personal identity numbers travel in bodies only.
 
-use super::orders_dto::{
-    parse_place, CartDto, CartItemDto, DeliveryBody, OrderDto, OrderListDto, PreviewDto,
-};
+use super::orders_dto::{parse_place, CartDto, CartItemDto, DeliveryBody, OrderDto, OrderListDto, PreviewDto};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;

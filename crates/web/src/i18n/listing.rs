@@ -42,11 +42,7 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
 pub(super) const ERRORS: &[(&str, &str, &str)] = &[
     ("invalid_scope", "Välj mina, enhetens eller alla beställningar.", "Choose my, my unit's or all orders."),
     ("no_unit", "Du tillhör ingen enhet.", "You belong to no unit."),
-    (
-        "invalid_status@status",
-        "Välj en status i listan.",
-        "Choose a status from the list.",
-    ),
+    ("invalid_status@status", "Välj en status i listan.", "Choose a status from the list."),
     ("invalid_sort", "Sortera efter datum, status eller ordernummer.", "Sort by date, status or order number."),
     ("invalid_dir", "Välj stigande eller fallande ordning.", "Choose ascending or descending order."),
     ("invalid_number@page", "Sidnumret ska vara ett heltal från 1.", "The page number is a whole number from 1."),

@@ -13,10 +13,10 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use ramp_app::ErrorKind;
+use axum::response::Response;
 use ramp_app::model::OrderSort;
 use ramp_app::orders::{OrderList, OrderListParams, Scope, PAGE_SIZES};
+use ramp_app::ErrorKind;
 use ramp_domain::order::OrderStatus;
 use ramp_domain::Term;
 use serde::Deserialize;
@@ -177,11 +177,11 @@ impl ListTemplate {
         self.list.choice.status.map_or("", |s| s.as_str())
     }
 
-    fn from_value(&self) -> String {
+    fn first_day(&self) -> String {
         self.list.choice.from.map(|d| d.to_string()).unwrap_or_default()
     }
 
-    fn to_value(&self) -> String {
+    fn last_day(&self) -> String {
         self.list.choice.to.map(|d| d.to_string()).unwrap_or_default()
     }
 }
@@ -243,5 +243,5 @@ pub async fn page(
         render(&ListTemplate { page, list, scopes, statuses, sizes: PAGE_SIZES.to_vec() }, status)
     };
     resp.headers_mut().insert("vary", HeaderValue::from_static("HX-Request"));
-    resp.into_response()
+    resp
 }
