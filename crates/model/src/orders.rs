@@ -384,6 +384,8 @@ pub trait OrderStore: Send + Sync {
     async fn orders_for_patient(&self, patient_id: Id, limit: i64) -> Result<Vec<OrderSummary>>;
     async fn orders_by_user(&self, user_id: Id, limit: i64) -> Result<Vec<OrderSummary>>;
     async fn orders_by_status(&self, status: OrderStatus, limit: i64) -> Result<Vec<OrderSummary>>;
+    /// One page of the order list and the count of all matching orders.
+    async fn order_page(&self, q: &crate::OrderPageQuery) -> Result<crate::OrderPage>;
 
     async fn register_pickup(&self, p: &NewPickupOrder) -> Result<Id>;
     async fn open_pickup_order(&self, device_id: Id) -> Result<Option<PickupOrder>>;

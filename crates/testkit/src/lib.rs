@@ -5,10 +5,12 @@
 //! Chromium through chromedriver for the UI tests.
 
 pub mod browser;
+mod demo;
 mod engine;
 pub mod oidc;
 mod spawn;
 
+pub use demo::{spawn_demo_app, DemoApp};
 pub use engine::{fresh_storage, fresh_url, Engine};
 pub use spawn::{problem, spawn_app, spawn_app_with, spawn_app_with_oidc, test_now, TestApp, TEST_NOW};
 

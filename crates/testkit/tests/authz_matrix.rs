@@ -401,8 +401,8 @@ fn matrix() -> Vec<Case> {
         case(
             "GET",
             "/api/v1/orders",
-            "the queue by status",
-            |_| "/api/v1/orders?status=registered".into(),
+            "every order (scope=all)",
+            |_| "/api/v1/orders?scope=all&status=registered".into(),
             none,
             May::Only(&[HMC]),
         ),

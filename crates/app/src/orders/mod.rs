@@ -7,6 +7,7 @@
 mod cart;
 mod decision;
 mod direct;
+mod list;
 mod pickup_undo;
 mod place;
 mod plan;
@@ -19,8 +20,9 @@ mod status;
 
 pub use cart::{add_to_cart, cart, preview_line, remove_from_cart, CartLine, LinePreview, LineRequest, Proposal};
 pub use decision::LineDecision;
+pub use list::{order_list, OrderList, OrderListChoice, OrderListParams, Scope, DEFAULT_PAGE_SIZE, PAGE_SIZES};
 pub use pickup_undo::undo_pickup;
-pub use place::{order, order_with_patient, orders_of_user, place_order, PlacedOrder};
+pub use place::{order, order_with_patient, place_order, PlacedOrder};
 pub use quantity::MAX_DEVICES;
 pub use refusal::{Alternative, Refusal, RefusalReason};
 pub use reports::{register_pickup, report_fault, report_lost, LostReported, PickupRegistered};

@@ -25,7 +25,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use ramp_domain::cost::Need;
 use ramp_domain::order::OrderTarget;
 use ramp_domain::shipping::{promised_for, Delivery, Urgency};
-use ramp_model::{CartItem, Id, NewOrderLine, Order, OrderSummary, StorageError, User};
+use ramp_model::{CartItem, Id, NewOrderLine, Order, StorageError, User};
 
 /// A placed order, and whether this call only replayed an earlier one.
 #[derive(Debug, Clone)]
@@ -254,9 +254,4 @@ pub async fn order_with_patient(
         None => None,
     };
     Ok((order, patient))
-}
-
-/// The orders the user placed, newest first.
-pub async fn orders_of_user(app: &App, user: &User) -> Result<Vec<OrderSummary>> {
-    Ok(app.storage.orders_by_user(user.id, 100).await?)
 }

@@ -30,6 +30,7 @@ mod fees;
 mod figures;
 mod notifications;
 mod order_lists;
+mod order_page;
 pub mod order_plan;
 pub mod orders;
 mod organisations;

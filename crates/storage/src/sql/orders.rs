@@ -96,7 +96,7 @@ fn delivery_from(r: &Row) -> Result<ramp_domain::shipping::Delivery> {
     })
 }
 
-fn summary_from(r: &Row) -> Result<OrderSummary> {
+pub(super) fn summary_from(r: &Row) -> Result<OrderSummary> {
     Ok(OrderSummary {
         id: r.try_get("id")?,
         target: parse_stored("target", &r.try_get::<String, _>("target")?)?,
@@ -111,7 +111,8 @@ fn summary_from(r: &Row) -> Result<OrderSummary> {
     })
 }
 
-const SUMMARY_SQL: &str = "SELECT o.id, o.target, o.patient_id, u.name AS unit_name, o.status, o.created_at, \
+pub(super) const SUMMARY_SQL: &str =
+    "SELECT o.id, o.target, o.patient_id, u.name AS unit_name, o.status, o.created_at, \
     o.urgency, o.delivery_method, \
     (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id) AS line_count, \
     COALESCE((SELECT a.name FROM order_lines l JOIN articles a ON a.id = l.article_id \
@@ -1190,6 +1191,10 @@ impl OrderStore for SqlStorage {
             .iter()
             .map(summary_from)
             .collect()
+    }
+
+    async fn order_page(&self, q: &OrderPageQuery) -> Result<OrderPage> {
+        self.order_page_of(q).await
     }
 
     async fn register_pickup(&self, p: &NewPickupOrder) -> Result<Id> {

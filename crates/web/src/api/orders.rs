@@ -2,9 +2,7 @@
 //! that run out by themselves), orders (idempotent with `Idempotency-Key`)
 //! and their status. Personal identity numbers travel in bodies only.
 
-use super::orders_dto::{
-    parse_place, CartDto, CartItemDto, DeliveryBody, OrderDto, OrderListDto, OrderSummaryDto, PreviewDto,
-};
+use super::orders_dto::{parse_place, CartDto, CartItemDto, DeliveryBody, OrderDto, OrderListDto, PreviewDto};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;
@@ -135,10 +133,48 @@ pub struct StatusBody {
     pub received_by: Option<String>,
 }
 
+/// The order list's parameters. Each is optional; a bad value is a 422
+/// naming it. Rows carry no patient identity, and there is no search by
+/// patient: what identifies a patient never goes in a URL.
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct QueueQuery {
-    /// registered (default) | picked | out_for_delivery | delivered | cancelled
+pub struct OrderListQuery {
+    /// mine (the caller's own orders) | unit (the caller's unit's) | all
+    /// (the centre's staff only). Default: all for the centre's staff, else mine.
+    pub scope: Option<String>,
+    /// registered | picked | out_for_delivery | delivered | cancelled
     pub status: Option<String>,
+    /// Search text (at most 100 characters): an order number, or part of a
+    /// line's article name, article number or ISO code.
+    pub q: Option<String>,
+    /// `YYYY-MM-DD`: placed on or after this day (Swedish time).
+    pub from: Option<String>,
+    /// `YYYY-MM-DD`: placed on or before this day; not before `from`.
+    pub to: Option<String>,
+    /// date (default) | status (in lifecycle order) | number. Ties are
+    /// broken by the order number, so pages never repeat or skip a row.
+    pub sort: Option<String>,
+    /// asc | desc. Default: desc, but asc for sort=status.
+    pub dir: Option<String>,
+    /// The page, from 1 (default 1, at most 100000).
+    pub page: Option<String>,
+    /// Orders per page: 10 | 25 (default) | 50 | 100.
+    pub per_page: Option<String>,
+}
+
+impl OrderListQuery {
+    fn params(self) -> ramp_app::orders::OrderListParams {
+        ramp_app::orders::OrderListParams {
+            scope: self.scope,
+            status: self.status,
+            q: self.q,
+            from: self.from,
+            to: self.to,
+            sort: self.sort,
+            dir: self.dir,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
 }
 
 /// Previews a line: the replacement proposal, who pays and why, or the
@@ -258,21 +294,21 @@ pub async fn get_order(
     Ok(Json(OrderDto::from(&o)))
 }
 
-/// The caller's own orders, newest first — or, for the centre's staff with
-/// `?status=`, the queue of orders in that status, oldest first.
-#[utoipa::path(get, path = "/api/v1/orders", tag = "ordering", params(QueueQuery), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "the orders", body = OrderListDto),
-    (status = 403, description = "the queue is for the centre's staff", body = crate::error::Problem, content_type = "application/problem+json")))]
+/// The order list: the caller's own orders (or their unit's, or for the
+/// centre's staff all orders), filtered, sorted and a page at a time, with
+/// the count of all matching orders. Reads no patient (rows carry no
+/// patient identity), so it writes no audit row.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "ordering", params(OrderListQuery), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "one page of orders", body = OrderListDto),
+    (status = 403, description = "scope=all is for the centre's staff (role_required)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "a bad parameter, named in `field` (scope, status, q, from, to, sort, dir, page, per_page)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<QueueQuery>,
+    Query(q): Query<OrderListQuery>,
 ) -> Result<Json<OrderListDto>, ApiError> {
-    let orders = match q.status.as_deref() {
-        None => ramp_app::orders::orders_of_user(&state.app, &user).await?,
-        Some(s) => ramp_app::orders::order_queue(&state.app, &user, OrderStatus::parse(s)?).await?,
-    };
-    Ok(Json(OrderListDto { orders: orders.iter().map(OrderSummaryDto::from).collect() }))
+    let list = ramp_app::orders::order_list(&state.app, &user, &q.params()).await?;
+    Ok(Json(OrderListDto::from(&list)))
 }
 
 /// Moves an order: picked, out for delivery, delivered (the devices go to

@@ -294,9 +294,31 @@ impl From<&st::OrderSummary> for OrderSummaryDto {
     }
 }
 
+/// One page of the order list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderListDto {
     pub orders: Vec<OrderSummaryDto>,
+    /// How many orders match, on all pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    /// How many pages the matching orders fill (at least 1).
+    pub pages: i64,
+    /// The scope the list was read with: mine | unit | all.
+    pub scope: String,
+}
+
+impl From<&ramp_app::orders::OrderList> for OrderListDto {
+    fn from(l: &ramp_app::orders::OrderList) -> Self {
+        Self {
+            orders: l.orders.iter().map(OrderSummaryDto::from).collect(),
+            total: l.total,
+            page: l.choice.page,
+            per_page: l.choice.per_page,
+            pages: l.pages(),
+            scope: l.choice.scope.as_str().into(),
+        }
+    }
 }
 
 /// Where and how an order goes, as given when ordering.

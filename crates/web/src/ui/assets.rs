@@ -5,6 +5,8 @@ use axum::response::IntoResponse;
 
 const STYLE: &str = include_str!("../../assets/style.css");
 const HTMX: &str = include_str!("../../assets/htmx-2.0.11.min.js");
+/// Our own script: the narrow-screen menu button and focus after htmx swaps.
+const RAMP: &str = include_str!("../../assets/ramp.js");
 const CACHE: &str = "public, max-age=3600";
 
 pub async fn style() -> impl IntoResponse {
@@ -13,4 +15,8 @@ pub async fn style() -> impl IntoResponse {
 
 pub async fn htmx() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, CACHE)], HTMX)
+}
+
+pub async fn ramp() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, CACHE)], RAMP)
 }

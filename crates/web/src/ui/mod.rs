@@ -24,6 +24,7 @@ mod login;
 mod my_patients;
 mod oidc;
 mod order;
+mod order_list;
 mod order_lists;
 mod orders;
 mod page;
@@ -115,7 +116,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cart", get(cart::page))
         .route("/cart/add", get(order::preview_again).post(order::add))
         .route("/cart/remove", post(cart::remove))
-        .route("/orders", get(orders::mine).post(cart::place))
+        .route("/orders", get(order_list::page).post(cart::place))
         .route("/orders/queue", get(orders::queue))
         .route("/orders/{id}", get(orders::show))
         .route("/orders/{id}/confirmation", get(orders::confirmation))
@@ -151,6 +152,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit/emergency/{id}/sign-off", get(audit::back_to_emergency).post(audit::sign_off))
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
+        .route("/assets/ramp.js", get(assets::ramp))
         .fallback(not_found)
 }
 

@@ -1,6 +1,6 @@
-//! Orders: one order with its lines and status history, the user's own
-//! orders ("Mina beställningar"), and the centre's order queue where the
-//! warehouse moves orders to picked, out for delivery and delivered.
+//! Orders: one order with its lines and status history, and the centre's
+//! order queue where the warehouse moves orders to picked, out for
+//! delivery and delivered. The order list is in `order_list.rs`.
 
 use super::page::{error_page, render, Page};
 use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
@@ -122,29 +122,6 @@ pub async fn confirmation(
             let dv = super::delivery::DeliveryView::of(lang, &order);
             render(&ConfirmationTemplate { page, order, patient, dv }, StatusCode::OK)
         }
-        Err(e) => error_page(lang, e),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "orders.html")]
-struct OrdersTemplate {
-    page: Page,
-    orders: Vec<OrderSummary>,
-}
-
-/// "Mina beställningar": the orders the user placed, newest first.
-pub async fn mine(
-    State(state): State<AppState>,
-    lang: Lang,
-    CsrfToken(csrf): CsrfToken,
-    UiUser(user): UiUser,
-) -> Response {
-    match ramp_app::orders::orders_of_user(&state.app, &user).await {
-        Ok(orders) => render(
-            &OrdersTemplate { page: Page::new(lang, "orders.title", Some(&user), &csrf, "orders"), orders },
-            StatusCode::OK,
-        ),
         Err(e) => error_page(lang, e),
     }
 }
