@@ -20,6 +20,7 @@ mod figures;
 mod order_lists;
 mod orders;
 mod patient_register;
+mod product;
 mod security;
 mod supply;
 mod types;
@@ -37,6 +38,7 @@ pub use figures::*;
 pub use order_lists::*;
 pub use orders::*;
 pub use patient_register::*;
+pub use product::*;
 pub use security::*;
 pub use supply::*;
 pub use types::*;
@@ -89,6 +91,7 @@ pub trait Storage:
     + AuditStore
     + PatientRegisterStore
     + OrderListStore
+    + ProductStore
     + Send
     + Sync
     + 'static

@@ -7,6 +7,7 @@
 mod cart;
 mod decision;
 mod direct;
+mod payer;
 mod pickup_undo;
 mod place;
 mod plan;
@@ -19,6 +20,7 @@ mod status;
 
 pub use cart::{add_to_cart, cart, preview_line, remove_from_cart, CartLine, LinePreview, LineRequest, Proposal};
 pub use decision::LineDecision;
+pub use payer::{payer_for_patient, PayerAnswer, PRODUCT_PAGE_ACTION};
 pub use pickup_undo::undo_pickup;
 pub use place::{order, order_with_patient, orders_of_user, place_order, PlacedOrder};
 pub use quantity::MAX_DEVICES;
