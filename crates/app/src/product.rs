@@ -11,6 +11,7 @@ use crate::patients::PatientInView;
 use crate::App;
 use ramp_domain::product::{TechKey, TechRow};
 use ramp_domain::setting::Setting;
+use ramp_domain::Term;
 use ramp_model::{Article, ArticleDetails, Id, ProductImage, User};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -141,9 +142,7 @@ async fn requirement(app: &App, user: &User, article: &Article) -> Result<Requir
     let area = areas.iter().find(|a| a.code == article.product_area);
     let competence = area.and_then(|a| a.required_competence.clone());
     let held = match &competence {
-        Some(c) if user.competences.contains(c) => {
-            app.storage.competence_valid_on(user.id, c, app.today()).await?
-        }
+        Some(c) if user.competences.contains(c) => app.storage.competence_valid_on(user.id, c, app.today()).await?,
         Some(_) => false,
         None => true,
     };
@@ -192,7 +191,7 @@ pub async fn product_page(
     let iso = article.iso_code.as_str().to_string();
     let (details, image, requirement, (group, equivalents)) = tokio::try_join!(
         async { Ok::<_, AppError>(app.storage.article_details(&[id]).await?.pop().unwrap_or_default()) },
-        async { Ok(app.storage.product_image(&iso).await?) },
+        async { Ok::<_, AppError>(app.storage.product_image(&iso).await?) },
         requirement(app, user, &article),
         equivalents(app, &article),
     )?;

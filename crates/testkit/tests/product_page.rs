@@ -72,7 +72,9 @@ async fn the_product_page_shows_equivalents_side_by_side_and_the_payer_for_the_p
 
     // Act: the page without a patient, then for Sven.
     let page = get_json(&app, &anna, &format!("/api/v1/articles/{W200}")).await;
-    let resp = app.post_json(&anna, &format!("/api/v1/articles/{W200}/for-patient"), &json!({ "personal_id": f.sven_pnr })).await;
+    let resp = app
+        .post_json(&anna, &format!("/api/v1/articles/{W200}/for-patient"), &json!({ "personal_id": f.sven_pnr }))
+        .await;
     assert_eq!(resp.status(), 200);
     let for_sven: Value = resp.json().await.unwrap();
 
@@ -82,7 +84,10 @@ async fn the_product_page_shows_equivalents_side_by_side_and_the_payer_for_the_p
     assert_eq!(page["image_alt_sv"], "Illustration av en manuell rullstol");
     assert_eq!(page["technical_data"][0]["key"], "max_user_weight_kg");
     assert_eq!(page["technical_data"][0]["name_sv"], "Max brukarvikt");
-    assert_eq!((page["technical_data"][0]["value"].as_str(), page["technical_data"][0]["unit"].as_str()), (Some("135"), Some("kg")));
+    assert_eq!(
+        (page["technical_data"][0]["value"].as_str(), page["technical_data"][0]["unit"].as_str()),
+        (Some("135"), Some("kg"))
+    );
     assert_eq!(page["handbook_text"], "Manuell rullstol för aktiva användare.");
     assert_eq!(page["requirement"]["competence"], "mobility");
     assert_eq!(page["requirement"]["caller_holds_competence"], true);
@@ -118,7 +123,8 @@ async fn the_payer_follows_the_place_of_use_and_a_patient_not_yours_is_refused(a
     assert_eq!(page["patient"]["place_of_use"], "saebo");
     assert_ne!(page["patient"]["payer"]["outcome"], "", "the place of use is decided for: {page}");
 
-    let p = problem(app.post_json(&anna, &path, &json!({ "personal_id": f.sven_pnr, "place_of_use": "moon" })).await).await;
+    let p =
+        problem(app.post_json(&anna, &path, &json!({ "personal_id": f.sven_pnr, "place_of_use": "moon" })).await).await;
     assert_eq!((p["status"].as_i64(), p["field"].as_str()), (Some(422), Some("place_of_use")));
     let p = problem(app.post_json(&anna, &path, &json!({ "personal_id": f.karin_pnr })).await).await;
     assert_eq!((p["status"].as_i64(), p["code"].as_str()), (Some(403), Some("care_relationship_required")));
@@ -186,13 +192,18 @@ async fn an_administrator_sets_technical_data_and_handbook_text_and_the_product_
     assert!(page.contains("Sittbredd") && page.contains("44 cm"), "the page shows the technical data");
     assert!(page.contains("Förskrivs till brukare som själva driver rullstolen."));
     // Bad technical data is refused naming the row.
-    let bad = w200_body(json!({ "technical_data": [{ "key": "width_cm", "value": "60" }, { "key": "colour", "value": "red" }] }));
+    let bad = w200_body(
+        json!({ "technical_data": [{ "key": "width_cm", "value": "60" }, { "key": "colour", "value": "red" }] }),
+    );
     let p = problem(put_json(&app, &admin, "/api/v1/admin/articles/W-200", &bad).await).await;
     assert_eq!((p["status"].as_i64(), p["field"].as_str()), (Some(422), Some("technical_data[1].key")));
     let query = ramp_storage::ChangeQuery { limit: 50, ..Default::default() };
     let changes = app.storage.admin_changes(&query).await.unwrap();
     let edit = changes.iter().find(|c| c.action == "edit").expect("the edit is recorded");
-    assert!(edit.after.as_deref().unwrap_or_default().contains("seat_width_cm"), "the record of changes has the details");
+    assert!(
+        edit.after.as_deref().unwrap_or_default().contains("seat_width_cm"),
+        "the record of changes has the details"
+    );
 }
 
 async fn a_declined_proposal_records_its_reason_and_the_acceptance_figure_counts_it(app: TestApp) {
@@ -215,8 +226,11 @@ async fn a_declined_proposal_records_its_reason_and_the_acceptance_figure_counts
     let lager = app.token_for("lager").await;
     let fig = get_json(&app, &lager, "/api/v1/figures/replacement-acceptance?from=2026-11&to=2026-11").await;
     assert_eq!(fig["total"]["declined"], 1);
-    assert_eq!(fig["decline_reasons"], json!([{ "reason": "does_not_fit",
-        "name_sv": "Passar inte patientens mått eller vikt", "name_en": "Does not fit the patient's size or weight", "count": 1 }]));
+    assert_eq!(
+        fig["decline_reasons"],
+        json!([{ "reason": "does_not_fit",
+        "name_sv": "Passar inte patientens mått eller vikt", "name_en": "Does not fit the patient's size or weight", "count": 1 }])
+    );
     let page = html(&app, "lager", "/figures?from=2026-11&to=2026-11").await;
     assert!(page.contains("Avböjda förslag per skäl") && page.contains("Passar inte patientens mått eller vikt"));
 }
@@ -224,19 +238,25 @@ async fn a_declined_proposal_records_its_reason_and_the_acceptance_figure_counts
 async fn a_bad_decline_reason_is_refused_422_naming_the_field_and_reserves_nothing(app: TestApp) {
     let f = ordering(&app).await;
     let anna = app.token_for("anna").await;
-    let line = |replacement: &str, decline: Value| {
-        json!({ "personal_id": f.sven_pnr, "article_number": "W-200", "replacement": replacement, "replacement_decline": decline })
-    };
+    let line = |replacement: &str, decline: Value| json!({ "personal_id": f.sven_pnr, "article_number": "W-200", "replacement": replacement, "replacement_decline": decline });
     let cases = [
         (line("decline", json!({ "reason": "too_expensive" })), "replacement_decline.reason", "invalid_decline_reason"),
         (line("decline", json!({ "reason": "" })), "replacement_decline.reason", "required"),
         (line("decline", json!({ "reason": "other" })), "replacement_decline.note", "required"),
-        (line("decline", json!({ "reason": "other", "note": "x".repeat(501) })), "replacement_decline.note", "too_long"),
+        (
+            line("decline", json!({ "reason": "other", "note": "x".repeat(501) })),
+            "replacement_decline.note",
+            "too_long",
+        ),
         (line("accept", json!({ "reason": "tried_out" })), "replacement_decline", "only_when_declining"),
     ];
     for (body, field, code) in cases {
         let p = problem(app.post_json(&anna, "/api/v1/cart/items", &body).await).await;
-        assert_eq!((p["status"].as_i64(), p["field"].as_str(), p["code"].as_str()), (Some(422), Some(field), Some(code)), "{p}");
+        assert_eq!(
+            (p["status"].as_i64(), p["field"].as_str(), p["code"].as_str()),
+            (Some(422), Some(field), Some(code)),
+            "{p}"
+        );
     }
     let direct = json!({ "personal_id": f.sven_pnr, "goal": "Klara förflyttning", "evaluation_date": "2027-02-01",
         "lines": [{ "article_number": "W-200", "replacement": "decline", "replacement_decline": { "reason": "cheaper" } }] });

@@ -116,7 +116,12 @@ async fn a_prescriber_goes_from_a_search_hit_to_the_product_page_and_orders_decl
     ] {
         assert!(text.contains(expected), "the product page lacks '{expected}':\n{text}");
     }
-    let loaded = b.execute("const i = document.querySelector('.product-image img'); return !!i && i.complete && i.naturalWidth > 0;", json!([])).await;
+    let loaded = b
+        .execute(
+            "const i = document.querySelector('.product-image img'); return !!i && i.complete && i.naturalWidth > 0;",
+            json!([]),
+        )
+        .await;
     assert_eq!(loaded, json!(true), "the picture is served by Ramp and shown");
     let alt = b.attribute(&b.find(".product-image img").await, "alt").await;
     assert_eq!(alt.as_deref(), Some("Illustration av produkttypen manuella rullstolar"));

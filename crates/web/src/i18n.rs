@@ -30,7 +30,14 @@ impl Lang {
     }
 
     pub fn t(self, key: &str) -> &'static str {
-        match TEXTS.iter().chain(admin::TEXTS).chain(order::TEXTS).chain(product::TEXTS).chain(unit::TEXTS).find(|(k, _, _)| *k == key) {
+        match TEXTS
+            .iter()
+            .chain(admin::TEXTS)
+            .chain(order::TEXTS)
+            .chain(product::TEXTS)
+            .chain(unit::TEXTS)
+            .find(|(k, _, _)| *k == key)
+        {
             Some((_, sv, en)) => match self {
                 Lang::Sv => sv,
                 Lang::En => en,
@@ -43,12 +50,17 @@ impl Lang {
     /// the English detail exists. A key `code@field` words the message
     /// for one field.
     pub fn error(self, code: &str) -> Option<&'static str> {
-        ERRORS.iter().chain(admin::ERRORS).chain(order::ERRORS).chain(product::ERRORS).chain(unit::ERRORS).find(|(k, _, _)| *k == code).map(
-            |(_, sv, en)| match self {
+        ERRORS
+            .iter()
+            .chain(admin::ERRORS)
+            .chain(order::ERRORS)
+            .chain(product::ERRORS)
+            .chain(unit::ERRORS)
+            .find(|(k, _, _)| *k == code)
+            .map(|(_, sv, en)| match self {
                 Lang::Sv => *sv,
                 Lang::En => *en,
-            },
-        )
+            })
     }
 }
 
@@ -1254,7 +1266,8 @@ mod tests {
     #[test]
     fn every_text_has_both_languages_and_a_unique_key() {
         let mut keys = std::collections::HashSet::new();
-        for (k, sv, en) in TEXTS.iter().chain(admin::TEXTS).chain(order::TEXTS).chain(product::TEXTS).chain(unit::TEXTS) {
+        for (k, sv, en) in TEXTS.iter().chain(admin::TEXTS).chain(order::TEXTS).chain(product::TEXTS).chain(unit::TEXTS)
+        {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");
         }

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use ramp_domain::admin::AdminEntity;
 use ramp_domain::article::{ArticleKind, Billing, LeadTimeClass};
 use ramp_domain::ids::{ArticleNumber, Gtin, IsoCode};
-use ramp_domain::Term;
 use ramp_domain::product::{parse_handbook_text, parse_technical_data, TechRow};
+use ramp_domain::Term;
 use ramp_model::{Article, ArticleDetails, ArticleDraft, Id};
 
 /// The highest price an article may have: 100 million kronor (a typo

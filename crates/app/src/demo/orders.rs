@@ -20,9 +20,9 @@ use ramp_domain::calendar::{add_working_days, is_working_day, promised_date};
 use ramp_domain::cost::Payer;
 use ramp_domain::order::{LineState, OrderStatus, OrderTarget, Substitution};
 use ramp_domain::product::DeclineReason;
-use ramp_domain::Term;
 use ramp_domain::role::Role;
 use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
+use ramp_domain::Term;
 use ramp_model::{
     HistoryAnswer, HistoryOrder, HistoryOrderEvent, HistoryOrderLine, HistoryWorkOrder, Id, OrderHistory,
     ReplacementGroup, User,

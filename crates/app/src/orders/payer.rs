@@ -48,9 +48,9 @@ pub async fn payer_for_patient(
         resolve(app, user, OrderTarget::Patient, Some(personal_id), None, PRODUCT_PAGE_ACTION, request_id).await?;
     recipient.write_audit(app).await?;
     let recipient = recipient.at_place(place);
-    let patient = recipient.in_view().ok_or_else(|| {
-        AppError::internal("patient in view", ramp_model::StorageError::NotFound("patient".into()))
-    })?;
+    let patient = recipient
+        .in_view()
+        .ok_or_else(|| AppError::internal("patient in view", ramp_model::StorageError::NotFound("patient".into())))?;
     let answer = match decide(app, user, &recipient, article, Need::Lasting, &BTreeMap::new()).await {
         Ok(Ok(decision)) => PayerAnswer::Decided { decision },
         Ok(Err(needs)) => PayerAnswer::NeedsAnswers { needs },

@@ -15,7 +15,11 @@ fn details_from(r: &Row) -> Result<ArticleDetails> {
     let json: String = r.try_get("technical_data")?;
     let technical_data: Vec<TechRow> =
         serde_json::from_str(&json).map_err(|e| StorageError::corrupt(format!("technical_data: {e}")))?;
-    Ok(ArticleDetails { article_id: r.try_get("article_id")?, technical_data, handbook_text: r.try_get("handbook_text")? })
+    Ok(ArticleDetails {
+        article_id: r.try_get("article_id")?,
+        technical_data,
+        handbook_text: r.try_get("handbook_text")?,
+    })
 }
 
 /// The technical data as stored.
@@ -38,8 +42,9 @@ impl ProductStore for SqlStorage {
         if article_ids.is_empty() {
             return Ok(vec![]);
         }
-        let mut b =
-            QueryBuilder::new("SELECT article_id, technical_data, handbook_text FROM article_details WHERE article_id IN (");
+        let mut b = QueryBuilder::new(
+            "SELECT article_id, technical_data, handbook_text FROM article_details WHERE article_id IN (",
+        );
         let mut ids = b.separated(", ");
         for id in article_ids {
             ids.push_bind(*id);
@@ -87,7 +92,7 @@ impl ProductStore for SqlStorage {
             codes.push_bind(c.clone());
         }
         b.push(")");
-        b.build().fetch_all(&self.pool).await?.iter().map(|r| Ok(r.try_get("iso_code")?)).collect()
+        b.build().fetch_all(&self.pool).await?.iter().map(|r| r.try_get("iso_code")).collect()
     }
 
     async fn insert_product_images(&self, rows: &[ProductImage]) -> Result<()> {

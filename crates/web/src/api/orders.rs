@@ -145,7 +145,12 @@ impl OrderLineBody {
             need: self.need.as_deref().map(Need::parse).transpose().map_err(within)?,
             facts: self.facts.clone(),
             replacement: self.replacement.as_deref().map(ReplacementAnswer::parse).transpose().map_err(within)?,
-            replacement_decline: self.replacement_decline.as_ref().map(DeclineBody::parse).transpose().map_err(within)?,
+            replacement_decline: self
+                .replacement_decline
+                .as_ref()
+                .map(DeclineBody::parse)
+                .transpose()
+                .map_err(within)?,
             ..LineRequest::default()
         })
     }

@@ -61,8 +61,24 @@ pub(super) const ERRORS: &[(&str, &str, &str)] = &[
     ("article_not_found@id", "Artikeln finns inte.", "There is no such article."),
     ("image_not_found", "Det finns ingen bild av produkttypen.", "There is no picture of this product type."),
     ("invalid_decline_reason", "Välj ett skäl ur listan.", "Choose a reason from the list."),
-    ("required@replacement_decline.reason", "Välj varför du avböjer förslaget.", "Choose why you decline the proposal."),
-    ("required@replacement_decline.note", "Skriv det andra skälet i kommentaren.", "Write the other reason in the note."),
-    ("too_long@replacement_decline.note", "Kommentaren får vara högst 500 tecken.", "The note is at most 500 characters."),
-    ("only_when_declining", "Ett skäl anges bara när förslaget avböjs.", "A reason is given only when the proposal is declined."),
+    (
+        "required@replacement_decline.reason",
+        "Välj varför du avböjer förslaget.",
+        "Choose why you decline the proposal.",
+    ),
+    (
+        "required@replacement_decline.note",
+        "Skriv det andra skälet i kommentaren.",
+        "Write the other reason in the note.",
+    ),
+    (
+        "too_long@replacement_decline.note",
+        "Kommentaren får vara högst 500 tecken.",
+        "The note is at most 500 characters.",
+    ),
+    (
+        "only_when_declining",
+        "Ett skäl anges bara när förslaget avböjs.",
+        "A reason is given only when the proposal is declined.",
+    ),
 ];

@@ -15,7 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ramp_app::orders::PayerAnswer;
-use ramp_app::product::{Comparison, PatientRef, ProductPage};
+use ramp_app::product::{Compared, Comparison, PatientRef, ProductPage};
 use ramp_domain::article::Billing;
 use ramp_domain::product::TechRow;
 use ramp_domain::setting::Setting;
@@ -90,18 +90,18 @@ impl CompareView {
                 mark: mark(c.article.id).map(|k| page.t(k)),
             })
             .collect();
-        let row = |label: String, cell: &dyn Fn(&ramp_app::product::Compared) -> String| RowView {
+        let row = |label: String, cell: &dyn Fn(&Compared) -> String| RowView {
             label,
             cells: cmp.articles.iter().map(cell).collect(),
         };
         let mut rows = vec![
-            row(page.t("col.price").into(), &|c| page.sek(&c.article.purchase_price_ore)),
-            row(page.t("product.rent").into(), &|c| rent(page, &c.article)),
-            row(page.t("col.in_stock").into(), &|c| c.in_stock.to_string()),
-            row(page.t("product.lead").into(), &|c| page.lead_time(&c.article.lead_time_class).to_string()),
+            row(page.t("col.price").into(), &|c: &Compared| page.sek(&c.article.purchase_price_ore)),
+            row(page.t("product.rent").into(), &|c: &Compared| rent(page, &c.article)),
+            row(page.t("col.in_stock").into(), &|c: &Compared| c.in_stock.to_string()),
+            row(page.t("product.lead").into(), &|c: &Compared| page.lead_time(&c.article.lead_time_class).to_string()),
         ];
         for key in &cmp.keys {
-            rows.push(row(tech_label(lang, *key), &|c| c.value(*key).unwrap_or("–").to_string()));
+            rows.push(row(tech_label(lang, *key), &|c: &Compared| c.value(*key).unwrap_or("–").to_string()));
         }
         CompareView { id, caption, columns, rows }
     }
@@ -168,6 +168,16 @@ struct ProductTemplate {
 impl ProductTemplate {
     fn place_selected(&self, s: &Setting) -> bool {
         self.place == Some(*s)
+    }
+
+    /// The lead-time class in words.
+    fn lead_text(&self) -> &'static str {
+        self.page.t(&format!("product.lead.{}", self.p.article.lead_time_class.as_str()))
+    }
+
+    /// The patient in view, for the header.
+    fn patient(&self) -> Option<&ramp_app::patients::PatientInView> {
+        self.p.for_patient.as_ref().map(|f| &f.patient)
     }
 }
 
@@ -304,7 +314,7 @@ pub async fn for_patient(
             Err(e) => return super::page::error_page(lang, e.at("place_of_use").into()),
         },
     };
-    let patient = (!f.personal_id.trim().is_empty()).then(|| PatientRef { personal_id: f.personal_id, place_of_use });
+    let patient = (!f.personal_id.trim().is_empty()).then_some(PatientRef { personal_id: f.personal_id, place_of_use });
     show(&state, lang, &csrf, &user, &rid, id, patient).await
 }
 
@@ -314,14 +324,10 @@ pub async fn image(State(state): State<AppState>, lang: Lang, Path(file): Path<S
         return super::page::error_page(lang, not_found());
     };
     match ramp_app::product::product_image(&state.app, code).await {
-        Ok(img) => (
-            [
-                (header::CONTENT_TYPE, "image/svg+xml"),
-                (header::CACHE_CONTROL, "private, max-age=3600"),
-            ],
-            img.svg,
-        )
-            .into_response(),
+        Ok(img) => {
+            ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, max-age=3600")], img.svg)
+                .into_response()
+        }
         Err(e) => super::page::error_page(lang, e),
     }
 }
