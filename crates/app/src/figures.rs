@@ -13,6 +13,8 @@ use ramp_domain::figures::{
     self as rules, AcceptanceMonth, AgeBucket, DeliveryGroup, GroupQuarters, Month, MonthRange, NoticeProgress,
     Percent, Quarter, QuarterCell, ReliabilityRow, ShareCell, WorkOrderAgeRow,
 };
+use ramp_domain::product::DeclineReason;
+use ramp_domain::Term;
 use ramp_model::User;
 
 /// Figures are for the assistive-device centre's staff, finance and administrators.
@@ -52,6 +54,17 @@ pub struct Acceptance {
     pub range: MonthRange,
     pub months: Vec<AcceptanceMonth>,
     pub total: AcceptanceMonth,
+    /// Declined proposals in the range per reason, in the fixed list's
+    /// order, then those declined without a reason (`None`); reasons
+    /// nobody gave are left out.
+    pub decline_reasons: Vec<(Option<DeclineReason>, i64)>,
+}
+
+/// The counts in the order the figure shows them.
+fn ordered_reasons(mut counts: Vec<(Option<DeclineReason>, i64)>) -> Vec<(Option<DeclineReason>, i64)> {
+    counts.retain(|(_, n)| *n > 0);
+    counts.sort_by_key(|(r, _)| r.map_or(usize::MAX, |r| DeclineReason::ALL.iter().position(|x| *x == r).unwrap_or(0)));
+    counts
 }
 
 #[derive(Debug, Clone)]
@@ -116,7 +129,10 @@ pub async fn reuse_rate(app: &App, user: &User, range: MonthRange) -> Result<Mon
 }
 
 async fn acceptance_of(app: &App, range: MonthRange) -> Result<Acceptance> {
-    let groups = app.storage.answer_groups(range.start_utc(), range.end_utc()).await?;
+    let (groups, reasons) = tokio::try_join!(
+        app.storage.answer_groups(range.start_utc(), range.end_utc()),
+        app.storage.decline_reasons(range.start_utc(), range.end_utc()),
+    )?;
     let months = rules::replacement_acceptance(&range, &groups);
     let shares: Vec<ShareCell> = months.iter().map(|m| m.share).collect();
     let total = AcceptanceMonth {
@@ -124,7 +140,7 @@ async fn acceptance_of(app: &App, range: MonthRange) -> Result<Acceptance> {
         declined: months.iter().map(|m| m.declined).sum(),
         automatic: months.iter().map(|m| m.automatic).sum(),
     };
-    Ok(Acceptance { range, months, total })
+    Ok(Acceptance { range, months, total, decline_reasons: ordered_reasons(reasons) })
 }
 
 pub async fn replacement_acceptance(app: &App, user: &User, range: MonthRange) -> Result<Acceptance> {

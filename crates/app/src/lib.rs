@@ -25,6 +25,7 @@ pub mod order_lists;
 pub mod orders;
 pub mod patient_register;
 pub mod patients;
+pub mod product;
 pub mod search;
 pub mod stock;
 pub mod supply;

@@ -25,6 +25,7 @@ pub mod figures;
 pub mod ids;
 pub mod money;
 pub mod order;
+pub mod product;
 pub mod rent;
 pub mod role;
 pub mod setting;

@@ -272,6 +272,10 @@ pub trait AdminWork: Send {
     async fn article(&mut self, article_number: &str) -> Result<Option<Article>>;
     async fn insert_article(&mut self, a: &ArticleDraft) -> Result<Id>;
     async fn update_article(&mut self, id: Id, a: &ArticleDraft) -> Result<bool>;
+    /// An article's technical data and handbook text (`None`: none written yet).
+    async fn article_details(&mut self, article_id: Id) -> Result<Option<crate::ArticleDetails>>;
+    /// Writes (or replaces) an article's technical data and handbook text.
+    async fn put_article_details(&mut self, d: &crate::ArticleDetails) -> Result<()>;
 
     async fn product_areas(&mut self) -> Result<Vec<ProductArea>>;
     async fn insert_product_area(&mut self, a: &ProductArea) -> Result<()>;

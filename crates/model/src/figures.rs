@@ -82,6 +82,8 @@ pub struct HistoryAnswer {
     pub requested_article_id: Id,
     pub proposed_article_id: Id,
     pub answer: Substitution,
+    /// Why a declined proposal was declined, if said.
+    pub decline_reason: Option<ramp_domain::product::DeclineReason>,
 }
 
 /// A work order, as loaded in bulk.
@@ -135,6 +137,13 @@ pub trait FiguresStore: Send + Sync {
     async fn delivery_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<DeliveryGroup>>;
     /// Replacement-chain answers given in `[from, to)` per answer and UTC slot.
     async fn answer_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AnswerGroup>>;
+    /// Declined replacement proposals in `[from, to)` per decline reason
+    /// (`None`: declined without a reason, as before migration 0019).
+    async fn decline_reasons(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(Option<ramp_domain::product::DeclineReason>, i64)>>;
     /// Every fixed replacement group, by code.
     async fn fixed_groups(&self) -> Result<Vec<FixedGroup>>;
     /// Devices of fixed groups' articles purchased on days in `[from, to)`, per group and month.

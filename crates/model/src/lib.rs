@@ -21,6 +21,7 @@ mod order_lists;
 mod order_page;
 mod orders;
 mod patient_register;
+mod product;
 mod security;
 mod supply;
 mod types;
@@ -39,6 +40,7 @@ pub use order_lists::*;
 pub use order_page::*;
 pub use orders::*;
 pub use patient_register::*;
+pub use product::*;
 pub use security::*;
 pub use supply::*;
 pub use types::*;
@@ -91,6 +93,7 @@ pub trait Storage:
     + AuditStore
     + PatientRegisterStore
     + OrderListStore
+    + ProductStore
     + Send
     + Sync
     + 'static

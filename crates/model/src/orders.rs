@@ -28,6 +28,8 @@ pub struct NewReplacementAnswer {
     pub proposed_article_id: Id,
     /// `automatic`, `accepted` or `declined`.
     pub answer: Substitution,
+    /// Why a proposal was declined, when the prescriber said (migration 0019).
+    pub decline: Option<ramp_domain::product::ReplacementDecline>,
 }
 
 /// An article to put in a user's cart. For an individually tracked article

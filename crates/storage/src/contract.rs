@@ -40,7 +40,8 @@ macro_rules! for_each_contract_test {
             rows_loaded_after_they_were_first_read_are_seen_at_once,
             a_unit_of_work_writes_all_on_commit_and_nothing_when_dropped_or_failed,
             an_admin_change_and_its_record_are_committed_together_or_not_at_all,
-            an_account_used_since_the_cutoff_is_not_deactivated_as_inactive
+            an_account_used_since_the_cutoff_is_not_deactivated_as_inactive,
+            article_details_and_product_pictures_read_back_and_are_replaced_whole
         );
     };
 }
@@ -606,4 +607,33 @@ pub async fn an_account_used_since_the_cutoff_is_not_deactivated_as_inactive(s: 
     work.commit().await.unwrap();
     assert_eq!(s.inactive_user_ids(cutoff).await.unwrap(), vec![f.warehouse_user]);
     assert!(!s.user_by_id(f.other_prescriber).await.unwrap().unwrap().active);
+}
+
+pub async fn article_details_and_product_pictures_read_back_and_are_replaced_whole(s: Arc<dyn Storage>) {
+    use ramp_domain::product::{TechKey, TechRow};
+    let f = fixture(&*s).await;
+    let rollator = s.article_by_number("R-100").await.unwrap().expect("article").id;
+    let row = |key, value: &str| TechRow { key, value: value.into() };
+    let details = ArticleDetails {
+        article_id: rollator,
+        technical_data: vec![row(TechKey::MaxUserWeightKg, "150"), row(TechKey::SeatHeightCm, "48–58")],
+        handbook_text: Some("Rollator för inomhus- och utomhusbruk.".into()),
+    };
+    s.insert_article_details(std::slice::from_ref(&details)).await.unwrap();
+    assert_eq!(s.article_details(&[rollator, f.wheelchair]).await.unwrap(), vec![details.clone()]);
+    let replaced = ArticleDetails { technical_data: vec![row(TechKey::WidthCm, "62")], handbook_text: None, ..details };
+    s.insert_article_details(std::slice::from_ref(&replaced)).await.unwrap();
+    assert_eq!(s.article_details(&[rollator]).await.unwrap(), vec![replaced]);
+
+    let image = ProductImage {
+        iso_code: "120606".into(),
+        svg: "<svg xmlns='http://www.w3.org/2000/svg'/>".into(),
+        alt_sv: "Bild av en rollator".into(),
+        alt_en: "Picture of a rollator".into(),
+    };
+    s.insert_product_images(std::slice::from_ref(&image)).await.unwrap();
+    assert_eq!(s.product_image("120606").await.unwrap(), Some(image));
+    assert_eq!(s.product_image("122203").await.unwrap(), None);
+    let with = s.product_types_with_image(&["120606".into(), "122203".into()]).await.unwrap();
+    assert_eq!(with, vec!["120606".to_string()]);
 }

@@ -30,6 +30,8 @@ mod orders_paths;
 mod orders_pickup_undo;
 mod orders_race;
 mod orders_reports;
+mod product_page;
+mod product_page_ui;
 mod security;
 mod security_input;
 mod security_login;

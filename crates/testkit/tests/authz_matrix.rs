@@ -171,6 +171,16 @@ fn matrix() -> Vec<Case> {
             none,
             May::Everyone,
         ),
+        case("GET", "/api/v1/articles/{id}", "a product page", |_| "/api/v1/articles/1".into(), none, May::Everyone),
+        // The product page for a patient in view: a prescriber with a care relationship (unit 1).
+        case(
+            "POST",
+            "/api/v1/articles/{id}/for-patient",
+            "a patient of unit 1",
+            |_| "/api/v1/articles/1/for-patient".into(),
+            |_| Some(json!({ "personal_id": TOLVAN })),
+            May::Only(&[&[Prescriber]]),
+        ),
         // Patients: a care relationship (unit 1) or an HMC role.
         with_body("POST", "/api/v1/patients/overview", |_| Some(json!({ "personal_id": TOLVAN })), PATIENT_READERS),
         with_body(

@@ -334,6 +334,7 @@ pub async fn load_figures_data(app: &TestApp) {
                 requested_article_id: 2,
                 proposed_article_id: 10,
                 answer,
+                decline: None,
             }),
             audit: None,
         })

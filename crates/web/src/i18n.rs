@@ -5,6 +5,7 @@
 mod admin;
 mod listing;
 mod order;
+mod product;
 mod unit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,7 @@ impl Lang {
             .iter()
             .chain(admin::TEXTS)
             .chain(order::TEXTS)
+            .chain(product::TEXTS)
             .chain(unit::TEXTS)
             .chain(listing::TEXTS)
             .find(|(k, _, _)| *k == key)
@@ -54,6 +56,7 @@ impl Lang {
             .iter()
             .chain(admin::ERRORS)
             .chain(order::ERRORS)
+            .chain(product::ERRORS)
             .chain(unit::ERRORS)
             .chain(listing::ERRORS)
             .find(|(k, _, _)| *k == code)
@@ -1266,7 +1269,7 @@ mod tests {
     #[test]
     fn every_text_has_both_languages_and_a_unique_key() {
         let mut keys = std::collections::HashSet::new();
-        for (k, sv, en) in TEXTS.iter().chain(admin::TEXTS).chain(order::TEXTS).chain(unit::TEXTS).chain(listing::TEXTS)
+        for (k, sv, en) in TEXTS.iter().chain(admin::TEXTS).chain(order::TEXTS).chain(product::TEXTS).chain(unit::TEXTS).chain(listing::TEXTS)
         {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");

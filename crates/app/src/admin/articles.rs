@@ -9,8 +9,9 @@ use chrono::NaiveDate;
 use ramp_domain::admin::AdminEntity;
 use ramp_domain::article::{ArticleKind, Billing, LeadTimeClass};
 use ramp_domain::ids::{ArticleNumber, Gtin, IsoCode};
+use ramp_domain::product::{parse_handbook_text, parse_technical_data, TechRow};
 use ramp_domain::Term;
-use ramp_model::{Article, ArticleDraft, Id};
+use ramp_model::{Article, ArticleDetails, ArticleDraft, Id};
 
 /// The highest price an article may have: 100 million kronor (a typo
 /// beyond it would overflow the sums of a region's invoices).
@@ -34,6 +35,57 @@ pub struct ArticleInput {
     pub product_area: String,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
+    /// The product page's technical data as (key, value) pairs; `None`
+    /// keeps what is stored (an edit that does not mention it).
+    pub technical_data: Option<Vec<(String, String)>>,
+    /// The handbook text; `None` keeps what is stored, empty removes it.
+    pub handbook_text: Option<String>,
+}
+
+/// The technical data and handbook text as given, checked; `None` where not given.
+type DetailsInput = (Option<Vec<TechRow>>, Option<Option<String>>);
+
+fn details_input(input: &ArticleInput) -> Result<DetailsInput> {
+    let technical = input.technical_data.as_deref().map(parse_technical_data).transpose()?;
+    let handbook = input.handbook_text.as_deref().map(parse_handbook_text).transpose()?;
+    Ok((technical, handbook))
+}
+
+/// An article as the record of changes keeps it: its row and its product-page details.
+#[derive(serde::Serialize)]
+struct ArticleRecord<'a> {
+    #[serde(flatten)]
+    article: &'a Article,
+    technical_data: &'a [TechRow],
+    handbook_text: Option<&'a str>,
+}
+
+fn record(article: &Option<Article>, details: &ArticleDetails) -> Option<String> {
+    let article = article.as_ref()?;
+    json(&ArticleRecord {
+        article,
+        technical_data: &details.technical_data,
+        handbook_text: details.handbook_text.as_deref(),
+    })
+}
+
+/// Writes the details given over those stored; returns what is stored after.
+async fn write_details(
+    work: &mut Box<dyn ramp_model::AdminWork>,
+    id: Id,
+    before: &ArticleDetails,
+    (technical, handbook): DetailsInput,
+) -> Result<ArticleDetails> {
+    if technical.is_none() && handbook.is_none() {
+        return Ok(before.clone());
+    }
+    let after = ArticleDetails {
+        article_id: id,
+        technical_data: technical.unwrap_or_else(|| before.technical_data.clone()),
+        handbook_text: handbook.unwrap_or_else(|| before.handbook_text.clone()),
+    };
+    work.put_article_details(&after).await?;
+    Ok(after)
 }
 
 fn price(field: &str, ore: i64) -> Result<i64> {
@@ -96,6 +148,7 @@ pub async fn article(app: &App, caller: Caller<'_>, article_number: &str) -> Res
 pub async fn create_article(app: &App, caller: Caller<'_>, input: &ArticleInput) -> Result<Id> {
     authorize(app, caller, AdminEntity::Article, "create", None).await?;
     let draft = draft(app, input).await?;
+    let details = details_input(input)?;
     let mut work = app.storage.admin_work().await?;
     let id = work.insert_article(&draft).await.map_err(|e| {
         if e.is_conflict_on("articles_article_number_key", "articles.article_number") {
@@ -104,9 +157,16 @@ pub async fn create_article(app: &App, caller: Caller<'_>, input: &ArticleInput)
             e.into()
         }
     })?;
+    let empty = ArticleDetails { article_id: id, ..ArticleDetails::default() };
+    let stored = write_details(&mut work, id, &empty, details).await?;
     let after = work.article(&draft.article_number).await?;
-    let change =
-        Change { entity: AdminEntity::Article, entity_id: id, action: "create", before: None, after: json(&after) };
+    let change = Change {
+        entity: AdminEntity::Article,
+        entity_id: id,
+        action: "create",
+        before: None,
+        after: record(&after, &stored),
+    };
     record_and_commit(app, work, Some(caller), change).await?;
     app.articles_changed(&[id]).await;
     Ok(id)
@@ -117,19 +177,25 @@ pub async fn edit_article(app: &App, caller: Caller<'_>, article_number: &str, i
     authorize(app, caller, AdminEntity::Article, "edit", None).await?;
     let input = ArticleInput { article_number: article_number.to_string(), ..input.clone() };
     let draft = draft(app, &input).await?;
+    let details = details_input(&input)?;
     let mut work = app.storage.admin_work().await?;
     let before = work
         .article(&draft.article_number)
         .await?
         .ok_or_else(|| not_found("article_number", "article_not_found", "article"))?;
+    let details_before = work
+        .article_details(before.id)
+        .await?
+        .unwrap_or(ArticleDetails { article_id: before.id, ..ArticleDetails::default() });
     work.update_article(before.id, &draft).await?;
+    let details_after = write_details(&mut work, before.id, &details_before, details).await?;
     let after = work.article(&draft.article_number).await?;
     let change = Change {
         entity: AdminEntity::Article,
         entity_id: before.id,
         action: "edit",
-        before: json(&before),
-        after: json(&after),
+        before: record(&Some(before.clone()), &details_before),
+        after: record(&after, &details_after),
     };
     record_and_commit(app, work, Some(caller), change).await?;
     app.articles_changed(&[before.id]).await;

@@ -28,6 +28,7 @@ mod orders;
 mod organisations;
 mod patients;
 mod people;
+mod product;
 pub mod rng;
 mod scale;
 
@@ -108,10 +109,16 @@ async fn insert(storage: &dyn Storage, batch: Batch) -> Result<()> {
         Batch::CustomerNumbers(rows) => storage.insert_customer_numbers(&rows).await,
         Batch::Units(rows) => storage.insert_units(&rows).await,
         Batch::Warehouses(rows) => storage.insert_warehouses(&rows).await,
-        Batch::ProductAreas(rows) => storage.insert_product_areas(&rows).await,
+        Batch::ProductAreas(rows) => {
+            storage.insert_product_areas(&rows).await?;
+            storage.insert_product_images(&product::images()).await
+        }
         Batch::Suppliers(rows) => storage.insert_suppliers(&rows).await,
         Batch::Users(rows) => storage.insert_users(&rows).await,
-        Batch::Articles(rows) => storage.insert_articles(&rows).await,
+        Batch::Articles(rows) => {
+            storage.insert_articles(&rows).await?;
+            storage.insert_article_details(&product::details(&rows)).await
+        }
         Batch::ReplacementGroups(rows) => storage.insert_replacement_groups(&rows).await,
         Batch::Patients(rows) => {
             storage.insert_patients(&rows.patients).await?;

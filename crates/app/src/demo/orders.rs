@@ -19,8 +19,10 @@ use ramp_domain::article::LeadTimeClass;
 use ramp_domain::calendar::{add_working_days, is_working_day, promised_date};
 use ramp_domain::cost::Payer;
 use ramp_domain::order::{LineState, OrderStatus, OrderTarget, Substitution};
+use ramp_domain::product::DeclineReason;
 use ramp_domain::role::Role;
 use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
+use ramp_domain::Term;
 use ramp_model::{
     HistoryAnswer, HistoryOrder, HistoryOrderEvent, HistoryOrderLine, HistoryWorkOrder, Id, OrderHistory,
     ReplacementGroup, User,
@@ -213,6 +215,9 @@ pub fn for_delivery(
             requested_article_id: requested,
             proposed_article_id: proposed,
             answer: substitution,
+            // Drawn from the id, not the stream: the rest of the history stays as it was.
+            decline_reason: (substitution == Substitution::Declined)
+                .then(|| DeclineReason::ALL[(ids.answer as usize) % (DeclineReason::ALL.len() - 1)]),
         });
         ids.answer += 1;
     }

@@ -10,6 +10,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::cost::{Need, NeededFact};
 use ramp_domain::order::{OrderTarget, ReplacementAnswer, Substitution};
+use ramp_domain::product::ReplacementDecline;
 use ramp_model::{Article, ArticleHit, CartItem, Id, NewCartItem, NewReplacementAnswer, User};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -25,6 +26,8 @@ pub struct LineRequest {
     pub need: Option<Need>,
     pub facts: BTreeMap<String, bool>,
     pub replacement: Option<ReplacementAnswer>,
+    /// Why the proposal is declined (with `replacement: decline` only).
+    pub replacement_decline: Option<ReplacementDecline>,
 }
 
 /// The replacement chain's proposal: an older equivalent article in stock.
@@ -81,6 +84,13 @@ pub(super) fn validate(req: &LineRequest) -> Result<()> {
     let n = req.article_number.trim();
     if n.is_empty() || n.len() > 40 {
         return Err(AppError::invalid("article_number", "required", "enter an article number"));
+    }
+    if req.replacement_decline.is_some() && req.replacement != Some(ReplacementAnswer::Decline) {
+        return Err(AppError::invalid(
+            "replacement_decline",
+            "only_when_declining",
+            "a decline reason is given only with replacement: decline",
+        ));
     }
     if let Some(q) = req.quantity {
         if !(1..=999).contains(&q) {
@@ -189,6 +199,7 @@ pub(super) async fn prepare_line(
                 requested_article_id: requested.id,
                 proposed_article_id: older.id,
                 answer: s,
+                decline: req.replacement_decline.clone().filter(|_| s == Substitution::Declined),
             };
             (article, s, Some(answer))
         }

@@ -61,6 +61,10 @@ pub(super) fn request_hash(req: &OrderRequest, target: OrderTarget) -> String {
     for l in req.lines.iter().flatten() {
         let line = (l.article_number.trim(), l.quantity, l.need, &l.facts, l.replacement);
         text.push_str(&format!("|{line:?}"));
+        // A line without a decline reason hashes as it did before there were any.
+        if let Some(d) = &l.replacement_decline {
+            text.push_str(&format!("|decline={d:?}"));
+        }
     }
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }

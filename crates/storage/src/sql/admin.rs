@@ -576,6 +576,32 @@ impl AdminWork for SqlAdminWork {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn article_details(&mut self, article_id: Id) -> Result<Option<ArticleDetails>> {
+        let row = db::query("SELECT technical_data, handbook_text FROM article_details WHERE article_id = $1")
+            .bind(article_id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        let Some(r) = row else { return Ok(None) };
+        let json: String = r.try_get("technical_data")?;
+        let technical_data =
+            serde_json::from_str(&json).map_err(|e| StorageError::corrupt(format!("technical_data: {e}")))?;
+        Ok(Some(ArticleDetails { article_id, technical_data, handbook_text: r.try_get("handbook_text")? }))
+    }
+
+    async fn put_article_details(&mut self, d: &ArticleDetails) -> Result<()> {
+        db::query(
+            "INSERT INTO article_details (article_id, technical_data, handbook_text) VALUES ($1, $2, $3) \
+             ON CONFLICT (article_id) DO UPDATE SET technical_data = excluded.technical_data, \
+             handbook_text = excluded.handbook_text",
+        )
+        .bind(d.article_id)
+        .bind(super::product::technical_json(&d.technical_data))
+        .bind(&d.handbook_text)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
     async fn product_areas(&mut self) -> Result<Vec<ProductArea>> {
         db::query("SELECT code, name_sv, name_en, required_competence FROM product_areas ORDER BY code")
             .fetch_all(&mut *self.tx)

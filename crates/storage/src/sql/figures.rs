@@ -81,6 +81,24 @@ impl FiguresStore for SqlStorage {
             .collect()
     }
 
+    async fn decline_reasons(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(Option<ramp_domain::product::DeclineReason>, i64)>> {
+        db::query(
+            "SELECT decline_reason, COUNT(*) AS n FROM replacement_answers \
+             WHERE answer = 'declined' AND occurred_at >= $1 AND occurred_at < $2 GROUP BY decline_reason",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((crate::sql::stored_opt(r, "decline_reason")?, r.try_get("n")?)))
+        .collect()
+    }
+
     async fn fixed_groups(&self) -> Result<Vec<FixedGroup>> {
         db::query("SELECT id, code, name FROM replacement_groups WHERE fixed = $1 ORDER BY code")
             .bind(true)
@@ -266,10 +284,10 @@ impl FiguresStore for SqlStorage {
             .execute(&mut *tx)
             .await?;
         }
-        for chunk in h.answers.chunks(chunk_size(self, 7)) {
+        for chunk in h.answers.chunks(chunk_size(self, 8)) {
             QueryBuilder::new(
                 "INSERT INTO replacement_answers (id, occurred_at, user_id, group_id, requested_article_id, \
-                 proposed_article_id, answer) ",
+                 proposed_article_id, answer, decline_reason) ",
             )
             .push_values(chunk, |mut b, r| {
                 b.push_bind(r.id)
@@ -278,7 +296,8 @@ impl FiguresStore for SqlStorage {
                     .push_bind(r.group_id)
                     .push_bind(r.requested_article_id)
                     .push_bind(r.proposed_article_id)
-                    .push_bind(r.answer.as_str());
+                    .push_bind(r.answer.as_str())
+                    .push_bind(r.decline_reason.map(|d| d.as_str()));
             })
             .build()
             .execute(&mut *tx)

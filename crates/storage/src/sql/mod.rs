@@ -13,7 +13,7 @@
 //! `organisations.rs`, `patients.rs`, `audit.rs`, `catalog.rs`,
 //! `devices.rs`. The sub-traits are implemented whole in theirs:
 //! `orders.rs`, `supply.rs`, `consult.rs`, `figures.rs`, `billing.rs`,
-//! `fees.rs`, `economy.rs`, `security.rs`, `admin.rs`, `audit_review.rs`, `order_lists.rs`. Row mappers used by several are in `rows.rs`;
+//! `fees.rs`, `economy.rs`, `security.rs`, `admin.rs`, `audit_review.rs`, `order_lists.rs`, `product.rs`. Row mappers used by several are in `rows.rs`;
 //! the unit of work that `ramp-app` composes is in `unit_of_work.rs`.
 
 mod admin;
@@ -38,6 +38,7 @@ mod patient_register;
 mod patients;
 mod people;
 mod pickup_undo;
+mod product;
 mod rows;
 mod security;
 mod storage;

@@ -307,10 +307,10 @@ async fn replacement_answer(
 }
 
 fn answer_sql(p: &mut Placeholders) -> String {
-    let values: Vec<String> = (0..6).map(|_| p.fresh()).collect();
+    let values: Vec<String> = (0..8).map(|_| p.fresh()).collect();
     format!(
-        "INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer) \
-         VALUES ({})",
+        "INSERT INTO replacement_answers (occurred_at, user_id, group_id, requested_article_id, proposed_article_id, answer, \
+         decline_reason, decline_note) VALUES ({})",
         values.join(", ")
     )
 }
@@ -322,6 +322,8 @@ fn bind_answer<'q>(q: db::Query<'q>, at: DateTime<Utc>, user_id: Id, a: &NewRepl
         .bind(a.requested_article_id)
         .bind(a.proposed_article_id)
         .bind(a.answer.as_str())
+        .bind(a.decline.as_ref().map(|d| d.reason.as_str()))
+        .bind(a.decline.as_ref().and_then(|d| d.note.clone()))
 }
 
 /// A device reserved for an order at once: its `reserved` and

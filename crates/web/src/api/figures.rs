@@ -190,6 +190,19 @@ pub struct AcceptanceDto {
     pub to: String,
     pub months: Vec<AcceptanceMonthDto>,
     pub total: AcceptanceMonthDto,
+    /// Declined proposals over the whole range per reason (fixed list
+    /// order, then those declined without a reason); reasons nobody gave are left out.
+    pub decline_reasons: Vec<DeclineReasonDto>,
+}
+
+/// How many declined proposals gave one reason.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeclineReasonDto {
+    /// patient_needs | does_not_fit | accessories_do_not_fit | tried_out | environment | other; null: no reason given.
+    pub reason: Option<String>,
+    pub name_sv: String,
+    pub name_en: String,
+    pub count: i64,
 }
 
 impl From<&Acceptance> for AcceptanceDto {
@@ -206,6 +219,16 @@ impl From<&Acceptance> for AcceptanceDto {
             to: a.range.to.to_string(),
             months: a.months.iter().map(m).collect(),
             total: m(&a.total),
+            decline_reasons: a
+                .decline_reasons
+                .iter()
+                .map(|(r, n)| DeclineReasonDto {
+                    reason: r.map(|r| r.as_str().to_string()),
+                    name_sv: r.map_or("Inget skäl angivet", |r| r.name_sv()).into(),
+                    name_en: r.map_or("No reason given", |r| r.name_en()).into(),
+                    count: *n,
+                })
+                .collect(),
         }
     }
 }

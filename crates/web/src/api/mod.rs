@@ -20,6 +20,7 @@ mod order_lists;
 mod orders;
 mod orders_dto;
 mod patients;
+mod product;
 mod reports;
 mod session;
 
@@ -40,7 +41,7 @@ use utoipa::OpenApi;
     paths(
         health::healthz, health::readyz, health::metrics,
         session::login, session::logout, session::me, session::tokens, session::revoke_token,
-        catalog::search, catalog::facets,
+        catalog::search, catalog::facets, product::get_one, product::for_patient,
         patients::overview, patients::emergency_access, fees::fee_statement,
         my_patients::mine, my_patients::register, my_patients::change_setting,
         economy::costs, economy::costs_csv, economy::costs_xlsx, economy::set_budget, economy::costly_treatment,
@@ -130,6 +131,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/patients/mine", get(my_patients::mine))
         .route("/api/v1/patients/settings", post(my_patients::change_setting))
         .route("/api/v1/articles/facets", get(catalog::facets))
+        .route("/api/v1/articles/{id}", get(product::get_one))
+        .route("/api/v1/articles/{id}/for-patient", post(product::for_patient))
         .route("/api/v1/patients/overview", post(patients::overview))
         .route("/api/v1/patients/emergency-access", post(patients::emergency_access))
         .route("/api/v1/patients/fee-statement", post(fees::fee_statement))

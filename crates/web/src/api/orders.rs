@@ -15,6 +15,7 @@ use ramp_app::orders::{LineRequest, OrderRequest};
 use ramp_app::AppError;
 use ramp_domain::cost::Need;
 use ramp_domain::order::{OrderStatus, OrderTarget, ReplacementAnswer};
+use ramp_domain::product::ReplacementDecline;
 use ramp_domain::Term;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -40,6 +41,26 @@ pub struct LineBody {
     pub facts: BTreeMap<String, bool>,
     /// accept | decline: the answer to a replacement proposal in an ordinary group.
     pub replacement: Option<String>,
+    /// Why the proposal is declined (with `replacement: decline` only).
+    pub replacement_decline: Option<DeclineBody>,
+}
+
+/// Why a replacement proposal is declined: a reason from the fixed list
+/// and an optional note (required for `other`). Counted in the
+/// replacement-acceptance figure.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclineBody {
+    /// patient_needs | does_not_fit | accessories_do_not_fit | tried_out | environment | other
+    pub reason: String,
+    /// At most 500 characters; required when the reason is `other`.
+    pub note: Option<String>,
+}
+
+impl DeclineBody {
+    fn parse(&self) -> Result<ReplacementDecline, ramp_domain::FieldError> {
+        ReplacementDecline::parse(&self.reason, self.note.as_deref())
+    }
 }
 
 fn parse_or<T>(
@@ -60,6 +81,7 @@ impl LineBody {
             need: parse_or(self.need.as_deref(), Need::parse)?,
             facts: self.facts.clone(),
             replacement: parse_or(self.replacement.as_deref(), ReplacementAnswer::parse)?,
+            replacement_decline: self.replacement_decline.as_ref().map(DeclineBody::parse).transpose()?,
         })
     }
 }
@@ -108,6 +130,8 @@ pub struct OrderLineBody {
     pub facts: BTreeMap<String, bool>,
     /// accept | decline: the answer to a replacement proposal in an ordinary group.
     pub replacement: Option<String>,
+    /// Why the proposal is declined (with `replacement: decline` only).
+    pub replacement_decline: Option<DeclineBody>,
 }
 
 impl OrderLineBody {
@@ -119,6 +143,12 @@ impl OrderLineBody {
             need: self.need.as_deref().map(Need::parse).transpose().map_err(within)?,
             facts: self.facts.clone(),
             replacement: self.replacement.as_deref().map(ReplacementAnswer::parse).transpose().map_err(within)?,
+            replacement_decline: self
+                .replacement_decline
+                .as_ref()
+                .map(DeclineBody::parse)
+                .transpose()
+                .map_err(within)?,
             ..LineRequest::default()
         })
     }
@@ -200,7 +230,7 @@ pub async fn preview(
     (status = 403, description = "no care relationship, competence_required, trust_prescription_not_allowed, orderer_role_required, other_unit", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such article or patient", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 409, description = "no_longer_available (with `alternatives`) or replacement_answer_required (with `proposal`)", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid input, facts_needed (with `needs`), not_orderable_here", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "invalid input, facts_needed (with `needs`), not_orderable_here; invalid_decline_reason, required (replacement_decline.reason, replacement_decline.note for `other`), too_long (replacement_decline.note), only_when_declining (replacement_decline)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn add_item(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

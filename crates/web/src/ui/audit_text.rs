@@ -79,6 +79,7 @@ mod tests {
         "order.choose",
         "patient.register",
         "patient.setting_change",
+        "catalog.product",
     ];
 
     #[test]

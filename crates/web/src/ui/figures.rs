@@ -232,6 +232,15 @@ impl FiguresTemplate {
         }
     }
 
+    /// A decline reason's name; `None` is "no reason given".
+    fn decline_reason(&self, r: &Option<ramp_domain::product::DeclineReason>) -> &'static str {
+        match (r, self.page.lang) {
+            (None, _) => self.page.t("figures.acceptance.reason_none"),
+            (Some(r), Lang::Sv) => r.name_sv(),
+            (Some(r), Lang::En) => r.name_en(),
+        }
+    }
+
     fn target(&self, r: &ReliabilityRow) -> String {
         self.pct(&Some(r.target))
     }

@@ -29,6 +29,7 @@ mod order_lists;
 mod orders;
 mod page;
 mod patient;
+mod product;
 mod safety;
 mod stock;
 mod surplus;
@@ -53,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .route("/lang/{code}", get(login::set_language))
         .route("/catalog", get(catalog::page))
         .route("/catalog/results", get(catalog::results))
+        .route("/catalog/articles/{id}", get(product::page).post(product::for_patient))
+        .route("/catalog/images/{file}", get(product::image))
         .route("/patients", get(my_patients::list))
         .route("/patients/new", get(my_patients::new_form).post(my_patients::register))
         .route("/patient", get(patient::form).post(patient::open))

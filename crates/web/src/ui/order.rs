@@ -4,6 +4,7 @@
 //! the cart. The personal identity number travels in POST bodies only.
 
 use super::page::{message, render, Page};
+use super::product::CompareView;
 use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -16,6 +17,7 @@ use ramp_app::orders::{LinePreview, LineRequest, RefusalReason};
 use ramp_app::{AppError, ErrorKind};
 use ramp_domain::cost::Need;
 use ramp_domain::order::{ReplacementAnswer, Substitution};
+use ramp_domain::product::{DeclineReason, ReplacementDecline};
 use ramp_domain::Term;
 use std::collections::BTreeMap;
 
@@ -102,6 +104,9 @@ struct LineForm {
     /// For articles not tracked one by one (consumables).
     quantity: String,
     replacement: Option<ReplacementAnswer>,
+    /// Why the proposal is declined (a `DeclineReason`), and a free-text note.
+    decline_reason: String,
+    decline_note: String,
     facts: BTreeMap<String, bool>,
 }
 
@@ -113,6 +118,8 @@ impl LineForm {
             need: Need::Lasting,
             quantity: String::new(),
             replacement: None,
+            decline_reason: String::new(),
+            decline_note: String::new(),
             facts: BTreeMap::new(),
         };
         let mut change_answer = false;
@@ -123,6 +130,8 @@ impl LineForm {
                 "need" => f.need = Need::parse(&v).unwrap_or(Need::Lasting),
                 "quantity" => f.quantity = v,
                 "replacement" => f.replacement = ReplacementAnswer::parse(&v).ok(),
+                "decline_reason" => f.decline_reason = v,
+                "decline_note" => f.decline_note = v,
                 "change_answer" => change_answer = true,
                 _ => {
                     if let Some(fact) = k.strip_prefix("fact.") {
@@ -139,8 +148,18 @@ impl LineForm {
         f
     }
 
+    /// The decline reason, which the form requires when the proposal is
+    /// declined (the API leaves it optional); `None` otherwise.
+    fn decline(&self) -> Result<Option<ReplacementDecline>, AppError> {
+        if self.replacement != Some(ReplacementAnswer::Decline) {
+            return Ok(None);
+        }
+        Ok(Some(ReplacementDecline::parse(&self.decline_reason, Some(&self.decline_note))?))
+    }
+
     fn request(&self) -> LineRequest {
         LineRequest {
+            replacement_decline: self.decline().ok().flatten(),
             personal_id: Some(self.personal_id.clone()),
             article_number: self.article_number.clone(),
             need: Some(self.need),
@@ -179,7 +198,7 @@ fn slot_of(field: Option<&str>) -> &'static str {
         Some("personal_id") => "patient",
         Some("article_number") => "article",
         Some("quantity") => "quantity",
-        Some("replacement") => "replacement",
+        Some(f) if f.starts_with("replacement") => "replacement",
         Some(f) if f.starts_with("facts.") => "facts",
         _ => "form",
     }
@@ -220,9 +239,25 @@ struct PreviewTemplate {
     ask_patient: bool,
     preview: Option<LinePreview>,
     refusal: Option<Refusal>,
+    /// The article asked for and the proposed one side by side.
+    compare: Option<CompareView>,
 }
 
 impl PreviewTemplate {
+    /// The decline reasons to choose from: value, name.
+    fn decline_reasons(&self) -> Vec<(&'static str, &'static str)> {
+        DeclineReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), if self.page.lang == Lang::Sv { r.name_sv() } else { r.name_en() }))
+            .collect()
+    }
+
+    /// The chosen reason's name, once the proposal is declined.
+    fn decline_chosen(&self) -> Option<&'static str> {
+        let r = DeclineReason::parse(&self.form.decline_reason).ok()?;
+        Some(if self.page.lang == Lang::Sv { r.name_sv() } else { r.name_en() })
+    }
+
     fn refused_at(&self, slot: &str) -> Option<&Refusal> {
         self.refusal.as_ref().filter(|r| r.slot == slot)
     }
@@ -271,8 +306,14 @@ async fn preview_page(
 ) -> Response {
     let page = Page::new(lang, "order.preview_title", Some(user), csrf, "patient");
     let ask_patient = form.personal_id.trim().is_empty();
-    let mut t = PreviewTemplate { page, form, ask_patient, preview: None, refusal: None };
+    let mut t = PreviewTemplate { page, form, ask_patient, preview: None, refusal: None, compare: None };
     let mut status = StatusCode::OK;
+    // A decline without a (valid) reason is asked again, with the reason's error.
+    let decline_error = t.form.decline().err();
+    if decline_error.is_some() {
+        t.form.replacement = None;
+    }
+    let refused = refused.or(decline_error);
     if let Some(e) = &refused {
         log_if_internal(e);
         status = crate::error::status_of(e.kind);
@@ -282,6 +323,7 @@ async fn preview_page(
         match ramp_app::orders::preview_line(&state.app, user, &t.form.request(), Some(rid)).await {
             Ok(p) => {
                 t.page.title = format!("{} – {}", lang.t("order.preview_title"), p.requested.name);
+                t.compare = proposal_compare(state, &t.page, &p).await;
                 t.preview = Some(p);
             }
             Err(e) if refused.is_none() => {
@@ -293,6 +335,18 @@ async fn preview_page(
         }
     }
     render(&t, status)
+}
+
+/// The article asked for and the proposed replacement side by side, when
+/// there is a proposal (a failure to read them only leaves the table out).
+async fn proposal_compare(state: &AppState, page: &Page, p: &LinePreview) -> Option<CompareView> {
+    let proposal = p.proposal.as_ref()?;
+    let numbers = [p.requested.article_number.as_str(), proposal.article_number.as_str()];
+    let cmp = ramp_app::product::compare_numbers(&state.app, &numbers).await.ok()?;
+    let requested = p.requested.id;
+    Some(CompareView::new(page, "proposal-compare", "product.compare.proposal_caption", &cmp, |id| {
+        Some(if id == requested { "product.compare.requested" } else { "product.compare.proposed" })
+    }))
 }
 
 /// Shows what ordering the article would mean (reserves nothing).
@@ -323,7 +377,10 @@ pub async fn add(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
     let form = LineForm::parse(pairs);
-    let added = ramp_app::orders::add_to_cart(&state.app, &user, &form.request(), Some(&rid)).await.map(|_| ());
+    let added = match form.decline() {
+        Ok(_) => ramp_app::orders::add_to_cart(&state.app, &user, &form.request(), Some(&rid)).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
     match added {
         Ok(()) => Redirect::to("/cart").into_response(),
         Err(e) => preview_page(&state, lang, &csrf, &user, &rid, form, Some(e)).await,

@@ -15,7 +15,7 @@ use ramp_app::dates::parse_date;
 #[utoipa::path(post, path = "/api/v1/admin/articles", tag = "admin", request_body = ArticleBody, security(("token" = []), ("session" = [])), responses(
     (status = 201, description = "created", body = CreatedDto),
     (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid_article_number, article_number_taken (article_number); invalid_iso_code (iso_code); invalid_gtin (gtin); required, too_long (name, supplier); invalid_amount (purchase_price_ore, monthly_rent_ore); invalid_kind, invalid_billing, invalid_lead_time_class; invalid_service_life; unknown_product_area; invalid_date (valid_from, valid_to); after_to (valid_to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "invalid_article_number, article_number_taken (article_number); invalid_iso_code (iso_code); invalid_gtin (gtin); required, too_long (name, supplier); invalid_amount (purchase_price_ore, monthly_rent_ore); invalid_kind, invalid_billing, invalid_lead_time_class; invalid_service_life; unknown_product_area; invalid_date (valid_from, valid_to); after_to (valid_to); unknown_technical_key, duplicate_key (technical_data[i].key); invalid_value (technical_data[i].value); too_many_rows (technical_data); too_long (handbook_text)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn create_article(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

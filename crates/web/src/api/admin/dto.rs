@@ -353,6 +353,28 @@ pub struct ArticleBody {
     /// `YYYY-MM-DD`, the last day in the assortment; absent: no end.
     #[serde(default)]
     pub valid_to: Option<String>,
+    /// The product page's technical data, in the order shown; keys from a
+    /// fixed list (max_user_weight_kg, width_cm, length_cm, height_cm,
+    /// seat_width_cm, seat_depth_cm, seat_height_cm, handle_height_cm,
+    /// weight_kg, folded_width_cm, lift_capacity_kg, battery_range_km,
+    /// max_speed_kmh, size, material), each once, values 1–60 characters
+    /// without the unit. Absent: kept as stored; `[]` removes it.
+    #[serde(default)]
+    pub technical_data: Option<Vec<TechnicalRowBody>>,
+    /// The handbook's text about the article (at most 4,000 characters).
+    /// Absent: kept as stored; empty removes it.
+    #[serde(default)]
+    pub handbook_text: Option<String>,
+}
+
+/// One row of technical data.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TechnicalRowBody {
+    /// e.g. `max_user_weight_kg`
+    pub key: String,
+    /// e.g. `150` (the unit belongs to the key)
+    pub value: String,
 }
 
 impl ArticleBody {
@@ -373,6 +395,11 @@ impl ArticleBody {
             product_area: self.product_area.clone(),
             valid_from: parse_optional_date("valid_from", self.valid_from.as_deref(), "2026-01-01")?,
             valid_to: parse_optional_date("valid_to", self.valid_to.as_deref(), "2029-12-31")?,
+            technical_data: self
+                .technical_data
+                .as_ref()
+                .map(|rows| rows.iter().map(|r| (r.key.clone(), r.value.clone())).collect()),
+            handbook_text: self.handbook_text.clone(),
         })
     }
 }

@@ -271,6 +271,9 @@ fn input(f: &Pairs) -> Result<ArticleInput, AppError> {
         product_area: one(f, "product_area"),
         valid_from: parse_optional_date("valid_from", Some(&one(f, "valid_from")), "2026-01-01")?,
         valid_to: parse_optional_date("valid_to", Some(&one(f, "valid_to")), "2029-12-31")?,
+        // The form does not edit the product page's details (the API does): kept as stored.
+        technical_data: None,
+        handbook_text: None,
     })
 }
 

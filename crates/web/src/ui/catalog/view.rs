@@ -63,6 +63,8 @@ impl Choices {
 
 /// One hit as a row.
 pub struct HitView {
+    /// For the link to the product page.
+    pub id: i64,
     pub article_number: String,
     pub name: String,
     pub segments: Vec<Segment>,
@@ -195,6 +197,7 @@ fn facets(lang: Lang, found: &Found, p: &SearchParams) -> Vec<FacetGroup> {
 fn hit(page: &Page, h: &ramp_app::catalog::FoundHit) -> HitView {
     let a = &h.hit.article;
     HitView {
+        id: a.id,
         article_number: a.article_number.clone(),
         name: a.name.clone(),
         segments: h.highlight.clone(),
