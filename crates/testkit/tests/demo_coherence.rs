@@ -103,6 +103,7 @@ async fn an_order_today_gets_the_payer_and_rule_of_the_patients_current_device(e
             need: Some(Need::Lasting),
             facts,
             replacement: None,
+            replacement_decline: None,
         };
         let preview = match preview_line(&app, &prescriber, &req, None).await {
             Ok(p) => p,
@@ -167,6 +168,7 @@ async fn tolvans_new_rollator_is_the_municipalitys_as_his_devices_since_the_move
         need: Some(Need::Lasting),
         facts: BTreeMap::new(),
         replacement: None,
+        replacement_decline: None,
     };
     let preview = preview_line(&app, &prescriber, &req, None).await.expect("no refusal");
     let d = preview.decision.expect("decided without questions");

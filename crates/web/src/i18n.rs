@@ -1269,7 +1269,13 @@ mod tests {
     #[test]
     fn every_text_has_both_languages_and_a_unique_key() {
         let mut keys = std::collections::HashSet::new();
-        for (k, sv, en) in TEXTS.iter().chain(admin::TEXTS).chain(order::TEXTS).chain(product::TEXTS).chain(unit::TEXTS).chain(listing::TEXTS)
+        for (k, sv, en) in TEXTS
+            .iter()
+            .chain(admin::TEXTS)
+            .chain(order::TEXTS)
+            .chain(product::TEXTS)
+            .chain(unit::TEXTS)
+            .chain(listing::TEXTS)
         {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");
