@@ -31,6 +31,7 @@ mod people;
 pub mod rng;
 mod scale;
 
+pub use catalog::{articles_at, product_area_codes, suppliers};
 pub use scale::Scale;
 
 use generator::{Batch, Generator};
