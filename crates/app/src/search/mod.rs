@@ -48,7 +48,7 @@ pub struct Search {
     built: AtomicBool,
     /// Held while building or applying a change: writes are serialized.
     write: tokio::sync::Mutex<()>,
-    labels: RwLock<Labels>,
+    labels: RwLock<std::sync::Arc<Labels>>,
     stock_at: RwLock<Option<DateTime<Utc>>>,
     refreshing: AtomicBool,
 }
@@ -65,8 +65,8 @@ impl Search {
         }
     }
 
-    /// The facets' names.
-    pub fn labels(&self) -> Labels {
+    /// The facets' names (a shared snapshot: every search hands them out).
+    pub fn labels(&self) -> std::sync::Arc<Labels> {
         self.labels.read().expect("lock").clone()
     }
 }

@@ -6,7 +6,7 @@
 
 use super::super::setup::RawDb;
 use crate::CliError;
-use ramp_app::catalog::SearchInput;
+use ramp_app::catalog::{Parts, SearchInput};
 use ramp_storage::db::query;
 
 /// One query: its kind (the report's breakdown), its path and query string,
@@ -139,7 +139,8 @@ fn probe(kind: &'static str, q: &str, filters: &[(&str, &str)], facets: bool) ->
     let endpoint = if facets { "/api/v1/articles/facets" } else { "/api/v1/articles" };
     let url = reqwest::Url::parse_with_params(&format!("http://host{endpoint}"), &params).expect("a valid URL");
     let path = format!("{endpoint}?{}", url.query().unwrap_or_default());
-    Probe { kind, path, facets, input: input(&params) }
+    let parts = if facets { Parts::Facets } else { Parts::Hits };
+    Probe { kind, path, facets, input: SearchInput { parts, ..input(&params) } }
 }
 
 /// The use-case's input for the same parameters, as `GET /api/v1/articles` reads them.
