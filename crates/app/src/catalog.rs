@@ -8,7 +8,7 @@ use crate::App;
 use ramp_domain::ids::IsoCode;
 use ramp_model::{ArticleHit, ArticleQuery, User};
 
-pub use find::{find, Found, FoundHit, SearchInput};
+pub use find::{find, rank, request as search_request, Found, FoundHit, Parts, SearchInput};
 pub use ramp_search::Segment;
 
 mod find;

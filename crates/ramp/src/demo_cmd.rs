@@ -60,6 +60,17 @@ pub async fn load_if_empty(storage: &Arc<dyn Storage>, scale: &str, seed: u64) -
     load(storage, scale, seed).await
 }
 
+/// `ramp bench …` on an empty database: the small demo, reported on
+/// stderr only, so that stdout carries nothing but the result (`--json`).
+pub async fn load_small_for_bench(storage: &Arc<dyn Storage>) -> Result<(), CliError> {
+    let hash = ramp_app::auth::hash_password(demo::DEMO_PASSWORD)?;
+    let today = ramp_domain::time::stockholm_date(ramp_app::Clock::now(&ramp_app::SystemClock));
+    eprintln!("the database is empty: loading the small demo");
+    let summary = demo::load(storage.as_ref(), Scale::Small, 1, &hash, today, &|_| {}).await?;
+    eprintln!("small demo loaded in {:.1} s", summary.elapsed.as_secs_f64());
+    Ok(())
+}
+
 pub async fn run(args: DemoArgs, config: &Config) -> Result<(), CliError> {
     let scale = parse_scale(&args.scale)?;
     let storage = db::open_migrated(config).await?;

@@ -90,6 +90,7 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
         tracing::info!(issuer = %settings.issuer_url, "login through the identity provider is on");
         app = app.with_oidc(ramp_app::oidc::Oidc::new(settings).map_err(CliError::failed)?);
     }
+    spawn_search_index_build(app.clone());
     ramp_app::orders::spawn_reservation_sweeper(app.clone(), std::time::Duration::from_secs(30));
     ramp_app::consult::spawn_consultation_sweeper(app.clone(), std::time::Duration::from_secs(60));
     ramp_app::admin::spawn_inactivity_sweeper(app.clone(), std::time::Duration::from_secs(3600));
@@ -103,6 +104,22 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     ramp_web::serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::failed(format!("server: {e}")))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Builds the catalog search index in the background, after the
+/// migrations and the demo load, so the first search does not pay for it
+/// (seconds at 500,000 articles). The server does not wait: `/healthz` and
+/// `/readyz` answer at once, because every other page works during the
+/// build and a search that comes meanwhile waits for it (the lazy build
+/// takes the same lock). If the build fails, the first search tries again.
+fn spawn_search_index_build(app: App) {
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match app.warm_search_index().await {
+            Ok(n) => tracing::info!(articles = n, ms = started.elapsed().as_millis() as u64, "search index ready"),
+            Err(e) => tracing::warn!(error = %e, "search index not built at start; the first search builds it"),
+        }
+    });
 }
 
 /// Resolves on SIGTERM or Ctrl-C; the server then stops accepting and drains.

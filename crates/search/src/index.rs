@@ -5,9 +5,9 @@ use crate::doc::SearchDoc;
 use crate::interner::Interner;
 use crate::query::{filter_clauses, text_query, Pass, SearchRequest};
 use crate::schema::{self, Fields};
+use crate::stock::StockSet;
 use crate::Result;
 use ramp_model::Id;
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex, RwLock};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
@@ -59,7 +59,7 @@ pub struct CatalogIndex {
     fields: Fields,
     isos: RwLock<Interner>,
     areas: RwLock<Interner>,
-    stock: RwLock<Arc<HashSet<u64>>>,
+    stock: RwLock<Arc<StockSet>>,
 }
 
 impl CatalogIndex {
@@ -123,7 +123,7 @@ impl CatalogIndex {
 
     /// Replaces the stock snapshot: the ids of articles with a device in stock.
     pub fn set_stock(&self, ids: impl IntoIterator<Item = Id>) {
-        let set: HashSet<u64> = ids.into_iter().map(|i| i as u64).collect();
+        let set = StockSet::new(ids.into_iter().map(|i| i as u64));
         *self.stock.write().expect("lock") = Arc::new(set);
     }
 
@@ -156,8 +156,9 @@ impl CatalogIndex {
         }
         let query = BooleanQuery::new(clauses);
         let stock = self.stock.read().expect("lock").clone();
-        let collector =
-            CatalogCollector::new(req.offset + req.limit, req.today, req.include_expired, req.filters.in_stock, stock);
+        let keep = if req.hits { req.offset + req.limit } else { 0 };
+        let (today, expired, in_stock) = (req.today, req.include_expired, req.filters.in_stock);
+        let collector = CatalogCollector::new(keep, today, expired, in_stock, req.facets, stock);
         Ok(self.reader.searcher().search(&query, &collector)?)
     }
 
@@ -168,8 +169,8 @@ impl CatalogIndex {
             iso: named(&c.iso, |i| self.isos.read().expect("lock").name(i).map(str::to_string)),
             area: named(&c.area, |a| self.areas.read().expect("lock").name(a).map(str::to_string)),
             lead_time_class: named(&c.lead, crate::doc::lead_name),
-            supplier: sorted(c.supplier.iter().map(|(k, n)| (*k as Id, *n)).collect()),
-            group: sorted(c.group.iter().filter(|(k, _)| **k != 0).map(|(k, n)| (*k as Id, *n)).collect()),
+            supplier: sorted(c.supplier.iter().map(|(k, n)| (k as Id, n)).collect()),
+            group: sorted(c.group.iter().filter(|(k, _)| *k != 0).map(|(k, n)| (k as Id, n)).collect()),
             in_stock: c.in_stock,
         };
         SearchResults { hits, total: c.total, facets, fuzzy }
@@ -178,7 +179,7 @@ impl CatalogIndex {
 
 /// Counts by name, most first.
 fn named(counts: &Counts, name: impl Fn(u64) -> Option<String>) -> Vec<(String, u32)> {
-    sorted(counts.iter().filter_map(|(k, n)| name(*k).map(|s| (s, *n))).collect())
+    sorted(counts.iter().filter_map(|(k, n)| name(k).map(|s| (s, n))).collect())
 }
 
 /// Most first, then by key.

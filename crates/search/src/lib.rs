@@ -16,6 +16,7 @@ mod index;
 mod interner;
 mod query;
 mod schema;
+mod stock;
 mod text;
 
 pub use doc::{GroupRef, SearchDoc};

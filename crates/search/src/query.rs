@@ -47,6 +47,10 @@ pub struct SearchRequest {
     pub today: chrono::NaiveDate,
     pub offset: usize,
     pub limit: usize,
+    /// Rank and keep the page of hits (not needed for the facets alone).
+    pub hits: bool,
+    /// Count the facets (not needed for a page of hits alone).
+    pub facets: bool,
 }
 
 /// The two passes: exact ways of matching, then edit distance too.

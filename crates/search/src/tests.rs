@@ -1,7 +1,7 @@
 //! The index on a handful of articles: ranking, misspellings, compounds,
 //! validity, stock, filters and facets.
 
-use crate::{CatalogIndex, Filters, GroupRef, SearchDoc, SearchRequest};
+use crate::{CatalogIndex, Facets, Filters, GroupRef, SearchDoc, SearchRequest};
 use chrono::NaiveDate;
 use ramp_domain::article::{ArticleKind, Billing, LeadTimeClass};
 use ramp_domain::ids::IsoCode;
@@ -67,6 +67,8 @@ fn ids(i: &CatalogIndex, text: &str, f: impl FnOnce(&mut SearchRequest)) -> Vec<
         today: day(2026, 3, 2),
         offset: 0,
         limit: 10,
+        hits: true,
+        facets: true,
     };
     f(&mut req);
     i.search(&req).unwrap().hits.iter().map(|h| h.article_id).collect()
@@ -115,6 +117,8 @@ fn filters_narrow_and_facets_count_all_hits() {
         today: day(2026, 3, 2),
         offset: 0,
         limit: 1,
+        hits: true,
+        facets: true,
     };
     let r = i.search(&req).unwrap();
     assert_eq!((r.total, r.hits.len(), r.facets.in_stock), (3, 1, 1));
@@ -130,4 +134,23 @@ fn a_changed_article_is_found_by_its_new_name_and_a_removed_one_not_at_all() {
     assert_eq!(ids(&i, "duschpall", |_| {}), [6]);
     assert!(ids(&i, "personlyft", |_| {}).is_empty());
     assert_eq!(i.len(), 6);
+}
+
+#[test]
+fn hits_alone_count_the_total_but_no_facets_and_facets_alone_rank_nothing() {
+    let i = index();
+    let req = SearchRequest {
+        text: "rollator".into(),
+        filters: Filters::default(),
+        include_expired: false,
+        today: day(2026, 3, 2),
+        offset: 0,
+        limit: 10,
+        hits: true,
+        facets: false,
+    };
+    let hits = i.search(&req).unwrap();
+    assert_eq!((hits.total, hits.hits.len(), hits.facets.clone()), (3, 3, Facets::default()));
+    let facets = i.search(&SearchRequest { hits: false, facets: true, ..req }).unwrap();
+    assert_eq!((facets.total, facets.hits.len(), facets.facets.in_stock, facets.facets.kind.len()), (3, 0, 1, 3));
 }

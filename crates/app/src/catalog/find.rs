@@ -13,6 +13,17 @@ use ramp_search::{Facets, Filters, SearchRequest, Segment};
 pub const MAX_LIMIT: i64 = 200;
 pub const MAX_OFFSET: i64 = 10_000;
 
+/// What a caller needs of a search: the catalog page shows both; the
+/// API's two endpoints each need one, and skipping the other saves the
+/// facet counting (hits) or the ranking and the database read (facets).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Parts {
+    #[default]
+    All,
+    Hits,
+    Facets,
+}
+
 /// A search as the user gave it: text, filters (as typed) and paging.
 #[derive(Debug, Clone, Default)]
 pub struct SearchInput {
@@ -27,6 +38,7 @@ pub struct SearchInput {
     pub include_expired: bool,
     pub offset: i64,
     pub limit: i64,
+    pub parts: Parts,
 }
 
 /// One hit: the article with its stock now, its score and its name cut
@@ -46,7 +58,8 @@ pub struct Found {
     pub facets: Facets,
     /// The exact words found nothing; these hits allow misspellings.
     pub fuzzy: bool,
-    pub labels: crate::search::Labels,
+    /// The facets' names (shared, not copied per search).
+    pub labels: std::sync::Arc<crate::search::Labels>,
 }
 
 fn blank(s: &Option<String>) -> Option<&str> {
@@ -89,6 +102,8 @@ pub fn request(input: &SearchInput, today: chrono::NaiveDate) -> Result<SearchRe
         today,
         offset: input.offset as usize,
         limit: input.limit as usize,
+        hits: input.parts != Parts::Facets,
+        facets: input.parts != Parts::Hits,
     })
 }
 
@@ -111,6 +126,14 @@ pub async fn find(app: &App, _user: &User, input: &SearchInput) -> Result<Found>
         })
         .collect();
     Ok(Found { hits, total: results.total, facets: results.facets, fuzzy: results.fuzzy, labels: search.labels() })
+}
+
+/// The index's part of [`find`] alone: ranking, total and facet counts,
+/// without reading the page of hits from the database. `ramp bench search`
+/// measures it as the ceiling the HTTP figure is held against.
+pub async fn rank(app: &App, input: &SearchInput) -> Result<ramp_search::SearchResults> {
+    let req = request(input, app.today())?;
+    Ok(app.search_index().await?.index.search(&req)?)
 }
 
 #[cfg(test)]

@@ -67,6 +67,25 @@ impl Catalog {
     }
 }
 
+/// Articles of the demo catalog by index (article `i` has id `i + 1` and
+/// number `100000 + id`), drawn as the demo draws them but without the
+/// device generator's index: `ramp bench search` tops a catalog up with
+/// indexes past its largest id, so the new articles are as varied as the
+/// demo's (product types, sizes, colours, ISO codes, GTINs, suppliers,
+/// accessories and spare parts, some no longer valid).
+pub fn articles_at(seed: u64, range: std::ops::Range<usize>, today: NaiveDate) -> Vec<Article> {
+    let iso: Vec<IsoCode> = DIVISIONS.iter().map(|d| IsoCode::parse(d.iso).expect("valid ISO code")).collect();
+    range.map(|i| Spec::draw(seed, i, today).into_article(&iso)).collect()
+}
+
+/// The product areas the demo's articles belong to.
+pub fn product_area_codes() -> Vec<&'static str> {
+    let mut codes: Vec<&str> = DIVISIONS.iter().map(|d| d.area).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
 pub fn suppliers() -> Vec<Supplier> {
     SUPPLIERS.iter().enumerate().map(|(i, (name, _))| Supplier { id: i as Id + 1, name: (*name).into() }).collect()
 }

@@ -32,6 +32,7 @@ mod product;
 pub mod rng;
 mod scale;
 
+pub use catalog::{articles_at, product_area_codes, suppliers};
 pub use scale::Scale;
 
 use generator::{Batch, Generator};

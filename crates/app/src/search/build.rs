@@ -39,7 +39,7 @@ pub(super) async fn rebuild(app: &App) -> Result<()> {
         search.index.add(&docs)?;
     }
     search.index.commit()?;
-    *search.labels.write().expect("lock") = labels;
+    *search.labels.write().expect("lock") = std::sync::Arc::new(labels);
     refresh_stock(app).await?;
     tracing::info!(articles = search.index.len(), ms = started.elapsed().as_millis() as u64, "search index built");
     Ok(())
@@ -50,11 +50,11 @@ pub(super) async fn rebuild(app: &App) -> Result<()> {
 pub(super) async fn apply(app: &App, ids: &[Id]) -> Result<()> {
     let rows = app.storage.articles_for_index_by_ids(ids).await?;
     let gone: Vec<Id> = ids.iter().copied().filter(|id| !rows.iter().any(|r| r.article.id == *id)).collect();
-    let mut labels = app.search.labels();
+    let mut labels = Labels::clone(&app.search.labels());
     labels.areas = area_names(app).await?;
     let docs: Vec<SearchDoc> = rows.into_iter().map(|a| doc(a, &mut labels)).collect();
     app.search.index.upsert(&docs, &gone)?;
-    *app.search.labels.write().expect("lock") = labels;
+    *app.search.labels.write().expect("lock") = std::sync::Arc::new(labels);
     Ok(())
 }
 

@@ -1,8 +1,12 @@
 //! The catalog search index, kept consistent with the database.
 //!
-//! Built from the database on the first search (so a server answers
-//! health checks at once and tests may seed before searching), then kept
-//! in step by [`Search::articles_changed`], which every use-case that
+//! Built from the database in the background when `ramp serve` starts
+//! ([`App::warm_search_index`]: at 500,000 articles the build takes
+//! seconds, which the first search should not pay), or else on the first
+//! search (tests and CLI commands, which may seed before searching). The
+//! server answers health checks and reports ready during the build; a
+//! search that arrives meanwhile waits for it (both take the same lock).
+//! Then it is kept in step by [`Search::articles_changed`], which every use-case that
 //! writes articles calls after its commit: it re-reads the committed rows,
 //! so a write that failed or rolled back never reaches the index. Writes
 //! and the build share one lock, so a change committed while the index is
@@ -44,7 +48,7 @@ pub struct Search {
     built: AtomicBool,
     /// Held while building or applying a change: writes are serialized.
     write: tokio::sync::Mutex<()>,
-    labels: RwLock<Labels>,
+    labels: RwLock<std::sync::Arc<Labels>>,
     stock_at: RwLock<Option<DateTime<Utc>>>,
     refreshing: AtomicBool,
 }
@@ -61,8 +65,8 @@ impl Search {
         }
     }
 
-    /// The facets' names.
-    pub fn labels(&self) -> Labels {
+    /// The facets' names (a shared snapshot: every search hands them out).
+    pub fn labels(&self) -> std::sync::Arc<Labels> {
         self.labels.read().expect("lock").clone()
     }
 }
@@ -82,7 +86,14 @@ impl App {
         Ok(s)
     }
 
-    /// Builds the index now (at start-up, or `ramp bench search` timing
+    /// Builds the index unless it is built already (or being built: this
+    /// waits for that build); returns how many articles it holds.
+    /// `ramp serve` runs it in the background at start.
+    pub async fn warm_search_index(&self) -> crate::error::Result<u64> {
+        Ok(self.search_index().await?.index.len())
+    }
+
+    /// Builds the index now, even if built (`ramp bench search` timing
     /// the build); returns how many articles it holds.
     pub async fn build_search_index(&self) -> crate::error::Result<u64> {
         let _turn = self.search.write.lock().await;

@@ -256,8 +256,7 @@ pub async fn run(args: AuditArgs, config: &Config) -> Result<(), CliError> {
     let storage = db::open_migrated(config).await?;
     let raw = RawDb::connect(&config.database_url).await?;
     if storage.counts().await?.principals == 0 {
-        eprintln!("the database is empty: loading the small demo");
-        crate::demo_cmd::load_if_empty(&storage, "small", 1).await?;
+        crate::demo_cmd::load_small_for_bench(&storage).await?;
     }
     let now = SystemClock.now();
     let people = people(&raw).await?;

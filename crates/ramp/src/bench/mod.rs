@@ -9,11 +9,15 @@
 //!
 //! `ramp bench audit`: the audit-log review's searches over a log of about
 //! two million rows, over HTTP against the same queries in the database.
+//!
+//! `ramp bench search`: the catalog search at 64 clients over HTTP, against
+//! the same queries to the in-process index (issue 18).
 
 mod audit;
 mod ceiling;
 mod driver;
 mod report;
+mod search;
 mod setup;
 mod stats;
 
@@ -32,6 +36,8 @@ pub enum BenchCommand {
     Orders(OrdersArgs),
     /// The audit-log review's filtered, paged searches over ~2 million audit rows: p50/p95 over HTTP and in the database.
     Audit(audit::AuditArgs),
+    /// Catalog search at 64 clients over HTTP: index build time, p50/p95/p99, throughput, RSS, against the index alone.
+    Search(search::SearchArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -103,6 +109,7 @@ pub async fn run(cmd: BenchCommand, config: &Config) -> Result<(), CliError> {
     match cmd {
         BenchCommand::Orders(args) => orders(args, config).await,
         BenchCommand::Audit(args) => audit::run(args, config).await,
+        BenchCommand::Search(args) => search::run(args, config).await,
     }
 }
 
@@ -114,8 +121,7 @@ async fn orders(args: OrdersArgs, config: &Config) -> Result<(), CliError> {
     let engine = storage.engine();
     let demo_loaded = storage.counts().await?.principals == 0;
     if demo_loaded {
-        eprintln!("the database is empty: loading the small demo");
-        crate::demo_cmd::load_if_empty(&storage, "small", 1).await?;
+        crate::demo_cmd::load_small_for_bench(&storage).await?;
     }
     let agreements = load_agreements(config)?;
     let app_config = AppConfig {

@@ -44,7 +44,7 @@ impl RawDb {
         }
     }
 
-    async fn max_id(&self, table: &str) -> Result<Id, CliError> {
+    pub(super) async fn max_id(&self, table: &str) -> Result<Id, CliError> {
         let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
         query(sql).fetch_one(self.pool()).await.and_then(|r| r.try_get(0)).map_err(db_err)
     }

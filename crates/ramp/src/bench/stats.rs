@@ -23,7 +23,7 @@ impl Latencies {
         self.micros.len()
     }
 
-    /// p50, p99 and the maximum (nearest-rank), or `None` when nothing was measured.
+    /// p50, p95, p99 and the maximum (nearest-rank), or `None` when nothing was measured.
     pub fn summary(&self) -> Option<Summary> {
         let mut v = self.micros.clone();
         if v.is_empty() {
@@ -31,7 +31,7 @@ impl Latencies {
         }
         v.sort_unstable();
         let at = |p: f64| Duration::from_micros(v[nearest_rank(v.len(), p)]);
-        Some(Summary { p50: at(50.0), p99: at(99.0), max: at(100.0) })
+        Some(Summary { p50: at(50.0), p95: at(95.0), p99: at(99.0), max: at(100.0) })
     }
 }
 
@@ -45,6 +45,7 @@ pub fn nearest_rank(n: usize, p: f64) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
     pub p50: Duration,
+    pub p95: Duration,
     pub p99: Duration,
     pub max: Duration,
 }
@@ -75,6 +76,7 @@ mod tests {
         }
         let s = l.summary().expect("measured");
         assert_eq!(s.p50, Duration::from_millis(50));
+        assert_eq!(s.p95, Duration::from_millis(95));
         assert_eq!(s.p99, Duration::from_millis(99));
         assert_eq!(s.max, Duration::from_millis(100));
     }

@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderName;
 use axum::Json;
-use ramp_app::catalog::{Found, SearchInput};
+use ramp_app::catalog::{Found, Parts, SearchInput};
 use ramp_app::AppError;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -79,12 +79,21 @@ impl SearchParams {
             include_expired: yes_no("include_expired", &self.include_expired)?,
             offset: number("offset", &self.offset, 0)?,
             limit: number("limit", &self.limit, 50)?,
+            parts: Parts::All,
         })
     }
 }
 
-async fn run(state: &AppState, user: &ramp_app::model::User, p: &SearchParams) -> Result<Found, ApiError> {
-    Ok(ramp_app::catalog::find(&state.app, user, &p.input()?).await?)
+/// Each endpoint asks only for its part: the hits without facet counts,
+/// or the counts without ranking and without reading hits from the database.
+async fn run(
+    state: &AppState,
+    user: &ramp_app::model::User,
+    p: &SearchParams,
+    parts: Parts,
+) -> Result<Found, ApiError> {
+    let input = SearchInput { parts, ..p.input()? };
+    Ok(ramp_app::catalog::find(&state.app, user, &input).await?)
 }
 
 /// Searches the catalog, best first: main devices before accessories and
@@ -100,7 +109,7 @@ pub async fn search(
     ApiUser(user): ApiUser,
     Query(p): Query<SearchParams>,
 ) -> Result<([(HeaderName, String); 1], Json<Vec<SearchHitDto>>), ApiError> {
-    let found = run(&state, &user, &p).await?;
+    let found = run(&state, &user, &p, Parts::Hits).await?;
     let hits = found
         .hits
         .iter()
@@ -125,7 +134,7 @@ pub async fn facets(
     ApiUser(user): ApiUser,
     Query(p): Query<SearchParams>,
 ) -> Result<Json<FacetsDto>, ApiError> {
-    let found = run(&state, &user, &p).await?;
+    let found = run(&state, &user, &p, Parts::Facets).await?;
     Ok(Json(facets_dto(&found)))
 }
 

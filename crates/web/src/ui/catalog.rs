@@ -72,6 +72,8 @@ impl SearchParams {
             include_expired: !self.include_expired.is_empty(),
             offset: (self.page_number() - 1) * PAGE_SIZE,
             limit: PAGE_SIZE,
+            // The page shows the hits and the facet counts beside them.
+            parts: ramp_app::catalog::Parts::All,
         }
     }
 }
