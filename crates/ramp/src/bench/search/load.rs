@@ -30,7 +30,7 @@ pub enum Target {
     },
     UseCase {
         app: App,
-        user: User,
+        user: Box<User>,
     },
     Index {
         app: App,
