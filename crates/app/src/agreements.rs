@@ -319,7 +319,7 @@ mod tests {
     fn the_builtin_agreements_never_reload() {
         let a = Agreements::builtin();
         assert_eq!(a.reload(), Ok(false));
-        assert_eq!(a.current().regions().len(), 2);
+        assert_eq!(a.current().regions().len(), 3);
         assert!(Arc::new(a).spawn_watcher(Duration::from_millis(1)).join().is_ok());
     }
 

@@ -496,7 +496,7 @@ mod tests {
         let (code, out, err) = agreements(cmd, None);
 
         assert_eq!(code, 0, "{out}{err}");
-        assert!(out.contains("(sormland 2021-01-01, stockholm 2021-01-01)"), "{out}");
+        assert!(out.contains("(sormland 2021-01-01, stockholm 2021-01-01, vastra_gotaland 2021-01-01)"), "{out}");
         assert!(out.ends_with("0 gaps, 0 conflicts\n"), "{out}");
     }
 
@@ -508,7 +508,7 @@ mod tests {
         assert_eq!(code, 0, "{out}");
         let doc: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(doc["findings"], Value::Array(vec![]));
-        assert_eq!(doc["checked"].as_array().unwrap().len(), 2);
+        assert_eq!(doc["checked"].as_array().unwrap().len(), 3);
     }
 
     #[test]
@@ -670,8 +670,12 @@ mod tests {
         assert_eq!(code, 0);
         assert!(out.starts_with("agreements from the built-in agreements, on 2024-05-01:"), "{out}");
         let rows: Vec<&str> = out.lines().filter(|l| l.contains("in force")).collect();
-        assert_eq!(rows.len(), 2, "{out}");
+        assert_eq!(rows.len(), 3, "{out}");
         assert!(rows.iter().any(|r| r.starts_with("stockholm") && r.contains("Region Stockholm")), "{out}");
+        assert!(
+            rows.iter().any(|r| r.starts_with("vastra_gotaland") && r.contains("Västra Götalandsregionen")),
+            "{out}"
+        );
         assert!(rows.iter().any(|r| r.starts_with("sormland") && r.contains("2021-01-01")), "{out}");
     }
 }

@@ -1,5 +1,6 @@
 //! The complete order in real Chromium (issue 18, point 4): a prescriber
-//! orders for the daily-activity place of use with delivery details, sees
+//! searches the catalog with a filter, opens the product page, orders for
+//! the daily-activity place of use with delivery details, sees
 //! the confirmation with the patient's name, the warehouse delivers, and
 //! the prescriber finds it in the inbox — axe on every page, the order
 //! form filled and sent from the keyboard, screenshots at 1366 and 390 px
@@ -21,17 +22,29 @@ async fn log_out(b: &Browser) {
     b.wait_for_text("Användarnamn").await;
 }
 
-/// Puts a Rollator Lätt in the cart for Sven from his overview.
+/// Puts a Rollator Lätt in the cart for Sven the way a prescriber finds
+/// it: a catalog search narrowed by the "in stock" filter, the product
+/// page (who pays, equivalents), "Beställ", Sven's number, the preview.
 async fn rollator_in_the_cart(b: &Browser, app: &TestApp) {
-    b.goto(&app.url("/patient")).await;
+    b.goto(&app.url("/catalog")).await;
+    b.type_into(&b.labelled("Sök artikel").await, "rollator").await;
+    b.press(ENTER).await;
+    b.wait_for_text("Sökresultat").await;
+    b.click(&b.labelled("Finns i lager").await).await;
+    b.wait_for_text("Rollator Lätt").await;
+    b.assert_accessible("the catalog search with a filter").await;
+    b.at_both_widths("order-journey-search").await;
+    b.click(&b.by_text("a", "Rollator Lätt").await).await;
+    b.wait_for_text("Beställ").await;
+    assert!(b.current_url().await.contains("/catalog/articles/"), "the product page");
+    b.assert_accessible("the product page").await;
+    b.at_both_widths("order-journey-product-page").await;
+    b.click(&b.find("#order-button").await).await;
+    b.wait_for_text("Fortsätt").await;
     b.type_into(&b.labelled("Personnummer eller samordningsnummer").await, "19390303-1239").await;
     b.press(ENTER).await;
-    b.wait_for_text("Hjälpmedelsbild").await;
-    b.type_into(&b.labelled("Sök artikel att beställa").await, "R-200").await;
-    b.press(ENTER).await;
-    b.wait_for_text("Välj artikel att beställa").await;
-    b.click(&b.by_text("button", "Beställ Rollator Lätt").await).await;
     b.wait_for_text("Vem betalar").await;
+    assert!(b.page_text().await.contains("Sven Svensson"), "the patient is in view on the preview");
     b.click(&b.by_text("button", "Lägg i varukorg").await).await;
     b.wait_for_text("Skicka beställning").await;
 }
