@@ -48,7 +48,8 @@ async fn every_answer_carries_the_security_headers_and_patient_data_is_never_cac
     assert_eq!(header(&page, "cache-control"), "no-store");
     let html = page.text().await.unwrap();
     assert!(html.contains("Tolvan") && !html.contains("<style") && !html.contains(" style="), "no inline style");
-    assert_eq!(html.matches("<script").count(), 1, "one script, from this server");
+    assert_eq!(html.matches("<script").count(), 2, "two scripts, both from this server");
+    assert_eq!(html.matches("<script src=\"/assets/").count(), 2, "no inline script: {html}");
     assert!(html.contains("<script src=\"/assets/htmx.min.js\""));
 }
 
