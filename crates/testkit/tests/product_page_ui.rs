@@ -63,25 +63,6 @@ async fn tab_to(b: &Browser, what: &str, found: impl Fn(&serde_json::Value) -> b
     panic!("Tab never reached {what}; focus is on {}", b.focused().await);
 }
 
-/// `None` when the main content fits its width, else what sticks out.
-async fn main_overflow(b: &Browser) -> Option<String> {
-    let script = "const m = document.querySelector('main'); if (m.scrollWidth <= m.clientWidth + 1) return null; \
-        const right = m.getBoundingClientRect().right; \
-        const out = [...m.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > right + 1 && !e.closest('.scroll')); \
-        return out.slice(0, 3).map(e => e.outerHTML.slice(0, 120)).join(' | ');";
-    b.execute(script, json!([])).await.as_str().map(str::to_string)
-}
-
-async fn both_widths(b: &Browser, name: &str) {
-    b.screenshot(&format!("{name}-1366")).await;
-    b.set_window_size(390, 844).await;
-    let overflow = main_overflow(b).await;
-    assert!(overflow.is_none(), "{name}: wider than a 390 px screen: {overflow:?}");
-    b.assert_accessible(&format!("{name} at 390 px")).await;
-    b.screenshot(&format!("{name}-390")).await;
-    b.set_window_size(1366, 900).await;
-}
-
 async fn a_prescriber_goes_from_a_search_hit_to_the_product_page_and_orders_declining_the_proposal_with_a_reason(
     app: TestApp,
 ) {
@@ -126,7 +107,7 @@ async fn a_prescriber_goes_from_a_search_hit_to_the_product_page_and_orders_decl
     let alt = b.attribute(&b.find(".product-image img").await, "alt").await;
     assert_eq!(alt.as_deref(), Some("Illustration av produkttypen manuella rullstolar"));
     b.assert_accessible("the product page").await;
-    both_widths(&b, "product-page").await;
+    b.at_both_widths("product-page").await;
 
     // On to the order step with the keyboard: the order button, Enter.
     tab_to(&b, "the order button", |f| f["id"] == "order-button").await;
@@ -141,7 +122,7 @@ async fn a_prescriber_goes_from_a_search_hit_to_the_product_page_and_orders_decl
     assert!(text.contains("Sven Svensson"), "the patient is in view:\n{text}");
     assert!(text.contains("Max brukarvikt (kg) 135 120"), "requested first, then the proposal:\n{text}");
     b.assert_accessible("the proposal with its comparison").await;
-    both_widths(&b, "replacement-proposal").await;
+    b.at_both_widths("replacement-proposal").await;
 
     // Declining without a reason is asked again; with one it is recorded.
     b.click(&b.by_text("button", "Avböj").await).await;
@@ -187,7 +168,7 @@ async fn the_product_page_opened_from_the_patients_order_shows_who_pays_for_the_
     }
     assert!(!b.current_url().await.contains("19390303"), "no personal identity number in the URL");
     b.assert_accessible("the product page for a patient").await;
-    both_widths(&b, "product-page-patient").await;
+    b.at_both_widths("product-page-patient").await;
     tab_to(&b, "the order button", |f| f["id"] == "order-button").await;
     b.press(ENTER).await;
     b.wait_for_text("Beställd artikel och föreslagen ersättning sida vid sida").await;
