@@ -1,5 +1,6 @@
 //! The index: built from the catalog, changed article by article, searched.
 
+use crate::cache::{CacheStats, ResultCache};
 use crate::collector::{CatalogCollector, Collected, Counts};
 use crate::doc::SearchDoc;
 use crate::interner::Interner;
@@ -60,6 +61,7 @@ pub struct CatalogIndex {
     isos: RwLock<Interner>,
     areas: RwLock<Interner>,
     stock: RwLock<Arc<StockSet>>,
+    cache: ResultCache,
 }
 
 impl CatalogIndex {
@@ -77,6 +79,7 @@ impl CatalogIndex {
             isos: RwLock::default(),
             areas: RwLock::default(),
             stock: RwLock::default(),
+            cache: ResultCache::default(),
         })
     }
 
@@ -105,6 +108,7 @@ impl CatalogIndex {
     pub fn commit(&self) -> Result<()> {
         self.writer().commit()?;
         self.reader.reload()?;
+        self.cache.clear();
         Ok(())
     }
 
@@ -124,7 +128,32 @@ impl CatalogIndex {
     /// Replaces the stock snapshot: the ids of articles with a device in stock.
     pub fn set_stock(&self, ids: impl IntoIterator<Item = Id>) {
         let set = StockSet::new(ids.into_iter().map(|i| i as u64));
-        *self.stock.write().expect("lock") = Arc::new(set);
+        let mut stock = self.stock.write().expect("lock");
+        if **stock != set {
+            *stock = Arc::new(set);
+            self.cache.clear_stocked();
+        }
+    }
+
+    /// Merges every segment into one and makes it visible. A rebuild calls
+    /// it after its commit: the writer flushes a segment per 64 MB, and
+    /// every search pays per segment (term lookups, the prefix and
+    /// misspelling automata run over each segment's dictionary, a
+    /// collector per segment). Changes after the build add small segments
+    /// that tantivy's merge policy folds in as they accumulate.
+    pub fn merge_segments(&self) -> Result<()> {
+        let ids: Vec<_> = self.reader.searcher().segment_readers().iter().map(|r| r.segment_id()).collect();
+        if ids.len() > 1 {
+            self.writer().merge(&ids).wait()?;
+            self.reader.reload()?;
+            self.cache.clear();
+        }
+        Ok(())
+    }
+
+    /// How many segments searches read (one after a rebuild).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// How many articles the index holds.
@@ -137,14 +166,28 @@ impl CatalogIndex {
         self.len() == 0
     }
 
-    /// Runs a search: the exact pass, and the misspelling pass if the exact
+    /// Runs a search, or answers it from the recent results (see
+    /// `cache.rs`): the exact pass, and the misspelling pass if the exact
     /// one found nothing.
-    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        let exact = self.run(req, Pass::Exact)?;
-        if exact.total > 0 || req.text.trim().is_empty() {
-            return Ok(self.results(exact, req, false));
+    pub fn search(&self, req: &SearchRequest) -> Result<Arc<SearchResults>> {
+        if let Some(found) = self.cache.get(req) {
+            return Ok(found);
         }
-        Ok(self.results(self.run(req, Pass::Fuzzy)?, req, true))
+        let started = self.cache.generation();
+        let exact = self.run(req, Pass::Exact)?;
+        let results = if exact.total > 0 || req.text.trim().is_empty() {
+            self.results(exact, req, false)
+        } else {
+            self.results(self.run(req, Pass::Fuzzy)?, req, true)
+        };
+        let results = Arc::new(results);
+        self.cache.put(req, results.clone(), started);
+        Ok(results)
+    }
+
+    /// How many searches the recent results answered, and how many ran.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
     }
 
     fn run(&self, req: &SearchRequest, pass: Pass) -> Result<Collected> {

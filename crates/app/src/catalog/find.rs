@@ -125,13 +125,14 @@ pub async fn find(app: &App, _user: &User, input: &SearchInput) -> Result<Found>
             Some(FoundHit { hit, score: h.score, highlight })
         })
         .collect();
-    Ok(Found { hits, total: results.total, facets: results.facets, fuzzy: results.fuzzy, labels: search.labels() })
+    let facets = results.facets.clone();
+    Ok(Found { hits, total: results.total, facets, fuzzy: results.fuzzy, labels: search.labels() })
 }
 
 /// The index's part of [`find`] alone: ranking, total and facet counts,
 /// without reading the page of hits from the database. `ramp bench search`
 /// measures it as the ceiling the HTTP figure is held against.
-pub async fn rank(app: &App, input: &SearchInput) -> Result<ramp_search::SearchResults> {
+pub async fn rank(app: &App, input: &SearchInput) -> Result<std::sync::Arc<ramp_search::SearchResults>> {
     let req = request(input, app.today())?;
     Ok(app.search_index().await?.index.search(&req)?)
 }

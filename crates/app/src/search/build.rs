@@ -39,9 +39,15 @@ pub(super) async fn rebuild(app: &App) -> Result<()> {
         search.index.add(&docs)?;
     }
     search.index.commit()?;
+    search.index.merge_segments()?;
     *search.labels.write().expect("lock") = std::sync::Arc::new(labels);
     refresh_stock(app).await?;
-    tracing::info!(articles = search.index.len(), ms = started.elapsed().as_millis() as u64, "search index built");
+    tracing::info!(
+        articles = search.index.len(),
+        segments = search.index.segments(),
+        ms = started.elapsed().as_millis() as u64,
+        "search index built"
+    );
     Ok(())
 }
 

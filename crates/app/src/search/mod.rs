@@ -102,6 +102,16 @@ impl App {
         Ok(self.search.index.len())
     }
 
+    /// How many searches the index answered from its recent results, and how many it ran.
+    pub fn search_cache_stats(&self) -> ramp_search::CacheStats {
+        self.search.index.cache_stats()
+    }
+
+    /// How many segments the index has (one after a build; `ramp bench search` reports it).
+    pub fn search_index_segments(&self) -> usize {
+        self.search.index.segments()
+    }
+
     /// Brings the index up to date with articles a committed change wrote
     /// (created, edited, retired, imported). Call after the commit.
     pub async fn articles_changed(&self, ids: &[Id]) {
