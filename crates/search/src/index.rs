@@ -6,7 +6,7 @@ use crate::doc::SearchDoc;
 use crate::interner::Interner;
 use crate::query::{filter_clauses, text_query, Pass, SearchRequest};
 use crate::schema::{self, Fields};
-use crate::stock::StockSet;
+use crate::stock::StockCounts;
 use crate::Result;
 use ramp_model::Id;
 use std::sync::{Arc, Mutex, RwLock};
@@ -60,7 +60,7 @@ pub struct CatalogIndex {
     fields: Fields,
     isos: RwLock<Interner>,
     areas: RwLock<Interner>,
-    stock: RwLock<Arc<StockSet>>,
+    stock: RwLock<Arc<StockCounts>>,
     cache: ResultCache,
 }
 
@@ -125,9 +125,10 @@ impl CatalogIndex {
         self.commit()
     }
 
-    /// Replaces the stock snapshot: the ids of articles with a device in stock.
-    pub fn set_stock(&self, ids: impl IntoIterator<Item = Id>) {
-        let set = StockSet::new(ids.into_iter().map(|i| i as u64));
+    /// Replaces the stock snapshot: devices in stock per article id.
+    pub fn set_stock(&self, counts: impl IntoIterator<Item = (Id, i64)>) {
+        let set =
+            StockCounts::new(counts.into_iter().map(|(id, n)| (id as u64, n.clamp(0, i64::from(u32::MAX)) as u32)));
         let mut stock = self.stock.write().expect("lock");
         if **stock != set {
             *stock = Arc::new(set);
@@ -154,6 +155,11 @@ impl CatalogIndex {
     /// How many segments searches read (one after a rebuild).
     pub fn segments(&self) -> usize {
         self.reader.searcher().segment_readers().len()
+    }
+
+    /// Devices of the article in stock by the snapshot (at most 30 s old).
+    pub fn in_stock(&self, id: Id) -> i64 {
+        i64::from(self.stock.read().expect("lock").count(id as u64))
     }
 
     /// How many articles the index holds.

@@ -55,7 +55,7 @@ fn index() -> CatalogIndex {
     ])
     .unwrap();
     i.commit().unwrap();
-    i.set_stock([2, 6]);
+    i.set_stock([(2, 1), (6, 3)]);
     i
 }
 

@@ -14,10 +14,13 @@
 //! (the database went away between commit and re-read), the index is
 //! marked stale and rebuilt on the next search.
 //!
-//! Stock: the "in stock" filter and its count use a snapshot of which
-//! articles have a device in stock, at most [`STOCK_MAX_AGE`] old
-//! (refreshed in the background); the count shown on each hit is read from
-//! the database with the hit.
+//! Stock: the "in stock" filter, its facet count and the count shown on
+//! each hit all come from one snapshot of how many devices of each article
+//! are in stock, at most [`STOCK_MAX_AGE`] old (refreshed in the
+//! background), so they agree with each other. Counting each hit's
+//! devices in the database instead cost more than the rest of a search on
+//! PostgreSQL (docs/BENCHMARKS.md, "Catalog search (issue 18)"); ordering
+//! checks the real stock when it reserves.
 
 mod build;
 
