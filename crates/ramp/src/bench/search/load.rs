@@ -32,7 +32,7 @@ pub enum Target {
     },
     UseCase {
         app: App,
-        user: User,
+        user: Box<User>,
     },
     Index {
         app: App,
@@ -106,7 +106,7 @@ pub async fn run(
 /// Request `seq` of client `me`: even ones from the common searches, odd
 /// ones from the long tail, each list walked from the client's own place.
 fn pick(mix: &Mix, me: usize, clients: usize, seq: usize) -> &Probe {
-    let list = if seq % 2 == 0 || mix.tail.is_empty() { &mix.common } else { &mix.tail };
+    let list = if seq.is_multiple_of(2) || mix.tail.is_empty() { &mix.common } else { &mix.tail };
     &list[(me * list.len() / clients + seq / 2) % list.len()]
 }
 

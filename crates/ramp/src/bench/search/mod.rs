@@ -141,7 +141,7 @@ pub async fn run(args: SearchArgs, config: &Config) -> Result<(), CliError> {
     let after_load = rss();
 
     eprintln!("the same queries to the use case, then to the index alone ...");
-    let target = load::Target::UseCase { app: app.clone(), user: first };
+    let target = load::Target::UseCase { app: app.clone(), user: Box::new(first) };
     let use_case = load::run(target, &app, clients, mix.clone(), warmup, duration).await;
     let index = load::run(load::Target::Index { app: app.clone() }, &app, clients, mix.clone(), warmup, duration).await;
 
