@@ -14,7 +14,9 @@
 //! the stock snapshot (the in-stock filter, and the in-stock count among the
 //! facets) are dropped when the snapshot changes. `today` is part of the
 //! key, so validity dates are never stale. Bounded: past [`CAPACITY`]
-//! entries an arbitrary one is evicted per insert.
+//! entries an arbitrary one is evicted per insert; and only costly
+//! searches are offered (`index.rs`, `COSTLY_SCAN`), so the long tail of
+//! cheap ones does not evict the common ones.
 
 use crate::index::SearchResults;
 use crate::query::SearchRequest;

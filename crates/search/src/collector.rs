@@ -61,6 +61,9 @@ pub struct Collected {
     /// (score, article id), best first.
     pub top: Vec<(Score, u64)>,
     pub total: usize,
+    /// Articles the query matched before validity and stock were applied:
+    /// what the search cost.
+    pub scanned: usize,
     pub kind: Counts,
     pub iso: Counts,
     pub area: Counts,
@@ -177,6 +180,7 @@ impl Collector for CatalogCollector {
         for f in fruits {
             all.top.extend(f.top);
             all.total += f.total;
+            all.scanned += f.scanned;
             all.in_stock += f.in_stock;
             for (into, from) in [
                 (&mut all.kind, &f.kind),
@@ -199,6 +203,7 @@ impl SegmentCollector for Segment {
     type Fruit = Collected;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        self.out.scanned += 1;
         let expired = self.valid_to.get_val(doc) < self.today;
         if expired && !self.include_expired {
             return;

@@ -17,6 +17,12 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 /// 500 000 articles go in without flushing small segments all the time.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
+/// A search that walked at least this many articles (or needed the
+/// misspelling pass) is kept among the recent results; a cheaper one (an
+/// article number, a model name) is not, so the long tail of specific
+/// searches does not push the costly common ones out.
+const COSTLY_SCAN: usize = 1_000;
+
 /// One hit: the article and its score.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
@@ -181,13 +187,16 @@ impl CatalogIndex {
         }
         let started = self.cache.generation();
         let exact = self.run(req, Pass::Exact)?;
-        let results = if exact.total > 0 || req.text.trim().is_empty() {
-            self.results(exact, req, false)
+        let (results, costly) = if exact.total > 0 || req.text.trim().is_empty() {
+            let costly = exact.scanned >= COSTLY_SCAN;
+            (self.results(exact, req, false), costly)
         } else {
-            self.results(self.run(req, Pass::Fuzzy)?, req, true)
+            (self.results(self.run(req, Pass::Fuzzy)?, req, true), true)
         };
         let results = Arc::new(results);
-        self.cache.put(req, results.clone(), started);
+        if costly {
+            self.cache.put(req, results.clone(), started);
+        }
         Ok(results)
     }
 
