@@ -9,7 +9,7 @@ use ramp_domain::ids::IsoCode;
 use ramp_model::{ArticleHit, ArticleQuery, User};
 
 pub use find::{find, rank, request as search_request, Found, FoundHit, Parts, SearchInput};
-pub use ramp_search::Segment;
+pub use ramp_search::{CacheStats, Segment};
 
 mod find;
 

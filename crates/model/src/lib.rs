@@ -191,10 +191,9 @@ pub trait Storage:
     async fn articles_for_index(&self, after: Id, limit: i64) -> Result<Vec<IndexedArticle>>;
     /// The same for the given ids (an index update after a catalog change).
     async fn articles_for_index_by_ids(&self, ids: &[Id]) -> Result<Vec<IndexedArticle>>;
-    /// The given articles with their stock counts now, in no particular order.
-    async fn article_hits(&self, ids: &[Id]) -> Result<Vec<ArticleHit>>;
-    /// The ids of articles with at least one device in stock now.
-    async fn in_stock_article_ids(&self) -> Result<Vec<Id>>;
+    /// Devices in stock now per article (articles without any are left out):
+    /// the search index's stock snapshot.
+    async fn in_stock_counts(&self) -> Result<Vec<(Id, i64)>>;
     async fn article_by_number(&self, article_number: &str) -> Result<Option<Article>>;
     async fn product_areas(&self) -> Result<Vec<ProductArea>>;
 

@@ -9,7 +9,7 @@
 //! caller asked for them.
 
 use crate::doc::{day_number, kind_ord};
-use crate::stock::StockSet;
+use crate::stock::StockCounts;
 use ramp_domain::article::ArticleKind;
 use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
@@ -61,6 +61,9 @@ pub struct Collected {
     /// (score, article id), best first.
     pub top: Vec<(Score, u64)>,
     pub total: usize,
+    /// Articles the query matched before validity and stock were applied:
+    /// what the search cost.
+    pub scanned: usize,
     pub kind: Counts,
     pub iso: Counts,
     pub area: Counts,
@@ -84,7 +87,7 @@ pub fn kind_weight(kind: u64) -> Score {
 /// An expired article, when asked for, comes after the valid ones.
 const EXPIRED_WEIGHT: Score = 0.3;
 
-/// The collector; `stock` is the set of article ids with a device in stock.
+/// The collector; `stock` is the snapshot of devices in stock per article.
 pub struct CatalogCollector {
     pub keep: usize,
     pub today: i64,
@@ -92,7 +95,7 @@ pub struct CatalogCollector {
     pub only_in_stock: bool,
     /// Count the facets (not needed for a page of hits alone).
     pub facets: bool,
-    pub stock: Arc<StockSet>,
+    pub stock: Arc<StockCounts>,
 }
 
 impl CatalogCollector {
@@ -102,7 +105,7 @@ impl CatalogCollector {
         include_expired: bool,
         only_in_stock: bool,
         facets: bool,
-        stock: Arc<StockSet>,
+        stock: Arc<StockCounts>,
     ) -> Self {
         Self { keep, today: day_number(Some(today)), include_expired, only_in_stock, facets, stock }
     }
@@ -116,7 +119,7 @@ pub struct Segment {
     include_expired: bool,
     only_in_stock: bool,
     facets: bool,
-    stock: Arc<StockSet>,
+    stock: Arc<StockCounts>,
     id: Col<u64>,
     kind: Col<u64>,
     /// iso, area, lead, supplier, group: read only when counting facets.
@@ -177,6 +180,7 @@ impl Collector for CatalogCollector {
         for f in fruits {
             all.top.extend(f.top);
             all.total += f.total;
+            all.scanned += f.scanned;
             all.in_stock += f.in_stock;
             for (into, from) in [
                 (&mut all.kind, &f.kind),
@@ -199,6 +203,7 @@ impl SegmentCollector for Segment {
     type Fruit = Collected;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        self.out.scanned += 1;
         let expired = self.valid_to.get_val(doc) < self.today;
         if expired && !self.include_expired {
             return;

@@ -1,11 +1,12 @@
 //! The index: built from the catalog, changed article by article, searched.
 
+use crate::cache::{CacheStats, ResultCache};
 use crate::collector::{CatalogCollector, Collected, Counts};
 use crate::doc::SearchDoc;
 use crate::interner::Interner;
 use crate::query::{filter_clauses, text_query, Pass, SearchRequest};
 use crate::schema::{self, Fields};
-use crate::stock::StockSet;
+use crate::stock::StockCounts;
 use crate::Result;
 use ramp_model::Id;
 use std::sync::{Arc, Mutex, RwLock};
@@ -15,6 +16,12 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 /// The writer's memory: tantivy's minimum per thread is 15 MB; 64 MB lets
 /// 500 000 articles go in without flushing small segments all the time.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+/// A search that walked at least this many articles (or needed the
+/// misspelling pass) is kept among the recent results; a cheaper one (an
+/// article number, a model name) is not, so the long tail of specific
+/// searches does not push the costly common ones out.
+const COSTLY_SCAN: usize = 1_000;
 
 /// One hit: the article and its score.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,7 +66,8 @@ pub struct CatalogIndex {
     fields: Fields,
     isos: RwLock<Interner>,
     areas: RwLock<Interner>,
-    stock: RwLock<Arc<StockSet>>,
+    stock: RwLock<Arc<StockCounts>>,
+    cache: ResultCache,
 }
 
 impl CatalogIndex {
@@ -77,6 +85,7 @@ impl CatalogIndex {
             isos: RwLock::default(),
             areas: RwLock::default(),
             stock: RwLock::default(),
+            cache: ResultCache::default(),
         })
     }
 
@@ -105,6 +114,7 @@ impl CatalogIndex {
     pub fn commit(&self) -> Result<()> {
         self.writer().commit()?;
         self.reader.reload()?;
+        self.cache.clear();
         Ok(())
     }
 
@@ -121,10 +131,41 @@ impl CatalogIndex {
         self.commit()
     }
 
-    /// Replaces the stock snapshot: the ids of articles with a device in stock.
-    pub fn set_stock(&self, ids: impl IntoIterator<Item = Id>) {
-        let set = StockSet::new(ids.into_iter().map(|i| i as u64));
-        *self.stock.write().expect("lock") = Arc::new(set);
+    /// Replaces the stock snapshot: devices in stock per article id.
+    pub fn set_stock(&self, counts: impl IntoIterator<Item = (Id, i64)>) {
+        let set =
+            StockCounts::new(counts.into_iter().map(|(id, n)| (id as u64, n.clamp(0, i64::from(u32::MAX)) as u32)));
+        let mut stock = self.stock.write().expect("lock");
+        if **stock != set {
+            *stock = Arc::new(set);
+            self.cache.clear_stocked();
+        }
+    }
+
+    /// Merges every segment into one and makes it visible. A rebuild calls
+    /// it after its commit: the writer flushes a segment per 64 MB, and
+    /// every search pays per segment (term lookups, the prefix and
+    /// misspelling automata run over each segment's dictionary, a
+    /// collector per segment). Changes after the build add small segments
+    /// that tantivy's merge policy folds in as they accumulate.
+    pub fn merge_segments(&self) -> Result<()> {
+        let ids: Vec<_> = self.reader.searcher().segment_readers().iter().map(|r| r.segment_id()).collect();
+        if ids.len() > 1 {
+            self.writer().merge(&ids).wait()?;
+            self.reader.reload()?;
+            self.cache.clear();
+        }
+        Ok(())
+    }
+
+    /// How many segments searches read (one after a rebuild).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
+    /// Devices of the article in stock by the snapshot (at most 30 s old).
+    pub fn in_stock(&self, id: Id) -> i64 {
+        i64::from(self.stock.read().expect("lock").count(id as u64))
     }
 
     /// How many articles the index holds.
@@ -137,14 +178,31 @@ impl CatalogIndex {
         self.len() == 0
     }
 
-    /// Runs a search: the exact pass, and the misspelling pass if the exact
+    /// Runs a search, or answers it from the recent results (see
+    /// `cache.rs`): the exact pass, and the misspelling pass if the exact
     /// one found nothing.
-    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        let exact = self.run(req, Pass::Exact)?;
-        if exact.total > 0 || req.text.trim().is_empty() {
-            return Ok(self.results(exact, req, false));
+    pub fn search(&self, req: &SearchRequest) -> Result<Arc<SearchResults>> {
+        if let Some(found) = self.cache.get(req) {
+            return Ok(found);
         }
-        Ok(self.results(self.run(req, Pass::Fuzzy)?, req, true))
+        let started = self.cache.generation();
+        let exact = self.run(req, Pass::Exact)?;
+        let (results, costly) = if exact.total > 0 || req.text.trim().is_empty() {
+            let costly = exact.scanned >= COSTLY_SCAN;
+            (self.results(exact, req, false), costly)
+        } else {
+            (self.results(self.run(req, Pass::Fuzzy)?, req, true), true)
+        };
+        let results = Arc::new(results);
+        if costly {
+            self.cache.put(req, results.clone(), started);
+        }
+        Ok(results)
+    }
+
+    /// How many searches the recent results answered, and how many ran.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
     }
 
     fn run(&self, req: &SearchRequest, pass: Pass) -> Result<Collected> {

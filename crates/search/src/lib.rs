@@ -9,6 +9,7 @@
 //! implementation for both database engines and keeps the database the
 //! only source of truth (see docs/ARCHITECTURE.md, "Search").
 
+mod cache;
 mod collector;
 mod doc;
 mod highlight;
@@ -19,6 +20,7 @@ mod schema;
 mod stock;
 mod text;
 
+pub use cache::CacheStats;
 pub use doc::{GroupRef, SearchDoc};
 pub use highlight::{highlight, Segment};
 pub use index::{CatalogIndex, Facets, Hit, SearchResults};

@@ -15,12 +15,12 @@ use crate::text::{is_code_like, words, MIN_SUFFIX};
 use ramp_domain::article::{ArticleKind, LeadTimeClass};
 use ramp_domain::ids::IsoCode;
 use ramp_model::Id;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
 /// Narrowing a search; every filter given must hold.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filters {
     /// An ISO 9999 code or prefix: class ("12"), subclass ("1206") or division.
     pub iso: Option<IsoCode>,
@@ -35,8 +35,8 @@ pub struct Filters {
     pub supplier: Option<Id>,
 }
 
-/// One search: checked input, ready to run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One search: checked input, ready to run (and the key of its cached result).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     /// The search text; empty lists everything the filters let through.
     pub text: String,
@@ -72,20 +72,12 @@ fn term_query(t: Term, boost: f32) -> Box<dyn Query> {
     boosted(Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)), boost)
 }
 
-/// A prefix query: the word followed by anything (regex-escaped).
+/// A prefix query: the word followed by anything. A Levenshtein prefix
+/// automaton of distance 0 (its builder is made once per process), not a
+/// regular expression: compiling a regex to a DFA on every search cost
+/// more than the rest of a search for an article number.
 fn prefix_query(f: tantivy::schema::Field, w: &str, boost: f32) -> Option<Box<dyn Query>> {
-    let pattern = format!("{}.*", regex_escape(w));
-    RegexQuery::from_pattern(&pattern, f).ok().map(|q| boosted(Box::new(q), boost))
-}
-
-fn regex_escape(w: &str) -> String {
-    w.chars().fold(String::new(), |mut s, c| {
-        if !c.is_alphanumeric() {
-            s.push('\\');
-        }
-        s.push(c);
-        s
-    })
+    Some(boosted(Box::new(FuzzyTermQuery::new_prefix(term(f, w), 0, false)), boost))
 }
 
 /// How far a misspelling may be from the word: one edit from 4 letters,

@@ -55,7 +55,7 @@ fn index() -> CatalogIndex {
     ])
     .unwrap();
     i.commit().unwrap();
-    i.set_stock([2, 6]);
+    i.set_stock([(2, 1), (6, 3)]);
     i
 }
 
@@ -153,4 +153,18 @@ fn hits_alone_count_the_total_but_no_facets_and_facets_alone_rank_nothing() {
     assert_eq!((hits.total, hits.hits.len(), hits.facets.clone()), (3, 3, Facets::default()));
     let facets = i.search(&SearchRequest { hits: false, facets: true, ..req }).unwrap();
     assert_eq!((facets.total, facets.hits.len(), facets.facets.in_stock, facets.facets.kind.len()), (3, 0, 1, 3));
+}
+
+#[test]
+fn a_misspelling_is_answered_from_the_recent_results_the_second_time_and_a_cheap_search_is_not_kept() {
+    let i = index();
+    let (first, second) = (ids(&i, "rolator", |_| {}), ids(&i, "rolator", |_| {}));
+    assert_eq!(first, second);
+    assert_eq!((i.cache_stats().hits, i.cache_stats().misses), (1, 1));
+    ids(&i, "rollator", |_| {});
+    ids(&i, "rollator", |_| {});
+    assert_eq!((i.cache_stats().hits, i.cache_stats().misses), (1, 3), "seven articles are not worth keeping");
+    i.upsert(&[doc(7, "Manuell rullstol Freja", "122203", ArticleKind::MainDevice, None)], &[]).unwrap();
+    ids(&i, "rolator", |_| {});
+    assert_eq!(i.cache_stats().misses, 4, "a change to the index drops what was kept");
 }

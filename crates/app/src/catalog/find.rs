@@ -1,5 +1,6 @@
 //! The ranked catalog search: input checked field by field, the index
-//! asked, the page of hits read from the database with their stock.
+//! asked, the page of hits read from the database, each with its count
+//! from the index's stock snapshot.
 
 use crate::error::{AppError, Result};
 use crate::App;
@@ -41,8 +42,8 @@ pub struct SearchInput {
     pub parts: Parts,
 }
 
-/// One hit: the article with its stock now, its score and its name cut
-/// into highlighted segments.
+/// One hit: the article with its stock (the snapshot's, at most 30 s
+/// old), its score and its name cut into highlighted segments.
 #[derive(Debug, Clone)]
 pub struct FoundHit {
     pub hit: ArticleHit,
@@ -113,25 +114,27 @@ pub async fn find(app: &App, _user: &User, input: &SearchInput) -> Result<Found>
     let search = app.search_index().await?;
     let results = search.index.search(&req)?;
     let ids: Vec<Id> = results.hits.iter().map(|h| h.article_id).collect();
-    let mut rows = app.storage.article_hits(&ids).await?;
+    let mut rows = app.storage.articles_by_ids(&ids).await?;
     // The database answers in no order; the index's order is the ranking.
     let hits = results
         .hits
         .iter()
         .filter_map(|h| {
-            let at = rows.iter().position(|r| r.article.id == h.article_id)?;
-            let hit = rows.swap_remove(at);
-            let highlight = ramp_search::highlight(&hit.article.name, &req.text, results.fuzzy);
+            let at = rows.iter().position(|r| r.id == h.article_id)?;
+            let article = rows.swap_remove(at);
+            let highlight = ramp_search::highlight(&article.name, &req.text, results.fuzzy);
+            let hit = ArticleHit { in_stock: search.index.in_stock(article.id), article };
             Some(FoundHit { hit, score: h.score, highlight })
         })
         .collect();
-    Ok(Found { hits, total: results.total, facets: results.facets, fuzzy: results.fuzzy, labels: search.labels() })
+    let facets = results.facets.clone();
+    Ok(Found { hits, total: results.total, facets, fuzzy: results.fuzzy, labels: search.labels() })
 }
 
 /// The index's part of [`find`] alone: ranking, total and facet counts,
 /// without reading the page of hits from the database. `ramp bench search`
 /// measures it as the ceiling the HTTP figure is held against.
-pub async fn rank(app: &App, input: &SearchInput) -> Result<ramp_search::SearchResults> {
+pub async fn rank(app: &App, input: &SearchInput) -> Result<std::sync::Arc<ramp_search::SearchResults>> {
     let req = request(input, app.today())?;
     Ok(app.search_index().await?.index.search(&req)?)
 }

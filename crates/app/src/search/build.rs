@@ -39,9 +39,15 @@ pub(super) async fn rebuild(app: &App) -> Result<()> {
         search.index.add(&docs)?;
     }
     search.index.commit()?;
+    search.index.merge_segments()?;
     *search.labels.write().expect("lock") = std::sync::Arc::new(labels);
     refresh_stock(app).await?;
-    tracing::info!(articles = search.index.len(), ms = started.elapsed().as_millis() as u64, "search index built");
+    tracing::info!(
+        articles = search.index.len(),
+        segments = search.index.segments(),
+        ms = started.elapsed().as_millis() as u64,
+        "search index built"
+    );
     Ok(())
 }
 
@@ -58,11 +64,11 @@ pub(super) async fn apply(app: &App, ids: &[Id]) -> Result<()> {
     Ok(())
 }
 
-/// Reads which articles have a device in stock now.
+/// Reads how many devices of each article are in stock now (the snapshot).
 pub(super) async fn refresh_stock(app: &App) -> Result<()> {
     let now = app.clock.now();
-    let ids = app.storage.in_stock_article_ids().await?;
-    app.search.index.set_stock(ids);
+    let counts = app.storage.in_stock_counts().await?;
+    app.search.index.set_stock(counts);
     *app.search.stock_at.write().expect("lock") = Some(now);
     Ok(())
 }

@@ -14,10 +14,13 @@
 //! (the database went away between commit and re-read), the index is
 //! marked stale and rebuilt on the next search.
 //!
-//! Stock: the "in stock" filter and its count use a snapshot of which
-//! articles have a device in stock, at most [`STOCK_MAX_AGE`] old
-//! (refreshed in the background); the count shown on each hit is read from
-//! the database with the hit.
+//! Stock: the "in stock" filter, its facet count and the count shown on
+//! each hit all come from one snapshot of how many devices of each article
+//! are in stock, at most [`STOCK_MAX_AGE`] old (refreshed in the
+//! background), so they agree with each other. Counting each hit's
+//! devices in the database instead cost more than the rest of a search on
+//! PostgreSQL (docs/BENCHMARKS.md, "Catalog search (issue 18)"); ordering
+//! checks the real stock when it reserves.
 
 mod build;
 
@@ -100,6 +103,16 @@ impl App {
         build::rebuild(self).await?;
         self.search.built.store(true, Ordering::Release);
         Ok(self.search.index.len())
+    }
+
+    /// How many searches the index answered from its recent results, and how many it ran.
+    pub fn search_cache_stats(&self) -> ramp_search::CacheStats {
+        self.search.index.cache_stats()
+    }
+
+    /// How many segments the index has (one after a build; `ramp bench search` reports it).
+    pub fn search_index_segments(&self) -> usize {
+        self.search.index.segments()
     }
 
     /// Brings the index up to date with articles a committed change wrote

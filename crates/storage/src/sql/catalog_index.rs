@@ -1,5 +1,5 @@
 //! What the search index reads: articles with their replacement group, in
-//! id order or by id; a page of hits with stock counts; the stock snapshot.
+//! id order or by id; the stock snapshot (devices in stock per article).
 
 use super::rows::*;
 use crate::db;
@@ -50,25 +50,8 @@ pub(super) async fn articles_for_index_by_ids(this: &SqlStorage, ids: &[Id]) -> 
     b.build().fetch_all(&this.pool).await?.iter().map(indexed_from).collect()
 }
 
-pub(super) async fn article_hits(this: &SqlStorage, ids: &[Id]) -> Result<Vec<ArticleHit>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let prefix = format!(
-        "SELECT {ARTICLE_COLUMNS}, (SELECT COUNT(*) FROM devices d WHERE d.article_id = a.id AND d.state = 'in_stock') AS in_stock \
-         FROM articles a JOIN suppliers s ON s.id = a.supplier_id WHERE a.id IN"
-    );
-    let mut b = by_ids(prefix, ids, "");
-    b.build()
-        .fetch_all(&this.pool)
-        .await?
-        .iter()
-        .map(|r| Ok(ArticleHit { article: article_from(r)?, in_stock: r.try_get("in_stock")? }))
-        .collect()
-}
-
-pub(super) async fn in_stock_article_ids(this: &SqlStorage) -> Result<Vec<Id>> {
-    let rows =
-        db::query("SELECT DISTINCT article_id FROM devices WHERE state = 'in_stock'").fetch_all(&this.pool).await?;
-    rows.iter().map(|r| r.try_get::<Id, _>("article_id")).collect()
+pub(super) async fn in_stock_counts(this: &SqlStorage) -> Result<Vec<(Id, i64)>> {
+    let sql = "SELECT article_id, COUNT(*) AS n FROM devices WHERE state = 'in_stock' GROUP BY article_id";
+    let rows = db::query(sql).fetch_all(&this.pool).await?;
+    rows.iter().map(|r| Ok((r.try_get::<Id, _>("article_id")?, r.try_get::<i64, _>("n")?))).collect()
 }

@@ -248,12 +248,8 @@ impl Storage for SqlStorage {
         catalog_index::articles_for_index_by_ids(self, ids).await
     }
 
-    async fn article_hits(&self, ids: &[Id]) -> Result<Vec<ArticleHit>> {
-        catalog_index::article_hits(self, ids).await
-    }
-
-    async fn in_stock_article_ids(&self) -> Result<Vec<Id>> {
-        catalog_index::in_stock_article_ids(self).await
+    async fn in_stock_counts(&self) -> Result<Vec<(Id, i64)>> {
+        catalog_index::in_stock_counts(self).await
     }
 
     async fn article_by_number(&self, article_number: &str) -> Result<Option<Article>> {

@@ -11,9 +11,11 @@
 //!
 //! In process the clients are tokio tasks that yield after each search, so
 //! 64 of them take turns on the runtime's threads as 64 connections would.
+//! Each client alternates a common search and one from the long tail, each
+//! list walked from the client's own starting point.
 
 use super::super::stats::Latencies;
-use super::queries::Probe;
+use super::queries::{Mix, Probe};
 use ramp_app::model::User;
 use ramp_app::App;
 use reqwest::Client;
@@ -47,6 +49,8 @@ pub struct Level {
     pub by_kind: BTreeMap<&'static str, Latencies>,
     /// Failed requests by `endpoint status` (or transport error).
     pub errors: BTreeMap<String, u64>,
+    /// Searches the index answered from its recent results, and searches it ran, during the level (warm-up included).
+    pub cache: ramp_app::catalog::CacheStats,
 }
 
 impl Level {
@@ -70,19 +74,20 @@ impl Level {
 /// completed inside the measured window.
 pub async fn run(
     target: Target,
+    app: &App,
     clients: usize,
-    probes: Arc<Vec<Probe>>,
+    mix: Arc<Mix>,
     warmup: Duration,
     duration: Duration,
 ) -> Level {
+    let before = app.search_cache_stats();
     let target = Arc::new(target);
     let start = Instant::now() + warmup;
     let end = start + duration;
     let tasks: Vec<_> = (0..clients)
         .map(|me| {
-            let (target, probes) = (target.clone(), probes.clone());
-            let first = me * probes.len() / clients;
-            tokio::spawn(async move { client_loop(&target, me, first, &probes, start, end).await })
+            let (target, mix) = (target.clone(), mix.clone());
+            tokio::spawn(async move { client_loop(&target, me, clients, &mix, start, end).await })
         })
         .collect();
     let mut total = Level { window: duration, ..Level::default() };
@@ -92,29 +97,35 @@ pub async fn run(
             Err(e) => *total.errors.entry(format!("client task: {e}")).or_default() += 1,
         }
     }
+    let after = app.search_cache_stats();
+    total.cache.hits = after.hits - before.hits;
+    total.cache.misses = after.misses - before.misses;
     total
 }
 
-async fn client_loop(
-    target: &Target,
-    me: usize,
-    first: usize,
-    probes: &[Probe],
-    start: Instant,
-    end: Instant,
-) -> Level {
-    let http = Client::builder()
-        .timeout(Duration::from_secs(60))
-        .pool_max_idle_per_host(1)
-        .build()
-        .expect("an HTTP client without TLS builds");
+/// Request `seq` of client `me`: even ones from the common searches, odd
+/// ones from the long tail, each list walked from the client's own place.
+fn pick(mix: &Mix, me: usize, clients: usize, seq: usize) -> &Probe {
+    let list = if seq.is_multiple_of(2) || mix.tail.is_empty() { &mix.common } else { &mix.tail };
+    &list[(me * list.len() / clients + seq / 2) % list.len()]
+}
+
+async fn client_loop(target: &Target, me: usize, clients: usize, mix: &Mix, start: Instant, end: Instant) -> Level {
+    // Only the HTTP level needs a client (building one reads the system's certificates).
+    let http = matches!(target, Target::Http { .. }).then(|| {
+        Client::builder()
+            .timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(1)
+            .build()
+            .expect("an HTTP client without TLS builds")
+    });
     let mut level = Level::default();
-    let mut seq = first;
+    let mut seq = 0;
     while Instant::now() < end {
-        let p = &probes[seq % probes.len()];
+        let p = pick(mix, me, clients, seq);
         seq += 1;
         let t0 = Instant::now();
-        let outcome = one(target, me, &http, p).await;
+        let outcome = one(target, me, http.as_ref(), p).await;
         let t1 = Instant::now();
         if t1 >= start && t1 < end {
             match outcome {
@@ -140,9 +151,10 @@ fn endpoint(p: &Probe) -> &'static str {
     }
 }
 
-async fn one(target: &Target, me: usize, http: &Client, p: &Probe) -> Result<(), String> {
+async fn one(target: &Target, me: usize, http: Option<&Client>, p: &Probe) -> Result<(), String> {
     match target {
         Target::Http { base, tokens } => {
+            let http = http.expect("the HTTP level has a client");
             let token = &tokens[me % tokens.len()];
             let resp = http.get(format!("{base}{}", p.path)).bearer_auth(token).send().await.map_err(transport)?;
             let status = resp.status();

@@ -104,6 +104,7 @@ pub async fn run(args: SearchArgs, config: &Config) -> Result<(), CliError> {
     let started = Instant::now();
     let indexed = app.build_search_index().await?;
     let build = started.elapsed();
+    let segments = app.search_index_segments();
     let after_build = rss();
 
     let model = storage
@@ -116,7 +117,7 @@ pub async fn run(args: SearchArgs, config: &Config) -> Result<(), CliError> {
         tokens.push(ramp_app::auth::create_api_token(&app, user, "ramp bench search").await?);
     }
     let first = storage.user_by_username(&users[0]).await?.ok_or_else(|| CliError::failed("bench user vanished"))?;
-    let probes = Arc::new(queries::mix(&raw).await?);
+    let mix = Arc::new(queries::mix(&raw).await?);
 
     let state = ramp_web::AppState::new(app.clone(), agreements, false);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -131,7 +132,7 @@ pub async fn run(args: SearchArgs, config: &Config) -> Result<(), CliError> {
         (args.clients as usize, Duration::from_secs(args.warmup), Duration::from_secs(args.duration));
     eprintln!("driving {clients} clients over HTTP for {} s after {} s warm-up ...", args.duration, args.warmup);
     let target = load::Target::Http { base: format!("http://{addr}"), tokens };
-    let http = load::run(target, clients, probes.clone(), warmup, duration).await;
+    let http = load::run(target, &app, clients, mix.clone(), warmup, duration).await;
     let _ = stop.send(());
     server
         .await
@@ -141,8 +142,8 @@ pub async fn run(args: SearchArgs, config: &Config) -> Result<(), CliError> {
 
     eprintln!("the same queries to the use case, then to the index alone ...");
     let target = load::Target::UseCase { app: app.clone(), user: Box::new(first) };
-    let use_case = load::run(target, clients, probes.clone(), warmup, duration).await;
-    let index = load::run(load::Target::Index { app }, clients, probes.clone(), warmup, duration).await;
+    let use_case = load::run(target, &app, clients, mix.clone(), warmup, duration).await;
+    let index = load::run(load::Target::Index { app: app.clone() }, &app, clients, mix.clone(), warmup, duration).await;
 
     let report = report::Report {
         args: &args,
@@ -151,8 +152,9 @@ pub async fn run(args: SearchArgs, config: &Config) -> Result<(), CliError> {
         demo_loaded,
         filled,
         indexed,
+        segments,
         build,
-        queries: probes.len(),
+        queries: (mix.common.len(), mix.tail.len()),
         http: &http,
         use_case: &use_case,
         index: &index,

@@ -3,6 +3,12 @@
 //! misspellings, ISO codes, GTINs and article numbers taken from the
 //! catalog itself, searches narrowed by filters, and the facet counts the
 //! catalog page shows beside the hits.
+//!
+//! Two lists: the **common** searches (the same ~100 that many prescribers
+//! type) and a **long tail** of thousands of specific ones (a device type
+//! with a model name, an article number or GTIN from anywhere in the
+//! catalog). Every other request is from the tail, so the index's cache of
+//! recent results answers the common searches and not the whole mix.
 
 use super::super::setup::RawDb;
 use crate::CliError;
@@ -89,10 +95,66 @@ const FACETS: &[(&str, Params)] = &[
 
 /// GTINs and article numbers the catalog holds, spread over its ids.
 const CODES: i64 = 20;
+/// Article numbers (and their GTINs) in the long tail.
+const TAIL_CODES: i64 = 5_000;
+/// Device types and model names of the demo catalog, for the long tail's
+/// "rollator saga", "duschstol orbit".
+const TAIL_TYPES: &[&str] = &[
+    "rollator",
+    "rullstol",
+    "vårdsäng",
+    "madrass",
+    "personlyft",
+    "duschstol",
+    "sittdyna",
+    "gåstativ",
+    "toalettstol",
+    "hörapparat",
+    "elrullstol",
+    "lyftsele",
+];
+const TAIL_MODELS: &[&str] = &[
+    "vega", "nova", "lyra", "tindra", "orbit", "sirius", "carat", "bris", "vandra", "saga", "fjord", "alva", "corra",
+    "mira", "stella", "aros", "linné", "polar", "viking", "delta", "trio", "flex", "kompis", "rapp", "smidig",
+    "stabil", "vind", "kvist", "ask", "ekko",
+];
 
-/// The whole mix, interleaved so that consecutive queries differ in kind.
-pub async fn mix(raw: &RawDb) -> Result<Vec<Probe>, CliError> {
-    let (gtins, numbers) = codes(raw).await?;
+/// The common searches and the long tail.
+pub struct Mix {
+    pub common: Vec<Probe>,
+    pub tail: Vec<Probe>,
+}
+
+/// The common searches, interleaved so that consecutive ones differ in
+/// kind, and the long tail in a scattered order.
+pub async fn mix(raw: &RawDb) -> Result<Mix, CliError> {
+    let (common, tail) = (common(raw).await?, tail(raw).await?);
+    Ok(Mix { common, tail })
+}
+
+async fn tail(raw: &RawDb) -> Result<Vec<Probe>, CliError> {
+    let (gtins, numbers) = codes(raw, TAIL_CODES).await?;
+    let mut out: Vec<Probe> = TAIL_TYPES
+        .iter()
+        .flat_map(|t| TAIL_MODELS.iter().map(move |m| probe("model (tail)", &format!("{t} {m}"), &[], false)))
+        .collect();
+    out.extend(numbers.iter().chain(&gtins).map(|q| probe("code (tail)", q, &[], false)));
+    // A fixed shuffle (multiplicative stride), so the kinds alternate.
+    let n = out.len();
+    let stride = (7919..).find(|s| gcd(*s, n) == 1).unwrap_or(1);
+    Ok((0..n).map(|i| out[i * stride % n].clone()).collect())
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+async fn common(raw: &RawDb) -> Result<Vec<Probe>, CliError> {
+    let (gtins, numbers) = codes(raw, CODES).await?;
     let mut kinds: Vec<Vec<Probe>> = vec![
         WORDS.iter().map(|q| probe("word", q, &[], false)).collect(),
         PREFIXES.iter().map(|q| probe("prefix", q, &[], false)).collect(),
@@ -114,13 +176,13 @@ pub async fn mix(raw: &RawDb) -> Result<Vec<Probe>, CliError> {
     Ok(out)
 }
 
-/// Up to [`CODES`] GTINs and article numbers, evenly spread over the catalog.
-async fn codes(raw: &RawDb) -> Result<(Vec<String>, Vec<String>), CliError> {
+/// Up to `count` article numbers and their GTINs, evenly spread over the catalog.
+async fn codes(raw: &RawDb, count: i64) -> Result<(Vec<String>, Vec<String>), CliError> {
     let db = |e: ramp_storage::StorageError| CliError::failed(format!("database: {e}"));
     let max = raw.max_id("articles").await?;
-    let step = (max / CODES).max(1);
+    let step = (max / count).max(1);
     let sql = "SELECT article_number, gtin FROM articles WHERE id % $1 = 0 ORDER BY id LIMIT $2";
-    let rows = query(sql).bind(step).bind(CODES).fetch_all(raw.pool()).await.map_err(db)?;
+    let rows = query(sql).bind(step).bind(count).fetch_all(raw.pool()).await.map_err(db)?;
     let (mut gtins, mut numbers) = (Vec::new(), Vec::new());
     for r in rows {
         let (number, gtin): (String, Option<String>) = (r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?);

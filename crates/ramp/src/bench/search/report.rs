@@ -16,8 +16,10 @@ pub struct Report<'a> {
     pub demo_loaded: bool,
     pub filled: Filled,
     pub indexed: u64,
+    pub segments: usize,
     pub build: Duration,
-    pub queries: usize,
+    /// (common searches, long tail).
+    pub queries: (usize, usize),
     pub http: &'a Level,
     pub use_case: &'a Level,
     pub index: &'a Level,
@@ -32,7 +34,7 @@ fn lat_json(l: &Latencies) -> Value {
     })
 }
 
-fn level_json(l: &Level, with_kinds: bool) -> Value {
+fn level_json(l: &Level) -> Value {
     let kinds: BTreeMap<&str, Value> =
         l.by_kind.iter().map(|(k, v)| (*k, json!({ "requests": v.count(), "latency": lat_json(v) }))).collect();
     json!({
@@ -40,7 +42,8 @@ fn level_json(l: &Level, with_kinds: bool) -> Value {
         "per_second": l.per_second(),
         "latency": lat_json(&l.latencies),
         "errors": l.errors,
-        "by_kind": if with_kinds { json!(kinds) } else { Value::Null },
+        "by_kind": kinds,
+        "cache": { "hits": l.cache.hits, "misses": l.cache.misses },
     })
 }
 
@@ -79,12 +82,13 @@ impl Report<'_> {
                 "articles_before": self.filled.before,
                 "articles_added": self.filled.added,
                 "top_up_s": self.filled.elapsed.as_secs_f64(),
-                "queries": self.queries,
+                "queries_common": self.queries.0,
+                "queries_tail": self.queries.1,
             },
-            "index": { "articles": self.indexed, "build_s": self.build.as_secs_f64() },
-            "http": level_json(self.http, true),
-            "use_case": level_json(self.use_case, false),
-            "ceiling": level_json(self.index, false),
+            "index": { "articles": self.indexed, "segments": self.segments, "build_s": self.build.as_secs_f64() },
+            "http": level_json(self.http),
+            "use_case": level_json(self.use_case),
+            "ceiling": level_json(self.index),
             "ratio": self.ratio(),
             "rss": {
                 "before_build": rss_json(&self.rss[0]),
@@ -114,11 +118,18 @@ impl Report<'_> {
                 String::new()
             }
         );
-        let _ = writeln!(out, "  index:    {} articles built in {:.2} s", self.indexed, self.build.as_secs_f64());
         let _ = writeln!(
             out,
-            "  queries:  {} in the mix (words, prefixes, misspellings, codes, filters, facets)",
-            self.queries
+            "  index:    {} articles built in {:.2} s ({} segment{})",
+            self.indexed,
+            self.build.as_secs_f64(),
+            self.segments,
+            if self.segments == 1 { "" } else { "s" }
+        );
+        let _ = writeln!(
+            out,
+            "  queries:  {} common (words, prefixes, misspellings, codes, filters, facets), alternating with {} in the long tail",
+            self.queries.0, self.queries.1
         );
         for (name, l) in [("HTTP", self.http), ("use case", self.use_case), ("index", self.index)] {
             let _ = writeln!(
@@ -128,15 +139,23 @@ impl Report<'_> {
                 l.per_second(),
                 l.latencies.summary().map_or("nothing measured".into(), |s| latency(&s))
             );
+            let searched = l.cache.hits + l.cache.misses;
+            if searched > 0 {
+                let share = 100.0 * l.cache.hits as f64 / searched as f64;
+                let _ =
+                    writeln!(out, "            {share:.0} % of the index's searches answered from its recent results");
+            }
             if !l.errors.is_empty() {
                 let why: Vec<String> = l.errors.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
                 let _ = writeln!(out, "            errors: {}", why.join(", "));
             }
         }
-        let _ = writeln!(out, "  HTTP by kind of query:");
-        for (kind, l) in &self.http.by_kind {
-            if let Some(s) = l.summary() {
-                let _ = writeln!(out, "    {kind:<15} {:>7}  {}", l.count(), latency(&s));
+        for (name, level) in [("HTTP", self.http), ("use case", self.use_case), ("index", self.index)] {
+            let _ = writeln!(out, "  {name} by kind of query:");
+            for (kind, l) in &level.by_kind {
+                if let Some(s) = l.summary() {
+                    let _ = writeln!(out, "    {kind:<15} {:>7}  {}", l.count(), latency(&s));
+                }
             }
         }
         let _ = writeln!(out, "  ratio:    {:.3} (HTTP requests/s ÷ index searches/s)", self.ratio().unwrap_or(0.0));
