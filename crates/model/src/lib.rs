@@ -191,6 +191,9 @@ pub trait Storage:
     async fn articles_for_index(&self, after: Id, limit: i64) -> Result<Vec<IndexedArticle>>;
     /// The same for the given ids (an index update after a catalog change).
     async fn articles_for_index_by_ids(&self, ids: &[Id]) -> Result<Vec<IndexedArticle>>;
+    /// The given articles with their stock counts now, in no particular
+    /// order (the product page; search hits count from the snapshot).
+    async fn article_hits(&self, ids: &[Id]) -> Result<Vec<ArticleHit>>;
     /// Devices in stock now per article (articles without any are left out):
     /// the search index's stock snapshot.
     async fn in_stock_counts(&self) -> Result<Vec<(Id, i64)>>;

@@ -22,6 +22,20 @@ async fn the_catalog_is_searched_by_name_article_number_and_iso_code(app: TestAp
     assert_eq!(hits[0]["iso_code"], "120606");
 }
 
+/// Search answers from a stock snapshot (cheap at 500,000 articles), but a
+/// change is seen by the very next search: a receipt just made shows.
+async fn a_search_shows_the_stock_a_receipt_just_changed(app: TestApp) {
+    let token = app.token_for("anna").await;
+    let in_stock = |hits: Vec<Value>| hits[0]["in_stock"].as_i64();
+    assert_eq!(in_stock(app.get(&token, "/api/v1/articles?q=R-100").await.json().await.unwrap()), Some(2));
+    let lager = app.token_for("lager").await;
+    let receipt = serde_json::json!({ "warehouse_id": 1, "reference": "IO-2026-0077", "devices": [
+        { "article_number": "R-100", "device_number": "N-0077", "purchase_price_ore": 250000 } ] });
+    assert_eq!(app.post_json(&lager, "/api/v1/receipts", &receipt).await.status(), 201);
+    let hits: Vec<Value> = app.get(&token, "/api/v1/articles?q=R-100").await.json().await.unwrap();
+    assert_eq!(in_stock(hits), Some(3), "the received device counts at once");
+}
+
 async fn a_too_short_search_or_bad_limit_is_422_naming_the_field(app: TestApp) {
     let token = app.token_for("anna").await;
     let p = problem(app.get(&token, "/api/v1/articles?q=r").await).await;
@@ -71,6 +85,7 @@ async fn stock_per_warehouse_is_shown_to_hmc_staff_only(app: TestApp) {
 ramp_testkit::on_both_engines!(
     the_catalog_is_searched_by_name_article_number_and_iso_code,
     a_too_short_search_or_bad_limit_is_422_naming_the_field,
+    a_search_shows_the_stock_a_receipt_just_changed,
     the_device_card_shows_the_full_history_to_those_with_a_care_relationship,
     stock_per_warehouse_is_shown_to_hmc_staff_only,
 );

@@ -49,6 +49,9 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     // The path only: queries may hold search text, never logged.
     let path = req.uri().path().to_string();
     let mut resp = next.run(req).await;
+    if !method.is_safe() && resp.status().as_u16() < 400 {
+        state.app.stock_may_have_changed();
+    }
     let elapsed = started.elapsed().as_secs_f64();
     state.metrics.observe(resp.status().as_u16(), elapsed);
     let status = resp.status().as_u16();

@@ -17,7 +17,10 @@
 //! Stock: the "in stock" filter, its facet count and the count shown on
 //! each hit all come from one snapshot of how many devices of each article
 //! are in stock, at most [`STOCK_MAX_AGE`] old (refreshed in the
-//! background), so they agree with each other. Counting each hit's
+//! background), so they agree with each other. After a successful write
+//! request the next search refreshes it first
+//! ([`App::stock_may_have_changed`]), so what was just received, picked or
+//! delivered shows at once. Counting each hit's
 //! devices in the database instead cost more than the rest of a search on
 //! PostgreSQL (docs/BENCHMARKS.md, "Catalog search (issue 18)"); ordering
 //! checks the real stock when it reserves.
@@ -54,6 +57,10 @@ pub struct Search {
     labels: RwLock<std::sync::Arc<Labels>>,
     stock_at: RwLock<Option<DateTime<Utc>>>,
     refreshing: AtomicBool,
+    /// Set when a change may have moved devices in or out of stock: the
+    /// next search refreshes the snapshot before it answers, so a user
+    /// sees what they (or a colleague) just did.
+    stock_dirty: AtomicBool,
 }
 
 impl Search {
@@ -65,6 +72,7 @@ impl Search {
             labels: RwLock::default(),
             stock_at: RwLock::default(),
             refreshing: AtomicBool::new(false),
+            stock_dirty: AtomicBool::new(false),
         }
     }
 
@@ -85,8 +93,20 @@ impl App {
                 s.built.store(true, Ordering::Release);
             }
         }
-        self.refresh_stock_if_old();
+        if s.stock_dirty.swap(false, Ordering::AcqRel) {
+            build::refresh_stock(self).await?;
+        } else {
+            self.refresh_stock_if_old();
+        }
         Ok(s)
+    }
+
+    /// A committed change may have moved devices in or out of stock (the
+    /// web layer calls it after every successful write request): the next
+    /// search reads the stock again instead of waiting out the snapshot's
+    /// [`STOCK_MAX_AGE`].
+    pub fn stock_may_have_changed(&self) {
+        self.search.stock_dirty.store(true, Ordering::Release);
     }
 
     /// Builds the index unless it is built already (or being built: this

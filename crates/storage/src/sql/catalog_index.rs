@@ -1,5 +1,6 @@
 //! What the search index reads: articles with their replacement group, in
-//! id order or by id; the stock snapshot (devices in stock per article).
+//! id order or by id; articles with their stock now (the product page);
+//! the stock snapshot (devices in stock per article).
 
 use super::rows::*;
 use crate::db;
@@ -48,6 +49,23 @@ pub(super) async fn articles_for_index_by_ids(this: &SqlStorage, ids: &[Id]) -> 
     }
     let mut b = by_ids(indexed_sql("WHERE a.id IN"), ids, "");
     b.build().fetch_all(&this.pool).await?.iter().map(indexed_from).collect()
+}
+
+pub(super) async fn article_hits(this: &SqlStorage, ids: &[Id]) -> Result<Vec<ArticleHit>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let prefix = format!(
+        "SELECT {ARTICLE_COLUMNS}, (SELECT COUNT(*) FROM devices d WHERE d.article_id = a.id AND d.state = 'in_stock') AS in_stock \
+         FROM articles a JOIN suppliers s ON s.id = a.supplier_id WHERE a.id IN"
+    );
+    let mut b = by_ids(prefix, ids, "");
+    b.build()
+        .fetch_all(&this.pool)
+        .await?
+        .iter()
+        .map(|r| Ok(ArticleHit { article: article_from(r)?, in_stock: r.try_get("in_stock")? }))
+        .collect()
 }
 
 pub(super) async fn in_stock_counts(this: &SqlStorage) -> Result<Vec<(Id, i64)>> {

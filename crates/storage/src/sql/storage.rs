@@ -248,6 +248,10 @@ impl Storage for SqlStorage {
         catalog_index::articles_for_index_by_ids(self, ids).await
     }
 
+    async fn article_hits(&self, ids: &[Id]) -> Result<Vec<ArticleHit>> {
+        catalog_index::article_hits(self, ids).await
+    }
+
     async fn in_stock_counts(&self) -> Result<Vec<(Id, i64)>> {
         catalog_index::in_stock_counts(self).await
     }
