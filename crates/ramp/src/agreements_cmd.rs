@@ -191,6 +191,7 @@ struct CheckJson<'a> {
     checked: Vec<AgreementJson<'a>>,
     gaps: usize,
     conflicts: usize,
+    unreachable: usize,
     findings: &'a [Finding],
 }
 
@@ -216,11 +217,13 @@ fn run_check<W: Write, E: Write>(
     let source = Source::resolve(path, config);
     let agreements = source.load()?;
     let findings: Vec<Finding> = agreements.iter().flat_map(check).collect();
-    let gaps = findings.iter().filter(|f| f.kind == FindingKind::Gap).count();
-    let conflicts = findings.len() - gaps;
+    let count = |kind: FindingKind| findings.iter().filter(|f| f.kind == kind).count();
+    let (gaps, conflicts, unreachable) =
+        (count(FindingKind::Gap), count(FindingKind::Conflict), count(FindingKind::Unreachable));
     if json {
         let checked = agreements.iter().map(AgreementJson::of).collect();
-        serde_json::to_writer_pretty(&mut io.out, &CheckJson { checked, gaps, conflicts, findings: &findings })?;
+        let report = CheckJson { checked, gaps, conflicts, unreachable, findings: &findings };
+        serde_json::to_writer_pretty(&mut io.out, &report)?;
         writeln!(io.out)?;
     } else {
         for f in &findings {
@@ -229,11 +232,12 @@ fn run_check<W: Write, E: Write>(
         let versions: Vec<String> = agreements.iter().map(|a| format!("{} {}", a.region(), a.version())).collect();
         writeln!(
             io.out,
-            "checked {} ({}): {gaps} {}, {conflicts} {}",
+            "checked {} ({}): {gaps} {}, {conflicts} {}, {unreachable} unreachable {}",
             source.name(),
             versions.join(", "),
             plural(gaps, "gap", "gaps"),
             plural(conflicts, "conflict", "conflicts"),
+            plural(unreachable, "rule", "rules"),
         )?;
     }
     Ok(u8::from(!findings.is_empty()))
@@ -497,7 +501,7 @@ mod tests {
 
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.contains("(sormland 2021-01-01, stockholm 2021-01-01, vastra_gotaland 2021-01-01)"), "{out}");
-        assert!(out.ends_with("0 gaps, 0 conflicts\n"), "{out}");
+        assert!(out.ends_with("0 gaps, 0 conflicts, 0 unreachable rules\n"), "{out}");
     }
 
     #[test]
@@ -512,7 +516,7 @@ mod tests {
     }
 
     #[test]
-    fn check_of_a_broken_file_reports_each_gap_and_conflict_with_file_and_line_and_exits_1() {
+    fn check_of_a_broken_file_reports_each_gap_conflict_and_unreachable_rule_with_file_and_line_and_exits_1() {
         let tmp = TempDir::new("check-broken");
         let file = tmp.write("testland/2022-01-01.toml", BROKEN);
         let name = file.display().to_string();
@@ -525,7 +529,11 @@ mod tests {
             out.contains(&format!("{name}:40: conflict: rule 'lifts_municipality' and rule 'lifts_region'")),
             "{out}"
         );
-        assert!(out.ends_with("1 conflict\n"), "{out}");
+        assert!(
+            out.contains(&format!("{name}:40: unreachable: rule 'lifts_municipality' can never decide any case")),
+            "the later of two conflicting rules never answers: {out}"
+        );
+        assert!(out.ends_with("1 gap, 1 conflict, 1 unreachable rule\n"), "{out}");
     }
 
     #[test]

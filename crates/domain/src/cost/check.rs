@@ -1,6 +1,7 @@
 //! Keeping an agreement right: gaps (a reachable case inside the file's
-//! scope that no rule answers) and conflicts (two rules of equal priority
-//! that can match the same case and answer differently).
+//! scope that no rule answers), conflicts (two rules of equal priority
+//! that can match the same case and answer differently) and unreachable
+//! rules (rules before it always answer first; `reach.rs`).
 
 use super::explore::{explore, isos_overlap, Case, Leaf};
 use super::model::{AgeCond, Agreement, Rule};
@@ -14,6 +15,9 @@ use std::fmt;
 pub enum FindingKind {
     Gap,
     Conflict,
+    /// A rule that never decides (anything, or the ISO codes one of its
+    /// facts follows from): rules before it always answer first.
+    Unreachable,
 }
 
 /// One problem, at a line of the file.
@@ -32,17 +36,48 @@ impl fmt::Display for Finding {
         let kind = match self.kind {
             FindingKind::Gap => "gap",
             FindingKind::Conflict => "conflict",
+            FindingKind::Unreachable => "unreachable",
         };
         write!(f, "{}:{}: {kind}: {}", self.file, self.line, self.message)
     }
 }
 
-/// Gaps, then conflicts. An empty list means the file is complete and
-/// unambiguous over its scope.
+/// Gaps, then conflicts, then unreachable rules. An empty list means the
+/// file is complete and unambiguous over its scope, and every rule in it
+/// can decide what it names.
 pub fn check(agreement: &Agreement) -> Vec<Finding> {
     let mut findings = gaps(agreement);
     findings.extend(conflicts(agreement));
+    findings.extend(unreachable(agreement));
     findings
+}
+
+fn unreachable(a: &Agreement) -> Vec<Finding> {
+    let mut out: Vec<Finding> = super::reach::shadowed(a)
+        .into_iter()
+        .map(|s| {
+            let rule = &a.rules[s.rule];
+            let instead = s.by.map_or(String::new(), |b| {
+                let by = &a.rules[b];
+                format!(": rule '{}' (line {}, priority {}) answers first", by.id, by.line, by.priority)
+            });
+            let what = match (&s.iso, &s.fact) {
+                (Some(iso), Some(fact)) => {
+                    format!("rule '{}' never decides ISO {iso}, where its fact '{fact}' follows from the code", rule.id)
+                }
+                _ => format!("rule '{}' can never decide any case", rule.id),
+            };
+            Finding {
+                kind: FindingKind::Unreachable,
+                file: a.file().to_string(),
+                line: rule.line,
+                message: what + &instead,
+                case: None,
+            }
+        })
+        .collect();
+    out.sort_by_key(|f| f.line);
+    out
 }
 
 /// One finding per (ISO code, setting, kind) with no rule, at the scope's line.

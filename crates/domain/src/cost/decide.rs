@@ -163,15 +163,25 @@ impl Pending {
     }
 }
 
-enum Test {
+pub(crate) enum Test {
     No,
     Yes,
     Unknown { facts: u64, birth_date: bool },
 }
 
 impl Rule {
+    /// Can the rule match this query at all, facts aside (setting, kind,
+    /// need, ISO code, age)? `check`'s reachability asks it.
+    pub(crate) fn admits(&self, q: &Query) -> bool {
+        self.settings & super::model::setting_bit(q.setting) != 0
+            && self.kinds & q.kind_bit != 0
+            && self.needs & q.need_bit != 0
+            && (self.iso.is_empty() || self.iso.iter().any(|p| p.matches(q.iso)))
+            && self.age.test(q) != Some(false)
+    }
+
     #[inline]
-    fn test(&self, q: &Query) -> Test {
+    pub(crate) fn test(&self, q: &Query) -> Test {
         if self.kinds & q.kind_bit == 0 || self.needs & q.need_bit == 0 {
             return Test::No;
         }

@@ -102,7 +102,7 @@ impl Agreement {
             && (self.scope.iso.is_empty() || self.scope.iso.iter().any(|p| p.matches(iso)))
     }
 
-    fn case_query(&self, case: &Case, year: i32) -> Query {
+    pub(crate) fn case_query(&self, case: &Case, year: i32) -> Query {
         let iso = super::decide::iso_number(&case.iso);
         let (mut known, mut values) = (0u64, 0u64);
         for (name, value) in &case.facts {
@@ -126,7 +126,7 @@ impl Agreement {
     }
 }
 
-fn base_cases(agreements: &[&Agreement], in_scope_of: Option<&Agreement>) -> Vec<Case> {
+pub(crate) fn base_cases(agreements: &[&Agreement], in_scope_of: Option<&Agreement>) -> Vec<Case> {
     let isos = representative_isos(agreements);
     let ages = representative_ages(agreements);
     let mut out = Vec::new();

@@ -5,8 +5,8 @@
 //!
 //! Agreements are data (`agreements/<region>/<YYYY-MM-DD>.toml`, see
 //! `agreements/README.md`): `load`/`compile` turn a file into precompiled
-//! rules, `decide` evaluates them without allocating, `check` and `diff`
-//! keep the files right.
+//! rules, `decide` evaluates them without allocating, `check` (gaps,
+//! conflicts, unreachable rules) and `diff` keep the files right.
 
 mod check;
 mod compile;
@@ -18,6 +18,7 @@ mod impact;
 mod load;
 mod model;
 mod outcome;
+mod reach;
 mod request;
 mod set;
 

@@ -6,7 +6,7 @@ use ramp_domain::cost::{check, diff, Agreement, FindingKind, Payer, Verdict};
 use ramp_domain::Term;
 
 #[test]
-fn the_shipped_agreements_have_no_gaps_and_no_conflicts() {
+fn the_shipped_agreements_have_no_gaps_no_conflicts_and_no_unreachable_rules() {
     for a in shipped().agreements() {
         let findings = check(a);
         assert!(
@@ -60,6 +60,84 @@ fn rules_of_different_priority_do_not_conflict() {
 fn a_catch_all_rule_leaves_no_gap() {
     let a = Agreement::parse("agreements/testland/2022-01-01.toml", MINI).unwrap();
     assert!(check(&a).is_empty());
+}
+
+/// MINI plus a rule of lower priority than its catch-all (`never`, line 26),
+/// and a fact that follows from ISO 06 30 with a rule (`cosmetic`) that a
+/// rule of the same priority for all of class 06, earlier in the file,
+/// shadows there.
+fn shadowing() -> Agreement {
+    let text = MINI.to_string()
+        + r#"
+[[rule]]
+id = "never"
+priority = 0
+basis = "seed"
+facts = { carer_controlled = true }
+payer = "municipality"
+channel = "municipal_procurement"
+trust_prescription = false
+explanation_sv = "Aldrig."
+explanation_en = "Never."
+source = "doc"
+quote = "Aldrig."
+
+[[fact]]
+name = "cosmetic"
+sv = "Är det ett kosmetiskt hjälpmedel?"
+en = "Is it a cosmetic aid?"
+iso = ["06 30"]
+iso_only = true
+
+[[rule]]
+id = "orthopedic"
+priority = 5
+basis = "seed"
+iso = ["06"]
+payer = "region"
+channel = "region_prescription"
+trust_prescription = true
+explanation_sv = "Ortopedteknik."
+explanation_en = "Orthopaedics."
+source = "doc"
+quote = "Ortopedteknik."
+
+[[rule]]
+id = "cosmetic"
+priority = 5
+basis = "seed"
+facts = { cosmetic = true }
+payer = "region"
+channel = "region_prescription"
+trust_prescription = true
+explanation_sv = "Kosmetiskt."
+explanation_en = "Cosmetic."
+source = "doc"
+quote = "Kosmetiskt."
+"#;
+    Agreement::parse("agreements/testland/2022-01-01.toml", &text).unwrap()
+}
+
+#[test]
+fn a_rule_that_rules_before_it_always_answer_first_is_reported_unreachable_at_its_line() {
+    let findings = check(&shadowing());
+    let unreachable: Vec<_> = findings.iter().filter(|f| f.kind == FindingKind::Unreachable).collect();
+    let never = unreachable.iter().find(|f| f.message.contains("'never'")).expect("the rule below the catch-all");
+    assert_eq!(never.line, 26);
+    assert!(never.message.contains("can never decide any case") && never.message.contains("'everything'"), "{never}");
+}
+
+#[test]
+fn a_rule_shadowed_only_for_the_codes_its_fact_follows_from_is_reported_for_those_codes() {
+    let findings = check(&shadowing());
+    let cosmetic: Vec<_> = findings.iter().filter(|f| f.message.contains("'cosmetic'")).collect();
+    assert_eq!(cosmetic.len(), 1, "{findings:?}");
+    assert_eq!(cosmetic[0].kind, FindingKind::Unreachable);
+    assert!(cosmetic[0].message.contains("never decides ISO 06 30") && cosmetic[0].message.contains("'orthopedic'"));
+    assert!(
+        findings.iter().all(|f| !f.message.contains("'orthopedic'") || f.message.contains("'cosmetic'")),
+        "the orthopaedic rule itself is reachable: {findings:?}"
+    );
 }
 
 #[test]

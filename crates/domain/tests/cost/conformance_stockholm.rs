@@ -45,9 +45,27 @@ conformance! {
         stockholm("saebo", "042412", "consumable").fact("diabetes_self_test", true).fact("pharmaceutical_benefit", false)
         => "special.diabetes_self_test", Region, RegionPrescription, true;
 
+    /// Issue 22: the pharmacy rule used to win, refusing trust-prescription.
+    diabetes_test_material_in_the_pharmaceutical_benefit_may_still_be_trust_prescribed:
+        "Förbrukningshjälpmedel kan inte förtroendeförskrivas - förutom testmaterial för diabetes",
+        stockholm("saebo", "042412", "consumable").fact("diabetes_self_test", true).fact("pharmaceutical_benefit", true)
+        => "special.diabetes_self_test", Region, RegionPrescription, true;
+
+    /// Issue 22: an unknown pharmacy status used to be asked about first.
+    diabetes_test_material_is_decided_without_asking_about_the_pharmaceutical_benefit:
+        "Testmaterial vid självtest av diabetes",
+        stockholm("lss_housing", "042412", "consumable").fact("diabetes_self_test", true)
+        => "special.diabetes_self_test", Region, RegionPrescription, true;
+
+    /// Issue 22: ISO 06 30 is both classes; the orthopaedic rule used to answer.
+    a_breast_prosthesis_is_decided_as_a_cosmetic_aid:
+        "Hörsel- och synhjälpmedel, ortopedtekniska samt kosmetiska hjälpmedel för alla åldrar",
+        stockholm("saebo", "063018", "device")
+        => "special.cosmetic", Region, RegionPrescription, true;
+
     pharmaceutical_benefit_products_go_through_the_pharmacy_at_the_regions_expense:
         "Produkter som ingår i läkemedelsförmånen och som förskrivs med hjälpmedelskort via apotek",
-        stockholm("saebo", "091806", "consumable").fact("pharmaceutical_benefit", true)
+        stockholm("saebo", "091806", "consumable").fact("pharmaceutical_benefit", true).fact("diabetes_self_test", false)
         => "special.pharmaceutical_benefit", Region, PharmacyDeviceCard, false;
 
     special_adapted_devices_are_paid_by_the_region:
