@@ -259,7 +259,7 @@ fn parse_fast(text: &str) -> Option<DecisionRequest> {
         (None, Some(birth)) => Patient::BirthDate(canonical_date(birth).filter(|b| *b <= date)?),
         _ => return None,
     };
-    let iso = IsoCode::parse(wire.product.iso).ok().filter(|iso| iso.as_str().len() == 6)?;
+    let iso = Some(IsoCode::parse(wire.product.iso).ok().filter(|iso| iso.as_str().len() == 6)?);
     let facts = wire.product.facts.unwrap_or_default();
     let facts = facts.into_iter().filter_map(|(name, value)| Some((name.to_string(), value?))).collect();
     Some(DecisionRequest {
@@ -432,6 +432,21 @@ mod tests {
     fn costly(amount: &str) -> (u8, Vec<Value>, String) {
         let args = DecideArgs { costly_treatment: true, monthly_cost_sek: Some(amount.into()) };
         decide(&args, "")
+    }
+
+    /// The README's examples (issue 22), run as written there.
+    #[test]
+    fn the_readme_examples_for_diabetes_material_and_nutrition_without_an_iso_code_decide() {
+        let readme = include_str!("../../../README.md");
+        let examples: Vec<&str> = readme
+            .lines()
+            .filter_map(|l| l.strip_prefix("echo '").and_then(|l| l.strip_suffix("' | ramp decide")))
+            .collect();
+        assert_eq!(examples.len(), 2, "the README shows two `ramp decide` examples");
+        let (code, out, err) = lines(&examples.join("\n"));
+        assert_eq!(code, 0, "{err}");
+        let rules: Vec<_> = out.iter().map(|d| (d["rule"].as_str(), d["trust_prescription_allowed"].as_bool())).collect();
+        assert_eq!(rules, [(Some("special.diabetes_self_test"), Some(true)), (Some("nutrition.lss_housing"), Some(false))]);
     }
 
     #[test]

@@ -566,7 +566,7 @@ pub(super) fn payer(ctx: &Ctx, p: &Profile, division: &Division, on: NaiveDate) 
         patient: CostPatient::Age(on.years_since(p.birth).unwrap_or(0)),
         setting: setting_on(p, on),
         product: Product {
-            iso: ramp_domain::ids::IsoCode::parse(division.iso).expect("a demo division has a valid ISO code"),
+            iso: Some(ramp_domain::ids::IsoCode::parse(division.iso).expect("a demo division has a valid ISO code")),
             kind: Kind::Device,
             facts: BTreeMap::from([("municipal_home_health_care".to_string(), home_health_care)]),
         },

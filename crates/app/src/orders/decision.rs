@@ -83,7 +83,7 @@ pub(crate) async fn decide(
         date: today,
         patient: CostPatient::BirthDate(patient.birth_date),
         setting,
-        product: Product { iso: article.iso_code.clone(), kind: cost_kind(article.kind), facts },
+        product: Product { iso: Some(article.iso_code.clone()), kind: cost_kind(article.kind), facts },
         need,
     };
     let outcome = app.agreements.current().decide(&req).map_err(|e| match e.field.strip_prefix("product.facts.") {

@@ -42,7 +42,8 @@ impl Agreement {
     /// fact name this agreement does not declare is known elsewhere (it is
     /// then ignored rather than refused).
     pub(crate) fn query(&self, req: &DecisionRequest, known_fact: impl Fn(&str) -> bool) -> Result<Query, FieldError> {
-        let iso = iso_number(req.product.iso.as_str());
+        // No code (a nutrition product) matches no ISO condition.
+        let iso = req.product.iso.as_ref().map_or(0, |c| iso_number(c.as_str()));
         self.in_scope(req, iso)?;
         let (mut known, mut values) = (0u64, 0u64);
         for (name, value) in &req.product.facts {
@@ -89,10 +90,12 @@ impl Agreement {
         if s.kinds & req.product.kind.bit() == 0 {
             return not_covered("product.kind", format!("the kind {}", req.product.kind));
         }
-        if !s.iso.is_empty() && !s.iso.iter().any(|p| p.matches(iso)) {
-            return not_covered("product.iso", format!("ISO class {}", &req.product.iso.as_str()[..2]));
+        match &req.product.iso {
+            Some(code) if !s.iso.is_empty() && !s.iso.iter().any(|p| p.matches(iso)) => {
+                not_covered("product.iso", format!("ISO class {}", &code.as_str()[..2]))
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Facts that follow from the ISO code, unless the request answered them.

@@ -19,7 +19,8 @@ pub(crate) const ISO_CLASSES: [&str; 12] = ["04", "05", "06", "09", "12", "15", 
 /// One fully specified case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Case {
-    /// Six digits; `99` stands for "any other code under this prefix".
+    /// Six digits; `99` stands for "any other code under this prefix";
+    /// empty for a nutrition product without an ISO code.
     pub iso: String,
     pub setting: Setting,
     pub kind: Kind,
@@ -32,7 +33,12 @@ pub struct Case {
 
 impl fmt::Display for Case {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ISO {} {} in {}, need {}, age {}", self.iso, self.kind, self.setting, self.need, self.age)?;
+        if self.iso.is_empty() {
+            write!(f, "no ISO code")?;
+        } else {
+            write!(f, "ISO {}", self.iso)?;
+        }
+        write!(f, " {} in {}, need {}, age {}", self.kind, self.setting, self.need, self.age)?;
         if let Some(y) = self.birth_year {
             write!(f, " (born {y})")?;
         }
@@ -99,7 +105,7 @@ impl Agreement {
         let iso = super::decide::iso_number(&case.iso);
         self.scope.settings & setting_bit(case.setting) != 0
             && self.scope.kinds & case.kind.bit() != 0
-            && (self.scope.iso.is_empty() || self.scope.iso.iter().any(|p| p.matches(iso)))
+            && (case.iso.is_empty() || self.scope.iso.is_empty() || self.scope.iso.iter().any(|p| p.matches(iso)))
     }
 
     pub(crate) fn case_query(&self, case: &Case, year: i32) -> Query {
@@ -127,12 +133,13 @@ impl Agreement {
 }
 
 pub(crate) fn base_cases(agreements: &[&Agreement], in_scope_of: Option<&Agreement>) -> Vec<Case> {
-    let isos = representative_isos(agreements);
+    let mut isos = representative_isos(agreements);
+    isos.push(String::new()); // a nutrition product without a code
     let ages = representative_ages(agreements);
     let mut out = Vec::new();
     for iso in &isos {
         for &setting in Setting::ALL {
-            for &kind in Kind::ALL {
+            for &kind in Kind::ALL.iter().filter(|&&k| !iso.is_empty() || k == Kind::Nutrition) {
                 for &need in Need::ALL {
                     for &age in &ages {
                         let facts = BTreeMap::new();

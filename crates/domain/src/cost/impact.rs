@@ -63,7 +63,7 @@ fn payer_of(set: &AgreementSet, region: &str, date: NaiveDate, line: &HistoryLin
         date,
         patient: Patient::Age(line.age),
         setting: line.setting,
-        product: Product { iso: line.iso.clone(), kind: line.kind, facts: BTreeMap::new() },
+        product: Product { iso: Some(line.iso.clone()), kind: line.kind, facts: BTreeMap::new() },
         need: Need::Lasting,
     };
     for _ in 0..8 {

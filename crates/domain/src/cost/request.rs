@@ -34,9 +34,13 @@ pub enum Patient {
 
 /// The product: ISO 9999 code (six digits), kind and the facts known about it.
 /// A fact left out (or `null`) is unknown; the engine asks for it if it matters.
+/// Only a nutrition product may come without an ISO code: nutrition is not
+/// an assistive product in ISO 9999, and the agreements decide it by setting
+/// alone (issue 22).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
-    pub iso: IsoCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iso: Option<IsoCode>,
     pub kind: Kind,
     #[serde(default)]
     pub facts: BTreeMap<String, bool>,
@@ -112,8 +116,24 @@ fn patient(v: &Value, on: NaiveDate) -> Result<Patient, FieldError> {
 fn product(v: &Value) -> Result<Product, FieldError> {
     let o = object(v, "product")?;
     only_keys(o, "product", &["iso", "kind", "facts"])?;
-    let iso_text = string(required(o, "product", "iso")?, "product.iso")?;
-    let iso = IsoCode::parse(iso_text).map_err(|e| e.at("product.iso"))?;
+    let kind = Kind::parse(string(required(o, "product", "kind")?, "product.kind")?)?;
+    let iso = match o.get("iso").filter(|v| !v.is_null()) {
+        None if kind == Kind::Nutrition => None,
+        None => {
+            let msg = "a decision needs the full six-digit ISO 9999 code (only a nutrition product may leave it out)";
+            return Err(FieldError::new("product.iso", "required", msg));
+        }
+        Some(v) => Some(iso_code(string(v, "product.iso")?)?),
+    };
+    let facts = match o.get("facts") {
+        None | Some(Value::Null) => BTreeMap::new(),
+        Some(f) => facts(f)?,
+    };
+    Ok(Product { iso, kind, facts })
+}
+
+fn iso_code(text: &str) -> Result<IsoCode, FieldError> {
+    let iso = IsoCode::parse(text).map_err(|e| e.at("product.iso"))?;
     if iso.as_str().len() != 6 {
         return Err(FieldError::new(
             "product.iso",
@@ -121,12 +141,7 @@ fn product(v: &Value) -> Result<Product, FieldError> {
             "a decision needs the full six-digit ISO 9999 code",
         ));
     }
-    let kind = Kind::parse(string(required(o, "product", "kind")?, "product.kind")?)?;
-    let facts = match o.get("facts") {
-        None | Some(Value::Null) => BTreeMap::new(),
-        Some(f) => facts(f)?,
-    };
-    Ok(Product { iso, kind, facts })
+    Ok(iso)
 }
 
 fn facts(v: &Value) -> Result<BTreeMap<String, bool>, FieldError> {

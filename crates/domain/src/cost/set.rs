@@ -177,13 +177,11 @@ impl AgreementSet {
 }
 
 fn not_covered(a: &Agreement, req: &DecisionRequest) -> FieldError {
-    let msg = format!(
-        "no rule of {} {} covers ISO {} ({}) in the setting {}",
-        a.region_name(),
-        a.version(),
-        req.product.iso,
-        req.product.kind,
-        req.setting
-    );
-    FieldError::new("product.iso", "not_covered", msg)
+    let what = match &req.product.iso {
+        Some(code) => format!("ISO {code} ({})", req.product.kind),
+        None => format!("a {} product without an ISO code", req.product.kind),
+    };
+    let msg = format!("no rule of {} {} covers {what} in the setting {}", a.region_name(), a.version(), req.setting);
+    let field = if req.product.iso.is_some() { "product.iso" } else { "product.kind" };
+    FieldError::new(field, "not_covered", msg)
 }

@@ -63,6 +63,17 @@ conformance! {
         stockholm("saebo", "063018", "device")
         => "special.cosmetic", Region, RegionPrescription, true;
 
+    /// Issue 22: nutrition has no ISO 9999 code; it used to be refused for the lack of one.
+    nutrition_without_an_iso_code_in_lss_housing_is_the_regions:
+        "Näringsprodukter till boende inom LSS bekostas av regionen och förskrivs via Beställningsportalen.",
+        stockholm("lss_housing", "", "nutrition")
+        => "nutrition.lss_housing", Region, RegionPrescription, false;
+
+    nutrition_without_an_iso_code_in_saebo_is_the_municipalitys:
+        "Kommunfinansierad verksamhet bekostar näring till boende på SÄBO och beställer detta via egna avtalade leverantörer.",
+        stockholm("saebo", "", "nutrition")
+        => "nutrition.saebo", Municipality, MunicipalProcurement, false;
+
     pharmaceutical_benefit_products_go_through_the_pharmacy_at_the_regions_expense:
         "Produkter som ingår i läkemedelsförmånen och som förskrivs med hjälpmedelskort via apotek",
         stockholm("saebo", "091806", "consumable").fact("pharmaceutical_benefit", true).fact("diabetes_self_test", false)

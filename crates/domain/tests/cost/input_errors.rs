@@ -1,6 +1,6 @@
 //! Bad input is named: every refusal says which field.
 
-use crate::support::{shipped, stockholm};
+use crate::support::{shipped, sormland, stockholm};
 use ramp_domain::cost::DecisionRequest;
 
 fn field_of_parse_error(json: &str) -> String {
@@ -65,6 +65,23 @@ fn a_fact_known_only_to_another_region_is_ignored_not_refused() {
 fn a_malformed_iso_code_names_the_product_iso_field() {
     assert_eq!(field_of_parse_error(&with(r#""120606""#, r#""12a606""#)), "product.iso");
     assert_eq!(field_of_parse_error(&with(r#""120606""#, r#""1206""#)), "product.iso");
+}
+
+#[test]
+fn only_a_nutrition_product_may_leave_out_its_iso_code() {
+    let device = DecisionRequest::from_json(&stockholm("saebo", "", "device").json()).unwrap_err();
+    assert_eq!((device.field.as_str(), device.code), ("product.iso", "required"));
+    assert!(device.message.contains("nutrition"), "{}", device.message);
+    assert_eq!(stockholm("saebo", "", "nutrition").request().product.iso, None);
+    let with_code = stockholm("saebo", "120606", "nutrition").request().product.iso;
+    assert_eq!(with_code.map(|c| c.as_str().to_string()).as_deref(), Some("120606"));
+}
+
+#[test]
+fn a_nutrition_product_without_a_code_outside_the_agreements_kinds_names_the_kind() {
+    // Sörmland's agreement covers devices and accessories only.
+    let req = DecisionRequest::from_json(&sormland("").kind("nutrition").json()).unwrap();
+    assert_eq!(shipped().decide(&req).unwrap_err().field, "product.kind");
 }
 
 #[test]

@@ -60,7 +60,7 @@ fn request() -> impl Strategy<Value = DecisionRequest> {
                 Patient::BirthDate(b) if b > date => Patient::Age(40),
                 p => p,
             };
-            let product = Product { iso: IsoCode::parse(iso).unwrap(), kind, facts };
+            let product = Product { iso: Some(IsoCode::parse(iso).unwrap()), kind, facts };
             DecisionRequest { region: region.into(), date, patient, setting, product, need }
         })
 }
@@ -71,7 +71,7 @@ fn derived_from_iso(req: &DecisionRequest, name: &str) -> bool {
         return false;
     };
     agreement.facts().iter().any(|f| {
-        f.name == name && (f.iso_only || f.iso.iter().any(|p| req.product.iso.as_str().starts_with(p.as_str())))
+        f.name == name && (f.iso_only || f.iso.iter().any(|p| req.product.iso.as_ref().is_some_and(|c| c.as_str().starts_with(p.as_str()))))
     })
 }
 

@@ -71,15 +71,17 @@ impl Ask {
         self
     }
 
+    /// The request as JSON; an empty `iso` leaves the code out (a nutrition product).
     pub fn json(&self) -> String {
         let facts: Vec<String> = self.facts.iter().map(|(n, v)| format!(r#""{n}": {v}"#)).collect();
+        let iso = if self.iso.is_empty() { String::new() } else { format!(r#""iso": "{}", "#, self.iso) };
         format!(
-            r#"{{"region": "{}", "date": "{}", "patient": {}, "setting": "{}", "product": {{"iso": "{}", "kind": "{}", "facts": {{{}}}}}, "need": "{}"}}"#,
+            r#"{{"region": "{}", "date": "{}", "patient": {}, "setting": "{}", "product": {{{}"kind": "{}", "facts": {{{}}}}}, "need": "{}"}}"#,
             self.region,
             self.date,
             self.patient,
             self.setting,
-            self.iso,
+            iso,
             self.kind,
             facts.join(", "),
             self.need

@@ -9,7 +9,8 @@ use ramp_app::AppError;
 use ramp_domain::cost::DecisionRequest;
 
 /// Decides who pays. Body: the decision input object (region, date,
-/// patient {age | birth_date}, setting, product {iso, kind, facts}, need).
+/// patient {age | birth_date}, setting, product {iso, kind, facts}, need;
+/// `iso` may be left out for a nutrition product only).
 /// Answer: a decision with payer, channel, trust-prescription, rule,
 /// agreement version, explanation (sv/en) and source — or `needs` listing
 /// the facts to ask. Invalid input is 422 naming the field.
