@@ -131,6 +131,20 @@ conformance! {
         stockholm("short_term_stay", "120606", "device").need("continues_at_home")
         => "short_term_stay.continued_use_at_home", Region, RegionPrescription, true;
 
+    /// Issue 22: the priority between under 18 (900) and short-term stays (500),
+    /// from the agreement's structure: the region's special responsibility is
+    /// listed apart from, and as an exception to, "Kommunens kostnadsansvar:
+    /// Hjälpmedel som används vid korttidsboende".
+    a_child_on_a_short_term_stay_gets_a_device_needed_only_there_at_the_regions_expense:
+        "Förskrivna hjälpmedel till personer under 18 år",
+        stockholm("short_term_stay", "120606", "device").age(12).need("during_stay_only").fact("special_adapted", false)
+        => "special.under_18", Region, RegionPrescription, true;
+
+    an_adult_on_a_short_term_stay_does_not_get_the_same_device_at_the_regions_expense:
+        "Hjälpmedel som endast behövs vid vistelse på korttids kan inte förskrivas på regionens bekostnad.",
+        stockholm("short_term_stay", "120606", "device").age(18).need("during_stay_only").fact("special_adapted", false)
+        => "short_term_stay.only_during_the_stay", Municipality, MunicipalProcurement, false;
+
     short_term_prescription_is_not_used_for_brief_needs_during_a_short_term_stay:
         "Då står den kommunfinansierade verksamheten för kostnaden.",
         stockholm("short_term_stay", "122203", "device").need("temporary").fact("special_adapted", false)
