@@ -304,6 +304,13 @@ impl Percent {
         self.0
     }
 
+    /// Whether `part` of `whole` reaches this percentage, exactly (no
+    /// rounding): `part / whole >= hundredths / 10,000`. `None` when
+    /// `whole` is zero.
+    pub fn is_met_by(self, part: i64, whole: i64) -> Option<bool> {
+        (whole > 0).then(|| i128::from(part.max(0)) * 10_000 >= i128::from(self.0) * i128::from(whole))
+    }
+
     /// The number with a decimal comma: `95,51` (Swedish, and the CSV).
     pub fn number_sv(self) -> String {
         format!("{},{:02}", self.0 / 100, self.0 % 100)
@@ -450,9 +457,11 @@ pub struct ReliabilityRow {
 }
 
 impl ReliabilityRow {
-    /// Whether a month met the target (`None`: nothing delivered).
+    /// Whether a month met the target (`None`: nothing delivered),
+    /// compared as exact fractions: 19,999 of 20,000 shows as 100,00 % but
+    /// does not meet a 100 % target (issue 22).
     pub fn meets_target(&self, cell: &ShareCell) -> Option<bool> {
-        cell.percent.map(|p| p >= self.target)
+        self.target.is_met_by(cell.part, cell.whole)
     }
 }
 

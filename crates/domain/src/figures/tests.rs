@@ -331,3 +331,17 @@ fn a_notice_is_complete_when_no_recall_remains_and_its_share_is_handled_of_affec
     let none = NoticeProgress { affected: 0, handled: 0, remaining: 0, ..n };
     assert_eq!((none.handled_share(), none.is_complete()), (None, true));
 }
+
+/// Issue 22: "The target is compared after rounding (19,999 of 20,000 shows
+/// 100.00 % and "meets" a 100 % target) — compare exact fractions."
+#[test]
+fn a_target_is_met_by_the_exact_fraction_not_by_the_rounded_percentage() {
+    let hundred = target(LeadTimeClass::Acute);
+    assert_eq!(Percent::of(19_999, 20_000).map(Percent::number_sv).as_deref(), Some("100,00"), "shown rounded");
+    assert_eq!(hundred.is_met_by(19_999, 20_000), Some(false));
+    assert_eq!(hundred.is_met_by(20_000, 20_000), Some(true));
+    let ninety_eight = target(LeadTimeClass::Stock7);
+    assert_eq!(ninety_eight.is_met_by(97_999, 100_000), Some(false), "97,999 % shows as 98,00 %");
+    assert_eq!(ninety_eight.is_met_by(49, 50), Some(true), "exactly 98 %");
+    assert_eq!(ninety_eight.is_met_by(0, 0), None, "nothing delivered: no verdict");
+}
