@@ -22,7 +22,8 @@ use ramp_domain::surplus::{
     complaint_deadline, is_earlier_assortment, sale_price_ore, spare_parts_needed_until, surplus, DEMAND_DAYS,
 };
 use ramp_model::{
-    Id, NewSurplusComplaint, NewSurplusSale, Principal, StorageError, SurplusArticle, SurplusDevice, SurplusSale, User,
+    Id, NewSurplusComplaint, NewSurplusSale, Principal, StorageError, SurplusArticle, SurplusDelivery, SurplusDevice,
+    SurplusSale, User,
 };
 use serde::Serialize;
 
@@ -242,7 +243,6 @@ pub async fn sell(app: &App, user: &User, device_number: &str, municipality_code
         sold_by: user.id,
         at: app.clock.now(),
         on: today,
-        complaint_deadline: complaint_deadline(today),
         spare_parts_needed_until: needed,
         demand_since: since,
         note: format!("Såld som grundutrustning till {} för {}", principal.name, ramp_domain::money::Ore(price)),
@@ -274,8 +274,29 @@ pub async fn sale(app: &App, user: &User, id: Id) -> Result<SurplusSale> {
     Ok(sale)
 }
 
-/// Registers a complaint ("reklamation") on a sale, on or before the 30th
-/// day after it; later it is refused, naming the sale and its deadline.
+/// Records that the buyer received a sold device today: the complaint
+/// window (30 days) starts. The warehouse, finance or an administrator.
+pub async fn deliver(app: &App, user: &User, sale_id: Id) -> Result<SurplusSale> {
+    seller(user)?;
+    let s = sale_by_id(app, sale_id).await?;
+    if let Some(on) = s.delivered_on {
+        return Err(
+            AppError::conflict("already_delivered", format!("the device was delivered on {on}")).with_field("sale_id")
+        );
+    }
+    let today = app.today();
+    let delivery =
+        SurplusDelivery { sale_id, delivered_by: user.id, on: today, complaint_deadline: complaint_deadline(today) };
+    match app.storage.deliver_surplus_sale(&delivery).await {
+        Ok(()) => sale_by_id(app, sale_id).await,
+        Err(StorageError::StateMismatch(m)) => Err(AppError::conflict("already_delivered", m).with_field("sale_id")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Registers a complaint ("reklamation") on a delivered sale, on or before
+/// the 30th day after delivery; before delivery or later it is refused,
+/// naming the sale (and its dates).
 pub async fn register_complaint(app: &App, user: &User, sale_id: Id, description: &str) -> Result<SurplusSale> {
     let s = sale(app, user, sale_id).await?;
     let description = description.trim();
@@ -286,19 +307,27 @@ pub async fn register_complaint(app: &App, user: &User, sale_id: Id, description
         return Err(AppError::invalid("description", "too_long", "at most 2,000 characters"));
     }
     let today = app.today();
+    let (Some(delivered_on), Some(deadline)) = (s.delivered_on, s.complaint_deadline) else {
+        return Err(AppError::conflict(
+            "not_delivered",
+            "the device has not been delivered yet; the 30 days for complaints start at delivery",
+        )
+        .with_field("sale_id")
+        .with_detail("sold_on", s.sold_on));
+    };
     let window_closed = || {
         AppError::conflict(
             "complaint_window_closed",
             format!(
-                "a complaint must be made within 30 days of the sale: sold on {}, the last day was {}",
-                s.sold_on, s.complaint_deadline
+                "a complaint must be made within 30 days of delivery: delivered on {delivered_on}, the last day was {deadline}"
             ),
         )
         .with_field("sale_id")
         .with_detail("sold_on", s.sold_on)
-        .with_detail("complaint_deadline", s.complaint_deadline)
+        .with_detail("delivered_on", delivered_on)
+        .with_detail("complaint_deadline", deadline)
     };
-    if today > s.complaint_deadline {
+    if today > deadline {
         return Err(window_closed());
     }
     let complaint = NewSurplusComplaint {

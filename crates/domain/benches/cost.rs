@@ -107,9 +107,7 @@ fn criterion_benches(c: &mut Criterion, set: &AgreementSet, reqs: &[DecisionRequ
 }
 
 fn bare_lookup(table: &HashMap<Key<'_>, bool>, reqs: &[DecisionRequest]) -> usize {
-    reqs.iter()
-        .filter(|r| table.get(&(r.setting, black_box(iso_of(r)), r.product.kind)) == Some(&true))
-        .count()
+    reqs.iter().filter(|r| table.get(&(r.setting, black_box(iso_of(r)), r.product.kind)) == Some(&true)).count()
 }
 
 fn decide_ref(set: &AgreementSet, reqs: &[DecisionRequest]) -> usize {

@@ -3,14 +3,15 @@
 //! assortment whose stock exceeds demand may be sold to a municipality as
 //! basic equipment at 30 % of the purchase price, only while spare parts
 //! remain available for a time after delivery; no ordinary warranty, but a
-//! complaint ("reklamation") may be made within 30 days.
+//! complaint ("reklamation") may be made within 30 days of delivery
+//! ("fullt funktionella vid leverans"; issue 22: not from the sale).
 
 use chrono::{Days, NaiveDate};
 
 /// The share of the purchase price a surplus device is sold for, in percent.
 pub const SALE_PERCENT: i64 = 30;
 
-/// Days after the sale within which a complaint is accepted (the last day included).
+/// Days after delivery within which a complaint is accepted (the last day included).
 pub const COMPLAINT_DAYS: u64 = 30;
 
 /// Demand is what was ordered of the article in this many days before today.
@@ -23,13 +24,15 @@ pub fn sale_price_ore(purchase_price_ore: i64) -> i64 {
     ((p * SALE_PERCENT as i128 + 50) / 100) as i64
 }
 
-/// The last day a complaint is accepted for a sale made on `sold_on`.
-pub fn complaint_deadline(sold_on: NaiveDate) -> NaiveDate {
-    sold_on.checked_add_days(Days::new(COMPLAINT_DAYS)).unwrap_or(NaiveDate::MAX)
+/// The last day a complaint is accepted for a device delivered on `delivered_on`.
+pub fn complaint_deadline(delivered_on: NaiveDate) -> NaiveDate {
+    delivered_on.checked_add_days(Days::new(COMPLAINT_DAYS)).unwrap_or(NaiveDate::MAX)
 }
 
 /// Spare parts must last at least through the complaint window, so a
-/// complaint can be met by a repair: the day they must still be available.
+/// complaint can be met by a repair: the day they must still be available,
+/// counted from the sale (the earliest the device can be delivered; the
+/// window itself starts at delivery).
 pub fn spare_parts_needed_until(sold_on: NaiveDate) -> NaiveDate {
     complaint_deadline(sold_on)
 }

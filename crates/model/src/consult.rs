@@ -223,7 +223,6 @@ pub struct NewSurplusSale {
     pub sold_by: Id,
     pub at: DateTime<Utc>,
     pub on: NaiveDate,
-    pub complaint_deadline: NaiveDate,
     pub spare_parts_needed_until: NaiveDate,
     pub demand_since: DateTime<Utc>,
     pub note: String,
@@ -253,12 +252,27 @@ pub struct SurplusSale {
     pub sold_by: Id,
     pub sold_at: DateTime<Utc>,
     pub sold_on: NaiveDate,
-    pub complaint_deadline: NaiveDate,
+    /// The day the buyer received the device; `None` until delivered.
+    pub delivered_on: Option<NaiveDate>,
+    /// The last day of the complaint window (30 days from delivery);
+    /// `None` until delivered.
+    pub complaint_deadline: Option<NaiveDate>,
     pub spare_parts_until: NaiveDate,
     pub complaints: Vec<SurplusComplaint>,
 }
 
-/// A complaint to write; refused (`StateMismatch`) after the sale's deadline.
+/// A delivery of a sold surplus device to its buyer: starts the complaint
+/// window. Refused (`StateMismatch`) when already delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurplusDelivery {
+    pub sale_id: Id,
+    pub delivered_by: Id,
+    pub on: NaiveDate,
+    pub complaint_deadline: NaiveDate,
+}
+
+/// A complaint to write; refused (`StateMismatch`) before delivery or after
+/// the sale's deadline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSurplusComplaint {
     pub sale_id: Id,
@@ -311,5 +325,7 @@ pub trait ConsultStore: Send + Sync {
     async fn surplus_sale(&self, id: Id) -> Result<Option<SurplusSale>>;
     async fn surplus_sales(&self, limit: i64) -> Result<Vec<SurplusSale>>;
     /// Registers a complaint on or before the sale's deadline, with a device event.
+    /// Records the delivery of a sold device (see [`SurplusDelivery`]).
+    async fn deliver_surplus_sale(&self, d: &SurplusDelivery) -> Result<()>;
     async fn register_surplus_complaint(&self, c: &NewSurplusComplaint) -> Result<Id>;
 }

@@ -445,8 +445,12 @@ mod tests {
         assert_eq!(examples.len(), 2, "the README shows two `ramp decide` examples");
         let (code, out, err) = lines(&examples.join("\n"));
         assert_eq!(code, 0, "{err}");
-        let rules: Vec<_> = out.iter().map(|d| (d["rule"].as_str(), d["trust_prescription_allowed"].as_bool())).collect();
-        assert_eq!(rules, [(Some("special.diabetes_self_test"), Some(true)), (Some("nutrition.lss_housing"), Some(false))]);
+        let rules: Vec<_> =
+            out.iter().map(|d| (d["rule"].as_str(), d["trust_prescription_allowed"].as_bool())).collect();
+        assert_eq!(
+            rules,
+            [(Some("special.diabetes_self_test"), Some(true)), (Some("nutrition.lss_housing"), Some(false))]
+        );
     }
 
     #[test]

@@ -613,6 +613,14 @@ fn matrix() -> Vec<Case> {
         ),
         case(
             "POST",
+            "/api/v1/surplus/sales/{id}/delivery",
+            "sold to Lidingö stad",
+            |w| format!("/api/v1/surplus/sales/{}/delivery", w.sale),
+            |_| Some(json!({})),
+            May::Only(&[&[Warehouse, Finance, Admin]]),
+        ),
+        case(
+            "POST",
             "/api/v1/surplus/sales/{id}/complaints",
             "sold to Lidingö stad",
             |w| format!("/api/v1/surplus/sales/{}/complaints", w.sale),

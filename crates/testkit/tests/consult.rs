@@ -383,10 +383,8 @@ async fn surplus_of_earlier_assortment_is_sold_to_a_municipality_at_thirty_perce
     assert_eq!(sale["price_ore"], 75_002);
     assert_eq!(sale["purchase_price_ore"], 250_005);
     assert_eq!((sale["buyer"].as_str(), sale["customer_number"].as_str()), (Some("Lidingö stad"), Some("300001")));
-    assert_eq!(
-        (sale["sold_on"].as_str(), sale["complaint_deadline"].as_str()),
-        (Some("2026-11-23"), Some("2026-12-23"))
-    );
+    assert_eq!(sale["sold_on"], "2026-11-23");
+    assert_eq!((&sale["delivered_on"], &sale["complaint_deadline"]), (&Value::Null, &Value::Null), "not delivered yet");
     let card = app.storage.device_card(f.odd_price_device).await.unwrap().unwrap();
     assert_eq!(card.device.state.as_str(), "sold", "the device left the fleet");
     assert!(card.device.warehouse_id.is_none());
@@ -458,7 +456,10 @@ async fn demand_from_recent_orders_limits_what_may_be_sold(app: TestApp) {
     assert_eq!(sell(&app, &lager, "D-0063", f.lidingo_code).await.status(), 201, "the order is older than 90 days");
 }
 
-async fn a_complaint_is_accepted_through_the_thirtieth_day_and_refused_after(app: TestApp) {
+/// Seed 003: "Hjälpmedlen ska vara fullt funktionella vid leverans ...
+/// reklamation ska kunna göras inom 30 dagar" — the 30 days run from
+/// delivery (issue 22: they used to run from the sale).
+async fn a_complaint_is_accepted_from_delivery_through_the_thirtieth_day_after_it_and_refused_after(app: TestApp) {
     let f = fixture_consult::load(app.storage.as_ref()).await.unwrap();
     let lager = app.token_for("lager").await;
     let sale: Value = sell(&app, &lager, f.surplus_devices[1], f.lidingo_code).await.json().await.unwrap();
@@ -470,12 +471,28 @@ async fn a_complaint_is_accepted_through_the_thirtieth_day_and_refused_after(app
     let anna = app.token_for("anna").await;
     let p = problem(app.post_json(&anna, &path, &json!({ "description": "Bromsen tar inte" })).await).await;
     assert_eq!(p["code"], "other_principal", "a region prescriber is not the buyer");
+    let p = problem(app.post_json(&kim, &path, &json!({ "description": "Bromsen tar inte" })).await).await;
+    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("not_delivered"), Some("sale_id")));
+
+    // Delivered ten days after the sale: the window runs to 30 days after that.
+    app.clock.advance(Duration::days(10));
+    let delivery = format!("/api/v1/surplus/sales/{id}/delivery");
+    assert_eq!(problem(app.post_json(&kim, &delivery, &json!({})).await).await["code"], "role_required");
+    let resp = app.post_json(&lager, &delivery, &json!({})).await;
+    assert_eq!(resp.status(), 200);
+    let s: Value = resp.json().await.unwrap();
+    assert_eq!(
+        (s["delivered_on"].as_str(), s["complaint_deadline"].as_str()),
+        (Some("2026-12-03"), Some("2027-01-02"))
+    );
+    let p = problem(app.post_json(&lager, &delivery, &json!({})).await).await;
+    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("already_delivered"), Some("sale_id")));
 
     app.clock.advance(Duration::days(30));
     let resp = app.post_json(&kim, &path, &json!({ "description": "Bromsen tar inte på vänster sida" })).await;
-    assert_eq!(resp.status(), 201, "the 30th day is within the window");
+    assert_eq!(resp.status(), 201, "the 30th day after delivery (40 after the sale) is within the window");
     let s: Value = resp.json().await.unwrap();
-    assert_eq!(s["complaints"][0]["registered_on"], "2026-12-23");
+    assert_eq!(s["complaints"][0]["registered_on"], "2027-01-02");
     let card = app.storage.device_card(f.surplus_devices[1]).await.unwrap().unwrap();
     assert_eq!(card.events.last().unwrap().kind.as_str(), "complaint_registered");
     assert_eq!(card.device.state.as_str(), "sold");
@@ -483,7 +500,10 @@ async fn a_complaint_is_accepted_through_the_thirtieth_day_and_refused_after(app
     app.clock.advance(Duration::days(1));
     let p = problem(app.post_json(&lager, &path, &json!({ "description": "Ytterligare fel på hjulet" })).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("complaint_window_closed"), Some("sale_id")));
-    assert_eq!((p["sold_on"].as_str(), p["complaint_deadline"].as_str()), (Some("2026-11-23"), Some("2026-12-23")));
+    assert_eq!(
+        (p["delivered_on"].as_str(), p["complaint_deadline"].as_str()),
+        (Some("2026-12-03"), Some("2027-01-02"))
+    );
     assert!(p["detail"].as_str().unwrap().contains("30 days"));
     let s: Value = app.get(&kim, &format!("/api/v1/surplus/sales/{id}")).await.json().await.unwrap();
     assert_eq!(s["complaints"].as_array().unwrap().len(), 1, "the late complaint was not written");
@@ -500,6 +520,7 @@ async fn the_openapi_document_describes_consultations_and_surplus_sales(app: Tes
         "/api/v1/consultations/bookings/{booking_id}/calendar",
         "/api/v1/surplus",
         "/api/v1/surplus/sales",
+        "/api/v1/surplus/sales/{id}/delivery",
         "/api/v1/surplus/sales/{id}/complaints",
     ] {
         assert!(paths.contains_key(expected), "{expected} missing from the OpenAPI document");
@@ -598,7 +619,7 @@ async fn a_consultant_publishes_a_slot_and_a_prescriber_books_it_in_the_browser(
     b.quit().await;
 }
 
-async fn hmc_staff_sell_a_surplus_device_and_register_a_complaint_in_the_browser(app: TestApp) {
+async fn hmc_staff_sell_a_surplus_device_record_its_delivery_and_register_a_complaint_in_the_browser(app: TestApp) {
     fixture_consult::load(app.storage.as_ref()).await.unwrap();
     let b = Browser::start().await;
     log_in(&b, &app, "lager").await;
@@ -616,6 +637,9 @@ async fn hmc_staff_sell_a_surplus_device_and_register_a_complaint_in_the_browser
     b.click(&b.by_text("button", "Sälj").await).await;
     b.wait_for_text("Lidingö stad (300001)").await;
     assert!(b.page_text().await.contains("750,02"), "30 % of 2 500,05 kr");
+    assert!(b.page_text().await.contains("30 dagar från leverans"), "no deadline before delivery");
+    b.click(&b.by_text("button", "Registrera leverans").await).await;
+    b.wait_for_text("2026-12-23").await; // delivered today: complaints until 30 days later
     b.type_into(&b.labelled("Vad är fel?").await, "Bromsen tar inte på vänster sida").await;
     b.click(&b.by_text("button", "Registrera reklamation").await).await;
     b.wait_for_text("2026-11-23: Bromsen tar inte på vänster sida").await;
@@ -633,9 +657,9 @@ ramp_testkit::on_both_engines!(
     consultations_need_a_prescriber_with_a_care_relationship_and_reads_are_audited,
     surplus_of_earlier_assortment_is_sold_to_a_municipality_at_thirty_percent,
     demand_from_recent_orders_limits_what_may_be_sold,
-    a_complaint_is_accepted_through_the_thirtieth_day_and_refused_after,
+    a_complaint_is_accepted_from_delivery_through_the_thirtieth_day_after_it_and_refused_after,
     the_openapi_document_describes_consultations_and_surplus_sales,
     a_device_under_a_safety_notice_is_neither_offered_nor_sold,
     a_consultant_publishes_a_slot_and_a_prescriber_books_it_in_the_browser,
-    hmc_staff_sell_a_surplus_device_and_register_a_complaint_in_the_browser,
+    hmc_staff_sell_a_surplus_device_record_its_delivery_and_register_a_complaint_in_the_browser,
 );

@@ -129,6 +129,7 @@ const UI_POSTS: &[&str] = &[
     "/consultations/1/rebook",
     "/consultations/1/cancel",
     "/surplus/sell",
+    "/surplus/delivery",
     "/surplus/complaints",
     "/surplus/spare-parts",
     "/billing/run",

@@ -71,7 +71,9 @@ fn derived_from_iso(req: &DecisionRequest, name: &str) -> bool {
         return false;
     };
     agreement.facts().iter().any(|f| {
-        f.name == name && (f.iso_only || f.iso.iter().any(|p| req.product.iso.as_ref().is_some_and(|c| c.as_str().starts_with(p.as_str()))))
+        f.name == name
+            && (f.iso_only
+                || f.iso.iter().any(|p| req.product.iso.as_ref().is_some_and(|c| c.as_str().starts_with(p.as_str()))))
     })
 }
 

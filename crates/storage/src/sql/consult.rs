@@ -19,7 +19,7 @@ pub const SLOT_JOINS: &str = "JOIN users u ON u.id = s.consultant_id \
 /// A surplus sale with its device, article, buyer and customer number.
 pub const SALE_SQL: &str = "SELECT ss.id, ss.device_id, d.device_number, a.article_number, a.name AS article_name, \
     ss.buyer_principal_id, p.name AS buyer_name, cn.number AS customer_number, ss.purchase_price_ore, ss.price_ore, \
-    ss.sold_by, ss.sold_at, ss.sold_on, ss.complaint_deadline, ss.spare_parts_until \
+    ss.sold_by, ss.sold_at, ss.sold_on, ss.delivered_on, ss.complaint_deadline, ss.spare_parts_until \
     FROM surplus_sales ss JOIN devices d ON d.id = ss.device_id JOIN articles a ON a.id = d.article_id \
     JOIN principals p ON p.id = ss.buyer_principal_id JOIN customer_numbers cn ON cn.id = ss.customer_number_id";
 
@@ -90,6 +90,7 @@ fn summary_from(r: &Row) -> Result<ConsultationSummary> {
 }
 
 fn sale_from(r: &Row) -> Result<SurplusSale> {
+    let delivered_on: Option<NaiveDate> = r.try_get("delivered_on")?;
     Ok(SurplusSale {
         id: r.try_get("id")?,
         device_id: r.try_get("device_id")?,
@@ -104,7 +105,9 @@ fn sale_from(r: &Row) -> Result<SurplusSale> {
         sold_by: r.try_get("sold_by")?,
         sold_at: r.try_get("sold_at")?,
         sold_on: r.try_get("sold_on")?,
-        complaint_deadline: r.try_get("complaint_deadline")?,
+        delivered_on,
+        // Stored provisionally at the sale; it holds from delivery.
+        complaint_deadline: delivered_on.map(|_| r.try_get("complaint_deadline")).transpose()?,
         spare_parts_until: r.try_get("spare_parts_until")?,
         complaints: vec![],
     })
@@ -643,7 +646,8 @@ impl ConsultStore for SqlStorage {
             central_stock_from()
         ))
         .bind(s.device_id).bind(s.buyer_principal_id).bind(s.customer_number_id).bind(s.price_ore).bind(s.sold_by)
-        .bind(s.at).bind(s.on).bind(s.complaint_deadline).bind(spare_parts_until)
+        // complaint_deadline (NOT NULL since 0005) is provisional until delivery sets it.
+        .bind(s.at).bind(s.on).bind(s.on).bind(spare_parts_until)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(sale) = sale else {
@@ -694,11 +698,29 @@ impl ConsultStore for SqlStorage {
         Ok(out)
     }
 
+    async fn deliver_surplus_sale(&self, d: &SurplusDelivery) -> Result<()> {
+        let done = db::query(
+            "UPDATE surplus_sales SET delivered_on = $2, delivered_by = $3, complaint_deadline = $4 \
+             WHERE id = $1 AND delivered_on IS NULL",
+        )
+        .bind(d.sale_id)
+        .bind(d.on)
+        .bind(d.delivered_by)
+        .bind(d.complaint_deadline)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StorageError::StateMismatch(format!("sale {} is delivered already or unknown", d.sale_id)));
+        }
+        Ok(())
+    }
+
     async fn register_surplus_complaint(&self, c: &NewSurplusComplaint) -> Result<Id> {
         let mut tx = self.dialect.begin().await?;
         let row = db::query(
             "INSERT INTO surplus_complaints (sale_id, registered_by, registered_at, registered_on, description) \
-             SELECT id, $2, $3, $4, $5 FROM surplus_sales WHERE id = $1 AND complaint_deadline >= $4 RETURNING id",
+             SELECT id, $2, $3, $4, $5 FROM surplus_sales WHERE id = $1 AND delivered_on IS NOT NULL \
+             AND complaint_deadline >= $4 RETURNING id",
         )
         .bind(c.sale_id)
         .bind(c.registered_by)
@@ -708,7 +730,10 @@ impl ConsultStore for SqlStorage {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
-            return Err(StorageError::StateMismatch(format!("sale {} is past its complaint deadline", c.sale_id)));
+            return Err(StorageError::StateMismatch(format!(
+                "sale {} is not delivered or past its complaint deadline",
+                c.sale_id
+            )));
         };
         db::query(
             "INSERT INTO device_events (device_id, occurred_at, kind, from_state, to_state, actor_user_id, note) \

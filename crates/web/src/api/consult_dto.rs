@@ -283,8 +283,11 @@ pub struct SaleDto {
     pub price_ore: i64,
     pub sold_at: DateTime<Utc>,
     pub sold_on: NaiveDate,
-    /// The last day a complaint ("reklamation") is accepted: 30 days after the sale.
-    pub complaint_deadline: NaiveDate,
+    /// The day the buyer received the device (`null` until delivered).
+    pub delivered_on: Option<NaiveDate>,
+    /// The last day a complaint ("reklamation") is accepted: 30 days after
+    /// delivery (`null` until delivered).
+    pub complaint_deadline: Option<NaiveDate>,
     pub spare_parts_until: NaiveDate,
     pub complaints: Vec<ComplaintDto>,
 }
@@ -302,6 +305,7 @@ impl From<&st::SurplusSale> for SaleDto {
             price_ore: s.price_ore,
             sold_at: s.sold_at,
             sold_on: s.sold_on,
+            delivered_on: s.delivered_on,
             complaint_deadline: s.complaint_deadline,
             spare_parts_until: s.spare_parts_until,
             complaints: s

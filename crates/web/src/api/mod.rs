@@ -58,7 +58,7 @@ use utoipa::OpenApi;
         consult::services, consult::free_slots, consult::my_slots, consult::publish_slot, consult::withdraw_slot,
         consult::create, consult::list, consult::get_one, consult::book, consult::rebook, consult::cancel,
         consult::calendar,
-        surplus::overview, surplus::sell, surplus::sale, surplus::complain, surplus::spare_parts,
+        surplus::overview, surplus::sell, surplus::sale, surplus::deliver, surplus::complain, surplus::spare_parts,
         figures::doc::delivery_reliability, figures::doc::delivery_reliability_csv, figures::doc::reuse_rate, figures::doc::reuse_rate_csv,
         figures::doc::replacement_acceptance, figures::doc::replacement_acceptance_csv, figures::doc::purchased_vs_prescribed,
         figures::doc::purchased_vs_prescribed_csv, figures::doc::open_work_orders, figures::doc::open_work_orders_csv,
@@ -184,6 +184,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/surplus", get(surplus::overview))
         .route("/api/v1/surplus/sales", post(surplus::sell))
         .route("/api/v1/surplus/sales/{id}", get(surplus::sale))
+        .route("/api/v1/surplus/sales/{id}/delivery", post(surplus::deliver))
         .route("/api/v1/surplus/sales/{id}/complaints", post(surplus::complain))
         .route("/api/v1/surplus/articles/{article_number}/spare-parts", put(surplus::spare_parts))
         .merge(figures::routes())

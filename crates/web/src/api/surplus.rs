@@ -81,12 +81,29 @@ pub async fn sale(
     Ok(Json(SaleDto::from(&s)))
 }
 
-/// Registers a complaint ("reklamation"): accepted through the 30th day
-/// after the sale, refused later (409 complaint_window_closed, field
-/// `sale_id`, with `sold_on` and `complaint_deadline`).
+/// Records that the buyer received the device today: the 30 days for
+/// complaints start. The warehouse, finance or an administrator.
+#[utoipa::path(post, path = "/api/v1/surplus/sales/{id}/delivery", tag = "surplus", params(("id" = i64, Path, description = "the sale")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "delivered; the sale with its complaint deadline", body = SaleDto),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "sale_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "already_delivered (field sale_id)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn deliver(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<SaleDto>, ApiError> {
+    let s = ramp_app::surplus::deliver(&state.app, &user, id).await?;
+    Ok(Json(SaleDto::from(&s)))
+}
+
+/// Registers a complaint ("reklamation"): accepted from delivery through
+/// the 30th day after it; refused before delivery (409 not_delivered) and
+/// later (409 complaint_window_closed), field `sale_id`, with `sold_on`,
+/// `delivered_on` and `complaint_deadline`.
 #[utoipa::path(post, path = "/api/v1/surplus/sales/{id}/complaints", tag = "surplus", request_body = ComplaintBody, params(("id" = i64, Path, description = "the sale")), security(("token" = []), ("session" = [])), responses(
     (status = 201, description = "registered; the sale with its complaints", body = SaleDto),
-    (status = 409, description = "complaint_window_closed", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "not_delivered, complaint_window_closed", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "description missing", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn complain(
     State(state): State<AppState>,

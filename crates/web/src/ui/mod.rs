@@ -138,6 +138,7 @@ pub fn routes() -> Router<AppState> {
         .route("/consultations/{id}/cancel", post(consult::booking).layer(Extension(consult::Act::Cancel)))
         .route("/surplus", get(surplus::page))
         .route("/surplus/sell", post(surplus::sell))
+        .route("/surplus/delivery", post(surplus::deliver))
         .route("/surplus/complaints", post(surplus::complain))
         .route("/surplus/spare-parts", post(surplus::spare_parts))
         .route("/figures", get(figures::page))

@@ -46,8 +46,9 @@ impl SurplusTemplate {
         self.page.lang.error(code).unwrap_or("")
     }
 
-    fn open_for_complaints(&self, deadline: &NaiveDate) -> bool {
-        *deadline >= self.overview.today
+    /// Delivered and within the 30 days after delivery.
+    fn open_for_complaints(&self, deadline: &Option<NaiveDate>) -> bool {
+        deadline.is_some_and(|d| d >= self.overview.today)
     }
 
     fn chosen_sale(&self, id: &i64) -> bool {
@@ -129,6 +130,20 @@ pub async fn complain(
 ) -> Response {
     let done = match f.sale_id.trim().parse::<i64>() {
         Ok(id) => ramp_app::surplus::register_complaint(&state.app, &user, id, &f.description).await.map(|_| ()),
+        Err(_) => Err(AppError::invalid("sale_id", "required", "choose the sale")),
+    };
+    after(&state, lang, &csrf, &user, f, done).await
+}
+
+pub async fn deliver(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    CsrfForm(f): CsrfForm<SurplusForm>,
+) -> Response {
+    let done = match f.sale_id.trim().parse::<i64>() {
+        Ok(id) => ramp_app::surplus::deliver(&state.app, &user, id).await.map(|_| ()),
         Err(_) => Err(AppError::invalid("sale_id", "required", "choose the sale")),
     };
     after(&state, lang, &csrf, &user, f, done).await
