@@ -113,14 +113,16 @@ fn offer(a: SurplusArticle, needed: NaiveDate) -> SurplusOffer {
 }
 
 /// Articles of earlier assortment with stock beyond demand, the
-/// municipalities that may buy, and the sales so far. HMC staff only.
+/// municipalities that may buy (those with an agreement on basic
+/// equipment), and the sales so far. HMC staff only.
 pub async fn overview(app: &App, user: &User) -> Result<SurplusOverview> {
     hmc(user)?;
     let today = app.today();
     let needed = spare_parts_needed_until(today);
     let since = app.clock.now() - Duration::days(DEMAND_DAYS);
     let offers = app.storage.surplus_articles(today, since).await?.into_iter().map(|a| offer(a, needed)).collect();
-    let municipalities = app.storage.principals().await?.into_iter().filter(|p| p.kind == "municipality").collect();
+    let municipalities =
+        app.storage.principals().await?.into_iter().filter(|p| has_basic_equipment_agreement(p, today)).collect();
     Ok(SurplusOverview {
         today,
         demand_from: ramp_domain::time::stockholm_date(since),
@@ -147,6 +149,12 @@ pub async fn set_spare_parts_until(
     Ok(app.storage.set_spare_parts_until(article.id, until).await?)
 }
 
+/// Seed 003: the sale "kommer gälla alla kommuner som har avtal om
+/// grundutrustning" — only they may buy.
+fn has_basic_equipment_agreement(p: &Principal, today: NaiveDate) -> bool {
+    p.kind == "municipality" && p.basic_equipment_since.is_some_and(|since| since <= today)
+}
+
 async fn buyer(app: &App, code: &str) -> Result<(Principal, Id)> {
     let code = code.trim();
     if code.is_empty() {
@@ -165,6 +173,16 @@ async fn buyer(app: &App, code: &str) -> Result<(Principal, Id)> {
     let account = app.storage.customer_number_of_principal(p.id).await?.ok_or_else(|| {
         AppError::invalid("municipality", "no_customer_number", format!("{} has no customer number to invoice", p.name))
     })?;
+    if !has_basic_equipment_agreement(&p, app.today()) {
+        return Err(AppError::conflict(
+            "no_basic_equipment_agreement",
+            format!(
+                "{} has no agreement on basic equipment; surplus is sold only to municipalities that have one",
+                p.name
+            ),
+        )
+        .with_field("municipality"));
+    }
     Ok((p, account))
 }
 

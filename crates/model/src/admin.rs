@@ -240,6 +240,9 @@ pub trait AdminWork: Send {
     async fn principal_by_code(&mut self, code: &str) -> Result<Option<Principal>>;
     async fn insert_principal(&mut self, p: &NewPrincipal) -> Result<Id>;
     async fn update_principal(&mut self, id: Id, name: &str, municipality_code: Option<&str>) -> Result<bool>;
+    /// Records (or, with `None`, ends) a municipality's agreement on basic
+    /// equipment; `false` when no municipality has the id.
+    async fn set_basic_equipment_since(&mut self, id: Id, since: Option<chrono::NaiveDate>) -> Result<bool>;
 
     async fn customer_number(&mut self, id: Id) -> Result<Option<CustomerNumber>>;
     async fn insert_customer_number(&mut self, principal_id: Id, number: &str, name: &str) -> Result<Id>;

@@ -19,6 +19,10 @@ pub struct Principal {
     /// `region` or `municipality`.
     pub kind: String,
     pub municipality_code: Option<String>,
+    /// A municipality's agreement on basic equipment ("avtal om
+    /// grundutrustning") began this day; `None`: it has none. Surplus basic
+    /// equipment is sold only to those that have one (seed 003).
+    pub basic_equipment_since: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

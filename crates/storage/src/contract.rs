@@ -447,6 +447,7 @@ pub async fn rows_loaded_after_they_were_first_read_are_seen_at_once(s: Arc<dyn 
         name: "Vaxholms stad".into(),
         kind: "municipality".into(),
         municipality_code: Some("0187".into()),
+        basic_equipment_since: None,
     };
     s.insert_principals(std::slice::from_ref(&principal)).await.unwrap();
     let number = CustomerNumber { id: 40, number: "400001".into(), principal_id: 4, name: "Vaxholm".into() };

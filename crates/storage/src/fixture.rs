@@ -116,6 +116,8 @@ pub async fn load(s: &dyn Storage, password_hash: &str) -> Result<Fixture> {
         name: name.into(),
         kind: kind.into(),
         municipality_code: (kind == "municipality").then(|| code.into()),
+        // Lidingö has an agreement on basic equipment (it buys surplus); Stockholm has not.
+        basic_equipment_since: (code == "0186").then(|| NaiveDate::from_ymd_opt(2021, 1, 1).expect("valid date")),
     };
     s.insert_principals(&[
         p(1, "region", "Region Stockholm", "region"),

@@ -120,6 +120,10 @@ impl TestApp {
         self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
     }
 
+    pub async fn put_json(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.client.put(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+    }
+
     pub async fn post_raw(
         &self,
         token: &str,

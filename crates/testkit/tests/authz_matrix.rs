@@ -732,6 +732,14 @@ fn matrix() -> Vec<Case> {
             ADMIN,
         ),
         case(
+            "PUT",
+            "/api/v1/admin/principals/{id}/basic-equipment-agreement",
+            "the administrator's principal",
+            |w| format!("/api/v1/admin/principals/{}/basic-equipment-agreement", w.principal),
+            |_| Some(json!({ "since": "2021-01-01" })),
+            ADMIN,
+        ),
+        case(
             "POST",
             "/api/v1/admin/principals/{id}/customer-numbers",
             "the administrator's principal",

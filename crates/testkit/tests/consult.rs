@@ -422,6 +422,52 @@ async fn surplus_of_earlier_assortment_is_sold_to_a_municipality_at_thirty_perce
     assert_eq!(sale["price_ore"], 240_000, "now that spare parts last");
 }
 
+/// Seed 003: the sale "kommer gälla alla kommuner som har avtal om
+/// grundutrustning" (issue 22: it was offered to any municipality).
+async fn surplus_is_sold_only_to_a_municipality_with_an_agreement_on_basic_equipment(app: TestApp) {
+    let f = fixture_consult::load(app.storage.as_ref()).await.unwrap();
+    let (lager, admin) = (app.token_for("lager").await, app.token_for("admin").await);
+    let lidingo = app.storage.principal_by_code(f.lidingo_code).await.unwrap().unwrap();
+    let agreement = format!("/api/v1/admin/principals/{}/basic-equipment-agreement", lidingo.id);
+    let buyers = |o: Value| -> Vec<String> {
+        o["municipalities"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(buyers(app.get(&lager, "/api/v1/surplus").await.json().await.unwrap()), ["Lidingö stad"]);
+
+    assert_eq!(app.put_json(&admin, &agreement, &json!({ "since": null })).await.status(), 204, "the agreement ended");
+    let p = problem(sell(&app, &lager, f.surplus_devices[1], f.lidingo_code).await).await;
+    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("no_basic_equipment_agreement"), Some("municipality")));
+    assert!(buyers(app.get(&lager, "/api/v1/surplus").await.json().await.unwrap()).is_empty());
+    assert_eq!(
+        app.put_json(&admin, &agreement, &json!({ "since": "2026-12-01" })).await.status(),
+        204,
+        "an agreement that begins next month"
+    );
+    let p = problem(sell(&app, &lager, f.surplus_devices[1], f.lidingo_code).await).await;
+    assert_eq!(p["code"], "no_basic_equipment_agreement", "not yet in force on 2026-11-23");
+
+    let p = problem(app.put_json(&admin, &agreement, &json!({ "since": "1 dec" })).await).await;
+    assert_eq!((p["status"].as_u64(), p["field"].as_str()), (Some(422), Some("basic_equipment_since")));
+    let region = format!("/api/v1/admin/principals/{}/basic-equipment-agreement", app.fixture.region);
+    let p = problem(app.put_json(&admin, &region, &json!({ "since": "2021-01-01" })).await).await;
+    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("not_a_municipality"), Some("basic_equipment_since")));
+    assert_eq!(
+        problem(app.put_json(&lager, &agreement, &json!({ "since": null })).await).await["code"],
+        "role_required"
+    );
+
+    assert_eq!(app.put_json(&admin, &agreement, &json!({ "since": "2021-01-01" })).await.status(), 204);
+    assert_eq!(sell(&app, &lager, f.surplus_devices[1], f.lidingo_code).await.status(), 201);
+    let changes: Value = app.get(&admin, "/api/v1/admin/changes?entity=principal").await.json().await.unwrap();
+    let actions: Vec<&str> =
+        changes["changes"].as_array().map_or(vec![], |c| c.iter().filter_map(|c| c["action"].as_str()).collect());
+    assert_eq!(
+        actions.iter().filter(|a| **a == "basic_equipment_agreement").count(),
+        3,
+        "each change is in the change log: {changes}"
+    );
+}
+
 async fn demand_from_recent_orders_limits_what_may_be_sold(app: TestApp) {
     let o = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     let f = fixture_consult::load(app.storage.as_ref()).await.unwrap();
@@ -657,6 +703,7 @@ ramp_testkit::on_both_engines!(
     consultations_need_a_prescriber_with_a_care_relationship_and_reads_are_audited,
     surplus_of_earlier_assortment_is_sold_to_a_municipality_at_thirty_percent,
     demand_from_recent_orders_limits_what_may_be_sold,
+    surplus_is_sold_only_to_a_municipality_with_an_agreement_on_basic_equipment,
     a_complaint_is_accepted_from_delivery_through_the_thirtieth_day_after_it_and_refused_after,
     the_openapi_document_describes_consultations_and_surplus_sales,
     a_device_under_a_safety_notice_is_neither_offered_nor_sold,

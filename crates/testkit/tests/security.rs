@@ -162,6 +162,7 @@ async fn an_xlsx_export_keeps_text_that_looks_like_a_formula_as_text(app: TestAp
         name: "=cmd|' /C calc'!A0".into(),
         kind: "municipality".into(),
         municipality_code: Some("0999".into()),
+        basic_equipment_since: None,
     };
     app.storage.insert_principals(&[evil]).await.unwrap();
     app.storage.finish_bulk_load().await.unwrap();

@@ -1239,6 +1239,11 @@ const ERRORS: &[(&str, &str, &str)] = &[
         "Spare parts are not available long enough after delivery.",
     ),
     ("no_surplus", "Lagersaldot är inte större än efterfrågan.", "Stock does not exceed demand."),
+    (
+        "no_basic_equipment_agreement",
+        "Kommunen har inget avtal om grundutrustning; överskott säljs bara till kommuner med avtalet.",
+        "The municipality has no agreement on basic equipment; surplus is sold only to municipalities that have one.",
+    ),
     ("not_for_sale", "Individen kan inte längre säljas.", "The device can no longer be sold."),
     ("not_a_municipality", "Överskott säljs endast till kommuner.", "Surplus is sold to municipalities only."),
     ("principal_not_found", "Huvudmannen finns inte.", "There is no such principal."),

@@ -25,8 +25,8 @@ pub use changes::{list_changes, ChangeFilter, ChangePage};
 pub use inactivity::{deactivate_inactive_users, spawn_inactivity_sweeper};
 pub use init::{bootstrap, Bootstrap, Bootstrapped};
 pub use principals::{
-    add_customer_number, create_principal, edit_customer_number, edit_principal, list_principals, PrincipalInput,
-    PrincipalWithNumbers,
+    add_customer_number, create_principal, edit_customer_number, edit_principal, list_principals,
+    set_basic_equipment_agreement, PrincipalInput, PrincipalWithNumbers,
 };
 pub use reference::{reference, user_overview, Reference, UserOverview};
 pub use tokens::{list_tokens, revoke_token};

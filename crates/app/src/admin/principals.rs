@@ -116,6 +116,37 @@ pub async fn edit_principal(app: &App, caller: Caller<'_>, id: Id, name: &str) -
     record_and_commit(app, work, Some(caller), change).await
 }
 
+/// Records the day a municipality's agreement on basic equipment began, or
+/// with `None` that it has none (it ended). Surplus basic equipment is sold
+/// only to municipalities that have one (seed 003). In the change log.
+pub async fn set_basic_equipment_agreement(
+    app: &App,
+    caller: Caller<'_>,
+    id: Id,
+    since: Option<chrono::NaiveDate>,
+) -> Result<()> {
+    authorize(app, caller, AdminEntity::Principal, "edit", Some(id)).await?;
+    let mut work = app.storage.admin_work().await?;
+    let before = work.principal(id).await?.ok_or_else(|| not_found("id", "principal_not_found", "principal"))?;
+    if before.kind != "municipality" {
+        return Err(AppError::invalid(
+            "basic_equipment_since",
+            "not_a_municipality",
+            "an agreement on basic equipment is a municipality's",
+        ));
+    }
+    work.set_basic_equipment_since(id, since).await?;
+    let after = work.principal(id).await?;
+    let change = Change {
+        entity: AdminEntity::Principal,
+        entity_id: id,
+        action: "basic_equipment_agreement",
+        before: json(&before),
+        after: json(&after),
+    };
+    record_and_commit(app, work, Some(caller), change).await
+}
+
 fn number(value: &str) -> Result<String> {
     let n = text("number", value, 20)?;
     if !n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {

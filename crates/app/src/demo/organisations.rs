@@ -5,6 +5,7 @@
 use super::geography::{self as geo, MUNICIPALITIES};
 use super::rng::{stream, Cumulative, Rng};
 use super::scale::Params;
+use chrono::NaiveDate;
 use ramp_model::{CustomerNumber, Id, Principal, Unit, Warehouse};
 
 /// What a unit does; stored as `units.kind`.
@@ -179,6 +180,7 @@ impl Builder {
             name: "Västra Götalandsregionen".into(),
             kind: "region".into(),
             municipality_code: None,
+            basic_equipment_since: None,
         });
         for (i, m) in MUNICIPALITIES.iter().enumerate() {
             self.org.principals.push(Principal {
@@ -187,6 +189,9 @@ impl Builder {
                 name: m.name.into(),
                 kind: "municipality".into(),
                 municipality_code: Some(m.code.into()),
+                // Most municipalities have the agreement on basic equipment; every
+                // fifth has not, so the surplus sale's rule shows in the demo.
+                basic_equipment_since: (i % 5 != 4).then(|| NaiveDate::from_ymd_opt(2021, 1, 1).expect("valid date")),
             });
         }
     }

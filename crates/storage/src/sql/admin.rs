@@ -299,7 +299,7 @@ impl AdminWork for SqlAdminWork {
     }
 
     async fn principal(&mut self, id: Id) -> Result<Option<Principal>> {
-        db::query("SELECT id, code, name, kind, municipality_code FROM principals WHERE id = $1")
+        db::query("SELECT id, code, name, kind, municipality_code, basic_equipment_since FROM principals WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *self.tx)
             .await?
@@ -309,13 +309,15 @@ impl AdminWork for SqlAdminWork {
     }
 
     async fn principal_by_code(&mut self, code: &str) -> Result<Option<Principal>> {
-        db::query("SELECT id, code, name, kind, municipality_code FROM principals WHERE code = $1")
-            .bind(code)
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .as_ref()
-            .map(principal_from)
-            .transpose()
+        db::query(
+            "SELECT id, code, name, kind, municipality_code, basic_equipment_since FROM principals WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&mut *self.tx)
+        .await?
+        .as_ref()
+        .map(principal_from)
+        .transpose()
     }
 
     async fn insert_principal(&mut self, p: &NewPrincipal) -> Result<Id> {
@@ -336,6 +338,16 @@ impl AdminWork for SqlAdminWork {
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_basic_equipment_since(&mut self, id: Id, since: Option<NaiveDate>) -> Result<bool> {
+        let done =
+            db::query("UPDATE principals SET basic_equipment_since = $1 WHERE id = $2 AND kind = 'municipality'")
+                .bind(since)
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 

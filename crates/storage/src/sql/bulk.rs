@@ -11,9 +11,17 @@ use ramp_domain::Term;
 
 pub(super) async fn insert_principals(this: &SqlStorage, rows: &[Principal]) -> Result<()> {
     let mut tx = this.dialect.begin().await?;
-    insert_rows(&mut tx, this, "INSERT INTO principals (id, code, name, kind, municipality_code) ", 5, rows, |b, r| {
-        b.push_bind(r.id).push_bind(&r.code).push_bind(&r.name).push_bind(&r.kind).push_bind(&r.municipality_code);
-    })
+    insert_rows(
+        &mut tx,
+        this,
+        "INSERT INTO principals (id, code, name, kind, municipality_code, basic_equipment_since) ",
+        6,
+        rows,
+        |b, r| {
+            b.push_bind(r.id).push_bind(&r.code).push_bind(&r.name).push_bind(&r.kind).push_bind(&r.municipality_code);
+            b.push_bind(r.basic_equipment_since);
+        },
+    )
     .await?;
     tx.commit().await?;
     this.cache.invalidate();

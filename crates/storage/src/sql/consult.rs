@@ -642,7 +642,8 @@ impl ConsultStore for SqlStorage {
         let sale = db::query(format!(
             "INSERT INTO surplus_sales (device_id, buyer_principal_id, customer_number_id, purchase_price_ore, price_ore, \
              sold_by, sold_at, sold_on, complaint_deadline, spare_parts_until) \
-             SELECT d.id, $2, $3, d.purchase_price_ore, $4, $5, $6, $7, $8, $9 {} AND d.id = $1 RETURNING id",
+             SELECT d.id, $2, $3, d.purchase_price_ore, $4, $5, $6, $7, $8, $9 {} AND d.id = $1 \
+             AND EXISTS (SELECT 1 FROM principals b WHERE b.id = $2 AND b.basic_equipment_since <= $7) RETURNING id",
             central_stock_from()
         ))
         .bind(s.device_id).bind(s.buyer_principal_id).bind(s.customer_number_id).bind(s.price_ore).bind(s.sold_by)
@@ -652,7 +653,7 @@ impl ConsultStore for SqlStorage {
         .await?;
         let Some(sale) = sale else {
             return Err(StorageError::StateMismatch(format!(
-                "device {} is not on a central shelf, or is blocked or adapted",
+                "device {} is not on a central shelf, or is blocked or adapted, or the buyer has no basic-equipment agreement",
                 s.device_id
             )));
         };

@@ -10,16 +10,17 @@ pub(super) async fn principals(this: &SqlStorage) -> Result<Vec<Principal>> {
         Ok(hit) => return Ok(hit),
         Err(seen) => seen,
     };
-    let rows = db::query("SELECT id, code, name, kind, municipality_code FROM principals ORDER BY id")
-        .fetch_all(&this.pool)
-        .await?;
+    let rows =
+        db::query("SELECT id, code, name, kind, municipality_code, basic_equipment_since FROM principals ORDER BY id")
+            .fetch_all(&this.pool)
+            .await?;
     let rows = all(&rows, principal_from)?;
     this.cache.put(seen, |r| r.principals = Some(rows.clone()));
     Ok(rows)
 }
 
 pub(super) async fn principal_by_code(this: &SqlStorage, code: &str) -> Result<Option<Principal>> {
-    db::query("SELECT id, code, name, kind, municipality_code FROM principals WHERE code = $1")
+    db::query("SELECT id, code, name, kind, municipality_code, basic_equipment_since FROM principals WHERE code = $1")
         .bind(code)
         .fetch_optional(&this.pool)
         .await?

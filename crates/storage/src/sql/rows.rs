@@ -112,6 +112,7 @@ pub(super) fn principal_from(r: &Row) -> Result<Principal> {
         name: r.try_get("name")?,
         kind: r.try_get("kind")?,
         municipality_code: r.try_get("municipality_code")?,
+        basic_equipment_since: r.try_get("basic_equipment_since")?,
     })
 }
 

@@ -29,6 +29,8 @@ pub struct PrincipalDto {
     pub name: String,
     /// region | municipality
     pub kind: String,
+    /// A municipality's agreement on basic equipment began this day (`null`: none).
+    pub basic_equipment_since: Option<chrono::NaiveDate>,
     pub customer_numbers: Vec<CustomerNumberDto>,
 }
 
@@ -39,6 +41,7 @@ impl From<&PrincipalWithNumbers> for PrincipalDto {
             code: p.principal.code.clone(),
             name: p.principal.name.clone(),
             kind: p.principal.kind.clone(),
+            basic_equipment_since: p.principal.basic_equipment_since,
             customer_numbers: p
                 .customer_numbers
                 .iter()
@@ -222,6 +225,15 @@ pub struct PrincipalBody {
 #[serde(deny_unknown_fields)]
 pub struct NameBody {
     pub name: String,
+}
+
+/// A municipality's agreement on basic equipment: the day it began, or
+/// `null` when it has none (any more).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BasicEquipmentBody {
+    /// `YYYY-MM-DD` or `null`.
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

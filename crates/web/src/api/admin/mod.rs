@@ -21,6 +21,7 @@ use utoipa::OpenApi;
 #[openapi(
     paths(
         organisation::principals, organisation::create_principal, organisation::edit_principal,
+        organisation::basic_equipment_agreement,
         organisation::add_customer_number, organisation::edit_customer_number,
         organisation::units, organisation::create_unit, organisation::edit_unit,
         organisation::deactivate_unit, organisation::reactivate_unit,
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/principals", get(organisation::principals).post(organisation::create_principal))
         .route("/api/v1/admin/principals/{id}", put(organisation::edit_principal))
         .route("/api/v1/admin/principals/{id}/customer-numbers", post(organisation::add_customer_number))
+        .route("/api/v1/admin/principals/{id}/basic-equipment-agreement", put(organisation::basic_equipment_agreement))
         .route("/api/v1/admin/customer-numbers/{id}", put(organisation::edit_customer_number))
         .route("/api/v1/admin/units", get(organisation::units).post(organisation::create_unit))
         .route("/api/v1/admin/units/{id}", put(organisation::edit_unit))

@@ -58,6 +58,26 @@ pub async fn edit_principal(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Records the day a municipality's agreement on basic equipment began
+/// (`since`), or with `null` that it has none; surplus basic equipment is
+/// sold only to municipalities that have one. Recorded in the change log.
+#[utoipa::path(put, path = "/api/v1/admin/principals/{id}/basic-equipment-agreement", tag = "admin", request_body = BasicEquipmentBody, params(("id" = i64, Path, description = "the municipality (principal id)")), security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "recorded"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "principal_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid_date, not_a_municipality (field basic_equipment_since)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn basic_equipment_agreement(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<BasicEquipmentBody>,
+) -> Result<StatusCode, ApiError> {
+    let since = ramp_app::dates::parse_optional_date("basic_equipment_since", b.since.as_deref(), "2021-01-01")?;
+    uc::set_basic_equipment_agreement(&state.app, caller(&user, &rid), id, since).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Adds a customer number to a principal.
 #[utoipa::path(post, path = "/api/v1/admin/principals/{id}/customer-numbers", tag = "admin", request_body = CustomerNumberBody, params(("id" = i64, Path, description = "the principal")), security(("token" = []), ("session" = [])), responses(
     (status = 201, description = "created", body = CreatedDto),

@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/principals", get(principals::list).post(principals::create))
         .route("/admin/principals/{id}", get(principals::show).post(principals::rename))
         .route("/admin/principals/{id}/customer-numbers", get(back_to_principal).post(principals::add_number))
+        .route("/admin/principals/{id}/basic-equipment", get(back_to_principal).post(principals::basic_equipment))
         .route("/admin/customer-numbers/{id}", get(to_principals).post(principals::rename_number))
         .route("/admin/articles", get(articles::list).post(articles::create))
         .route("/admin/articles/new", get(articles::new_form))

@@ -130,6 +130,8 @@ struct PrincipalTemplate {
     code: String,
     kind: &'static str,
     name: Field,
+    /// The agreement on basic equipment (municipalities only).
+    basic_equipment: Option<Field>,
     numbers: Vec<NumberRow>,
     new_number: Vec<Field>,
 }
@@ -165,6 +167,17 @@ async fn principal_page(
     let t = |k: &str| lang.t(k);
     let name =
         Field::new(&page, "name", t("admin.principal_name"), &value("rename", "name", &p.principal.name)).required();
+    let since = p.principal.basic_equipment_since.map(|d| d.to_string()).unwrap_or_default();
+    let basic_equipment = (p.principal.kind == "municipality").then(|| {
+        Field::new(
+            &page,
+            "basic_equipment_since",
+            t("admin.basic_equipment_since"),
+            &value("basic", "basic_equipment_since", &since),
+        )
+        .kind("date")
+        .hint(t("admin.basic_equipment_hint"))
+    });
     let numbers = p
         .customer_numbers
         .iter()
@@ -186,6 +199,7 @@ async fn principal_page(
         code: p.principal.code.clone(),
         kind: principal_kind_name(lang, &p.principal.kind),
         name,
+        basic_equipment,
         numbers,
         new_number,
         page,
@@ -215,6 +229,27 @@ pub async fn rename(
     CsrfForm(f): CsrfForm<Pairs>,
 ) -> Response {
     match uc::edit_principal(&state.app, caller(&user, &rid), id, &one(&f, "name")).await {
+        Ok(()) => Redirect::to(&format!("/admin/principals/{id}?done=1")).into_response(),
+        Err(e) => principal_page(&state, lang, &csrf, &user, &rid, id, None, Some((e, &f))).await,
+    }
+}
+
+/// Records (a date) or ends (empty) the municipality's agreement on basic equipment.
+pub async fn basic_equipment(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<Pairs>,
+) -> Response {
+    let since = one(&f, "basic_equipment_since");
+    let done = match ramp_app::dates::parse_optional_date("basic_equipment_since", Some(&since), "2021-01-01") {
+        Ok(since) => uc::set_basic_equipment_agreement(&state.app, caller(&user, &rid), id, since).await,
+        Err(e) => Err(e),
+    };
+    match done {
         Ok(()) => Redirect::to(&format!("/admin/principals/{id}?done=1")).into_response(),
         Err(e) => principal_page(&state, lang, &csrf, &user, &rid, id, None, Some((e, &f))).await,
     }
