@@ -24,7 +24,7 @@ async fn page(client: &Client, app: &TestApp, path: &str) -> (StatusCode, String
     (resp.status(), resp.text().await.expect("html"))
 }
 
-const PAGES: [(&str, &str, &str); 14] = [
+const PAGES: [(&str, &str, &str); 15] = [
     ("/admin", "Administration", "Administration"),
     ("/admin/users", "Användare", "Users"),
     ("/admin/users?q=anna&status=active", "Anna Arbetsterapeut", "Anna Arbetsterapeut"),
@@ -34,6 +34,7 @@ const PAGES: [(&str, &str, &str); 14] = [
     ("/admin/units/1", "Ändra enheten", "Edit the unit"),
     ("/admin/principals", "Ny huvudman", "New principal"),
     ("/admin/principals/1", "Nytt kundnummer", "New customer number"),
+    ("/admin/principals/3", "Avtal om grundutrustning", "Agreement on basic equipment"),
     ("/admin/articles", "Ny artikel", "New article"),
     ("/admin/articles?q=rollator", "Rollator Gåstöd Classic", "Rollator Gåstöd Classic"),
     ("/admin/articles/new", "Skapa artikel", "Create article"),
@@ -68,6 +69,35 @@ async fn a_non_administrator_sees_no_admin_menu_and_is_refused_the_pages(app: Te
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
         assert!(html.contains("Din roll ger inte tillgång till sidan."), "{path}");
     }
+}
+
+/// Issue 22: the administrator records a municipality's agreement on basic
+/// equipment (which decides who may buy surplus) on its page.
+async fn the_basic_equipment_agreement_is_recorded_on_the_municipalitys_page_and_a_bad_date_named(app: TestApp) {
+    let (client, csrf, _) = logged_in(&app, "admin").await;
+    let path = format!("/admin/principals/{}/basic-equipment", app.fixture.lidingo);
+    let post = |since: &'static str| {
+        client
+            .post(app.url(&path))
+            .form(&[("csrf", csrf.as_str()), ("form", "basic"), ("basic_equipment_since", since)])
+            .send()
+    };
+    let resp = post("första mars").await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("id=\"basic_equipment_since-error\""), "the error sits beside the field");
+    let resp = post("2025-03-01").await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&client, &app, &location(&resp)).await;
+    assert!(html.contains("value=\"2025-03-01\""), "the date is shown");
+    let lidingo = app.storage.principal_by_code("0186").await.unwrap().unwrap();
+    assert_eq!(lidingo.basic_equipment_since.map(|d| d.to_string()).as_deref(), Some("2025-03-01"));
+    let resp = post("").await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "empty ends the agreement");
+    let lidingo = app.storage.principal_by_code("0186").await.unwrap().unwrap();
+    assert_eq!(lidingo.basic_equipment_since, None);
+    let (_, region) = page(&client, &app, &format!("/admin/principals/{}", app.fixture.region)).await;
+    assert!(!region.contains("Avtal om grundutrustning"), "a region has no such agreement");
 }
 
 async fn the_user_form_refuses_naming_the_field_and_creates_the_user_when_right(app: TestApp) {
@@ -190,7 +220,11 @@ async fn an_administrator_creates_a_unit_and_a_user_in_the_browser(app: TestApp)
     for (path, text, what) in [
         ("/admin/users", "Ny användare", "the user list"),
         ("/admin/principals", "Huvudmän", "the principals"),
-        (&format!("/admin/principals/{}", app.fixture.lidingo), "Kundnummer", "a principal with its customer numbers"),
+        (
+            &format!("/admin/principals/{}", app.fixture.lidingo),
+            "Avtal om grundutrustning",
+            "a municipality with its agreement and customer numbers",
+        ),
         ("/admin/articles", "Sortiment", "the catalog search"),
         ("/admin/articles/new", "Ny artikel", "the new-article form"),
         ("/admin/articles/R-100", "Avveckla", "an article"),
@@ -215,6 +249,7 @@ async fn an_administrator_creates_a_unit_and_a_user_in_the_browser(app: TestApp)
 
 ramp_testkit::on_both_engines!(
     every_admin_page_renders_in_swedish_and_english_with_no_text_missing,
+    the_basic_equipment_agreement_is_recorded_on_the_municipalitys_page_and_a_bad_date_named,
     a_non_administrator_sees_no_admin_menu_and_is_refused_the_pages,
     the_user_form_refuses_naming_the_field_and_creates_the_user_when_right,
     the_user_page_deactivates_reactivates_and_revokes_a_token,
