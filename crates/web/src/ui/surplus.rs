@@ -128,11 +128,16 @@ pub async fn complain(
     UiUser(user): UiUser,
     CsrfForm(f): CsrfForm<SurplusForm>,
 ) -> Response {
-    let done = match f.sale_id.trim().parse::<i64>() {
+    let done = match sale_id(&f) {
         Ok(id) => ramp_app::surplus::register_complaint(&state.app, &user, id, &f.description).await.map(|_| ()),
-        Err(_) => Err(AppError::invalid("sale_id", "required", "choose the sale")),
+        Err(e) => Err(e),
     };
     after(&state, lang, &csrf, &user, f, done).await
+}
+
+/// The sale the form names.
+fn sale_id(f: &SurplusForm) -> Result<i64, AppError> {
+    f.sale_id.trim().parse().map_err(|_| AppError::invalid("sale_id", "required", "choose the sale"))
 }
 
 pub async fn deliver(
@@ -142,9 +147,9 @@ pub async fn deliver(
     UiUser(user): UiUser,
     CsrfForm(f): CsrfForm<SurplusForm>,
 ) -> Response {
-    let done = match f.sale_id.trim().parse::<i64>() {
+    let done = match sale_id(&f) {
         Ok(id) => ramp_app::surplus::deliver(&state.app, &user, id).await.map(|_| ()),
-        Err(_) => Err(AppError::invalid("sale_id", "required", "choose the sale")),
+        Err(e) => Err(e),
     };
     after(&state, lang, &csrf, &user, f, done).await
 }
