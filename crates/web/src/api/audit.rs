@@ -47,6 +47,7 @@ pub struct AuditSearchBody {
 
 /// The same filters without a patient, for `GET /api/v1/audit`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     pub user: Option<String>,
@@ -70,6 +71,7 @@ pub struct LogExtractBody {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EmergencyParams {
     /// `unreviewed` (default) or `all`.
     pub status: Option<String>,

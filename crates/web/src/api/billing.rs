@@ -31,6 +31,7 @@ pub struct CreditBody {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// `YYYY-MM`.
     pub month: Option<String>,

@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 /// Numbers and yes/no are read as text, so a bad one is a 422 naming the
 /// parameter rather than the framework's 400.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words (Swedish stemming, prefixes, misspellings), an article number,
     /// a GTIN, or an ISO 9999 code or prefix ("12 06 06", "1206"). May be

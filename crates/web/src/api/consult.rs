@@ -36,6 +36,7 @@ pub struct SlotBody {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SlotParams {
     /// Only slots of this service product.
     pub service_code: Option<String>,
@@ -71,7 +72,9 @@ fn instant(field: &str, s: &str) -> Result<DateTime<Utc>, ApiError> {
 
 /// The service products consultants offer, and the locations in use.
 #[utoipa::path(get, path = "/api/v1/consultations/services", tag = "consultations", security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "service products and locations", body = ServicesDto)))]
+    (status = 200, description = "service products and locations", body = ServicesDto),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn services(State(state): State<AppState>, ApiUser(_): ApiUser) -> Result<Json<ServicesDto>, ApiError> {
     let services = ramp_app::consult::services(&state.app).await?;
     let locations = ramp_app::consult::locations(&state.app).await?;
@@ -166,7 +169,9 @@ pub async fn create(
 
 /// The caller's activities: a prescriber's own, a consultant's booked ones. No patient data.
 #[utoipa::path(get, path = "/api/v1/consultations", tag = "consultations", security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "the activities", body = ConsultationListDto)))]
+    (status = 200, description = "the activities", body = ConsultationListDto),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

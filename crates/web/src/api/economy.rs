@@ -17,12 +17,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearParams {
     /// The calendar year, e.g. `2026` (default: this year).
     pub year: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MonthParams {
     /// The invoiced month, `YYYY-MM` (default: the last complete month).
     pub month: Option<String>,

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FigureParams {
     /// First month, `YYYY-MM` (default: six months before `to`).
     pub from: Option<String>,
@@ -37,6 +38,7 @@ pub struct FigureParams {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatParams {
     /// `json` (default) or `csv`.
     #[allow(dead_code)] // documents the query of the figures without a range; they read `FigureParams`
@@ -656,7 +658,9 @@ pub(crate) mod doc {
     /// Delivery reliability as CSV for Swedish Excel (`;`, decimal comma, UTF-8 with BOM).
     #[utoipa::path(get, path = "/api/v1/figures/delivery-reliability.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
         (status = 200, description = "Leveranstyp;Mål;YYYY-MM;…", body = String, content_type = "text/csv"),
-        (status = 422, description = "from or to invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "from or to invalid", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn delivery_reliability_csv() {}
 
     /// Reuse rate per month: the share of device deliveries served by a device reconditioned before the delivery.
@@ -668,7 +672,9 @@ pub(crate) mod doc {
 
     /// Reuse rate as CSV.
     #[utoipa::path(get, path = "/api/v1/figures/reuse-rate.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-        (status = 200, description = "Månad;Leveranser av individer;Varav rekonditionerade;Återanvändningsgrad (%)", body = String, content_type = "text/csv")))]
+        (status = 200, description = "Månad;Leveranser av individer;Varav rekonditionerade;Återanvändningsgrad (%)", body = String, content_type = "text/csv"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn reuse_rate_csv() {}
 
     /// Replacement acceptance per month: accepted / (accepted + declined) proposals of ordinary replacement groups.
@@ -680,7 +686,9 @@ pub(crate) mod doc {
 
     /// Replacement acceptance as CSV.
     #[utoipa::path(get, path = "/api/v1/figures/replacement-acceptance.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-        (status = 200, description = "Månad;Accepterade;Avböjda;Automatiska (fast grupp);Acceptansgrad (%)", body = String, content_type = "text/csv")))]
+        (status = 200, description = "Månad;Accepterade;Avböjda;Automatiska (fast grupp);Acceptansgrad (%)", body = String, content_type = "text/csv"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn replacement_acceptance_csv() {}
 
     /// Purchased vs prescribed per fixed replacement group per quarter (the range widened to whole quarters).
@@ -695,7 +703,9 @@ pub(crate) mod doc {
 
     /// Purchased vs prescribed as CSV, one row per group and quarter.
     #[utoipa::path(get, path = "/api/v1/figures/purchased-vs-prescribed.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
-        (status = 200, description = "Ersättningsgrupp;Benämning;Kvartal;Inköpta;Förskrivna", body = String, content_type = "text/csv")))]
+        (status = 200, description = "Ersättningsgrupp;Benämning;Kvartal;Inköpta;Förskrivna", body = String, content_type = "text/csv"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn purchased_vs_prescribed_csv() {}
 
     /// Work orders open or in progress, by kind and age: 0–7, 8–30, 31–90 and over 90 days.
@@ -707,7 +717,8 @@ pub(crate) mod doc {
 
     /// Open work orders as CSV.
     #[utoipa::path(get, path = "/api/v1/figures/open-work-orders.csv", tag = "figures", security(("token" = []), ("session" = [])), responses(
-        (status = 200, description = "Typ;0–7 dagar;8–30 dagar;31–90 dagar;över 90 dagar;Totalt", body = String, content_type = "text/csv")))]
+        (status = 200, description = "Typ;0–7 dagar;8–30 dagar;31–90 dagar;över 90 dagar;Totalt", body = String, content_type = "text/csv"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn open_work_orders_csv() {}
 
     /// Safety-notice progress: per notice, the devices affected, handled (recall work order done) and remaining.
@@ -719,7 +730,8 @@ pub(crate) mod doc {
 
     /// Safety-notice progress as CSV.
     #[utoipa::path(get, path = "/api/v1/figures/safety-notices.csv", tag = "figures", security(("token" = []), ("session" = [])), responses(
-        (status = 200, description = "Referens;Rubrik;Registrerad;Berörda hjälpmedel;Åtgärdade;Kvar;Makulerade;Åtgärdat (%)", body = String, content_type = "text/csv")))]
+        (status = 200, description = "Referens;Rubrik;Registrerad;Berörda hjälpmedel;Åtgärdade;Kvar;Makulerade;Åtgärdat (%)", body = String, content_type = "text/csv"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn safety_notices_csv() {}
 }
 

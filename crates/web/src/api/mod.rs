@@ -16,6 +16,8 @@ pub(crate) mod figures;
 mod health;
 mod my_patients;
 mod notifications;
+#[cfg(test)]
+mod openapi_tests;
 mod order_lists;
 mod orders;
 mod orders_dto;

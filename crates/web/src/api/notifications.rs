@@ -49,7 +49,9 @@ pub struct InboxDto {
 
 /// The caller's inbox: their orders' status changes, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "ordering", security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "the inbox", body = InboxDto)))]
+    (status = 200, description = "the inbox", body = InboxDto),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<InboxDto>, ApiError> {
     let (list, unread) = ramp_app::notifications::inbox(&state.app, &user).await?;
     Ok(Json(InboxDto { unread, notifications: list.iter().map(NotificationDto::from).collect() }))

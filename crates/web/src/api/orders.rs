@@ -167,6 +167,7 @@ pub struct StatusBody {
 /// naming it. Rows carry no patient identity, and there is no search by
 /// patient: what identifies a patient never goes in a URL.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrderListQuery {
     /// mine (the caller's own orders) | unit (the caller's unit's) | all
     /// (the centre's staff only). Default: all for the centre's staff, else mine.
@@ -243,7 +244,9 @@ pub async fn add_item(
 
 /// The caller's cart; lines whose reservation ran out are gone.
 #[utoipa::path(get, path = "/api/v1/cart", tag = "ordering", security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "the cart", body = CartDto)))]
+    (status = 200, description = "the cart", body = CartDto),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn cart(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<CartDto>, ApiError> {
     let lines = ramp_app::orders::cart(&state.app, &user).await?;
     Ok(Json(CartDto { items: lines.iter().map(CartItemDto::from).collect() }))

@@ -56,7 +56,8 @@ pub async fn login(
 
 /// Ends the browser session; called with `Authorization: Bearer`, revokes
 /// that API token (it answers 401 from then on).
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security((), ("token" = []), ("session" = [])), responses((status = 204, description = "logged out, or the token revoked")))]
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", security((), ("token" = []), ("session" = [])), responses((status = 204, description = "logged out, or the token revoked"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = bearer(&headers) {
         ramp_app::auth::revoke_bearer(&state.app, token).await?;

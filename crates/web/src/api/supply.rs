@@ -92,7 +92,11 @@ pub async fn receive(
 
 /// Consumables counted in a warehouse.
 #[utoipa::path(get, path = "/api/v1/warehouses/{id}/consumables", tag = "supply", params(("id" = i64, Path, description = "the warehouse")), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "article, quantity", body = Object)))]
+    (status = 200, description = "article, quantity", body = Object),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "warehouse_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn consumables(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -102,6 +106,7 @@ pub async fn consumables(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PickQuery {
     /// Lines promised by this date (`YYYY-MM-DD`); default 7 working days ahead.
     pub until: Option<String>,
@@ -109,7 +114,12 @@ pub struct PickQuery {
 
 /// The pick list: open order lines whose device is in this warehouse, by delivery route and promised date.
 #[utoipa::path(get, path = "/api/v1/warehouses/{id}/pick-list", tag = "supply", params(("id" = i64, Path, description = "the warehouse"), PickQuery), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "lines to pick, with any blocking reason", body = Object)))]
+    (status = 200, description = "lines to pick, with any blocking reason", body = Object),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "warehouse_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid_date (field until)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn pick_list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -175,6 +185,7 @@ pub async fn inspect(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WorkQuery {
     /// open | in_progress | done | cancelled
     pub status: Option<String>,
@@ -184,7 +195,11 @@ pub struct WorkQuery {
 
 /// The technicians' queue, oldest first.
 #[utoipa::path(get, path = "/api/v1/work-orders", tag = "supply", params(WorkQuery), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "work orders with device, assignee and minutes recorded", body = Object)))]
+    (status = 200, description = "work orders with device, assignee and minutes recorded", body = Object),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid kind or status (field named)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn work_orders(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -204,7 +219,11 @@ pub struct NewWorkOrderBody {
 
 /// Creates a work order for a device.
 #[utoipa::path(post, path = "/api/v1/work-orders", tag = "supply", request_body = NewWorkOrderBody, security(("token" = []), ("session" = [])), responses(
-    (status = 201, description = "`{\"id\": n}`", body = Object)))]
+    (status = 201, description = "`{\"id\": n}`", body = Object),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input (field named)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn create_work_order(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -216,7 +235,11 @@ pub async fn create_work_order(
 
 /// One work order with its time and parts entries and adaptation documents.
 #[utoipa::path(get, path = "/api/v1/work-orders/{id}", tag = "supply", params(("id" = i64, Path, description = "the work order")), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "the work order", body = Object)))]
+    (status = 200, description = "the work order", body = Object),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "work_order_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn work_order(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -250,7 +273,12 @@ pub struct EntryBody {
 
 /// Records time and parts on a work order.
 #[utoipa::path(post, path = "/api/v1/work-orders/{id}/entries", tag = "supply", request_body = EntryBody, params(("id" = i64, Path, description = "the work order")), security(("token" = []), ("session" = [])), responses(
-    (status = 201, description = "`{\"id\": n}`", body = Object)))]
+    (status = 201, description = "`{\"id\": n}`", body = Object),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "work_order_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input (field named)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn add_entry(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -297,7 +325,12 @@ pub struct AdaptationBody {
 
 /// Attaches the special adaptation's document; the device waits for the prescriber's signature (30 days).
 #[utoipa::path(post, path = "/api/v1/work-orders/{id}/adaptation-documents", tag = "supply", request_body = AdaptationBody, params(("id" = i64, Path, description = "the special-adaptation work order")), security(("token" = []), ("session" = [])), responses(
-    (status = 201, description = "`{\"id\": \"<32 hex digits>\"}`: the document's random public id", body = Object)))]
+    (status = 201, description = "`{\"id\": \"<32 hex digits>\"}`: the document's random public id", body = Object),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "work_order_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid input (field named)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn attach(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -374,14 +407,21 @@ pub async fn register_notice(
 
 /// Safety notices with progress (affected, handled).
 #[utoipa::path(get, path = "/api/v1/safety-notices", tag = "supply", security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "the notices", body = Object)))]
+    (status = 200, description = "the notices", body = Object),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn notices(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Value>, ApiError> {
     to_json(s::safety_notices(&state.app, &user).await?)
 }
 
 /// One notice: every affected device, where it is, and its recall's status.
 #[utoipa::path(get, path = "/api/v1/safety-notices/{id}", tag = "supply", params(("id" = i64, Path, description = "the notice")), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "`{\"notice\": …, \"devices\": […]}`", body = Object)))]
+    (status = 200, description = "`{\"notice\": …, \"devices\": […]}`", body = Object),
+    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "safety_notice_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn notice(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

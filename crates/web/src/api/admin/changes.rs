@@ -13,6 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChangeParams {
     /// principal | customer_number | unit | user | api_token | article | product_area
     pub entity: Option<String>,

@@ -113,6 +113,7 @@ pub async fn edit_customer_number(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitParams {
     /// Only this principal's units.
     pub principal_id: Option<i64>,

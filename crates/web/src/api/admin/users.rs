@@ -15,6 +15,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserParams {
     /// Part of the username or name, in any case.
     pub q: Option<String>,
@@ -174,6 +175,7 @@ pub async fn set_competences(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenParams {
     /// Only this user's tokens.
     pub user_id: Option<i64>,
