@@ -101,6 +101,10 @@ pub trait Storage:
     /// `sqlite` or `postgres`.
     fn engine(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;
+    /// The invariants a database must hold (no order without lines, no
+    /// device in two open loans, invoice totals the sum of their lines, ...)
+    /// with the number of rows breaking each; empty when all hold.
+    async fn invariant_violations(&self) -> Result<Vec<(String, i64)>>;
     /// Opens a write transaction for the caller to compose
     /// ([`UnitOfWork`]); dropped without a commit, it is rolled back.
     async fn unit_of_work(&self) -> Result<Box<dyn UnitOfWork>>;

@@ -4,6 +4,7 @@
 
 mod admin_cmd;
 pub mod agreements_cmd;
+mod backup_cmd;
 mod bench;
 mod config;
 pub mod db;
@@ -33,6 +34,12 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Write a consistent copy of the database to a new file, while Ramp serves.
+    Backup(backup_cmd::BackupArgs),
+    /// Put a backup into a new, empty database, migrate it and check its invariants.
+    Restore(backup_cmd::RestoreArgs),
+    /// Check the database's invariants (after a restore, a crash, by hand).
+    Verify,
     /// Load the deterministic demo data set into an empty database.
     Demo(demo_cmd::DemoArgs),
     /// Manage users.
@@ -78,6 +85,9 @@ pub fn main() -> ExitCode {
         let result = match cli.command {
             Command::Serve(args) => serve::run(args, config).await,
             Command::Migrate => db::migrate_only(&config).await,
+            Command::Backup(args) => backup_cmd::backup(args, &config).await,
+            Command::Restore(args) => backup_cmd::restore(args, &config).await,
+            Command::Verify => backup_cmd::verify(&config).await,
             Command::Demo(args) => demo_cmd::run(args, &config).await,
             Command::User(cmd) => users_cmd::run_user(cmd, &config).await,
             Command::Token(cmd) => users_cmd::run_token(cmd, &config).await,

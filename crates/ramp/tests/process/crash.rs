@@ -114,7 +114,7 @@ async fn load_then_kill(server: &mut Server, session: &HeaderMap, jobs: &[(Strin
 
 /// An order for each pair in turn, through the cart and in one request
 /// alternately, until the deadline or the server is gone. Counts successes in `placed`; returns the attempts made.
-async fn keep_ordering(
+pub(crate) async fn keep_ordering(
     base: &str,
     session: &HeaderMap,
     jobs: &[(String, String)],

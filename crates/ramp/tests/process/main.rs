@@ -3,6 +3,7 @@
 //! database read-only, stop its PostgreSQL server; and the commands an
 //! operator runs beside it (`ramp token`, `ramp admin init`). One test binary.
 
+mod backup;
 mod bench_search;
 mod bootstrap;
 mod crash;

@@ -28,6 +28,7 @@ mod devices;
 mod economy;
 mod fees;
 mod figures;
+mod invariants;
 mod notifications;
 mod order_lists;
 mod order_page;

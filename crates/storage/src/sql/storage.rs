@@ -24,6 +24,10 @@ impl Storage for SqlStorage {
         self.dialect.engine()
     }
 
+    async fn invariant_violations(&self) -> Result<Vec<(String, i64)>> {
+        super::invariants::invariant_violations(self).await
+    }
+
     async fn migrate(&self) -> Result<()> {
         self.dialect.migrate().await
     }

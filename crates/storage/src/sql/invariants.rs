@@ -1,0 +1,72 @@
+//! What must hold in a Ramp database whatever happened to it: a kill, a
+//! full disk, a backup restored. Each check counts the rows that break it;
+//! `ramp restore` and `ramp verify` run them all and fail on any count
+//! above zero. Portable SQL, the same on both engines.
+
+use crate::db;
+use crate::sql::SqlStorage;
+use crate::Result;
+
+/// (what is wrong, a query counting the rows where it is) — the crash
+/// test's checks plus the invoices' totals.
+const CHECKS: [(&str, &str); 10] = [
+    (
+        "orders without lines",
+        "SELECT COUNT(*) AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
+    ),
+    (
+        "orders without their 'registered' event",
+        "SELECT COUNT(*) AS n FROM orders o WHERE NOT EXISTS \
+         (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'registered')",
+    ),
+    (
+        "open order lines whose device is not reserved",
+        "SELECT COUNT(*) AS n FROM order_lines l JOIN devices d ON d.id = l.device_id \
+         WHERE l.state = 'open' AND d.state <> 'reserved'",
+    ),
+    (
+        "devices in two open order lines",
+        "SELECT COUNT(*) AS n FROM (SELECT device_id FROM order_lines WHERE state = 'open' AND device_id IS NOT NULL \
+         GROUP BY device_id HAVING COUNT(*) > 1) x",
+    ),
+    (
+        "devices in two open loans",
+        "SELECT COUNT(*) AS n FROM (SELECT device_id FROM loans WHERE end_date IS NULL \
+         GROUP BY device_id HAVING COUNT(*) > 1) x",
+    ),
+    (
+        "devices both in a cart and in an open order line",
+        "SELECT COUNT(*) AS n FROM cart_items c JOIN order_lines l ON l.device_id = c.device_id AND l.state = 'open'",
+    ),
+    (
+        "devices in an open loan and an open order line",
+        "SELECT COUNT(*) AS n FROM loans o JOIN order_lines l ON l.device_id = o.device_id AND l.state = 'open' \
+         WHERE o.end_date IS NULL",
+    ),
+    (
+        "devices whose state is not their latest event's",
+        "SELECT COUNT(*) AS n FROM devices d JOIN device_events e ON e.id = \
+         (SELECT MAX(x.id) FROM device_events x WHERE x.device_id = d.id) WHERE e.to_state <> d.state",
+    ),
+    (
+        "cart items whose device is not reserved by the cart's owner",
+        "SELECT COUNT(*) AS n FROM cart_items c JOIN devices d ON d.id = c.device_id \
+         WHERE d.state <> 'reserved' OR d.reserved_by IS NULL OR d.reserved_by <> c.user_id",
+    ),
+    (
+        "invoices whose total is not the sum of their lines",
+        "SELECT COUNT(*) AS n FROM invoices i \
+         WHERE i.total_ore <> (SELECT COALESCE(SUM(l.amount_ore), 0) FROM invoice_lines l WHERE l.invoice_id = i.id)",
+    ),
+];
+
+pub(super) async fn invariant_violations(this: &SqlStorage) -> Result<Vec<(String, i64)>> {
+    let mut out = Vec::new();
+    for (what, sql) in CHECKS {
+        let n: i64 = db::query(sql).fetch_one(&this.pool).await?.try_get("n")?;
+        if n > 0 {
+            out.push((what.to_string(), n));
+        }
+    }
+    Ok(out)
+}
