@@ -69,6 +69,8 @@ async fn stock_per_warehouse_is_shown_to_hmc_staff_only(app: TestApp) {
     let lager = app.token_for("lager").await;
     let warehouses: Vec<Value> = app.get(&lager, "/api/v1/warehouses").await.json().await.unwrap();
     assert_eq!(warehouses.len(), 2);
+    let kinds: Vec<&str> = warehouses.iter().filter_map(|w| w["kind"].as_str()).collect();
+    assert_eq!(kinds, ["central", "buffer"], "the central warehouse first, then the buffer stores (issue 19)");
     let id = app.fixture.central_warehouse;
     let lines: Vec<Value> = app.get(&lager, &format!("/api/v1/warehouses/{id}/stock")).await.json().await.unwrap();
     assert_eq!(lines.len(), 1);

@@ -40,6 +40,9 @@ async fn finance_staff_run_a_month_read_an_invoice_and_credit_it_in_the_browser(
     let text = b.page_text().await.replace('\u{a0}', " ");
     assert!(text.contains("12 av 31 dagar × 450,00 kr = 174,19 kr"), "{text}");
     assert!(text.contains("300001 Hemtjänst Lidingö"), "{text}");
+    // Issue 19: the invoice links its PEPPOL BIS 3 XML beside the CSV.
+    let xml = b.by_text("a", "Ladda ner e-fakturan (PEPPOL BIS Billing 3, XML)").await;
+    assert_eq!(b.attribute(&xml, "href").await.as_deref(), Some("/api/v1/invoices/2026000002.xml"));
     b.assert_accessible("an invoice").await;
     b.type_into(&b.labelled("Orsak").await, "Fel leveransdatum").await;
     b.click(&b.by_text("button", "Skapa kreditfaktura").await).await;

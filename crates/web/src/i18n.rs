@@ -705,6 +705,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("billing.issue_date", "Fakturadatum", "Issue date"),
     ("billing.due_date", "Förfallodatum", "Due date"),
     ("billing.csv", "Ladda ner som CSV (Excel)", "Download as CSV (Excel)"),
+    ("billing.xml", "Ladda ner e-fakturan (PEPPOL BIS Billing 3, XML)", "Download the e-invoice (PEPPOL BIS Billing 3, XML)"),
     ("billing.lines_caption", "Fakturarader med beräkning", "Invoice lines with their computation"),
     ("billing.line", "Rad", "Line"),
     ("billing.description", "Beskrivning", "Description"),

@@ -47,11 +47,16 @@ pub(super) async fn unit(this: &SqlStorage, id: Id) -> Result<Option<Unit>> {
     Ok(unit)
 }
 
+/// The central warehouses first (where the centre's staff work), then the
+/// units' buffer stores, each by name (issue 19: buffers came first).
 pub(super) async fn warehouses(this: &SqlStorage) -> Result<Vec<Warehouse>> {
     all(
-        &db::query("SELECT id, code, name, kind, unit_id FROM warehouses ORDER BY kind, name")
-            .fetch_all(&this.pool)
-            .await?,
+        &db::query(
+            "SELECT id, code, name, kind, unit_id FROM warehouses \
+             ORDER BY CASE kind WHEN 'central' THEN 0 ELSE 1 END, name",
+        )
+        .fetch_all(&this.pool)
+        .await?,
         warehouse_from,
     )
 }
