@@ -221,18 +221,20 @@ async fn the_economy_page_draws_the_chart_beside_the_table_and_is_accessible(app
     invoiced(&app).await;
     let b = Browser::start().await;
     b.goto(&app.url("/login")).await;
-    b.type_into(&b.labelled("Användarnamn").await, "lager").await;
+    b.type_into(&b.labelled("Användarnamn").await, "admin").await;
     b.type_into(&b.labelled("Lösenord").await, ramp_storage::fixture::PASSWORD).await;
     b.press(ENTER).await;
     b.wait_for_text("Välkommen").await;
 
-    // Act
-    b.click(&b.by_text("a", "Ekonomi").await).await;
+    // Act (an administrator also sees the budget form, checked by axe with the rest)
+    b.goto(&app.url("/economy")).await;
     b.wait_for_text("Kostnader per huvudman").await;
 
     // Assert
     let text = b.page_text().await;
-    for expected in ["Lidingö stad", "1 350,00 kr", "1 620,00 kr", "Utfall", "Prognos", "Ladda ner Excel (XLSX)"] {
+    for expected in
+        ["Lidingö stad", "1 350,00 kr", "1 620,00 kr", "Utfall", "Prognos", "Ladda ner Excel (XLSX)", "Spara budget"]
+    {
         assert!(text.contains(expected), "the economy page lacks '{expected}':\n{text}");
     }
     let bars = b.execute("return document.querySelectorAll('#economy-chart rect').length;", json!([])).await;
@@ -249,7 +251,39 @@ async fn the_economy_page_draws_the_chart_beside_the_table_and_is_accessible(app
     b.quit().await;
 }
 
+/// Issue 19: "budgets can only be set through the API" — the page has a form.
+async fn an_administrator_sets_a_budget_on_the_economy_page_and_a_bad_amount_is_named(app: TestApp) {
+    let finance = invoiced(&app).await;
+    let (client, csrf, _) = app.ui_logged_in("admin").await;
+    let post = |budget: &'static str| {
+        let form = [("csrf", csrf.as_str()), ("year", "2026"), ("principal", "0186"), ("budget", budget)];
+        client.post(app.url("/economy/budget")).form(&form).send()
+    };
+    let resp = post("tolv tusen").await.unwrap();
+    assert_eq!(resp.status(), 422);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("id=\"budget-error\"") && html.contains("value=\"tolv tusen\""),
+        "named beside the field, kept"
+    );
+    let resp = post("-5").await.unwrap();
+    assert_eq!(resp.status(), 422, "a negative budget");
+    let resp = post("12 000,50").await.unwrap();
+    assert_eq!(resp.status(), 303);
+    let to = resp.headers()["location"].to_str().unwrap().to_string();
+    let html = client.get(app.url(&to)).send().await.unwrap().text().await.unwrap().replace('\u{a0}', " ");
+    assert!(html.contains("Budgeten är sparad.") && html.contains("12 000,50 kr"), "{html}");
+    let costs: Value = app.get(&finance, "/api/v1/economy/costs?year=2026").await.json().await.unwrap();
+    assert!(costs.to_string().contains("1200050"), "the API reads the same budget: {costs}");
+
+    let (anna, anna_csrf, _) = app.ui_logged_in("anna").await;
+    let form = [("csrf", anna_csrf.as_str()), ("year", "2026"), ("principal", "0186"), ("budget", "1")];
+    let resp = anna.post(app.url("/economy/budget")).form(&form).send().await.unwrap();
+    assert_eq!(resp.status(), 403, "a prescriber sets no budget");
+}
+
 ramp_testkit::on_both_engines!(
+    an_administrator_sets_a_budget_on_the_economy_page_and_a_bad_amount_is_named,
     costs_per_principal_are_the_invoiced_months_against_budget_with_a_run_rate_forecast,
     the_costs_download_as_csv_for_swedish_excel_and_as_an_xlsx_workbook,
     a_patient_above_10000_kr_in_a_month_gets_a_costly_treatment_application_of_75_percent_of_the_excess,

@@ -133,6 +133,7 @@ const UI_POSTS: &[&str] = &[
     "/surplus/complaints",
     "/surplus/spare-parts",
     "/billing/run",
+    "/economy/budget",
     "/billing/invoices/1/credit",
     "/logout",
 ];

@@ -5,16 +5,18 @@
 //! GET) — and the month's costly-treatment applications.
 
 use super::figures::chart::{Chart, Series};
+use super::form::kronor_to_ore;
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfToken, RequestId, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use ramp_app::economy::{CostlyApplications, EconomyReport, PrincipalEconomy};
-use ramp_app::ErrorKind;
+use ramp_app::model::User;
+use ramp_app::{AppError, ErrorKind};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -25,6 +27,9 @@ struct EconomyTemplate {
     principal: String,
     report: Option<EconomyReport>,
     chart: Option<Chart>,
+    /// The budget form's value after a refusal (what was typed stays).
+    budget: String,
+    saved: bool,
 }
 
 impl EconomyTemplate {
@@ -41,6 +46,19 @@ impl EconomyTemplate {
 pub struct EconomyParams {
     year: Option<String>,
     principal: Option<String>,
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// The budget form: a principal's budget for the year, in kronor.
+#[derive(Debug, Default, Deserialize)]
+pub struct BudgetForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    principal: String,
+    #[serde(default)]
+    budget: String,
 }
 
 const MONTHS_SV: [&str; 12] = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
@@ -77,25 +95,94 @@ pub async fn page(
     UiUser(user): UiUser,
     Query(q): Query<EconomyParams>,
 ) -> Response {
-    let mut page = Page::new(lang, "economy.title", Some(&user), &csrf, "economy");
-    let year = q.year.unwrap_or_default();
-    match ramp_app::economy::costs_against_budget(&state.app, &user, Some(&year)).await {
+    let shown = Shown { year: q.year.unwrap_or_default(), principal: q.principal, saved: q.saved.is_some() };
+    economy_page(&state, lang, &csrf, &user, shown, None).await
+}
+
+/// What the page shows: the year and principal asked for, and whether a budget was just saved.
+struct Shown {
+    year: String,
+    principal: Option<String>,
+    saved: bool,
+}
+
+async fn economy_page(
+    state: &AppState,
+    lang: Lang,
+    csrf: &str,
+    user: &User,
+    shown: Shown,
+    refused: Option<(AppError, String)>,
+) -> Response {
+    let mut page = Page::new(lang, "economy.title", Some(user), csrf, "economy");
+    let (status, budget) = match refused {
+        Some((e, typed)) => {
+            page.add_error(&e);
+            (StatusCode::UNPROCESSABLE_ENTITY, typed)
+        }
+        None => (StatusCode::OK, String::new()),
+    };
+    match ramp_app::economy::costs_against_budget(&state.app, user, Some(&shown.year)).await {
         Ok(r) => {
-            let principal = q.principal.filter(|c| r.principals.iter().any(|p| &p.principal.code == c));
+            let principal = shown.principal.filter(|c| r.principals.iter().any(|p| &p.principal.code == c));
             let chosen = principal.as_ref().and_then(|c| r.principals.iter().find(|p| &p.principal.code == c));
             let chosen = chosen.or_else(|| r.principals.first());
             let chart = chosen.map(|p| chart(lang, p, r.complete_months));
             let principal = chosen.map(|p| p.principal.code.clone()).unwrap_or_default();
-            let t = EconomyTemplate { page, year: r.year.to_string(), principal, chart, report: Some(r) };
-            render(&t, StatusCode::OK)
+            let year = r.year.to_string();
+            let t = EconomyTemplate { page, year, principal, chart, report: Some(r), budget, saved: shown.saved };
+            render(&t, status)
         }
         Err(e) if e.kind == ErrorKind::Invalid => {
             page.add_error(&e);
-            let t = EconomyTemplate { page, year, principal: String::new(), report: None, chart: None };
+            let t = EconomyTemplate {
+                page,
+                year: shown.year,
+                principal: String::new(),
+                report: None,
+                chart: None,
+                budget,
+                saved: false,
+            };
             render(&t, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => error_page(lang, e),
     }
+}
+
+/// Sets a principal's budget for the year from the page (finance staff and
+/// administrators); a refusal is shown beside the field, what was typed kept.
+pub async fn set_budget(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    CsrfForm(f): CsrfForm<BudgetForm>,
+) -> Response {
+    let year = f.year.trim().parse::<i32>();
+    let done = match (year, kronor_to_ore(&f.budget)) {
+        (Err(_), _) => Err(AppError::invalid("year", "invalid_year", "write the year with four digits")),
+        (_, None) => Err(AppError::invalid("budget", "invalid_amount", "write the budget in kronor")),
+        (Ok(y), Some(ore)) => ramp_app::economy::set_budget(&state.app, &user, &f.principal, y, ore)
+            .await
+            .map_err(|e| if e.field.as_deref() == Some("amount_ore") { e.with_field("budget") } else { e }),
+    };
+    let shown = Shown { year: f.year.trim().to_string(), principal: Some(f.principal.clone()), saved: false };
+    match done {
+        Ok(()) => {
+            let to = format!("/economy?year={}&principal={}&saved=1", shown.year, urlencoding(&f.principal));
+            Redirect::to(&to).into_response()
+        }
+        Err(e) if e.kind == ErrorKind::Invalid || e.kind == ErrorKind::NotFound => {
+            economy_page(&state, lang, &csrf, &user, shown, Some((e, f.budget))).await
+        }
+        Err(e) => error_page(lang, e),
+    }
+}
+
+/// A principal code in a query string (codes are letters, digits and '-').
+fn urlencoding(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
 }
 
 #[derive(Template)]

@@ -143,6 +143,7 @@ pub fn routes() -> Router<AppState> {
         .route("/surplus/spare-parts", post(surplus::spare_parts))
         .route("/figures", get(figures::page))
         .route("/economy", get(economy::page))
+        .route("/economy/budget", post(economy::set_budget))
         .route("/economy/costly-treatment", get(economy::costly))
         .route("/billing", get(billing::list))
         .route("/billing/run", get(billing_home).post(billing::run))
