@@ -113,6 +113,10 @@ async fn the_pick_list_shows_what_to_pick_by_route_and_promised_date(app: TestAp
 
 async fn a_returned_device_is_inspected_reconditioned_and_goes_out_first_again(app: TestApp) {
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    // A fault reported while Sven has it: a repair order, still open when the device comes back.
+    let fault = json!({ "description": "Bromsen tar inte" });
+    let resp = post(&app, "anna", &format!("/api/v1/devices/{}/fault-report", f.sven_wheelchair), fault).await;
+    let repair = resp.json::<Value>().await.unwrap()["work_order_id"].as_i64().expect("a repair work order");
     let pickup = post(&app, "anna", &format!("/api/v1/devices/{}/pickup-order", f.sven_wheelchair), json!({})).await;
     let rent_end = pickup.json::<Value>().await.unwrap()["rent_end_date"].as_str().unwrap().to_string();
     let ret = json!({ "device_number": f.sven_wheelchair, "warehouse_id": 1 });
@@ -141,6 +145,10 @@ async fn a_returned_device_is_inspected_reconditioned_and_goes_out_first_again(a
     let work_order = inspection["work_order_id"].as_i64().unwrap();
     do_work(&app, work_order).await;
     assert_eq!(state_of(&app, f.sven_wheelchair).await, "in_stock");
+    // Issue 19: "a repair work order stays open after the device is reconditioned".
+    let detail = get(&app, "tekniker", &format!("/api/v1/work-orders/{repair}")).await;
+    assert_eq!(detail["order"]["status"], "done", "the reconditioning closed the repair: {detail}");
+    assert!(detail["order"]["outcome"].as_str().unwrap().contains(&format!("arbetsorder {work_order}")));
     let detail = get(&app, "tekniker", &format!("/api/v1/work-orders/{work_order}")).await;
     assert_eq!((detail["order"]["status"].as_str(), detail["order"]["minutes"].as_i64()), (Some("done"), Some(45)));
     assert_eq!(detail["entries"][0]["part_article_number"], "R-101");
@@ -151,7 +159,10 @@ async fn a_returned_device_is_inspected_reconditioned_and_goes_out_first_again(a
     assert_eq!(order["lines"][0]["device_number"], f.sven_wheelchair);
     let card = app.storage.device_card(f.sven_wheelchair).await.unwrap().unwrap();
     let kinds: Vec<_> = card.events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, vec!["pickup_ordered", "returned", "inspected", "reconditioned", "reserved", "ordered"]);
+    assert_eq!(
+        kinds,
+        vec!["fault_reported", "pickup_ordered", "returned", "inspected", "reconditioned", "reserved", "ordered"]
+    );
     let _ = rent_end;
 }
 

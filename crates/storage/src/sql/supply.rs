@@ -455,6 +455,16 @@ impl SupplyStore for SqlStorage {
                     .bind(f.at)
                     .execute(&mut *tx)
                     .await?;
+                // A repair still open on the device is done with it (issue 19: it stayed open).
+                db::query(
+                    "UPDATE work_orders SET status = 'done', finished_at = $2, outcome = $3 \
+                     WHERE device_id = $1 AND kind = 'repair' AND status IN ('open', 'in_progress')",
+                )
+                .bind(d)
+                .bind(f.at)
+                .bind(format!("Avslutad när hjälpmedlet rekonditionerades (arbetsorder {}).", f.id))
+                .execute(&mut *tx)
+                .await?;
             }
             (WorkOrderKind::Repair, Some(d)) => {
                 let to = "CASE WHEN state = 'in_workshop' THEN 'in_stock' ELSE state END";
