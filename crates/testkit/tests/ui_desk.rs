@@ -435,9 +435,32 @@ async fn the_desk_and_workshop_forms_refuse_a_post_without_the_csrf_token(app: T
     assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 }
 
+/// Issue 19: "the work order number on a device is not a link". The
+/// centre's staff get a link to the work order the fault report made; a
+/// prescriber, who may not open work orders, gets its number.
+async fn a_fault_report_from_the_device_card_links_its_work_order_for_the_centres_staff(app: TestApp) {
+    let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let path = format!("/devices/{}/fault", f.sven_rollator);
+    for (who, link) in [("lager", true), ("anna", false)] {
+        let (client, csrf, _) = app.ui_logged_in(who).await;
+        let form = [("csrf", csrf.as_str()), ("description", "Bromsen tar inte")];
+        let html = client.post(app.url(&path)).form(&form).send().await.unwrap().text().await.unwrap();
+        let id = html
+            .split("Arbetsorder ")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse::<i64>().ok())
+            .unwrap_or_else(|| panic!("{who}: the notice names the work order: {html}"));
+        let anchor = format!("<a href=\"/workshop/{id}\">Arbetsorder {id}</a>");
+        assert_eq!(html.contains(&anchor), link, "{who}: a link only for the centre's staff");
+        assert!(html.contains("Felanmälan skickad:"), "{who}");
+    }
+}
+
 ramp_testkit::on_both_engines!(
     the_warehouse_desk_receives_picks_delivers_takes_a_return_and_the_technician_reconditions_it,
     a_technician_takes_a_fault_report_to_done,
+    a_fault_report_from_the_device_card_links_its_work_order_for_the_centres_staff,
     a_special_adaptation_is_documented_refused_until_signed_and_signed_by_the_prescriber,
     a_safety_notice_lists_every_affected_device_and_where_it_is,
     a_unit_orderer_orders_basic_equipment_and_buffer_stock_from_the_start_page,

@@ -575,7 +575,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("device.fault_title", "Felanmälan", "Fault report"),
     ("device.fault_description", "Beskriv felet", "Describe the fault"),
     ("device.fault_submit", "Skicka felanmälan", "Send fault report"),
-    ("device.fault_done", "Felanmälan skickad. Arbetsorder", "Fault report sent. Work order"),
+    ("device.fault_done", "Felanmälan skickad:", "Fault report sent:"),
     ("device.lost_title", "Förlustanmälan", "Loss report"),
     ("device.lost_circumstances", "Hur förkom hjälpmedlet?", "How was the device lost?"),
     ("device.lost_submit", "Anmäl förlust", "Report the loss"),

@@ -23,7 +23,7 @@ struct DeviceTemplate {
     /// An open pickup order: its rent end and deregistration dates.
     pickup: Option<PickupOrder>,
     /// What the last report did, announced politely.
-    notice: Option<String>,
+    notice: Option<Notice>,
     /// The texts of a report that failed, kept for another try.
     form: ReportForm,
     /// Special-adaptation documents archived with the device.
@@ -31,6 +31,19 @@ struct DeviceTemplate {
     /// May sign an adaptation (a prescriber).
     signs: bool,
     today: chrono::NaiveDate,
+}
+
+/// A report's outcome: its sentence, and the work order it made (a link
+/// for the centre's staff, who may open it; the number alone for others).
+pub struct Notice {
+    text: String,
+    work_order: Option<i64>,
+}
+
+impl From<String> for Notice {
+    fn from(text: String) -> Self {
+        Notice { text, work_order: None }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -57,7 +70,7 @@ struct Ctx {
     rid: String,
 }
 
-async fn card_page(c: &Ctx, number: &str, notice: Option<String>, failed: Option<(AppError, ReportForm)>) -> Response {
+async fn card_page(c: &Ctx, number: &str, notice: Option<Notice>, failed: Option<(AppError, ReportForm)>) -> Response {
     let lang = c.lang;
     let card = match ramp_app::devices::device_card(&c.state.app, &c.user, number, Some(&c.rid)).await {
         Ok(card) => card,
@@ -124,7 +137,7 @@ pub enum Report {
     Sign,
 }
 
-async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<String, AppError> {
+async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<Notice, AppError> {
     let (app, user, rid, lang) = (&c.state.app, &c.user, c.rid.as_str(), c.lang);
     match kind {
         Report::Pickup => {
@@ -135,19 +148,20 @@ async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<S
                 p.rent_end_date,
                 lang.t("device.deregistration"),
                 p.deregistration_due
-            ))
+            )
+            .into())
         }
         Report::UndoPickup => {
             ramp_app::orders::undo_pickup(app, user, number, Some(rid)).await?;
-            Ok(lang.t("device.pickup_undone").to_string())
+            Ok(lang.t("device.pickup_undone").to_string().into())
         }
         Report::Fault => {
             let id = ramp_app::orders::report_fault(app, user, number, &f.description, Some(rid)).await?;
-            Ok(format!("{} {id}.", lang.t("device.fault_done")))
+            Ok(Notice { text: lang.t("device.fault_done").to_string(), work_order: Some(id) })
         }
         Report::Lost => {
             let l = ramp_app::orders::report_lost(app, user, number, &f.circumstances, Some(rid)).await?;
-            Ok(format!("{} {}.", lang.t("device.lost_done"), l.reported_on))
+            Ok(format!("{} {}.", lang.t("device.lost_done"), l.reported_on).into())
         }
         Report::Sign => {
             let id = f
@@ -155,7 +169,7 @@ async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<S
                 .as_deref()
                 .ok_or_else(|| AppError::not_found(Some("id"), "document_not_found", "which adaptation document?"))?;
             ramp_app::supply::sign_adaptation(app, user, id, &f.sha256, Some(rid)).await?;
-            Ok(lang.t("adaptation.signed_done").to_string())
+            Ok(lang.t("adaptation.signed_done").to_string().into())
         }
     }
 }
