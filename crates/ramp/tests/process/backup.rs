@@ -6,7 +6,6 @@
 
 use crate::crash::keep_ordering;
 use crate::support::*;
-use sqlx::Connection;
 use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -23,21 +22,12 @@ async fn sqlite_a_backup_taken_while_orders_are_written_restores_whole_and_consi
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_a_backup_taken_while_orders_are_written_restores_whole_and_consistent() {
-    let Ok(admin) = std::env::var("RAMP_TEST_POSTGRES_URL") else {
-        eprintln!("RAMP_TEST_POSTGRES_URL is not set: the PostgreSQL backup test did not run (scripts/test sets it)");
-        return;
-    };
-    let name = unique_name();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
-    for db in [&name, &format!("{name}_restored")] {
-        sqlx::query(&format!("CREATE DATABASE {db}")).execute(&mut conn).await.expect("create database");
-    }
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin).to_string();
-    let file = test_dir().join(format!("{name}.backup"));
-    round_trip(&format!("{base}/{name}"), &format!("{base}/{name}_restored"), &file).await;
-    for db in [&name, &format!("{name}_restored")] {
-        sqlx::query(&format!("DROP DATABASE {db} WITH (FORCE)")).execute(&mut conn).await.expect("drop database");
-    }
+    let Some(from) = PgDatabase::create("backup test").await else { return };
+    let to = PgDatabase::create("backup test").await.expect("the same cluster");
+    let file = test_dir().join(format!("{}.backup", unique_name()));
+    round_trip(&from.url, &to.url, &file).await;
+    from.drop().await;
+    to.drop().await;
 }
 
 fn ramp(url: &str, args: &[&str]) -> Output {

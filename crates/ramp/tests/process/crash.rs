@@ -14,7 +14,6 @@ use crate::support::*;
 use reqwest::header::HeaderMap;
 use reqwest::Client;
 use serde_json::Value;
-use sqlx::Connection;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,16 +31,9 @@ async fn sqlite_killed_mid_load_leaves_no_half_written_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_killed_mid_load_leaves_no_half_written_order() {
-    let Ok(admin) = std::env::var("RAMP_TEST_POSTGRES_URL") else {
-        eprintln!("RAMP_TEST_POSTGRES_URL is not set: the PostgreSQL crash test did not run (scripts/test sets it)");
-        return;
-    };
-    let name = unique_name();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    killed_mid_load_leaves_no_half_written_order(&format!("{base}/{name}")).await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.expect("drop database");
+    let Some(db) = PgDatabase::create("crash test").await else { return };
+    killed_mid_load_leaves_no_half_written_order(&db.url).await;
+    db.drop().await;
 }
 
 async fn killed_mid_load_leaves_no_half_written_order(url: &str) {

@@ -384,3 +384,34 @@ impl Server {
         self.child.wait().await.expect("reap the killed server");
     }
 }
+
+/// A new database on the test cluster (`RAMP_TEST_POSTGRES_URL`, which
+/// scripts/test sets), for a PostgreSQL variant of a process test.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// `None` (and a note on stderr) when no test cluster is configured.
+    pub async fn create(test: &str) -> Option<PgDatabase> {
+        let Ok(admin) = std::env::var("RAMP_TEST_POSTGRES_URL") else {
+            eprintln!("RAMP_TEST_POSTGRES_URL is not set: the PostgreSQL {test} did not run (scripts/test sets it)");
+            return None;
+        };
+        let name = unique_name();
+        let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        let url = format!("{base}/{name}");
+        Some(PgDatabase { admin, name, url })
+    }
+
+    /// Drops the database (and whatever is still connected to it).
+    pub async fn drop(self) {
+        let mut conn = sqlx::PgConnection::connect(&self.admin).await.expect("connect to the test cluster");
+        let sql = format!("DROP DATABASE {} WITH (FORCE)", self.name);
+        sqlx::query(&sql).execute(&mut conn).await.expect("drop database");
+    }
+}

@@ -4,7 +4,6 @@
 //! refused by the server; revoking it again is bad input.
 
 use crate::support::*;
-use sqlx::Connection;
 use std::process::Output;
 
 fn ramp(url: &str, args: &[&str]) -> Output {
@@ -29,16 +28,9 @@ async fn sqlite_ramp_token_revoke_stops_a_token_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_ramp_token_revoke_stops_a_token_at_once() {
-    let Ok(admin) = std::env::var("RAMP_TEST_POSTGRES_URL") else {
-        eprintln!("RAMP_TEST_POSTGRES_URL is not set: the PostgreSQL token test did not run (scripts/test sets it)");
-        return;
-    };
-    let name = unique_name();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    ramp_token_revoke_stops_a_token_at_once(&format!("{base}/{name}")).await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.expect("drop database");
+    let Some(db) = PgDatabase::create("token test").await else { return };
+    ramp_token_revoke_stops_a_token_at_once(&db.url).await;
+    db.drop().await;
 }
 
 async fn ramp_token_revoke_stops_a_token_at_once(url: &str) {
