@@ -6,7 +6,6 @@
 
 use crate::support::*;
 use serde_json::Value;
-use sqlx::Connection;
 use std::process::Output;
 
 fn bench_search(url: &str, extra: &[&str]) -> Output {
@@ -31,16 +30,9 @@ async fn sqlite_ramp_bench_search_reports_latency_throughput_memory_and_the_ceil
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_ramp_bench_search_reports_latency_throughput_memory_and_the_ceiling_without_errors() {
-    let Ok(admin) = std::env::var("RAMP_TEST_POSTGRES_URL") else {
-        eprintln!("RAMP_TEST_POSTGRES_URL is not set: the PostgreSQL bench test did not run (scripts/test sets it)");
-        return;
-    };
-    let name = unique_name();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    reports_every_figure_without_errors(&format!("{base}/{name}"));
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.expect("drop database");
+    let Some(db) = PgDatabase::create("bench test").await else { return };
+    reports_every_figure_without_errors(&db.url);
+    db.drop().await;
 }
 
 fn reports_every_figure_without_errors(url: &str) {

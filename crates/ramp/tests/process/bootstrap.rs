@@ -8,7 +8,6 @@
 use crate::support::*;
 use ramp_testkit::browser::Browser;
 use ramp_testkit::oidc::{OidcProvider, ProviderOptions, CLIENT_ID, CLIENT_SECRET, PROVIDER_PASSWORD};
-use sqlx::Connection;
 
 /// The identity provider's accounts (`scripts/oidc/accounts.json`) used here.
 const ADMIN_AT_IDP: (&str, &str) = ("admin", "SE2321000016-U4");
@@ -145,16 +144,7 @@ async fn sqlite_a_bootstrapped_region_is_administered_through_the_identity_provi
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_a_bootstrapped_region_is_administered_through_the_identity_provider_and_reviewed() {
-    let Ok(admin) = std::env::var("RAMP_TEST_POSTGRES_URL") else {
-        eprintln!(
-            "RAMP_TEST_POSTGRES_URL is not set: the PostgreSQL bootstrap test did not run (scripts/test sets it)"
-        );
-        return;
-    };
-    let name = unique_name();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    a_bootstrapped_region_is_administered_through_the_identity_provider_and_reviewed(&format!("{base}/{name}")).await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.expect("drop database");
+    let Some(db) = PgDatabase::create("bootstrap test").await else { return };
+    a_bootstrapped_region_is_administered_through_the_identity_provider_and_reviewed(&db.url).await;
+    db.drop().await;
 }

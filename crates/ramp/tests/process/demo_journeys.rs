@@ -8,7 +8,6 @@ use crate::support::*;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use sqlx::Connection;
 
 const TOLVAN: &str = "19121212-1212";
 
@@ -119,16 +118,7 @@ async fn sqlite_the_readmes_demo_journeys_go_through_with_the_demo_regions_rules
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_the_readmes_demo_journeys_go_through_with_the_demo_regions_rules() {
-    let Ok(admin) = std::env::var("RAMP_TEST_POSTGRES_URL") else {
-        eprintln!(
-            "RAMP_TEST_POSTGRES_URL is not set: the PostgreSQL demo journey test did not run (scripts/test sets it)"
-        );
-        return;
-    };
-    let name = unique_name();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-    the_readmes_demo_journeys_go_through_with_the_demo_regions_rules(&format!("{base}/{name}")).await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut conn).await.expect("drop database");
+    let Some(db) = PgDatabase::create("demo journey test").await else { return };
+    the_readmes_demo_journeys_go_through_with_the_demo_regions_rules(&db.url).await;
+    db.drop().await;
 }
