@@ -94,7 +94,11 @@ impl App {
             }
         }
         if s.stock_dirty.swap(false, Ordering::AcqRel) {
-            build::refresh_stock(self).await?;
+            if let Err(e) = build::refresh_stock(self).await {
+                // Not refreshed (the database went away): the next search tries again.
+                s.stock_dirty.store(true, Ordering::Release);
+                return Err(e);
+            }
         } else {
             self.refresh_stock_if_old();
         }
