@@ -10,7 +10,8 @@
 //! PATH). A restore goes only into an empty database, migrates it to this
 //! version of Ramp, then runs the invariants (`Storage::invariant_violations`).
 
-use crate::{db, CliError, Config};
+use crate::db::{self, sqlite_path};
+use crate::{CliError, Config};
 use clap::Args;
 use sqlx::Connection;
 use std::path::{Path, PathBuf};
@@ -74,7 +75,7 @@ pub async fn restore(args: RestoreArgs, config: &Config) -> Result<(), CliError>
         if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
             return Err(not_empty());
         }
-        std::fs::copy(&args.from, path).map_err(|e| CliError::failed(format!("restore into {path} failed: {e}")))?;
+        copy_whole(&args.from, Path::new(path))?;
     } else {
         if is_sqlite_file(&args.from) {
             return Err(CliError::input(format!(
@@ -105,12 +106,21 @@ pub async fn verify(config: &Config) -> Result<(), CliError> {
     Err(CliError::failed(format!("invariants broken: {}", list.join("; "))))
 }
 
-fn not_empty() -> CliError {
-    CliError::input("database_url: the target database is not empty; restore into a new, empty database")
+/// Copies to a temporary file beside the target, then renames it into
+/// place: a copy cut short (a full disk) leaves no half database at the
+/// target, so the restore can simply be run again.
+fn copy_whole(from: &Path, to: &Path) -> Result<(), CliError> {
+    let partial = to.with_extension("restoring");
+    let failed = |e: std::io::Error| CliError::failed(format!("restore into {} failed: {e}", to.display()));
+    if let Err(e) = std::fs::copy(from, &partial).and_then(|_| std::fs::rename(&partial, to)) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(failed(e));
+    }
+    Ok(())
 }
 
-fn sqlite_path(url: &str) -> Option<&str> {
-    url.strip_prefix("sqlite:").map(|p| p.trim_start_matches("//"))
+fn not_empty() -> CliError {
+    CliError::input("database_url: the target database is not empty; restore into a new, empty database")
 }
 
 fn engine_of(url: &str) -> &'static str {

@@ -10,8 +10,7 @@ use std::sync::Arc;
 /// Opens (and for SQLite creates) the database; does not migrate.
 /// `max_connections` sizes the PostgreSQL pool.
 pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Storage>, CliError> {
-    if let Some(path) = url.strip_prefix("sqlite:") {
-        let path = path.trim_start_matches("//");
+    if let Some(path) = sqlite_path(url) {
         if path.is_empty() {
             return Err(CliError::input("database_url: 'sqlite:' needs a file path, e.g. sqlite:data/ramp.db"));
         }
@@ -37,6 +36,11 @@ pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Storage>, C
             crate::config::redact_url(url)
         )))
     }
+}
+
+/// The file of a `sqlite:PATH` (or `sqlite://PATH`) URL; `None` for another engine.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    url.strip_prefix("sqlite:").map(|p| p.trim_start_matches("//"))
 }
 
 /// The database is there but out of reach for writing: say what to check.

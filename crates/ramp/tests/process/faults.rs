@@ -120,6 +120,30 @@ async fn a_read_only_sqlite_database_is_refused_at_start_with_a_clear_error_and_
     drop(again);
 }
 
+/// `ramp restore` onto a disk too small for the database: it fails with
+/// exit 1 and leaves neither a half database nor its partial copy, so the
+/// same restore can be run again once there is room (not refused as "not
+/// empty").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_restore_cut_short_by_a_full_disk_leaves_no_half_database() {
+    let Some(fs) = SmallFs::mount("restore-full", 1) else { return };
+    let source = format!("sqlite:{}", test_dir().join(format!("{}.db", unique_name())).display());
+    let file = test_dir().join(format!("{}.backup", unique_name())).display().to_string();
+    let ramp = |url: &str, args: &[&str]| {
+        StdCommand::new(RAMP).args(args).env("DATABASE_URL", url).env("RUST_LOG", "warn").output().expect("run ramp")
+    };
+    assert!(ramp(&source, &["demo", "--scale", "small"]).status.success(), "the demo loads");
+    assert!(ramp(&source, &["backup", "--to", &file]).status.success(), "the backup is written");
+    let target = format!("sqlite:{}", fs.dir.join("restored.db").display());
+    for attempt in 1..=2 {
+        let out = ramp(&target, &["restore", "--from", &file]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "attempt {attempt}: {stderr}");
+        assert!(stderr.contains("restore into"), "attempt {attempt}: the error says what failed: {stderr}");
+        assert!(fs.listing().is_empty(), "attempt {attempt}: nothing half-written is left: {:?}", fs.listing());
+    }
+}
+
 /// Switches WAL segments (with the load writing between switches) until
 /// PostgreSQL fails for want of space for a new one, or 500 switches.
 async fn use_up_wal_segments(url: &str) {
