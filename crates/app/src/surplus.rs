@@ -149,10 +149,8 @@ pub async fn set_spare_parts_until(
     Ok(app.storage.set_spare_parts_until(article.id, until).await?)
 }
 
-/// Seed 003: the sale "kommer gälla alla kommuner som har avtal om
-/// grundutrustning" — only they may buy.
 fn has_basic_equipment_agreement(p: &Principal, today: NaiveDate) -> bool {
-    p.kind == "municipality" && p.basic_equipment_since.is_some_and(|since| since <= today)
+    ramp_domain::surplus::may_buy(&p.kind, p.basic_equipment_since, today)
 }
 
 async fn buyer(app: &App, code: &str) -> Result<(Principal, Id)> {

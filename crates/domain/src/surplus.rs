@@ -43,6 +43,13 @@ pub fn is_earlier_assortment(valid_to: Option<NaiveDate>, today: NaiveDate) -> b
     valid_to.is_some_and(|to| to < today)
 }
 
+/// Whether a principal may buy surplus basic equipment on `today`: a
+/// municipality whose agreement on basic equipment has begun (seed 003: the
+/// sale "kommer gälla alla kommuner som har avtal om grundutrustning").
+pub fn may_buy(principal_kind: &str, basic_equipment_since: Option<NaiveDate>, today: NaiveDate) -> bool {
+    principal_kind == "municipality" && basic_equipment_since.is_some_and(|since| since <= today)
+}
+
 /// Devices of an article that may be sold: stock beyond demand.
 pub fn surplus(in_stock: i64, demand: i64) -> i64 {
     (in_stock - demand.max(0)).max(0)
@@ -68,7 +75,17 @@ mod tests {
     }
 
     #[test]
-    fn a_complaint_is_accepted_through_the_thirtieth_day_after_the_sale() {
+    fn only_a_municipality_whose_basic_equipment_agreement_has_begun_may_buy() {
+        let today = d(2026, 11, 23);
+        assert!(may_buy("municipality", Some(d(2021, 1, 1)), today));
+        assert!(may_buy("municipality", Some(today), today), "from its first day");
+        assert!(!may_buy("municipality", Some(d(2026, 12, 1)), today), "not before it begins");
+        assert!(!may_buy("municipality", None, today), "no agreement");
+        assert!(!may_buy("region", Some(d(2021, 1, 1)), today), "a region buys no basic equipment");
+    }
+
+    #[test]
+    fn a_complaint_is_accepted_through_the_thirtieth_day_after_delivery() {
         assert_eq!(complaint_deadline(d(2026, 11, 23)), d(2026, 12, 23));
         assert_eq!(complaint_deadline(d(2027, 2, 1)), d(2027, 3, 3));
         assert_eq!(spare_parts_needed_until(d(2026, 11, 23)), d(2026, 12, 23));

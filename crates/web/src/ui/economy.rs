@@ -170,7 +170,8 @@ pub async fn set_budget(
     let shown = Shown { year: f.year.trim().to_string(), principal: Some(f.principal.clone()), saved: false };
     match done {
         Ok(()) => {
-            let to = format!("/economy?year={}&principal={}&saved=1", shown.year, urlencoding(&f.principal));
+            let code = percent_encoding::utf8_percent_encode(&f.principal, percent_encoding::NON_ALPHANUMERIC);
+            let to = format!("/economy?year={}&principal={code}&saved=1", shown.year);
             Redirect::to(&to).into_response()
         }
         Err(e) if e.kind == ErrorKind::Invalid || e.kind == ErrorKind::NotFound => {
@@ -178,11 +179,6 @@ pub async fn set_budget(
         }
         Err(e) => error_page(lang, e),
     }
-}
-
-/// A principal code in a query string (codes are letters, digits and '-').
-fn urlencoding(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
 }
 
 #[derive(Template)]
