@@ -81,9 +81,7 @@ impl LoadResult {
     fn merge(&mut self, other: LoadResult) {
         self.orders += other.orders;
         self.latencies.merge(other.latencies);
-        for (k, v) in other.errors {
-            *self.errors.entry(k).or_default() += v;
-        }
+        super::stats::add_counts(&mut self.errors, other.errors);
         self.replacement_answers += other.replacement_answers;
     }
 }

@@ -86,15 +86,7 @@ const MAX_CLIENTS: u32 = 1_000;
 
 impl OrdersArgs {
     fn check(&self) -> Result<(), CliError> {
-        if self.clients == 0 || self.clients > MAX_CLIENTS {
-            return Err(CliError::input(format!("--clients: give 1 to {MAX_CLIENTS} (got {})", self.clients)));
-        }
-        if self.duration == 0 || self.duration > 3_600 {
-            return Err(CliError::input(format!("--duration: give 1 to 3600 seconds (got {})", self.duration)));
-        }
-        if self.warmup > 600 {
-            return Err(CliError::input(format!("--warmup: give 0 to 600 seconds (got {})", self.warmup)));
-        }
+        check_load(self.clients, MAX_CLIENTS, self.duration, self.warmup)?;
         if self.articles == 0 || self.articles > 100 {
             return Err(CliError::input(format!("--articles: give 1 to 100 (got {})", self.articles)));
         }
@@ -103,6 +95,20 @@ impl OrdersArgs {
         }
         Ok(())
     }
+}
+
+/// The limits every load benchmark shares: clients, seconds measured, seconds of warm-up.
+pub(crate) fn check_load(clients: u32, max_clients: u32, duration: u64, warmup: u64) -> Result<(), CliError> {
+    if clients == 0 || clients > max_clients {
+        return Err(CliError::input(format!("--clients: give 1 to {max_clients} (got {clients})")));
+    }
+    if duration == 0 || duration > 3_600 {
+        return Err(CliError::input(format!("--duration: give 1 to 3600 seconds (got {duration})")));
+    }
+    if warmup > 600 {
+        return Err(CliError::input(format!("--warmup: give 0 to 600 seconds (got {warmup})")));
+    }
+    Ok(())
 }
 
 pub async fn run(cmd: BenchCommand, config: &Config) -> Result<(), CliError> {

@@ -51,6 +51,13 @@ pub struct Summary {
 }
 
 /// Milliseconds with one decimal, for the report.
+/// Adds `from`'s counts into `into` (failed requests by kind, per client).
+pub fn add_counts(into: &mut std::collections::BTreeMap<String, u64>, from: std::collections::BTreeMap<String, u64>) {
+    for (k, v) in from {
+        *into.entry(k).or_default() += v;
+    }
+}
+
 pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }

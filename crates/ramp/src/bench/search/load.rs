@@ -64,9 +64,7 @@ impl Level {
         for (k, v) in other.by_kind {
             self.by_kind.entry(k).or_default().merge(v);
         }
-        for (k, v) in other.errors {
-            *self.errors.entry(k).or_default() += v;
-        }
+        super::super::stats::add_counts(&mut self.errors, other.errors);
     }
 }
 

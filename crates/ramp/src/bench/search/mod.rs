@@ -56,16 +56,7 @@ impl SearchArgs {
         if self.articles > MAX_ARTICLES {
             return Err(CliError::input(format!("--articles: give 0 to {MAX_ARTICLES} (got {})", self.articles)));
         }
-        if self.clients == 0 || self.clients > MAX_CLIENTS {
-            return Err(CliError::input(format!("--clients: give 1 to {MAX_CLIENTS} (got {})", self.clients)));
-        }
-        if self.duration == 0 || self.duration > 3_600 {
-            return Err(CliError::input(format!("--duration: give 1 to 3600 seconds (got {})", self.duration)));
-        }
-        if self.warmup > 600 {
-            return Err(CliError::input(format!("--warmup: give 0 to 600 seconds (got {})", self.warmup)));
-        }
-        Ok(())
+        super::check_load(self.clients, MAX_CLIENTS, self.duration, self.warmup)
     }
 }
 
