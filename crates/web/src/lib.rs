@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(ui::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::stock_changes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::api_problems))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))

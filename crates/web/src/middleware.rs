@@ -49,9 +49,6 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     // The path only: queries may hold search text, never logged.
     let path = req.uri().path().to_string();
     let mut resp = next.run(req).await;
-    if !method.is_safe() && resp.status().as_u16() < 400 {
-        state.app.stock_may_have_changed();
-    }
     let elapsed = started.elapsed().as_secs_f64();
     state.metrics.observe(resp.status().as_u16(), elapsed);
     let status = resp.status().as_u16();
@@ -67,6 +64,17 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     if existing_csrf.is_none() {
         let c = Cookie::build((CSRF_COOKIE, csrf)).http_only(true).build();
         resp.headers_mut().append(header::SET_COOKIE, set_cookie(c, SameSite::Strict, state.cookie_secure));
+    }
+    resp
+}
+
+/// After a successful write request, tells the search that stock may have
+/// moved, so the next search reads it again (`App::stock_may_have_changed`).
+pub async fn stock_changes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let write = !req.method().is_safe();
+    let resp = next.run(req).await;
+    if write && resp.status().as_u16() < 400 {
+        state.app.stock_may_have_changed();
     }
     resp
 }
