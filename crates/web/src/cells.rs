@@ -10,10 +10,19 @@ pub fn looks_like_formula(text: &str) -> bool {
 }
 
 /// A plain decimal number (`-5`, `-1234,50`, `+3.5`): data, not a formula.
-fn is_number(text: &str) -> bool {
+pub fn is_number(text: &str) -> bool {
     let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
     let (whole, fraction) = digits.split_once([',', '.']).unwrap_or((digits, "0"));
     !whole.is_empty() && !fraction.is_empty() && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
+}
+
+/// The value of a number cell we wrote (`-1234,50` → -1234.5), for XLSX.
+pub fn number(text: &str) -> Option<f64> {
+    if is_number(text) {
+        text.replace(',', ".").parse().ok()
+    } else {
+        None
+    }
 }
 
 /// A CSV field as text: a leading `'` when it would otherwise be a formula.

@@ -1,4 +1,4 @@
-//! A minimal XLSX writer: one worksheet of text and number cells, in a
+//! A minimal XLSX writer: worksheets of text and number cells, in a
 //! stored (uncompressed) ZIP with CRC-32. An Office Open XML workbook needs
 //! only five small parts; writing them here keeps a heavy spreadsheet crate
 //! (and its compression stack) out of the dependency tree.
@@ -18,15 +18,37 @@ pub fn kronor(ore: i64) -> Cell {
 
 /// The workbook bytes of one sheet named `sheet` (at most 31 characters).
 pub fn workbook(sheet: &str, rows: &[Vec<Cell>]) -> Vec<u8> {
-    let sheet_name: String = sheet.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-    let parts: [(&str, String); 6] = [
-        ("[Content_Types].xml", CONTENT_TYPES.to_string()),
-        ("_rels/.rels", ROOT_RELS.to_string()),
-        ("xl/workbook.xml", WORKBOOK.replace("{sheet}", &escape(&sheet_name))),
-        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.to_string()),
-        ("xl/styles.xml", STYLES.to_string()),
-        ("xl/worksheets/sheet1.xml", sheet_xml(rows)),
+    book(&[(sheet.to_string(), rows.to_vec())])
+}
+
+/// The workbook bytes of several sheets, in order (a report with one sheet
+/// per part, e.g. the tertial report's quality, economy and development).
+pub fn book(sheets: &[(String, Vec<Vec<Cell>>)]) -> Vec<u8> {
+    let n = sheets.len().max(1);
+    let overrides: String = (1..=n)
+        .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+        .collect();
+    let names: String = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let name: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+            format!(r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#, escape(&name), i + 1, i + 2)
+        })
+        .collect();
+    let rels: String = (1..=n)
+        .map(|i| format!(r#"<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#, i + 1))
+        .collect();
+    let mut parts: Vec<(String, String)> = vec![
+        ("[Content_Types].xml".into(), CONTENT_TYPES.replace("{sheets}", &overrides)),
+        ("_rels/.rels".into(), ROOT_RELS.to_string()),
+        ("xl/workbook.xml".into(), WORKBOOK.replace("{sheets}", &names)),
+        ("xl/_rels/workbook.xml.rels".into(), WORKBOOK_RELS.replace("{sheets}", &rels)),
+        ("xl/styles.xml".into(), STYLES.to_string()),
     ];
+    for (i, (_, rows)) in sheets.iter().enumerate() {
+        parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), sheet_xml(rows)));
+    }
     let mut zip = ZipWriter::default();
     for (name, text) in &parts {
         zip.add(name, text.as_bytes());
@@ -34,21 +56,68 @@ pub fn workbook(sheet: &str, rows: &[Vec<Cell>]) -> Vec<u8> {
     zip.finish()
 }
 
+/// An XLSX download: the sheets and the file name it is saved under.
+pub struct Xlsx {
+    filename: String,
+    sheets: Vec<(String, Vec<Vec<Cell>>)>,
+}
+
+impl Xlsx {
+    pub fn new(filename: String) -> Xlsx {
+        Xlsx { filename, sheets: Vec::new() }
+    }
+
+    /// Adds a sheet of text cells; a cell that is a number we wrote
+    /// (`95,51`, `-1234,50`) becomes a number Excel sums.
+    pub fn sheet(&mut self, name: &str, rows: Vec<Vec<String>>) {
+        let cells = rows
+            .into_iter()
+            .map(|row| {
+                row.into_iter().map(|t| crate::cells::number(&t).map(Cell::Number).unwrap_or(Cell::Text(t))).collect()
+            })
+            .collect();
+        self.sheets.push((name.to_string(), cells));
+    }
+
+    /// Adds a sheet of typed cells.
+    pub fn cells(&mut self, name: &str, rows: Vec<Vec<Cell>>) {
+        self.sheets.push((name.to_string(), rows));
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        book(&self.sheets)
+    }
+}
+
+impl axum::response::IntoResponse for Xlsx {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::{header, HeaderValue};
+        let mut resp = self.bytes().into_response();
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", self.filename)) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        resp
+    }
+}
+
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#;
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{sheets}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#;
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
 
 const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{sheets}</sheets></workbook>"#;
 
+/// The styles part is relationship rId1; the sheets are rId2….
 const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>{sheets}</Relationships>"#;
 
-/// One font, fill and border: the least Excel accepts. Two cell formats:
-/// 0 plain, 1 `quotePrefix` — Excel's own mark for text that looks like a
-/// formula, so it stays text also when the cell is edited (`crate::cells`).
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs></styleSheet>"#;
 
@@ -261,5 +330,30 @@ mod tests {
             String::from_utf8_lossy(&out.stdout).trim(),
             "[Content_Types].xml,_rels/.rels,xl/_rels/workbook.xml.rels,xl/styles.xml,xl/workbook.xml,xl/worksheets/sheet1.xml"
         );
+    }
+
+    #[test]
+    fn a_book_of_two_sheets_names_both_and_python_reads_the_second() {
+        let mut book = Xlsx::new("rapport.xlsx".into());
+        book.sheet("Kvalitet", vec![vec!["Andel".into()], vec!["95,51".into()]]);
+        book.sheet("Ekonomi", vec![vec!["Belopp".into()], vec!["-1234,50".into(), "=1+2".into()]]);
+        let dir = std::env::temp_dir().join(format!("ramp-xlsx-book-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("book.xlsx");
+        std::fs::write(&path, book.bytes()).unwrap();
+        let script = "import sys, zipfile\n\
+            z = zipfile.ZipFile(sys.argv[1])\n\
+            assert z.testzip() is None\n\
+            wb = z.read('xl/workbook.xml').decode()\n\
+            assert 'name=\"Kvalitet\" sheetId=\"1\"' in wb and 'name=\"Ekonomi\" sheetId=\"2\"' in wb, wb\n\
+            s1 = z.read('xl/worksheets/sheet1.xml').decode()\n\
+            s2 = z.read('xl/worksheets/sheet2.xml').decode()\n\
+            assert '<v>95.51</v>' in s1, s1\n\
+            assert '<v>-1234.5</v>' in s2 and 's=\"1\" t=\"inlineStr\"><is><t>=1+2</t>' in s2, s2\n\
+            assert 'sheet2.xml' in z.read('[Content_Types].xml').decode()\n";
+        let out =
+            std::process::Command::new("python3").arg("-c").arg(script).arg(&path).output().expect("python3 runs");
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }

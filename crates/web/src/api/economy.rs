@@ -6,11 +6,10 @@
 use super::figures::Csv;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
-use crate::xlsx::{self, Cell};
+use crate::xlsx::{self, Cell, Xlsx};
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::Json;
 use ramp_app::economy::{self as uc, CostlyApplicationView, EconomyReport};
 use serde::{Deserialize, Serialize};
@@ -129,7 +128,7 @@ fn economy_csv(r: &EconomyReport) -> Csv {
     csv
 }
 
-fn economy_xlsx(r: &EconomyReport) -> Vec<u8> {
+fn economy_xlsx(r: &EconomyReport) -> Vec<Vec<Cell>> {
     let mut rows = vec![header().into_iter().map(Cell::Text).collect::<Vec<_>>()];
     let money = |o: Option<i64>| o.map(xlsx::kronor).unwrap_or(Cell::Text(String::new()));
     for p in &r.principals {
@@ -145,28 +144,7 @@ fn economy_xlsx(r: &EconomyReport) -> Vec<u8> {
         row.push(money(opt(p.follow_up.deviation)));
         rows.push(row);
     }
-    xlsx::workbook(&format!("Kostnader {}", r.year), &rows)
-}
-
-/// An XLSX download.
-pub(crate) struct Xlsx {
-    pub bytes: Vec<u8>,
-    pub filename: String,
-}
-
-impl IntoResponse for Xlsx {
-    fn into_response(self) -> Response {
-        let mut resp = self.bytes.into_response();
-        let h = resp.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        );
-        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", self.filename)) {
-            h.insert(header::CONTENT_DISPOSITION, v);
-        }
-        resp
-    }
+    rows
 }
 
 async fn report(state: &AppState, user: &ramp_app::model::User, p: &YearParams) -> Result<EconomyReport, ApiError> {
@@ -208,7 +186,9 @@ pub async fn costs_xlsx(
     Query(p): Query<YearParams>,
 ) -> Result<Xlsx, ApiError> {
     let r = report(&state, &user, &p).await?;
-    Ok(Xlsx { bytes: economy_xlsx(&r), filename: format!("kostnader-per-huvudman-{}.xlsx", r.year) })
+    let mut book = Xlsx::new(format!("kostnader-per-huvudman-{}.xlsx", r.year));
+    book.cells(&format!("Kostnader {}", r.year), economy_xlsx(&r));
+    Ok(book)
 }
 
 /// Sets a principal's budget for a year; the change is kept as an event.

@@ -33,7 +33,7 @@ pub struct FigureParams {
     pub from: Option<String>,
     /// Last month, `YYYY-MM`, at most 36 months after `from` (default: the last complete month).
     pub to: Option<String>,
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
 }
 
@@ -49,14 +49,17 @@ pub struct FormatParams {
 enum Format {
     Json,
     Csv,
+    Xlsx,
 }
 
 fn format_of(s: Option<&str>) -> Result<Format, ApiError> {
     match s.map(str::trim).unwrap_or("") {
         "" | "json" => Ok(Format::Json),
         "csv" => Ok(Format::Csv),
+        "xlsx" => Ok(Format::Xlsx),
         other => {
-            Err(AppError::invalid("format", "invalid_format", format!("unknown format '{other}' (json or csv)")).into())
+            Err(AppError::invalid("format", "invalid_format", format!("unknown format '{other}' (json, csv or xlsx)"))
+                .into())
         }
     }
 }
@@ -373,35 +376,56 @@ impl From<&NoticeProgress> for NoticeProgressDto {
     }
 }
 
-/// A CSV document for Swedish Excel (see the module documentation).
+/// A table for Swedish Excel (see the module documentation): served as CSV,
+/// or as XLSX through [`Csv::into_xlsx`].
 pub struct Csv {
-    text: String,
+    rows: Vec<Vec<String>>,
     filename: String,
 }
 
 impl Csv {
     pub fn new(filename: String, header: &[&str]) -> Csv {
-        let mut csv = Csv { text: "\u{feff}".into(), filename };
+        let mut csv = Csv { rows: Vec::new(), filename };
         csv.row(header.iter().map(|s| s.to_string()));
         csv
     }
 
-    /// One line; a field that would run as a formula is neutralised
-    /// (`crate::cells`), one with a separator, quote or line break quoted.
     pub fn row(&mut self, fields: impl IntoIterator<Item = String>) {
-        let quoted: Vec<String> = fields
-            .into_iter()
-            .map(crate::cells::neutralise)
-            .map(|f| if f.contains([';', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f })
-            .collect();
-        self.text.push_str(&quoted.join(";"));
-        self.text.push_str("\r\n");
+        self.rows.push(fields.into_iter().collect());
+    }
+
+    /// The CSV text: a field that would run as a formula is neutralised
+    /// (`crate::cells`), one with a separator, quote or line break quoted.
+    fn text(&self) -> String {
+        let mut text = String::from("\u{feff}");
+        for row in &self.rows {
+            let quoted: Vec<String> = row
+                .iter()
+                .cloned()
+                .map(crate::cells::neutralise)
+                .map(|f| if f.contains([';', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f })
+                .collect();
+            text.push_str(&quoted.join(";"));
+            text.push_str("\r\n");
+        }
+        text
+    }
+
+    /// The same table as an XLSX workbook.
+    pub fn into_xlsx(self) -> crate::xlsx::Xlsx {
+        let filename = match self.filename.strip_suffix(".csv") {
+            Some(stem) => format!("{stem}.xlsx"),
+            None => format!("{}.xlsx", self.filename),
+        };
+        let mut book = crate::xlsx::Xlsx::new(filename);
+        book.sheet("Data", self.rows);
+        book
     }
 }
 
 impl IntoResponse for Csv {
     fn into_response(self) -> Response {
-        let mut resp = self.text.into_response();
+        let mut resp = self.text().into_response();
         let h = resp.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
         if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", self.filename)) {
@@ -566,6 +590,7 @@ fn answer<T>(format: Format, value: &T, json: impl FnOnce(&T) -> Response, csv: 
     match format {
         Format::Json => json(value),
         Format::Csv => csv(value).into_response(),
+        Format::Xlsx => csv(value).into_xlsx().into_response(),
     }
 }
 
@@ -616,12 +641,18 @@ async fn json_or_csv(state: AppState, user: ApiUser, p: FigureParams, figure: Fi
     figure_response(&state, &user, figure, &p, format).await
 }
 
-/// `GET /api/v1/figures/<slug>.csv`.
-async fn csv(state: AppState, user: ApiUser, p: FigureParams, figure: Figure) -> Result<Response, ApiError> {
-    figure_response(&state, &user, figure, &p, Format::Csv).await
+/// `GET /api/v1/figures/<slug>.csv` and `.xlsx`.
+async fn file(
+    state: AppState,
+    user: ApiUser,
+    p: FigureParams,
+    figure: Figure,
+    format: Format,
+) -> Result<Response, ApiError> {
+    figure_response(&state, &user, figure, &p, format).await
 }
 
-/// The two routes of every figure.
+/// The three routes of every figure (JSON, CSV, XLSX).
 pub fn routes() -> Router<AppState> {
     Figure::ALL.into_iter().fold(Router::new(), |router, figure| {
         let slug = figure.slug();
@@ -634,7 +665,15 @@ pub fn routes() -> Router<AppState> {
             )
             .route(
                 &format!("/api/v1/figures/{slug}.csv"),
-                get(move |State(s): State<AppState>, u: ApiUser, Query(p): Query<FigureParams>| csv(s, u, p, figure)),
+                get(move |State(s): State<AppState>, u: ApiUser, Query(p): Query<FigureParams>| {
+                    file(s, u, p, figure, Format::Csv)
+                }),
+            )
+            .route(
+                &format!("/api/v1/figures/{slug}.xlsx"),
+                get(move |State(s): State<AppState>, u: ApiUser, Query(p): Query<FigureParams>| {
+                    file(s, u, p, figure, Format::Xlsx)
+                }),
             )
     })
 }
@@ -663,6 +702,14 @@ pub(crate) mod doc {
         (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn delivery_reliability_csv() {}
 
+    /// The same figure as an XLSX workbook.
+    #[utoipa::path(get, path = "/api/v1/figures/delivery-reliability.xlsx", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 422, description = "from or to invalid", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn delivery_reliability_xlsx() {}
+
     /// Reuse rate per month: the share of device deliveries served by a device reconditioned before the delivery.
     #[utoipa::path(get, path = "/api/v1/figures/reuse-rate", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
         (status = 200, description = "per month and in total", content((ReuseDto = "application/json"), (String = "text/csv"))),
@@ -677,6 +724,13 @@ pub(crate) mod doc {
         (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn reuse_rate_csv() {}
 
+    /// The same figure as an XLSX workbook.
+    #[utoipa::path(get, path = "/api/v1/figures/reuse-rate.xlsx", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn reuse_rate_xlsx() {}
+
     /// Replacement acceptance per month: accepted / (accepted + declined) proposals of ordinary replacement groups.
     #[utoipa::path(get, path = "/api/v1/figures/replacement-acceptance", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
         (status = 200, description = "per month and in total", content((AcceptanceDto = "application/json"), (String = "text/csv"))),
@@ -690,6 +744,13 @@ pub(crate) mod doc {
         (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn replacement_acceptance_csv() {}
+
+    /// The same figure as an XLSX workbook.
+    #[utoipa::path(get, path = "/api/v1/figures/replacement-acceptance.xlsx", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn replacement_acceptance_xlsx() {}
 
     /// Purchased vs prescribed per fixed replacement group per quarter (the range widened to whole quarters).
     ///
@@ -708,6 +769,13 @@ pub(crate) mod doc {
         (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn purchased_vs_prescribed_csv() {}
 
+    /// The same figure as an XLSX workbook.
+    #[utoipa::path(get, path = "/api/v1/figures/purchased-vs-prescribed.xlsx", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn purchased_vs_prescribed_xlsx() {}
+
     /// Work orders open or in progress, by kind and age: 0–7, 8–30, 31–90 and over 90 days.
     #[utoipa::path(get, path = "/api/v1/figures/open-work-orders", tag = "figures", params(FormatParams), security(("token" = []), ("session" = [])), responses(
         (status = 200, description = "one row per kind", content((WorkOrderAgesDto = "application/json"), (String = "text/csv"))),
@@ -721,6 +789,12 @@ pub(crate) mod doc {
         (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn open_work_orders_csv() {}
 
+    /// The same figure as an XLSX workbook.
+    #[utoipa::path(get, path = "/api/v1/figures/open-work-orders.xlsx", tag = "figures", security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn open_work_orders_xlsx() {}
+
     /// Safety-notice progress: per notice, the devices affected, handled (recall work order done) and remaining.
     #[utoipa::path(get, path = "/api/v1/figures/safety-notices", tag = "figures", params(FormatParams), security(("token" = []), ("session" = [])), responses(
         (status = 200, description = "every notice, newest first", content((Vec<NoticeProgressDto> = "application/json"), (String = "text/csv"))),
@@ -733,6 +807,12 @@ pub(crate) mod doc {
         (status = 200, description = "Referens;Rubrik;Registrerad;Berörda hjälpmedel;Åtgärdade;Kvar;Makulerade;Åtgärdat (%)", body = String, content_type = "text/csv"),
         (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn safety_notices_csv() {}
+
+    /// The same figure as an XLSX workbook.
+    #[utoipa::path(get, path = "/api/v1/figures/safety-notices.xlsx", tag = "figures", security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn safety_notices_xlsx() {}
 }
 
 #[cfg(test)]
@@ -743,13 +823,13 @@ mod tests {
     fn csv_fields_with_separators_or_quotes_are_quoted_and_lines_end_in_crlf() {
         let mut csv = Csv::new("x.csv".into(), &["Månad", "Värde"]);
         csv.row(["a;b".to_string(), "sa \"hej\"".to_string()]);
-        assert_eq!(csv.text, "\u{feff}Månad;Värde\r\n\"a;b\";\"sa \"\"hej\"\"\"\r\n");
+        assert_eq!(csv.text(), "\u{feff}Månad;Värde\r\n\"a;b\";\"sa \"\"hej\"\"\"\r\n");
     }
 
     #[test]
     fn csv_fields_that_would_run_as_formulas_are_neutralised_and_numbers_kept() {
         let mut csv = Csv::new("x.csv".into(), &["Rubrik", "Belopp"]);
         csv.row(["=1+2;x".to_string(), "-1234,50".to_string()]);
-        assert_eq!(csv.text, "\u{feff}Rubrik;Belopp\r\n\"'=1+2;x\";-1234,50\r\n");
+        assert_eq!(csv.text(), "\u{feff}Rubrik;Belopp\r\n\"'=1+2;x\";-1234,50\r\n");
     }
 }

@@ -65,6 +65,8 @@ use utoipa::OpenApi;
         figures::doc::replacement_acceptance, figures::doc::replacement_acceptance_csv, figures::doc::purchased_vs_prescribed,
         figures::doc::purchased_vs_prescribed_csv, figures::doc::open_work_orders, figures::doc::open_work_orders_csv,
         figures::doc::safety_notices, figures::doc::safety_notices_csv,
+        figures::doc::delivery_reliability_xlsx, figures::doc::reuse_rate_xlsx, figures::doc::replacement_acceptance_xlsx,
+        figures::doc::purchased_vs_prescribed_xlsx, figures::doc::open_work_orders_xlsx, figures::doc::safety_notices_xlsx,
         billing::run, billing::list, billing::get_one, billing::get_csv, billing::get_xml, billing::credit,
         audit::search, audit::list, audit::log_extract, audit::log_extract_csv, audit::emergency_accesses, audit::sign_off,
     ),
