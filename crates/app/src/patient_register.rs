@@ -11,12 +11,16 @@
 
 use crate::access::{audit, authorize_patient_read, patient_to_read};
 use crate::error::{AppError, Result};
+use crate::impact::cost_kind;
 use crate::patients::parse_personal_id;
 use crate::App;
+use ramp_domain::cost::{DecisionRequest, Need, NeededFact, Outcome, Patient as CostPatient, Payer, Product};
+use ramp_domain::ids::IsoCode;
 use ramp_domain::role::Role;
 use ramp_domain::setting::Setting;
 use ramp_domain::Term;
-use ramp_model::{AccessReason, Id, MyPatient, NewAuditEntry, NewPatientRegistration, User};
+use ramp_model::{AccessReason, Id, LoanPayerChange, MyPatient, NewAuditEntry, NewPatientRegistration, User};
+use std::collections::BTreeMap;
 
 /// The roles that order for patients and so have patients of their own.
 const ORDERS_FOR_PATIENTS: &[Role] = &[Role::Prescriber, Role::PersonalOrdererHealth, Role::PersonalOrdererSocial];
@@ -114,16 +118,52 @@ pub async fn register_patient(app: &App, user: &User, r: &Registration, request_
     }
 }
 
+/// What a change of setting did to the patient's open loans.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SettingChanged {
+    /// Loans whose payer or rule changes from the day of the change.
+    pub payer_changes: Vec<PayerChangeView>,
+    /// Loans the agreement cannot re-decide without more facts: their payer
+    /// stays as it was; give the facts and record the change again.
+    pub undecided: Vec<UndecidedLoan>,
+}
+
+/// One loan's new payer, as shown to the prescriber.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PayerChangeView {
+    pub device_number: String,
+    pub article_name: String,
+    pub from: chrono::NaiveDate,
+    pub payer_before: Payer,
+    pub payer: Payer,
+    pub rule: String,
+    pub agreement_version: String,
+    pub explanation_sv: String,
+    pub explanation_en: String,
+}
+
+/// A loan whose new decision needs facts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UndecidedLoan {
+    pub device_number: String,
+    pub article_name: String,
+    pub needs: Vec<NeededFact>,
+}
+
 /// Records that the patient lives or is somewhere else from `from`
 /// (`YYYY-MM-DD`): for a prescriber with a ground to read the patient.
+/// Each loan open that day is decided again under the agreement in force on
+/// `from` for the new setting; where the payer or rule differs, the loan's
+/// payer changes from `from` (issue 22) — in the same transaction.
 pub async fn change_setting(
     app: &App,
     user: &User,
     personal_id: &str,
     setting_code: &str,
     from: &str,
+    facts: &BTreeMap<String, bool>,
     request_id: Option<&str>,
-) -> Result<()> {
+) -> Result<SettingChanged> {
     if !user.has_role(Role::Prescriber) {
         return Err(AppError::forbidden("role_required", "prescribers record a patient's setting"));
     }
@@ -132,8 +172,81 @@ pub async fn change_setting(
     const ACTION: &str = "patient.setting_change";
     let patient = patient_to_read(app, user, personal_id, ACTION, request_id).await?;
     authorize_patient_read(app, user, patient.id, ACTION, request_id).await?;
-    app.storage.change_setting(patient.id, new_setting, from).await?;
-    Ok(())
+    let (changes, outcome) = redecide_loans(app, &patient, new_setting, from, facts).await?;
+    app.storage.change_setting(patient.id, new_setting, from, &changes).await?;
+    Ok(outcome)
+}
+
+/// The new payer periods of the patient's loans open on `from`.
+async fn redecide_loans(
+    app: &App,
+    patient: &ramp_model::Patient,
+    setting: Setting,
+    from: chrono::NaiveDate,
+    facts: &BTreeMap<String, bool>,
+) -> Result<(Vec<LoanPayerChange>, SettingChanged)> {
+    let loans = app.storage.open_loan_payers(patient.id, from).await?;
+    if loans.is_empty() {
+        return Ok((Vec::new(), SettingChanged::default()));
+    }
+    let accounts = app.storage.payer_accounts(patient.id).await?;
+    let agreements = app.agreements.current();
+    let (mut changes, mut outcome) = (Vec::new(), SettingChanged::default());
+    for loan in loans {
+        let mut facts = facts.clone();
+        // As when ordering: a catalog article as delivered is not specially adapted.
+        facts.entry("special_adapted".into()).or_insert(false);
+        let iso = loan.iso_code.as_deref().map(IsoCode::parse).transpose().ok().flatten();
+        let req = DecisionRequest {
+            region: app.config.agreement_region.clone(),
+            date: from,
+            patient: CostPatient::BirthDate(patient.birth_date),
+            setting,
+            product: Product { iso, kind: cost_kind(loan.kind), facts },
+            need: Need::Lasting,
+        };
+        let decision = match agreements.decide(&req) {
+            Ok(Outcome::Decision(d)) => d,
+            Ok(Outcome::Needs(needs)) => {
+                let (device_number, article_name) = (loan.device_number, loan.article_name);
+                outcome.undecided.push(UndecidedLoan { device_number, article_name, needs });
+                continue;
+            }
+            // Outside the agreement (not covered, no version that day): the payer stays.
+            Err(_) => continue,
+        };
+        if (decision.payer, decision.rule.as_str()) == (loan.payer, loan.rule_id.as_str()) {
+            continue;
+        }
+        let account = match decision.payer {
+            Payer::Municipality => accounts.municipality,
+            Payer::Region | Payer::Patient => accounts.region,
+        };
+        let Some(customer_number_id) = account else {
+            return Err(AppError::conflict("no_customer_number", "the new payer has no customer number to bill"));
+        };
+        changes.push(LoanPayerChange {
+            loan_id: loan.loan_id,
+            from,
+            setting,
+            payer: decision.payer,
+            customer_number_id,
+            rule_id: decision.rule.clone(),
+            agreement_version: decision.agreement.version.clone(),
+        });
+        outcome.payer_changes.push(PayerChangeView {
+            device_number: loan.device_number,
+            article_name: loan.article_name,
+            from,
+            payer_before: loan.payer,
+            payer: decision.payer,
+            rule: decision.rule,
+            agreement_version: decision.agreement.version,
+            explanation_sv: decision.explanation.sv,
+            explanation_en: decision.explanation.en,
+        });
+    }
+    Ok((changes, outcome))
 }
 
 /// The municipalities a patient may live in, as (code, name), for the

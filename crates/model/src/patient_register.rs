@@ -40,6 +40,41 @@ pub struct NewPatientRegistration {
     pub at: DateTime<Utc>,
 }
 
+/// A loan open on a day, with what a new cost decision for it needs and the
+/// payer in force the day before (issue 22: a move re-decides who pays).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenLoanPayer {
+    pub loan_id: Id,
+    pub device_number: String,
+    pub article_name: String,
+    pub start_date: NaiveDate,
+    pub iso_code: Option<String>,
+    pub kind: ramp_domain::article::ArticleKind,
+    /// The payer and rule in force the day before the change.
+    pub payer: ramp_domain::cost::Payer,
+    pub rule_id: String,
+}
+
+/// From `from` on, the loan's payer is `payer` (billed on `customer_number_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanPayerChange {
+    pub loan_id: Id,
+    pub from: NaiveDate,
+    pub setting: Setting,
+    pub payer: ramp_domain::cost::Payer,
+    pub customer_number_id: Id,
+    pub rule_id: String,
+    pub agreement_version: String,
+}
+
+/// The customer numbers a patient's rent is billed to when the region or
+/// the patient's municipality pays (the first of each by number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayerAccounts {
+    pub region: Option<Id>,
+    pub municipality: Option<Id>,
+}
+
 #[async_trait]
 pub trait PatientRegisterStore: Send + Sync {
     /// The patients `unit_id` has a care relationship with on `on`, by
@@ -51,6 +86,18 @@ pub trait PatientRegisterStore: Send + Sync {
     async fn register_patient(&self, p: &NewPatientRegistration, audit: &crate::NewAuditEntry) -> Result<Option<Id>>;
     /// Ends the setting open on `from` the day before and opens `setting`
     /// from `from`, in one transaction; settings starting on or after
-    /// `from` are replaced by it.
-    async fn change_setting(&self, patient_id: Id, setting: Setting, from: NaiveDate) -> Result<()>;
+    /// `from` are replaced by it, and so are the payer periods of the
+    /// patient's loans from `from` on: `payers` are the new ones.
+    async fn change_setting(
+        &self,
+        patient_id: Id,
+        setting: Setting,
+        from: NaiveDate,
+        payers: &[LoanPayerChange],
+    ) -> Result<()>;
+    /// The patient's loans open on `from` that began before it, with the
+    /// payer in force the day before.
+    async fn open_loan_payers(&self, patient_id: Id, from: NaiveDate) -> Result<Vec<OpenLoanPayer>>;
+    /// Where the patient's rent goes when the region or their municipality pays.
+    async fn payer_accounts(&self, patient_id: Id) -> Result<PayerAccounts>;
 }

@@ -13,8 +13,8 @@
 use crate::agreements_cmd::describe_error;
 use chrono::NaiveDate;
 use ramp_domain::cost::{
-    AgreementSet, CostlyTreatment, DecisionRequest, Kind, Need, OutcomeRef, Patient, Product,
-    COSTLY_TREATMENT_SHARE_PERCENT, COSTLY_TREATMENT_THRESHOLD,
+    payer_periods, setting_changes, AgreementSet, CostlyTreatment, DecisionRequest, Kind, Need, OutcomeRef, Patient,
+    Product, COSTLY_TREATMENT_SHARE_PERCENT, COSTLY_TREATMENT_THRESHOLD,
 };
 use ramp_domain::ids::IsoCode;
 use ramp_domain::money::Ore;
@@ -156,12 +156,30 @@ impl<W: Write, E: Write> Lines<'_, W, E> {
         }
         self.requests += 1;
         let set = self.set;
+        if text.windows(SETTING_CHANGES.len()).any(|w| w == SETTING_CHANGES) {
+            return self.timeline_line(text);
+        }
         let decided = std::str::from_utf8(text)
             .map_err(|e| FieldError::new("json", "malformed_json", format!("not valid UTF-8: {e}")))
             .and_then(|text| parse_fast(text).map_or_else(|| DecisionRequest::from_json(text), Ok))
             .and_then(|req| set.decide_ref(&req));
         match decided {
             Ok(outcome) => self.write_outcome(outcome)?,
+            Err(e) => {
+                self.failed += 1;
+                let body = ErrorBody { field: &e.field, code: e.code, message: &e.message, line: self.line_no };
+                serde_json::to_writer(&mut self.out, &ErrorLine { error: body })?;
+                writeln!(self.err, "ramp decide: line {}: {e}", self.line_no)?;
+            }
+        }
+        self.out.write_all(b"\n")
+    }
+
+    /// A line with `"setting_changes"`: the decision for the loan's first day,
+    /// and `"periods"`, the payer from each change on (issue 22).
+    fn timeline_line(&mut self, text: &[u8]) -> io::Result<()> {
+        match decide_timeline(self.set, text) {
+            Ok(json) => serde_json::to_writer(&mut self.out, &json)?,
             Err(e) => {
                 self.failed += 1;
                 let body = ErrorBody { field: &e.field, code: e.code, message: &e.message, line: self.line_no };
@@ -186,6 +204,26 @@ impl<W: Write, E: Write> Lines<'_, W, E> {
         }
         Ok(())
     }
+}
+
+const SETTING_CHANGES: &[u8] = b"\"setting_changes\"";
+
+/// The decision of a line with setting changes, with its payer periods.
+fn decide_timeline(set: &AgreementSet, text: &[u8]) -> Result<serde_json::Value, FieldError> {
+    let mut value: serde_json::Value = serde_json::from_slice(text)
+        .map_err(|e| FieldError::new("json", "malformed_json", format!("not valid JSON: {e}")))?;
+    let changes = match value.as_object_mut().and_then(|o| o.remove("setting_changes")) {
+        Some(v) => setting_changes(&v)?,
+        None => Vec::new(),
+    };
+    let req = DecisionRequest::try_from(value)?;
+    let mut out =
+        serde_json::to_value(set.decide(&req)?).map_err(|e| FieldError::new("json", "internal", e.to_string()))?;
+    let periods = payer_periods(set, &req, &changes)?;
+    if let Some(o) = out.as_object_mut() {
+        o.insert("periods".into(), serde_json::to_value(periods).unwrap_or_default());
+    }
+    Ok(out)
 }
 
 /// What an outcome's JSON depends on, by address within the agreement set
@@ -436,21 +474,78 @@ mod tests {
 
     /// The README's examples (issue 22), run as written there.
     #[test]
-    fn the_readme_examples_for_diabetes_material_and_nutrition_without_an_iso_code_decide() {
+    fn the_readme_examples_for_diabetes_material_nutrition_without_an_iso_code_and_a_move_mid_loan_decide() {
         let readme = include_str!("../../../README.md");
         let examples: Vec<&str> = readme
             .lines()
             .filter_map(|l| l.strip_prefix("echo '").and_then(|l| l.strip_suffix("' | ramp decide")))
             .collect();
-        assert_eq!(examples.len(), 2, "the README shows two `ramp decide` examples");
+        assert_eq!(examples.len(), 3, "the README shows three `ramp decide` examples");
         let (code, out, err) = lines(&examples.join("\n"));
         assert_eq!(code, 0, "{err}");
         let rules: Vec<_> =
             out.iter().map(|d| (d["rule"].as_str(), d["trust_prescription_allowed"].as_bool())).collect();
         assert_eq!(
             rules,
-            [(Some("special.diabetes_self_test"), Some(true)), (Some("nutrition.lss_housing"), Some(false))]
+            [
+                (Some("special.diabetes_self_test"), Some(true)),
+                (Some("nutrition.lss_housing"), Some(false)),
+                (Some("ordinary.region_prescription"), Some(true))
+            ]
         );
+        let periods: Vec<_> = out[2]["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["from"].as_str().unwrap(), p["payer"].as_str().unwrap(), p["rule"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            periods,
+            [
+                ("2026-01-10", "region", "ordinary.region_prescription"),
+                ("2026-03-15", "municipality", "bilaga1.not_at_region_expense")
+            ]
+        );
+    }
+
+    /// Seed 000, Bilaga 1 ("Gäller för SÄBO och LSS-boende"): "Hjälpmedel som
+    /// bekostas av kommunfinansierad verksamhet beställs från egna avtalade
+    /// leverantörer" — after a move into special housing the residence pays;
+    /// back home, the region again.
+    #[test]
+    fn a_move_into_special_housing_and_back_home_gives_three_payer_periods() {
+        let line = r#"{"region": "stockholm", "date": "2026-01-10", "patient": {"age": 84}, "setting": "ordinary", "product": {"iso": "120606", "kind": "device", "facts": {"special_adapted": false}}, "need": "lasting", "setting_changes": [{"from": "2026-06-01", "setting": "ordinary"}, {"from": "2026-03-15", "setting": "saebo"}, {"from": "2026-04-01", "setting": "saebo"}]}"#;
+        let (code, out, err) = lines(line);
+        assert_eq!(code, 0, "{err}");
+        let payers: Vec<_> = out[0]["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["from"].as_str().unwrap(), p["payer"].as_str().unwrap()))
+            .collect();
+        // Sorted by date; the second saebo day changes nothing and adds no period.
+        assert_eq!(payers, [("2026-01-10", "region"), ("2026-03-15", "municipality"), ("2026-06-01", "region")]);
+    }
+
+    #[test]
+    fn a_setting_change_that_is_invalid_or_needs_a_fact_is_refused_naming_it() {
+        let base = r#"{"region": "stockholm", "date": "2026-01-10", "patient": {"age": 84}, "setting": "ordinary", "product": {"iso": "120606", "kind": "device"}, "need": "lasting", "setting_changes": CHANGES}"#;
+        for (changes, field, code) in [
+            (r#"[{"from": "2026-01-10", "setting": "saebo"}]"#, "setting_changes[0].from", "not_after_start"),
+            (r#"[{"from": "2026-02-30", "setting": "saebo"}]"#, "setting_changes[0].from", "invalid_date"),
+            (r#"[{"from": "2026-03-01", "setting": "castle"}]"#, "setting_changes[0].setting", "invalid_setting"),
+            (r#"[{"from": "2026-03-01"}]"#, "setting_changes[0].setting", "required"),
+            (r#"{"from": "2026-03-01"}"#, "setting_changes", "invalid_type"),
+            (r#"[{"from": "2026-03-01", "setting": "saebo"}]"#, "setting_changes[0].product.facts", "needs_facts"),
+        ] {
+            let (code_out, out, _) = lines(&base.replace("CHANGES", changes));
+            assert_eq!(code_out, 2, "{changes}");
+            assert_eq!(
+                (out[0]["error"]["field"].as_str(), out[0]["error"]["code"].as_str()),
+                (Some(field), Some(code)),
+                "{changes}"
+            );
+        }
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod orders_paths;
 mod orders_pickup_undo;
 mod orders_race;
 mod orders_reports;
+mod payer_change;
 mod product_page;
 mod product_page_ui;
 mod security;

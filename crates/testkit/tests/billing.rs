@@ -33,7 +33,7 @@ const OLD_LIFT: Id = 42;
 /// Hemtjänst Lidingö, a municipality's customer number.
 const LIDINGO_ACCOUNT: Id = 2;
 
-fn article(id: Id, number: &str, kind: ArticleKind, price: i64, rent: i64, valid_to: Option<NaiveDate>) -> Article {
+pub fn article(id: Id, number: &str, kind: ArticleKind, price: i64, rent: i64, valid_to: Option<NaiveDate>) -> Article {
     Article {
         id,
         article_number: number.into(),

@@ -80,6 +80,19 @@ pub struct LoanFact {
     pub start: NaiveDate,
     /// The last day of rent (the pickup order's rent end), inclusive.
     pub end: Option<NaiveDate>,
+    /// Later stretches with another payer (the patient moved), by date;
+    /// empty when the payer decided at delivery holds for the whole loan.
+    pub periods: Vec<LoanPeriod>,
+}
+
+/// From `from` on, the loan's rent is `payer`'s, on `customer_number_id`
+/// (issue 22: the payer follows the patient's setting history).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanPeriod {
+    pub from: NaiveDate,
+    pub payer: Payer,
+    pub rule_id: String,
+    pub customer_number_id: i64,
 }
 
 /// Where a sale comes from.

@@ -97,8 +97,8 @@ pub struct Billed {
 pub fn billable_lines(f: &Facts) -> Vec<Billed> {
     let mut out = Vec::new();
     for loan in &f.loans {
-        if let Some(line) = rent_line(f.month, loan) {
-            out.push(route(f, loan.customer_number_id, loan.payer, &loan.rule_id, line));
+        for (period, line) in rent_lines(f.month, loan) {
+            out.push(route(f, period.customer_number_id, period.payer, &period.rule_id, line));
         }
     }
     for sale in &f.sales {
@@ -159,15 +159,54 @@ fn route(f: &Facts, account: i64, payer: Payer, rule: &str, line: Line) -> Bille
     }
 }
 
-/// The rent of a loan for the days of `month` it was out, if any.
+/// The rent of a loan for the days of `month` it was out, one line per payer
+/// period that overlaps the month, each with the period it is billed under.
+/// A month without a change of payer gives one line keyed as it always was.
+pub fn rent_lines(month: Month, loan: &LoanFact) -> Vec<(LoanPeriod, Line)> {
+    let first = LoanPeriod {
+        from: loan.start,
+        payer: loan.payer,
+        rule_id: loan.rule_id.clone(),
+        customer_number_id: loan.customer_number_id,
+    };
+    let periods: Vec<LoanPeriod> = std::iter::once(first).chain(loan.periods.iter().cloned()).collect();
+    let mut out = Vec::new();
+    for (i, p) in periods.iter().enumerate() {
+        let until = periods.get(i + 1).and_then(|next| next.from.pred_opt());
+        let end = match (loan.end, until) {
+            (Some(e), Some(u)) => Some(e.min(u)),
+            (e, u) => e.or(u),
+        };
+        let key = if i == 0 { None } else { Some(p.from) };
+        if let Some(line) = rent_line_between(month, loan, p.from, end, key) {
+            out.push((p.clone(), line));
+        }
+    }
+    out
+}
+
+/// The rent of a loan for the days of `month` it was out, if any (a loan
+/// without payer changes).
 pub fn rent_line(month: Month, loan: &LoanFact) -> Option<Line> {
+    rent_line_between(month, loan, loan.start, loan.end, None)
+}
+
+/// The rent for the days of `month` within `start..=end`; `key` names a
+/// later payer period in the line's source key.
+fn rent_line_between(
+    month: Month,
+    loan: &LoanFact,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    key: Option<NaiveDate>,
+) -> Option<Line> {
     if loan.monthly_rent.0 <= 0 {
         return None;
     }
     let first = month.first_day();
     let last = month.next().first_day().pred_opt()?;
-    let from = loan.start.max(first);
-    let to = loan.end.map_or(last, |e| e.min(last));
+    let from = start.max(first);
+    let to = end.map_or(last, |e| e.min(last));
     let line = rent_for_period(loan.monthly_rent, from, to).into_iter().next()?;
     let computation = if line.full_month {
         format!("Hel månad {}: {}.", month, loan.monthly_rent)
@@ -185,7 +224,10 @@ pub fn rent_line(month: Month, loan: &LoanFact) -> Option<Line> {
     };
     Some(Line {
         kind: LineKind::Rent,
-        source_key: format!("rent:loan:{}:{}", loan.loan_id, month),
+        source_key: match key {
+            None => format!("rent:loan:{}:{}", loan.loan_id, month),
+            Some(day) => format!("rent:loan:{}:{}:from:{day}", loan.loan_id, month),
+        },
         device_id: Some(loan.device_id),
         article_id: Some(loan.article_id),
         patient_id: loan.patient_id,

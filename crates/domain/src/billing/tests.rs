@@ -28,6 +28,7 @@ fn loan(id: i64, account: i64, start: &str, end: Option<&str>) -> LoanFact {
         monthly_rent: RENT,
         start: date(start),
         end: end.map(date),
+        periods: vec![],
     }
 }
 

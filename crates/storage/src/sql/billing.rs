@@ -26,6 +26,7 @@ use ramp_domain::charges::{ChargeKind, LostDevice};
 use ramp_domain::cost::Payer;
 use ramp_domain::money::Ore;
 use ramp_domain::time::stockholm_date;
+use std::collections::HashMap;
 
 const INVOICE_COLUMNS: &str = "i.id, i.number, i.kind, i.month, i.revision, i.customer_number_id, \
     c.number AS customer_number, c.name AS customer_name, i.principal_id, p.name AS principal_name, \
@@ -77,7 +78,7 @@ fn billing_from(r: &Row) -> Result<Option<PrincipalBilling>> {
 
 async fn loan_facts(this: &SqlStorage, m: Month) -> Result<Vec<LoanFact>> {
     let last = m.next().first_day().pred_opt().unwrap_or(m.first_day());
-    db::query(
+    let mut loans = db::query(
         "SELECT l.id, l.device_id, d.device_number, d.article_id, a.name AS article_name, l.patient_id, \
          l.customer_number_id, l.payer, l.rule_id, a.monthly_rent_ore, l.start_date, l.end_date \
          FROM loans l JOIN devices d ON d.id = l.device_id JOIN articles a ON a.id = d.article_id \
@@ -103,9 +104,40 @@ async fn loan_facts(this: &SqlStorage, m: Month) -> Result<Vec<LoanFact>> {
             monthly_rent: Ore(r.try_get("monthly_rent_ore")?),
             start: r.try_get("start_date")?,
             end: r.try_get("end_date")?,
+            periods: Vec::new(),
         })
     })
-    .collect()
+    .collect::<Result<Vec<LoanFact>>>()?;
+    let mut periods = loan_periods(this, m).await?;
+    for loan in &mut loans {
+        loan.periods = periods.remove(&loan.loan_id).unwrap_or_default();
+    }
+    Ok(loans)
+}
+
+/// The later payer periods (issue 22) of the loans billed in `m` that begin
+/// on or before its last day, per loan in date order.
+async fn loan_periods(this: &SqlStorage, m: Month) -> Result<HashMap<i64, Vec<LoanPeriod>>> {
+    let last = m.next().first_day().pred_opt().unwrap_or(m.first_day());
+    let rows = db::query(
+        "SELECT p.loan_id, p.valid_from, p.payer, p.rule_id, p.customer_number_id FROM loan_payer_periods p \
+         JOIN loans l ON l.id = p.loan_id WHERE p.valid_from <= $1 AND (l.end_date IS NULL OR l.end_date >= $2) \
+         ORDER BY p.loan_id, p.valid_from",
+    )
+    .bind(last)
+    .bind(m.first_day())
+    .fetch_all(&this.pool)
+    .await?;
+    let mut out: HashMap<i64, Vec<LoanPeriod>> = HashMap::new();
+    for r in &rows {
+        out.entry(r.try_get("loan_id")?).or_default().push(LoanPeriod {
+            from: r.try_get("valid_from")?,
+            payer: stored(r, "payer")?,
+            rule_id: r.try_get("rule_id")?,
+            customer_number_id: r.try_get("customer_number_id")?,
+        });
+    }
+    Ok(out)
 }
 
 async fn sale_facts(this: &SqlStorage, m: Month) -> Result<Vec<SaleFact>> {

@@ -4,7 +4,7 @@
 
 use super::audit::{bind_audit, INSERT_AUDIT};
 use crate::db::{self, Row};
-use crate::sql::{stored_opt, SqlStorage};
+use crate::sql::{stored, stored_opt, SqlStorage};
 use crate::*;
 use async_trait::async_trait;
 use chrono::{Duration, NaiveDate};
@@ -81,8 +81,38 @@ impl PatientRegisterStore for SqlStorage {
         Ok(Some(id))
     }
 
-    async fn change_setting(&self, patient_id: Id, setting: Setting, from: NaiveDate) -> Result<()> {
+    async fn change_setting(
+        &self,
+        patient_id: Id,
+        setting: Setting,
+        from: NaiveDate,
+        payers: &[LoanPayerChange],
+    ) -> Result<()> {
         let mut tx = self.dialect.begin().await?;
+        db::query(
+            "DELETE FROM loan_payer_periods WHERE valid_from >= $2 \
+             AND loan_id IN (SELECT id FROM loans WHERE patient_id = $1)",
+        )
+        .bind(patient_id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        for p in payers {
+            db::query(
+                "INSERT INTO loan_payer_periods (loan_id, valid_from, setting, payer, customer_number_id, rule_id, \
+                 agreement_version) SELECT id, $2, $3, $4, $5, $6, $7 FROM loans WHERE id = $1 AND patient_id = $8",
+            )
+            .bind(p.loan_id)
+            .bind(p.from)
+            .bind(p.setting.as_str())
+            .bind(p.payer.as_str())
+            .bind(p.customer_number_id)
+            .bind(&p.rule_id)
+            .bind(&p.agreement_version)
+            .bind(patient_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         db::query("DELETE FROM patient_settings WHERE patient_id = $1 AND valid_from >= $2")
             .bind(patient_id)
             .bind(from)
@@ -105,5 +135,54 @@ impl PatientRegisterStore for SqlStorage {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn open_loan_payers(&self, patient_id: Id, from: NaiveDate) -> Result<Vec<OpenLoanPayer>> {
+        let rows = db::query(
+            "SELECT l.id, d.device_number, a.name, l.start_date, a.iso_code, a.kind, \
+             COALESCE((SELECT p.payer FROM loan_payer_periods p WHERE p.loan_id = l.id AND p.valid_from < $2 \
+               ORDER BY p.valid_from DESC LIMIT 1), l.payer) AS payer, \
+             COALESCE((SELECT p.rule_id FROM loan_payer_periods p WHERE p.loan_id = l.id AND p.valid_from < $2 \
+               ORDER BY p.valid_from DESC LIMIT 1), l.rule_id) AS rule_id \
+             FROM loans l JOIN devices d ON d.id = l.device_id JOIN articles a ON a.id = d.article_id \
+             WHERE l.patient_id = $1 AND l.start_date < $2 AND (l.end_date IS NULL OR l.end_date >= $2) ORDER BY l.id",
+        )
+        .bind(patient_id)
+        .bind(from)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OpenLoanPayer {
+                    loan_id: r.try_get("id")?,
+                    device_number: r.try_get("device_number")?,
+                    article_name: r.try_get("name")?,
+                    start_date: r.try_get("start_date")?,
+                    iso_code: r.try_get("iso_code")?,
+                    kind: stored(r, "kind")?,
+                    payer: stored(r, "payer")?,
+                    rule_id: r.try_get("rule_id")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn payer_accounts(&self, patient_id: Id) -> Result<PayerAccounts> {
+        let first = |sql: &'static str| async move {
+            let row = db::query(sql).bind(patient_id).fetch_optional(&self.pool).await?;
+            row.map(|r| r.try_get::<Id, _>("id")).transpose()
+        };
+        Ok(PayerAccounts {
+            region: first(
+                "SELECT c.id FROM customer_numbers c JOIN principals p ON p.id = c.principal_id \
+                 WHERE p.kind = 'region' AND $1 = $1 ORDER BY c.number LIMIT 1",
+            )
+            .await?,
+            municipality: first(
+                "SELECT c.id FROM customer_numbers c JOIN patients pt ON pt.municipality_id = c.principal_id \
+                 WHERE pt.id = $1 ORDER BY c.number LIMIT 1",
+            )
+            .await?,
+        })
     }
 }

@@ -66,6 +66,78 @@ pub struct SettingBody {
     pub setting: String,
     /// `YYYY-MM-DD`: from this day on.
     pub valid_from: String,
+    /// Answers to the agreement's questions about the patient's lent devices,
+    /// when a loan's new decision needs them (see `undecided` in the answer).
+    #[serde(default)]
+    pub facts: std::collections::BTreeMap<String, bool>,
+}
+
+/// What the change did to the patient's open loans (issue 22: the payer
+/// follows the setting history from the day of the change).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettingChangedDto {
+    /// Loans whose payer (or deciding rule) changes from `valid_from`.
+    pub payer_changes: Vec<PayerChangeDto>,
+    /// Loans that keep their payer because the new decision needs facts.
+    pub undecided: Vec<UndecidedLoanDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PayerChangeDto {
+    pub device_number: String,
+    pub article_name: String,
+    pub from: chrono::NaiveDate,
+    /// `region`, `municipality` or `patient`.
+    pub payer_before: String,
+    pub payer: String,
+    pub rule: String,
+    pub agreement_version: String,
+    pub explanation_sv: String,
+    pub explanation_en: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UndecidedLoanDto {
+    pub device_number: String,
+    pub article_name: String,
+    /// The facts to give in `facts`, with the question in Swedish.
+    pub needs: Vec<NeededFactDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NeededFactDto {
+    pub fact: String,
+    pub question_sv: String,
+    pub question_en: String,
+}
+
+impl From<uc::SettingChanged> for SettingChangedDto {
+    fn from(c: uc::SettingChanged) -> Self {
+        let change = |p: uc::PayerChangeView| PayerChangeDto {
+            device_number: p.device_number,
+            article_name: p.article_name,
+            from: p.from,
+            payer_before: p.payer_before.as_str().to_string(),
+            payer: p.payer.as_str().to_string(),
+            rule: p.rule,
+            agreement_version: p.agreement_version,
+            explanation_sv: p.explanation_sv,
+            explanation_en: p.explanation_en,
+        };
+        let undecided = |u: uc::UndecidedLoan| UndecidedLoanDto {
+            device_number: u.device_number,
+            article_name: u.article_name,
+            needs: u
+                .needs
+                .into_iter()
+                .map(|n| NeededFactDto { fact: n.fact, question_sv: n.question.sv, question_en: n.question.en })
+                .collect(),
+        };
+        SettingChangedDto {
+            payer_changes: c.payer_changes.into_iter().map(change).collect(),
+            undecided: c.undecided.into_iter().map(undecided).collect(),
+        }
+    }
 }
 
 /// The patients the caller's unit has a care relationship with today, with
@@ -108,8 +180,11 @@ pub async fn register(
 
 /// Records where the patient lives or is from a day on; the setting open
 /// then ends the day before (prescribers with a ground to read the patient).
+/// Each device lent to the patient that day is decided again for the new
+/// setting under the agreement then in force; where the payer changes, the
+/// rent is billed to the new payer from that day.
 #[utoipa::path(post, path = "/api/v1/patients/settings", tag = "patients", request_body = SettingBody, security(("token" = []), ("session" = [])), responses(
-    (status = 204, description = "recorded"),
+    (status = 200, description = "recorded, with the loans whose payer changes and those that need facts", body = SettingChangedDto),
     (status = 403, description = "role_required, or no ground to read the patient (care_relationship_required; audited)", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "setting (invalid_setting), valid_from (invalid_date) or personal_id invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn change_setting(
@@ -117,7 +192,8 @@ pub async fn change_setting(
     ApiUser(user): ApiUser,
     RequestId(rid): RequestId,
     ApiJson(b): ApiJson<SettingBody>,
-) -> Result<StatusCode, ApiError> {
-    uc::change_setting(&state.app, &user, &b.personal_id, &b.setting, &b.valid_from, Some(&rid)).await?;
-    Ok(StatusCode::NO_CONTENT)
+) -> Result<Json<SettingChangedDto>, ApiError> {
+    let changed =
+        uc::change_setting(&state.app, &user, &b.personal_id, &b.setting, &b.valid_from, &b.facts, Some(&rid)).await?;
+    Ok(Json(changed.into()))
 }

@@ -1,0 +1,230 @@
+//! A payer change in the middle of a loan (issue 22): when the patient moves,
+//! the device's payer follows the setting history from the day of the move,
+//! and the rent is split across the payers on the invoices, across a month
+//! boundary. Seed 000, Bilaga 1 ("Gäller för SÄBO och LSS-boende"):
+//! "Hjälpmedel som bekostas av kommunfinansierad verksamhet beställs från
+//! egna avtalade leverantörer" — in special housing the residence pays; at
+//! home, the region ("Hjälpmedel som bekostas av regionen förskrivs enligt
+//! regelverket i Hjälpmedelsguiden").
+
+use crate::billing::{d, setup, BED};
+use chrono::{TimeZone, Utc};
+use ramp_domain::article::ArticleKind;
+use ramp_domain::cost::Payer;
+use ramp_domain::device::DeviceState;
+use ramp_storage::*;
+use ramp_testkit::{problem, TestApp};
+use serde_json::{json, Value};
+
+/// Stockholms stad (Tolvan's municipality) gets a customer number of its own.
+const STOCKHOLM_ACCOUNT: Id = 3;
+const TOLVAN: &str = "19121212-1212";
+
+/// A bed with Tolvan (in special housing) since 20 September 2026, paid by
+/// her municipality as the Stockholm agreement decides for a resident ("Sängar,
+/// stödhandtag och ramper hör till boendets utrustning").
+async fn bed_in_special_housing(app: &TestApp) -> String {
+    let s = app.storage.as_ref();
+    s.insert_customer_numbers(&[CustomerNumber {
+        id: STOCKHOLM_ACCOUNT,
+        number: "200001".into(),
+        principal_id: 2,
+        name: "Stockholms stad, äldreförvaltningen".into(),
+    }])
+    .await
+    .unwrap();
+    s.insert_devices(&[Device {
+        id: 700,
+        device_number: "B-700".into(),
+        article_id: BED,
+        serial: None,
+        purchase_date: d(2026, 1, 1),
+        purchase_price_ore: 1_200_000,
+        state: DeviceState::WithPatient,
+        warehouse_id: None,
+        patient_id: Some(1),
+        unit_id: None,
+        state_since: Utc.with_ymd_and_hms(2026, 9, 20, 9, 0, 0).unwrap(),
+    }])
+    .await
+    .unwrap();
+    s.insert_loans(&[Loan {
+        device_id: 700,
+        patient_id: Some(1),
+        unit_id: None,
+        customer_number_id: STOCKHOLM_ACCOUNT,
+        payer: Payer::Municipality,
+        rule_id: "bilaga1.premises_reconstructed".into(),
+        agreement_version: "2021-01-01".into(),
+        start_date: d(2026, 9, 20),
+        end_date: None,
+    }])
+    .await
+    .unwrap();
+    s.finish_bulk_load().await.unwrap();
+    "B-700".into()
+}
+
+async fn invoice_rent(app: &TestApp, token: &str, month: &str, customer_number: &str) -> Vec<(i64, String, String)> {
+    let list: Value = app
+        .get(token, &format!("/api/v1/invoices?month={month}&customer_number={customer_number}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let Some(number) = list[0]["number"].as_str() else { return Vec::new() };
+    let invoice: Value = app.get(token, &format!("/api/v1/invoices/{number}")).await.json().await.unwrap();
+    invoice["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] == "rent" && l["description"].as_str().unwrap_or("").contains("B-700"))
+        .map(|l| {
+            let day = |k: &str| l[k].as_str().unwrap().to_string();
+            (l["amount_ore"].as_i64().unwrap(), day("period_from"), day("period_to"))
+        })
+        .collect()
+}
+
+async fn a_move_home_mid_loan_moves_the_rent_to_the_region_from_that_day_across_the_month_boundary(app: TestApp) {
+    // Arrange: the bed rents at 450,00 kr a month.
+    let finance = setup(&app).await;
+    let bed = bed_in_special_housing(&app).await;
+    app.clock.set(Utc.with_ymd_and_hms(2026, 10, 20, 9, 0, 0).unwrap());
+    let anna = app.token_for("anna").await;
+
+    // Act: Tolvan moved home on 15 October.
+    let body = json!({ "personal_id": TOLVAN, "setting": "ordinary", "valid_from": "2026-10-15" });
+    let resp = app.post_json(&anna, "/api/v1/patients/settings", &body).await;
+    assert_eq!(resp.status(), 200);
+    let changed: Value = resp.json().await.unwrap();
+    // Recording the same move again replaces it: still one change.
+    let again: Value = app.post_json(&anna, "/api/v1/patients/settings", &body).await.json().await.unwrap();
+    app.clock.set(Utc.with_ymd_and_hms(2026, 12, 3, 9, 0, 0).unwrap());
+    for month in ["2026-10", "2026-11"] {
+        let resp = app.post_json(&finance, "/api/v1/invoice-runs", &json!({ "month": month })).await;
+        assert_eq!(resp.status(), 201);
+    }
+
+    // Assert: the answer names the device, both payers and the deciding rule.
+    assert_eq!(changed, again);
+    let of_bed = |v: &Value| -> Vec<Value> {
+        v["payer_changes"].as_array().unwrap().iter().filter(|c| c["device_number"] == bed.as_str()).cloned().collect()
+    };
+    assert_eq!(of_bed(&changed).len(), 1, "{changed}");
+    let c = &of_bed(&changed)[0];
+    assert_eq!(
+        (c["device_number"].as_str(), c["from"].as_str(), c["payer_before"].as_str(), c["payer"].as_str()),
+        (Some(bed.as_str()), Some("2026-10-15"), Some("municipality"), Some("region"))
+    );
+    assert_eq!(c["rule"], "ordinary.region_prescription");
+    // October: the municipality 1–14 (450 × 14 / 31 = 203,23 kr), the region 15–31 (450 × 17 / 31 =
+    // 246,77 kr); together the whole month's 450,00 kr.
+    let oct_town = invoice_rent(&app, &finance, "2026-10", "200001").await;
+    let oct_region = invoice_rent(&app, &finance, "2026-10", "100001").await;
+    assert_eq!(oct_town, [(20_323, "2026-10-01".into(), "2026-10-14".into())]);
+    assert_eq!(oct_region, [(24_677, "2026-10-15".into(), "2026-10-31".into())]);
+    // November: the region alone, in full.
+    assert_eq!(invoice_rent(&app, &finance, "2026-11", "200001").await, []);
+    assert_eq!(
+        invoice_rent(&app, &finance, "2026-11", "100001").await,
+        [(45_000, "2026-11-01".into(), "2026-11-30".into())]
+    );
+}
+
+async fn moving_back_before_the_invoice_run_undoes_the_payer_change(app: TestApp) {
+    // Arrange
+    let finance = setup(&app).await;
+    bed_in_special_housing(&app).await;
+    app.clock.set(Utc.with_ymd_and_hms(2026, 10, 20, 9, 0, 0).unwrap());
+    let anna = app.token_for("anna").await;
+    let home = json!({ "personal_id": TOLVAN, "setting": "ordinary", "valid_from": "2026-10-15" });
+    app.post_json(&anna, "/api/v1/patients/settings", &home).await;
+
+    // Act: the move was recorded by mistake; she is in special housing again from the same day.
+    let back = json!({ "personal_id": TOLVAN, "setting": "saebo", "valid_from": "2026-10-15" });
+    let resp = app.post_json(&anna, "/api/v1/patients/settings", &back).await;
+    app.clock.set(Utc.with_ymd_and_hms(2026, 11, 3, 9, 0, 0).unwrap());
+    app.post_json(&finance, "/api/v1/invoice-runs", &json!({ "month": "2026-10" })).await;
+
+    // Assert: the same payer as before the mistake, so no change and the month whole on one invoice.
+    let answer: Value = resp.json().await.unwrap();
+    assert!(answer["payer_changes"].as_array().unwrap().iter().all(|c| c["device_number"] != "B-700"), "{answer}");
+    assert_eq!(
+        invoice_rent(&app, &finance, "2026-10", "200001").await,
+        [(45_000, "2026-10-01".into(), "2026-10-31".into())]
+    );
+    assert_eq!(invoice_rent(&app, &finance, "2026-10", "100001").await, []);
+}
+
+async fn a_move_whose_new_decision_needs_a_fact_keeps_the_payer_and_asks(app: TestApp) {
+    // Arrange: a powered wheelchair (12 23 06) with Tolvan at home, the region's.
+    setup(&app).await;
+    bed_in_special_housing(&app).await;
+    let s = app.storage.as_ref();
+    let mut chair = crate::billing::article(41, "R-900", ArticleKind::MainDevice, 900_000, 30_000, None);
+    chair.iso_code = ramp_domain::ids::IsoCode::parse("122306").unwrap();
+    s.insert_articles(&[chair]).await.unwrap();
+    s.insert_devices(&[Device {
+        id: 701,
+        device_number: "R-701".into(),
+        article_id: 41,
+        serial: None,
+        purchase_date: d(2026, 1, 1),
+        purchase_price_ore: 900_000,
+        state: DeviceState::WithPatient,
+        warehouse_id: None,
+        patient_id: Some(1),
+        unit_id: None,
+        state_since: Utc.with_ymd_and_hms(2026, 9, 20, 9, 0, 0).unwrap(),
+    }])
+    .await
+    .unwrap();
+    app.clock.set(Utc.with_ymd_and_hms(2026, 10, 20, 9, 0, 0).unwrap());
+    let anna = app.token_for("anna").await;
+    let home = json!({ "personal_id": TOLVAN, "setting": "ordinary", "valid_from": "2026-10-01" });
+    app.post_json(&anna, "/api/v1/patients/settings", &home).await;
+    s.insert_loans(&[Loan {
+        device_id: 701,
+        patient_id: Some(1),
+        unit_id: None,
+        customer_number_id: 1,
+        payer: Payer::Region,
+        rule_id: "ordinary.region_prescription".into(),
+        agreement_version: "2021-01-01".into(),
+        start_date: d(2026, 10, 2),
+        end_date: None,
+    }])
+    .await
+    .unwrap();
+    s.finish_bulk_load().await.unwrap();
+
+    // Act: she moves into special housing; whether the chair has carer control decides who pays.
+    let saebo = json!({ "personal_id": TOLVAN, "setting": "saebo", "valid_from": "2026-10-16" });
+    let asked: Value = app.post_json(&anna, "/api/v1/patients/settings", &saebo).await.json().await.unwrap();
+    let mut answered = saebo.clone();
+    answered["facts"] = json!({ "carer_controlled": false });
+    let decided: Value = app.post_json(&anna, "/api/v1/patients/settings", &answered).await.json().await.unwrap();
+    let bad = json!({ "personal_id": TOLVAN, "setting": "saebo", "valid_from": "2026-10-16", "facts": { "x": "yes" } });
+    let p = problem(app.post_json(&anna, "/api/v1/patients/settings", &bad).await).await;
+
+    // Assert: first the question (and the chair's payer stays), then the decision with the answer.
+    let undecided = &asked["undecided"][0];
+    assert_eq!(undecided["device_number"], "R-701");
+    assert!(undecided["needs"].as_array().unwrap().iter().any(|n| n["fact"] == "carer_controlled"), "{asked}");
+    assert!(asked["payer_changes"].as_array().unwrap().iter().all(|c| c["device_number"] != "R-701"), "{asked}");
+    let chair = decided["payer_changes"].as_array().unwrap().iter().find(|c| c["device_number"] == "R-701").cloned();
+    // Without carer control the region still pays, now under the rule for residents.
+    let chair = chair.expect("the chair is decided");
+    assert_eq!((chair["payer_before"].as_str(), chair["payer"].as_str()), (Some("region"), Some("region")));
+    assert_eq!(chair["rule"], "housing.region_prescription");
+    assert_eq!(decided["undecided"], json!([]));
+    assert_eq!(p["status"], 422);
+    assert!(p["detail"].as_str().unwrap().contains("facts.x"), "the answer names the fact: {p}");
+}
+
+ramp_testkit::on_both_engines!(
+    a_move_home_mid_loan_moves_the_rent_to_the_region_from_that_day_across_the_month_boundary,
+    moving_back_before_the_invoice_run_undoes_the_payer_change,
+    a_move_whose_new_decision_needs_a_fact_keeps_the_payer_and_asks,
+);
