@@ -35,7 +35,8 @@ pub trait EconomyStore: Send + Sync {
     async fn budgets(&self, year: i32) -> Result<Vec<(Id, i64)>>;
     /// Invoiced cost per principal and month of the year.
     async fn principal_month_costs(&self, year: i32) -> Result<Vec<PrincipalMonthCost>>;
-    /// The month's invoice lines (and credit-note lines) naming a patient, on
-    /// invoices to principals of kind `principal_kind` (`region`).
+    /// The month's invoice lines (and credit-note lines) naming a patient, of
+    /// articles in a drug-adjacent product area, on invoices to principals of
+    /// kind `principal_kind` (`region`).
     async fn patient_cost_lines(&self, month: &str, principal_kind: &str) -> Result<Vec<PatientCostRow>>;
 }

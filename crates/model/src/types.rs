@@ -142,6 +142,10 @@ pub struct ProductArea {
     pub name_sv: String,
     pub name_en: String,
     pub required_competence: Option<String>,
+    /// Treatment devices close to pharmaceuticals ("behandlingshjälpmedel/
+    /// läkemedelsnära produkter", e.g. wound care, VAC therapy): the only
+    /// area the costly-treatment application counts (seed 000).
+    pub drug_adjacent: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -153,7 +153,13 @@ mod tests {
     use chrono::TimeZone;
 
     fn area(code: &str) -> ProductArea {
-        ProductArea { code: code.into(), name_sv: code.into(), name_en: code.into(), required_competence: None }
+        ProductArea {
+            code: code.into(),
+            name_sv: code.into(),
+            name_en: code.into(),
+            required_competence: None,
+            drug_adjacent: false,
+        }
     }
 
     #[test]

@@ -190,6 +190,7 @@ pub async fn load(s: &dyn Storage, password_hash: &str) -> Result<Fixture> {
         name_sv: "Förflyttning".into(),
         name_en: "Mobility".into(),
         required_competence: Some("mobility".into()),
+        drug_adjacent: false,
     }])
     .await?;
     s.insert_users(&[

@@ -97,12 +97,14 @@ pub async fn load(s: &dyn Storage) -> Result<OrderingFixture> {
             name_sv: "Lyftar".into(),
             name_en: "Lifts".into(),
             required_competence: Some("lifts".into()),
+            drug_adjacent: false,
         },
         ProductArea {
             code: "incontinence".into(),
             name_sv: "Inkontinens".into(),
             name_en: "Incontinence".into(),
             required_competence: None,
+            drug_adjacent: false,
         },
     ])
     .await?;

@@ -16,7 +16,7 @@ use super::billing::{d, lend, setup, BED};
 use ramp_domain::article::{ArticleKind, Billing, LeadTimeClass};
 use ramp_domain::device::DeviceState;
 use ramp_domain::ids::IsoCode;
-use ramp_storage::{AccessReason, Article, Device, Loan};
+use ramp_storage::{AccessReason, Article, Device, Loan, ProductArea};
 use ramp_testkit::browser::{Browser, ENTER};
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};
@@ -26,6 +26,17 @@ const PUMP: i64 = 60;
 /// The pump out with Tolvan on the region's customer number for October 2026.
 async fn lend_pump(app: &TestApp) {
     let s = app.storage.as_ref();
+    // Seed 000: "Behandlingshjälpmedel/läkemedelsnära produkter som berörs är t ex
+    // sårvårdsmaterial, VAC-terapi" — the pump's area is drug-adjacent.
+    s.insert_product_areas(&[ProductArea {
+        code: "medical".into(),
+        name_sv: "Medicinsk behandling".into(),
+        name_en: "Medical treatment".into(),
+        required_competence: None,
+        drug_adjacent: true,
+    }])
+    .await
+    .unwrap();
     s.insert_articles(&[Article {
         id: PUMP,
         article_number: "V-600".into(),
@@ -41,7 +52,7 @@ async fn lend_pump(app: &TestApp) {
         lead_time_class: LeadTimeClass::Stock7,
         service_life_months: 60,
         reconditionable: true,
-        product_area: "mobility".into(),
+        product_area: "medical".into(),
         valid_from: d(2015, 1, 1),
         valid_to: None,
     }])
@@ -176,15 +187,16 @@ async fn a_patient_above_10000_kr_in_a_month_gets_a_costly_treatment_application
     let oct: Value = app.get(&token, "/api/v1/economy/costly-treatment?month=2026-10").await.json().await.unwrap();
     let sep: Value = app.get(&token, "/api/v1/economy/costly-treatment?month=2026-09").await.json().await.unwrap();
 
-    // Assert: Tolvan in October: 12 000 + 41,66 = 12 041,66 kr; above 10 000: 2 041,66 kr;
-    // 75 % = 1 531,245 kr → 1 531,25 kr (half up to the öre). Lidingö is a municipality: no application.
+    // Assert: Tolvan in October: the VAC pump's 12 000 kr; the rollator's 41,66 kr on the same invoice
+    // is not a treatment device and is left out (issue 22: only "behandlingshjälpmedel/läkemedelsnära
+    // produkter"). Above 10 000: 2 000 kr; 75 % = 1 500 kr. Lidingö is a municipality: no application.
     let apps = oct["applications"].as_array().unwrap();
     assert_eq!(apps.len(), 1);
     let a = &apps[0];
     assert_eq!((a["customer_number"].as_str(), a["personal_id"].as_str()), (Some("100001"), Some("19121212-1212")));
-    assert_eq!((a["monthly_cost_ore"].as_i64(), a["reimbursement_ore"].as_i64()), (Some(1_204_166), Some(153_125)));
-    assert_eq!((a["lines"].as_u64(), a["share_percent"].as_i64()), (Some(2), Some(75)));
-    assert_eq!(oct["total_reimbursement_ore"], 153_125);
+    assert_eq!((a["monthly_cost_ore"].as_i64(), a["reimbursement_ore"].as_i64()), (Some(1_200_000), Some(150_000)));
+    assert_eq!((a["lines"].as_u64(), a["share_percent"].as_i64()), (Some(1), Some(75)));
+    assert_eq!(oct["total_reimbursement_ore"], 150_000);
     assert!(sep["applications"].as_array().unwrap().is_empty(), "41,66 kr in September");
     let audit = app.storage.audit_for_patient(1, 10).await.unwrap();
     assert_eq!((audit[0].action.as_str(), audit[0].reason), ("economy.costly_treatment", AccessReason::HmcRole));
@@ -246,7 +258,7 @@ async fn the_economy_page_draws_the_chart_beside_the_table_and_is_accessible(app
     b.set_value(&month, "2026-10").await;
     b.click(&b.by_text("button", "Visa").await).await;
     b.wait_for_text("Summa ersättning").await;
-    assert!(b.page_text().await.contains("1 531,25 kr"), "the application's reimbursement");
+    assert!(b.page_text().await.contains("1 500,00 kr"), "the application's reimbursement");
     b.assert_accessible("the costly-treatment applications").await;
     b.quit().await;
 }

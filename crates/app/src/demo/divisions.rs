@@ -59,6 +59,9 @@ pub fn product_areas() -> Vec<ProductArea> {
         name_sv: sv.into(),
         name_en: en.into(),
         required_competence: comp.map(Into::into),
+        // Seed 000: "Behandlingshjälpmedel/läkemedelsnära produkter som berörs är t ex
+        // sårvårdsmaterial, VAC-terapi": the medical-treatment area.
+        drug_adjacent: code == "medical",
     };
     vec![
         a("mobility", "Förflyttning", "Mobility", Some("mobility")),

@@ -75,7 +75,8 @@ impl EconomyStore for SqlStorage {
             "SELECT i.customer_number_id, c.number AS customer_number, c.name AS customer_name, l.patient_id, \
              l.amount_ore FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id \
              JOIN customer_numbers c ON c.id = i.customer_number_id JOIN principals p ON p.id = i.principal_id \
-             WHERE i.month = $1 AND l.patient_id IS NOT NULL AND p.kind = $2 \
+             JOIN articles a ON a.id = l.article_id JOIN product_areas pa ON pa.code = a.product_area \
+             WHERE i.month = $1 AND l.patient_id IS NOT NULL AND p.kind = $2 AND pa.drug_adjacent \
              ORDER BY c.number, l.patient_id, l.id",
         )
         .bind(month)
