@@ -258,6 +258,8 @@ struct DiffJson<'a> {
     a: AgreementJson<'a>,
     b: AgreementJson<'a>,
     changes: &'a [Change],
+    /// The lost-device rule sets added, removed or changed, by id.
+    lost_device_changes: &'a [String],
 }
 
 fn run_diff<W: Write, E: Write>(a: &Path, b: &Path, json: bool, io: &mut Io<W, E>) -> Result<u8, Failure> {
@@ -266,8 +268,14 @@ fn run_diff<W: Write, E: Write>(a: &Path, b: &Path, json: bool, io: &mut Io<W, E
         writeln!(io.err, "ramp agreements: note: comparing two regions ({} and {})", a.region(), b.region())?;
     }
     let changes = diff(&a, &b);
+    let lost = lost_device_changes(&a, &b);
     if json {
-        let doc = DiffJson { a: AgreementJson::of(&a), b: AgreementJson::of(&b), changes: &changes };
+        let doc = DiffJson {
+            a: AgreementJson::of(&a),
+            b: AgreementJson::of(&b),
+            changes: &changes,
+            lost_device_changes: &lost,
+        };
         serde_json::to_writer_pretty(&mut io.out, &doc)?;
         writeln!(io.out)?;
         return Ok(0);
@@ -283,7 +291,37 @@ fn run_diff<W: Write, E: Write>(a: &Path, b: &Path, json: bool, io: &mut Io<W, E
         writeln!(io.out)?;
         write_table(&mut io.out, &change_rows(&changes))?;
     }
+    for line in &lost {
+        writeln!(io.out, "lost devices: {line}")?;
+    }
     Ok(0)
+}
+
+/// What changed in the `[[lost_device]]` rule sets, one line per set id.
+fn lost_device_changes(a: &ramp_domain::cost::Agreement, b: &ramp_domain::cost::Agreement) -> Vec<String> {
+    let describe = |r: &ramp_domain::charges::LostDeviceRules| {
+        let units = if r.unit_kinds.is_empty() { "every unit".to_string() } else { r.unit_kinds.join(", ") };
+        format!(
+            "{}{} for {units}: main device at least {} %, accessory {} %, nothing below {}, {}",
+            r.id,
+            if r.pilot { " (pilot)" } else { "" },
+            r.main_device_minimum_percent,
+            r.accessory_percent,
+            r.minimum_charge,
+            if r.only_in_assortment { "only in the assortment" } else { "in or out of the assortment" }
+        )
+    };
+    let (old, new) = (a.lost_device_rule_sets(), b.lost_device_rule_sets());
+    let mut out = Vec::new();
+    for r in old {
+        match new.iter().find(|n| n.id == r.id) {
+            None => out.push(format!("removed {}", describe(r))),
+            Some(n) if describe(n) != describe(r) => out.push(format!("changed {} -> {}", describe(r), describe(n))),
+            Some(_) => {}
+        }
+    }
+    out.extend(new.iter().filter(|n| !old.iter().any(|r| r.id == n.id)).map(|n| format!("added {}", describe(n))));
+    out
 }
 
 const DIFF_HEADER: [&str; 8] = ["ISO", "kind", "setting", "need", "age", "facts", "before", "after"];
@@ -500,7 +538,12 @@ mod tests {
         let (code, out, err) = agreements(cmd, None);
 
         assert_eq!(code, 0, "{out}{err}");
-        assert!(out.contains("(sormland 2021-01-01, stockholm 2021-01-01, vastra_gotaland 2021-01-01)"), "{out}");
+        assert!(
+            out.contains(
+                "(sormland 2021-01-01, stockholm 2021-01-01, vastra_gotaland 2021-01-01, vastra_gotaland 2024-03-01)"
+            ),
+            "{out}"
+        );
         assert!(out.ends_with("0 gaps, 0 conflicts, 0 unreachable rules\n"), "{out}");
     }
 
@@ -512,7 +555,7 @@ mod tests {
         assert_eq!(code, 0, "{out}");
         let doc: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(doc["findings"], Value::Array(vec![]));
-        assert_eq!(doc["checked"].as_array().unwrap().len(), 3);
+        assert_eq!(doc["checked"].as_array().unwrap().len(), 4);
     }
 
     #[test]
@@ -636,6 +679,46 @@ mod tests {
                 (c["before"]["payer"].as_str(), c["after"]["payer"].as_str()),
                 (Some("municipality"), Some("region"))
             );
+        }
+    }
+
+    /// Seed 004: "Start i mars 2024", "Primärvård och SU ingår i pilotprojektet".
+    #[test]
+    fn diff_of_the_demo_regions_versions_shows_the_lost_device_pilot_added() {
+        let dir = shipped_dir().join("vastra_gotaland");
+        let (a, b) = (dir.join("2021-01-01.toml"), dir.join("2024-03-01.toml"));
+
+        let (code, out, _) = agreements(AgreementsCommand::Diff { a: a.clone(), b: b.clone(), json: false }, None);
+        let (_, json, _) = agreements(AgreementsCommand::Diff { a, b, json: true }, None);
+
+        assert_eq!(code, 0);
+        assert!(out.contains("no case changes its answer"), "{out}");
+        assert!(
+            out.contains(
+                "lost devices: added lost_device.pilot_2024 (pilot) for primary_care, hospital_ward: main device at least 20 %, accessory 50 %, nothing below 1\u{a0}000,00\u{a0}kr, only in the assortment"
+            ),
+            "{out}"
+        );
+        let doc: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(doc["lost_device_changes"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_lost_device_rule_set_with_a_bad_share_or_unit_kind_is_refused_at_its_line() {
+        let tmp = TempDir::new("lost-bad");
+        let base = stockholm_text().to_string();
+        for (bad, message) in [
+            ("accessory_percent = 150", "a percentage must be 0 to 100"),
+            ("unit_kinds = [\"castle\"]\naccessory_percent = 50", "unknown unit kind 'castle'"),
+        ] {
+            let text = format!(
+                "{base}\n[[lost_device]]\nid = \"x\"\nmain_device_minimum_percent = 0\n{bad}\nminimum_charge_kr = 0\nonly_in_assortment = false\nbasis = \"interpretation\"\nsource = \"seed000\"\nquote = \"-\"\n"
+            );
+            let file = tmp.write("stockholm/2021-01-01.toml", &text);
+            let (code, _, err) = agreements(AgreementsCommand::Check { path: Some(file), json: false }, None);
+            assert_eq!(code, 2, "{err}");
+            assert!(err.contains(message), "{err}");
+            assert!(err.contains("2021-01-01.toml:"), "file and line: {err}");
         }
     }
 

@@ -49,24 +49,36 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 
 /// `spawn_app` with the given agreement store (e.g. a watched directory).
 pub async fn spawn_app_with(engine: Engine, agreements: Arc<Agreements>) -> TestApp {
-    spawn(engine, agreements, None).await
+    spawn(engine, agreements, None, AppConfig::default()).await
+}
+
+/// `spawn_app` deciding under the demo region's agreement (Västra Götaland),
+/// whose versions carry the lost-device pilot of seed 004.
+pub async fn spawn_app_in_demo_region(engine: Engine) -> TestApp {
+    let config = AppConfig { agreement_region: "vastra_gotaland".into(), ..AppConfig::default() };
+    spawn(engine, Arc::new(Agreements::builtin()), None, config).await
 }
 
 /// `spawn_app` logging in through a real OIDC provider of its own, started
 /// with `options` (see [`crate::oidc`]). The clock starts at the real time,
 /// since the provider's tokens carry it.
 pub async fn spawn_app_with_oidc(engine: Engine, options: ProviderOptions) -> TestApp {
-    spawn(engine, Arc::new(Agreements::builtin()), Some(options)).await
+    spawn(engine, Arc::new(Agreements::builtin()), Some(options), AppConfig::default()).await
 }
 
-async fn spawn(engine: Engine, agreements: Arc<Agreements>, oidc: Option<ProviderOptions>) -> TestApp {
+async fn spawn(
+    engine: Engine,
+    agreements: Arc<Agreements>,
+    oidc: Option<ProviderOptions>,
+    config: AppConfig,
+) -> TestApp {
     let storage = fresh_storage(engine).await;
     let fixture = fixture::load(storage.as_ref(), password_hash()).await.expect("fixture");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
     let clock = Arc::new(FixedClock::new(test_now()));
-    let mut app = App::new(storage.clone(), clock.clone(), AppConfig::default());
+    let mut app = App::new(storage.clone(), clock.clone(), config);
     let provider = match oidc {
         None => None,
         Some(options) => {

@@ -18,6 +18,7 @@ mod economy;
 mod fees;
 mod figures;
 mod impact;
+mod lost_devices;
 mod my_patients;
 mod oidc;
 mod operations;

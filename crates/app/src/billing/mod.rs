@@ -15,7 +15,7 @@ pub use ubl::{einvoice_of, invoice_ubl, SELLER_BANKGIRO, VAT_EXEMPTION};
 use crate::error::{AppError, Result};
 use crate::App;
 use chrono::{Duration, NaiveDate};
-use ramp_domain::billing::{invoice_drafts, Draft, Line};
+use ramp_domain::billing::{invoice_drafts, Draft, Facts, Line};
 use ramp_domain::figures::Month;
 use ramp_domain::role::Role;
 use ramp_domain::Term;
@@ -75,6 +75,20 @@ pub struct RunSummary {
     pub already_invoiced: usize,
 }
 
+/// The month's billing facts, each lost device with the lost-device rules of
+/// the agreement in force on the day it was reported, for the reporting
+/// unit's kind (issue 22: a pilot's scope and dates are agreement data).
+pub async fn billing_facts(app: &App, m: Month) -> Result<Facts> {
+    let mut facts = app.storage.billing_facts(m).await?;
+    let agreements = app.agreements.current();
+    let region = app.config.agreement_region.as_str();
+    for lost in &mut facts.lost {
+        let agreement = agreements.in_force(region, lost.reported_on);
+        lost.rules = agreement.and_then(|a| a.lost_device_rules(lost.unit_kind.as_deref())).cloned();
+    }
+    Ok(facts)
+}
+
 /// Runs the invoicing of `month` (`YYYY-MM`, ended): one invoice per
 /// customer number with billable events, each in its own transaction.
 /// Rerunning creates nothing twice.
@@ -82,7 +96,7 @@ pub async fn run_invoices(app: &App, user: &User, month: &str) -> Result<RunSumm
     authorize(user)?;
     let m = closed_month(app, month)?;
     let key = m.to_string();
-    let facts = app.storage.billing_facts(m).await?;
+    let facts = billing_facts(app, m).await?;
     let drafts = invoice_drafts(&facts);
     let states: HashMap<i64, (i32, bool)> = app
         .storage

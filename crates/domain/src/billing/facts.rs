@@ -163,4 +163,10 @@ pub struct LostFact {
     pub customer_number_id: i64,
     pub reported_on: NaiveDate,
     pub device: LostDevice,
+    /// The kind of the reporting unit (`primary_care`, …), which decides
+    /// whether a pilot's rules apply.
+    pub unit_kind: Option<String>,
+    /// The agreement's rules in force on `reported_on` for that unit; `None`:
+    /// the agreement has none, and the loss is not charged.
+    pub rules: Option<crate::charges::LostDeviceRules>,
 }

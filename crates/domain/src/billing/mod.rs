@@ -295,7 +295,7 @@ fn acute_line(fee: Ore, a: &AcuteOrderFact) -> Line {
 }
 
 fn lost_line(l: &LostFact) -> Option<Line> {
-    let charge = lost_device_charge(&l.device, l.reported_on);
+    let charge = lost_device_charge(&l.device, l.reported_on, l.rules.as_ref()?);
     if charge.amount.0 <= 0 {
         return None;
     }

@@ -49,6 +49,8 @@ fn lost(id: i64, kind: ChargeKind, price: i64, bought: &str, life: u32, in_assor
             service_life_months: life,
             in_assortment,
         },
+        unit_kind: Some("primary_care".into()),
+        rules: Some(crate::charges::pilot_2024()),
     }
 }
 
@@ -280,7 +282,7 @@ proptest! {
             rent_for_period(l.monthly_rent, l.start, end).iter().filter(|r| Month::of(r.from) == m).map(|r| r.amount.0).sum::<i64>()
         }).sum();
         let sold: i64 = sales.iter().map(|&(_, _, q, p, _)| q * p).sum();
-        let charged: i64 = lost_facts.iter().map(|l| lost_device_charge(&l.device, l.reported_on).amount.0).sum();
+        let charged: i64 = lost_facts.iter().map(|l| lost_device_charge(&l.device, l.reported_on, &crate::charges::pilot_2024()).amount.0).sum();
         let fees = fee.unwrap_or(0) * acute as i64;
 
         let drafts = invoice_drafts(&f);

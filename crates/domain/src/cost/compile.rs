@@ -2,11 +2,16 @@
 //! semantic error (unknown setting, undeclared fact, bad ISO prefix) is
 //! refused at the line where it is written.
 
-use super::load::{parse_raw, AgreementError, RawAge, RawAgreement, RawFact, RawRule, RawScope, SpannedStr};
+use super::load::{
+    parse_raw, AgreementError, RawAge, RawAgreement, RawFact, RawLostDevice, RawRule, RawScope, SpannedStr,
+};
 use super::model::{
     setting_bit, AgeCond, Agreement, Answer, Channel, Fact, IsoPrefix, Kind, Need, Payer, Rule, Scope, Text,
 };
+use crate::charges::LostDeviceRules;
+use crate::money::Ore;
 use crate::setting::Setting;
+use crate::unit::UnitKind;
 use crate::Term;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashSet};
@@ -46,6 +51,7 @@ impl Compiler<'_> {
         rules.sort_by_key(|r| std::cmp::Reverse(r.priority));
         let by_setting = index_by_setting(&rules);
         let (implied, iso_only_mask) = implied_facts(&facts);
+        let lost_device = self.lost_device(&raw.lost_device, &raw.sources)?;
         Ok(Agreement {
             file: self.file.to_string(),
             region,
@@ -59,7 +65,49 @@ impl Compiler<'_> {
             scope,
             rules,
             by_setting,
+            lost_device,
         })
+    }
+
+    /// The lost-device rule sets, checked: percentages 0–100, a limit of at
+    /// least 0 kr, known unit kinds, a declared source.
+    fn lost_device(
+        &self,
+        raw: &[Spanned<RawLostDevice>],
+        sources: &BTreeMap<String, String>,
+    ) -> Result<Vec<LostDeviceRules>, AgreementError> {
+        let mut out = Vec::new();
+        for r in raw {
+            let r = r.get_ref();
+            for p in [&r.main_device_minimum_percent, &r.accessory_percent] {
+                if !(0..=100).contains(p.get_ref()) {
+                    return self.err(p.span().start, "a percentage must be 0 to 100");
+                }
+            }
+            if *r.minimum_charge_kr.get_ref() < 0 {
+                return self.err(r.minimum_charge_kr.span().start, "minimum_charge_kr must be 0 or more");
+            }
+            for k in &r.unit_kinds {
+                if UnitKind::parse(k.get_ref()).is_err() {
+                    return self.err(k.span().start, format!("unknown unit kind '{}'", k.get_ref()));
+                }
+            }
+            let source = self.source(&r.source, &r.quote, sources)?;
+            if !BASES.contains(&r.basis.as_str()) {
+                return self.err(r.source.span().start, format!("basis must be one of {}", BASES.join(", ")));
+            }
+            out.push(LostDeviceRules {
+                id: r.id.clone(),
+                pilot: r.pilot,
+                unit_kinds: r.unit_kinds.iter().map(|k| k.get_ref().clone()).collect(),
+                main_device_minimum_percent: *r.main_device_minimum_percent.get_ref(),
+                accessory_percent: *r.accessory_percent.get_ref(),
+                minimum_charge: Ore(r.minimum_charge_kr.get_ref().saturating_mul(100)),
+                only_in_assortment: r.only_in_assortment,
+                source,
+            });
+        }
+        Ok(out)
     }
 
     fn region(&self, s: &SpannedStr) -> Result<String, AgreementError> {

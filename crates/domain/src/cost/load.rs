@@ -69,6 +69,27 @@ pub(crate) struct RawAgreement {
     pub fact: Vec<Spanned<RawFact>>,
     #[serde(default)]
     pub rule: Vec<Spanned<RawRule>>,
+    #[serde(default)]
+    pub lost_device: Vec<Spanned<RawLostDevice>>,
+}
+
+/// `[[lost_device]]`: what a lost device costs the care provider (seed 004,
+/// "Debiterbart värde"), for the units it names.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLostDevice {
+    pub id: String,
+    #[serde(default)]
+    pub pilot: bool,
+    #[serde(default)]
+    pub unit_kinds: Vec<Spanned<String>>,
+    pub main_device_minimum_percent: Spanned<i64>,
+    pub accessory_percent: Spanned<i64>,
+    pub minimum_charge_kr: Spanned<i64>,
+    pub only_in_assortment: bool,
+    pub basis: String,
+    pub source: SpannedStr,
+    pub quote: String,
 }
 
 /// `[scope]`: what the agreement covers.

@@ -260,9 +260,23 @@ pub struct Agreement {
     pub(crate) rules: Vec<Rule>,
     /// Indices into `rules`, per setting, in evaluation order.
     pub(crate) by_setting: [Vec<u16>; 7],
+    /// `[[lost_device]]` rule sets in file order: the first that applies to
+    /// the reporting unit decides (issue 22: pilot scope as data).
+    pub(crate) lost_device: Vec<crate::charges::LostDeviceRules>,
 }
 
 impl Agreement {
+    /// The lost-device rules for a unit of `unit_kind`: the first set that
+    /// applies; `None` when the agreement has none for it.
+    pub fn lost_device_rules(&self, unit_kind: Option<&str>) -> Option<&crate::charges::LostDeviceRules> {
+        self.lost_device.iter().find(|r| r.applies_to(unit_kind))
+    }
+
+    /// Every lost-device rule set, in file order.
+    pub fn lost_device_rule_sets(&self) -> &[crate::charges::LostDeviceRules] {
+        &self.lost_device
+    }
+
     /// The region code, e.g. `stockholm`.
     pub fn region(&self) -> &str {
         &self.region

@@ -20,6 +20,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "agreements/vastra_gotaland/2021-01-01.toml",
         include_str!("../../../../agreements/vastra_gotaland/2021-01-01.toml"),
     ),
+    (
+        "agreements/vastra_gotaland/2024-03-01.toml",
+        include_str!("../../../../agreements/vastra_gotaland/2024-03-01.toml"),
+    ),
 ];
 
 /// One agreement file as read from `<dir>/<region>/<YYYY-MM-DD>.toml`.

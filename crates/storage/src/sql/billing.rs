@@ -265,8 +265,10 @@ async fn lost_facts(this: &SqlStorage, m: Month) -> Result<Vec<LostFact>> {
     let last = m.next().first_day().pred_opt().unwrap_or(m.first_day());
     db::query(
         "SELECT r.id, r.device_id, d.device_number, d.article_id, a.name, r.patient_id, r.customer_number_id, \
-         r.reported_on, a.kind, d.purchase_price_ore, d.purchase_date, a.service_life_months, a.valid_from, a.valid_to \
+         r.reported_on, a.kind, d.purchase_price_ore, d.purchase_date, a.service_life_months, a.valid_from, a.valid_to, \
+         u.kind AS unit_kind \
          FROM lost_reports r JOIN devices d ON d.id = r.device_id JOIN articles a ON a.id = d.article_id \
+         JOIN users rb ON rb.id = r.reported_by LEFT JOIN units u ON u.id = COALESCE(rb.unit_id, r.unit_id) \
          WHERE r.reported_on >= $1 AND r.reported_on <= $2 ORDER BY r.id",
     )
     .bind(m.first_day())
@@ -289,12 +291,18 @@ async fn lost_facts(this: &SqlStorage, m: Month) -> Result<Vec<LostFact>> {
             customer_number_id: r.try_get("customer_number_id")?,
             reported_on,
             device: LostDevice {
-                kind: if kind == "main_device" { ChargeKind::MainDevice } else { ChargeKind::Accessory },
+                kind: match kind.as_str() {
+                    "main_device" => ChargeKind::MainDevice,
+                    "accessory" => ChargeKind::Accessory,
+                    _ => ChargeKind::Other,
+                },
                 purchase_price: Ore(r.try_get("purchase_price_ore")?),
                 purchase_date: r.try_get("purchase_date")?,
                 service_life_months: r.try_get::<i32, _>("service_life_months")?.max(0) as u32,
                 in_assortment: valid_from <= reported_on && valid_to.is_none_or(|t| t >= reported_on),
             },
+            unit_kind: r.try_get("unit_kind")?,
+            rules: None,
         })
     })
     .collect()
