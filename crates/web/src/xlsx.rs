@@ -131,6 +131,8 @@ fn sheet_xml(rows: &[Vec<Cell>]) -> String {
         for (c, cell) in row.iter().enumerate() {
             let at = format!("{}{}", column_name(c), r + 1);
             match cell {
+                // An empty cell is no cell: Excel and readers see it as empty, not as "".
+                Cell::Text(t) if t.is_empty() => {}
                 Cell::Text(t) => {
                     // Inline strings are never evaluated; the quote prefix keeps them text when edited.
                     let style = if crate::cells::looks_like_formula(t) { " s=\"1\"" } else { "" };
