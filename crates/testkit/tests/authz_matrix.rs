@@ -651,6 +651,8 @@ fn matrix() -> Vec<Case> {
         op("GET", "/api/v1/economy/costs", May::Only(&[HMC])),
         op("GET", "/api/v1/economy/costs.csv", May::Only(&[HMC])),
         op("GET", "/api/v1/economy/costs.xlsx", May::Only(&[HMC])),
+        op("GET", "/api/v1/reports/tertial", May::Only(&[HMC])),
+        op("GET", "/api/v1/reports/tertial.xlsx", May::Only(&[HMC])),
         op("GET", "/api/v1/economy/costly-treatment", May::Only(&[HMC])),
         with_body(
             "PUT",
