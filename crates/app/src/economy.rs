@@ -67,7 +67,7 @@ pub struct EconomyReport {
 }
 
 /// Complete months of `year` on `today`: all 12 of a past year, none of a future one.
-fn complete_months(year: i32, today: chrono::NaiveDate) -> u32 {
+pub(crate) fn complete_months(year: i32, today: chrono::NaiveDate) -> u32 {
     match year.cmp(&today.year()) {
         std::cmp::Ordering::Less => 12,
         std::cmp::Ordering::Equal => today.month() - 1,
@@ -80,9 +80,23 @@ pub async fn costs_against_budget(app: &App, user: &User, year: Option<&str>) ->
     require_hmc(user)?;
     let year = year_input(app, year)?;
     let m = complete_months(year, app.today());
+    let principals = principal_years(app, year)
+        .await?
+        .into_iter()
+        .map(|(principal, y)| {
+            let follow_up = follow_up(&y, m);
+            PrincipalEconomy { principal, monthly: y.monthly, follow_up }
+        })
+        .collect();
+    Ok(EconomyReport { year, complete_months: m, principals })
+}
+
+/// Every principal with its budget and invoiced cost per month of `year`
+/// (credit notes netted): what the follow-up and the tertial report read.
+pub(crate) async fn principal_years(app: &App, year: i32) -> Result<Vec<(Principal, PrincipalYear)>> {
     let budgets = app.storage.budgets(year).await?;
     let costs = app.storage.principal_month_costs(year).await?;
-    let principals = app
+    Ok(app
         .storage
         .principals()
         .await?
@@ -97,11 +111,10 @@ pub async fn costs_against_budget(app: &App, user: &User, year: Option<&str>) ->
                 }
             }
             let budget = budgets.iter().find(|(id, _)| *id == p.id).map(|(_, a)| Ore(*a));
-            let follow_up = follow_up(&PrincipalYear { principal_id: p.id, budget, monthly }, m);
-            PrincipalEconomy { principal: p, monthly, follow_up }
+            let year = PrincipalYear { principal_id: p.id, budget, monthly };
+            (p, year)
         })
-        .collect();
-    Ok(EconomyReport { year, complete_months: m, principals })
+        .collect())
 }
 
 /// Sets a principal's budget for a year (kronor as öre, at least 0).

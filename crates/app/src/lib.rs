@@ -30,6 +30,7 @@ pub mod search;
 pub mod stock;
 pub mod supply;
 pub mod surplus;
+pub mod tertial;
 pub mod unit_orders;
 pub mod users;
 

@@ -32,6 +32,7 @@ pub mod setting;
 pub mod shipping;
 pub mod surplus;
 pub mod term;
+pub mod tertial;
 pub mod throttle;
 pub mod time;
 pub mod unit;

@@ -156,6 +156,9 @@ pub trait FiguresStore: Send + Sync {
     async fn open_work_order_ages(&self, starts: [DateTime<Utc>; 3]) -> Result<Vec<WorkOrderAgeCount>>;
     /// Every safety notice with its recall work orders counted, newest first.
     async fn safety_notice_progress(&self) -> Result<Vec<NoticeProgress>>;
+    /// Consultation bookings made in `[from, to)` and not cancelled (the
+    /// tertial report's development part: "förväntningssamtal genom webbtidbokning").
+    async fn consultations_booked(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64>;
 
     /// Loads order history with explicit ids (demo data) in one transaction.
     async fn insert_order_history(&self, history: &OrderHistory) -> Result<()>;

@@ -42,6 +42,7 @@ mod security_patients;
 mod storage_contract;
 mod storage_tx;
 mod supply;
+mod tertial;
 mod ui_billing;
 mod ui_browser;
 mod ui_desk;

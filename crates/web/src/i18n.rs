@@ -6,6 +6,7 @@ mod admin;
 mod listing;
 mod order;
 mod product;
+mod tertial;
 mod unit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,7 @@ impl Lang {
             .chain(product::TEXTS)
             .chain(unit::TEXTS)
             .chain(listing::TEXTS)
+            .chain(tertial::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {

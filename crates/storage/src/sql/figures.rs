@@ -59,6 +59,18 @@ impl FiguresStore for SqlStorage {
         .collect()
     }
 
+    async fn consultations_booked(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64> {
+        let row = db::query(
+            "SELECT COUNT(*) AS n FROM consultation_bookings \
+             WHERE booked_at >= $1 AND booked_at < $2 AND cancelled_at IS NULL",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
     async fn answer_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AnswerGroup>> {
         let (day, hour) = (utc_day("occurred_at"), utc_hour_slot("occurred_at"));
         let sql = format!(

@@ -25,6 +25,7 @@ mod patients;
 mod product;
 mod reports;
 mod session;
+mod tertial;
 
 pub(crate) use audit::extract_csv as audit_extract_csv;
 pub(crate) use session::session_cookie;
@@ -67,6 +68,7 @@ use utoipa::OpenApi;
         figures::doc::safety_notices, figures::doc::safety_notices_csv,
         figures::doc::delivery_reliability_xlsx, figures::doc::reuse_rate_xlsx, figures::doc::replacement_acceptance_xlsx,
         figures::doc::purchased_vs_prescribed_xlsx, figures::doc::open_work_orders_xlsx, figures::doc::safety_notices_xlsx,
+        tertial::tertial, tertial::tertial_xlsx,
         billing::run, billing::list, billing::get_one, billing::get_csv, billing::get_xml, billing::credit,
         audit::search, audit::list, audit::log_extract, audit::log_extract_csv, audit::emergency_accesses, audit::sign_off,
     ),
@@ -192,6 +194,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/surplus/sales/{id}/complaints", post(surplus::complain))
         .route("/api/v1/surplus/articles/{article_number}/spare-parts", put(surplus::spare_parts))
         .merge(figures::routes())
+        .route("/api/v1/reports/tertial", get(tertial::tertial))
+        .route("/api/v1/reports/tertial.xlsx", get(tertial::tertial_xlsx))
         .merge(admin::routes())
         .merge(order_lists::routes())
         .route("/api/v1/invoice-runs", post(billing::run))

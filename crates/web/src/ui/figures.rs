@@ -3,6 +3,7 @@
 //! API's `.csv` endpoints, which accept the session cookie for GET).
 
 pub(crate) mod chart;
+pub(crate) mod tertial;
 
 use super::page::{error_page, render, Page};
 use crate::api::figures::work_order_kind;

@@ -142,6 +142,7 @@ pub fn routes() -> Router<AppState> {
         .route("/surplus/complaints", post(surplus::complain))
         .route("/surplus/spare-parts", post(surplus::spare_parts))
         .route("/figures", get(figures::page))
+        .route("/figures/tertial", get(figures::tertial::page))
         .route("/economy", get(economy::page))
         .route("/economy/budget", post(economy::set_budget))
         .route("/economy/costly-treatment", get(economy::costly))
