@@ -17,6 +17,7 @@ mod demo_coherence;
 mod economy;
 mod fees;
 mod figures;
+mod figures_reports;
 mod impact;
 mod my_patients;
 mod oidc;

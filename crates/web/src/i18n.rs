@@ -6,6 +6,7 @@ mod admin;
 mod listing;
 mod order;
 mod product;
+mod reports;
 mod unit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,7 @@ impl Lang {
             .chain(product::TEXTS)
             .chain(unit::TEXTS)
             .chain(listing::TEXTS)
+            .chain(reports::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {
@@ -59,6 +61,7 @@ impl Lang {
             .chain(product::ERRORS)
             .chain(unit::ERRORS)
             .chain(listing::ERRORS)
+            .chain(reports::ERRORS)
             .find(|(k, _, _)| *k == code)
             .map(|(_, sv, en)| match self {
                 Lang::Sv => *sv,
