@@ -9,13 +9,16 @@
 use crate::error::{AppError, Result};
 use crate::App;
 use chrono::NaiveDate;
+use ramp_domain::figures::channels::{self, DigitalOrders};
+use ramp_domain::figures::lost::{self, LostDevices};
+use ramp_domain::figures::prescribing::{self, Prescribing};
 use ramp_domain::figures::{
     self as rules, AcceptanceMonth, AgeBucket, DeliveryGroup, GroupQuarters, Month, MonthRange, NoticeProgress,
     Percent, Quarter, QuarterCell, ReliabilityRow, ShareCell, WorkOrderAgeRow,
 };
 use ramp_domain::product::DeclineReason;
 use ramp_domain::Term;
-use ramp_model::User;
+use ramp_model::{Principal, User};
 
 /// Figures are for the assistive-device centre's staff, finance and administrators.
 fn authorize(user: &User) -> Result<()> {
@@ -30,6 +33,27 @@ fn authorize(user: &User) -> Result<()> {
 /// last six complete months before today (Stockholm).
 pub fn month_range(app: &App, from: Option<&str>, to: Option<&str>) -> Result<MonthRange> {
     Ok(MonthRange::parse(from, to, app.today())?)
+}
+
+/// The principal (region or municipality) the follow-up reports of issue
+/// 22 are narrowed to, by code (`None`: every principal). An unknown code
+/// is refused naming the field.
+pub async fn principal_filter(app: &App, code: Option<&str>) -> Result<Option<Principal>> {
+    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else { return Ok(None) };
+    match app.storage.principal_by_code(code).await? {
+        Some(p) => Ok(Some(p)),
+        None => Err(AppError::invalid("principal", "unknown_principal", format!("no principal has the code '{code}'"))),
+    }
+}
+
+/// Every principal, for the figures page's choice of principal.
+pub async fn principals(app: &App, user: &User) -> Result<Vec<Principal>> {
+    authorize(user)?;
+    Ok(app.storage.principals().await?)
+}
+
+fn code(principal: &Option<Principal>) -> Option<&str> {
+    principal.as_ref().map(|p| p.code.as_str())
 }
 
 /// Delivery reliability per month × agreement × lead-time class.
@@ -98,6 +122,102 @@ pub struct Overview {
     pub purchased: PurchasedPrescribed,
     pub work_orders: WorkOrderAges,
     pub safety_notices: Vec<NoticeProgress>,
+    pub digital_orders: DigitalOrdersFigure,
+    pub lost_devices: LostDevicesFigure,
+    pub prescribing: PrescribingFigure,
+}
+
+/// Orders per Stockholm month and channel, and the share placed through 1177.
+#[derive(Debug, Clone)]
+pub struct DigitalOrdersFigure {
+    pub range: MonthRange,
+    /// The ordering units' principal the figure is narrowed to.
+    pub principal: Option<Principal>,
+    pub figure: DigitalOrders,
+}
+
+async fn digital_orders_of(app: &App, range: MonthRange, principal: Option<Principal>) -> Result<DigitalOrdersFigure> {
+    let mut groups = app.storage.orders_per_channel(range.start_utc(), range.end_utc()).await?;
+    groups.retain(|g| rules::is_of_principal(code(&principal), &g.principal));
+    Ok(DigitalOrdersFigure { range, figure: channels::digital_orders(&range, &groups), principal })
+}
+
+/// Lost devices per month, ordering unit and ISO class, with their values.
+#[derive(Debug, Clone)]
+pub struct LostDevicesFigure {
+    pub range: MonthRange,
+    /// The principal of the customer numbers the figure is narrowed to.
+    pub principal: Option<Principal>,
+    pub figure: LostDevices,
+}
+
+async fn lost_devices_of(app: &App, range: MonthRange, principal: Option<Principal>) -> Result<LostDevicesFigure> {
+    let (first, after) = (range.from.first_day(), range.to.next().first_day());
+    let mut facts = app.storage.lost_report_facts(first, after).await?;
+    facts.retain(|f| rules::is_of_principal(code(&principal), &f.principal_code));
+    // The chargeable value is the one billing computes: the agreement's rules
+    // in force on the report day for the reporting unit's kind.
+    let agreements = app.agreements.current();
+    for f in &mut facts {
+        let agreement = agreements.in_force(&app.config.agreement_region, f.reported_on);
+        f.rules = agreement.and_then(|a| a.lost_device_rules(f.unit_kind.as_deref())).cloned();
+    }
+    Ok(LostDevicesFigure { range, figure: lost::lost_devices(&range, &facts), principal })
+}
+
+/// Lost devices per unit and category (seed 004's lost-device pilot follow-up).
+pub async fn lost_devices(
+    app: &App,
+    user: &User,
+    range: MonthRange,
+    principal: Option<Principal>,
+) -> Result<LostDevicesFigure> {
+    authorize(user)?;
+    lost_devices_of(app, range, principal).await
+}
+
+/// Cost-effective prescribing: evaluations due, and devices returned soon after delivery.
+#[derive(Debug, Clone)]
+pub struct PrescribingFigure {
+    pub range: MonthRange,
+    /// The principal the figure is narrowed to (the ordering unit's for
+    /// evaluations, the customer number's for returns).
+    pub principal: Option<Principal>,
+    /// The day "passed" is counted to.
+    pub today: NaiveDate,
+    pub figure: Prescribing,
+}
+
+async fn prescribing_of(app: &App, range: MonthRange, principal: Option<Principal>) -> Result<PrescribingFigure> {
+    let (first, after, today) = (range.from.first_day(), range.to.next().first_day(), app.today());
+    let (mut evaluations, mut returns) =
+        tokio::try_join!(app.storage.evaluation_days(first, after), app.storage.returned_loans(first, after))?;
+    evaluations.retain(|e| rules::is_of_principal(code(&principal), &e.principal));
+    returns.retain(|r| rules::is_of_principal(code(&principal), &r.principal));
+    let figure = prescribing::cost_effective_prescribing(&range, today, &evaluations, &returns);
+    Ok(PrescribingFigure { range, principal, today, figure })
+}
+
+/// Cost-effective prescribing (seed 003, "kostnadseffektiv förskrivning").
+pub async fn cost_effective_prescribing(
+    app: &App,
+    user: &User,
+    range: MonthRange,
+    principal: Option<Principal>,
+) -> Result<PrescribingFigure> {
+    authorize(user)?;
+    prescribing_of(app, range, principal).await
+}
+
+/// Share of digital orders (seed 003: "andelen digitala beställningar via 1177").
+pub async fn digital_orders(
+    app: &App,
+    user: &User,
+    range: MonthRange,
+    principal: Option<Principal>,
+) -> Result<DigitalOrdersFigure> {
+    authorize(user)?;
+    digital_orders_of(app, range, principal).await
 }
 
 async fn delivery_groups(app: &App, range: &MonthRange) -> Result<Vec<DeliveryGroup>> {
@@ -197,15 +317,19 @@ pub async fn safety_notices(app: &App, user: &User) -> Result<Vec<NoticeProgress
     Ok(app.storage.safety_notice_progress().await?)
 }
 
-/// Every figure for `range`; the counts run side by side.
-pub async fn overview(app: &App, user: &User, range: MonthRange) -> Result<Overview> {
+/// Every figure for `range`; the counts run side by side. The follow-up
+/// reports of issue 22 are narrowed to `principal`, the others are not.
+pub async fn overview(app: &App, user: &User, range: MonthRange, principal: Option<Principal>) -> Result<Overview> {
     authorize(user)?;
-    let (deliveries, acceptance, purchased, work_orders, safety_notices) = tokio::try_join!(
+    let (deliveries, acceptance, purchased, work_orders, safety_notices, digital_orders, lost_devices, prescribing) = tokio::try_join!(
         delivery_groups(app, &range),
         acceptance_of(app, range),
         purchased_of(app, range),
         work_orders_of(app),
         async { Ok(app.storage.safety_notice_progress().await?) },
+        digital_orders_of(app, range, principal.clone()),
+        lost_devices_of(app, range, principal.clone()),
+        prescribing_of(app, range, principal),
     )?;
     Ok(Overview {
         range,
@@ -215,5 +339,8 @@ pub async fn overview(app: &App, user: &User, range: MonthRange) -> Result<Overv
         purchased,
         work_orders,
         safety_notices,
+        digital_orders,
+        lost_devices,
+        prescribing,
     })
 }

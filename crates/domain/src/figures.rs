@@ -14,6 +14,10 @@
 //! and summer time switches at 01:00 UTC), and these functions fold the
 //! slots into Stockholm months.
 
+pub mod channels;
+pub mod lost;
+pub mod prescribing;
+
 use crate::article::LeadTimeClass;
 use crate::cost::Payer;
 use crate::order::Substitution;
@@ -22,6 +26,14 @@ use crate::FieldError;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::fmt;
+
+/// Whether a row of `principal_code` belongs in a figure narrowed to the
+/// principal `filter` (issue 22: "per-municipality breakdowns"); without a
+/// filter every row does. Which principal a row has is the figure's own
+/// definition (the ordering unit's, or the customer number's that is invoiced).
+pub fn is_of_principal(filter: Option<&str>, principal_code: &str) -> bool {
+    filter.is_none_or(|f| f == principal_code)
+}
 
 /// The target for delivery reliability: 98 % for the 7- and 17-day
 /// assortments, 100 % for acute orders (seed 004, "Avtalade mål").

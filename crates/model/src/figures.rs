@@ -15,10 +15,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::article::LeadTimeClass;
 use ramp_domain::cost::Payer;
+use ramp_domain::figures::channels::ChannelGroup;
+use ramp_domain::figures::lost::LostReportFact;
+use ramp_domain::figures::prescribing::{EvaluationDay, ReturnSpan};
 use ramp_domain::figures::{
     AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, NoticeProgress, UtcSlot, WorkOrderAgeCount,
 };
-use ramp_domain::order::{LineState, OrderStatus, OrderTarget, Substitution};
+use ramp_domain::order::{LineState, OrderChannel, OrderStatus, OrderTarget, Substitution};
 use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
 
 /// An order with its id, as loaded in bulk (demo history).
@@ -32,6 +35,8 @@ pub struct HistoryOrder {
     pub status: OrderStatus,
     pub goal: Option<String>,
     pub received_by: Option<String>,
+    /// How the order reached the centre.
+    pub channel: OrderChannel,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -159,6 +164,16 @@ pub trait FiguresStore: Send + Sync {
     /// Consultation bookings made in `[from, to)` and not cancelled (the
     /// tertial report's development part: "förväntningssamtal genom webbtidbokning").
     async fn consultations_booked(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64>;
+    /// Every lost report dated in `[from, to)`, with the facts its value
+    /// and its unit and category are decided from.
+    async fn lost_report_facts(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<LostReportFact>>;
+    /// Patient orders (not cancelled) per evaluation date in `[from, to)`,
+    /// with how many still have a device lent to the patient.
+    async fn evaluation_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<EvaluationDay>>;
+    /// Patient loans that ended in `[from, to)`, not by a lost report, per start and end date.
+    async fn returned_loans(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReturnSpan>>;
+    /// Orders placed in `[from, to)` (any status) per channel and UTC slot of creation.
+    async fn orders_per_channel(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ChannelGroup>>;
 
     /// Loads order history with explicit ids (demo data) in one transaction.
     async fn insert_order_history(&self, history: &OrderHistory) -> Result<()>;

@@ -116,6 +116,8 @@ pub struct NewOrder {
     /// The place of use the lines were decided for (patient orders).
     pub place_of_use: Option<Setting>,
     pub delivery: Delivery,
+    /// How the order reached the centre (portal, API, 1177, the centre's staff).
+    pub channel: ramp_domain::order::OrderChannel,
     pub at: DateTime<Utc>,
     pub lines: Vec<NewOrderLine>,
     /// The audit row of the patient-data read behind this order, written

@@ -17,6 +17,7 @@ mod demo_coherence;
 mod economy;
 mod fees;
 mod figures;
+mod figures_reports;
 mod figures_xlsx;
 mod impact;
 mod lost_devices;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use ramp_domain::article::{ArticleKind, Billing, LeadTimeClass};
 use ramp_domain::device::{DeviceEventKind, DeviceState};
 use ramp_domain::ids::IsoCode;
-use ramp_domain::order::{OrderStatus, OrderTarget, Substitution};
+use ramp_domain::order::{OrderChannel, OrderStatus, OrderTarget, Substitution};
 use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
 use ramp_domain::Term;
 use ramp_storage::fixture_ordering;
@@ -36,24 +36,28 @@ const SHOWER_OLD: Id = 12;
 const SHOWER_NEW: Id = 11;
 
 /// One order line to place at `ordered` (and deliver at `delivered`, or cancel, or leave open).
-struct Line {
-    payer: &'static str,
-    class: LeadTimeClass,
-    promised: NaiveDate,
-    ordered: DateTime<Utc>,
-    end: End,
-    article: Id,
-    requested: Id,
-    device: bool,
+pub(crate) struct Line {
+    pub payer: &'static str,
+    pub class: LeadTimeClass,
+    pub promised: NaiveDate,
+    pub ordered: DateTime<Utc>,
+    pub end: End,
+    pub article: Id,
+    pub requested: Id,
+    pub device: bool,
+    /// How the order came (the share of digital orders).
+    pub channel: OrderChannel,
+    /// When the prescription is evaluated (cost-effective prescribing).
+    pub evaluation: Option<NaiveDate>,
 }
 
-enum End {
+pub(crate) enum End {
     Delivered(DateTime<Utc>),
     Cancelled,
     Open,
 }
 
-fn line(payer: &'static str, class: LeadTimeClass, promised: NaiveDate, delivered: DateTime<Utc>) -> Line {
+pub(crate) fn line(payer: &'static str, class: LeadTimeClass, promised: NaiveDate, delivered: DateTime<Utc>) -> Line {
     Line {
         payer,
         class,
@@ -63,10 +67,12 @@ fn line(payer: &'static str, class: LeadTimeClass, promised: NaiveDate, delivere
         article: CONSUMABLE,
         requested: CONSUMABLE,
         device: false,
+        channel: OrderChannel::Portal,
+        evaluation: None,
     }
 }
 
-async fn place(app: &TestApp, l: Line) -> Id {
+pub(crate) async fn place(app: &TestApp, l: Line) -> Id {
     let s = app.storage.as_ref();
     let item = s
         .add_to_cart(&NewCartItem {
@@ -96,12 +102,13 @@ async fn place(app: &TestApp, l: Line) -> Id {
             unit_id: 1,
             created_by: ANNA,
             goal: None,
-            evaluation_date: None,
+            evaluation_date: l.evaluation,
             end_date: None,
             idempotency_key: None,
             request_hash: None,
             place_of_use: None,
             delivery: Default::default(),
+            channel: l.channel,
             at: l.ordered,
             lines: vec![NewOrderLine {
                 cart_item_id: item.id,

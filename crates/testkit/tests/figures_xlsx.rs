@@ -44,11 +44,8 @@ async fn each_figure_downloads_as_xlsx_with_the_csv_rows_and_numbers_as_numbers(
         let same = sheet(&app, &admin, &format!("/api/v1/figures/{figure}?format=xlsx")).await;
 
         // Assert
-        let csv_rows: Vec<Vec<Data>> = csv
-            .trim_start_matches('\u{feff}')
-            .lines()
-            .map(|l| l.split(';').map(expected).collect())
-            .collect();
+        let csv_rows: Vec<Vec<Data>> =
+            csv.trim_start_matches('\u{feff}').lines().map(|l| l.split(';').map(expected).collect()).collect();
         assert_eq!(rows.len(), csv_rows.len(), "{figure}");
         for (got, want) in rows.iter().zip(&csv_rows) {
             // calamine pads a row to the sheet's width with empty cells.

@@ -65,6 +65,7 @@ async fn order_of(db: &Db, article: &str, key: &str) -> NewDirectOrder {
             request_hash: None,
             place_of_use: None,
             delivery: Default::default(),
+            channel: ramp_domain::order::OrderChannel::Api,
             at: now,
             lines: vec![],
             audit: None,

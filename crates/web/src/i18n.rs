@@ -6,6 +6,7 @@ mod admin;
 mod listing;
 mod order;
 mod product;
+mod reports;
 mod tertial;
 mod unit;
 
@@ -40,6 +41,7 @@ impl Lang {
             .chain(unit::TEXTS)
             .chain(listing::TEXTS)
             .chain(tertial::TEXTS)
+            .chain(reports::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {
@@ -61,6 +63,7 @@ impl Lang {
             .chain(product::ERRORS)
             .chain(unit::ERRORS)
             .chain(listing::ERRORS)
+            .chain(reports::ERRORS)
             .find(|(k, _, _)| *k == code)
             .map(|(_, sv, en)| match self {
                 Lang::Sv => *sv,

@@ -25,6 +25,7 @@ pub mod stream {
     pub const FLEET: u64 = 8;
     pub const ORDER: u64 = 9;
     pub const WORK: u64 = 10;
+    pub const CHANNEL: u64 = 11;
 }
 
 /// SplitMix64 generator.

@@ -9,7 +9,7 @@ use crate::error::{AppError, ErrorKind, Result};
 use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::calendar::promised_date;
-use ramp_domain::order::{LineState, OrderStatus, Substitution};
+use ramp_domain::order::{LineState, OrderChannel, OrderStatus, Substitution};
 use ramp_domain::shipping::Delivery;
 use ramp_model::{Article, CartItem, Id, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, Unit, User};
 
@@ -142,6 +142,7 @@ pub(super) fn new_order(
         request_hash: Some(hash.to_string()),
         place_of_use: recipient.patient.as_ref().and(recipient.setting),
         delivery,
+        channel: req.channel.unwrap_or(OrderChannel::Portal).recorded(user.is_hmc()),
         at: now,
         lines: vec![],
         audit: recipient.audit.clone(),

@@ -6,7 +6,7 @@ use super::cart::{validate, LineRequest};
 use crate::error::{AppError, Result};
 use crate::App;
 use chrono::NaiveDate;
-use ramp_domain::order::{check_short_term_end, OrderTarget};
+use ramp_domain::order::{check_short_term_end, OrderChannel, OrderTarget};
 use ramp_domain::setting::Setting;
 use ramp_domain::shipping::{Delivery, DeliveryInput};
 use ramp_domain::Term;
@@ -38,6 +38,9 @@ pub struct OrderRequest {
     /// Where and how the order goes (`None`: the centre's transport to the
     /// registered address, normal lead time, nobody named to call).
     pub delivery: Option<DeliveryInput>,
+    /// How the request came (`None`: the portal). The portal's orders
+    /// placed by the centre's own staff are recorded as staff-registered.
+    pub channel: Option<OrderChannel>,
 }
 
 pub(super) fn request_hash(req: &OrderRequest, target: OrderTarget) -> String {

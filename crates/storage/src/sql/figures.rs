@@ -26,10 +26,15 @@ use crate::sql::{parse_stored, stored};
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use ramp_domain::charges::ChargeKind;
+use ramp_domain::figures::channels::ChannelGroup;
+use ramp_domain::figures::lost::LostReportFact;
+use ramp_domain::figures::prescribing::{EvaluationDay, ReturnSpan};
 use ramp_domain::figures::{
     AgeBucket, AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, Month, NoticeProgress,
     WorkOrderAgeCount,
 };
+use ramp_domain::money::Ore;
 use ramp_domain::Term;
 
 #[async_trait]
@@ -225,12 +230,127 @@ impl FiguresStore for SqlStorage {
         .collect()
     }
 
+    async fn lost_report_facts(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<LostReportFact>> {
+        db::query(
+            "SELECT r.reported_on, c.number, c.name AS customer_name, p.code, p.name AS principal_name, a.iso_code, \
+             a.kind, d.purchase_price_ore, d.purchase_date, a.service_life_months, a.valid_from, a.valid_to, \
+             u.kind AS unit_kind \
+             FROM lost_reports r JOIN devices d ON d.id = r.device_id JOIN articles a ON a.id = d.article_id \
+             JOIN users rb ON rb.id = r.reported_by LEFT JOIN units u ON u.id = COALESCE(rb.unit_id, r.unit_id) \
+             JOIN customer_numbers c ON c.id = r.customer_number_id JOIN principals p ON p.id = c.principal_id \
+             WHERE r.reported_on >= $1 AND r.reported_on < $2 ORDER BY r.id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let kind: String = r.try_get("kind")?;
+            Ok(LostReportFact {
+                reported_on: r.try_get("reported_on")?,
+                customer_number: r.try_get("number")?,
+                customer_name: r.try_get("customer_name")?,
+                principal_code: r.try_get("code")?,
+                principal_name: r.try_get("principal_name")?,
+                iso_code: r.try_get("iso_code")?,
+                kind: match kind.as_str() {
+                    "main_device" => ChargeKind::MainDevice,
+                    "accessory" => ChargeKind::Accessory,
+                    _ => ChargeKind::Other,
+                },
+                purchase_price: Ore(r.try_get("purchase_price_ore")?),
+                purchase_date: r.try_get("purchase_date")?,
+                service_life_months: r.try_get::<i32, _>("service_life_months")?.max(0) as u32,
+                valid_from: r.try_get("valid_from")?,
+                valid_to: r.try_get("valid_to")?,
+                unit_kind: r.try_get("unit_kind")?,
+                rules: None,
+            })
+        })
+        .collect()
+    }
+
+    async fn evaluation_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<EvaluationDay>> {
+        db::query(
+            "SELECT o.evaluation_date, p.code, COUNT(*) AS due, \
+             COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM order_lines l JOIN loans n ON n.device_id = l.device_id \
+             WHERE l.order_id = o.id AND n.end_date IS NULL AND n.patient_id = o.patient_id) THEN 1 ELSE 0 END), 0) \
+             AS still_lent \
+             FROM orders o JOIN units u ON u.id = o.unit_id JOIN principals p ON p.id = u.principal_id \
+             WHERE o.target = 'patient' AND o.status <> 'cancelled' \
+             AND o.evaluation_date >= $1 AND o.evaluation_date < $2 GROUP BY o.evaluation_date, p.code",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(EvaluationDay {
+                date: r.try_get("evaluation_date")?,
+                principal: r.try_get("code")?,
+                due: r.try_get("due")?,
+                still_lent: r.try_get("still_lent")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn returned_loans(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReturnSpan>> {
+        db::query(
+            "SELECT n.start_date, n.end_date, p.code, COUNT(*) AS n FROM loans n \
+             JOIN customer_numbers c ON c.id = n.customer_number_id JOIN principals p ON p.id = c.principal_id \
+             WHERE n.patient_id IS NOT NULL AND n.end_date >= $1 AND n.end_date < $2 \
+             AND NOT EXISTS (SELECT 1 FROM lost_reports r WHERE r.device_id = n.device_id AND r.reported_on = n.end_date) \
+             GROUP BY n.start_date, n.end_date, p.code",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ReturnSpan {
+                start: r.try_get("start_date")?,
+                principal: r.try_get("code")?,
+                end: r.try_get("end_date")?,
+                loans: r.try_get("n")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn orders_per_channel(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ChannelGroup>> {
+        let (day, hour) = (utc_day("o.created_at"), utc_hour_slot("o.created_at"));
+        let sql = format!(
+            "SELECT {day} AS utc_day, {hour} AS utc_hour, o.channel, p.code, COUNT(*) AS n FROM orders o \
+             JOIN units u ON u.id = o.unit_id JOIN principals p ON p.id = u.principal_id \
+             WHERE o.created_at >= $1 AND o.created_at < $2 GROUP BY 1, 2, 3, 4"
+        );
+        db::query(&sql)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ChannelGroup {
+                    slot: slot_from(&r.try_get::<String, _>("utc_day")?, &r.try_get::<String, _>("utc_hour")?)?,
+                    channel: stored(r, "channel")?,
+                    principal: r.try_get("code")?,
+                    orders: r.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+
     async fn insert_order_history(&self, h: &OrderHistory) -> Result<()> {
         let mut tx = self.dialect.begin().await?;
-        for chunk in h.orders.chunks(chunk_size(self, 10)) {
+        for chunk in h.orders.chunks(chunk_size(self, 11)) {
             QueryBuilder::new(
                 "INSERT INTO orders (id, target, patient_id, unit_id, created_by, status, goal, received_by, \
-                 created_at, updated_at) ",
+                 channel, created_at, updated_at) ",
             )
             .push_values(chunk, |mut b, r| {
                 b.push_bind(r.id)
@@ -241,6 +361,7 @@ impl FiguresStore for SqlStorage {
                     .push_bind(r.status.as_str())
                     .push_bind(&r.goal)
                     .push_bind(&r.received_by)
+                    .push_bind(r.channel.as_str())
                     .push_bind(r.created_at)
                     .push_bind(r.updated_at);
             })

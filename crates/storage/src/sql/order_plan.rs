@@ -59,6 +59,7 @@ pub const ORDER_COLUMNS: &[Column<NewOrder>] = &[
     col("delivery_method", Get::Text(|o| Some(o.delivery.method.as_str()))),
     col("urgency", Get::Text(|o| Some(o.delivery.urgency.as_str()))),
     col("delivery_note", Get::Text(|o| o.delivery.note.as_deref())),
+    col("channel", Get::Text(|o| Some(o.channel.as_str()))),
     col("created_at", Get::Instant(|o| Some(o.at))),
     col("updated_at", Get::Instant(|o| Some(o.at))),
 ];

@@ -19,9 +19,16 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use ramp_app::figures::{self as uc, Acceptance, MonthlyShare, PurchasedPrescribed, Reliability, WorkOrderAges};
+use ramp_app::figures::{
+    self as uc, Acceptance, DigitalOrdersFigure, LostDevicesFigure, MonthlyShare, PrescribingFigure,
+    PurchasedPrescribed, Reliability, WorkOrderAges,
+};
 use ramp_app::AppError;
+use ramp_domain::figures::channels::ChannelMonth;
+use ramp_domain::figures::lost::{LostCount, LostRow};
+use ramp_domain::figures::prescribing::{PrescribingMonth, SOON_DAYS};
 use ramp_domain::figures::{reliability_label_sv, AgeBucket, MonthRange, NoticeProgress, Percent, ShareCell};
+use ramp_domain::order::OrderChannel;
 use ramp_domain::Term;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -35,6 +42,10 @@ pub struct FigureParams {
     pub to: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
+    /// A principal's code (`region`, or a municipality's, e.g. `0186`): narrows the follow-up reports
+    /// digital-orders, lost-devices and cost-effective-prescribing to that principal; the other figures
+    /// do not read it.
+    pub principal: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -66,6 +77,11 @@ fn format_of(s: Option<&str>) -> Result<Format, ApiError> {
 
 fn range_of(state: &AppState, p: &FigureParams) -> Result<MonthRange, ApiError> {
     Ok(uc::month_range(&state.app, p.from.as_deref(), p.to.as_deref())?)
+}
+
+/// The principal asked for (`principal=<code>`), checked to exist.
+async fn principal_of(state: &AppState, p: &FigureParams) -> Result<Option<ramp_app::model::Principal>, ApiError> {
+    Ok(uc::principal_filter(&state.app, p.principal.as_deref()).await?)
 }
 
 fn pct(p: Option<Percent>) -> Option<f64> {
@@ -376,6 +392,221 @@ impl From<&NoticeProgress> for NoticeProgressDto {
     }
 }
 
+/// Orders of one channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChannelCountDto {
+    /// portal | api | patient_1177 | hmc_staff
+    pub channel: String,
+    pub name_sv: String,
+    pub name_en: String,
+    pub orders: i64,
+}
+
+/// One month (or the whole range) of orders per channel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChannelMonthDto {
+    /// `YYYY-MM`: the Stockholm month the orders were placed (for the total, the range's last month).
+    pub month: String,
+    /// Orders placed, every channel.
+    pub orders: i64,
+    /// Of those, placed by the patient through 1177.
+    pub digital: i64,
+    /// digital / orders in percent, two decimals; null when no order was placed.
+    pub digital_percent: Option<f64>,
+    pub channels: Vec<ChannelCountDto>,
+}
+
+impl From<&ChannelMonth> for ChannelMonthDto {
+    fn from(m: &ChannelMonth) -> Self {
+        ChannelMonthDto {
+            month: m.month.to_string(),
+            orders: m.digital.whole,
+            digital: m.digital.part,
+            digital_percent: pct(m.digital.percent),
+            channels: m
+                .per_channel
+                .iter()
+                .map(|(c, n)| ChannelCountDto {
+                    channel: c.as_str().into(),
+                    name_sv: c.name_sv().into(),
+                    name_en: c.name_en().into(),
+                    orders: *n,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Share of digital orders: orders per Stockholm month and channel, and the share placed through 1177.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DigitalOrdersDto {
+    pub from: String,
+    pub to: String,
+    /// The principal's code the figure is narrowed to (the ordering units'); null: every principal.
+    pub principal: Option<String>,
+    pub months: Vec<ChannelMonthDto>,
+    pub total: ChannelMonthDto,
+}
+
+impl From<&DigitalOrdersFigure> for DigitalOrdersDto {
+    fn from(d: &DigitalOrdersFigure) -> Self {
+        DigitalOrdersDto {
+            from: d.range.from.to_string(),
+            to: d.range.to.to_string(),
+            principal: d.principal.as_ref().map(|p| p.code.clone()),
+            months: d.figure.months.iter().map(ChannelMonthDto::from).collect(),
+            total: ChannelMonthDto::from(&d.figure.total),
+        }
+    }
+}
+
+/// Lost reports of one group: how many, how many charged, and their values (öre).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LostCountDto {
+    pub reports: i64,
+    /// Of those, with a chargeable value under the pilot's rules.
+    pub charged: i64,
+    /// What the centre paid for the lost devices.
+    pub purchase_value_ore: i64,
+    /// The residual value, at least 20 % (accessories 50 %), nothing below 1 000 kr or out of the assortment.
+    pub chargeable_value_ore: i64,
+}
+
+impl From<&LostCount> for LostCountDto {
+    fn from(c: &LostCount) -> Self {
+        LostCountDto {
+            reports: c.reports,
+            charged: c.charged,
+            purchase_value_ore: c.purchase_value.0,
+            chargeable_value_ore: c.chargeable_value.0,
+        }
+    }
+}
+
+/// One ordering unit (customer number) or ISO 9999 class.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LostRowDto {
+    /// The customer number, or the two-digit ISO 9999 class.
+    pub key: String,
+    pub name: String,
+    /// The principal the customer number belongs to (null for a class).
+    pub principal: Option<String>,
+    #[serde(flatten)]
+    pub count: LostCountDto,
+}
+
+impl From<&LostRow> for LostRowDto {
+    fn from(r: &LostRow) -> Self {
+        LostRowDto {
+            key: r.key.clone(),
+            name: r.name.clone(),
+            principal: Some(r.principal.clone()).filter(|p| !p.is_empty()),
+            count: LostCountDto::from(&r.count),
+        }
+    }
+}
+
+/// One month of lost reports.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LostMonthDto {
+    /// `YYYY-MM`: the month of the report date.
+    pub month: String,
+    #[serde(flatten)]
+    pub count: LostCountDto,
+}
+
+/// Lost devices per month, per ordering unit and per ISO 9999 class.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LostDevicesDto {
+    pub from: String,
+    pub to: String,
+    /// The principal's code the figure is narrowed to (the customer numbers'); null: every principal.
+    pub principal: Option<String>,
+    pub months: Vec<LostMonthDto>,
+    /// Most reports first.
+    pub units: Vec<LostRowDto>,
+    pub classes: Vec<LostRowDto>,
+    pub total: LostCountDto,
+}
+
+impl From<&LostDevicesFigure> for LostDevicesDto {
+    fn from(l: &LostDevicesFigure) -> Self {
+        LostDevicesDto {
+            from: l.range.from.to_string(),
+            to: l.range.to.to_string(),
+            principal: l.principal.as_ref().map(|p| p.code.clone()),
+            months: l
+                .figure
+                .months
+                .iter()
+                .map(|(m, c)| LostMonthDto { month: m.to_string(), count: LostCountDto::from(c) })
+                .collect(),
+            units: l.figure.by_unit.iter().map(LostRowDto::from).collect(),
+            classes: l.figure.by_class.iter().map(LostRowDto::from).collect(),
+            total: LostCountDto::from(&l.figure.total),
+        }
+    }
+}
+
+/// One month of cost-effective prescribing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrescribingMonthDto {
+    /// `YYYY-MM` (for the total, the range's last month).
+    pub month: String,
+    /// Patient orders (not cancelled) whose evaluation date is in the month.
+    pub evaluations_due: i64,
+    /// Of those, with the evaluation date passed and a device of the order still lent to the patient.
+    pub passed_still_lent: i64,
+    /// Patient loans that ended in the month (not by a lost report).
+    pub returned: i64,
+    /// Of those, ended at most 30 days after they began.
+    pub returned_soon: i64,
+    /// returned_soon / returned in percent, two decimals; null when nothing was returned.
+    pub returned_soon_percent: Option<f64>,
+}
+
+impl From<&PrescribingMonth> for PrescribingMonthDto {
+    fn from(m: &PrescribingMonth) -> Self {
+        PrescribingMonthDto {
+            month: m.month.to_string(),
+            evaluations_due: m.evaluations_due,
+            passed_still_lent: m.passed_still_lent,
+            returned: m.returned_soon.whole,
+            returned_soon: m.returned_soon.part,
+            returned_soon_percent: pct(m.returned_soon.percent),
+        }
+    }
+}
+
+/// Cost-effective prescribing per month: evaluations due, and devices returned soon after delivery.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrescribingDto {
+    pub from: String,
+    pub to: String,
+    /// The principal's code the figure is narrowed to; null: every principal.
+    pub principal: Option<String>,
+    /// The day "passed" is counted to.
+    pub today: String,
+    /// A loan that ended at most this many days after it began is returned soon.
+    pub soon_days: i64,
+    pub months: Vec<PrescribingMonthDto>,
+    pub total: PrescribingMonthDto,
+}
+
+impl From<&PrescribingFigure> for PrescribingDto {
+    fn from(p: &PrescribingFigure) -> Self {
+        PrescribingDto {
+            from: p.range.from.to_string(),
+            to: p.range.to.to_string(),
+            principal: p.principal.as_ref().map(|p| p.code.clone()),
+            today: p.today.to_string(),
+            soon_days: SOON_DAYS,
+            months: p.figure.months.iter().map(PrescribingMonthDto::from).collect(),
+            total: PrescribingMonthDto::from(&p.figure.total),
+        }
+    }
+}
+
 /// A table for Swedish Excel (see the module documentation): served as CSV,
 /// or as XLSX through [`Csv::into_xlsx`].
 pub struct Csv {
@@ -543,6 +774,102 @@ fn notices_csv(notices: &[NoticeProgress], today: chrono::NaiveDate) -> Csv {
     csv
 }
 
+/// `-0186` in a file name when a figure is narrowed to a principal: only
+/// letters, digits and `-` from the code.
+fn suffix(principal: &Option<ramp_app::model::Principal>) -> String {
+    principal.as_ref().map_or(String::new(), |p| {
+        format!("-{}", p.code.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>())
+    })
+}
+
+fn digital_orders_csv(d: &DigitalOrdersFigure) -> Csv {
+    let mut header = vec!["Månad", "Beställningar"];
+    header.extend(OrderChannel::ALL.iter().map(|c| c.name_sv()));
+    header.push("Andel digitala via 1177 (%)");
+    let mut csv = Csv::new(
+        format!("digitala-bestallningar-{}-{}{}.csv", d.range.from, d.range.to, suffix(&d.principal)),
+        &header,
+    );
+    let mut row = |label: String, m: &ChannelMonth| {
+        let mut fields = vec![label, m.digital.whole.to_string()];
+        fields.extend(m.per_channel.iter().map(|(_, n)| n.to_string()));
+        fields.push(pct_cell(m.digital.percent));
+        csv.row(fields);
+    };
+    for m in &d.figure.months {
+        row(m.month.to_string(), m);
+    }
+    row("Totalt".into(), &d.figure.total);
+    csv
+}
+
+/// One row per ordering unit, then one per ISO class, then the total: the
+/// first column says which breakdown a row belongs to.
+fn lost_devices_csv(l: &LostDevicesFigure) -> Csv {
+    let mut csv = Csv::new(
+        format!("forkomna-hjalpmedel-{}-{}{}.csv", l.range.from, l.range.to, suffix(&l.principal)),
+        &[
+            "Indelning",
+            "Kod",
+            "Benämning",
+            "Huvudman",
+            "Anmälda",
+            "Debiterbara",
+            "Inköpsvärde (kr)",
+            "Debiterbart värde (kr)",
+        ],
+    );
+    let mut row = |group: &str, key: String, name: String, principal: String, c: &LostCount| {
+        csv.row([
+            group.to_string(),
+            key,
+            name,
+            principal,
+            c.reports.to_string(),
+            c.charged.to_string(),
+            super::economy::kr_cell(c.purchase_value.0),
+            super::economy::kr_cell(c.chargeable_value.0),
+        ]);
+    };
+    for r in &l.figure.by_unit {
+        row("Kundnummer", r.key.clone(), r.name.clone(), r.principal.clone(), &r.count);
+    }
+    for r in &l.figure.by_class {
+        row("ISO-klass", r.key.clone(), r.name.clone(), String::new(), &r.count);
+    }
+    row("Totalt", String::new(), String::new(), String::new(), &l.figure.total);
+    csv
+}
+
+fn prescribing_csv(p: &PrescribingFigure) -> Csv {
+    let mut csv = Csv::new(
+        format!("kostnadseffektiv-forskrivning-{}-{}{}.csv", p.range.from, p.range.to, suffix(&p.principal)),
+        &[
+            "Månad",
+            "Uppföljningar att göra",
+            "Datum passerat, hjälpmedlet kvar hos patienten",
+            "Återlämnade",
+            "Varav inom 30 dagar",
+            "Andel inom 30 dagar (%)",
+        ],
+    );
+    let mut row = |label: String, m: &PrescribingMonth| {
+        csv.row([
+            label,
+            m.evaluations_due.to_string(),
+            m.passed_still_lent.to_string(),
+            m.returned_soon.whole.to_string(),
+            m.returned_soon.part.to_string(),
+            pct_cell(m.returned_soon.percent),
+        ]);
+    };
+    for m in &p.figure.months {
+        row(m.month.to_string(), m);
+    }
+    row("Totalt".into(), &p.figure.total);
+    csv
+}
+
 /// A work-order kind's name in `lang`; an unknown kind as stored.
 pub(crate) fn work_order_kind(lang: Lang, kind: &str) -> String {
     match lang.t(&format!("figures.kind.{kind}")) {
@@ -561,16 +888,22 @@ pub enum Figure {
     PurchasedVsPrescribed,
     OpenWorkOrders,
     SafetyNotices,
+    DigitalOrders,
+    LostDevices,
+    CostEffectivePrescribing,
 }
 
 impl Figure {
-    pub const ALL: [Figure; 6] = [
+    pub const ALL: [Figure; 9] = [
         Figure::DeliveryReliability,
         Figure::ReuseRate,
         Figure::ReplacementAcceptance,
         Figure::PurchasedVsPrescribed,
         Figure::OpenWorkOrders,
         Figure::SafetyNotices,
+        Figure::DigitalOrders,
+        Figure::LostDevices,
+        Figure::CostEffectivePrescribing,
     ];
 
     /// The last segment of the figure's path.
@@ -582,6 +915,9 @@ impl Figure {
             Figure::PurchasedVsPrescribed => "purchased-vs-prescribed",
             Figure::OpenWorkOrders => "open-work-orders",
             Figure::SafetyNotices => "safety-notices",
+            Figure::DigitalOrders => "digital-orders",
+            Figure::LostDevices => "lost-devices",
+            Figure::CostEffectivePrescribing => "cost-effective-prescribing",
         }
     }
 }
@@ -631,6 +967,19 @@ async fn figure_response(
                 Json(n.iter().map(NoticeProgressDto::from).collect::<Vec<_>>()).into_response()
             };
             answer(format, &notices, json, |n| notices_csv(n, today))
+        }
+        Figure::DigitalOrders => {
+            let d = uc::digital_orders(app, user, range_of(state, p)?, principal_of(state, p).await?).await?;
+            answer(format, &d, |d| Json(DigitalOrdersDto::from(d)).into_response(), digital_orders_csv)
+        }
+        Figure::LostDevices => {
+            let l = uc::lost_devices(app, user, range_of(state, p)?, principal_of(state, p).await?).await?;
+            answer(format, &l, |l| Json(LostDevicesDto::from(l)).into_response(), lost_devices_csv)
+        }
+        Figure::CostEffectivePrescribing => {
+            let (range, principal) = (range_of(state, p)?, principal_of(state, p).await?);
+            let r = uc::cost_effective_prescribing(app, user, range, principal).await?;
+            answer(format, &r, |r| Json(PrescribingDto::from(r)).into_response(), prescribing_csv)
         }
     })
 }
@@ -813,6 +1162,82 @@ pub(crate) mod doc {
         (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json")))]
     fn safety_notices_xlsx() {}
+
+    /// Share of digital orders per Stockholm month: orders placed per channel (portal, API, the patient
+    /// through 1177, the centre's staff) and the share the patients placed through 1177.
+    ///
+    /// Every order placed in the month counts (cancelled ones too); seed 003: "När det gäller andelen
+    /// digitala beställningar via 1177 ses en ökning på totalen från 20 % till 25 %".
+    #[utoipa::path(get, path = "/api/v1/figures/digital-orders", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "per month and in total", content((DigitalOrdersDto = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "from, to, format or principal (unknown_principal) invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn digital_orders() {}
+
+    /// Share of digital orders as CSV.
+    #[utoipa::path(get, path = "/api/v1/figures/digital-orders.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "Månad;Beställningar;<one column per channel>;Andel digitala via 1177 (%)", body = String, content_type = "text/csv"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn digital_orders_csv() {}
+
+    /// The same figure as an XLSX workbook.
+    #[utoipa::path(get, path = "/api/v1/figures/digital-orders.xlsx", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn digital_orders_xlsx() {}
+
+    /// Lost devices per month, per ordering unit (the customer number the device was lent on) and per
+    /// ISO 9999 class: reports, those with a chargeable value, the purchase value and the chargeable value.
+    ///
+    /// Seed 004 (the lost-device pilot): "För att tydligare kunna återrapportera hur mycket svinn som
+    /// rapporteras av olika vårdgivare och till vilket värde". A report counts in the month of its report date.
+    #[utoipa::path(get, path = "/api/v1/figures/lost-devices", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "per month, unit and class, and in total", content((LostDevicesDto = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "from, to, format or principal (unknown_principal) invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn lost_devices() {}
+
+    /// Lost devices as CSV: one row per unit, then per ISO class, then the total.
+    #[utoipa::path(get, path = "/api/v1/figures/lost-devices.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "Indelning;Kod;Benämning;Huvudman;Anmälda;Debiterbara;Inköpsvärde (kr);Debiterbart värde (kr)", body = String, content_type = "text/csv"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn lost_devices_csv() {}
+
+    /// The same figure as an XLSX workbook.
+    #[utoipa::path(get, path = "/api/v1/figures/lost-devices.xlsx", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn lost_devices_xlsx() {}
+
+    /// Cost-effective prescribing per month: patient orders whose evaluation date falls in the month
+    /// (and of those, passed with a device still lent to the patient), and patient loans that ended in
+    /// the month, of which at most 30 days after they began ("returned soon after delivery").
+    ///
+    /// Seed 003: "utvärdera och följa upp förskrivningen, utifrån målet med förskrivningen". Ramp records
+    /// no evaluation outcome and no use of a device; loans ended by a lost report are not returns.
+    #[utoipa::path(get, path = "/api/v1/figures/cost-effective-prescribing", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "per month and in total", content((PrescribingDto = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "from, to, format or principal (unknown_principal) invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn cost_effective_prescribing() {}
+
+    /// Cost-effective prescribing as CSV.
+    #[utoipa::path(get, path = "/api/v1/figures/cost-effective-prescribing.csv", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "Månad;Uppföljningar att göra;Datum passerat, hjälpmedlet kvar hos patienten;Återlämnade;Varav inom 30 dagar;Andel inom 30 dagar (%)", body = String, content_type = "text/csv"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn cost_effective_prescribing_csv() {}
+
+    /// The same figure as an XLSX workbook.
+    #[utoipa::path(get, path = "/api/v1/figures/cost-effective-prescribing.xlsx", tag = "figures", params(FigureParams), security(("token" = []), ("session" = [])), responses(
+        (status = 200, description = "the same table as an XLSX workbook (numbers as numbers)", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "not HMC staff, finance or admin", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid_month, month_range_reversed, month_range_too_long (field from or to)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    fn cost_effective_prescribing_xlsx() {}
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use ramp_app::dates::parse_optional_date;
 use ramp_app::orders::{LineRequest, OrderRequest};
 use ramp_app::AppError;
 use ramp_domain::cost::Need;
-use ramp_domain::order::{OrderStatus, OrderTarget, ReplacementAnswer};
+use ramp_domain::order::{api_channel, OrderStatus, OrderTarget, ReplacementAnswer};
 use ramp_domain::product::ReplacementDecline;
 use ramp_domain::Term;
 use serde::Deserialize;
@@ -112,6 +112,10 @@ pub struct OrderBody {
     /// Where and how the order goes. Left out: the centre's transport to
     /// the registered address, normal urgency, nobody named to call.
     pub delivery: Option<DeliveryBody>,
+    /// How the order came: api (default) | patient_1177 (the patient's own
+    /// order through the 1177 e-service, patient orders only). Counted in
+    /// the share of digital orders.
+    pub channel: Option<String>,
 }
 
 /// One line of an order placed directly; for whom is the order's.
@@ -289,8 +293,10 @@ pub async fn place(
             AppError::invalid("Idempotency-Key", "invalid_idempotency_key", "the Idempotency-Key is visible ASCII")
         })?),
     };
+    let target = parse_or(body.target.as_deref(), OrderTarget::parse)?;
+    let channel = api_channel(body.channel.as_deref(), target.unwrap_or(OrderTarget::Patient))?;
     let req = OrderRequest {
-        target: parse_or(body.target.as_deref(), OrderTarget::parse)?,
+        target,
         personal_id: body.personal_id.clone(),
         unit_id: body.unit_id,
         goal: body.goal.clone(),
@@ -302,6 +308,7 @@ pub async fn place(
         },
         place_of_use: body.place_of_use.as_deref().map(parse_place).transpose()?,
         delivery: body.delivery.as_ref().map(DeliveryBody::to_input).transpose()?,
+        channel: Some(channel),
     };
     let placed = ramp_app::orders::place_order(&state.app, &user, &req, key, Some(&rid)).await?;
     let status = if placed.replayed { StatusCode::OK } else { StatusCode::CREATED };

@@ -231,6 +231,7 @@ fn request(f: &PlaceForm) -> Result<OrderRequest, AppError> {
             p => Some(super::delivery::parse_place(p)?),
         },
         delivery: Some(f.delivery().to_input()?),
+        channel: Some(ramp_domain::order::OrderChannel::Portal),
     })
 }
 

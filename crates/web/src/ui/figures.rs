@@ -5,7 +5,7 @@
 pub(crate) mod chart;
 pub(crate) mod tertial;
 
-use super::page::{error_page, render, Page};
+use super::page::{error_page, render, url_encode, Page};
 use crate::api::figures::work_order_kind;
 use crate::extract::{CsrfToken, UiUser};
 use crate::i18n::Lang;
@@ -16,10 +16,13 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chart::{Chart, Series};
 use ramp_app::figures::Overview;
+use ramp_app::model::Principal;
 use ramp_app::ErrorKind;
 use ramp_domain::figures::{
     reliability_label_en, reliability_label_sv, AgeBucket, Month, Percent, ReliabilityRow, ShareCell,
 };
+use ramp_domain::order::OrderChannel;
+use ramp_domain::Term;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -28,6 +31,9 @@ struct FiguresTemplate {
     page: Page,
     from: String,
     to: String,
+    /// The principal's code chosen ("" for every principal).
+    principal: String,
+    principals: Vec<Principal>,
     figures: Option<View>,
 }
 
@@ -42,12 +48,16 @@ struct View {
     purchased_chart: Chart,
     work_order_chart: Chart,
     notice_chart: Chart,
+    digital_chart: Chart,
+    lost_chart: Chart,
+    prescribing_chart: Chart,
 }
 
 #[derive(Deserialize)]
 pub struct FigureParams {
     from: Option<String>,
     to: Option<String>,
+    principal: Option<String>,
 }
 
 pub async fn page(
@@ -57,27 +67,42 @@ pub async fn page(
     UiUser(user): UiUser,
     Query(p): Query<FigureParams>,
 ) -> Response {
-    let mut page = Page::new(lang, "figures.title", Some(&user), &csrf, "figures");
-    let (from, to) = (p.from.unwrap_or_default(), p.to.unwrap_or_default());
-    let range = match ramp_app::figures::month_range(&state.app, Some(&from), Some(&to)) {
-        Ok(r) => r,
-        Err(e) => {
-            page.add_error(&e);
-            return render(&FiguresTemplate { page, from, to, figures: None }, StatusCode::UNPROCESSABLE_ENTITY);
-        }
+    let page = Page::new(lang, "figures.title", Some(&user), &csrf, "figures");
+    let principals = match ramp_app::figures::principals(&state.app, &user).await {
+        Ok(list) => list,
+        Err(e) => return error_page(lang, e),
     };
-    match ramp_app::figures::overview(&state.app, &user, range).await {
-        Ok(o) => {
-            let (from, to) = (range.from.to_string(), range.to.to_string());
-            let figures = Some(View::new(lang, o, format!("from={from}&to={to}")));
-            render(&FiguresTemplate { page, from, to, figures }, StatusCode::OK)
+    let (from, to, principal) = (p.from.unwrap_or_default(), p.to.unwrap_or_default(), p.principal.unwrap_or_default());
+    let mut t = FiguresTemplate { page, from, to, principal, principals, figures: None };
+    match figures_for(&state, &user, lang, &t.from, &t.to, &t.principal).await {
+        Ok(view) => {
+            (t.from, t.to) = (view.o.range.from.to_string(), view.o.range.to.to_string());
+            t.figures = Some(view);
+            render(&t, StatusCode::OK)
         }
         Err(e) if e.kind == ErrorKind::Invalid => {
-            page.add_error(&e);
-            render(&FiguresTemplate { page, from, to, figures: None }, StatusCode::UNPROCESSABLE_ENTITY)
+            t.page.add_error(&e);
+            render(&t, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => error_page(lang, e),
     }
+}
+
+/// The figures for the months and principal as typed.
+async fn figures_for(
+    state: &AppState,
+    user: &ramp_app::model::User,
+    lang: Lang,
+    from: &str,
+    to: &str,
+    principal: &str,
+) -> Result<View, ramp_app::AppError> {
+    let range = ramp_app::figures::month_range(&state.app, Some(from), Some(to))?;
+    let principal = ramp_app::figures::principal_filter(&state.app, Some(principal)).await?;
+    let narrowed = principal.as_ref().map_or(String::new(), |p| format!("&principal={}", url_encode(&p.code)));
+    let query = format!("from={}&to={}{narrowed}", range.from, range.to);
+    let o = ramp_app::figures::overview(&state.app, user, range, principal).await?;
+    Ok(View::new(lang, o, query))
 }
 
 fn month_label(lang: Lang, m: &Month) -> String {
@@ -192,6 +217,9 @@ impl View {
             true,
             false,
         );
+        let digital_chart = digital_chart(lang, &o, &months, what("figures.digital.title"));
+        let lost_chart = lost_chart(lang, &o, what("figures.lost.title"));
+        let prescribing_chart = prescribing_chart(lang, &o, &months, what("figures.prescribing.title"));
         View {
             o,
             query,
@@ -201,7 +229,70 @@ impl View {
             purchased_chart,
             work_order_chart,
             notice_chart,
+            digital_chart,
+            lost_chart,
+            prescribing_chart,
         }
+    }
+}
+
+/// Per month: evaluations due, those passed with the device still lent, and devices returned soon.
+fn prescribing_chart(lang: Lang, o: &Overview, months: &[String], label: String) -> Chart {
+    let m = &o.prescribing.figure.months;
+    let count = |f: fn(&ramp_domain::figures::prescribing::PrescribingMonth) -> i64| {
+        m.iter().map(|x| Some(f(x) as f64)).collect::<Vec<_>>()
+    };
+    let series = [
+        Series { name: lang.t("figures.prescribing.due").into(), values: count(|x| x.evaluations_due) },
+        Series { name: lang.t("figures.prescribing.passed").into(), values: count(|x| x.passed_still_lent) },
+        Series { name: lang.t("figures.prescribing.returned_soon").into(), values: count(|x| x.returned_soon.part) },
+    ];
+    Chart::bars("chart-prescribing", label, months, &series, false, false)
+}
+
+/// Lost reports per ISO class: all reported, and those with a chargeable value.
+fn lost_chart(lang: Lang, o: &Overview, label: String) -> Chart {
+    let classes = &o.lost_devices.figure.by_class;
+    let names: Vec<String> = classes.iter().map(|r| r.key.clone()).collect();
+    let series = [
+        Series {
+            name: lang.t("figures.lost.reports").into(),
+            values: classes.iter().map(|r| Some(r.count.reports as f64)).collect(),
+        },
+        Series {
+            name: lang.t("figures.lost.charged").into(),
+            values: classes.iter().map(|r| Some(r.count.charged as f64)).collect(),
+        },
+    ];
+    Chart::bars("chart-lost", label, &names, &series, false, false)
+}
+
+/// Each channel's share of the month's orders, stacked to 100 %: the 1177
+/// share is the first bar from the bottom.
+fn digital_chart(lang: Lang, o: &Overview, months: &[String], label: String) -> Chart {
+    let series: Vec<Series> = OrderChannel::ALL
+        .iter()
+        .map(|c| Series {
+            name: format!("{}, {}", channel_name(lang, *c), lang.t("figures.digital.chart_series")),
+            values: o
+                .digital_orders
+                .figure
+                .months
+                .iter()
+                .map(|m| Percent::of(m.count(*c), m.digital.whole).map(Percent::as_f64))
+                .collect(),
+        })
+        .collect();
+    let mut ordered: Vec<Series> = Vec::with_capacity(series.len());
+    let (digital, rest): (Vec<_>, Vec<_>) = OrderChannel::ALL.iter().zip(series).partition(|(c, _)| c.is_digital());
+    ordered.extend(digital.into_iter().chain(rest).map(|(_, s)| s));
+    Chart::bars("chart-digital", label, months, &ordered, true, true)
+}
+
+fn channel_name(lang: Lang, c: OrderChannel) -> &'static str {
+    match lang {
+        Lang::Sv => c.name_sv(),
+        Lang::En => c.name_en(),
     }
 }
 
@@ -264,5 +355,35 @@ impl FiguresTemplate {
 
     fn ages(&self) -> [AgeBucket; 4] {
         AgeBucket::ALL
+    }
+
+    fn channel(&self, c: &OrderChannel) -> &'static str {
+        channel_name(self.page.lang, *c)
+    }
+
+    /// An ISO 9999 class's name in the page's language.
+    fn iso_class(&self, class: &str) -> &'static str {
+        match self.page.lang {
+            Lang::Sv => ramp_domain::figures::lost::iso_class_name_sv(class),
+            Lang::En => ramp_domain::figures::lost::iso_class_name_en(class),
+        }
+    }
+
+    fn kr(&self, ore: &ramp_domain::money::Ore) -> String {
+        ore.format_sv()
+    }
+
+    /// " Huvudman: Lidingö stad." after a narrowed figure's period; empty otherwise.
+    fn narrowed(&self, principal: &Option<Principal>) -> String {
+        principal.as_ref().map_or(String::new(), |p| format!(" {}: {}.", self.page.t("figures.principal"), p.name))
+    }
+
+    fn channels(&self) -> &'static [OrderChannel] {
+        OrderChannel::ALL
+    }
+
+    /// "nov 2025–apr 2026": the period beside a figure.
+    fn period(&self, range: &ramp_domain::figures::MonthRange) -> String {
+        format!("{}–{}", self.month(&range.from), self.month(&range.to))
     }
 }

@@ -242,7 +242,12 @@ async fn place(state: &AppState, user: &User, f: &LinesForm, rid: &str) -> Resul
             ..Default::default()
         })
         .collect();
-    let req = OrderRequest { target: Some(OrderTarget::Unit), lines: Some(lines), ..OrderRequest::default() };
+    let req = OrderRequest {
+        target: Some(OrderTarget::Unit),
+        lines: Some(lines),
+        channel: Some(ramp_domain::order::OrderChannel::Portal),
+        ..OrderRequest::default()
+    };
     let placed = ramp_app::orders::place_order(&state.app, user, &req, None, Some(rid)).await?;
     Ok(placed.order.id)
 }
