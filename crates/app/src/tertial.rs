@@ -11,8 +11,8 @@ use crate::error::{AppError, Result};
 use crate::App;
 use ramp_domain::figures::Agreement;
 use ramp_domain::tertial::{
-    acceptance_share, area_of_principal_kind, area_quality, reuse_share, sum_economy, tertial_economy, AreaQuality,
-    EconomyTotal, Share, Tertial, TertialEconomy,
+    acceptance_share, area_of_principal_kind, area_quality, digital_share, reuse_share, sum_economy, tertial_economy,
+    AreaQuality, EconomyTotal, Share, Tertial, TertialEconomy,
 };
 use ramp_model::{Principal, User};
 
@@ -53,6 +53,9 @@ pub struct Development {
     pub reuse_before: Share,
     pub acceptance: Share,
     pub acceptance_before: Share,
+    /// Orders placed through 1177 of all orders placed.
+    pub digital: Share,
+    pub digital_before: Share,
     /// Consultation bookings made (not cancelled).
     pub consultations: i64,
     pub consultations_before: i64,
@@ -81,9 +84,10 @@ pub async fn tertial_report(
     authorize(user)?;
     let t = tertial_of(app, year, tertial)?;
     let (now, before) = (t.range(), t.prev().range());
-    let (deliveries, answers, consultations, consultations_before, principals) = tokio::try_join!(
+    let (deliveries, answers, channels, consultations, consultations_before, principals) = tokio::try_join!(
         async { Ok::<_, AppError>(app.storage.delivery_groups(before.start_utc(), now.end_utc()).await?) },
         async { Ok::<_, AppError>(app.storage.answer_groups(before.start_utc(), now.end_utc()).await?) },
+        async { Ok::<_, AppError>(app.storage.orders_per_channel(before.start_utc(), now.end_utc()).await?) },
         async { Ok::<_, AppError>(app.storage.consultations_booked(now.start_utc(), now.end_utc()).await?) },
         async { Ok::<_, AppError>(app.storage.consultations_booked(before.start_utc(), before.end_utc()).await?) },
         principal_years(app, t.year()),
@@ -101,6 +105,8 @@ pub async fn tertial_report(
             reuse_before: reuse_share(&before, &deliveries),
             acceptance,
             acceptance_before: acceptance_share(&before, &answers),
+            digital: digital_share(&now, &channels),
+            digital_before: digital_share(&before, &channels),
             consultations,
             consultations_before,
         },

@@ -182,6 +182,17 @@ pub fn area_quality(range: &MonthRange, groups: &[DeliveryGroup]) -> Vec<AreaQua
         .collect()
 }
 
+/// Orders placed through 1177 (`part`) of all orders placed (`whole`) in
+/// `range` (seed 003: "När det gäller andelen digitala beställningar via
+/// 1177 ses en ökning på totalen från 20 % till 25 %").
+pub fn digital_share(range: &MonthRange, groups: &[crate::figures::channels::ChannelGroup]) -> Share {
+    let mut s = Share::default();
+    for g in groups.iter().filter(|g| range.contains(g.slot.month())) {
+        s.add(if g.channel.is_digital() { g.orders } else { 0 }, g.orders);
+    }
+    s
+}
+
 /// Reuse over every area in `range` (the development part's trend).
 pub fn reuse_share(range: &MonthRange, groups: &[DeliveryGroup]) -> Share {
     let mut s = Share::default();

@@ -205,6 +205,9 @@ async fn the_tertial_report_xlsx_reconciles_with_the_stored_rows(demo: Demo) {
         "SELECT CAST(booked_at AS TEXT) AS at FROM consultation_bookings WHERE cancelled_at IS NULL",
     )
     .await;
+    let orders = instants(&demo.raw, "SELECT CAST(created_at AS TEXT) AS at FROM orders").await;
+    let via_1177 =
+        instants(&demo.raw, "SELECT CAST(created_at AS TEXT) AS at FROM orders WHERE channel = 'patient_1177'").await;
     let client = demo.server.ui_logged_in("ekonomi").await;
 
     // Act
@@ -255,6 +258,14 @@ async fn the_tertial_report_xlsx_reconciles_with_the_stored_rows(demo: Demo) {
     assert_eq!(number(&row(&development, &["Varav rekonditionerade"])[1]), reused as f64);
     share_cell(&row(&development, &["Återanvändningsgrad (%)"])[1], reused, all);
     share_cell(&row(&development, &["Återanvändningsgrad (%)"])[2], d.reuse_t1.1, d.reuse_t1.0);
+    // "När det gäller andelen digitala beställningar via 1177 ses en ökning på totalen från 20 % till 25 %"
+    let count = |v: &[DateTime<Utc>], f: fn(DateTime<Utc>) -> bool| v.iter().filter(|a| f(**a)).count();
+    let (all_t2, digital_t2) = (count(&orders, in_t2), count(&via_1177, in_t2));
+    assert!(all_t2 > 0 && digital_t2 > 0, "the demo placed orders, some through 1177, in May–August");
+    let r = row(&development, &["Beställningar"]);
+    assert_eq!((number(&r[1]), number(&r[2])), (all_t2 as f64, count(&orders, in_t1) as f64));
+    assert_eq!(number(&row(&development, &["Varav via 1177"])[1]), digital_t2 as f64);
+    share_cell(&row(&development, &["Andel digitala beställningar via 1177 (%)"])[1], digital_t2 as i64, all_t2 as i64);
     // "aktiviteter för att öka tillgänglighet till förväntningssamtal genom webbtidbokning"
     let r = row(&development, &["Bokade konsultationer"]);
     let (now, before) = (booked.iter().filter(|b| in_t2(**b)).count(), booked.iter().filter(|b| in_t1(**b)).count());

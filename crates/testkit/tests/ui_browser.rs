@@ -401,6 +401,20 @@ async fn hmc_staff_read_the_figures_as_charts_and_tables_in_both_languages(app: 
     b.wait_for_text("Delivery reliability per month").await;
     assert!(b.page_text().await.contains("Cooperation agreement – delivery reliability, 7-day assortment"));
     b.assert_accessible("the figures page in English").await;
+
+    // The tertial report (issue 22), linked from the figures page, in English and in Swedish.
+    b.click(&b.by_text("a", "Tertial report (quality, economy, development per agreement area)").await).await;
+    b.wait_for_text("Tertial report").await;
+    // Each part: a chart and a table of the same numbers (find fails the test when one is missing).
+    b.find("#chart-tertial-development svg").await;
+    b.find("#table-tertial-development").await;
+    b.assert_accessible("the tertial report in English").await;
+    b.click(&b.by_text("a", "På svenska").await).await;
+    b.wait_for_text("Tertialrapport").await;
+    for expected in ["Kvalitet", "Ekonomi", "Utveckling", "Andel digitala via 1177"] {
+        assert!(b.page_text().await.contains(expected), "the tertial page lacks '{expected}'");
+    }
+    b.assert_accessible("the tertial report").await;
     b.quit().await;
 }
 

@@ -94,6 +94,11 @@ pub struct DevelopmentDto {
     pub reuse_before: ShareDto,
     pub acceptance: ShareDto,
     pub acceptance_before: ShareDto,
+    /// Orders placed through 1177 of all orders placed, this tertial and the one before.
+    pub digital_orders_percent: Option<f64>,
+    pub digital_orders_percent_before: Option<f64>,
+    pub orders: i64,
+    pub orders_via_1177: i64,
     pub consultations_booked: i64,
     pub consultations_booked_before: i64,
 }
@@ -185,6 +190,10 @@ impl From<&TertialReport> for TertialDto {
                 reuse_before: d.reuse_before.into(),
                 acceptance: d.acceptance.into(),
                 acceptance_before: d.acceptance_before.into(),
+                digital_orders_percent: d.digital.percent().map(|p| p.as_f64()),
+                digital_orders_percent_before: d.digital_before.percent().map(|p| p.as_f64()),
+                orders: d.digital.whole,
+                orders_via_1177: d.digital.part,
                 consultations_booked: d.consultations,
                 consultations_booked_before: d.consultations_before,
             },
@@ -324,6 +333,9 @@ pub(crate) fn development_sheet(r: &TertialReport) -> Vec<Vec<Cell>> {
     rows.push(vec![text("Acceptans ersättningsförslag (%)"), pct(d.acceptance), pct(d.acceptance_before)]);
     rows.push(vec![text("Besvarade förslag"), count(d.acceptance.whole), count(d.acceptance_before.whole)]);
     rows.push(vec![text("Varav accepterade"), count(d.acceptance.part), count(d.acceptance_before.part)]);
+    rows.push(vec![text("Andel digitala beställningar via 1177 (%)"), pct(d.digital), pct(d.digital_before)]);
+    rows.push(vec![text("Beställningar"), count(d.digital.whole), count(d.digital_before.whole)]);
+    rows.push(vec![text("Varav via 1177"), count(d.digital.part), count(d.digital_before.part)]);
     rows.push(vec![text("Bokade konsultationer"), count(d.consultations), count(d.consultations_before)]);
     rows
 }

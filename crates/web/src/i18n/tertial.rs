@@ -21,7 +21,7 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("tertial.economy.title", "Ekonomi", "Economy"),
     ("tertial.economy.definition", "Fakturerat per huvudman under tertialens hela månader mot en tredjedel av årsbudgeten, och årets prognos: utfall hittills plus genomsnittet av årets hela månader gånger de månader som återstår. Avvikelse: prognos minus årsbudget (positivt är ett överskridande). Kommunernas kostnader hör till Samarbetsavtalet, regionens till Överenskommelsen.", "Invoiced per principal in the tertial's complete months against a third of the year's budget, and the year's forecast: actual so far plus the average of the year's complete months times the months left. Deviation: forecast minus the year's budget (positive is an overrun). The municipalities' costs belong to the cooperation agreement, the region's to the region–municipality agreement."),
     ("tertial.development.title", "Utveckling", "Development"),
-    ("tertial.development.definition", "Återanvändningsgrad och acceptans av ersättningsförslag jämfört med föregående tertial, och bokade konsultationer (bokningar som inte avbokats) under tertialen.", "Reuse rate and acceptance of replacement proposals against the previous tertial, and consultations booked (bookings not cancelled) in the tertial."),
+    ("tertial.development.definition", "Återanvändningsgrad, acceptans av ersättningsförslag och andel digitala beställningar via 1177 jämfört med föregående tertial, och bokade konsultationer (bokningar som inte avbokats) under tertialen.", "Reuse rate, acceptance of replacement proposals and the share of digital orders through 1177 against the previous tertial, and consultations booked (bookings not cancelled) in the tertial."),
     ("tertial.col.area", "Avtalsområde", "Agreement area"),
     ("tertial.col.figure", "Nyckeltal", "Figure"),
     ("tertial.col.count", "Antal", "Count"),
@@ -41,4 +41,6 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("tertial.answered", "Besvarade ersättningsförslag", "Replacement proposals answered"),
     ("tertial.accepted", "Varav accepterade", "Of which accepted"),
     ("tertial.consultations", "Bokade konsultationer", "Consultations booked"),
+    ("tertial.orders", "Beställningar", "Orders placed"),
+    ("tertial.orders_1177", "Varav via 1177", "Of which through 1177"),
 ];

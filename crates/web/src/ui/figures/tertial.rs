@@ -267,10 +267,17 @@ fn economy_rows(lang: Lang, r: &TertialReport) -> Vec<Row> {
 fn development_chart(lang: Lang, r: &TertialReport, label: &str, previous: &str) -> Chart {
     let t = |k: &str| lang.t(k);
     let d = &r.development;
-    let categories = [t("figures.reuse.rate").to_string(), t("figures.acceptance.rate").to_string()];
+    let categories = [
+        t("figures.reuse.rate").to_string(),
+        t("figures.acceptance.rate").to_string(),
+        t("figures.digital.share").to_string(),
+    ];
     let series = [
-        Series { name: previous.into(), values: vec![pct_value(d.reuse_before), pct_value(d.acceptance_before)] },
-        Series { name: label.into(), values: vec![pct_value(d.reuse), pct_value(d.acceptance)] },
+        Series {
+            name: previous.into(),
+            values: vec![pct_value(d.reuse_before), pct_value(d.acceptance_before), pct_value(d.digital_before)],
+        },
+        Series { name: label.into(), values: vec![pct_value(d.reuse), pct_value(d.acceptance), pct_value(d.digital)] },
     ];
     let what = format!("{}, {previous} – {label}. {}", t("tertial.development.title"), t("tertial.chart_note"));
     Chart::bars("chart-tertial-development", what, &categories, &series, false, true)
@@ -287,6 +294,9 @@ fn development_rows(lang: Lang, r: &TertialReport) -> Vec<Row> {
         row(vec![t("figures.acceptance.rate").into(), pct(lang, d.acceptance_before), pct(lang, d.acceptance)]),
         row(vec![t("tertial.answered").into(), n(d.acceptance_before.whole), n(d.acceptance.whole)]),
         row(vec![t("tertial.accepted").into(), n(d.acceptance_before.part), n(d.acceptance.part)]),
+        row(vec![t("figures.digital.share").into(), pct(lang, d.digital_before), pct(lang, d.digital)]),
+        row(vec![t("tertial.orders").into(), n(d.digital_before.whole), n(d.digital.whole)]),
+        row(vec![t("tertial.orders_1177").into(), n(d.digital_before.part), n(d.digital.part)]),
         row(vec![t("tertial.consultations").into(), n(d.consultations_before), n(d.consultations)]),
     ]
 }
