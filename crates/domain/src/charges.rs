@@ -38,6 +38,17 @@ pub enum ChargeKind {
     Other,
 }
 
+impl ChargeKind {
+    /// The charge kind of a catalog article kind as stored (`main_device`, …).
+    pub fn of_article_kind(kind: &str) -> ChargeKind {
+        match kind {
+            "main_device" => ChargeKind::MainDevice,
+            "accessory" => ChargeKind::Accessory,
+            _ => ChargeKind::Other,
+        }
+    }
+}
+
 /// One set of lost-device charge rules of an agreement version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LostDeviceRules {

@@ -291,11 +291,7 @@ async fn lost_facts(this: &SqlStorage, m: Month) -> Result<Vec<LostFact>> {
             customer_number_id: r.try_get("customer_number_id")?,
             reported_on,
             device: LostDevice {
-                kind: match kind.as_str() {
-                    "main_device" => ChargeKind::MainDevice,
-                    "accessory" => ChargeKind::Accessory,
-                    _ => ChargeKind::Other,
-                },
+                kind: ChargeKind::of_article_kind(&kind),
                 purchase_price: Ore(r.try_get("purchase_price_ore")?),
                 purchase_date: r.try_get("purchase_date")?,
                 service_life_months: r.try_get::<i32, _>("service_life_months")?.max(0) as u32,

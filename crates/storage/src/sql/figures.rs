@@ -254,11 +254,7 @@ impl FiguresStore for SqlStorage {
                 principal_code: r.try_get("code")?,
                 principal_name: r.try_get("principal_name")?,
                 iso_code: r.try_get("iso_code")?,
-                kind: match kind.as_str() {
-                    "main_device" => ChargeKind::MainDevice,
-                    "accessory" => ChargeKind::Accessory,
-                    _ => ChargeKind::Other,
-                },
+                kind: ChargeKind::of_article_kind(&kind),
                 purchase_price: Ore(r.try_get("purchase_price_ore")?),
                 purchase_date: r.try_get("purchase_date")?,
                 service_life_months: r.try_get::<i32, _>("service_life_months")?.max(0) as u32,
