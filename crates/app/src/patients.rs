@@ -123,7 +123,7 @@ pub async fn open_patient(
     let settings = app.storage.patient_settings(patient.id).await?;
     let today = app.today();
     let current_setting = setting_on(&settings, today);
-    let devices = app.storage.held_devices(patient.id).await?;
+    let devices = app.storage.held_devices(patient.id, today).await?;
     let orders = app.storage.orders_for_patient(patient.id, 50).await?;
     Ok(PatientOverview {
         orders,

@@ -180,8 +180,9 @@ pub trait Storage:
         now: DateTime<Utc>,
     ) -> Result<Option<PatientForOrdering>>;
     async fn has_emergency_access(&self, user_id: Id, patient_id: Id, now: DateTime<Utc>) -> Result<bool>;
-    /// The patient's device overview: every device the patient holds now.
-    async fn held_devices(&self, patient_id: Id) -> Result<Vec<HeldDevice>>;
+    /// The patient's device overview: every device the patient holds now,
+    /// with the payer in force on `on` (a move may have changed it, issue 22).
+    async fn held_devices(&self, patient_id: Id, on: NaiveDate) -> Result<Vec<HeldDevice>>;
 
     // Audit.
     async fn append_audit(&self, entry: &NewAuditEntry) -> Result<Id>;

@@ -141,13 +141,14 @@ pub async fn api_tokens_identify_their_user(s: Arc<dyn Storage>) {
 
 pub async fn the_device_overview_lists_held_devices_with_payer_and_since(s: Arc<dyn Storage>) {
     let f = fixture(&*s).await;
-    let held = s.held_devices(f.tolvan).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let held = s.held_devices(f.tolvan, today).await.unwrap();
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].device_number, "D-0001");
     assert_eq!(held[0].article_name, "Rollator Gåstöd Classic");
     assert_eq!(held[0].since, date(2024, 2, 1));
     assert_eq!(held[0].payer, ramp_domain::cost::Payer::Region);
-    assert!(s.held_devices(f.other_patient).await.unwrap().is_empty());
+    assert!(s.held_devices(f.other_patient, today).await.unwrap().is_empty());
 }
 
 pub async fn care_relationships_are_checked_against_the_date(s: Arc<dyn Storage>) {

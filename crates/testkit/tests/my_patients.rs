@@ -35,7 +35,7 @@ async fn a_prescriber_sees_the_units_patients_with_what_to_do_and_the_list_is_au
     let list = mine(&app, &anna).await;
     let names: Vec<_> = list.iter().map(|p| p["family_name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Tolvansson"], "only patients of her unit with a care relationship today");
-    let lent = app.storage.held_devices(app.fixture.tolvan).await.unwrap().len() as i64;
+    let lent = app.storage.held_devices(app.fixture.tolvan, app.app.today()).await.unwrap().len() as i64;
     let t = &list[0];
     assert_eq!(
         (t["personal_id"].as_str(), t["setting"].as_str(), t["devices_lent"].as_i64(), t["open_orders"].as_i64()),

@@ -223,7 +223,50 @@ async fn a_move_whose_new_decision_needs_a_fact_keeps_the_payer_and_asks(app: Te
     assert!(p["detail"].as_str().unwrap().contains("facts.x"), "the answer names the fact: {p}");
 }
 
+/// The prescriber records the move on the patient's page: the page says whose
+/// device changes payer from that day and shows the new payer in the overview;
+/// a bad date is named on the form.
+async fn a_prescriber_records_a_move_on_the_patients_page_and_sees_the_payer_change(app: TestApp) {
+    // Arrange
+    setup(&app).await;
+    bed_in_special_housing(&app).await;
+    app.clock.set(Utc.with_ymd_and_hms(2026, 10, 20, 9, 0, 0).unwrap());
+    let (client, csrf) = app.ui_session("anna").await;
+    let post = |form: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let url = app.url("/patient/setting");
+        async move { client.post(url).form(&form).send().await.unwrap() }
+    };
+    let form = |from: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("personal_id", TOLVAN.to_string()),
+            ("setting", "ordinary".to_string()),
+            ("valid_from", from.to_string()),
+        ]
+    };
+
+    // Act
+    let bad = post(form("2026-10-32")).await;
+    let bad_status = bad.status();
+    let bad_html = bad.text().await.unwrap();
+    let moved = post(form("2026-10-15")).await;
+    let status = moved.status();
+    let html = moved.text().await.unwrap();
+
+    // Assert
+    assert_eq!(bad_status, 422);
+    assert!(bad_html.contains("id=\"valid_from-error\""), "the date is named on the form");
+    assert_eq!(status, 200);
+    let notice = html.split("role=\"status\"").nth(1).expect("the notice");
+    assert!(notice.contains("Dessa hjälpmedel byter betalare"), "{notice}");
+    assert!(notice.contains("(B-700): från"), "{notice}");
+    let overview = html.split("B-700</a>").nth(1).expect("the bed in the overview");
+    assert!(overview.split("</tr>").next().unwrap().contains("Region"), "the bed's payer today is the region");
+}
+
 ramp_testkit::on_both_engines!(
+    a_prescriber_records_a_move_on_the_patients_page_and_sees_the_payer_change,
     a_move_home_mid_loan_moves_the_rent_to_the_region_from_that_day_across_the_month_boundary,
     moving_back_before_the_invoice_run_undoes_the_payer_change,
     a_move_whose_new_decision_needs_a_fact_keeps_the_payer_and_asks,

@@ -105,9 +105,13 @@ pub(super) async fn has_emergency_access(
     Ok(row.is_some())
 }
 
-pub(super) async fn held_devices(this: &SqlStorage, patient_id: Id) -> Result<Vec<HeldDevice>> {
+pub(super) async fn held_devices(this: &SqlStorage, patient_id: Id, on: NaiveDate) -> Result<Vec<HeldDevice>> {
     db::query(
-        "SELECT d.id, d.device_number, a.article_number, a.name, a.iso_code, l.start_date, l.payer, l.rule_id, \
+        "SELECT d.id, d.device_number, a.article_number, a.name, a.iso_code, l.start_date, \
+         COALESCE((SELECT p.payer FROM loan_payer_periods p WHERE p.loan_id = l.id AND p.valid_from <= $2 \
+           ORDER BY p.valid_from DESC LIMIT 1), l.payer) AS payer, \
+         COALESCE((SELECT p.rule_id FROM loan_payer_periods p WHERE p.loan_id = l.id AND p.valid_from <= $2 \
+           ORDER BY p.valid_from DESC LIMIT 1), l.rule_id) AS rule_id, \
          po.rent_end_date \
          FROM devices d JOIN articles a ON a.id = d.article_id \
          JOIN loans l ON l.device_id = d.id AND l.end_date IS NULL \
@@ -116,6 +120,7 @@ pub(super) async fn held_devices(this: &SqlStorage, patient_id: Id) -> Result<Ve
          ORDER BY l.start_date DESC, d.device_number",
     )
     .bind(patient_id)
+    .bind(on)
     .fetch_all(&this.pool)
     .await?
     .iter()

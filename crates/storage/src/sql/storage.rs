@@ -224,8 +224,8 @@ impl Storage for SqlStorage {
         patients::has_emergency_access(self, user_id, patient_id, now).await
     }
 
-    async fn held_devices(&self, patient_id: Id) -> Result<Vec<HeldDevice>> {
-        patients::held_devices(self, patient_id).await
+    async fn held_devices(&self, patient_id: Id, on: NaiveDate) -> Result<Vec<HeldDevice>> {
+        patients::held_devices(self, patient_id, on).await
     }
 
     async fn append_audit(&self, e: &NewAuditEntry) -> Result<Id> {

@@ -60,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/patients/new", get(my_patients::new_form).post(my_patients::register))
         .route("/patient", get(patient::form).post(patient::open))
         .route("/patient/emergency-access", post(patient::emergency))
+        .route("/patient/setting", post(patient::change_setting))
         .route("/patient/fees", get(fees::back).post(fees::statement))
         .route("/devices/{number}", get(device::card))
         .route(

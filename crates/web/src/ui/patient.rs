@@ -1,6 +1,7 @@
 //! Opening a patient by personal identity number (posted, never in the
 //! URL) and the device overview; emergency access when there is no care
-//! relationship.
+//! relationship; recording a move (a change of setting), which says whose
+//! devices change payer from that day (issue 22).
 
 use super::page::{render, Page};
 use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
@@ -27,9 +28,24 @@ struct PatientTemplate {
     offer_emergency: bool,
     category: String,
     reason: String,
+    /// What the last recorded move did to the patient's loans.
+    changed: Option<ramp_app::patient_register::SettingChanged>,
+    /// The move form as sent (kept when it is refused or needs facts).
+    new_setting: String,
+    valid_from: String,
 }
 
 impl PatientTemplate {
+    /// The settings a patient may move to, as (value, name in the page's language).
+    fn settings(&self) -> Vec<(&'static str, &'static str)> {
+        ramp_domain::setting::Setting::ALL.iter().map(|s| (s.as_str(), self.page.setting(s))).collect()
+    }
+
+    /// Whether `value` is the setting the move form was sent with.
+    fn moved_to(&self, value: &str) -> bool {
+        self.new_setting == value
+    }
+
     /// The emergency categories as (value, name in the page's language).
     fn categories(&self) -> Vec<(&'static str, &'static str)> {
         EmergencyCategory::ALL
@@ -62,6 +78,80 @@ fn template(page: Page, personal_id: String) -> PatientTemplate {
         offer_emergency: false,
         category: String::new(),
         reason: String::new(),
+        changed: None,
+        new_setting: String::new(),
+        valid_from: String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    personal_id: String,
+    #[serde(default)]
+    setting: String,
+    #[serde(default)]
+    valid_from: String,
+    /// `fact_<name>` = `yes` | `no`: answers to the questions a loan's new decision needs.
+    #[serde(flatten)]
+    answers: std::collections::BTreeMap<String, String>,
+}
+
+/// The answered facts of the move form (`fact_<name>`; an unanswered one is left out).
+fn answered_facts(answers: &std::collections::BTreeMap<String, String>) -> std::collections::BTreeMap<String, bool> {
+    answers
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("fact_")?.to_string(), v.as_str())))
+        .filter_map(|(k, v)| match v {
+            "yes" => Some((k, true)),
+            "no" => Some((k, false)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `POST /patient/setting`: records a move and shows the overview with whose
+/// devices change payer from that day, or the questions still to answer.
+pub async fn change_setting(
+    State(state): State<AppState>,
+    lang: Lang,
+    CsrfToken(csrf): CsrfToken,
+    UiUser(user): UiUser,
+    RequestId(rid): RequestId,
+    CsrfForm(f): CsrfForm<MoveForm>,
+) -> Response {
+    let page = Page::new(lang, "patient.title", Some(&user), &csrf, "patient");
+    let mut t = template(page, f.personal_id.clone());
+    let facts = answered_facts(&f.answers);
+    let moved = ramp_app::patient_register::change_setting(
+        &state.app,
+        &user,
+        &f.personal_id,
+        &f.setting,
+        &f.valid_from,
+        &facts,
+        Some(&rid),
+    )
+    .await;
+    t.new_setting = f.setting;
+    t.valid_from = f.valid_from;
+    match moved {
+        Ok(changed) => {
+            t.changed = Some(changed);
+            show(&state, lang, &csrf, &user, &rid, f.personal_id, t).await
+        }
+        Err(e) => {
+            if e.kind == ErrorKind::Internal {
+                crate::error::log_internal(&e);
+            }
+            t.page.add_error(&e);
+            // The overview again (its read is audited as any), the move form with the error.
+            let mut shown = show(&state, lang, &csrf, &user, &rid, f.personal_id, t).await;
+            if shown.status() == StatusCode::OK {
+                *shown.status_mut() = crate::error::status_of(e.kind);
+            }
+            shown
+        }
     }
 }
 
