@@ -155,12 +155,9 @@ async fn lost_devices_of(app: &App, range: MonthRange, principal: Option<Princip
     let (first, after) = (range.from.first_day(), range.to.next().first_day());
     let mut facts = app.storage.lost_report_facts(first, after).await?;
     facts.retain(|f| rules::is_of_principal(code(&principal), &f.principal_code));
-    // The chargeable value is the one billing computes: the agreement's rules
-    // in force on the report day for the reporting unit's kind.
-    let agreements = app.agreements.current();
+    // The chargeable value is the one billing computes.
     for f in &mut facts {
-        let agreement = agreements.in_force(&app.config.agreement_region, f.reported_on);
-        f.rules = agreement.and_then(|a| a.lost_device_rules(f.unit_kind.as_deref())).cloned();
+        f.rules = crate::billing::lost_device_rules(app, f.reported_on, f.unit_kind.as_deref());
     }
     Ok(LostDevicesFigure { range, figure: lost::lost_devices(&range, &facts), principal })
 }

@@ -16,6 +16,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use chrono::{Duration, NaiveDate};
 use ramp_domain::billing::{invoice_drafts, Draft, Facts, Line};
+use ramp_domain::charges::LostDeviceRules;
 use ramp_domain::figures::Month;
 use ramp_domain::role::Role;
 use ramp_domain::Term;
@@ -80,13 +81,19 @@ pub struct RunSummary {
 /// unit's kind (issue 22: a pilot's scope and dates are agreement data).
 pub async fn billing_facts(app: &App, m: Month) -> Result<Facts> {
     let mut facts = app.storage.billing_facts(m).await?;
-    let agreements = app.agreements.current();
-    let region = app.config.agreement_region.as_str();
     for lost in &mut facts.lost {
-        let agreement = agreements.in_force(region, lost.reported_on);
-        lost.rules = agreement.and_then(|a| a.lost_device_rules(lost.unit_kind.as_deref())).cloned();
+        lost.rules = lost_device_rules(app, lost.reported_on, lost.unit_kind.as_deref());
     }
     Ok(facts)
+}
+
+/// The lost-device rules for a loss reported on `on` by a unit of
+/// `unit_kind`: the first rule set of the agreement version in force that
+/// day that applies to the unit (`None`: the agreement has none). Billing
+/// and the lost-device figure both value a loss by this.
+pub fn lost_device_rules(app: &App, on: NaiveDate, unit_kind: Option<&str>) -> Option<LostDeviceRules> {
+    let agreements = app.agreements.current();
+    agreements.in_force(&app.config.agreement_region, on).and_then(|a| a.lost_device_rules(unit_kind)).cloned()
 }
 
 /// Runs the invoicing of `month` (`YYYY-MM`, ended): one invoice per
