@@ -186,7 +186,8 @@ pub async fn register(
 #[utoipa::path(post, path = "/api/v1/patients/settings", tag = "patients", request_body = SettingBody, security(("token" = []), ("session" = [])), responses(
     (status = 200, description = "recorded, with the loans whose payer changes and those that need facts", body = SettingChangedDto),
     (status = 403, description = "role_required, or no ground to read the patient (care_relationship_required; audited)", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "setting (invalid_setting), valid_from (invalid_date) or personal_id invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 409, description = "no_customer_number: a loan's new payer has no customer number to bill (nothing is written)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "setting (invalid_setting), valid_from (invalid_date), facts or personal_id invalid", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn change_setting(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
