@@ -33,36 +33,55 @@ async fn bed_in_special_housing(app: &TestApp) -> String {
     }])
     .await
     .unwrap();
-    s.insert_devices(&[Device {
-        id: 700,
-        device_number: "B-700".into(),
-        article_id: BED,
-        serial: None,
-        purchase_date: d(2026, 1, 1),
-        purchase_price_ore: 1_200_000,
-        state: DeviceState::WithPatient,
-        warehouse_id: None,
-        patient_id: Some(1),
-        unit_id: None,
-        state_since: Utc.with_ymd_and_hms(2026, 9, 20, 9, 0, 0).unwrap(),
-    }])
-    .await
-    .unwrap();
-    s.insert_loans(&[Loan {
-        device_id: 700,
-        patient_id: Some(1),
-        unit_id: None,
-        customer_number_id: STOCKHOLM_ACCOUNT,
-        payer: Payer::Municipality,
-        rule_id: "bilaga1.premises_reconstructed".into(),
-        agreement_version: "2021-01-01".into(),
-        start_date: d(2026, 9, 20),
-        end_date: None,
-    }])
-    .await
-    .unwrap();
-    s.finish_bulk_load().await.unwrap();
+    let bed = Lent { id: 700, number: "B-700", article: BED, price_ore: 1_200_000, start: d(2026, 9, 20) };
+    bed.with_tolvan(app, STOCKHOLM_ACCOUNT, Payer::Municipality, "bilaga1.premises_reconstructed").await;
     "B-700".into()
+}
+
+/// A device out with Tolvan, bought 1 January 2026.
+struct Lent {
+    id: Id,
+    number: &'static str,
+    article: Id,
+    price_ore: i64,
+    start: chrono::NaiveDate,
+}
+
+impl Lent {
+    /// Stores the device with Tolvan and its open loan on `account`, decided for `payer` by `rule`.
+    async fn with_tolvan(&self, app: &TestApp, account: Id, payer: Payer, rule: &str) {
+        let s = app.storage.as_ref();
+        let since = Utc.from_utc_datetime(&self.start.and_hms_opt(9, 0, 0).unwrap());
+        s.insert_devices(&[Device {
+            id: self.id,
+            device_number: self.number.into(),
+            article_id: self.article,
+            serial: None,
+            purchase_date: d(2026, 1, 1),
+            purchase_price_ore: self.price_ore,
+            state: DeviceState::WithPatient,
+            warehouse_id: None,
+            patient_id: Some(1),
+            unit_id: None,
+            state_since: since,
+        }])
+        .await
+        .unwrap();
+        s.insert_loans(&[Loan {
+            device_id: self.id,
+            patient_id: Some(1),
+            unit_id: None,
+            customer_number_id: account,
+            payer,
+            rule_id: rule.into(),
+            agreement_version: "2021-01-01".into(),
+            start_date: self.start,
+            end_date: None,
+        }])
+        .await
+        .unwrap();
+        s.finish_bulk_load().await.unwrap();
+    }
 }
 
 async fn invoice_rent(app: &TestApp, token: &str, month: &str, customer_number: &str) -> Vec<(i64, String, String)> {
@@ -165,39 +184,12 @@ async fn a_move_whose_new_decision_needs_a_fact_keeps_the_payer_and_asks(app: Te
     let mut chair = crate::billing::article(41, "R-900", ArticleKind::MainDevice, 900_000, 30_000, None);
     chair.iso_code = ramp_domain::ids::IsoCode::parse("122306").unwrap();
     s.insert_articles(&[chair]).await.unwrap();
-    s.insert_devices(&[Device {
-        id: 701,
-        device_number: "R-701".into(),
-        article_id: 41,
-        serial: None,
-        purchase_date: d(2026, 1, 1),
-        purchase_price_ore: 900_000,
-        state: DeviceState::WithPatient,
-        warehouse_id: None,
-        patient_id: Some(1),
-        unit_id: None,
-        state_since: Utc.with_ymd_and_hms(2026, 9, 20, 9, 0, 0).unwrap(),
-    }])
-    .await
-    .unwrap();
     app.clock.set(Utc.with_ymd_and_hms(2026, 10, 20, 9, 0, 0).unwrap());
     let anna = app.token_for("anna").await;
     let home = json!({ "personal_id": TOLVAN, "setting": "ordinary", "valid_from": "2026-10-01" });
     app.post_json(&anna, "/api/v1/patients/settings", &home).await;
-    s.insert_loans(&[Loan {
-        device_id: 701,
-        patient_id: Some(1),
-        unit_id: None,
-        customer_number_id: 1,
-        payer: Payer::Region,
-        rule_id: "ordinary.region_prescription".into(),
-        agreement_version: "2021-01-01".into(),
-        start_date: d(2026, 10, 2),
-        end_date: None,
-    }])
-    .await
-    .unwrap();
-    s.finish_bulk_load().await.unwrap();
+    let chair = Lent { id: 701, number: "R-701", article: 41, price_ore: 900_000, start: d(2026, 10, 2) };
+    chair.with_tolvan(&app, 1, Payer::Region, "ordinary.region_prescription").await;
 
     // Act: she moves into special housing; whether the chair has carer control decides who pays.
     let saebo = json!({ "personal_id": TOLVAN, "setting": "saebo", "valid_from": "2026-10-16" });
