@@ -257,8 +257,53 @@ async fn a_prescriber_records_a_move_on_the_patients_page_and_sees_the_payer_cha
     assert!(overview.split("</tr>").next().unwrap().contains("Region"), "the bed's payer today is the region");
 }
 
+/// The same journey in Chromium: choose the new setting and the day, save,
+/// read the notice; then the questions a powered wheelchair's new decision
+/// needs, answered on the page. Axe at each step.
+async fn a_prescriber_records_a_move_in_chromium_and_answers_a_devices_question(app: TestApp) {
+    // Arrange: the bed (municipality) and a powered wheelchair (region) with Tolvan in special housing.
+    setup(&app).await;
+    bed_in_special_housing(&app).await;
+    let mut chair = crate::billing::article(41, "R-900", ArticleKind::MainDevice, 900_000, 30_000, None);
+    chair.iso_code = ramp_domain::ids::IsoCode::parse("122306").unwrap();
+    app.storage.insert_articles(&[chair]).await.unwrap();
+    let chair = Lent { id: 701, number: "R-701", article: 41, price_ore: 900_000, start: d(2026, 9, 20) };
+    chair.with_tolvan(&app, 1, Payer::Region, "housing.region_prescription").await;
+    app.clock.set(Utc.with_ymd_and_hms(2026, 10, 20, 9, 0, 0).unwrap());
+    let b = ramp_testkit::browser::Browser::start().await;
+    crate::ui_browser::log_in(&b, &app, "anna").await;
+    crate::ui_browser::open_patient(&b, &app, TOLVAN).await;
+
+    // Act: she moved home on 15 October.
+    b.set_value(&b.labelled("Nytt boende").await, "ordinary").await;
+    b.set_value(&b.labelled("Från och med").await, "2026-10-15").await;
+    b.click(&b.by_text("button", "Spara ändrat boende").await).await;
+    b.wait_for_text("Dessa hjälpmedel byter betalare").await;
+    let home = b.page_text().await;
+    b.assert_accessible("the patient page after a move").await;
+    // And back into special housing on 1 November: the wheelchair needs an answer.
+    b.set_value(&b.labelled("Nytt boende").await, "saebo").await;
+    b.set_value(&b.labelled("Från och med").await, "2026-11-01").await;
+    b.click(&b.by_text("button", "Spara ändrat boende").await).await;
+    b.wait_for_text("Svara på frågorna nedan").await;
+    b.assert_accessible("the patient page with a device's question").await;
+    b.set_value(&b.labelled("Är rullstolen försedd med vårdarstyrning?").await, "no").await;
+    b.set_value(&b.labelled("Nytt boende").await, "saebo").await;
+    b.set_value(&b.labelled("Från och med").await, "2026-11-01").await;
+    b.click(&b.by_text("button", "Spara ändrat boende").await).await;
+    b.wait_for_text("Dessa hjälpmedel byter betalare").await;
+    let answered = b.page_text().await;
+    b.quit().await;
+
+    // Assert
+    assert!(home.contains("(B-700): från"), "the bed changes payer: {home}");
+    assert!(!answered.contains("Svara på frågorna nedan"), "nothing left to answer: {answered}");
+    assert!(answered.contains("(B-700): från"), "the bed back to the residence: {answered}");
+}
+
 ramp_testkit::on_both_engines!(
     a_prescriber_records_a_move_on_the_patients_page_and_sees_the_payer_change,
+    a_prescriber_records_a_move_in_chromium_and_answers_a_devices_question,
     a_move_home_mid_loan_moves_the_rent_to_the_region_from_that_day_across_the_month_boundary,
     moving_back_before_the_invoice_run_undoes_the_payer_change,
     a_move_whose_new_decision_needs_a_fact_keeps_the_payer_and_asks,

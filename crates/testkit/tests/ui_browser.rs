@@ -6,7 +6,7 @@
 use ramp_testkit::browser::{Browser, ENTER, TAB};
 use ramp_testkit::TestApp;
 
-async fn log_in(b: &Browser, app: &TestApp, username: &str) {
+pub async fn log_in(b: &Browser, app: &TestApp, username: &str) {
     b.goto(&app.url("/")).await;
     assert!(b.current_url().await.contains("/login"), "an anonymous visitor is sent to the login page");
     let user = b.labelled("Användarnamn").await;
@@ -153,7 +153,7 @@ async fn log_out(b: &Browser) {
     b.wait_for_text("Användarnamn").await;
 }
 
-async fn open_patient(b: &Browser, app: &TestApp, personal_id: &str) {
+pub async fn open_patient(b: &Browser, app: &TestApp, personal_id: &str) {
     b.goto(&app.url("/patient")).await;
     b.type_into(&b.labelled("Personnummer eller samordningsnummer").await, personal_id).await;
     b.press(ENTER).await;
