@@ -56,13 +56,15 @@ fn code(principal: &Option<Principal>) -> Option<&str> {
     principal.as_ref().map(|p| p.code.as_str())
 }
 
-/// Delivery reliability per month × agreement × lead-time class.
+/// Delivery reliability per month × agreement area × lead-time class.
 #[derive(Debug, Clone)]
 pub struct Reliability {
     pub range: MonthRange,
     pub months: Vec<Month>,
-    /// The seed's six rows.
+    /// The seed's six rows, then the other areas and classes delivered.
     pub rows: Vec<ReliabilityRow>,
+    /// The ordering units' principal the figure is narrowed to.
+    pub principal: Option<Principal>,
 }
 
 /// A share per month and over the whole range.
@@ -71,6 +73,8 @@ pub struct MonthlyShare {
     pub range: MonthRange,
     pub months: Vec<ShareCell>,
     pub total: ShareCell,
+    /// The ordering units' principal the figure is narrowed to.
+    pub principal: Option<Principal>,
 }
 
 #[derive(Debug, Clone)]
@@ -217,12 +221,15 @@ pub async fn digital_orders(
     digital_orders_of(app, range, principal).await
 }
 
-async fn delivery_groups(app: &App, range: &MonthRange) -> Result<Vec<DeliveryGroup>> {
-    Ok(app.storage.delivery_groups(range.start_utc(), range.end_utc()).await?)
+/// The delivered lines of `range`, of the ordering units of `principal` when given.
+async fn delivery_groups(app: &App, range: &MonthRange, principal: &Option<Principal>) -> Result<Vec<DeliveryGroup>> {
+    let mut groups = app.storage.delivery_groups(range.start_utc(), range.end_utc()).await?;
+    groups.retain(|g| rules::is_of_principal(code(principal), &g.principal));
+    Ok(groups)
 }
 
-fn reliability_of(range: MonthRange, groups: &[DeliveryGroup]) -> Reliability {
-    Reliability { range, months: range.months(), rows: rules::delivery_reliability(&range, groups) }
+fn reliability_of(range: MonthRange, groups: &[DeliveryGroup], principal: Option<Principal>) -> Reliability {
+    Reliability { range, months: range.months(), rows: rules::delivery_reliability(&range, groups), principal }
 }
 
 fn total_of(range: &MonthRange, cells: &[ShareCell]) -> ShareCell {
@@ -230,19 +237,31 @@ fn total_of(range: &MonthRange, cells: &[ShareCell]) -> ShareCell {
     ShareCell { month: range.to, part, whole, percent: Percent::of(part, whole) }
 }
 
-fn reuse_of(range: MonthRange, groups: &[DeliveryGroup]) -> MonthlyShare {
+fn reuse_of(range: MonthRange, groups: &[DeliveryGroup], principal: Option<Principal>) -> MonthlyShare {
     let months = rules::reuse_rate(&range, groups);
-    MonthlyShare { range, total: total_of(&range, &months), months }
+    MonthlyShare { range, total: total_of(&range, &months), months, principal }
 }
 
-pub async fn delivery_reliability(app: &App, user: &User, range: MonthRange) -> Result<Reliability> {
+/// Delivery reliability, narrowed to the ordering units of `principal` when given.
+pub async fn delivery_reliability(
+    app: &App,
+    user: &User,
+    range: MonthRange,
+    principal: Option<Principal>,
+) -> Result<Reliability> {
     authorize(user)?;
-    Ok(reliability_of(range, &delivery_groups(app, &range).await?))
+    Ok(reliability_of(range, &delivery_groups(app, &range, &principal).await?, principal))
 }
 
-pub async fn reuse_rate(app: &App, user: &User, range: MonthRange) -> Result<MonthlyShare> {
+/// The reuse rate, narrowed to the ordering units of `principal` when given.
+pub async fn reuse_rate(
+    app: &App,
+    user: &User,
+    range: MonthRange,
+    principal: Option<Principal>,
+) -> Result<MonthlyShare> {
     authorize(user)?;
-    Ok(reuse_of(range, &delivery_groups(app, &range).await?))
+    Ok(reuse_of(range, &delivery_groups(app, &range, &principal).await?, principal))
 }
 
 async fn acceptance_of(app: &App, range: MonthRange) -> Result<Acceptance> {
@@ -314,24 +333,26 @@ pub async fn safety_notices(app: &App, user: &User) -> Result<Vec<NoticeProgress
     Ok(app.storage.safety_notice_progress().await?)
 }
 
-/// Every figure for `range`; the counts run side by side. The follow-up
-/// reports of issue 22 are narrowed to `principal`, the others are not.
+/// Every figure for `range`; the counts run side by side. Delivery
+/// reliability, reuse and the follow-up reports of issue 22 are narrowed to
+/// `principal`; the others (replacement answers, purchases, work orders,
+/// safety notices) belong to no ordering unit and are shown for all.
 pub async fn overview(app: &App, user: &User, range: MonthRange, principal: Option<Principal>) -> Result<Overview> {
     authorize(user)?;
     let (deliveries, acceptance, purchased, work_orders, safety_notices, digital_orders, lost_devices, prescribing) = tokio::try_join!(
-        delivery_groups(app, &range),
+        delivery_groups(app, &range, &principal),
         acceptance_of(app, range),
         purchased_of(app, range),
         work_orders_of(app),
         async { Ok(app.storage.safety_notice_progress().await?) },
         digital_orders_of(app, range, principal.clone()),
         lost_devices_of(app, range, principal.clone()),
-        prescribing_of(app, range, principal),
+        prescribing_of(app, range, principal.clone()),
     )?;
     Ok(Overview {
         range,
-        reliability: reliability_of(range, &deliveries),
-        reuse: reuse_of(range, &deliveries),
+        reliability: reliability_of(range, &deliveries, principal.clone()),
+        reuse: reuse_of(range, &deliveries, principal),
         acceptance,
         purchased,
         work_orders,

@@ -125,7 +125,9 @@ fn economy_of(
             Some(PrincipalRow { principal, agreement, economy: tertial_economy(t, &year, complete) })
         })
         .collect();
-    Agreement::ALL
+    // Seed 003: "I kommande tertialrapporter kan den ekonomiska
+    // redovisningen för digitala hjälpmedel tas bort": no economy for digital.
+    [Agreement::Cooperation, Agreement::Overenskommelsen]
         .iter()
         .map(|&agreement| {
             let principals: Vec<PrincipalRow> = rows.iter().filter(|r| r.agreement == agreement).cloned().collect();

@@ -199,11 +199,12 @@ pub fn deregistration_due(registered: NaiveDate) -> NaiveDate {
     add_working_days(registered, DEREGISTRATION_WORKING_DAYS)
 }
 
-/// The delivery date promised for an order line placed on `ordered`: 7 working
-/// days for stock items, 17 for order items, the next working day for acute
-/// ones. Delivery reliability is measured against this date.
+/// The delivery date promised for an order line placed on `ordered`: 4
+/// working days for drug-adjacent stock items, 7 for stock items, 17 for
+/// order items, the next working day for acute ones. Delivery reliability is measured against this date.
 pub fn promised_date(ordered: NaiveDate, class: LeadTimeClass) -> NaiveDate {
     match class {
+        LeadTimeClass::Stock4 => add_working_days(ordered, 4),
         LeadTimeClass::Stock7 => add_working_days(ordered, 7),
         LeadTimeClass::Order17 => add_working_days(ordered, 17),
         LeadTimeClass::Acute => next_working_day(ordered),
@@ -328,6 +329,8 @@ mod tests {
     #[test]
     fn promised_date_follows_the_lead_time_class() {
         let table = [
+            ("2026-03-02", LeadTimeClass::Stock4, "2026-03-06"),
+            ("2026-04-02", LeadTimeClass::Stock4, "2026-04-10"),
             ("2026-03-02", LeadTimeClass::Stock7, "2026-03-11"),
             ("2026-03-02", LeadTimeClass::Order17, "2026-03-25"),
             ("2026-03-02", LeadTimeClass::Acute, "2026-03-03"),

@@ -22,10 +22,11 @@ use crate::article::LeadTimeClass;
 use crate::cost::Payer;
 use crate::order::Substitution;
 use crate::time::{is_summer_time, stockholm_date};
-use crate::FieldError;
+use crate::{FieldError, Term};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use std::collections::BTreeMap;
 use std::fmt;
+use strum::{IntoStaticStr, VariantArray};
 
 /// Whether a row of `principal_code` belongs in a figure narrowed to the
 /// principal `filter` (issue 22: "per-municipality breakdowns"); without a
@@ -36,11 +37,13 @@ pub fn is_of_principal(filter: Option<&str>, principal_code: &str) -> bool {
 }
 
 /// The target for delivery reliability: 98 % for the 7- and 17-day
-/// assortments, 100 % for acute orders (seed 004, "Avtalade mål").
+/// assortments, 100 % for acute orders (seed 004, "Avtalade mål"), 98 % for
+/// the drug-adjacent 4-day assortment (seed 003: "Leveranssäkerhet på 4
+/// ledtidsdagar, överstiger målet på 98 %").
 pub fn target(class: LeadTimeClass) -> Percent {
     match class {
         LeadTimeClass::Acute => Percent::from_hundredths(10_000),
-        LeadTimeClass::Stock7 | LeadTimeClass::Order17 => Percent::from_hundredths(9_800),
+        LeadTimeClass::Stock4 | LeadTimeClass::Stock7 | LeadTimeClass::Order17 => Percent::from_hundredths(9_800),
     }
 }
 
@@ -339,39 +342,38 @@ impl Percent {
     }
 }
 
-/// Which agreement a delivered line falls under, by who pays for it: a
-/// municipality pays under the cooperation agreement ("Samarbetsavtal"),
-/// the region under the region–municipality agreement ("Överenskommelsen").
-/// Lines the patient pays are under neither and are not counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Which agreement area a delivered line falls under, by the product area
+/// of its article (issue 22; seed 003: "Hjälpmiddelscentralens rapport är
+/// uppdelad på information kopplat till Samarbetsavtal för försörjning av
+/// personliga hjälpmedel, Överenskommelse för hjälpmedel vid medicinsk
+/// behandling och digitala hjälpmedel"). Each product area names its area
+/// (`product_areas.agreement_area`); who pays does not decide it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Agreement {
+    /// Samarbetsavtal för försörjning av personliga hjälpmedel.
     Cooperation,
+    /// Överenskommelse för hjälpmedel vid medicinsk behandling.
     Overenskommelsen,
+    /// Digitala hjälpmedel.
+    Digital,
+}
+
+impl Term for Agreement {
+    const FIELD: &'static str = "agreement_area";
+    const CODE: &'static str = "invalid_agreement_area";
 }
 
 impl Agreement {
-    pub const ALL: [Agreement; 2] = [Agreement::Cooperation, Agreement::Overenskommelsen];
-
-    pub fn of_payer(payer: Payer) -> Option<Agreement> {
-        match payer {
-            Payer::Municipality => Some(Agreement::Cooperation),
-            Payer::Region => Some(Agreement::Overenskommelsen),
-            Payer::Patient => None,
-        }
-    }
-
-    /// Stable code for the API: `cooperation` or `overenskommelsen`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Agreement::Cooperation => "cooperation",
-            Agreement::Overenskommelsen => "overenskommelsen",
-        }
-    }
+    pub const ALL: [Agreement; 3] = [Agreement::Cooperation, Agreement::Overenskommelsen, Agreement::Digital];
 
     pub fn name_sv(self) -> &'static str {
         match self {
             Agreement::Cooperation => "Samarbetsavtal",
             Agreement::Overenskommelsen => "Överenskommelsen",
+            Agreement::Digital => "Digitala hjälpmedel",
         }
     }
 
@@ -379,31 +381,25 @@ impl Agreement {
         match self {
             Agreement::Cooperation => "Cooperation agreement",
             Agreement::Overenskommelsen => "Region–municipality agreement",
+            Agreement::Digital => "Digital assistive devices",
         }
     }
 }
 
 /// The seed's row label: "Samarbetsavtal - Leveranssäkerhet 7 dagars sortiment".
 pub fn reliability_label_sv(agreement: Agreement, class: LeadTimeClass) -> String {
-    let what = match class {
-        LeadTimeClass::Stock7 => "Leveranssäkerhet 7 dagars sortiment",
-        LeadTimeClass::Order17 => "Leveranssäkerhet 17 dagars sortiment",
-        LeadTimeClass::Acute => "Leveranssäkerhet för akuta order",
-    };
-    format!("{} - {what}", agreement.name_sv())
+    format!("{} - {}", agreement.name_sv(), crate::tertial::reliability_name_sv(class))
 }
 
 pub fn reliability_label_en(agreement: Agreement, class: LeadTimeClass) -> String {
-    let what = match class {
-        LeadTimeClass::Stock7 => "delivery reliability, 7-day assortment",
-        LeadTimeClass::Order17 => "delivery reliability, 17-day assortment",
-        LeadTimeClass::Acute => "delivery reliability, acute orders",
-    };
-    format!("{} – {what}", agreement.name_en())
+    format!("{} – {}", agreement.name_en(), crate::tertial::reliability_name_en(class).to_lowercase())
 }
 
-/// The seed's row order: per lead-time class, the cooperation agreement first.
-pub const RELIABILITY_ROWS: [(Agreement, LeadTimeClass); 6] = [
+/// The rows of the delivery-reliability table: the seed's six rows (per
+/// lead-time class, the cooperation agreement first), then the
+/// drug-adjacent 4-day assortment and digital devices, each only when
+/// something of it was delivered in the range (seed 004 has neither).
+const STANDARD_ROWS: [(Agreement, LeadTimeClass); 6] = [
     (Agreement::Cooperation, LeadTimeClass::Stock7),
     (Agreement::Overenskommelsen, LeadTimeClass::Stock7),
     (Agreement::Cooperation, LeadTimeClass::Order17),
@@ -412,12 +408,33 @@ pub const RELIABILITY_ROWS: [(Agreement, LeadTimeClass); 6] = [
     (Agreement::Overenskommelsen, LeadTimeClass::Acute),
 ];
 
-/// Delivered order lines of one payer and lead-time class delivered in one
-/// [`UtcSlot`], as the storage counts them.
+/// Every (area, class) pair in table order: the seed's rows first.
+pub fn reliability_rows() -> Vec<(Agreement, LeadTimeClass)> {
+    let mut rows = STANDARD_ROWS.to_vec();
+    for agreement in Agreement::ALL {
+        for &class in LeadTimeClass::ALL {
+            if !rows.contains(&(agreement, class)) {
+                rows.push((agreement, class));
+            }
+        }
+    }
+    rows
+}
+
+/// Whether a row is shown although nothing of it was delivered: the seed's six.
+pub fn is_standard_row(agreement: Agreement, class: LeadTimeClass) -> bool {
+    STANDARD_ROWS.contains(&(agreement, class))
+}
+
+/// Delivered order lines of one payer, lead-time class, agreement area and
+/// ordering principal delivered in one [`UtcSlot`], as the storage counts them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryGroup {
     pub payer: Payer,
     pub class: LeadTimeClass,
+    pub area: Agreement,
+    /// The code of the ordering unit's principal.
+    pub principal: String,
     pub slot: UtcSlot,
     pub lines: i64,
     /// Lines whose promised date is on or after the slot's UTC day.
@@ -477,21 +494,26 @@ impl ReliabilityRow {
     }
 }
 
-/// Delivery reliability per month × agreement × lead-time class, laid out
-/// as in seed 004: six rows, one column per month.
+/// Delivery reliability per month × agreement area × lead-time class, laid
+/// out as in seed 004: the six rows it has, one column per month, then a row
+/// for any other area and class that delivered something in the range (the
+/// drug-adjacent 4-day assortment, digital devices).
 pub fn delivery_reliability(range: &MonthRange, groups: &[DeliveryGroup]) -> Vec<ReliabilityRow> {
     let mut counts: BTreeMap<(Agreement, LeadTimeClass, Month), (i64, i64)> = BTreeMap::new();
     for g in groups {
-        let (Some(agreement), month) = (Agreement::of_payer(g.payer), g.slot.month()) else { continue };
+        let month = g.slot.month();
         if range.contains(month) {
-            let c = counts.entry((agreement, g.class, month)).or_default();
+            let c = counts.entry((g.area, g.class, month)).or_default();
             c.0 += g.on_time();
             c.1 += g.lines;
         }
     }
-    RELIABILITY_ROWS
-        .iter()
-        .map(|&(agreement, class)| ReliabilityRow {
+    reliability_rows()
+        .into_iter()
+        .filter(|&(agreement, class)| {
+            is_standard_row(agreement, class) || counts.keys().any(|&(a, c, _)| (a, c) == (agreement, class))
+        })
+        .map(|(agreement, class)| ReliabilityRow {
             agreement,
             class,
             target: target(class),

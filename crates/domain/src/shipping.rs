@@ -63,7 +63,9 @@ impl Term for Urgency {
 /// The date promised for a line of `class` ordered on `ordered` with `urgency`.
 pub fn promised_for(ordered: NaiveDate, class: LeadTimeClass, urgency: Urgency) -> NaiveDate {
     match (urgency, class) {
-        (Urgency::Urgent, LeadTimeClass::Stock7 | LeadTimeClass::Acute) => promised_date(ordered, LeadTimeClass::Acute),
+        (Urgency::Urgent, LeadTimeClass::Stock4 | LeadTimeClass::Stock7 | LeadTimeClass::Acute) => {
+            promised_date(ordered, LeadTimeClass::Acute)
+        }
         _ => promised_date(ordered, class),
     }
 }

@@ -5,15 +5,19 @@
 //! the monthly figures, so a tertial is exactly the sum of its four months.
 //!
 //! The agreement areas are the seed's "Samarbetsavtal för försörjning av
-//! personliga hjälpmedel" and "Överenskommelse för hjälpmedel vid
-//! medicinsk behandling", told apart by who pays ([`Agreement`]): a line a
-//! municipality pays, and a municipality's costs, belong to the first; the
-//! region's to the second. Figures Ramp cannot tie to an area (replacement
+//! personliga hjälpmedel", "Överenskommelse för hjälpmedel vid medicinsk
+//! behandling" and "digitala hjälpmedel" ([`Agreement`]): a delivered line
+//! belongs to the area of its article's product area. Costs and budgets are
+//! kept per principal, so the economy part splits by principal kind: a
+//! municipality's costs under the cooperation agreement, the region's under
+//! "Överenskommelsen". Figures Ramp cannot tie to an area (replacement
 //! answers, consultations) are shown for the whole region.
 
 use crate::article::LeadTimeClass;
 use crate::budget::{follow_up, BudgetFollowUp, PrincipalYear};
-use crate::figures::{target, Agreement, AnswerGroup, DeliveryGroup, Month, MonthRange, Percent, RELIABILITY_ROWS};
+use crate::figures::{
+    is_standard_row, reliability_rows, target, Agreement, AnswerGroup, DeliveryGroup, Month, MonthRange, Percent,
+};
 use crate::money::Ore;
 use crate::order::Substitution;
 use crate::FieldError;
@@ -146,7 +150,8 @@ pub struct AreaQuality {
     pub agreement: Agreement,
     /// Order lines delivered in the tertial ("Antalet levererade orderrader").
     pub delivered: i64,
-    /// Per lead-time class, in the figures' order (7-day, 17-day, acute).
+    /// Per lead-time class, in the figures' order (7-day, 17-day, acute, then
+    /// any other class delivered in the tertial).
     pub reliability: Vec<ClassReliability>,
     /// Deliveries of a reconditioned device (`part`) of device deliveries (`whole`).
     pub reuse: Share,
@@ -158,18 +163,18 @@ pub fn area_quality(range: &MonthRange, groups: &[DeliveryGroup]) -> Vec<AreaQua
     Agreement::ALL
         .iter()
         .map(|&agreement| {
-            let mine: Vec<&DeliveryGroup> = groups
-                .iter()
-                .filter(|g| Agreement::of_payer(g.payer) == Some(agreement) && range.contains(g.slot.month()))
-                .collect();
+            let mine: Vec<&DeliveryGroup> =
+                groups.iter().filter(|g| g.area == agreement && range.contains(g.slot.month())).collect();
             let mut reuse = Share::default();
             for g in &mine {
                 reuse.add(g.reconditioned, g.device_lines);
             }
-            let reliability = RELIABILITY_ROWS
-                .iter()
-                .filter(|(a, _)| *a == agreement)
-                .map(|&(_, class)| {
+            let reliability = reliability_rows()
+                .into_iter()
+                .filter(|&(a, class)| {
+                    a == agreement && (is_standard_row(a, class) || mine.iter().any(|g| g.class == class))
+                })
+                .map(|(_, class)| {
                     let mut share = Share::default();
                     for g in mine.iter().filter(|g| g.class == class) {
                         share.add(g.on_time(), g.lines);
@@ -284,6 +289,7 @@ pub fn area_of_principal_kind(kind: &str) -> Option<Agreement> {
 /// The seed's words for a lead-time class's row: "Leveranssäkerhet 7 dagars sortiment".
 pub fn reliability_name_sv(class: LeadTimeClass) -> &'static str {
     match class {
+        LeadTimeClass::Stock4 => "Leveranssäkerhet 4 ledtidsdagar (läkemedelsnära)",
         LeadTimeClass::Stock7 => "Leveranssäkerhet 7 dagars sortiment",
         LeadTimeClass::Order17 => "Leveranssäkerhet 17 dagars sortiment",
         LeadTimeClass::Acute => "Leveranssäkerhet för akuta order",
@@ -292,6 +298,7 @@ pub fn reliability_name_sv(class: LeadTimeClass) -> &'static str {
 
 pub fn reliability_name_en(class: LeadTimeClass) -> &'static str {
     match class {
+        LeadTimeClass::Stock4 => "Delivery reliability, 4 lead days (drug-adjacent)",
         LeadTimeClass::Stock7 => "Delivery reliability, 7-day assortment",
         LeadTimeClass::Order17 => "Delivery reliability, 17-day assortment",
         LeadTimeClass::Acute => "Delivery reliability, acute orders",

@@ -146,6 +146,8 @@ pub struct ProductArea {
     /// läkemedelsnära produkter", e.g. wound care, VAC therapy): the only
     /// area the costly-treatment application counts (seed 000).
     pub drug_adjacent: bool,
+    /// The agreement area its deliveries are followed up under (seed 003).
+    pub agreement_area: ramp_domain::figures::Agreement,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -27,8 +27,15 @@ fn utc(y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime<Utc> {
 const ANNA: Id = 1;
 const LAGER: Id = 3;
 const SVEN: Id = 3;
-/// K-600, a consumable: lines without a device.
+/// K-600, a consumable: lines without a device (incontinence: "Samarbetsavtal").
 const CONSUMABLE: Id = 14;
+/// K-700, a consumable of the area "medical" ("Överenskommelsen"): the
+/// region's lines are of it, so that the table has both agreement areas.
+const TREATMENT: Id = 33;
+/// K-400, a drug-adjacent consumable in the 4-day assortment ("Överenskommelsen").
+const DRUG_ADJACENT: Id = 34;
+/// Lidingö stad's home care: a unit of another principal than unit 1's (the region).
+const LIDINGO_UNIT: Id = 2;
 /// F-300: a rollator whose three devices are lent in the reuse test.
 const REUSE_ARTICLE: Id = 30;
 /// The fixed replacement group FG-DUSCH: S-290 (12) and S-300 (11).
@@ -49,6 +56,8 @@ pub(crate) struct Line {
     pub channel: OrderChannel,
     /// When the prescription is evaluated (cost-effective prescribing).
     pub evaluation: Option<NaiveDate>,
+    /// The ordering unit.
+    pub unit: Id,
 }
 
 pub(crate) enum End {
@@ -57,6 +66,7 @@ pub(crate) enum End {
     Open,
 }
 
+/// A line of the consumable K-600, ordered three days before its delivery.
 pub(crate) fn line(payer: &'static str, class: LeadTimeClass, promised: NaiveDate, delivered: DateTime<Utc>) -> Line {
     Line {
         payer,
@@ -69,6 +79,7 @@ pub(crate) fn line(payer: &'static str, class: LeadTimeClass, promised: NaiveDat
         device: false,
         channel: OrderChannel::Portal,
         evaluation: None,
+        unit: 1,
     }
 }
 
@@ -99,7 +110,7 @@ pub(crate) async fn place(app: &TestApp, l: Line) -> Id {
         .place_order(&NewOrder {
             target: OrderTarget::Patient,
             patient_id: Some(SVEN),
-            unit_id: 1,
+            unit_id: l.unit,
             created_by: ANNA,
             goal: None,
             evaluation_date: l.evaluation,
@@ -192,6 +203,41 @@ pub async fn load_figures_data(app: &TestApp) {
     use LeadTimeClass::*;
     let s = app.storage.as_ref();
     fixture_ordering::load(s).await.expect("ordering fixture");
+    s.insert_product_areas(&[ProductArea {
+        code: "medical".into(),
+        name_sv: "Medicinsk behandling".into(),
+        name_en: "Medical treatment".into(),
+        required_competence: None,
+        drug_adjacent: true,
+        agreement_area: ramp_domain::figures::Agreement::Overenskommelsen,
+    }])
+    .await
+    .unwrap();
+    let consumable = |id, number: &str, name: &str, class| Article {
+        id,
+        article_number: number.into(),
+        iso_code: IsoCode::parse("043303").unwrap(),
+        gtin: None,
+        name: name.into(),
+        supplier_id: 1,
+        supplier_name: "Etac Sverige AB".into(),
+        purchase_price_ore: 5_000,
+        monthly_rent_ore: 0,
+        kind: ArticleKind::Consumable,
+        billing: Billing::Sale,
+        lead_time_class: class,
+        service_life_months: 0,
+        reconditionable: false,
+        product_area: "medical".into(),
+        valid_from: d(2020, 1, 1),
+        valid_to: None,
+    };
+    s.insert_articles(&[
+        consumable(TREATMENT, "K-700", "Sårvårdsförband", Stock7),
+        consumable(DRUG_ADJACENT, "K-400", "Förband för VAC-behandling", Stock4),
+    ])
+    .await
+    .unwrap();
     s.insert_articles(&[Article {
         id: REUSE_ARTICLE,
         article_number: "F-300".into(),
@@ -240,6 +286,15 @@ pub async fn load_figures_data(app: &TestApp) {
     .unwrap();
     s.finish_bulk_load().await.unwrap();
 
+    // The region's lines are of K-700 ("Överenskommelsen"), the others' of K-600 ("Samarbetsavtal").
+    let line = |payer, class, promised, delivered| {
+        let l = line(payer, class, promised, delivered);
+        if payer == "region" {
+            Line { article: TREATMENT, requested: TREATMENT, ..l }
+        } else {
+            l
+        }
+    };
     // Delivery reliability (payer, class, promised date, delivered at, UTC).
     // September is summer time (UTC+2), from 25 October winter time (UTC+1).
     let lines = [
@@ -270,9 +325,28 @@ pub async fn load_figures_data(app: &TestApp) {
         // 14–15. On time.
         line("region", Stock7, d(2026, 11, 3), utc(2026, 11, 2, 23, 10)),
         line("region", Stock7, d(2026, 11, 10), utc(2026, 11, 5, 9, 0)),
-        // Not counted: the patient pays (under neither agreement) …
+        // 16. The patient pays: counted under its article's area (K-600, Samarbetsavtal), late.
         line("patient", Stock7, d(2026, 9, 1), utc(2026, 9, 20, 9, 0)),
-        // … 23:30 on 31 August in Stockholm, August's (it would make September 1/3) …
+        // 17. Lidingö's home care orders K-700 and the municipality pays: "Överenskommelsen"
+        // all the same (the product area decides, not the payer), on time.
+        Line {
+            unit: LIDINGO_UNIT,
+            article: TREATMENT,
+            requested: TREATMENT,
+            ..line("municipality", Stock7, d(2026, 11, 20), utc(2026, 11, 19, 9, 0))
+        },
+        // 18–19. The drug-adjacent 4-day assortment: on time, then a day late.
+        Line {
+            article: DRUG_ADJACENT,
+            requested: DRUG_ADJACENT,
+            ..line("region", Stock4, d(2026, 10, 8), utc(2026, 10, 8, 9, 0))
+        },
+        Line {
+            article: DRUG_ADJACENT,
+            requested: DRUG_ADJACENT,
+            ..line("region", Stock4, d(2026, 10, 8), utc(2026, 10, 9, 9, 0))
+        },
+        // Not counted: 23:30 on 31 August in Stockholm, August's (it would make September 1/3) …
         line("region", Stock7, d(2026, 8, 31), utc(2026, 8, 31, 21, 30)),
         // … 00:30 on 1 December in Stockholm, December's (it would make November 2/4).
         line("region", Stock7, d(2026, 11, 30), utc(2026, 11, 30, 23, 30)),
@@ -286,8 +360,8 @@ pub async fn load_figures_data(app: &TestApp) {
     let open = Line { end: End::Open, ..line("region", Stock7, d(2026, 10, 9), utc(2026, 10, 9, 9, 0)) };
     place(app, open).await;
 
-    // Reuse: three rollator deliveries the patient pays (so they stay out
-    // of the reliability table). Device 60 was reconditioned on 1 August.
+    // Reuse: three rollator deliveries the patient pays (mobility:
+    // "Samarbetsavtal", 7 days, on time). Device 60 was reconditioned on 1 August.
     for at in [utc(2026, 9, 10, 9, 0), utc(2026, 10, 5, 8, 0), utc(2026, 10, 5, 8, 30)] {
         let l = Line {
             article: REUSE_ARTICLE,
@@ -436,31 +510,42 @@ async fn delivery_reliability_reproduces_the_hand_computed_table(app: TestApp) {
             "Överenskommelsen - Leveranssäkerhet 17 dagars sortiment",
             "Samarbetsavtal - Leveranssäkerhet för akuta order",
             "Överenskommelsen - Leveranssäkerhet för akuta order",
+            "Överenskommelsen - Leveranssäkerhet 4 ledtidsdagar (läkemedelsnära)",
         ]
     );
     // By hand, on time / delivered per month (Sep, Oct, Nov):
-    //   Samarbetsavtal 7 d:     lines 1, 3 of 1–3 → 2/3 = 66,67 %;  –;  –
+    //   Samarbetsavtal 7 d:     lines 1, 3 and a rollator of 1–3, 16 and the rollator → 3/5 = 60,00 %;
+    //                           the two rollators → 2/2 = 100,00 %;  –
     //   Överenskommelsen 7 d:   line 5 of 4–5 → 1/2 = 50,00 %;  – (the cancelled and
-    //                           the open line do not count);  lines 14, 15 of 13–15 → 2/3 = 66,67 %
+    //                           the open line do not count);  lines 14, 15, 17 of 13–15, 17 → 3/4 = 75,00 %
     //   Samarbetsavtal 17 d:    –;  lines 11, 12 of 10–12 → 2/3 = 66,67 %;  –
     //   Överenskommelsen 17 d:  –;  line 6 (delivered 1 Oct Stockholm time) → 1/1 = 100,00 %;  –
     //   Samarbetsavtal akut:    –;  line 7 of 7–8 → 1/2 = 50,00 %;  –
     //   Överenskommelsen akut:  –;  line 9 → 1/1 = 100,00 %;  –
-    let expected: [[Option<f64>; 3]; 6] = [
-        [Some(66.67), None, None],
-        [Some(50.0), None, Some(66.67)],
+    //   Överenskommelsen 4 d:   –;  line 18 of 18–19 → 1/2 = 50,00 %;  –
+    let expected: [[Option<f64>; 3]; 7] = [
+        [Some(60.0), Some(100.0), None],
+        [Some(50.0), None, Some(75.0)],
         [None, Some(66.67), None],
         [None, Some(100.0), None],
         [None, Some(50.0), None],
         [None, Some(100.0), None],
+        [None, Some(50.0), None],
     ];
     for (row, want) in rows.iter().zip(expected) {
         assert_eq!(shown(row), want, "{}", row["label"]);
     }
     assert_eq!(
         (rows[1]["cells"][2]["on_time"].as_i64(), rows[1]["cells"][2]["delivered"].as_i64()),
-        (Some(2), Some(3))
+        (Some(3), Some(4))
     );
+    assert_eq!(
+        (rows[6]["agreement"].as_str(), rows[6]["lead_time_class"].as_str()),
+        (Some("overenskommelsen"), Some("stock_4"))
+    );
+    // Seed 003: "Leveranssäkerhet på 4 ledtidsdagar, överstiger målet på 98 %".
+    assert_eq!(rows[6]["target_percent"].as_f64(), Some(98.0));
+    assert_eq!(rows[6]["cells"][1]["meets_target"], false);
     assert_eq!((rows[0]["target_percent"].as_f64(), rows[4]["target_percent"].as_f64()), (Some(98.0), Some(100.0)));
     assert_eq!(rows[3]["cells"][1]["meets_target"], true);
     assert_eq!(rows[4]["cells"][1]["meets_target"], false);
@@ -484,10 +569,11 @@ async fn delivery_reliability_as_csv_opens_in_swedish_excel(app: TestApp) {
         let text = resp.text().await.unwrap();
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(lines[0], "\u{feff}Leveranstyp;Mål;2026-09;2026-10;2026-11", "BOM, semicolons, Swedish names");
-        assert_eq!(lines[1], "Samarbetsavtal - Leveranssäkerhet 7 dagars sortiment;98,00;66,67;;");
-        assert_eq!(lines[2], "Överenskommelsen - Leveranssäkerhet 7 dagars sortiment;98,00;50,00;;66,67");
+        assert_eq!(lines[1], "Samarbetsavtal - Leveranssäkerhet 7 dagars sortiment;98,00;60,00;100,00;");
+        assert_eq!(lines[2], "Överenskommelsen - Leveranssäkerhet 7 dagars sortiment;98,00;50,00;;75,00");
         assert_eq!(lines[6], "Överenskommelsen - Leveranssäkerhet för akuta order;100,00;;100,00;");
-        assert_eq!(lines.len(), 8, "six rows, a header and the final line end");
+        assert_eq!(lines[7], "Överenskommelsen - Leveranssäkerhet 4 ledtidsdagar (läkemedelsnära);98,00;;50,00;");
+        assert_eq!(lines.len(), 9, "seven rows, a header and the final line end");
     }
 }
 
@@ -612,6 +698,43 @@ async fn safety_notice_progress_counts_affected_handled_and_remaining_devices(ap
     assert!(csv.contains("SN-2026-07;Duschstol: risk för spricka i sitsen;2026-11-02;4;1;3;0;25,00\r\n"), "{csv}");
 }
 
+async fn delivery_reliability_and_reuse_narrow_to_the_ordering_units_principal(app: TestApp) {
+    // Issue 22: "per-municipality breakdowns of every figure".
+    load_figures_data(&app).await;
+    let lager = app.token_for("lager").await;
+    let path = "/api/v1/figures/delivery-reliability?from=2026-09&to=2026-11&principal=0186";
+    let t = get_json(&app, &lager, path).await;
+    assert_eq!(t["principal"], "0186");
+    let rows = t["rows"].as_array().unwrap();
+    let delivered: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| r["cells"].as_array().unwrap().iter().map(|c| c["delivered"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(delivered.iter().sum::<i64>(), 1, "Lidingö's units ordered one delivered line");
+    assert_eq!(rows.len(), 6, "no 4-day row: Lidingö received nothing of it");
+    assert_eq!(
+        (rows[1]["cells"][2]["on_time"].as_i64(), rows[1]["cells"][2]["delivered"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let region =
+        get_json(&app, &lager, "/api/v1/figures/delivery-reliability?from=2026-09&to=2026-11&principal=region").await;
+    assert_eq!(
+        (region["rows"][1]["cells"][2]["on_time"].as_i64(), region["rows"][1]["cells"][2]["delivered"].as_i64()),
+        (Some(2), Some(3)),
+        "the region's units: lines 13–15 without Lidingö's"
+    );
+    let reuse = get_json(&app, &lager, "/api/v1/figures/reuse-rate?from=2026-09&to=2026-11&principal=0186").await;
+    assert_eq!((reuse["total"]["whole"].as_i64(), reuse["principal"].as_str()), (Some(0), Some("0186")));
+    let resp =
+        app.get(&lager, "/api/v1/figures/delivery-reliability.xlsx?from=2026-09&to=2026-11&principal=0186").await;
+    assert_eq!(resp.status(), 200);
+    let disposition = resp.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.contains("leveranssakerhet-2026-09-2026-11-0186.xlsx"), "{disposition}");
+    let unknown = app.get(&lager, "/api/v1/figures/reuse-rate?from=2026-09&to=2026-11&principal=9999").await;
+    assert_eq!(unknown.status(), 422);
+    assert_eq!(problem(unknown).await["field"], "principal");
+}
+
 async fn only_hmc_staff_see_figures_and_bad_months_are_named(app: TestApp) {
     let anna = app.token_for("anna").await;
     let resp = app.get(&anna, "/api/v1/figures/delivery-reliability").await;
@@ -673,4 +796,5 @@ ramp_testkit::on_both_engines!(
     safety_notice_progress_counts_affected_handled_and_remaining_devices,
     only_hmc_staff_see_figures_and_bad_months_are_named,
     the_figures_are_in_the_openapi_document,
+    delivery_reliability_and_reuse_narrow_to_the_ordering_units_principal,
 );

@@ -214,7 +214,7 @@ fn billing_of(profile: Profile, kind: ArticleKind, price_ore: i64) -> Billing {
 
 fn draw_lead(rng: &mut Rng, div: &Division, kind: ArticleKind) -> LeadTimeClass {
     let acute_area = matches!(div.area, "beds" | "lifts");
-    match (div.profile, kind) {
+    let drawn = match (div.profile, kind) {
         (Profile::Consumable | Profile::Nutrition, _) => LeadTimeClass::Stock7,
         (Profile::Orthosis, _) | (_, ArticleKind::SparePart) => {
             if rng.chance(0.7) {
@@ -228,6 +228,15 @@ fn draw_lead(rng: &mut Rng, div: &Division, kind: ArticleKind) -> LeadTimeClass 
             1 => LeadTimeClass::Order17,
             _ => LeadTimeClass::Acute,
         },
+    };
+    // Seed 003: "Leveranssäkerhet på 4 ledtidsdagar" for the drug-adjacent
+    // products (seed 000: "t ex sårvårdsmaterial, VAC-terapi"): the
+    // medical-treatment area's products and consumables, not its spare parts.
+    // Drawn first all the same, so that the rest of the catalog stays as it was.
+    if div.area == "medical" && kind != ArticleKind::SparePart {
+        LeadTimeClass::Stock4
+    } else {
+        drawn
     }
 }
 

@@ -8,6 +8,7 @@
 //! (absorbent incontinence products in general, nutrition) are filed under
 //! their subclass (`09 30`, `15 09`).
 
+use ramp_domain::figures::Agreement;
 use ramp_model::ProductArea;
 
 /// How articles of a division are sold and tracked.
@@ -62,6 +63,13 @@ pub fn product_areas() -> Vec<ProductArea> {
         // Seed 000: "Behandlingshjälpmedel/läkemedelsnära produkter som berörs är t ex
         // sårvårdsmaterial, VAC-terapi": the medical-treatment area.
         drug_adjacent: code == "medical",
+        // Seed 003: "Överenskommelse för hjälpmedel vid medicinsk behandling";
+        // everything else is "Samarbetsavtal för försörjning av personliga hjälpmedel".
+        agreement_area: if matches!(code, "medical" | "nutrition") {
+            Agreement::Overenskommelsen
+        } else {
+            Agreement::Cooperation
+        },
     };
     vec![
         a("mobility", "Förflyttning", "Mobility", Some("mobility")),

@@ -70,6 +70,8 @@ proptest! {
         let g = DeliveryGroup {
             payer: Payer::Region,
             class: LeadTimeClass::Stock7,
+            area: Agreement::Cooperation,
+            principal: "1480".into(),
             slot,
             lines: 1,
             promised_from_day: i64::from(promised >= slot.day),
@@ -163,11 +165,13 @@ fn a_range_begins_and_ends_at_stockholm_midnight() {
     assert_eq!(labels, ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"]);
 }
 
-fn group(payer: Payer, class: LeadTimeClass, at: DateTime<Utc>, promised: NaiveDate) -> DeliveryGroup {
+fn group(area: Agreement, class: LeadTimeClass, at: DateTime<Utc>, promised: NaiveDate) -> DeliveryGroup {
     let slot = UtcSlot::of(at);
     DeliveryGroup {
-        payer,
+        payer: Payer::Region,
         class,
+        area,
+        principal: "1480".into(),
         slot,
         lines: 1,
         promised_from_day: i64::from(promised >= slot.day),
@@ -179,19 +183,19 @@ fn group(payer: Payer, class: LeadTimeClass, at: DateTime<Utc>, promised: NaiveD
 
 #[test]
 fn the_reliability_table_has_the_seeds_six_rows_and_a_column_per_month() {
+    use Agreement::{Cooperation, Overenskommelsen};
     use LeadTimeClass::*;
     let range = MonthRange::new(month("2026-09"), month("2026-10")).unwrap();
     let groups = [
-        group(Payer::Municipality, Stock7, utc(2026, 9, 10, 8, 0), d(2026, 9, 10)),
+        group(Cooperation, Stock7, utc(2026, 9, 10, 8, 0), d(2026, 9, 10)),
         // 00:30 on 11 September in Stockholm: a day late.
-        group(Payer::Municipality, Stock7, utc(2026, 9, 10, 22, 30), d(2026, 9, 10)),
-        group(Payer::Municipality, Stock7, utc(2026, 9, 14, 12, 0), d(2026, 9, 15)),
+        group(Cooperation, Stock7, utc(2026, 9, 10, 22, 30), d(2026, 9, 10)),
+        group(Cooperation, Stock7, utc(2026, 9, 14, 12, 0), d(2026, 9, 15)),
         // 00:30 on 1 October in Stockholm: October's, on time.
-        group(Payer::Region, Order17, utc(2026, 9, 30, 22, 30), d(2026, 10, 1)),
+        group(Overenskommelsen, Order17, utc(2026, 9, 30, 22, 30), d(2026, 10, 1)),
         // After the switch to winter time 22:30 UTC is 23:30 the same day: on time.
-        group(Payer::Municipality, Acute, utc(2026, 10, 26, 22, 30), d(2026, 10, 26)),
-        group(Payer::Municipality, Acute, utc(2026, 10, 20, 22, 30), d(2026, 10, 20)),
-        group(Payer::Patient, Acute, utc(2026, 10, 20, 9, 0), d(2026, 10, 1)),
+        group(Cooperation, Acute, utc(2026, 10, 26, 22, 30), d(2026, 10, 26)),
+        group(Cooperation, Acute, utc(2026, 10, 20, 22, 30), d(2026, 10, 20)),
     ];
     let rows = delivery_reliability(&range, &groups);
     let labels: Vec<String> = rows.iter().map(|r| reliability_label_sv(r.agreement, r.class)).collect();
@@ -213,14 +217,51 @@ fn the_reliability_table_has_the_seeds_six_rows_and_a_column_per_month() {
     assert_eq!(rows[0].meets_target(&rows[0].cells[0]), Some(false));
     assert_eq!(shown(&rows[3]), ["–", "100,00"]);
     assert_eq!(rows[3].meets_target(&rows[3].cells[1]), Some(true));
-    assert_eq!(shown(&rows[4]), ["–", "50,00"], "the patient-paid line is under neither agreement");
+    assert_eq!(shown(&rows[4]), ["–", "50,00"]);
     assert_eq!((rows[4].cells[1].part, rows[4].cells[1].whole), (1, 2));
+}
+
+#[test]
+fn the_drug_adjacent_four_day_assortment_and_digital_devices_get_their_own_rows_when_delivered() {
+    // Seed 003: "Leveranssäkerhet på 4 ledtidsdagar, överstiger målet på 98 %", and "Samarbetsavtal för
+    // försörjning av personliga hjälpmedel, Överenskommelse för hjälpmedel vid medicinsk behandling och
+    // digitala hjälpmedel".
+    let range = MonthRange::new(month("2024-08"), month("2024-08")).unwrap();
+    let mut four = group(Agreement::Overenskommelsen, LeadTimeClass::Stock4, utc(2024, 8, 5, 9, 0), d(2024, 8, 9));
+    (four.lines, four.promised_from_day, four.promised_after_day) = (50, 49, 49);
+    let digital = group(Agreement::Digital, LeadTimeClass::Stock7, utc(2024, 8, 6, 9, 0), d(2024, 8, 5));
+    let rows = delivery_reliability(&range, &[four, digital]);
+    assert_eq!(rows.len(), 8, "the seed's six rows, then one per other area and class delivered");
+    assert_eq!(
+        reliability_label_sv(rows[6].agreement, rows[6].class),
+        "Överenskommelsen - Leveranssäkerhet 4 ledtidsdagar (läkemedelsnära)"
+    );
+    assert_eq!((rows[6].cells[0].part, rows[6].cells[0].whole), (49, 50));
+    assert_eq!(rows[6].target.number_sv(), "98,00");
+    assert_eq!(rows[6].meets_target(&rows[6].cells[0]), Some(true), "49 of 50 is exactly 98 %");
+    assert_eq!(
+        reliability_label_sv(rows[7].agreement, rows[7].class),
+        "Digitala hjälpmedel - Leveranssäkerhet 7 dagars sortiment"
+    );
+    assert_eq!(rows[7].meets_target(&rows[7].cells[0]), Some(false));
+    assert_eq!(delivery_reliability(&range, &[]).len(), 6, "nothing delivered: only the seed's rows");
+}
+
+#[test]
+fn the_agreement_area_is_the_articles_not_the_payers() {
+    // Issue 22: "Delivery reliability splits by payer; the VGR reports split by product area".
+    let range = MonthRange::new(month("2024-08"), month("2024-08")).unwrap();
+    let mut line = group(Agreement::Overenskommelsen, LeadTimeClass::Stock7, utc(2024, 8, 5, 9, 0), d(2024, 8, 9));
+    line.payer = Payer::Municipality;
+    let rows = delivery_reliability(&range, &[line]);
+    assert_eq!(rows[0].cells[0].whole, 0, "not under the cooperation agreement though a municipality pays");
+    assert_eq!(rows[1].cells[0].whole, 1);
 }
 
 #[test]
 fn reuse_counts_reconditioned_devices_among_device_deliveries() {
     let range = MonthRange::new(month("2024-01"), month("2024-02")).unwrap();
-    let mut a = group(Payer::Region, LeadTimeClass::Stock7, utc(2024, 1, 5, 9, 0), d(2024, 1, 9));
+    let mut a = group(Agreement::Overenskommelsen, LeadTimeClass::Stock7, utc(2024, 1, 5, 9, 0), d(2024, 1, 9));
     (a.lines, a.device_lines, a.reconditioned) = (5, 4, 3);
     let cells = reuse_rate(&range, &[a]);
     assert_eq!((cells[0].part, cells[0].whole), (3, 4));

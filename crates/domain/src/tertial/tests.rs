@@ -6,10 +6,12 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn group(payer: Payer, class: LeadTimeClass, day: NaiveDate, lines: i64, on_time: i64) -> DeliveryGroup {
+fn group(area: Agreement, class: LeadTimeClass, day: NaiveDate, lines: i64, on_time: i64) -> DeliveryGroup {
     DeliveryGroup {
-        payer,
+        payer: Payer::Region,
         class,
+        area,
+        principal: "1480".into(),
         slot: UtcSlot::new(day, 9),
         lines,
         promised_from_day: on_time,
@@ -44,11 +46,11 @@ fn quality_adds_up_the_four_months_per_agreement_area_and_compares_targets_exact
     // Seed 003: "Leveranssäkerhet på 4 ledtidsdagar, överstiger målet på 98 %" — targets compared as fractions.
     let range = Tertial::new(2026, 2).unwrap().range();
     let groups = [
-        group(Payer::Municipality, LeadTimeClass::Stock7, d(2026, 5, 4), 60, 59),
-        group(Payer::Municipality, LeadTimeClass::Stock7, d(2026, 8, 4), 40, 39),
-        group(Payer::Municipality, LeadTimeClass::Stock7, d(2026, 9, 4), 1000, 0), // T3: not counted
-        group(Payer::Region, LeadTimeClass::Acute, d(2026, 6, 4), 20_000, 19_999),
-        group(Payer::Patient, LeadTimeClass::Stock7, d(2026, 6, 4), 7, 7), // neither area
+        group(Agreement::Cooperation, LeadTimeClass::Stock7, d(2026, 5, 4), 60, 59),
+        group(Agreement::Cooperation, LeadTimeClass::Stock7, d(2026, 8, 4), 40, 39),
+        group(Agreement::Cooperation, LeadTimeClass::Stock7, d(2026, 9, 4), 1000, 0), // T3: not counted
+        group(Agreement::Overenskommelsen, LeadTimeClass::Acute, d(2026, 6, 4), 20_000, 19_999),
+        group(Agreement::Digital, LeadTimeClass::Stock7, d(2026, 6, 4), 7, 7),
     ];
     let q = area_quality(&range, &groups);
     let coop = &q[0];
@@ -60,6 +62,9 @@ fn quality_adds_up_the_four_months_per_agreement_area_and_compares_targets_exact
     let acute = region.reliability.iter().find(|r| r.class == LeadTimeClass::Acute).unwrap();
     assert_eq!(acute.share.percent().map(Percent::hundredths), Some(10_000));
     assert_eq!(acute.meets_target(), Some(false));
+    let digital = &q[2];
+    assert_eq!((digital.agreement, digital.delivered), (Agreement::Digital, 7));
+    assert_eq!(digital.reliability.len(), 1, "no seed rows for digital devices: only the class delivered");
     assert_eq!(reuse_share(&range, &groups), Share { part: 98 + 19_999 + 7, whole: 100 + 20_000 + 7 });
 }
 

@@ -41,8 +41,9 @@ use ramp_domain::Term;
 impl FiguresStore for SqlStorage {
     async fn delivery_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<DeliveryGroup>> {
         db::query(
-            "SELECT utc_day, utc_hour, payer, lead_time_class, lines, from_day, after_day, device_lines, reconditioned \
-             FROM delivery_slots WHERE utc_day >= $1 AND utc_day <= $2",
+            "SELECT s.utc_day, s.utc_hour, s.payer, s.lead_time_class, s.area, p.code AS principal, s.lines, s.from_day, \
+             s.after_day, s.device_lines, s.reconditioned \
+             FROM delivery_slots s JOIN principals p ON p.id = s.principal_id WHERE s.utc_day >= $1 AND s.utc_day <= $2",
         )
         .bind(from.date_naive().to_string())
         .bind(to.date_naive().to_string())
@@ -53,6 +54,8 @@ impl FiguresStore for SqlStorage {
             Ok(DeliveryGroup {
                 payer: stored(r, "payer")?,
                 class: parse_stored("lead_time_class", &r.try_get::<String, _>("lead_time_class")?)?,
+                area: stored(r, "area")?,
+                principal: r.try_get("principal")?,
                 slot: slot_from(&r.try_get::<String, _>("utc_day")?, &r.try_get::<String, _>("utc_hour")?)?,
                 lines: r.try_get("lines")?,
                 promised_from_day: r.try_get("from_day")?,

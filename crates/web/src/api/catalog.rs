@@ -30,7 +30,7 @@ pub struct SearchParams {
     pub iso_code: Option<String>,
     /// Only this product area (its code, e.g. `mobility`).
     pub area: Option<String>,
-    /// Only this lead-time class: stock_7 | order_17 | acute.
+    /// Only this lead-time class: stock_4 | stock_7 | order_17 | acute.
     pub lead_time_class: Option<String>,
     /// Only this kind: main_device | accessory | spare_part | consumable | medtech_product | nutrition.
     pub kind: Option<String>,

@@ -47,7 +47,7 @@ pub struct ArticleDto {
     pub kind: String,
     /// rental | sale
     pub billing: String,
-    /// stock_7 | order_17 | acute
+    /// stock_4 | stock_7 | order_17 | acute
     pub lead_time_class: String,
     pub service_life_months: i32,
     pub reconditionable: bool,

@@ -42,9 +42,10 @@ pub struct FigureParams {
     pub to: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
-    /// A principal's code (`region`, or a municipality's, e.g. `0186`): narrows the follow-up reports
-    /// digital-orders, lost-devices and cost-effective-prescribing to that principal; the other figures
-    /// do not read it.
+    /// A principal's code (`region`, or a municipality's, e.g. `0186`): narrows delivery-reliability,
+    /// reuse-rate, digital-orders, lost-devices and cost-effective-prescribing to that principal (the
+    /// ordering units', for lost devices the customer numbers'); the other figures belong to no ordering
+    /// unit and do not read it.
     pub principal: Option<String>,
 }
 
@@ -120,25 +121,29 @@ pub struct ReliabilityCellDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReliabilityRowDto {
-    /// `cooperation` (payer municipality, "Samarbetsavtal") or
-    /// `overenskommelsen` (payer region, "Överenskommelsen").
+    /// The agreement area of the delivered articles' product area:
+    /// `cooperation` ("Samarbetsavtal", personal assistive devices),
+    /// `overenskommelsen` ("Överenskommelsen", devices for medical treatment)
+    /// or `digital` (digital assistive devices).
     pub agreement: String,
-    /// `stock_7`, `order_17` or `acute`.
+    /// `stock_4`, `stock_7`, `order_17` or `acute`.
     pub lead_time_class: String,
     /// The seed's row label, e.g. "Samarbetsavtal - Leveranssäkerhet 7 dagars sortiment".
     pub label: String,
-    /// 98 (acute: 100).
+    /// 98 (acute: 100; the drug-adjacent 4-day assortment: 98).
     pub target_percent: f64,
     pub cells: Vec<ReliabilityCellDto>,
 }
 
-/// Delivery reliability per month × agreement × lead-time class.
+/// Delivery reliability per month × agreement area × lead-time class.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReliabilityDto {
     pub from: String,
     pub to: String,
     pub months: Vec<String>,
     pub rows: Vec<ReliabilityRowDto>,
+    /// The principal's code the figure is narrowed to (the ordering units'); null: every principal.
+    pub principal: Option<String>,
 }
 
 impl From<&Reliability> for ReliabilityDto {
@@ -168,6 +173,7 @@ impl From<&Reliability> for ReliabilityDto {
                         .collect(),
                 })
                 .collect(),
+            principal: r.principal.as_ref().map(|p| p.code.clone()),
         }
     }
 }
@@ -180,6 +186,8 @@ pub struct ReuseDto {
     pub months: Vec<ShareDto>,
     /// The whole range (`month` is its last month).
     pub total: ShareDto,
+    /// The principal's code the figure is narrowed to (the ordering units'); null: every principal.
+    pub principal: Option<String>,
 }
 
 impl From<&MonthlyShare> for ReuseDto {
@@ -189,6 +197,7 @@ impl From<&MonthlyShare> for ReuseDto {
             to: r.range.to.to_string(),
             months: r.months.iter().map(ShareDto::from).collect(),
             total: ShareDto::from(&r.total),
+            principal: r.principal.as_ref().map(|p| p.code.clone()),
         }
     }
 }
@@ -675,7 +684,8 @@ fn reliability_csv(r: &Reliability) -> Csv {
     let mut header = vec!["Leveranstyp".to_string(), "Mål".to_string()];
     header.extend(r.months.iter().map(ToString::to_string));
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut csv = Csv::new(format!("leveranssakerhet-{}-{}.csv", r.range.from, r.range.to), &header);
+    let name = format!("leveranssakerhet-{}-{}{}.csv", r.range.from, r.range.to, suffix(&r.principal));
+    let mut csv = Csv::new(name, &header);
     for row in &r.rows {
         let mut fields = vec![reliability_label_sv(row.agreement, row.class), row.target.number_sv()];
         fields.extend(row.cells.iter().map(|c| pct_cell(c.percent)));
@@ -686,7 +696,7 @@ fn reliability_csv(r: &Reliability) -> Csv {
 
 fn reuse_csv(r: &MonthlyShare) -> Csv {
     let mut csv = Csv::new(
-        format!("ateranvandning-{}-{}.csv", r.range.from, r.range.to),
+        format!("ateranvandning-{}-{}{}.csv", r.range.from, r.range.to, suffix(&r.principal)),
         &["Månad", "Leveranser av individer", "Varav rekonditionerade", "Återanvändningsgrad (%)"],
     );
     for c in &r.months {
@@ -941,11 +951,11 @@ async fn figure_response(
     let (app, user) = (&state.app, &user.0);
     Ok(match figure {
         Figure::DeliveryReliability => {
-            let r = uc::delivery_reliability(app, user, range_of(state, p)?).await?;
+            let r = uc::delivery_reliability(app, user, range_of(state, p)?, principal_of(state, p).await?).await?;
             answer(format, &r, |r| Json(ReliabilityDto::from(r)).into_response(), reliability_csv)
         }
         Figure::ReuseRate => {
-            let r = uc::reuse_rate(app, user, range_of(state, p)?).await?;
+            let r = uc::reuse_rate(app, user, range_of(state, p)?, principal_of(state, p).await?).await?;
             answer(format, &r, |r| Json(ReuseDto::from(r)).into_response(), reuse_csv)
         }
         Figure::ReplacementAcceptance => {

@@ -172,7 +172,7 @@ pub struct OrderLineDto {
     pub explanation_sv: String,
     pub explanation_en: String,
     pub trust_prescription: bool,
-    /// stock_7 | order_17 | acute
+    /// stock_4 | stock_7 | order_17 | acute
     pub lead_time_class: String,
     pub promised_date: NaiveDate,
     /// open | delivered | cancelled

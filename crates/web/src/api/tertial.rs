@@ -43,7 +43,7 @@ impl From<Share> for ShareDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClassReliabilityDto {
-    /// `stock_7`, `order_17` or `acute`.
+    /// `stock_4`, `stock_7`, `order_17` or `acute`.
     pub lead_time_class: String,
     /// On time (`part`) of delivered (`whole`) order lines.
     pub share: ShareDto,

@@ -11,6 +11,7 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("product.billing", "Debitering", "Billing"),
     ("product.rent", "Hyra per månad", "Rent per month"),
     ("product.lead", "Ledtid", "Lead time"),
+    ("product.lead.stock_4", "Läkemedelsnära lagervara: levereras normalt inom 4 arbetsdagar.", "Drug-adjacent stock item: normally delivered within 4 working days."),
     ("product.lead.stock_7", "Lagervara: levereras normalt inom 7 arbetsdagar.", "Stock item: normally delivered within 7 working days."),
     ("product.lead.order_17", "Beställningsvara: levereras normalt inom 17 arbetsdagar.", "Order item: normally delivered within 17 working days."),
     ("product.lead.acute", "Akut: levereras nästa arbetsdag.", "Acute: delivered the next working day."),
