@@ -72,19 +72,25 @@ pub struct TertialReport {
     pub acceptance: Share,
     pub economy: Vec<AreaEconomy>,
     pub development: Development,
+    /// The principal the report is narrowed to: deliveries and orders of its
+    /// units, its own economy. Replacement answers and consultations belong to
+    /// no ordering unit and stay the whole region's.
+    pub principal: Option<Principal>,
 }
 
-/// The tertial report for `year` and `tertial`.
+/// The tertial report for `year` and `tertial`, narrowed to `principal` when given
+/// (issue 22: "per-municipality breakdowns of every figure").
 pub async fn tertial_report(
     app: &App,
     user: &User,
     year: Option<&str>,
     tertial: Option<&str>,
+    principal: Option<Principal>,
 ) -> Result<TertialReport> {
     authorize(user)?;
     let t = tertial_of(app, year, tertial)?;
     let (now, before) = (t.range(), t.prev().range());
-    let (deliveries, answers, channels, consultations, consultations_before, principals) = tokio::try_join!(
+    let (mut deliveries, answers, mut channels, consultations, consultations_before, mut principals) = tokio::try_join!(
         async { Ok::<_, AppError>(app.storage.delivery_groups(before.start_utc(), now.end_utc()).await?) },
         async { Ok::<_, AppError>(app.storage.answer_groups(before.start_utc(), now.end_utc()).await?) },
         async { Ok::<_, AppError>(app.storage.orders_per_channel(before.start_utc(), now.end_utc()).await?) },
@@ -92,6 +98,11 @@ pub async fn tertial_report(
         async { Ok::<_, AppError>(app.storage.consultations_booked(before.start_utc(), before.end_utc()).await?) },
         principal_years(app, t.year()),
     )?;
+    if let Some(p) = &principal {
+        deliveries.retain(|g| g.principal == p.code);
+        channels.retain(|g| g.principal == p.code);
+        principals.retain(|(row, _)| row.id == p.id);
+    }
     let complete = complete_months(t.year(), app.today());
     let acceptance = acceptance_share(&now, &answers);
     Ok(TertialReport {
@@ -110,6 +121,7 @@ pub async fn tertial_report(
             consultations,
             consultations_before,
         },
+        principal,
     })
 }
 

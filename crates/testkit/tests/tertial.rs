@@ -309,6 +309,52 @@ async fn the_tertial_page_shows_each_part_as_a_chart_beside_a_table_of_the_same_
     }
 }
 
+async fn the_tertial_report_narrows_to_one_principals_units_and_economy(demo: Demo) {
+    // Issue 22: "per-municipality breakdowns of every figure".
+    // Arrange: the municipality with a budget, and its units' delivered lines in T2, counted here.
+    let municipality =
+        demo.server.storage.principals().await.unwrap().into_iter().find(|p| p.kind == "municipality").unwrap();
+    let sql = "SELECT CAST(l.delivered_at AS TEXT) AS at FROM order_lines l JOIN orders o ON o.id = l.order_id
+         JOIN units u ON u.id = o.unit_id WHERE l.state = 'delivered' AND u.principal_id = $1";
+    let rows = db::query(sql).bind(municipality.id).fetch_all(demo.raw.pool()).await.unwrap();
+    let delivered = rows.iter().filter(|r| in_t2(instant(&r.try_get::<String, _>("at").unwrap()))).count() as i64;
+    let client = demo.server.ui_logged_in("ekonomi").await;
+    let query = format!("year=2026&tertial=2&principal={}", municipality.code);
+
+    // Act
+    let json: serde_json::Value = client
+        .get(demo.server.url(&format!("/api/v1/reports/tertial?{query}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let xlsx = client.get(demo.server.url(&format!("/api/v1/reports/tertial.xlsx?{query}"))).send().await.unwrap();
+    let page = client.get(demo.server.url(&format!("/figures/tertial?{query}"))).send().await.unwrap();
+    let unknown =
+        client.get(demo.server.url("/api/v1/reports/tertial?year=2026&tertial=2&principal=9999")).send().await.unwrap();
+
+    // Assert
+    assert_eq!(json["principal"], municipality.code.as_str());
+    let quality_sum: i64 = json["quality"].as_array().unwrap().iter().map(|q| q["delivered"].as_i64().unwrap()).sum();
+    assert!(delivered > 0, "the municipality's units received deliveries in T2");
+    assert_eq!(quality_sum, delivered);
+    let principals: Vec<&str> = json["economy"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["principals"].as_array().unwrap().iter().map(|p| p["principal"].as_str().unwrap()))
+        .collect();
+    assert_eq!(principals, [municipality.code.as_str()], "only its own economy");
+    let disposition = xlsx.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.contains(&format!("tertialrapport-2026-t2-{}.xlsx", municipality.code)), "{disposition}");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("Huvudman: {}.", municipality.name)), "the principal beside the period");
+    assert_eq!(unknown.status(), 422);
+    assert_eq!(problem(unknown).await["field"], "principal");
+}
+
 async fn a_bad_year_or_tertial_is_refused_naming_the_field(app: TestApp) {
     // Arrange
     let lager = app.token_for("lager").await;
@@ -331,6 +377,7 @@ async fn a_bad_year_or_tertial_is_refused_naming_the_field(app: TestApp) {
 ramp_testkit::on_both_engines!(with super::demo;
     the_tertial_report_xlsx_reconciles_with_the_stored_rows,
     the_tertial_page_shows_each_part_as_a_chart_beside_a_table_of_the_same_numbers,
+    the_tertial_report_narrows_to_one_principals_units_and_economy,
 );
 
 mod fixture {

@@ -24,6 +24,10 @@ pub struct TertialParams {
     pub year: Option<String>,
     /// `1` (January–April), `2` (May–August) or `3` (September–December); default: the last complete tertial.
     pub tertial: Option<String>,
+    /// A principal's code (`region`, or a municipality's, e.g. `0186`): quality and development
+    /// count the deliveries and orders of its units, economy is its own; replacement answers and
+    /// consultations stay the whole region's.
+    pub principal: Option<String>,
 }
 
 /// How many of how many.
@@ -55,7 +59,7 @@ pub struct ClassReliabilityDto {
 /// The quality part of one agreement area.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AreaQualityDto {
-    /// `cooperation` ("Samarbetsavtal", payer municipality) or `overenskommelsen` (payer region).
+    /// The product areas' agreement area: `cooperation` ("Samarbetsavtal"), `overenskommelsen` or `digital`.
     pub agreement: String,
     /// Order lines delivered in the tertial (Stockholm dates).
     pub delivered: i64,
@@ -118,6 +122,8 @@ pub struct TertialDto {
     pub acceptance: ShareDto,
     pub economy: Vec<AreaEconomyDto>,
     pub development: DevelopmentDto,
+    /// The principal's code the report is narrowed to; null: every principal.
+    pub principal: Option<String>,
 }
 
 fn ore(o: Option<Ore>) -> Option<i64> {
@@ -134,6 +140,7 @@ impl From<&TertialReport> for TertialDto {
             from: range.from.to_string(),
             to: range.to.to_string(),
             complete_months: r.complete_months,
+            principal: r.principal.as_ref().map(|p| p.code.clone()),
             quality: r
                 .quality
                 .iter()
@@ -341,13 +348,14 @@ pub(crate) fn development_sheet(r: &TertialReport) -> Vec<Vec<Cell>> {
 }
 
 async fn report(state: &AppState, user: &ramp_app::model::User, p: &TertialParams) -> Result<TertialReport, ApiError> {
-    Ok(uc::tertial_report(&state.app, user, p.year.as_deref(), p.tertial.as_deref()).await?)
+    let principal = ramp_app::figures::principal_filter(&state.app, p.principal.as_deref()).await?;
+    Ok(uc::tertial_report(&state.app, user, p.year.as_deref(), p.tertial.as_deref(), principal).await?)
 }
 
 /// The tertial report: quality, economy and development per agreement area.
 ///
-/// Quality: order lines delivered in the tertial's Stockholm months per agreement area (payer
-/// municipality: "Samarbetsavtal"; payer region: "Överenskommelsen"), delivery reliability per
+/// Quality: order lines delivered in the tertial's Stockholm months per agreement area (the
+/// articles' product area's: "Samarbetsavtal", "Överenskommelsen", digital devices), delivery reliability per
 /// lead-time class against its target (compared exactly), reuse rate; replacement acceptance for
 /// the whole region. Economy: invoiced cost per principal in the tertial against four twelfths of
 /// the year's budget, and the year's forecast. Development: reuse, acceptance and consultations
@@ -355,7 +363,7 @@ async fn report(state: &AppState, user: &ramp_app::model::User, p: &TertialParam
 #[utoipa::path(get, path = "/api/v1/reports/tertial", tag = "figures", params(TertialParams), security(("token" = []), ("session" = [])), responses(
     (status = 200, description = "the three parts", body = TertialDto),
     (status = 403, description = "not HMC staff, finance or admin (code role_required)", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid_year (field year) or invalid_tertial (field tertial)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "invalid_year (field year), invalid_tertial (field tertial) or unknown_principal (field principal)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn tertial(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -368,14 +376,15 @@ pub async fn tertial(
 #[utoipa::path(get, path = "/api/v1/reports/tertial.xlsx", tag = "figures", params(TertialParams), security(("token" = []), ("session" = [])), responses(
     (status = 200, description = "three sheets; counts, percentages and kronor as numbers", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (status = 403, description = "not HMC staff, finance or admin (code role_required)", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid_year (field year) or invalid_tertial (field tertial)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "invalid_year (field year), invalid_tertial (field tertial) or unknown_principal (field principal)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn tertial_xlsx(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Query(p): Query<TertialParams>,
 ) -> Result<Xlsx, ApiError> {
     let r = report(&state, &user, &p).await?;
-    let mut book = Xlsx::new(format!("tertialrapport-{}-t{}.xlsx", r.tertial.year(), r.tertial.number()));
+    let narrowed = r.principal.as_ref().map_or(String::new(), |p| format!("-{}", p.code));
+    let mut book = Xlsx::new(format!("tertialrapport-{}-t{}{narrowed}.xlsx", r.tertial.year(), r.tertial.number()));
     book.cells("Kvalitet", quality_sheet(&r));
     book.cells("Ekonomi", economy_sheet(&r));
     book.cells("Utveckling", development_sheet(&r));

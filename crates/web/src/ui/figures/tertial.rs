@@ -7,12 +7,13 @@
 use super::chart::{Chart, Series};
 use crate::extract::{CsrfToken, UiUser};
 use crate::i18n::Lang;
-use crate::ui::page::{error_page, render, sek, Page};
+use crate::ui::page::{error_page, render, sek, url_encode, Page};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use ramp_app::model::{Principal, User};
 use ramp_app::tertial::TertialReport;
 use ramp_app::ErrorKind;
 use ramp_domain::figures::Agreement;
@@ -26,6 +27,9 @@ struct TertialTemplate {
     page: Page,
     year: String,
     tertial: String,
+    /// The principal's code chosen ("" for every principal).
+    principal: String,
+    principals: Vec<Principal>,
     view: Option<View>,
 }
 
@@ -38,7 +42,9 @@ struct Row {
 
 struct View {
     period: String,
-    /// `year=…&tertial=…` for the XLSX link.
+    /// The name of the principal the report is narrowed to.
+    principal: Option<String>,
+    /// `year=…&tertial=…&principal=…` for the XLSX link.
     query: String,
     complete_months: u32,
     quality_chart: Chart,
@@ -54,6 +60,7 @@ struct View {
 pub struct TertialParams {
     year: Option<String>,
     tertial: Option<String>,
+    principal: Option<String>,
 }
 
 pub async fn page(
@@ -63,20 +70,33 @@ pub async fn page(
     UiUser(user): UiUser,
     Query(p): Query<TertialParams>,
 ) -> Response {
-    let mut page = Page::new(lang, "tertial.title", Some(&user), &csrf, "figures");
+    let page = Page::new(lang, "tertial.title", Some(&user), &csrf, "figures");
+    let principals = match ramp_app::figures::principals(&state.app, &user).await {
+        Ok(p) => p,
+        Err(e) => return error_page(lang, e),
+    };
     let (year, tertial) = (p.year.unwrap_or_default(), p.tertial.unwrap_or_default());
-    match ramp_app::tertial::tertial_report(&state.app, &user, Some(year.as_str()), Some(tertial.as_str())).await {
+    let principal = p.principal.unwrap_or_default();
+    let mut t = TertialTemplate { page, year, tertial, principal, principals, view: None };
+    match report(&state, &user, &t).await {
         Ok(r) => {
-            let (year, tertial) = (r.tertial.year().to_string(), r.tertial.number().to_string());
-            let view = Some(View::new(lang, &r));
-            render(&TertialTemplate { page, year, tertial, view }, StatusCode::OK)
+            (t.year, t.tertial) = (r.tertial.year().to_string(), r.tertial.number().to_string());
+            t.view = Some(View::new(lang, &r));
+            render(&t, StatusCode::OK)
         }
         Err(e) if e.kind == ErrorKind::Invalid => {
-            page.add_error(&e);
-            render(&TertialTemplate { page, year, tertial, view: None }, StatusCode::UNPROCESSABLE_ENTITY)
+            t.page.add_error(&e);
+            render(&t, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => error_page(lang, e),
     }
+}
+
+/// The report for the year, tertial and principal as typed.
+async fn report(state: &AppState, user: &User, t: &TertialTemplate) -> Result<TertialReport, ramp_app::AppError> {
+    let principal = ramp_app::figures::principal_filter(&state.app, Some(t.principal.as_str())).await?;
+    ramp_app::tertial::tertial_report(&state.app, user, Some(t.year.as_str()), Some(t.tertial.as_str()), principal)
+        .await
 }
 
 fn area(lang: Lang, a: Agreement) -> String {
@@ -117,7 +137,13 @@ impl View {
             Lang::En => r.tertial.prev().label_en(),
         };
         View {
-            query: format!("year={}&tertial={}", r.tertial.year(), r.tertial.number()),
+            principal: r.principal.as_ref().map(|p| p.name.clone()),
+            query: format!(
+                "year={}&tertial={}{}",
+                r.tertial.year(),
+                r.tertial.number(),
+                r.principal.as_ref().map_or(String::new(), |p| format!("&principal={}", url_encode(&p.code)))
+            ),
             complete_months: r.complete_months,
             quality_chart: quality_chart(lang, r, &label),
             quality: quality_rows(lang, r),
