@@ -164,6 +164,24 @@ async fn audit_each(
     Ok(())
 }
 
+/// The invoices of `month` (`YYYY-MM`, required) for finance staff, each
+/// patient on them audited under `action`.
+async fn month_invoices(
+    app: &App,
+    user: &User,
+    month: Option<&str>,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<Vec<PatientInvoiceRow>> {
+    authorize(user)?;
+    let month = month.map(str::trim).filter(|s| !s.is_empty());
+    let month = month.ok_or_else(|| AppError::invalid("month", "invalid_month", "give the month as YYYY-MM"))?;
+    let m = Month::parse("month", month)?;
+    let rows = app.storage.patient_invoices(&m.to_string()).await?;
+    audit_each(app, user, &rows, action, request_id).await?;
+    Ok(rows)
+}
+
 /// The patient invoices of `month` (`YYYY-MM`, required), by number. Each
 /// patient listed is an audited read.
 pub async fn patient_invoices(
@@ -172,13 +190,7 @@ pub async fn patient_invoices(
     month: Option<&str>,
     request_id: Option<&str>,
 ) -> Result<Vec<PatientInvoiceRow>> {
-    authorize(user)?;
-    let month = month.map(str::trim).filter(|s| !s.is_empty());
-    let month = month.ok_or_else(|| AppError::invalid("month", "invalid_month", "give the month as YYYY-MM"))?;
-    let m = Month::parse("month", month)?;
-    let rows = app.storage.patient_invoices(&m.to_string()).await?;
-    audit_each(app, user, &rows, "patient.invoice_list", request_id).await?;
-    Ok(rows)
+    month_invoices(app, user, month, "patient.invoice_list", request_id).await
 }
 
 /// Every invoice of `month` with its lines: the export to the region's
@@ -189,7 +201,7 @@ pub async fn patient_invoice_export(
     month: Option<&str>,
     request_id: Option<&str>,
 ) -> Result<Vec<PatientInvoiceDetail>> {
-    let rows = patient_invoices(app, user, month, request_id).await?;
+    let rows = month_invoices(app, user, month, "patient.invoice_export", request_id).await?;
     let mut out = Vec::with_capacity(rows.len());
     for invoice in rows {
         let lines = app.storage.patient_invoice_lines(invoice.id).await?;

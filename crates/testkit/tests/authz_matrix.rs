@@ -717,7 +717,14 @@ fn matrix() -> Vec<Case> {
             |_| Some(json!({ "month": "2026-10", "preliminary": true })),
             FINANCE,
         ),
-        case("GET", "/api/v1/patient-invoices", "a month", |_| "/api/v1/patient-invoices?month=2026-10".into(), none, FINANCE),
+        case(
+            "GET",
+            "/api/v1/patient-invoices",
+            "a month",
+            |_| "/api/v1/patient-invoices?month=2026-10".into(),
+            none,
+            FINANCE,
+        ),
         case(
             "GET",
             "/api/v1/patient-invoices.csv",

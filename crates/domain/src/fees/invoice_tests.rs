@@ -9,8 +9,10 @@ use std::collections::HashMap;
 
 /// Monthly 150 + quarterly 300 from 10 Jan: Jan 450, Feb 150, Mar 150, Apr 450 → 1 200 > 1 000.
 fn charges_through(through: &str) -> Vec<FeeCharge> {
-    let lines =
-        [line(1, "122203", "2026-01-10", Some("2026-12-31"), None), line(2, "120606", "2026-01-10", Some("2026-12-31"), None)];
+    let lines = [
+        line(1, "122203", "2026-01-10", Some("2026-12-31"), None),
+        line(2, "120606", "2026-01-10", Some("2026-12-31"), None),
+    ];
     compute_fees(&tables(), "testland", d("1950-01-01"), &lines, d(through)).charges
 }
 
@@ -42,7 +44,10 @@ fn an_unbilled_fee_of_an_earlier_month_is_billed_next_but_an_earlier_zero_fee_is
     // Nothing billed: February's invoice also carries January's two fees; a January 0-line would not.
     let charges = charges_through("2026-02-28");
     let feb = invoice_lines(&charges, &HashMap::new(), d("2026-02-01"), d("2026-02-28"));
-    assert_eq!(feb.iter().map(|l| l.due_on.to_string()).collect::<Vec<_>>(), ["2026-01-10", "2026-01-10", "2026-02-10"]);
+    assert_eq!(
+        feb.iter().map(|l| l.due_on.to_string()).collect::<Vec<_>>(),
+        ["2026-01-10", "2026-01-10", "2026-02-10"]
+    );
     let young = compute_fees(
         &tables(),
         "testland",

@@ -225,7 +225,8 @@ pub async fn export_xlsx(
     Query(p): Query<MonthParams>,
 ) -> Result<Xlsx, ApiError> {
     let month = p.month.clone().unwrap_or_default();
-    Ok(export(&month, &uc::patient_invoice_export(&state.app, &user, p.month.as_deref(), Some(&rid)).await?).into_xlsx())
+    Ok(export(&month, &uc::patient_invoice_export(&state.app, &user, p.month.as_deref(), Some(&rid)).await?)
+        .into_xlsx())
 }
 
 /// One row per invoice line, the invoice's columns repeated.
