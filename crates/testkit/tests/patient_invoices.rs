@@ -15,7 +15,7 @@ use super::fees::{deliver_short_term, log_in, setup, statement, EVA};
 use chrono::{Duration, NaiveDate};
 use ramp_domain::role::Role;
 use ramp_storage::fixture::{date, t, PASSWORD};
-use ramp_storage::{CareRelationship, Patient, PatientSetting, User};
+use ramp_storage::{CareRelationship, NewPatientInvoice, Patient, PatientSetting, User};
 use ramp_testkit::browser::Browser;
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};
@@ -290,6 +290,25 @@ async fn two_runs_racing_for_a_month_make_one_invoice_per_patient(app: TestApp) 
     patients.sort_unstable();
     assert_eq!(patients, vec![50, 51]);
     assert_eq!(list.as_array().unwrap().iter().map(|i| i["total_ore"].as_i64().unwrap()).sum::<i64>(), 120_000);
+    // The database itself refuses a second invoice for Eva's month and a second line for a billed charge.
+    let charge = app.storage.fee_charges(50).await.unwrap().remove(0);
+    let again = |month: &str| NewPatientInvoice {
+        patient_id: 50,
+        month: month.into(),
+        issue_date: date(2027, 1, 1),
+        due_date: date(2027, 1, 31),
+        created_by: 60,
+        created_at: t(2027, 1, 1),
+        lines: vec![(charge.source_key.clone(), charge.amount_ore)],
+    };
+    let same_month = app.storage.create_patient_invoice(&again("2026-12")).await.unwrap_err();
+    assert!(same_month.is_conflict_on("patient_invoices_one_per_month", "patient_invoices.patient_id"), "{same_month}");
+    let same_charge = app.storage.create_patient_invoice(&again("2027-01")).await.unwrap_err();
+    assert!(
+        same_charge.is_conflict_on("patient_invoice_lines_billed_once", "patient_invoice_lines.charge_id"),
+        "{same_charge}"
+    );
+    assert_eq!(rows(&app).await.1, 2, "nothing half-written");
 }
 
 async fn reading_a_patient_invoice_is_an_audited_read_and_the_export_names_the_patient(app: TestApp) {
