@@ -159,6 +159,7 @@ async fn the_cap_holds_across_months_so_april_carries_only_what_is_left_and_may_
     };
     assert_eq!(on_invoice("2027-04-23"), vec![json!(number)]);
     assert_eq!(on_invoice("2027-05-23"), vec![Value::Null, Value::Null]);
+    assert_eq!(app.storage.invariant_violations().await.unwrap(), vec![]);
 }
 
 async fn a_second_run_for_the_same_month_creates_nothing(app: TestApp) {
@@ -309,6 +310,7 @@ async fn two_runs_racing_for_a_month_make_one_invoice_per_patient(app: TestApp) 
         "{same_charge}"
     );
     assert_eq!(rows(&app).await.1, 2, "nothing half-written");
+    assert_eq!(app.storage.invariant_violations().await.unwrap(), vec![]);
 }
 
 async fn reading_a_patient_invoice_is_an_audited_read_and_the_export_names_the_patient(app: TestApp) {
@@ -369,6 +371,11 @@ async fn finance_staff_preview_and_then_invoice_the_patient_fees_from_the_financ
     assert!(text.contains("Ladda ner månadens patientfakturor som CSV (Excel)"), "{text}");
     b.assert_accessible("the run's result").await;
     assert_eq!(rows(&app).await.1, 1);
+    b.click(&b.by_text("a", "In English").await).await;
+    b.wait_for_text("Patient fees").await;
+    let english = b.page_text().await;
+    assert!(english.contains("Preview") && english.contains("Invoice"), "{english}");
+    b.assert_accessible("the finance page in English").await;
     b.quit().await;
 }
 
