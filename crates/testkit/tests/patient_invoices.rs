@@ -16,7 +16,7 @@ use chrono::{Duration, NaiveDate};
 use ramp_domain::role::Role;
 use ramp_storage::fixture::{date, t, PASSWORD};
 use ramp_storage::{CareRelationship, NewPatientInvoice, Patient, PatientSetting, User};
-use ramp_testkit::browser::Browser;
+use ramp_testkit::browser::{Browser, ENTER};
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};
 
@@ -376,6 +376,18 @@ async fn finance_staff_preview_and_then_invoice_the_patient_fees_from_the_financ
     let english = b.page_text().await;
     assert!(english.contains("Preview") && english.contains("Invoice"), "{english}");
     b.assert_accessible("the finance page in English").await;
+    // The fee statement names the invoice of each fee (finance staff read it on their HMC role, audited).
+    b.click(&b.by_text("a", "På svenska").await).await;
+    b.wait_for_text("Patientavgifter").await;
+    b.goto(&app.url("/patient")).await;
+    b.type_into(&b.labelled("Personnummer eller samordningsnummer").await, EVA).await;
+    b.press(ENTER).await;
+    b.wait_for_text("Hjälpmedelsbild").await;
+    b.click(&b.by_text("button", "Avgiftsspecifikation").await).await;
+    b.wait_for_text("Högkostnadsskydd per 12 månader").await;
+    let statement = b.page_text().await;
+    assert_eq!(statement.matches("P2027000001").count(), 3, "{statement}");
+    b.assert_accessible("the fee statement with its invoice numbers").await;
     b.quit().await;
 }
 
