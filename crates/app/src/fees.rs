@@ -7,7 +7,10 @@
 //! It also records the fees that have fallen due through today: a fee falls
 //! due by the calendar whoever looks, and the record is what billing reads.
 //! Each charge's source key is unique in the database, so opening the
-//! statement again records nothing twice.
+//! statement again records nothing twice. The month's patient-invoice run
+//! (`patient_invoices.rs`) records the same charges by the same rules, so
+//! the two paths meet on the same source keys and the cap holds across
+//! both.
 
 use crate::access::{authorize_patient_read, patient_to_read};
 use crate::dates::parse_optional_date;
@@ -34,6 +37,8 @@ pub struct StatementLine {
     #[serde(flatten)]
     pub charge: FeeCharge,
     pub recorded_at: Option<DateTime<Utc>>,
+    /// The patient invoice that bills it (`P2026000001`), once one does.
+    pub invoice_number: Option<String>,
 }
 
 /// What the statement page and `POST /api/v1/patients/fee-statement` show.
@@ -103,7 +108,9 @@ fn prescriptions(lines: &[FeeLineRow], loans: &[PatientLoan]) -> Vec<FeePrescrip
         .collect()
 }
 
-fn to_new(patient_id: i64, user: &User, at: DateTime<Utc>, c: &FeeCharge) -> NewFeeCharge {
+/// The record of a charge, by `user` at `at` (the statement's reader or the
+/// invoice run's finance user).
+pub(crate) fn to_new(patient_id: i64, user: &User, at: DateTime<Utc>, c: &FeeCharge) -> NewFeeCharge {
     NewFeeCharge {
         patient_id,
         source_key: c.source_key.clone(),
@@ -121,6 +128,13 @@ fn to_new(patient_id: i64, user: &User, at: DateTime<Utc>, c: &FeeCharge) -> New
     }
 }
 
+/// The fee rules' view of a patient's delivered lines, read from storage.
+pub(crate) async fn patient_prescriptions(app: &App, patient_id: i64) -> Result<Vec<FeePrescription>> {
+    let lines = app.storage.fee_lines(patient_id).await?;
+    let loans = app.storage.patient_loans(patient_id).await?;
+    Ok(prescriptions(&lines, &loans))
+}
+
 /// Opens a patient's fee statement for `from..=to` (dates as typed; default:
 /// the twelve months ending today) and records the fees due through today.
 pub async fn fee_statement(
@@ -136,20 +150,29 @@ pub async fn fee_statement(
     let access = authorize_patient_read(app, user, patient.id, "patient.fee_statement", request_id).await?;
     let emergency_until = crate::patients::emergency_until(app, user, patient.id, access).await?;
     let (today, now, region) = (app.today(), app.clock.now(), app.config.agreement_region.as_str());
-    let lines = app.storage.fee_lines(patient.id).await?;
-    let loans = app.storage.patient_loans(patient.id).await?;
-    let rx = prescriptions(&lines, &loans);
+    let rx = patient_prescriptions(app, patient.id).await?;
     let due = compute_fees(fee_tables(), region, patient.birth_date, &rx, today);
     let new: Vec<NewFeeCharge> = due.charges.iter().map(|c| to_new(patient.id, user, now, c)).collect();
     let newly_recorded = app.storage.record_fee_charges(&new).await?;
     let recorded: HashMap<String, DateTime<Utc>> =
         app.storage.fee_charges(patient.id).await?.into_iter().map(|r| (r.source_key, r.recorded_at)).collect();
+    let invoiced: HashMap<String, String> = app
+        .storage
+        .charge_billing(patient.id)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.invoice_number.map(|n| (c.source_key, n)))
+        .collect();
     let as_of = compute_fees(fee_tables(), region, patient.birth_date, &rx, to);
     let lines: Vec<StatementLine> = as_of
         .charges
         .into_iter()
         .filter(|c| c.due_on >= from)
-        .map(|c| StatementLine { recorded_at: recorded.get(&c.source_key).copied(), charge: c })
+        .map(|c| StatementLine {
+            recorded_at: recorded.get(&c.source_key).copied(),
+            invoice_number: invoiced.get(&c.source_key).cloned(),
+            charge: c,
+        })
         .collect();
     Ok(FeeStatement {
         age: age_on(patient.birth_date, today),

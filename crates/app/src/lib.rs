@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod oidc;
 pub mod order_lists;
 pub mod orders;
+pub mod patient_invoices;
 pub mod patient_register;
 pub mod patients;
 pub mod product;

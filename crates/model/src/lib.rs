@@ -20,6 +20,7 @@ mod figures;
 mod order_lists;
 mod order_page;
 mod orders;
+mod patient_invoices;
 mod patient_register;
 mod product;
 mod security;
@@ -39,6 +40,7 @@ pub use figures::*;
 pub use order_lists::*;
 pub use order_page::*;
 pub use orders::*;
+pub use patient_invoices::*;
 pub use patient_register::*;
 pub use product::*;
 pub use security::*;
@@ -87,6 +89,7 @@ pub trait Storage:
     + FiguresStore
     + BillingStore
     + FeesStore
+    + PatientInvoiceStore
     + EconomyStore
     + SecurityStore
     + AdminStore

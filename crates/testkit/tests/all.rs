@@ -33,6 +33,7 @@ mod orders_paths;
 mod orders_pickup_undo;
 mod orders_race;
 mod orders_reports;
+mod patient_invoices;
 mod payer_change;
 mod product_page;
 mod product_page_ui;

@@ -710,6 +710,45 @@ fn matrix() -> Vec<Case> {
             |_| Some(json!({ "reason": "Fel pris" })),
             FINANCE,
         ),
+        // Patient-fee invoicing: finance staff only; no personal id in any URL.
+        with_body(
+            "POST",
+            "/api/v1/patient-invoices/runs",
+            |_| Some(json!({ "month": "2026-10", "preliminary": true })),
+            FINANCE,
+        ),
+        case(
+            "GET",
+            "/api/v1/patient-invoices",
+            "a month",
+            |_| "/api/v1/patient-invoices?month=2026-10".into(),
+            none,
+            FINANCE,
+        ),
+        case(
+            "GET",
+            "/api/v1/patient-invoices.csv",
+            "a month",
+            |_| "/api/v1/patient-invoices.csv?month=2026-10".into(),
+            none,
+            FINANCE,
+        ),
+        case(
+            "GET",
+            "/api/v1/patient-invoices.xlsx",
+            "a month",
+            |_| "/api/v1/patient-invoices.xlsx?month=2026-10".into(),
+            none,
+            FINANCE,
+        ),
+        case(
+            "GET",
+            "/api/v1/patient-invoices/{number}",
+            "an unknown invoice",
+            |_| "/api/v1/patient-invoices/P0".into(),
+            none,
+            FINANCE,
+        ),
         // Audit review: audit reviewers only, who gain no patient access by it.
         case(
             "POST",

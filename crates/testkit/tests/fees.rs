@@ -18,9 +18,9 @@ use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};
 
 /// Eva, 66 on the test day, ordinary housing in Stockholm, cared for by Vårdcentralen Solna (anna).
-const EVA: &str = "19600101-2381";
+pub(crate) const EVA: &str = "19600101-2381";
 
-async fn setup(app: &TestApp) -> OrderingFixture {
+pub(crate) async fn setup(app: &TestApp) -> OrderingFixture {
     let f = fixture_ordering::load(app.storage.as_ref()).await.expect("ordering fixture");
     let pnr = ramp_domain::ids::PersonalId::parse(EVA, date(2026, 1, 1)).unwrap();
     let eva = Patient {
@@ -49,7 +49,7 @@ async fn setup(app: &TestApp) -> OrderingFixture {
 /// Anna prescribes a wheelchair (W-200) and a rollator short-term,
 /// ending 23 May 2027, and the warehouse delivers them on the test day
 /// (Monday 23 November 2026).
-async fn deliver_short_term(app: &TestApp, pnr: &str) {
+pub(crate) async fn deliver_short_term(app: &TestApp, pnr: &str) {
     let anna = app.token_for("anna").await;
     for article in ["W-200", "R-200"] {
         let body =
@@ -68,7 +68,7 @@ async fn deliver_short_term(app: &TestApp, pnr: &str) {
     }
 }
 
-async fn statement(app: &TestApp, user: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn statement(app: &TestApp, user: &str, body: Value) -> reqwest::Response {
     let token = app.token_for(user).await;
     app.post_json(&token, "/api/v1/patients/fee-statement", &body).await
 }
@@ -231,7 +231,7 @@ async fn bad_statement_input_is_refused_naming_the_field(app: TestApp) {
     assert!(app.storage.fee_charges(50).await.unwrap().is_empty());
 }
 
-async fn log_in(b: &Browser, app: &TestApp, username: &str) {
+pub(crate) async fn log_in(b: &Browser, app: &TestApp, username: &str) {
     b.goto(&app.url("/login")).await;
     b.type_into(&b.labelled("Användarnamn").await, username).await;
     b.type_into(&b.labelled("Lösenord").await, ramp_storage::fixture::PASSWORD).await;

@@ -5,6 +5,7 @@
 mod admin;
 mod listing;
 mod order;
+mod patient_invoices;
 mod product;
 mod reports;
 mod tertial;
@@ -42,6 +43,7 @@ impl Lang {
             .chain(listing::TEXTS)
             .chain(tertial::TEXTS)
             .chain(reports::TEXTS)
+            .chain(patient_invoices::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {
@@ -1313,6 +1315,7 @@ mod tests {
             .chain(product::TEXTS)
             .chain(unit::TEXTS)
             .chain(listing::TEXTS)
+            .chain(patient_invoices::TEXTS)
         {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");

@@ -43,7 +43,7 @@ const FIRST_RUN_MONTH: (i32, u32) = (2000, 1);
 
 /// A month that has ended: rent is billed for days that have passed. Not
 /// before January 2000.
-fn closed_month(app: &App, month: &str) -> Result<Month> {
+pub(crate) fn closed_month(app: &App, month: &str) -> Result<Month> {
     let m = Month::parse("month", month)?;
     let first = Month::new(FIRST_RUN_MONTH.0, FIRST_RUN_MONTH.1).expect("a valid month");
     if m < first {

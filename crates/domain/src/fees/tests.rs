@@ -52,15 +52,15 @@ name_sv = "Engångsavgift ortopedi"
 name_en = "One-off orthopaedic"
 "#;
 
-fn d(s: &str) -> NaiveDate {
+pub(super) fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn tables() -> FeeTables {
+pub(super) fn tables() -> FeeTables {
     FeeTables::new(vec![FeeTable::parse("fees/testland/2025-01-01.toml", TESTLAND).unwrap()])
 }
 
-fn line(id: i64, iso: &str, delivered: &str, end: Option<&str>, returned: Option<&str>) -> FeePrescription {
+pub(super) fn line(id: i64, iso: &str, delivered: &str, end: Option<&str>, returned: Option<&str>) -> FeePrescription {
     FeePrescription {
         line_id: id,
         article_name: format!("artikel {id}"),

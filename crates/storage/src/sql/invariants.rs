@@ -8,8 +8,8 @@ use crate::sql::SqlStorage;
 use crate::Result;
 
 /// (what is wrong, a query counting the rows where it is) — the crash
-/// test's checks plus the invoices' totals.
-const CHECKS: [(&str, &str); 10] = [
+/// test's checks plus the invoices' totals (the principals' and the patients').
+const CHECKS: [(&str, &str); 12] = [
     (
         "orders without lines",
         "SELECT COUNT(*) AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
@@ -59,6 +59,17 @@ const CHECKS: [(&str, &str); 10] = [
         "invoices whose total is not the sum of their lines",
         "SELECT COUNT(*) AS n FROM invoices i \
          WHERE i.total_ore <> (SELECT COALESCE(SUM(l.amount_ore), 0) FROM invoice_lines l WHERE l.invoice_id = i.id)",
+    ),
+    (
+        "patient invoices whose total is not the sum of their lines",
+        "SELECT COUNT(*) AS n FROM patient_invoices i WHERE i.total_ore <> \
+         (SELECT COALESCE(SUM(l.amount_ore), 0) FROM patient_invoice_lines l WHERE l.invoice_id = i.id)",
+    ),
+    (
+        "patient invoice lines that bill another amount or another patient's fee than recorded",
+        "SELECT COUNT(*) AS n FROM patient_invoice_lines l JOIN patient_invoices i ON i.id = l.invoice_id \
+         JOIN patient_fee_charges c ON c.id = l.charge_id \
+         WHERE l.amount_ore <> c.amount_ore OR c.patient_id <> i.patient_id",
     ),
 ];
 

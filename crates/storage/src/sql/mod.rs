@@ -13,7 +13,7 @@
 //! `organisations.rs`, `patients.rs`, `audit.rs`, `catalog.rs`,
 //! `devices.rs`. The sub-traits are implemented whole in theirs:
 //! `orders.rs`, `supply.rs`, `consult.rs`, `figures.rs`, `billing.rs`,
-//! `fees.rs`, `economy.rs`, `security.rs`, `admin.rs`, `audit_review.rs`, `order_lists.rs`, `product.rs`. Row mappers used by several are in `rows.rs`;
+//! `fees.rs`, `patient_invoices.rs`, `economy.rs`, `security.rs`, `admin.rs`, `audit_review.rs`, `order_lists.rs`, `product.rs`. Row mappers used by several are in `rows.rs`;
 //! the unit of work that `ramp-app` composes is in `unit_of_work.rs`.
 
 mod admin;
@@ -35,6 +35,7 @@ mod order_page;
 pub mod order_plan;
 pub mod orders;
 mod organisations;
+pub mod patient_invoices;
 mod patient_register;
 mod patients;
 mod people;

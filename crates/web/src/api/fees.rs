@@ -41,6 +41,8 @@ pub struct FeeLineDto {
     /// charged | cap_reached | free_card | exempt_age
     pub outcome: String,
     pub recorded_at: Option<DateTime<Utc>>,
+    /// The patient invoice that bills the fee, once one does (e.g. `P2026000001`).
+    pub invoice_number: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -95,6 +97,7 @@ impl From<&FeeStatement> for FeeStatementDto {
                     amount_ore: l.charge.amount.0,
                     outcome: l.charge.outcome.as_str().into(),
                     recorded_at: l.recorded_at,
+                    invoice_number: l.invoice_number.clone(),
                 })
                 .collect(),
             total_ore: s.total.0,

@@ -21,6 +21,7 @@ mod openapi_tests;
 mod order_lists;
 mod orders;
 mod orders_dto;
+mod patient_invoices;
 mod patients;
 mod product;
 mod reports;
@@ -74,6 +75,8 @@ use utoipa::OpenApi;
         figures::doc::cost_effective_prescribing, figures::doc::cost_effective_prescribing_csv,
         figures::doc::cost_effective_prescribing_xlsx,
         billing::run, billing::list, billing::get_one, billing::get_csv, billing::get_xml, billing::credit,
+        patient_invoices::run, patient_invoices::list, patient_invoices::get_one, patient_invoices::export_csv,
+        patient_invoices::export_xlsx,
         audit::search, audit::list, audit::log_extract, audit::log_extract_csv, audit::emergency_accesses, audit::sign_off,
     ),
     components(schemas(crate::error::Problem)),
@@ -206,6 +209,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/invoices", get(billing::list))
         .route("/api/v1/invoices/{number}", get(billing::get_one))
         .route("/api/v1/invoices/{number}/credit-note", post(billing::credit))
+        .route("/api/v1/patient-invoices/runs", post(patient_invoices::run))
+        .route("/api/v1/patient-invoices", get(patient_invoices::list))
+        .route("/api/v1/patient-invoices.csv", get(patient_invoices::export_csv))
+        .route("/api/v1/patient-invoices.xlsx", get(patient_invoices::export_xlsx))
+        .route("/api/v1/patient-invoices/{number}", get(patient_invoices::get_one))
         .route("/api/v1/audit", get(audit::list))
         .route("/api/v1/audit/search", post(audit::search))
         .route("/api/v1/audit/log-extract", post(audit::log_extract))

@@ -1,7 +1,8 @@
 //! "Fakturering" for the centre's finance staff: run a month's invoicing,
 //! the invoices per customer number, one invoice with its lines and their
 //! computations, and the credit-note form. The CSV is the API's `.csv`
-//! endpoint (GET accepts the session cookie).
+//! endpoint (GET accepts the session cookie). The page's patient-fee
+//! section ("Patientavgifter") is posted to `patient_invoices.rs`.
 
 use super::page::{error_page, render, Page};
 use crate::extract::{CsrfForm, CsrfToken, UiUser};
@@ -13,14 +14,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ramp_app::billing::{self as uc, InvoiceDetail};
 use ramp_app::model::{InvoiceRow, User};
+use ramp_app::patient_invoices::PatientRunSummary;
 use ramp_app::AppError;
 use ramp_domain::figures::Month;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListParams {
-    month: Option<String>,
-    customer_number: Option<String>,
+    pub(super) month: Option<String>,
+    pub(super) customer_number: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +48,24 @@ struct ListTemplate {
     invoices: Vec<InvoiceRow>,
     /// After a run: how many invoices it created and how many customer numbers were already invoiced.
     ran: Option<(usize, usize)>,
+    /// The patient-fee section ("Patientavgifter").
+    patient: PatientFees,
+}
+
+/// The patient-fee section of the page: its month and the last run's result.
+#[derive(Debug, Default)]
+pub(super) struct PatientFees {
+    pub month: String,
+    pub run: Option<PatientRunSummary>,
+}
+
+/// What the page shows besides the invoices: the forms' months, a run's result, an error.
+#[derive(Debug, Default)]
+pub(super) struct Shown {
+    pub run_month: Option<String>,
+    pub ran: Option<(usize, usize)>,
+    pub patient: PatientFees,
+    pub error: Option<AppError>,
 }
 
 impl ListTemplate {
@@ -72,17 +92,15 @@ impl InvoiceTemplate {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // the page's inputs, read positionally
-async fn show_list(
+pub(super) async fn show_list(
     state: &AppState,
     lang: Lang,
     csrf: &str,
     user: &User,
     p: ListParams,
-    run_month: Option<String>,
-    ran: Option<(usize, usize)>,
-    error: Option<AppError>,
+    shown: Shown,
 ) -> Response {
+    let Shown { run_month, ran, mut patient, error } = shown;
     let (month, customer_number) = (p.month.unwrap_or_default(), p.customer_number.unwrap_or_default());
     let invoices = uc::invoices(&state.app, user, Some(&month), Some(&customer_number)).await;
     let mut page = Page::new(lang, "billing.title", Some(user), csrf, "billing");
@@ -94,8 +112,12 @@ async fn show_list(
         }
         (Ok(rows), None) => (rows, StatusCode::OK),
     };
-    let run_month = run_month.unwrap_or_else(|| Month::of(state.app.today()).prev().to_string());
-    render(&ListTemplate { page, run_month, month, customer_number, invoices, ran }, status)
+    let last_month = Month::of(state.app.today()).prev().to_string();
+    let run_month = run_month.unwrap_or_else(|| last_month.clone());
+    if patient.month.is_empty() {
+        patient.month = last_month;
+    }
+    render(&ListTemplate { page, run_month, month, customer_number, invoices, ran, patient }, status)
 }
 
 pub async fn list(
@@ -105,7 +127,7 @@ pub async fn list(
     UiUser(user): UiUser,
     Query(p): Query<ListParams>,
 ) -> Response {
-    show_list(&state, lang, &csrf, &user, p, None, None, None).await
+    show_list(&state, lang, &csrf, &user, p, Shown::default()).await
 }
 
 pub async fn run(
@@ -119,10 +141,13 @@ pub async fn run(
     match done {
         Ok(s) => {
             let p = ListParams { month: Some(s.month.clone()), customer_number: None };
-            show_list(&state, lang, &csrf, &user, p, Some(s.month), Some((s.created.len(), s.already_invoiced)), None)
-                .await
+            let ran = Some((s.created.len(), s.already_invoiced));
+            show_list(&state, lang, &csrf, &user, p, Shown { run_month: Some(s.month), ran, ..Shown::default() }).await
         }
-        Err(e) => show_list(&state, lang, &csrf, &user, ListParams::default(), Some(f.month), None, Some(e)).await,
+        Err(e) => {
+            let shown = Shown { run_month: Some(f.month), error: Some(e), ..Shown::default() };
+            show_list(&state, lang, &csrf, &user, ListParams::default(), shown).await
+        }
     }
 }
 

@@ -29,6 +29,11 @@ impl FeesTemplate {
         self.page.t(&format!("fees.outcome.{}", o.as_str()))
     }
 
+    /// Why a fee has no invoice: nothing to pay, or not yet invoiced.
+    fn not_invoiced(&self, amount: &i64) -> &'static str {
+        self.page.t(if *amount == 0 { "fees.invoice.nothing" } else { "fees.invoice.not_yet" })
+    }
+
     /// What is left of the cap period's cap.
     fn left(&self, cap: &i64, paid: &i64) -> String {
         self.page.sek(&(cap - paid).max(0))

@@ -29,6 +29,7 @@ mod order_lists;
 mod orders;
 mod page;
 mod patient;
+mod patient_invoices;
 mod product;
 mod safety;
 mod stock;
@@ -149,6 +150,7 @@ pub fn routes() -> Router<AppState> {
         .route("/economy/costly-treatment", get(economy::costly))
         .route("/billing", get(billing::list))
         .route("/billing/run", get(billing_home).post(billing::run))
+        .route("/billing/patient-fees", get(billing_home).post(patient_invoices::run))
         .route("/billing/invoices/{number}", get(billing::invoice))
         .route("/billing/invoices/{number}/credit", get(billing::back_to_invoice).post(billing::credit))
         .merge(admin::routes())
