@@ -55,3 +55,4 @@ mod ui_plain_words;
 mod ui_search;
 mod unit_orderer;
 mod unit_orderer_ui;
+mod upgrade;
