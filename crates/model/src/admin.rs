@@ -282,4 +282,6 @@ pub trait AdminWork: Send {
 
     async fn product_areas(&mut self) -> Result<Vec<ProductArea>>;
     async fn insert_product_area(&mut self, a: &ProductArea) -> Result<()>;
+    /// Sets an area's agreement area (`cooperation`, `overenskommelsen`, `digital`) and drug-adjacent flag.
+    async fn update_product_area(&mut self, code: &str, agreement_area: &str, drug_adjacent: bool) -> Result<()>;
 }

@@ -359,6 +359,65 @@ async fn a_non_administrator_is_refused_every_admin_operation_and_each_refusal_i
     assert_eq!(me["roles"], json!(["prescriber"]), "nothing changed");
 }
 
+async fn a_product_areas_agreement_area_applies_to_deliveries_from_the_change_and_is_logged(app: TestApp) {
+    // Seed 003: "Samarbetsavtal för försörjning av personliga hjälpmedel, Överenskommelse för
+    // hjälpmedel vid medicinsk behandling och digitala hjälpmedel".
+    use crate::figures::{line, place};
+    use chrono::TimeZone;
+    use ramp_domain::article::LeadTimeClass::Stock7;
+    ramp_storage::fixture_ordering::load(app.storage.as_ref()).await.expect("ordering fixture");
+    let (admin, anna, lager) =
+        (app.token_for("admin").await, app.token_for("anna").await, app.token_for("lager").await);
+    let at = |m, d| chrono::Utc.with_ymd_and_hms(2026, m, d, 9, 0, 0).unwrap();
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    // K-600 (incontinence) delivered in September under the cooperation agreement.
+    place(&app, line("municipality", Stock7, day(9, 10), at(9, 10))).await;
+    let areas: Value = app.get(&admin, "/api/v1/admin/product-areas").await.json().await.unwrap();
+    let incontinence = areas.as_array().unwrap().iter().find(|a| a["code"] == "incontinence").unwrap().clone();
+    assert_eq!(
+        (incontinence["agreement_area"].as_str(), incontinence["drug_adjacent"].as_bool()),
+        (Some("cooperation"), Some(false))
+    );
+
+    // Act: the area moves to medical treatment; refusals first.
+    let body = json!({"agreement_area": "overenskommelsen", "drug_adjacent": true});
+    let bad = put_json(
+        &app,
+        &admin,
+        "/api/v1/admin/product-areas/incontinence",
+        &json!({"agreement_area": "medical", "drug_adjacent": false}),
+    )
+    .await;
+    let unknown = put_json(&app, &admin, "/api/v1/admin/product-areas/nowhere", &body).await;
+    let refused = put_json(&app, &anna, "/api/v1/admin/product-areas/incontinence", &body).await;
+    let done = put_json(&app, &admin, "/api/v1/admin/product-areas/incontinence", &body).await;
+    place(&app, line("municipality", Stock7, day(10, 12), at(10, 12))).await;
+
+    // Assert
+    assert_eq!(bad.status(), 422);
+    assert_eq!(problem(bad).await["field"], "agreement_area");
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(refused.status(), 403);
+    assert_eq!(done.status(), 204);
+    let t: Value =
+        app.get(&lager, "/api/v1/figures/delivery-reliability?from=2026-09&to=2026-10").await.json().await.unwrap();
+    let cells = |row: usize| -> Vec<i64> {
+        t["rows"][row]["cells"].as_array().unwrap().iter().map(|c| c["delivered"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(cells(0), [1, 0], "September's delivery keeps the cooperation agreement");
+    assert_eq!(cells(1), [0, 1], "October's is counted under Överenskommelsen");
+    let rows = changes(&app, &admin, "entity=product_area&outcome=done").await;
+    assert_eq!(rows.len(), 1, "one change done: {rows:?}");
+    assert_eq!(
+        (rows[0]["before"]["agreement_area"].as_str(), rows[0]["before"]["drug_adjacent"].as_bool()),
+        (Some("cooperation"), Some(false))
+    );
+    assert_eq!(
+        (rows[0]["after"]["agreement_area"].as_str(), rows[0]["after"]["drug_adjacent"].as_bool()),
+        (Some("overenskommelsen"), Some(true))
+    );
+}
+
 async fn bad_input_is_refused_naming_the_field(app: TestApp) {
     let admin = app.token_for("admin").await;
     let region = app.fixture.region;
@@ -582,4 +641,5 @@ ramp_testkit::on_both_engines!(
     accounts_unused_for_twelve_months_are_deactivated_by_the_job_on_the_fixed_clock,
     a_prescriber_whose_competence_period_has_ended_may_not_order_in_its_product_area,
     the_change_list_pages_newest_first_by_cursor,
+    a_product_areas_agreement_area_applies_to_deliveries_from_the_change_and_is_logged,
 );

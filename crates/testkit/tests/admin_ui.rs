@@ -24,7 +24,7 @@ async fn page(client: &Client, app: &TestApp, path: &str) -> (StatusCode, String
     (resp.status(), resp.text().await.expect("html"))
 }
 
-const PAGES: [(&str, &str, &str); 15] = [
+const PAGES: [(&str, &str, &str); 16] = [
     ("/admin", "Administration", "Administration"),
     ("/admin/users", "Användare", "Users"),
     ("/admin/users?q=anna&status=active", "Anna Arbetsterapeut", "Anna Arbetsterapeut"),
@@ -39,6 +39,7 @@ const PAGES: [(&str, &str, &str); 15] = [
     ("/admin/articles?q=rollator", "Rollator Gåstöd Classic", "Rollator Gåstöd Classic"),
     ("/admin/articles/new", "Skapa artikel", "Create article"),
     ("/admin/articles/R-100", "Avveckla artikeln", "Retire the article"),
+    ("/admin/product-areas", "Läkemedelsnära behandlingshjälpmedel", "Treatment devices close to pharmaceuticals"),
     ("/admin/changes", "Ändringslogg", "Change log"),
 ];
 
@@ -98,6 +99,28 @@ async fn the_basic_equipment_agreement_is_recorded_on_the_municipalitys_page_and
     assert_eq!(lidingo.basic_equipment_since, None);
     let (_, region) = page(&client, &app, &format!("/admin/principals/{}", app.fixture.region)).await;
     assert!(!region.contains("Avtal om grundutrustning"), "a region has no such agreement");
+}
+
+async fn a_product_areas_agreement_area_is_set_on_its_form_and_a_bad_value_named_beside_it(app: TestApp) {
+    // Seed 003: "Samarbetsavtal för försörjning av personliga hjälpmedel, Överenskommelse för
+    // hjälpmedel vid medicinsk behandling och digitala hjälpmedel" — which one is catalog data.
+    let (client, csrf, _) = logged_in(&app, "admin").await;
+    let post = |area: &'static str, drug: Option<&'static str>| {
+        let mut form = vec![("csrf", csrf.clone()), ("agreement_area_mobility", area.to_string())];
+        form.extend(drug.map(|d| ("drug_adjacent_mobility", d.to_string())));
+        client.post(app.url("/admin/product-areas/mobility")).form(&form).send()
+    };
+    let resp = post("medical", None).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("id=\"agreement_area_mobility-error\""), "the error sits beside the area's field");
+    assert!(html.contains("Välj avtalsområde i listan."), "in Swedish, without the raw values");
+    let resp = post("overenskommelsen", Some("on")).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&client, &app, &location(&resp)).await;
+    assert!(html.contains("<option value=\"overenskommelsen\" selected>"), "the area is shown chosen");
+    let area = app.storage.product_areas().await.unwrap().into_iter().find(|a| a.code == "mobility").unwrap();
+    assert_eq!((area.agreement_area, area.drug_adjacent), (ramp_domain::figures::Agreement::Overenskommelsen, true));
 }
 
 async fn the_user_form_refuses_naming_the_field_and_creates_the_user_when_right(app: TestApp) {
@@ -228,6 +251,7 @@ async fn an_administrator_creates_a_unit_and_a_user_in_the_browser(app: TestApp)
         ("/admin/articles", "Sortiment", "the catalog search"),
         ("/admin/articles/new", "Ny artikel", "the new-article form"),
         ("/admin/articles/R-100", "Avveckla", "an article"),
+        ("/admin/product-areas", "Avtalsområde", "the product areas"),
     ] {
         b.goto(&app.url(path)).await;
         b.wait_for_text(text).await;
@@ -254,4 +278,5 @@ ramp_testkit::on_both_engines!(
     the_user_form_refuses_naming_the_field_and_creates_the_user_when_right,
     the_user_page_deactivates_reactivates_and_revokes_a_token,
     an_administrator_creates_a_unit_and_a_user_in_the_browser,
+    a_product_areas_agreement_area_is_set_on_its_form_and_a_bad_value_named_beside_it,
 );

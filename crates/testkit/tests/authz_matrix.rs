@@ -933,6 +933,15 @@ fn matrix() -> Vec<Case> {
             |_| Some(json!({ "valid_to": "2026-12-31" })),
             ADMIN,
         ),
+        op("GET", "/api/v1/admin/product-areas", ADMIN),
+        case(
+            "PUT",
+            "/api/v1/admin/product-areas/{code}",
+            "the mobility area, unchanged",
+            |_| "/api/v1/admin/product-areas/mobility".into(),
+            |_| Some(json!({ "agreement_area": "cooperation", "drug_adjacent": false })),
+            ADMIN,
+        ),
         op("GET", "/api/v1/admin/changes", May::Only(&[&[Admin, AuditReviewer]])),
         // Each user's own API tokens.
         op("GET", "/api/v1/tokens", May::Everyone),

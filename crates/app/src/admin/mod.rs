@@ -15,6 +15,7 @@ mod changes;
 mod inactivity;
 mod init;
 mod principals;
+mod product_areas;
 mod reference;
 mod tokens;
 mod units;
@@ -28,6 +29,7 @@ pub use principals::{
     add_customer_number, create_principal, edit_customer_number, edit_principal, list_principals,
     set_basic_equipment_agreement, PrincipalInput, PrincipalWithNumbers,
 };
+pub use product_areas::{edit_product_area, list_product_areas, ProductAreaInput};
 pub use reference::{reference, user_overview, Reference, UserOverview};
 pub use tokens::{list_tokens, revoke_token};
 pub use units::{create_unit, deactivate_unit, edit_unit, list_units, reactivate_unit, UnitInput};

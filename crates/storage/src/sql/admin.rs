@@ -638,6 +638,16 @@ impl AdminWork for SqlAdminWork {
         .await?;
         Ok(())
     }
+
+    async fn update_product_area(&mut self, code: &str, agreement_area: &str, drug_adjacent: bool) -> Result<()> {
+        db::query("UPDATE product_areas SET agreement_area = $1, drug_adjacent = $2 WHERE code = $3")
+            .bind(agreement_area)
+            .bind(drug_adjacent)
+            .bind(code)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
 }
 
 /// The supplier's id, the supplier created when new.

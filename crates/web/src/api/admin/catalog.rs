@@ -60,3 +60,67 @@ pub async fn retire_article(
     uc::retire_article(&state.app, caller(&user, &rid), &article_number, last_day).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A product area as administered: its agreement area and drug-adjacent flag.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ProductAreaDto {
+    pub code: String,
+    pub name_sv: String,
+    pub name_en: String,
+    /// `cooperation` ("Samarbetsavtal"), `overenskommelsen` (medical treatment) or `digital`:
+    /// the agreement area its deliveries are followed up under.
+    pub agreement_area: String,
+    /// Treatment devices close to pharmaceuticals: counted in the costly-treatment application.
+    pub drug_adjacent: bool,
+}
+
+/// What a product area's edit sends.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct ProductAreaBody {
+    /// `cooperation`, `overenskommelsen` or `digital`.
+    pub agreement_area: String,
+    pub drug_adjacent: bool,
+}
+
+/// Every product area with its agreement area and drug-adjacent flag.
+#[utoipa::path(get, path = "/api/v1/admin/product-areas", tag = "admin", security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the product areas, by code", body = Vec<ProductAreaDto>),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn product_areas(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+) -> Result<Json<Vec<ProductAreaDto>>, ApiError> {
+    let areas = uc::list_product_areas(&state.app, caller(&user, &rid)).await?;
+    Ok(Json(
+        areas
+            .into_iter()
+            .map(|a| ProductAreaDto {
+                agreement_area: ramp_domain::Term::as_str(a.agreement_area).into(),
+                code: a.code,
+                name_sv: a.name_sv,
+                name_en: a.name_en,
+                drug_adjacent: a.drug_adjacent,
+            })
+            .collect(),
+    ))
+}
+
+/// Sets a product area's agreement area and drug-adjacent flag; deliveries
+/// from then on are counted under the new area. Recorded in the change log.
+#[utoipa::path(put, path = "/api/v1/admin/product-areas/{code}", tag = "admin", request_body = ProductAreaBody, params(("code" = String, Path, description = "the product area")), security(("token" = []), ("session" = [])), responses(
+    (status = 204, description = "changed"),
+    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "product_area_not_found (field code)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid_agreement_area (field agreement_area)", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn edit_product_area(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    RequestId(rid): RequestId,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<ProductAreaBody>,
+) -> Result<StatusCode, ApiError> {
+    let input = uc::ProductAreaInput { agreement_area: b.agreement_area, drug_adjacent: b.drug_adjacent };
+    uc::edit_product_area(&state.app, caller(&user, &rid), &code, &input).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

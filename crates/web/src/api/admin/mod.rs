@@ -29,6 +29,7 @@ use utoipa::OpenApi;
         users::set_roles, users::set_unit, users::set_competences,
         users::tokens, users::revoke_token,
         catalog::create_article, catalog::edit_article, catalog::retire_article,
+        catalog::product_areas, catalog::edit_product_area,
         changes::list,
     ),
     tags((name = "admin", description = "Administration: administrators only; every change is recorded with the row before and after."))
@@ -62,5 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/articles", post(catalog::create_article))
         .route("/api/v1/admin/articles/{article_number}", put(catalog::edit_article))
         .route("/api/v1/admin/articles/{article_number}/retire", post(catalog::retire_article))
+        .route("/api/v1/admin/product-areas", get(catalog::product_areas))
+        .route("/api/v1/admin/product-areas/{code}", put(catalog::edit_product_area))
         .route("/api/v1/admin/changes", get(changes::list))
 }

@@ -10,6 +10,7 @@
 mod articles;
 mod changes;
 mod principals;
+mod product_areas;
 mod units;
 mod users;
 pub(crate) mod widgets;
@@ -48,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/articles/new", get(articles::new_form))
         .route("/admin/articles/{number}", get(articles::show).post(articles::edit))
         .route("/admin/articles/{number}/retire", get(articles::back).post(articles::retire))
+        .route("/admin/product-areas", get(product_areas::list))
+        .route("/admin/product-areas/{code}", get(to_product_areas).post(product_areas::save))
         .route("/admin/changes", get(changes::list))
         .route("/audit/admin-changes", get(changes::for_review))
 }
@@ -103,6 +106,10 @@ async fn back_to_principal(Path(id): Path<i64>) -> Redirect {
 
 async fn to_users() -> Redirect {
     Redirect::to("/admin/users")
+}
+
+async fn to_product_areas() -> Redirect {
+    Redirect::to("/admin/product-areas")
 }
 
 async fn to_principals() -> Redirect {
