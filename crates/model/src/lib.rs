@@ -13,6 +13,7 @@ mod audit;
 mod billing;
 pub mod clock;
 mod consult;
+mod digital;
 mod economy;
 mod error;
 mod fees;
@@ -32,6 +33,7 @@ pub use audit::*;
 pub use billing::*;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consult::*;
+pub use digital::*;
 pub use economy::*;
 pub use error::{BoxError, Result, StorageError};
 pub use fees::*;
@@ -94,6 +96,7 @@ pub trait Storage:
     + PatientRegisterStore
     + OrderListStore
     + ProductStore
+    + DigitalStore
     + Send
     + Sync
     + 'static

@@ -146,6 +146,9 @@ pub struct ProductArea {
     /// läkemedelsnära produkter", e.g. wound care, VAC therapy): the only
     /// area the costly-treatment application counts (seed 000).
     pub drug_adjacent: bool,
+    /// Digital assistive devices that report measurements (issue 21):
+    /// blood-pressure monitors, scales, medication dispensers, pulse oximeters.
+    pub digital: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -159,6 +159,7 @@ mod tests {
             name_en: code.into(),
             required_competence: None,
             drug_adjacent: false,
+            digital: false,
         }
     }
 

@@ -468,6 +468,7 @@ pub async fn rows_loaded_after_they_were_first_read_are_seen_at_once(s: Arc<dyn 
         name_en: "Vision".into(),
         required_competence: Some("vision".into()),
         drug_adjacent: false,
+        digital: false,
     };
     s.insert_product_areas(std::slice::from_ref(&area)).await.unwrap();
     let group = ReplacementGroup {

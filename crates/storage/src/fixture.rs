@@ -191,6 +191,7 @@ pub async fn load(s: &dyn Storage, password_hash: &str) -> Result<Fixture> {
         name_en: "Mobility".into(),
         required_competence: Some("mobility".into()),
         drug_adjacent: false,
+        digital: false,
     }])
     .await?;
     s.insert_users(&[

@@ -98,6 +98,7 @@ pub async fn load(s: &dyn Storage) -> Result<OrderingFixture> {
             name_en: "Lifts".into(),
             required_competence: Some("lifts".into()),
             drug_adjacent: false,
+            digital: false,
         },
         ProductArea {
             code: "incontinence".into(),
@@ -105,6 +106,7 @@ pub async fn load(s: &dyn Storage) -> Result<OrderingFixture> {
             name_en: "Incontinence".into(),
             required_competence: None,
             drug_adjacent: false,
+            digital: false,
         },
     ])
     .await?;

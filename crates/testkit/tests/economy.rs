@@ -34,6 +34,7 @@ async fn lend_pump(app: &TestApp) {
         name_en: "Medical treatment".into(),
         required_competence: None,
         drug_adjacent: true,
+        digital: false,
     }])
     .await
     .unwrap();

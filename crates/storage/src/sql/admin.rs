@@ -615,7 +615,7 @@ impl AdminWork for SqlAdminWork {
     }
 
     async fn product_areas(&mut self) -> Result<Vec<ProductArea>> {
-        db::query("SELECT code, name_sv, name_en, required_competence, drug_adjacent FROM product_areas ORDER BY code")
+        db::query("SELECT code, name_sv, name_en, required_competence, drug_adjacent, digital FROM product_areas ORDER BY code")
             .fetch_all(&mut *self.tx)
             .await?
             .iter()
@@ -625,14 +625,15 @@ impl AdminWork for SqlAdminWork {
 
     async fn insert_product_area(&mut self, a: &ProductArea) -> Result<()> {
         db::query(
-            "INSERT INTO product_areas (code, name_sv, name_en, required_competence, drug_adjacent) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO product_areas (code, name_sv, name_en, required_competence, drug_adjacent, digital) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&a.code)
         .bind(&a.name_sv)
         .bind(&a.name_en)
         .bind(&a.required_competence)
         .bind(a.drug_adjacent)
+        .bind(a.digital)
         .execute(&mut *self.tx)
         .await?;
         Ok(())

@@ -174,12 +174,12 @@ pub(super) async fn insert_product_areas(this: &SqlStorage, rows: &[ProductArea]
     insert_rows(
         &mut tx,
         this,
-        "INSERT INTO product_areas (code, name_sv, name_en, required_competence, drug_adjacent) ",
-        5,
+        "INSERT INTO product_areas (code, name_sv, name_en, required_competence, drug_adjacent, digital) ",
+        6,
         rows,
         |b, r| {
             b.push_bind(&r.code).push_bind(&r.name_sv).push_bind(&r.name_en).push_bind(&r.required_competence);
-            b.push_bind(r.drug_adjacent);
+            b.push_bind(r.drug_adjacent).push_bind(r.digital);
         },
     )
     .await?;

@@ -53,7 +53,7 @@ pub(super) async fn product_areas(this: &SqlStorage) -> Result<Vec<ProductArea>>
         Err(seen) => seen,
     };
     let rows =
-        db::query("SELECT code, name_sv, name_en, required_competence, drug_adjacent FROM product_areas ORDER BY code")
+        db::query("SELECT code, name_sv, name_en, required_competence, drug_adjacent, digital FROM product_areas ORDER BY code")
             .fetch_all(&this.pool)
             .await?;
     let rows = all(&rows, product_area_from)?;

@@ -153,6 +153,7 @@ pub(super) fn product_area_from(r: &Row) -> Result<ProductArea> {
         name_en: r.try_get("name_en")?,
         required_competence: r.try_get("required_competence")?,
         drug_adjacent: r.try_get("drug_adjacent")?,
+        digital: r.try_get("digital")?,
     })
 }
 
