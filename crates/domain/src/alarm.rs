@@ -112,10 +112,7 @@ pub fn cause(m: &Measurement, own: &[Threshold]) -> Option<Cause> {
     let mut breaches = Vec::new();
     for spec in m.kind.values() {
         let Some(x) = m.get(spec.name) else { continue };
-        let limit = own
-            .iter()
-            .chain(default_thresholds())
-            .find(|t| t.kind == m.kind && t.value_name == spec.name);
+        let limit = own.iter().chain(default_thresholds()).find(|t| t.kind == m.kind && t.value_name == spec.name);
         let Some(limit) = limit else { continue };
         if let Some(high) = limit.high.filter(|h| x >= *h) {
             breaches.push(format!("{} {x} ≥ {high}", spec.name));

@@ -175,8 +175,12 @@ pub trait DigitalStore: Send + Sync {
     async fn patient_alarms(&self, patient_id: Id) -> Result<Vec<AlarmRow>>;
     /// Marks every alarm still open and raised at or before `raised_before`
     /// as escalated at `at` (to `to_unit`, when set); returns how many.
-    async fn escalate_alarms(&self, raised_before: DateTime<Utc>, to_unit: Option<Id>, at: DateTime<Utc>)
-        -> Result<u64>;
+    async fn escalate_alarms(
+        &self,
+        raised_before: DateTime<Utc>,
+        to_unit: Option<Id>,
+        at: DateTime<Utc>,
+    ) -> Result<u64>;
     /// Acknowledges an open alarm; false if it was not open.
     async fn acknowledge_alarm(&self, id: Id, by: Id, note: &str, at: DateTime<Utc>) -> Result<bool>;
     /// Closes an alarm that is not closed (acknowledging it if still open); false if it was closed.

@@ -98,7 +98,10 @@ async fn a_bad_report_is_refused_with_a_problem_naming_the_field_and_nothing_is_
     let rows = [
         (bp(ID, 400), "values.systolic"),
         (json!({"id": ID, "kind": "spirometry", "at": "2026-11-23T08:55:00Z", "values": {}}), "kind"),
-        (json!({"id": ID, "kind": "blood_pressure", "at": "2026-11-23T08:55:00Z", "values": {"systolic": 120}}), "values.diastolic"),
+        (
+            json!({"id": ID, "kind": "blood_pressure", "at": "2026-11-23T08:55:00Z", "values": {"systolic": 120}}),
+            "values.diastolic",
+        ),
         (future, "at"),
         (json!({"id": "42", "kind": "weight", "at": "2026-11-23T08:55:00Z", "values": {"kg": 70}}), "id"),
     ];

@@ -9,8 +9,8 @@
 use crate::digital::{bp, report, secret_for, setup, ID};
 use chrono::Duration;
 use ramp_app::AppConfig;
-use ramp_storage::CareRelationship;
 use ramp_storage::fixture::date;
+use ramp_storage::CareRelationship;
 use ramp_testkit::{problem, Engine, TestApp};
 use serde_json::{json, Value};
 
@@ -79,7 +79,10 @@ async fn the_prescribers_threshold_makes_a_lower_value_alarm(app: TestApp) {
     let view: Value = view.json().await.unwrap();
     assert_eq!(view["measurements"][0]["values"]["systolic"], 155.0);
     let systolic = view["limits"].as_array().unwrap().iter().find(|l| l["value"] == "systolic").unwrap().clone();
-    assert_eq!(systolic, json!({"kind": "blood_pressure", "value": "systolic", "low": null, "high": 150.0, "source": "patient"}));
+    assert_eq!(
+        systolic,
+        json!({"kind": "blood_pressure", "value": "systolic", "low": null, "high": 150.0, "source": "patient"})
+    );
     assert_eq!(view["alarms"].as_array().unwrap().len(), 1);
     let refused = app.post_json(&lars, "/api/v1/patients/measurements", &json!({"personal_id": pnr})).await;
     assert_eq!(problem(refused).await["code"], "care_relationship_required");
@@ -105,21 +108,24 @@ async fn a_missed_dose_alarms_and_the_units_nurse_acknowledges_it_with_a_note_an
     let resp = app.post_json(&anna, &ack, &json!({"note": "Ringt Tolvan, dosen tagen 08:40"})).await;
     assert_eq!(resp.status(), 200);
     let acked: Value = resp.json().await.unwrap();
-    assert_eq!((acked["state"].as_str(), acked["acknowledged_by"].as_str()), (Some("acknowledged"), Some("Anna Arbetsterapeut")));
+    assert_eq!(
+        (acked["state"].as_str(), acked["acknowledged_by"].as_str()),
+        (Some("acknowledged"), Some("Anna Arbetsterapeut"))
+    );
     assert_eq!(acked["note"], "Ringt Tolvan, dosen tagen 08:40");
     let twice = app.post_json(&anna, &ack, &json!({"note": "igen"})).await;
     assert_eq!(problem(twice).await["code"], "alarm_not_open");
     let closed = app.post_json(&anna, &format!("/api/v1/digital/alarms/{id}/close"), &json!({})).await;
     assert_eq!(closed.json::<Value>().await.unwrap()["state"], "closed");
     assert!(alarms_of(&app, "anna").await.is_empty(), "closed alarms leave the list");
-    let all: Vec<Value> =
-        app.get(&anna, "/api/v1/digital/alarms?include_closed=true").await.json().await.unwrap();
+    let all: Vec<Value> = app.get(&anna, "/api/v1/digital/alarms?include_closed=true").await.json().await.unwrap();
     assert_eq!(all.len(), 1);
 }
 
 async fn an_alarm_not_acknowledged_in_30_minutes_is_escalated_to_the_second_unit(app: TestApp) {
     let f = setup(&app).await;
-    let care = CareRelationship { patient_id: app.fixture.tolvan, unit_id: 2, valid_from: date(2026, 1, 1), valid_to: None };
+    let care =
+        CareRelationship { patient_id: app.fixture.tolvan, unit_id: 2, valid_from: date(2026, 1, 1), valid_to: None };
     app.storage.insert_care_relationships(&[care]).await.unwrap();
     app.storage.finish_bulk_load().await.unwrap();
     let secret = secret_for(&app, f.monitor).await;
@@ -136,7 +142,9 @@ async fn an_alarm_not_acknowledged_in_30_minutes_is_escalated_to_the_second_unit
     assert!(!alarms_of(&app, "anna").await[0]["escalated_at"].is_null());
     let lars = app.token_for("lars").await;
     let id = escalated[0]["id"].as_i64().unwrap();
-    let resp = app.post_json(&lars, &format!("/api/v1/digital/alarms/{id}/acknowledgement"), &json!({"note": "Hembesök"})).await;
+    let resp = app
+        .post_json(&lars, &format!("/api/v1/digital/alarms/{id}/acknowledgement"), &json!({"note": "Hembesök"}))
+        .await;
     assert_eq!(resp.status(), 200, "the second unit may take it on");
 }
 
@@ -146,7 +154,8 @@ async fn an_acknowledged_alarm_is_not_escalated(app: TestApp) {
     assert_eq!(report(&app, &secret, &bp(ID, 195)).await.status(), 202);
     let id = alarms_of(&app, "anna").await[0]["id"].as_i64().unwrap();
     let anna = app.token_for("anna").await;
-    let ack = app.post_json(&anna, &format!("/api/v1/digital/alarms/{id}/acknowledgement"), &json!({"note": "Ringt"})).await;
+    let ack =
+        app.post_json(&anna, &format!("/api/v1/digital/alarms/{id}/acknowledgement"), &json!({"note": "Ringt"})).await;
     assert_eq!(ack.status(), 200);
     app.clock.advance(Duration::hours(2));
     assert!(alarms_of(&app, "anna").await[0]["escalated_at"].is_null());

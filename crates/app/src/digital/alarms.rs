@@ -55,9 +55,9 @@ pub async fn unit_alarms(
 /// The alarm `id` if the user may handle it: routed or escalated to their
 /// unit (any for the centre's staff) and a patient they may read (audited).
 async fn alarm_to_handle(app: &App, user: &User, id: Id, action: &str, request_id: Option<&str>) -> Result<AlarmRow> {
+    let scope = unit_scope(user)?;
     let not_found = || AppError::not_found(Some("id"), "alarm_not_found", "no alarm of yours has this id");
     let alarm = app.storage.alarm(id).await?.ok_or_else(not_found)?;
-    let scope = unit_scope(user)?;
     if let Some(unit) = scope {
         if alarm.unit_id != unit && alarm.escalated_to_unit_id != Some(unit) {
             return Err(not_found());

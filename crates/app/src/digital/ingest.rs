@@ -58,7 +58,10 @@ pub(crate) fn own_thresholds(rows: &[ThresholdRow]) -> Vec<Threshold> {
 
 async fn record(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Ingested> {
     let Some(patient_id) = device.patient_id else {
-        return Err(AppError::forbidden("device_not_lent", "the device is not lent to a patient now, so it cannot report"));
+        return Err(AppError::forbidden(
+            "device_not_lent",
+            "the device is not lent to a patient now, so it cannot report",
+        ));
     };
     let own = own_thresholds(&app.storage.thresholds(patient_id).await?);
     let alarm = cause(m, &own).and_then(|c| match device.unit_id {

@@ -86,12 +86,7 @@ pub struct ThresholdInput<'a> {
 }
 
 /// A prescriber sets the patient's own limits for one value.
-pub async fn set_threshold(
-    app: &App,
-    user: &User,
-    input: &ThresholdInput<'_>,
-    request_id: Option<&str>,
-) -> Result<()> {
+pub async fn set_threshold(app: &App, user: &User, input: &ThresholdInput<'_>, request_id: Option<&str>) -> Result<()> {
     if !user.has_role(Role::Prescriber) {
         return Err(AppError::forbidden("prescriber_required", "only a prescriber sets a patient's thresholds"));
     }

@@ -40,9 +40,11 @@ fn a_dangerous_value_alarms_by_the_clinical_default_before_any_threshold_is_set(
 
 #[test]
 fn the_patients_own_threshold_replaces_the_default_for_that_value_only() {
-    let own = [Threshold { kind: MeasurementKind::BloodPressure, value_name: "systolic", low: None, high: Some(150.0) }];
+    let own =
+        [Threshold { kind: MeasurementKind::BloodPressure, value_name: "systolic", low: None, high: Some(150.0) }];
     assert_eq!(cause(&bp(155.0, 80.0, 60.0), &own).unwrap().detail, "systolic 155 ≥ 150");
-    let lenient = [Threshold { kind: MeasurementKind::BloodPressure, value_name: "systolic", low: None, high: Some(200.0) }];
+    let lenient =
+        [Threshold { kind: MeasurementKind::BloodPressure, value_name: "systolic", low: None, high: Some(200.0) }];
     assert_eq!(cause(&bp(185.0, 80.0, 60.0), &lenient), None);
     assert_eq!(cause(&bp(185.0, 115.0, 60.0), &lenient).unwrap().detail, "diastolic 115 ≥ 110");
     let weight = [Threshold { kind: MeasurementKind::Weight, value_name: "kg", low: Some(50.0), high: None }];

@@ -63,9 +63,17 @@ fn a_bad_report_is_refused_naming_the_field() {
             "values.systolic",
             "not_a_number",
         ),
-        (json!({"id": ID, "kind": "weight", "at": at, "values": {"kg": 70, "lbs": 154}}), "values.lbs", "unknown_value"),
+        (
+            json!({"id": ID, "kind": "weight", "at": at, "values": {"kg": 70, "lbs": 154}}),
+            "values.lbs",
+            "unknown_value",
+        ),
         (json!({"id": ID, "kind": "dose", "at": at, "values": {"taken": 0.5}}), "values.taken", "out_of_range"),
-        (json!({"id": ID, "kind": "spo2", "at": at, "values": {"percent": 101, "pulse": 70}}), "values.percent", "out_of_range"),
+        (
+            json!({"id": ID, "kind": "spo2", "at": at, "values": {"percent": 101, "pulse": 70}}),
+            "values.percent",
+            "out_of_range",
+        ),
     ];
     for (body, field, code) in rows {
         let e = parse(body.clone()).expect_err(&body.to_string());

@@ -52,10 +52,11 @@ pub(super) async fn product_areas(this: &SqlStorage) -> Result<Vec<ProductArea>>
         Ok(hit) => return Ok(hit),
         Err(seen) => seen,
     };
-    let rows =
-        db::query("SELECT code, name_sv, name_en, required_competence, drug_adjacent, digital FROM product_areas ORDER BY code")
-            .fetch_all(&this.pool)
-            .await?;
+    let rows = db::query(
+        "SELECT code, name_sv, name_en, required_competence, drug_adjacent, digital FROM product_areas ORDER BY code",
+    )
+    .fetch_all(&this.pool)
+    .await?;
     let rows = all(&rows, product_area_from)?;
     this.cache.put(seen, |r| r.product_areas = Some(rows.clone()));
     Ok(rows)

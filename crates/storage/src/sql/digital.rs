@@ -146,24 +146,27 @@ impl DigitalStore for SqlStorage {
             .bind(device_id)
             .execute(&mut *tx)
             .await?;
-        db::query("INSERT INTO device_credentials (device_id, secret_hash, created_at, created_by) VALUES ($1, $2, $3, $4)")
-            .bind(device_id)
-            .bind(secret_hash)
-            .bind(at)
-            .bind(by)
-            .execute(&mut *tx)
-            .await?;
+        db::query(
+            "INSERT INTO device_credentials (device_id, secret_hash, created_at, created_by) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(device_id)
+        .bind(secret_hash)
+        .bind(at)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn revoke_device_credential(&self, device_id: Id, at: DateTime<Utc>) -> Result<bool> {
         let _turn = self.dialect.write_turn().await;
-        let done = db::query("UPDATE device_credentials SET revoked_at = $1 WHERE device_id = $2 AND revoked_at IS NULL")
-            .bind(at)
-            .bind(device_id)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            db::query("UPDATE device_credentials SET revoked_at = $1 WHERE device_id = $2 AND revoked_at IS NULL")
+                .bind(at)
+                .bind(device_id)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected() > 0)
     }
 

@@ -65,6 +65,7 @@ impl From<&AlarmRow> for AlarmDto {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AlarmQuery {
     /// Include closed alarms (default false).
     #[serde(default)]
@@ -247,7 +248,8 @@ pub async fn set_threshold(
     RequestId(rid): RequestId,
     ApiJson(b): ApiJson<ThresholdBody>,
 ) -> Result<StatusCode, ApiError> {
-    let input = ThresholdInput { personal_id: &b.personal_id, kind: &b.kind, value: &b.value, low: b.low, high: b.high };
+    let input =
+        ThresholdInput { personal_id: &b.personal_id, kind: &b.kind, value: &b.value, low: b.low, high: b.high };
     uc::set_threshold(&state.app, &user, &input, Some(&rid)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

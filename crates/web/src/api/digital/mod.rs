@@ -21,14 +21,12 @@ use utoipa::OpenApi;
 )]
 pub struct DigitalApi;
 
-/// The routes of this module.
+/// The routes of this module (one line each: `openapi_tests` reads them).
 pub fn routes() -> Router<crate::AppState> {
+    use devices::{issue_secret, revoke_secret};
     Router::new()
         .route("/api/v1/digital/devices", get(devices::list))
-        .route(
-            "/api/v1/digital/devices/{device_number}/secret",
-            post(devices::issue_secret).delete(devices::revoke_secret),
-        )
+        .route("/api/v1/digital/devices/{device_number}/secret", post(issue_secret).delete(revoke_secret))
         .route("/api/v1/digital/measurements", post(devices::ingest))
         .route("/api/v1/digital/alarms", get(alarms::list))
         .route("/api/v1/digital/alarms/{id}/acknowledgement", post(alarms::acknowledge))
