@@ -27,6 +27,20 @@ pub async fn escalate_due(app: &App) -> Result<u64> {
     Ok(n)
 }
 
+/// Escalates due alarms every `every` (`ramp serve`), so an alarm is
+/// escalated on time even when nobody opens a list.
+pub fn spawn_escalation_sweeper(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = escalate_due(&app).await {
+                tracing::warn!(error = %e, "escalating alarms failed");
+            }
+        }
+    })
+}
+
 /// The alarms routed or escalated to the user's unit (every unit's for the
 /// centre's staff), newest first; closed ones only when asked.
 pub async fn unit_alarms(
