@@ -55,7 +55,7 @@ async fn a_secret_from_ramp_digital_token_lets_a_lent_demo_device_report(url: &s
     let secret = stdout(&ramp(url, &["digital", "token", "--device-number", number]));
     assert_eq!(secret.len(), 64);
     let body = json!({"id": "6f1c2a4e-8b7d-4c3e-9f0a-1b2c3d4e5f60", "kind": "blood_pressure",
-        "at": chrono::Utc::now().to_rfc3339(), "values": {"systolic": 131, "diastolic": 85, "pulse": 70}});
+        "at": ramp_app::Clock::now(&ramp_app::SystemClock).to_rfc3339(), "values": {"systolic": 131, "diastolic": 85, "pulse": 70}});
     let send = || {
         server
             .client
