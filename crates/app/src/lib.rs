@@ -14,6 +14,7 @@ pub mod consult;
 pub mod dates;
 pub mod demo;
 pub mod devices;
+pub mod digital;
 pub mod economy;
 mod error;
 pub mod fees;
@@ -62,6 +63,12 @@ pub struct AppConfig {
     /// Unit orderers, finance and administrators never may
     /// (`ramp_domain::access::NEVER_EMERGENCY_ROLES`).
     pub emergency_access_roles: Vec<ramp_domain::role::Role>,
+    /// How long an alarm may stay unacknowledged before it is escalated (issue 21).
+    pub alarm_escalation_after: chrono::Duration,
+    /// The second unit an escalated alarm is shown to, if any (e.g. a
+    /// central alarm desk); without one it stays with the responsible unit,
+    /// marked escalated, and the centre's staff see it as they see all.
+    pub alarm_escalation_unit: Option<ramp_model::Id>,
 }
 
 impl Default for AppConfig {
@@ -72,6 +79,8 @@ impl Default for AppConfig {
             reservation_ttl: chrono::Duration::minutes(30),
             agreement_region: "stockholm".into(),
             emergency_access_roles: ramp_domain::access::DEFAULT_EMERGENCY_ROLES.to_vec(),
+            alarm_escalation_after: chrono::Duration::minutes(30),
+            alarm_escalation_unit: None,
         }
     }
 }

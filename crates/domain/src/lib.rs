@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod alarm;
 pub mod article;
 pub mod audit;
 pub mod billing;
@@ -23,6 +24,7 @@ pub mod error;
 pub mod fees;
 pub mod figures;
 pub mod ids;
+pub mod measurement;
 pub mod money;
 pub mod order;
 pub mod product;

@@ -13,6 +13,7 @@ mod audit;
 mod billing;
 pub mod clock;
 mod consult;
+mod digital;
 mod economy;
 mod error;
 mod fees;
@@ -33,6 +34,7 @@ pub use audit::*;
 pub use billing::*;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consult::*;
+pub use digital::*;
 pub use economy::*;
 pub use error::{BoxError, Result, StorageError};
 pub use fees::*;
@@ -97,6 +99,7 @@ pub trait Storage:
     + PatientRegisterStore
     + OrderListStore
     + ProductStore
+    + DigitalStore
     + Send
     + Sync
     + 'static

@@ -10,6 +10,7 @@ mod config;
 pub mod db;
 pub mod decide;
 mod demo_cmd;
+mod digital_cmd;
 mod impact_cmd;
 mod serve;
 mod users_cmd;
@@ -48,6 +49,9 @@ pub enum Command {
     /// Manage API tokens for integrations.
     #[command(subcommand)]
     Token(users_cmd::TokenCommand),
+    /// Digital assistive devices: issue or revoke a lent device's secret.
+    #[command(subcommand)]
+    Digital(digital_cmd::DigitalCommand),
     /// Bootstrap an empty database (`admin init`) and run administrative jobs.
     #[command(subcommand)]
     Admin(admin_cmd::AdminCommand),
@@ -91,6 +95,7 @@ pub fn main() -> ExitCode {
             Command::Demo(args) => demo_cmd::run(args, &config).await,
             Command::User(cmd) => users_cmd::run_user(cmd, &config).await,
             Command::Token(cmd) => users_cmd::run_token(cmd, &config).await,
+            Command::Digital(cmd) => digital_cmd::run(cmd, &config).await,
             Command::Admin(cmd) => admin_cmd::run(cmd, &config).await,
             Command::Bench(cmd) => bench::run(cmd, &config).await,
             Command::Agreements(agreements_cmd::AgreementsCommand::Impact(args)) => {

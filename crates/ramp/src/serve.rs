@@ -94,6 +94,7 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     ramp_app::orders::spawn_reservation_sweeper(app.clone(), std::time::Duration::from_secs(30));
     ramp_app::consult::spawn_consultation_sweeper(app.clone(), std::time::Duration::from_secs(60));
     ramp_app::admin::spawn_inactivity_sweeper(app.clone(), std::time::Duration::from_secs(3600));
+    ramp_app::digital::spawn_escalation_sweeper(app.clone(), std::time::Duration::from_secs(60));
     let cookie_secure = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());
     let state = ramp_web::AppState::new(app, agreements, cookie_secure);
     let listener = tokio::net::TcpListener::bind(addr)

@@ -17,6 +17,7 @@ pub mod db;
 pub mod dialect;
 pub mod fixture;
 pub mod fixture_consult;
+pub mod fixture_digital;
 pub mod fixture_ordering;
 pub mod sql;
 pub mod write_tx;

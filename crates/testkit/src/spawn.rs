@@ -59,6 +59,11 @@ pub async fn spawn_app_in_demo_region(engine: Engine) -> TestApp {
     spawn(engine, Arc::new(Agreements::builtin()), None, config).await
 }
 
+/// `spawn_app` with the given application settings (e.g. where alarms escalate).
+pub async fn spawn_app_with_config(engine: Engine, config: AppConfig) -> TestApp {
+    spawn(engine, Arc::new(Agreements::builtin()), None, config).await
+}
+
 /// `spawn_app` logging in through a real OIDC provider of its own, started
 /// with `options` (see [`crate::oidc`]). The clock starts at the real time,
 /// since the provider's tokens carry it.

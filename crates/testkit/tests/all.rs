@@ -14,6 +14,8 @@ mod billing_peppol;
 mod catalog_search;
 mod consult;
 mod demo_coherence;
+mod digital;
+mod digital_alarms;
 mod economy;
 mod fees;
 mod figures;

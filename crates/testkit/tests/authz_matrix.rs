@@ -77,6 +77,9 @@ enum May {
     Everyone,
     /// These groups of callers.
     Only(&'static [&'static [Who]]),
+    /// A digital device with its own secret (issue 21): no user's token
+    /// is one, so every caller, and the anonymous one, gets 401.
+    DeviceSecret,
 }
 
 /// What the setup made, for the requests to name.
@@ -148,6 +151,8 @@ const REVIEWER: May = May::Only(&[&[AuditReviewer]]);
 const ADMIN: May = May::Only(&[&[Admin]]);
 const PRESCRIBERS: May = May::Only(&[&[Prescriber, PrescriberOtherUnit]]);
 const ORDERERS: May = May::Only(&[&[UnitOrderer, UnitOrdererOtherUnit]]);
+/// The centre's staff and everyone working at a unit (issue 21).
+const DIGITAL_UNITS: May = May::Only(&[HMC, UNIT_1, LIDINGO]);
 
 fn matrix() -> Vec<Case> {
     vec![
@@ -188,6 +193,64 @@ fn matrix() -> Vec<Case> {
             "/api/v1/patients/fee-statement",
             |_| Some(json!({ "personal_id": TOLVAN })),
             PATIENT_READERS,
+        ),
+        // Digital devices (issue 21): lists per unit or for the centre; the
+        // patient's view under the care-relationship rules; thresholds by
+        // the prescriber with the care relationship; secrets by administrators.
+        op("GET", "/api/v1/digital/devices", DIGITAL_UNITS),
+        op("GET", "/api/v1/digital/alarms", DIGITAL_UNITS),
+        case(
+            "POST",
+            "/api/v1/digital/alarms/{id}/acknowledgement",
+            "an alarm that does not exist",
+            |_| "/api/v1/digital/alarms/999999/acknowledgement".into(),
+            |_| Some(json!({ "note": "Ringt" })),
+            DIGITAL_UNITS,
+        ),
+        case(
+            "POST",
+            "/api/v1/digital/alarms/{id}/close",
+            "an alarm that does not exist",
+            |_| "/api/v1/digital/alarms/999999/close".into(),
+            none,
+            DIGITAL_UNITS,
+        ),
+        case(
+            "POST",
+            "/api/v1/digital/devices/{device_number}/secret",
+            "a device that is not digital",
+            |_| "/api/v1/digital/devices/D-0001/secret".into(),
+            none,
+            ADMIN,
+        ),
+        case(
+            "DELETE",
+            "/api/v1/digital/devices/{device_number}/secret",
+            "a device that is not digital",
+            |_| "/api/v1/digital/devices/D-0001/secret".into(),
+            none,
+            ADMIN,
+        ),
+        with_body(
+            "POST",
+            "/api/v1/digital/measurements",
+            |_| {
+                Some(
+                    json!({ "id": "6f1c2a4e-8b7d-4c3e-9f0a-1b2c3d4e5f60", "kind": "weight", "at": "2026-11-23T08:00:00Z", "values": { "kg": 70 } }),
+                )
+            },
+            May::DeviceSecret,
+        ),
+        with_body("POST", "/api/v1/patients/measurements", |_| Some(json!({ "personal_id": TOLVAN })), PATIENT_READERS),
+        with_body(
+            "PUT",
+            "/api/v1/patients/thresholds",
+            |_| {
+                Some(
+                    json!({ "personal_id": TOLVAN, "kind": "blood_pressure", "value": "systolic", "low": null, "high": 150 }),
+                )
+            },
+            May::Only(&[&[Prescriber]]),
         ),
         // Emergency access: only the roles the region allows, by default
         // prescribers working at a unit (issue 17 point 4).
@@ -1075,6 +1138,7 @@ fn allowed(may: May, who: Who) -> bool {
     match may {
         May::Public | May::Everyone => true,
         May::Only(groups) => groups.iter().any(|g| g.contains(&who)),
+        May::DeviceSecret => false,
     }
 }
 
@@ -1120,9 +1184,21 @@ async fn every_operation_answers_each_role_as_the_authorization_matrix_says(app:
         for who in callers {
             let status = send(&app, c.method, &path, body.as_ref(), Some(&tokens[&who])).await;
             let may = allowed(c.may, who);
-            let ok = if may { !matches!(status, 401 | 403 | 405) && status < 500 } else { status == 403 };
+            let ok = if matches!(c.may, May::DeviceSecret) {
+                status == 401
+            } else if may {
+                !matches!(status, 401 | 403 | 405) && status < 500
+            } else {
+                status == 403
+            };
             if !ok {
-                let expected = if may { "allowed" } else { "403" };
+                let expected = if matches!(c.may, May::DeviceSecret) {
+                    "401"
+                } else if may {
+                    "allowed"
+                } else {
+                    "403"
+                };
                 wrong.push(format!("{} {path} ({}): {who:?} got {status}, expected {expected}", c.method, c.case));
             }
         }

@@ -63,12 +63,14 @@ pub fn product_areas() -> Vec<ProductArea> {
         // Seed 000: "Behandlingshjälpmedel/läkemedelsnära produkter som berörs är t ex
         // sårvårdsmaterial, VAC-terapi": the medical-treatment area.
         drug_adjacent: code == "medical",
-        // Seed 003: "Överenskommelse för hjälpmedel vid medicinsk behandling";
-        // everything else is "Samarbetsavtal för försörjning av personliga hjälpmedel".
-        agreement_area: if matches!(code, "medical" | "nutrition") {
-            Agreement::Overenskommelsen
-        } else {
-            Agreement::Cooperation
+        // Seed 003: "Samarbetsavtal för försörjning av personliga hjälpmedel,
+        // Överenskommelse för hjälpmedel vid medicinsk behandling och digitala
+        // hjälpmedel"; the digital area holds the devices that report
+        // measurements (issue 21).
+        agreement_area: match code {
+            "medical" | "nutrition" => Agreement::Overenskommelsen,
+            "digital" => Agreement::Digital,
+            _ => Agreement::Cooperation,
         },
     };
     vec![
@@ -86,6 +88,7 @@ pub fn product_areas() -> Vec<ProductArea> {
         a("medical", "Medicinsk behandling", "Medical treatment", Some("medical")),
         a("nutrition", "Nutrition", "Nutrition", Some("nutrition")),
         a("daily_living", "Vardagsaktiviteter", "Daily living", None),
+        a("digital", "Digitala hjälpmedel", "Digital assistive devices", None),
     ]
 }
 
@@ -235,7 +238,7 @@ pub const DIVISIONS: &[Division] = &[
     d("044808", "Hjälpmedel för stående", "Ståstöd", "mobility", Device, (10_000, 30_000), 96, 6, (0, 4, 25), NO_SIZE, CHAIR_ACC, NONE, &[7, 1]),
     d("044803", "Motions- och träningscyklar", "Träningscykel", "mobility", Device, (8_000, 25_000), 96, 4, (3, 4, 10), NO_SIZE, NONE, NONE, &[7, 11]),
     d("040306", "Inhalatorer", "Inhalator", "medical", Medtech, (1_500, 4_000), 60, 5, (8, 5, 8), NO_SIZE, DEVICE_ACC, DEVICE_PARTS, &[30, 26]),
-    d("041904", "Läkemedelsdoserare", "Läkemedelsdispenser", "medical", Medtech, (3_000, 8_000), 60, 4, (10, 3, 0), NO_SIZE, DEVICE_ACC, DEVICE_PARTS, &[31, 16]),
+    d("041904", "Läkemedelsdoserare", "Läkemedelsdispenser", "digital", Medtech, (3_000, 8_000), 60, 4, (10, 3, 0), NO_SIZE, DEVICE_ACC, DEVICE_PARTS, &[31, 16]),
     d("040606", "Kompressionsplagg", "Kompressionsstrumpa", "medical", Consumable, (300, 1_500), 0, 25, (0, 0, 0), CLOTHING, NONE, NONE, &[22, 30]),
     d("060309", "Lumbosakrala ortoser", "Ländryggsortos", "orthopedics", Orthosis, (1_000, 4_000), 24, 12, (0, 0, 0), CLOTHING, NONE, NONE, &[13, 14, 15]),
     d("060612", "Hand-handledsortoser", "Handledsortos", "orthopedics", Orthosis, (500, 2_500), 24, 15, (0, 0, 0), CLOTHING, NONE, NONE, &[13, 14, 15]),
@@ -271,6 +274,12 @@ pub const DIVISIONS: &[Division] = &[
     d("223603", "Tangentbord", "Tangentbord", "communication", Device, (1_000, 3_000), 60, 3, (1, 3, 5), NO_SIZE, NONE, DEVICE_PARTS, &[17, 16]),
     d("241303", "Omgivningskontrollsystem", "Omgivningskontroll", "cognition", Device, (5_000, 30_000), 72, 3, (2, 5, 4), NO_SIZE, DEVICE_ACC, DEVICE_PARTS, &[16]),
     d("242103", "Griptänger", "Griptång", "daily_living", Small, (100, 400), 36, 3, (0, 0, 0), NO_SIZE, NONE, NONE, &[0, 9]),
+    // Issue 21: digital devices that report measurements (ISO 9999 04 24,
+    // products for measuring physiological properties), with the
+    // medication dispensers above (area "digital").
+    d("042403", "Blodtrycksmätare", "Blodtrycksmätare digital", "digital", Device, (800, 2_500), 60, 3, (25, 8, 0), NO_SIZE, NONE, DEVICE_PARTS, &[16, 31]),
+    d("042415", "Personvågar", "Personvåg uppkopplad", "digital", Device, (600, 2_000), 60, 3, (15, 6, 1), NO_SIZE, NONE, NONE, &[16, 31]),
+    d("042418", "Pulsoximetrar", "Pulsoximeter", "digital", Device, (500, 1_500), 48, 2, (10, 4, 2), NO_SIZE, NONE, NONE, &[16, 31]),
 ];
 
 /// Brand-like model names. Real catalogs are full of them; these are invented.

@@ -316,3 +316,27 @@ fn open_work_orders_are_on_devices_in_the_workshop_or_out_with_a_patient() {
     let workshop = all.devices.iter().filter(|d| d.state == DeviceState::InWorkshop).count();
     assert_eq!(wos.iter().filter(|w| w.patient_id.is_none()).count(), workshop);
 }
+
+#[test]
+fn digital_devices_of_every_kind_are_lent_to_patients_at_the_small_scale() {
+    // Issue 21: blood-pressure monitors, scales, medication dispensers and
+    // pulse oximeters (area "digital") lent to patients, so the digital
+    // platform has devices to list and credentials to issue at every scale.
+    let all = small();
+    let digital: std::collections::HashMap<i64, String> = all
+        .articles
+        .iter()
+        .filter(|a| a.product_area == "digital")
+        .map(|a| (a.id, a.iso_code.as_str().chars().take(6).collect()))
+        .collect();
+    let lent: Vec<&String> = all
+        .devices
+        .iter()
+        .filter(|d| d.state == DeviceState::WithPatient)
+        .filter_map(|d| digital.get(&d.article_id))
+        .collect();
+    assert!(lent.len() >= 20, "{} digital devices lent", lent.len());
+    for iso in ["041904", "042403", "042415", "042418"] {
+        assert!(lent.iter().any(|c| c.as_str() == iso), "no lent device of {iso}");
+    }
+}

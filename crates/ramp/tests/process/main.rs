@@ -8,6 +8,7 @@ mod bench_search;
 mod bootstrap;
 mod crash;
 mod demo_journeys;
+mod digital;
 mod faults;
 mod support;
 mod tokens;

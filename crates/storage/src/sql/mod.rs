@@ -13,7 +13,7 @@
 //! `organisations.rs`, `patients.rs`, `audit.rs`, `catalog.rs`,
 //! `devices.rs`. The sub-traits are implemented whole in theirs:
 //! `orders.rs`, `supply.rs`, `consult.rs`, `figures.rs`, `billing.rs`,
-//! `fees.rs`, `patient_invoices.rs`, `economy.rs`, `security.rs`, `admin.rs`, `audit_review.rs`, `order_lists.rs`, `product.rs`. Row mappers used by several are in `rows.rs`;
+//! `fees.rs`, `patient_invoices.rs`, `digital.rs`, `economy.rs`, `security.rs`, `admin.rs`, `audit_review.rs`, `order_lists.rs`, `product.rs`. Row mappers used by several are in `rows.rs`;
 //! the unit of work that `ramp-app` composes is in `unit_of_work.rs`.
 
 mod admin;
@@ -25,6 +25,7 @@ mod catalog;
 mod catalog_index;
 mod consult;
 mod devices;
+mod digital;
 mod economy;
 mod fees;
 mod figures;

@@ -9,6 +9,7 @@ mod consult;
 mod consult_dto;
 mod cost;
 mod devices;
+mod digital;
 mod dto;
 mod economy;
 mod fees;
@@ -95,6 +96,11 @@ impl utoipa::Modify for SecurityAddon {
             "token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // A digital device's own secret (issue 21), sent as `Authorization: Bearer`.
+        components.add_security_scheme(
+            "device_secret",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
         components
             .add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("ramp_session"))));
     }
@@ -105,6 +111,7 @@ pub fn openapi_json() -> serde_json::Value {
     let mut doc = ApiDoc::openapi();
     doc.merge(admin::AdminApi::openapi());
     doc.merge(order_lists::UnitOrdersApi::openapi());
+    doc.merge(digital::DigitalApi::openapi());
     serde_json::to_value(doc).expect("the OpenAPI document serializes")
 }
 
@@ -205,6 +212,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reports/tertial.xlsx", get(tertial::tertial_xlsx))
         .merge(admin::routes())
         .merge(order_lists::routes())
+        .merge(digital::routes())
         .route("/api/v1/invoice-runs", post(billing::run))
         .route("/api/v1/invoices", get(billing::list))
         .route("/api/v1/invoices/{number}", get(billing::get_one))

@@ -5,14 +5,19 @@
 //!
 //! The routes are read from the source that registers them (`.route("…",
 //! get(…).post(…))` in `api/mod.rs`, `api/admin/mod.rs` and
-//! `api/order_lists.rs`): axum cannot list a router's routes. The figures'
+//! `api/order_lists.rs`, `api/digital/mod.rs`): axum cannot list a router's routes. The figures'
 //! routes are generated from `Figure::ALL` together with their
 //! documentation, so they are documented by construction.
 
 use super::openapi_json;
 use std::collections::BTreeSet;
 
-const SOURCES: [&str; 3] = [include_str!("mod.rs"), include_str!("admin/mod.rs"), include_str!("order_lists.rs")];
+const SOURCES: [&str; 4] = [
+    include_str!("mod.rs"),
+    include_str!("admin/mod.rs"),
+    include_str!("order_lists.rs"),
+    include_str!("digital/mod.rs"),
+];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
 

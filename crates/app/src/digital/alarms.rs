@@ -1,0 +1,114 @@
+//! The unit's alarm list, acknowledging with a note, closing, and
+//! escalation. Escalation is driven by the clock: an alarm still open
+//! `AppConfig::alarm_escalation_after` after it was raised is marked
+//! escalated (and shown to `AppConfig::alarm_escalation_unit` too, when
+//! one is configured). It runs before every list and on a timer in `ramp
+//! serve`, and is a conditional update, so running it twice does nothing.
+//!
+//! Every alarm names a patient: the list shows only alarms of patients the
+//! user may read now (`access.rs`), and each patient shown is audited.
+
+use super::unit_scope;
+use crate::access::{access_reason, audit};
+use crate::error::{AppError, Result};
+use crate::App;
+use ramp_domain::alarm::AlarmState;
+use ramp_model::{AlarmRow, Id, User};
+use std::collections::BTreeMap;
+
+/// Escalates every alarm that is due; returns how many.
+pub async fn escalate_due(app: &App) -> Result<u64> {
+    let now = app.now();
+    let cutoff = now - app.config.alarm_escalation_after;
+    let n = app.storage.escalate_alarms(cutoff, app.config.alarm_escalation_unit, now).await?;
+    if n > 0 {
+        tracing::warn!(alarms = n, "alarms escalated: not acknowledged in time");
+    }
+    Ok(n)
+}
+
+/// Escalates due alarms every `every` (`ramp serve`), so an alarm is
+/// escalated on time even when nobody opens a list.
+pub fn spawn_escalation_sweeper(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = escalate_due(&app).await {
+                tracing::warn!(error = %e, "escalating alarms failed");
+            }
+        }
+    })
+}
+
+/// The alarms routed or escalated to the user's unit (every unit's for the
+/// centre's staff), newest first; closed ones only when asked.
+pub async fn unit_alarms(
+    app: &App,
+    user: &User,
+    include_closed: bool,
+    request_id: Option<&str>,
+) -> Result<Vec<AlarmRow>> {
+    let scope = unit_scope(user)?;
+    escalate_due(app).await?;
+    let rows = app.storage.alarms(scope, include_closed).await?;
+    let mut readable: BTreeMap<Id, bool> = BTreeMap::new();
+    for patient_id in rows.iter().map(|a| a.patient_id) {
+        if readable.contains_key(&patient_id) {
+            continue;
+        }
+        let reason = access_reason(app, user, patient_id).await?;
+        if let Some(reason) = reason {
+            audit(app, user, Some(patient_id), "digital.alarms", reason, None, request_id).await?;
+        }
+        readable.insert(patient_id, reason.is_some());
+    }
+    Ok(rows.into_iter().filter(|a| readable.get(&a.patient_id) == Some(&true)).collect())
+}
+
+/// The alarm `id` if the user may handle it: routed or escalated to their
+/// unit (any for the centre's staff) and a patient they may read (audited).
+async fn alarm_to_handle(app: &App, user: &User, id: Id, action: &str, request_id: Option<&str>) -> Result<AlarmRow> {
+    let scope = unit_scope(user)?;
+    let not_found = || AppError::not_found(Some("id"), "alarm_not_found", "no alarm of yours has this id");
+    let alarm = app.storage.alarm(id).await?.ok_or_else(not_found)?;
+    if let Some(unit) = scope {
+        if alarm.unit_id != unit && alarm.escalated_to_unit_id != Some(unit) {
+            return Err(not_found());
+        }
+    }
+    crate::access::authorize_patient_read(app, user, alarm.patient_id, action, request_id).await?;
+    Ok(alarm)
+}
+
+/// Acknowledges an open alarm with a note saying what was done.
+pub async fn acknowledge(app: &App, user: &User, id: Id, note: &str, request_id: Option<&str>) -> Result<AlarmRow> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(AppError::invalid("note", "required", "say what was done about the alarm"));
+    }
+    if note.chars().count() > 1000 {
+        return Err(AppError::invalid("note", "too_long", "the note is at most 1000 characters"));
+    }
+    let alarm = alarm_to_handle(app, user, id, "digital.alarm.acknowledge", request_id).await?;
+    if !app.storage.acknowledge_alarm(alarm.id, user.id, note, app.now()).await? {
+        return Err(AppError::conflict("alarm_not_open", "the alarm was already acknowledged or closed"));
+    }
+    reread(app, id).await
+}
+
+/// Closes an alarm (acknowledging it too if nobody had).
+pub async fn close(app: &App, user: &User, id: Id, request_id: Option<&str>) -> Result<AlarmRow> {
+    let alarm = alarm_to_handle(app, user, id, "digital.alarm.close", request_id).await?;
+    if alarm.state == AlarmState::Closed || !app.storage.close_alarm(alarm.id, user.id, app.now()).await? {
+        return Err(AppError::conflict("alarm_closed", "the alarm is already closed"));
+    }
+    reread(app, id).await
+}
+
+async fn reread(app: &App, id: Id) -> Result<AlarmRow> {
+    app.storage
+        .alarm(id)
+        .await?
+        .ok_or_else(|| AppError::not_found(Some("id"), "alarm_not_found", "no alarm has this id"))
+}

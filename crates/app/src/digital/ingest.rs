@@ -1,0 +1,86 @@
+//! Measurements in. Both channels end in [`record`]: validate the report
+//! (`ramp_domain::measurement`), decide whether it alarms under the
+//! patient's thresholds (`ramp_domain::alarm`), and store it with its
+//! alarm in one transaction. A report whose id the device sent before is
+//! accepted and stored once (the database's unique key decides), so a
+//! device may retry until it hears an answer.
+
+use crate::auth::token_hash;
+use crate::error::{AppError, Result};
+use crate::App;
+use ramp_domain::alarm::{cause, Threshold};
+use ramp_domain::measurement::Measurement;
+use ramp_model::{Channel, DigitalDevice, NewAlarm, NewMeasurement, Recorded, ThresholdRow};
+
+/// What became of an accepted report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ingested {
+    /// False when the device had sent this id before (nothing new stored).
+    pub new: bool,
+    /// Whether the report raised an alarm.
+    pub alarmed: bool,
+}
+
+fn bad_secret() -> AppError {
+    AppError::unauthenticated("invalid_device_secret", "the device secret is unknown or revoked")
+}
+
+/// A report over HTTP from the device holding `secret`.
+/// The secret is checked before the body is read, so a stranger learns
+/// nothing about what a valid report looks like.
+pub async fn ingest_http(app: &App, secret: &str, body: &[u8]) -> Result<Ingested> {
+    let device = app.storage.device_by_secret(&token_hash(secret), app.today()).await?.ok_or_else(bad_secret)?;
+    let m = Measurement::parse_json(body, app.now())?;
+    record(app, &device, &m, Channel::Http).await
+}
+
+/// A report over MQTT from the device the broker authenticated as
+/// `device_number` (the topic's device, which the broker's ACL ties to
+/// the username). The payload is the same JSON as over HTTP.
+pub async fn ingest_mqtt(app: &App, device_number: &str, payload: &[u8]) -> Result<Ingested> {
+    let device = app.storage.digital_device(device_number, app.today()).await?.ok_or_else(|| {
+        AppError::not_found(Some("device_number"), "digital_device_not_found", "no digital device has this number")
+    })?;
+    let m = Measurement::parse_json(payload, app.now())?;
+    record(app, &device, &m, Channel::Mqtt).await
+}
+
+/// The patient's own limits as the domain reads them (rows whose value
+/// the kind no longer has are skipped).
+pub(crate) fn own_thresholds(rows: &[ThresholdRow]) -> Vec<Threshold> {
+    rows.iter()
+        .filter_map(|r| {
+            let spec = r.kind.value(&r.value_name)?;
+            Some(Threshold { kind: r.kind, value_name: spec.name, low: r.low, high: r.high })
+        })
+        .collect()
+}
+
+async fn record(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Ingested> {
+    let Some(patient_id) = device.patient_id else {
+        return Err(AppError::forbidden(
+            "device_not_lent",
+            "the device is not lent to a patient now, so it cannot report",
+        ));
+    };
+    let own = own_thresholds(&app.storage.thresholds(patient_id).await?);
+    let alarm = cause(m, &own).and_then(|c| match device.unit_id {
+        Some(unit_id) => Some(NewAlarm { unit_id, reason: c.reason, detail: c.detail }),
+        None => {
+            tracing::warn!(device_number = %device.device_number, "alarm with no responsible unit: not routed");
+            None
+        }
+    });
+    let new = NewMeasurement {
+        device_id: device.device_id,
+        patient_id,
+        client_id: m.client_id.clone(),
+        kind: m.kind,
+        measured_at: m.at,
+        received_at: app.now(),
+        channel,
+        values_json: m.values_json(),
+    };
+    let Recorded { measurement_id, alarm_id } = app.storage.record_measurement(&new, alarm.as_ref()).await?;
+    Ok(Ingested { new: measurement_id.is_some(), alarmed: alarm_id.is_some() })
+}
