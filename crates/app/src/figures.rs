@@ -86,6 +86,8 @@ pub struct Acceptance {
     /// order, then those declined without a reason (`None`); reasons
     /// nobody gave are left out.
     pub decline_reasons: Vec<(Option<DeclineReason>, i64)>,
+    /// The answering prescribers' principal the figure is narrowed to.
+    pub principal: Option<Principal>,
 }
 
 /// The counts in the order the figure shows them.
@@ -264,11 +266,14 @@ pub async fn reuse_rate(
     Ok(reuse_of(range, &delivery_groups(app, &range, &principal).await?, principal))
 }
 
-async fn acceptance_of(app: &App, range: MonthRange) -> Result<Acceptance> {
-    let (groups, reasons) = tokio::try_join!(
+/// Replacement answers of `range`, of the prescribers of `principal` when given.
+async fn acceptance_of(app: &App, range: MonthRange, principal: Option<Principal>) -> Result<Acceptance> {
+    let id = principal.as_ref().map(|p| p.id);
+    let (mut groups, reasons) = tokio::try_join!(
         app.storage.answer_groups(range.start_utc(), range.end_utc()),
-        app.storage.decline_reasons(range.start_utc(), range.end_utc()),
+        app.storage.decline_reasons(range.start_utc(), range.end_utc(), id),
     )?;
+    groups.retain(|g| id.is_none_or(|id| g.principal_id == id));
     let months = rules::replacement_acceptance(&range, &groups);
     let shares: Vec<ShareCell> = months.iter().map(|m| m.share).collect();
     let total = AcceptanceMonth {
@@ -276,12 +281,18 @@ async fn acceptance_of(app: &App, range: MonthRange) -> Result<Acceptance> {
         declined: months.iter().map(|m| m.declined).sum(),
         automatic: months.iter().map(|m| m.automatic).sum(),
     };
-    Ok(Acceptance { range, months, total, decline_reasons: ordered_reasons(reasons) })
+    Ok(Acceptance { range, months, total, decline_reasons: ordered_reasons(reasons), principal })
 }
 
-pub async fn replacement_acceptance(app: &App, user: &User, range: MonthRange) -> Result<Acceptance> {
+/// Replacement acceptance, narrowed to the answering prescribers' principal when given.
+pub async fn replacement_acceptance(
+    app: &App,
+    user: &User,
+    range: MonthRange,
+    principal: Option<Principal>,
+) -> Result<Acceptance> {
     authorize(user)?;
-    acceptance_of(app, range).await
+    acceptance_of(app, range, principal).await
 }
 
 async fn purchased_of(app: &App, range: MonthRange) -> Result<PurchasedPrescribed> {
@@ -341,7 +352,7 @@ pub async fn overview(app: &App, user: &User, range: MonthRange, principal: Opti
     authorize(user)?;
     let (deliveries, acceptance, purchased, work_orders, safety_notices, digital_orders, lost_devices, prescribing) = tokio::try_join!(
         delivery_groups(app, &range, &principal),
-        acceptance_of(app, range),
+        acceptance_of(app, range, principal.clone()),
         purchased_of(app, range),
         work_orders_of(app),
         async { Ok(app.storage.safety_notice_progress().await?) },

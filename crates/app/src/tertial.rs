@@ -73,8 +73,8 @@ pub struct TertialReport {
     pub economy: Vec<AreaEconomy>,
     pub development: Development,
     /// The principal the report is narrowed to: deliveries and orders of its
-    /// units, its own economy. Replacement answers and consultations belong to
-    /// no ordering unit and stay the whole region's.
+    /// units, its prescribers' replacement answers, its own economy.
+    /// Consultations belong to no ordering unit and stay the whole region's.
     pub principal: Option<Principal>,
 }
 
@@ -90,7 +90,7 @@ pub async fn tertial_report(
     authorize(user)?;
     let t = tertial_of(app, year, tertial)?;
     let (now, before) = (t.range(), t.prev().range());
-    let (mut deliveries, answers, mut channels, consultations, consultations_before, mut principals) = tokio::try_join!(
+    let (mut deliveries, mut answers, mut channels, consultations, consultations_before, mut principals) = tokio::try_join!(
         async { Ok::<_, AppError>(app.storage.delivery_groups(before.start_utc(), now.end_utc()).await?) },
         async { Ok::<_, AppError>(app.storage.answer_groups(before.start_utc(), now.end_utc()).await?) },
         async { Ok::<_, AppError>(app.storage.orders_per_channel(before.start_utc(), now.end_utc()).await?) },
@@ -101,6 +101,7 @@ pub async fn tertial_report(
     if let Some(p) = &principal {
         deliveries.retain(|g| g.principal == p.code);
         channels.retain(|g| g.principal == p.code);
+        answers.retain(|g| g.principal_id == p.id);
         principals.retain(|(row, _)| row.id == p.id);
     }
     let complete = complete_months(t.year(), app.today());

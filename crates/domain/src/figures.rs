@@ -540,6 +540,8 @@ pub fn reuse_rate(range: &MonthRange, groups: &[DeliveryGroup]) -> Vec<ShareCell
 pub struct AnswerGroup {
     pub slot: UtcSlot,
     pub answer: Substitution,
+    /// The principal of the prescriber who answered (the order's, as they order for their unit).
+    pub principal_id: i64,
     pub count: i64,
 }
 

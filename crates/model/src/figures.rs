@@ -140,14 +140,17 @@ pub trait FiguresStore: Send + Sync {
     /// Stockholm months and keeps the months it asked for. Read from
     /// `delivery_slots`, which triggers keep counted as lines are delivered.
     async fn delivery_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<DeliveryGroup>>;
-    /// Replacement-chain answers given in `[from, to)` per answer and UTC slot.
+    /// Replacement-chain answers given in `[from, to)` per answer, UTC slot and
+    /// the answering user's principal.
     async fn answer_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AnswerGroup>>;
     /// Declined replacement proposals in `[from, to)` per decline reason
-    /// (`None`: declined without a reason, as before migration 0019).
+    /// (`None`: declined without a reason, as before migration 0019), of the
+    /// answering users of `principal_id` when given.
     async fn decline_reasons(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        principal_id: Option<Id>,
     ) -> Result<Vec<(Option<ramp_domain::product::DeclineReason>, i64)>>;
     /// Every fixed replacement group, by code.
     async fn fixed_groups(&self) -> Result<Vec<FixedGroup>>;

@@ -698,7 +698,7 @@ async fn safety_notice_progress_counts_affected_handled_and_remaining_devices(ap
     assert!(csv.contains("SN-2026-07;Duschstol: risk för spricka i sitsen;2026-11-02;4;1;3;0;25,00\r\n"), "{csv}");
 }
 
-async fn delivery_reliability_and_reuse_narrow_to_the_ordering_units_principal(app: TestApp) {
+async fn delivery_reliability_reuse_and_acceptance_narrow_to_one_principal(app: TestApp) {
     // Issue 22: "per-municipality breakdowns of every figure".
     load_figures_data(&app).await;
     let lager = app.token_for("lager").await;
@@ -725,6 +725,16 @@ async fn delivery_reliability_and_reuse_narrow_to_the_ordering_units_principal(a
     );
     let reuse = get_json(&app, &lager, "/api/v1/figures/reuse-rate?from=2026-09&to=2026-11&principal=0186").await;
     assert_eq!((reuse["total"]["whole"].as_i64(), reuse["principal"].as_str()), (Some(0), Some("0186")));
+    // Replacement answers go by the answering prescriber's principal: Anna's, the region's.
+    let all = get_json(&app, &lager, "/api/v1/figures/replacement-acceptance?from=2026-10&to=2026-11").await;
+    let region =
+        get_json(&app, &lager, "/api/v1/figures/replacement-acceptance?from=2026-10&to=2026-11&principal=region").await;
+    let lidingo =
+        get_json(&app, &lager, "/api/v1/figures/replacement-acceptance?from=2026-10&to=2026-11&principal=0186").await;
+    assert_eq!(region["total"], all["total"]);
+    assert!(all["total"]["accepted"].as_i64().unwrap() > 0);
+    assert_eq!((lidingo["total"]["accepted"].as_i64(), lidingo["total"]["declined"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(lidingo["principal"], "0186");
     let resp =
         app.get(&lager, "/api/v1/figures/delivery-reliability.xlsx?from=2026-09&to=2026-11&principal=0186").await;
     assert_eq!(resp.status(), 200);
@@ -796,5 +806,5 @@ ramp_testkit::on_both_engines!(
     safety_notice_progress_counts_affected_handled_and_remaining_devices,
     only_hmc_staff_see_figures_and_bad_months_are_named,
     the_figures_are_in_the_openapi_document,
-    delivery_reliability_and_reuse_narrow_to_the_ordering_units_principal,
+    delivery_reliability_reuse_and_acceptance_narrow_to_one_principal,
 );

@@ -221,7 +221,7 @@ async fn a_declined_proposal_records_its_reason_and_the_acceptance_figure_counts
     let item: Value = resp.json().await.unwrap();
     assert_eq!(item["substitution"], "declined");
     let from = test_now() - chrono::Duration::days(1);
-    let reasons = app.storage.decline_reasons(from, test_now() + chrono::Duration::days(1)).await.unwrap();
+    let reasons = app.storage.decline_reasons(from, test_now() + chrono::Duration::days(1), None).await.unwrap();
     assert_eq!(reasons, vec![(Some(ramp_domain::product::DeclineReason::DoesNotFit), 1)]);
     let lager = app.token_for("lager").await;
     let fig = get_json(&app, &lager, "/api/v1/figures/replacement-acceptance?from=2026-11&to=2026-11").await;

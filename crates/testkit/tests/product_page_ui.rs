@@ -137,7 +137,7 @@ async fn a_prescriber_goes_from_a_search_hit_to_the_product_page_and_orders_decl
     b.wait_for_text("Skicka beställning").await;
     b.quit().await;
     let day = chrono::Duration::days(1);
-    let reasons = app.storage.decline_reasons(test_now() - day, test_now() + day).await.unwrap();
+    let reasons = app.storage.decline_reasons(test_now() - day, test_now() + day, None).await.unwrap();
     assert_eq!(reasons, vec![(Some(ramp_domain::product::DeclineReason::DoesNotFit), 1)]);
 }
 

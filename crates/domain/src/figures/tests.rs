@@ -273,7 +273,7 @@ fn reuse_counts_reconditioned_devices_among_device_deliveries() {
 fn acceptance_is_accepted_over_accepted_and_declined_and_leaves_automatic_aside() {
     let range = MonthRange::new(month("2024-03"), month("2024-03")).unwrap();
     let slot = UtcSlot::of(utc(2024, 3, 4, 10, 0));
-    let g = |answer, count| AnswerGroup { slot, answer, count };
+    let g = |answer, count| AnswerGroup { slot, answer, principal_id: 1, count };
     let months = replacement_acceptance(
         &range,
         &[g(Substitution::Accepted, 13), g(Substitution::Declined, 7), g(Substitution::Automatic, 40)],

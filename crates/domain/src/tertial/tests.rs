@@ -93,9 +93,9 @@ fn acceptance_counts_questions_only() {
     let range = Tertial::new(2026, 1).unwrap().range();
     let slot = UtcSlot::new(d(2026, 3, 2), 9);
     let answers = [
-        AnswerGroup { slot, answer: Substitution::Accepted, count: 3 },
-        AnswerGroup { slot, answer: Substitution::Declined, count: 1 },
-        AnswerGroup { slot, answer: Substitution::Automatic, count: 9 },
+        AnswerGroup { slot, principal_id: 1, answer: Substitution::Accepted, count: 3 },
+        AnswerGroup { slot, principal_id: 1, answer: Substitution::Declined, count: 1 },
+        AnswerGroup { slot, principal_id: 1, answer: Substitution::Automatic, count: 9 },
     ];
     assert_eq!(acceptance_share(&range, &answers), Share { part: 3, whole: 4 });
 }

@@ -80,10 +80,11 @@ impl FiguresStore for SqlStorage {
     }
 
     async fn answer_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AnswerGroup>> {
-        let (day, hour) = (utc_day("occurred_at"), utc_hour_slot("occurred_at"));
+        let (day, hour) = (utc_day("a.occurred_at"), utc_hour_slot("a.occurred_at"));
         let sql = format!(
-            "SELECT {day} AS utc_day, {hour} AS utc_hour, answer, COUNT(*) AS n FROM replacement_answers \
-             WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1, 2, 3"
+            "SELECT {day} AS utc_day, {hour} AS utc_hour, a.answer, u.principal_id, COUNT(*) AS n \
+             FROM replacement_answers a JOIN users u ON u.id = a.user_id \
+             WHERE a.occurred_at >= $1 AND a.occurred_at < $2 GROUP BY 1, 2, 3, 4"
         );
         db::query(&sql)
             .bind(from)
@@ -95,6 +96,7 @@ impl FiguresStore for SqlStorage {
                 Ok(AnswerGroup {
                     slot: slot_from(&r.try_get::<String, _>("utc_day")?, &r.try_get::<String, _>("utc_hour")?)?,
                     answer: parse_stored("answer", &r.try_get::<String, _>("answer")?)?,
+                    principal_id: r.try_get("principal_id")?,
                     count: r.try_get("n")?,
                 })
             })
@@ -105,13 +107,16 @@ impl FiguresStore for SqlStorage {
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        principal_id: Option<Id>,
     ) -> Result<Vec<(Option<ramp_domain::product::DeclineReason>, i64)>> {
         db::query(
-            "SELECT decline_reason, COUNT(*) AS n FROM replacement_answers \
-             WHERE answer = 'declined' AND occurred_at >= $1 AND occurred_at < $2 GROUP BY decline_reason",
+            "SELECT a.decline_reason, COUNT(*) AS n FROM replacement_answers a JOIN users u ON u.id = a.user_id \
+             WHERE a.answer = 'declined' AND a.occurred_at >= $1 AND a.occurred_at < $2 \
+             AND ($3 = 0 OR u.principal_id = $3) GROUP BY a.decline_reason",
         )
         .bind(from)
         .bind(to)
+        .bind(principal_id.unwrap_or(0))
         .fetch_all(&self.pool)
         .await?
         .iter()

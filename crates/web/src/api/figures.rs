@@ -43,9 +43,9 @@ pub struct FigureParams {
     /// `json` (default), `csv` or `xlsx`.
     pub format: Option<String>,
     /// A principal's code (`region`, or a municipality's, e.g. `0186`): narrows delivery-reliability,
-    /// reuse-rate, digital-orders, lost-devices and cost-effective-prescribing to that principal (the
-    /// ordering units', for lost devices the customer numbers'); the other figures belong to no ordering
-    /// unit and do not read it.
+    /// reuse-rate, replacement-acceptance, digital-orders, lost-devices and cost-effective-prescribing to
+    /// that principal (the ordering units', for lost devices the customer numbers', for answers the
+    /// prescribers'); the other figures belong to no ordering unit and do not read it.
     pub principal: Option<String>,
 }
 
@@ -223,6 +223,8 @@ pub struct AcceptanceDto {
     /// Declined proposals over the whole range per reason (fixed list
     /// order, then those declined without a reason); reasons nobody gave are left out.
     pub decline_reasons: Vec<DeclineReasonDto>,
+    /// The principal's code the figure is narrowed to (the answering prescribers'); null: every principal.
+    pub principal: Option<String>,
 }
 
 /// How many declined proposals gave one reason.
@@ -259,6 +261,7 @@ impl From<&Acceptance> for AcceptanceDto {
                     count: *n,
                 })
                 .collect(),
+            principal: a.principal.as_ref().map(|p| p.code.clone()),
         }
     }
 }
@@ -708,7 +711,7 @@ fn reuse_csv(r: &MonthlyShare) -> Csv {
 
 fn acceptance_csv(a: &Acceptance) -> Csv {
     let mut csv = Csv::new(
-        format!("ersattningsval-{}-{}.csv", a.range.from, a.range.to),
+        format!("ersattningsval-{}-{}{}.csv", a.range.from, a.range.to, suffix(&a.principal)),
         &["Månad", "Accepterade", "Avböjda", "Automatiska (fast grupp)", "Acceptansgrad (%)"],
     );
     let mut row = |month: String, m: &ramp_domain::figures::AcceptanceMonth| {
@@ -959,7 +962,7 @@ async fn figure_response(
             answer(format, &r, |r| Json(ReuseDto::from(r)).into_response(), reuse_csv)
         }
         Figure::ReplacementAcceptance => {
-            let a = uc::replacement_acceptance(app, user, range_of(state, p)?).await?;
+            let a = uc::replacement_acceptance(app, user, range_of(state, p)?, principal_of(state, p).await?).await?;
             answer(format, &a, |a| Json(AcceptanceDto::from(a)).into_response(), acceptance_csv)
         }
         Figure::PurchasedVsPrescribed => {

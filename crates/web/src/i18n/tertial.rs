@@ -3,7 +3,7 @@
 
 pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("tertial.title", "Tertialrapport", "Tertial report"),
-    ("tertial.principal_hint", "Avgränsar kvalitet och utveckling till leveranser och beställningar från huvudmannens enheter, och ekonomin till huvudmannens egen. Ersättningsförslag och konsultationer hör inte till någon beställande enhet och visas för hela regionen.", "Narrows quality and development to the deliveries and orders of the principal's units, and the economy to the principal's own. Replacement proposals and consultations belong to no ordering unit and are shown for the whole region."),
+    ("tertial.principal_hint", "Avgränsar kvalitet och utveckling till leveranser, beställningar och ersättningsval från huvudmannens enheter och förskrivare, och ekonomin till huvudmannens egen. Konsultationer hör inte till någon beställande enhet och visas för hela regionen.", "Narrows quality and development to the deliveries, orders and replacement answers of the principal's units and prescribers, and the economy to the principal's own. Consultations belong to no ordering unit and are shown for the whole region."),
     ("tertial.intro", "Kvalitetsuppföljning, ekonomiuppföljning och utvecklingsområden per tertial och avtalsområde, som i rapporterna till ledningsrådet. Alla datum räknas i svensk tid.", "Quality, economy and development per tertial and agreement area, as in the reports to the joint council. All dates are Swedish time."),
     ("tertial.back", "Tillbaka till nyckeltalen", "Back to the key figures"),
     ("tertial.link", "Tertialrapport (kvalitet, ekonomi, utveckling per avtalsområde)", "Tertial report (quality, economy, development per agreement area)"),
