@@ -14,6 +14,17 @@ pub fn invoice_number(year: i32, n: i64) -> String {
     format!("{year}{n:06}")
 }
 
+/// The next number of `year` in the yearly series kept in `counters`
+/// (`invoice_counters`, `patient_invoice_counters`), in the invoice's own
+/// transaction: a rolled-back invoice gives its number back.
+pub(crate) async fn next_in_series(tx: &mut crate::write_tx::WriteTx, counters: &str, year: i32) -> crate::Result<i64> {
+    let sql = format!(
+        "INSERT INTO {counters} (year, last_number) VALUES ($1, 1) ON CONFLICT (year) \
+         DO UPDATE SET last_number = {counters}.last_number + 1 RETURNING last_number"
+    );
+    db::query(&sql).bind(year).fetch_one(&mut **tx).await?.try_get("last_number")
+}
+
 use super::rows::chunk_size;
 use crate::db;
 use crate::db::{QueryBuilder, Row};
@@ -464,14 +475,7 @@ impl BillingStore for SqlStorage {
     async fn create_invoice(&self, inv: &NewInvoice) -> Result<(Id, String)> {
         let mut tx = self.dialect.begin().await?;
         let year = inv.issue_date.year();
-        let n: i64 = db::query(
-            "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 1) ON CONFLICT (year) \
-             DO UPDATE SET last_number = invoice_counters.last_number + 1 RETURNING last_number",
-        )
-        .bind(year)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("last_number")?;
+        let n = next_in_series(&mut tx, "invoice_counters", year).await?;
         let number = invoice_number(year, n);
         let total: i64 = inv.lines.iter().map(|l| l.amount_ore).sum();
         let id: Id = db::query(

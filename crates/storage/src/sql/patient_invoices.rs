@@ -77,14 +77,7 @@ impl PatientInvoiceStore for SqlStorage {
     async fn create_patient_invoice(&self, inv: &NewPatientInvoice) -> Result<(Id, String)> {
         let mut tx = self.dialect.begin().await?;
         let year = inv.issue_date.year();
-        let n: i64 = db::query(
-            "INSERT INTO patient_invoice_counters (year, last_number) VALUES ($1, 1) ON CONFLICT (year) \
-             DO UPDATE SET last_number = patient_invoice_counters.last_number + 1 RETURNING last_number",
-        )
-        .bind(year)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("last_number")?;
+        let n = super::billing::next_in_series(&mut tx, "patient_invoice_counters", year).await?;
         let number = patient_invoice_number(year, n);
         let total: i64 = inv.lines.iter().map(|l| l.1).sum();
         let id: Id = db::query(
