@@ -415,6 +415,12 @@ async fn hmc_staff_read_the_figures_as_charts_and_tables_in_both_languages(app: 
         assert!(b.page_text().await.contains(expected), "the tertial page lacks '{expected}'");
     }
     b.assert_accessible("the tertial report").await;
+    // Narrowed to one municipality (issue 22: "per-municipality breakdowns of every figure").
+    let principal = b.labelled("Huvudman").await;
+    b.set_value(&principal, "0186").await;
+    b.click(&b.by_text("button", "Visa tertialrapport").await).await;
+    b.wait_for_text("Huvudman: Lidingö stad.").await;
+    b.assert_accessible("the tertial report for one municipality").await;
     b.quit().await;
 }
 
