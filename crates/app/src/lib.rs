@@ -18,6 +18,7 @@ pub mod digital;
 pub mod economy;
 mod error;
 pub mod fees;
+pub mod fhir;
 pub mod figures;
 pub mod impact;
 pub mod notifications;

@@ -18,6 +18,7 @@ mod economy;
 mod error;
 mod fees;
 mod figures;
+mod interop;
 mod order_lists;
 mod order_page;
 mod orders;
@@ -39,6 +40,7 @@ pub use economy::*;
 pub use error::{BoxError, Result, StorageError};
 pub use fees::*;
 pub use figures::*;
+pub use interop::*;
 pub use order_lists::*;
 pub use order_page::*;
 pub use orders::*;
@@ -100,6 +102,7 @@ pub trait Storage:
     + OrderListStore
     + ProductStore
     + DigitalStore
+    + InteropStore
     + Send
     + Sync
     + 'static

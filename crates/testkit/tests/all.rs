@@ -18,6 +18,7 @@ mod digital;
 mod digital_alarms;
 mod economy;
 mod fees;
+mod fhir;
 mod figures;
 mod figures_reports;
 mod figures_xlsx;

@@ -1016,6 +1016,117 @@ fn matrix() -> Vec<Case> {
             none,
             May::Everyone,
         ),
+        // FHIR (issue 20): the API's rules under /fhir. Tolvan is patient 1,
+        // unit 1's; made-up ids are 404 to anyone past the login.
+        op("GET", "/fhir/metadata", May::Public),
+        case("GET", "/fhir/Patient/{id}", "Tolvan", |_| "/fhir/Patient/1".into(), none, PATIENT_READERS),
+        op("GET", "/fhir/Patient", May::Everyone),
+        with_body(
+            "POST",
+            "/fhir/Patient/_search",
+            |_| Some(Value::String(format!("identifier={}", TOLVAN))),
+            PATIENT_READERS,
+        ),
+        case(
+            "GET",
+            "/fhir/Device",
+            "Tolvan's devices",
+            |_| "/fhir/Device?patient=Patient/1".into(),
+            none,
+            PATIENT_READERS,
+        ),
+        case(
+            "GET",
+            "/fhir/Device/{id}",
+            "the device lent to Tolvan",
+            |_| "/fhir/Device/D-0001".into(),
+            none,
+            PATIENT_READERS,
+        ),
+        case(
+            "GET",
+            "/fhir/DeviceDefinition",
+            "the catalog",
+            |_| "/fhir/DeviceDefinition?_count=5".into(),
+            none,
+            May::Everyone,
+        ),
+        case(
+            "GET",
+            "/fhir/DeviceDefinition/{id}",
+            "an article",
+            |_| "/fhir/DeviceDefinition/1".into(),
+            none,
+            May::Everyone,
+        ),
+        case(
+            "GET",
+            "/fhir/DeviceRequest",
+            "Tolvan's orders",
+            |_| "/fhir/DeviceRequest?patient=1".into(),
+            none,
+            PATIENT_READERS,
+        ),
+        case(
+            "GET",
+            "/fhir/DeviceRequest/{id}",
+            "a made-up line",
+            |_| "/fhir/DeviceRequest/999999".into(),
+            none,
+            May::Everyone,
+        ),
+        with_body(
+            "POST",
+            "/fhir/DeviceRequest",
+            |_| {
+                Some(json!({ "resourceType": "DeviceRequest", "intent": "order",
+                    "subject": { "identifier": { "system": "http://electronichealth.se/identifier/personnummer", "value": SVEN } },
+                    "code": { "concept": { "coding": [{ "system": "urn:ramp:article-number", "code": "R-200" }] } },
+                    "reason": [{ "concept": { "text": "Gå ute" } }],
+                    "extension": [{ "url": "urn:ramp:fhir:evaluation-date", "valueDate": "2027-02-01" }] }))
+            },
+            May::Only(&[&[Prescriber]]),
+        ),
+        case(
+            "GET",
+            "/fhir/DeviceDispense",
+            "Tolvan's deliveries",
+            |_| "/fhir/DeviceDispense?patient=1".into(),
+            none,
+            PATIENT_READERS,
+        ),
+        case(
+            "GET",
+            "/fhir/DeviceDispense/{id}",
+            "a made-up line",
+            |_| "/fhir/DeviceDispense/999999".into(),
+            none,
+            May::Everyone,
+        ),
+        case(
+            "GET",
+            "/fhir/ChargeItem",
+            "Tolvan's charges",
+            |_| "/fhir/ChargeItem?patient=1".into(),
+            none,
+            PATIENT_READERS,
+        ),
+        case(
+            "GET",
+            "/fhir/ChargeItem/{id}",
+            "a made-up line",
+            |_| "/fhir/ChargeItem/999999".into(),
+            none,
+            May::Everyone,
+        ),
+        case(
+            "GET",
+            "/fhir/Observation",
+            "Tolvan's measurements",
+            |_| "/fhir/Observation?patient=1".into(),
+            none,
+            PATIENT_READERS,
+        ),
         // Last: logging out with a bearer token revokes it.
         op("DELETE", "/api/v1/session", May::Public),
     ]
@@ -1148,8 +1259,13 @@ async fn send(app: &TestApp, method: &str, path: &str, body: Option<&Value>, tok
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
-    if let Some(b) = body {
-        req = req.json(b);
+    match body {
+        // A form body (a FHIR search by POST).
+        Some(Value::String(form)) => {
+            req = req.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(form.clone())
+        }
+        Some(b) => req = req.json(b),
+        None => {}
     }
     req.send().await.expect("request").status().as_u16()
 }

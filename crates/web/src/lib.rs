@@ -7,6 +7,7 @@ pub mod api;
 mod cells;
 mod error;
 mod extract;
+mod fhir;
 mod i18n;
 mod metrics;
 mod middleware;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(ui::routes())
+        .merge(fhir::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::stock_changes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::api_problems))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))

@@ -79,9 +79,13 @@ pub async fn stock_changes(State(state): State<AppState>, req: Request, next: Ne
     resp
 }
 
-/// Under `/api`, any error answer that is not already problem+json becomes one.
+/// Under `/api`, any error answer that is not already problem+json becomes
+/// one; under `/fhir` it then becomes an `OperationOutcome` (unknown
+/// routes and methods included), so FHIR clients see one error format.
 pub async fn api_problems(State(_): State<AppState>, req: Request, next: Next) -> Response {
-    let is_api = req.uri().path().starts_with("/api/");
+    let path = req.uri().path();
+    let is_fhir = path.starts_with("/fhir/");
+    let is_api = path.starts_with("/api/") || is_fhir;
     let resp = next.run(req).await;
     let status = resp.status();
     if !is_api || status.as_u16() < 400 {
@@ -92,9 +96,15 @@ pub async fn api_problems(State(_): State<AppState>, req: Request, next: Next) -
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/problem+json"));
-    if is_problem {
-        return resp;
+    let resp = if is_problem { resp } else { plain_error_as_problem(status) };
+    if is_fhir {
+        crate::fhir::outcome::problems_as_outcomes(resp).await
+    } else {
+        resp
     }
+}
+
+fn plain_error_as_problem(status: StatusCode) -> Response {
     let (code, detail) = match status {
         StatusCode::NOT_FOUND => ("no_such_endpoint", "no such endpoint; see /api/openapi.json"),
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this endpoint does not accept that method"),

@@ -29,6 +29,7 @@ mod digital;
 mod economy;
 mod fees;
 mod figures;
+mod interop;
 mod invariants;
 mod notifications;
 mod order_lists;

@@ -45,6 +45,12 @@ use utoipa::OpenApi;
     info(title = "Ramp API", description = "Assistive-device supply: ordering portal and supply system. Errors are application/problem+json (RFC 9457) with a stable `code` and the offending `field`. Any request may be answered 503 `storage_unavailable` (with `Retry-After`) while the database cannot take it — a full or read-only disk, a server restarting: nothing of it was saved, retry later; a 2xx means committed.", license(name = "AGPL-3.0-or-later")),
     paths(
         health::healthz, health::readyz, health::metrics,
+        crate::fhir::capability::metadata, crate::fhir::handlers::patient_read, crate::fhir::handlers::patient_search_get,
+        crate::fhir::handlers::patient_search, crate::fhir::handlers::device_read, crate::fhir::handlers::device_search,
+        crate::fhir::handlers::definition_read, crate::fhir::handlers::definition_search, crate::fhir::handlers::request_read,
+        crate::fhir::handlers::request_search, crate::fhir::create::request_create, crate::fhir::handlers::dispense_read,
+        crate::fhir::handlers::dispense_search, crate::fhir::handlers::charge_read, crate::fhir::handlers::charge_search,
+        crate::fhir::handlers::observation_search,
         session::login, session::logout, session::me, session::tokens, session::revoke_token,
         catalog::search, catalog::facets, product::get_one, product::for_patient,
         patients::overview, patients::emergency_access, fees::fee_statement,
@@ -82,7 +88,7 @@ use utoipa::OpenApi;
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SecurityAddon),
-    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"), (name = "economy"), (name = "billing"), (name = "audit"))
+    tags((name = "catalog"), (name = "patients"), (name = "devices"), (name = "stock"), (name = "session"), (name = "operations"), (name = "cost-responsibility"), (name = "ordering"), (name = "supply"), (name = "consultations"), (name = "surplus"), (name = "figures"), (name = "economy"), (name = "billing"), (name = "audit"), (name = "fhir", description = "FHIR R5 (application/fhir+json); errors are OperationOutcome, see docs/FHIR.md"))
 )]
 pub struct ApiDoc;
 

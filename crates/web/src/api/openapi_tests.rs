@@ -12,7 +12,8 @@
 use super::openapi_json;
 use std::collections::BTreeSet;
 
-const SOURCES: [&str; 4] = [
+const SOURCES: [&str; 5] = [
+    include_str!("../fhir/mod.rs"),
     include_str!("mod.rs"),
     include_str!("admin/mod.rs"),
     include_str!("order_lists.rs"),
