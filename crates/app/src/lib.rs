@@ -10,6 +10,7 @@ pub mod auth;
 mod auth_cache;
 pub mod billing;
 pub mod catalog;
+pub mod catalog_import;
 pub mod consult;
 pub mod dates;
 pub mod demo;

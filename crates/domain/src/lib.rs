@@ -13,6 +13,7 @@ pub mod audit;
 pub mod billing;
 pub mod budget;
 pub mod calendar;
+pub mod catalog_import;
 pub mod charges;
 pub mod consult;
 pub mod cost;

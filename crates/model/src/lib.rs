@@ -11,6 +11,7 @@
 mod admin;
 mod audit;
 mod billing;
+mod catalog_import;
 pub mod clock;
 mod consult;
 mod digital;
@@ -33,6 +34,7 @@ mod unit_of_work;
 pub use admin::*;
 pub use audit::*;
 pub use billing::*;
+pub use catalog_import::*;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use consult::*;
 pub use digital::*;
@@ -103,6 +105,7 @@ pub trait Storage:
     + ProductStore
     + DigitalStore
     + InteropStore
+    + CatalogImportStore
     + Send
     + Sync
     + 'static

@@ -6,6 +6,7 @@ mod admin_cmd;
 pub mod agreements_cmd;
 mod backup_cmd;
 mod bench;
+mod catalog_cmd;
 mod config;
 pub mod db;
 pub mod decide;
@@ -49,6 +50,9 @@ pub enum Command {
     /// Manage API tokens for integrations.
     #[command(subcommand)]
     Token(users_cmd::TokenCommand),
+    /// The catalog: import the national article export or a plain CSV.
+    #[command(subcommand)]
+    Catalog(catalog_cmd::CatalogCommand),
     /// Digital assistive devices: issue or revoke a lent device's secret.
     #[command(subcommand)]
     Digital(digital_cmd::DigitalCommand),
@@ -96,6 +100,7 @@ pub fn main() -> ExitCode {
             Command::User(cmd) => users_cmd::run_user(cmd, &config).await,
             Command::Token(cmd) => users_cmd::run_token(cmd, &config).await,
             Command::Digital(cmd) => digital_cmd::run(cmd, &config).await,
+            Command::Catalog(cmd) => catalog_cmd::run(cmd, &config).await,
             Command::Admin(cmd) => admin_cmd::run(cmd, &config).await,
             Command::Bench(cmd) => bench::run(cmd, &config).await,
             Command::Agreements(agreements_cmd::AgreementsCommand::Impact(args)) => {

@@ -60,6 +60,12 @@ pub trait Dialect: Send + Sync + 'static {
     /// The most parameters one statement may bind (the engines' limits).
     fn max_binds(&self) -> usize;
 
+    /// How many parameters a batch insert binds per statement: the limit,
+    /// unless binding that many is slow (see SQLite's).
+    fn batch_binds(&self) -> usize {
+        self.max_binds()
+    }
+
     /// Appends `AND <article a matches word>` to a catalog search:
     /// PostgreSQL's pg_trgm index serves `LIKE '%word%'` itself; SQLite's
     /// FTS5 trigram index must be asked through its own table and cannot

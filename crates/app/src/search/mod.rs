@@ -152,6 +152,13 @@ impl App {
         }
     }
 
+    /// Marks the index stale after a change too large to apply article by
+    /// article (a catalog import): the next search rebuilds it.
+    pub async fn catalog_replaced(&self) {
+        let _turn = self.search.write.lock().await;
+        self.search.built.store(false, Ordering::Release);
+    }
+
     /// Starts a background refresh of the stock snapshot when it is older
     /// than [`STOCK_MAX_AGE`]; the search in hand uses the snapshot it has.
     fn refresh_stock_if_old(&self) {

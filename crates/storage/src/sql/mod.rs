@@ -22,6 +22,7 @@ mod audit_review;
 mod billing;
 mod bulk;
 mod catalog;
+mod catalog_import;
 mod catalog_index;
 mod consult;
 mod devices;

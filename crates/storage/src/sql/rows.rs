@@ -7,7 +7,7 @@ use crate::*;
 use ramp_domain::ids::{IsoCode, PersonalId};
 
 pub(super) fn chunk_size(this: &SqlStorage, columns: usize) -> usize {
-    (this.dialect.max_binds() / columns).clamp(1, 1000)
+    (this.dialect.batch_binds() / columns).clamp(1, 1000)
 }
 
 pub(super) fn article_from(r: &Row) -> Result<Article> {
