@@ -100,6 +100,8 @@ pub struct App {
     pub(crate) oidc: Option<Arc<oidc::Oidc>>,
     /// The catalog search index, shared by every clone of the app.
     pub(crate) search: Arc<search::Search>,
+    /// Catalog imports running or just ended (their progress for the UI).
+    pub(crate) imports: Arc<catalog_import::ImportJobs>,
 }
 
 impl App {
@@ -116,6 +118,7 @@ impl App {
             auth_cache: Arc::default(),
             oidc: None,
             search: Arc::new(search::Search::new()),
+            imports: Arc::default(),
         }
     }
 

@@ -1016,6 +1016,21 @@ fn matrix() -> Vec<Case> {
             none,
             May::Everyone,
         ),
+        // Catalog import (issue 20): administrators only; the body is the file.
+        with_body(
+            "POST",
+            "/api/v1/admin/catalog-imports",
+            |_| Some(Value::String("article_number,name,iso_code,supplier,kind\n".into())),
+            ADMIN,
+        ),
+        case(
+            "GET",
+            "/api/v1/admin/catalog-imports/{id}",
+            "a made-up import",
+            |_| "/api/v1/admin/catalog-imports/999999".into(),
+            none,
+            ADMIN,
+        ),
         // FHIR (issue 20): the API's rules under /fhir. Tolvan is patient 1,
         // unit 1's; made-up ids are 404 to anyone past the login.
         op("GET", "/fhir/metadata", May::Public),

@@ -179,7 +179,90 @@ async fn the_national_export_is_read_from_xlsx(app: TestApp) {
     );
 }
 
+/// A multipart form body as a browser sends it: the CSRF token first, then the file and the boxes.
+fn multipart(csrf: &str, file: &str, ticked: &[&str]) -> (String, String) {
+    let b = "----rampboundary";
+    let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n");
+    body += &format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"export.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n");
+    for name in ticked {
+        body += &format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\non\r\n");
+    }
+    body += &format!("--{b}--\r\n");
+    (format!("multipart/form-data; boundary={b}"), body)
+}
+
+/// Polls a page until it no longer says the import is running (the import runs in the background).
+async fn until_done(client: &reqwest::Client, url: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let html = client.get(url).send().await.unwrap().text().await.unwrap();
+        if !html.contains("hx-trigger=\"every 1s\"") || std::time::Instant::now() > deadline {
+            return html;
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn an_administrator_imports_through_the_page_sees_the_report_and_others_are_refused(app: TestApp) {
+    // A dry run of a file with one bad row: the report names it, in Swedish.
+    let (client, csrf) = app.ui_session("admin").await;
+    let bad = format!("{INERA_HEADER}\nE-9;Rollator;12 06 06;7300000000018;Etac Sverige AB;Huvudhjälpmedel;100;P\n");
+    let (ct, body) = multipart(&csrf, &bad, &["dry_run"]);
+    let resp =
+        client.post(app.url("/admin/catalog-import")).header("content-type", ct).body(body).send().await.unwrap();
+    assert_eq!(resp.status(), 303);
+    let at = resp.headers()["location"].to_str().unwrap().to_string();
+    let html = until_done(&client, &app.url(&format!("{at}/status"))).await;
+    assert!(html.contains("Filen har fel: ingenting är sparat."), "{html}");
+    assert!(html.contains("<td>2</td><td>4 (GTIN)</td><td>GTIN är fel"), "{html}");
+
+    // The real run of a good file updates the catalog; the page says so.
+    let good = format!("{INERA_HEADER}\nE-9;Rollator E;12 06 06;{};Etac Sverige AB;Huvudhjälpmedel;100;P\n", gtin(9));
+    let (ct, body) = multipart(&csrf, &good, &["keep_missing"]);
+    let resp =
+        client.post(app.url("/admin/catalog-import")).header("content-type", ct).body(body).send().await.unwrap();
+    let at = resp.headers()["location"].to_str().unwrap().to_string();
+    let html = until_done(&client, &app.url(&format!("{at}/status"))).await;
+    assert!(html.contains("Klart: sortimentet är uppdaterat."), "{html}");
+    assert!(app.storage.all_articles().await.unwrap().iter().any(|a| a.article_number == "E-9"));
+
+    // Over the API: started, then read by id; another role is refused and nothing runs.
+    let admin = app.token_for("admin").await;
+    let resp = app
+        .client
+        .post(app.url("/api/v1/admin/catalog-imports?dry_run=true"))
+        .bearer_auth(&admin)
+        .body(good.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 202);
+    let started: serde_json::Value = resp.json().await.unwrap();
+    let url = started["status_url"].as_str().unwrap().to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let job = loop {
+        let job: serde_json::Value = app.get(&admin, &url).await.json().await.unwrap();
+        if job["phase"] == "done" || std::time::Instant::now() > deadline {
+            break job;
+        }
+        tokio::task::yield_now().await;
+    };
+    assert_eq!(
+        (job["report"]["unchanged"].as_u64(), job["report"]["applied"].as_bool()),
+        (Some(1), Some(false)),
+        "{job}"
+    );
+    let anna = app.token_for("anna").await;
+    let resp =
+        app.client.post(app.url("/api/v1/admin/catalog-imports")).bearer_auth(&anna).body(good).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    let resp =
+        app.client.post(app.url("/api/v1/admin/catalog-imports")).bearer_auth(&admin).body("").send().await.unwrap();
+    assert_eq!(ramp_testkit::problem(resp).await["field"], "file");
+}
+
 ramp_testkit::on_both_engines!(
+    an_administrator_imports_through_the_page_sees_the_report_and_others_are_refused,
     a_generated_500000_row_file_imports_and_a_second_run_changes_nothing,
     a_national_export_with_deliberate_errors_names_each_row_and_column_and_writes_nothing,
     an_update_keeps_numbers_and_ids_adds_new_articles_and_retires_the_missing,

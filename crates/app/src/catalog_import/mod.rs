@@ -9,9 +9,11 @@
 //! deleted, unless the import keeps missing articles. A file with any
 //! error writes nothing: the report names each error's row and column.
 
+mod jobs;
 mod merge;
 mod read;
 
+pub use jobs::{import_job, start_import, ImportJob, ImportJobs};
 pub use read::MAX_ERRORS;
 
 use crate::error::{AppError, Result};

@@ -4,12 +4,14 @@
 //! 403 `role_required`, and the refusal is recorded too.
 
 mod catalog;
+pub(crate) mod catalog_import;
 mod changes;
 mod dto;
 mod organisation;
 mod users;
 
 use crate::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use axum::Router;
 use ramp_app::admin::Caller;
@@ -30,6 +32,7 @@ use utoipa::OpenApi;
         users::tokens, users::revoke_token,
         catalog::create_article, catalog::edit_article, catalog::retire_article,
         catalog::product_areas, catalog::edit_product_area,
+        catalog_import::start, catalog_import::status,
         changes::list,
     ),
     tags((name = "admin", description = "Administration: administrators only; every change is recorded with the row before and after."))
@@ -42,6 +45,11 @@ fn caller<'a>(user: &'a User, request_id: &'a str) -> Caller<'a> {
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route(
+            "/api/v1/admin/catalog-imports",
+            post(catalog_import::start).layer(DefaultBodyLimit::max(catalog_import::MAX_IMPORT_BYTES)),
+        )
+        .route("/api/v1/admin/catalog-imports/{id}", get(catalog_import::status))
         .route("/api/v1/admin/principals", get(organisation::principals).post(organisation::create_principal))
         .route("/api/v1/admin/principals/{id}", put(organisation::edit_principal))
         .route("/api/v1/admin/principals/{id}/customer-numbers", post(organisation::add_customer_number))

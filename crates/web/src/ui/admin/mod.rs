@@ -8,6 +8,7 @@
 //! its field.
 
 mod articles;
+mod catalog_import;
 mod changes;
 mod principals;
 mod product_areas;
@@ -49,6 +50,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/articles/new", get(articles::new_form))
         .route("/admin/articles/{number}", get(articles::show).post(articles::edit))
         .route("/admin/articles/{number}/retire", get(articles::back).post(articles::retire))
+        .route("/admin/catalog-import", get(catalog_import::form).post(catalog_import::upload))
+        .route("/admin/catalog-import/{id}", get(catalog_import::show))
+        .route("/admin/catalog-import/{id}/status", get(catalog_import::status))
         .route("/admin/product-areas", get(product_areas::list))
         .route("/admin/product-areas/{code}", get(to_product_areas).post(product_areas::save))
         .route("/admin/changes", get(changes::list))
