@@ -181,6 +181,20 @@ pub trait DigitalStore: Send + Sync {
         to_unit: Option<Id>,
         at: DateTime<Utc>,
     ) -> Result<u64>;
+    /// Raises a silent-device alarm, at `at`, for every lent digital device
+    /// whose last report (to its current patient) was of `kind` and arrived
+    /// before `reported_before`, with a responsible unit, and without a
+    /// silent alarm that is not closed (the unique index
+    /// `alarms_one_silent` makes it once even when two sweeps race);
+    /// returns how many. `today` decides the responsible unit.
+    async fn raise_silent_alarms(
+        &self,
+        kind: MeasurementKind,
+        reported_before: DateTime<Utc>,
+        detail: &str,
+        today: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<u64>;
     /// Acknowledges an open alarm; false if it was not open.
     async fn acknowledge_alarm(&self, id: Id, by: Id, note: &str, at: DateTime<Utc>) -> Result<bool>;
     /// Closes an alarm that is not closed (acknowledging it if still open); false if it was closed.

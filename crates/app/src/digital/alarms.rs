@@ -12,7 +12,9 @@ use super::unit_scope;
 use crate::access::{access_reason, audit};
 use crate::error::{AppError, Result};
 use crate::App;
-use ramp_domain::alarm::AlarmState;
+use ramp_domain::alarm::{expected_interval, silent_detail, AlarmState};
+use ramp_domain::measurement::MeasurementKind;
+use ramp_domain::Term;
 use ramp_model::{AlarmRow, Id, User};
 use std::collections::BTreeMap;
 
@@ -27,15 +29,44 @@ pub async fn escalate_due(app: &App) -> Result<u64> {
     Ok(n)
 }
 
-/// Escalates due alarms every `every` (`ramp serve`), so an alarm is
-/// escalated on time even when nobody opens a list.
+/// Raises a silent-device alarm for every lent device that has not
+/// reported for longer than its kind's expected interval
+/// (`ramp_domain::alarm::expected_interval`); returns how many. Only
+/// devices that reported to their current patient at least once; at most
+/// one silent alarm per device that is not closed. The alarm stays when
+/// the device reports again: a silence may mean missed doses, so the unit
+/// acknowledges and closes it; the next silence after it is closed raises
+/// a new one.
+pub async fn raise_silent_due(app: &App) -> Result<u64> {
+    let now = app.now();
+    let mut n = 0;
+    for kind in MeasurementKind::ALL {
+        let before = now - expected_interval(*kind);
+        n += app.storage.raise_silent_alarms(*kind, before, &silent_detail(*kind), app.today(), now).await?;
+    }
+    if n > 0 {
+        tracing::warn!(alarms = n, "silent-device alarms raised");
+    }
+    Ok(n)
+}
+
+/// One sweep by the application's clock: silent devices first (so a new
+/// silent alarm is escalated on its own schedule), then escalation.
+pub async fn sweep(app: &App) -> Result<()> {
+    raise_silent_due(app).await?;
+    escalate_due(app).await?;
+    Ok(())
+}
+
+/// Sweeps every `every` (`ramp serve`), so an alarm is escalated and a
+/// silent device noticed on time even when nobody opens a list.
 pub fn spawn_escalation_sweeper(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            if let Err(e) = escalate_due(&app).await {
-                tracing::warn!(error = %e, "escalating alarms failed");
+            if let Err(e) = sweep(&app).await {
+                tracing::warn!(error = %e, "the alarm sweep failed");
             }
         }
     })
@@ -50,7 +81,7 @@ pub async fn unit_alarms(
     request_id: Option<&str>,
 ) -> Result<Vec<AlarmRow>> {
     let scope = unit_scope(user)?;
-    escalate_due(app).await?;
+    sweep(app).await?;
     let rows = app.storage.alarms(scope, include_closed).await?;
     let mut readable: BTreeMap<Id, bool> = BTreeMap::new();
     for patient_id in rows.iter().map(|a| a.patient_id) {

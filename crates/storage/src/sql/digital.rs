@@ -94,6 +94,29 @@ fn measurement_from(r: &db::Row) -> Result<MeasurementRow> {
     })
 }
 
+/// Silent-device alarms for lent digital devices whose latest report to
+/// their current patient is of kind `$2` and older than `$3`: detail `$4`,
+/// raised at `$5`; `$1` is today (the responsible unit). A device that
+/// never reported to this patient is not silent, only not started.
+fn silent_alarms_sql() -> String {
+    format!(
+        "INSERT INTO alarms (patient_id, device_id, unit_id, reason, detail, state, raised_at) \
+         SELECT y.patient_id, y.device_id, y.unit_id, 'silent', $4, 'open', $5 FROM (\
+           SELECT d.id AS device_id, d.patient_id, {RESPONSIBLE_UNIT} AS unit_id, \
+             (SELECT m.kind FROM measurements m WHERE m.device_id = d.id AND m.patient_id = d.patient_id \
+              ORDER BY m.received_at DESC, m.id DESC LIMIT 1) AS last_kind, \
+             (SELECT MAX(m.received_at) FROM measurements m WHERE m.device_id = d.id \
+              AND m.patient_id = d.patient_id) AS last_at \
+           FROM devices d JOIN articles a ON a.id = d.article_id \
+           JOIN product_areas pa ON pa.code = a.product_area \
+           WHERE pa.agreement_area = 'digital' AND d.patient_id IS NOT NULL) y \
+         WHERE y.unit_id IS NOT NULL AND y.last_kind = $2 AND y.last_at < $3 \
+         AND NOT EXISTS (SELECT 1 FROM alarms s WHERE s.device_id = y.device_id \
+           AND s.reason = 'silent' AND s.state <> 'closed') \
+         ON CONFLICT DO NOTHING"
+    )
+}
+
 #[async_trait]
 impl DigitalStore for SqlStorage {
     async fn lent_digital_devices(&self, today: NaiveDate, unit: Option<Id>) -> Result<Vec<DigitalDevice>> {
@@ -347,6 +370,26 @@ impl DigitalStore for SqlStorage {
         .bind(raised_before)
         .execute(&self.pool)
         .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn raise_silent_alarms(
+        &self,
+        kind: MeasurementKind,
+        reported_before: DateTime<Utc>,
+        detail: &str,
+        today: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<u64> {
+        let _turn = self.dialect.write_turn().await;
+        let done = db::query(&silent_alarms_sql())
+            .bind(today)
+            .bind(kind.as_str())
+            .bind(reported_before)
+            .bind(detail)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected())
     }
 
