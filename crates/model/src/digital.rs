@@ -129,6 +129,8 @@ pub trait DigitalStore: Send + Sync {
     /// Digital devices lent to patients on `today`, by device number; only
     /// those whose responsible unit is `unit` when given.
     async fn lent_digital_devices(&self, today: NaiveDate, unit: Option<Id>) -> Result<Vec<DigitalDevice>>;
+    /// The digital devices lent to the patient on `today`, by device number.
+    async fn patient_digital_devices(&self, patient_id: Id, today: NaiveDate) -> Result<Vec<DigitalDevice>>;
     /// The device of this number if its article is digital (lent or not).
     async fn digital_device(&self, device_number: &str, today: NaiveDate) -> Result<Option<DigitalDevice>>;
     /// The device holding the live credential of this secret hash.

@@ -143,3 +143,51 @@ async fn reread(app: &App, id: Id) -> Result<AlarmRow> {
         .await?
         .ok_or_else(|| AppError::not_found(Some("id"), "alarm_not_found", "no alarm has this id"))
 }
+
+/// An alarm with its patient, as the unit's alarm page shows it.
+#[derive(Debug, Clone)]
+pub struct UnitAlarm {
+    pub alarm: AlarmRow,
+    pub patient: ramp_model::Patient,
+}
+
+/// [`unit_alarms`] with each alarm's patient (the patient is read under
+/// the same audit as the list).
+pub async fn unit_alarms_with_patients(
+    app: &App,
+    user: &User,
+    include_closed: bool,
+    request_id: Option<&str>,
+) -> Result<Vec<UnitAlarm>> {
+    let rows = unit_alarms(app, user, include_closed, request_id).await?;
+    let mut patients: BTreeMap<Id, ramp_model::Patient> = BTreeMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for alarm in rows {
+        if !patients.contains_key(&alarm.patient_id) {
+            let p =
+                app.storage.patient_by_id(alarm.patient_id).await?.ok_or_else(|| {
+                    AppError::not_found(None, "patient_not_found", "the alarm's patient does not exist")
+                })?;
+            patients.insert(alarm.patient_id, p);
+        }
+        let patient = patients[&alarm.patient_id].clone();
+        out.push(UnitAlarm { alarm, patient });
+    }
+    Ok(out)
+}
+
+/// The open alarms of the user's own unit for the inbox: only for care
+/// staff working at a unit (the centre's staff open the alarm page, which
+/// lists every unit's). Audited as the alarm list is.
+pub async fn inbox_alarms(app: &App, user: &User, request_id: Option<&str>) -> Result<Vec<UnitAlarm>> {
+    if user.unit_id.is_none() || user.is_hmc() || user.has_role(ramp_domain::role::Role::Admin) {
+        return Ok(vec![]);
+    }
+    let all = unit_alarms_with_patients(app, user, false, request_id).await?;
+    Ok(all.into_iter().filter(|a| a.alarm.state == AlarmState::Open).collect())
+}
+
+/// Whether `user` may open the alarm list (the menu shows it only then).
+pub fn may_list_alarms(user: &User) -> bool {
+    unit_scope(user).is_ok()
+}

@@ -31,6 +31,8 @@ pub struct LimitInForce {
 #[derive(Debug, Clone)]
 pub struct PatientMeasurements {
     pub patient: Patient,
+    /// The digital devices lent to the patient now.
+    pub devices: Vec<ramp_model::DigitalDevice>,
     /// Newest first, at most [`VIEW_LIMIT`].
     pub measurements: Vec<MeasurementRow>,
     pub limits: Vec<LimitInForce>,
@@ -50,7 +52,8 @@ pub async fn patient_measurements(
     let measurements = app.storage.patient_measurements(patient.id, VIEW_LIMIT).await?;
     let own = super::ingest::own_thresholds(&app.storage.thresholds(patient.id).await?);
     let alarms = app.storage.patient_alarms(patient.id).await?;
-    Ok(PatientMeasurements { patient, measurements, limits: limits_in_force(&own), alarms })
+    let devices = app.storage.patient_digital_devices(patient.id, app.today()).await?;
+    Ok(PatientMeasurements { patient, devices, measurements, limits: limits_in_force(&own), alarms })
 }
 
 /// Every value with a limit, own ones replacing defaults, by kind and value.

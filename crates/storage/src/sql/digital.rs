@@ -132,6 +132,18 @@ impl DigitalStore for SqlStorage {
         q.fetch_all(&self.pool).await?.iter().map(digital_device_from).collect()
     }
 
+    async fn patient_digital_devices(&self, patient_id: Id, today: NaiveDate) -> Result<Vec<DigitalDevice>> {
+        let sql = digital_devices_sql() + " AND x.patient_id = $2 ORDER BY x.device_number";
+        db::query(&sql)
+            .bind(today)
+            .bind(patient_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(digital_device_from)
+            .collect()
+    }
+
     async fn digital_device(&self, device_number: &str, today: NaiveDate) -> Result<Option<DigitalDevice>> {
         let sql = digital_devices_sql() + " AND x.device_number = $2";
         db::query(&sql)
