@@ -17,6 +17,7 @@ mod demo_coherence;
 mod digital;
 mod digital_alarms;
 mod digital_silent;
+mod digital_ui;
 mod economy;
 mod fees;
 mod figures;
