@@ -52,6 +52,7 @@ mod tertial;
 mod ui_billing;
 mod ui_browser;
 mod ui_desk;
+mod ui_digital;
 mod ui_forms;
 mod ui_menu_focus;
 mod ui_order_journey;
