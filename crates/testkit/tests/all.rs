@@ -61,3 +61,4 @@ mod ui_search;
 mod unit_orderer;
 mod unit_orderer_ui;
 mod upgrade;
+mod upgrade_alarms;
