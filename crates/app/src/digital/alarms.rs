@@ -163,12 +163,12 @@ pub async fn unit_alarms_with_patients(
     let mut patients: BTreeMap<Id, ramp_model::Patient> = BTreeMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for alarm in rows {
-        if !patients.contains_key(&alarm.patient_id) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = patients.entry(alarm.patient_id) {
             let p =
                 app.storage.patient_by_id(alarm.patient_id).await?.ok_or_else(|| {
                     AppError::not_found(None, "patient_not_found", "the alarm's patient does not exist")
                 })?;
-            patients.insert(alarm.patient_id, p);
+            slot.insert(p);
         }
         let patient = patients[&alarm.patient_id].clone();
         out.push(UnitAlarm { alarm, patient });

@@ -394,7 +394,7 @@ impl DigitalStore for SqlStorage {
         at: DateTime<Utc>,
     ) -> Result<u64> {
         let _turn = self.dialect.write_turn().await;
-        let done = db::query(&silent_alarms_sql())
+        let done = db::query(silent_alarms_sql())
             .bind(today)
             .bind(kind.as_str())
             .bind(reported_before)

@@ -34,16 +34,16 @@ fn admin_only(user: &User) -> Result<(), AppError> {
     }
 }
 
-async fn page(
-    state: &AppState,
-    lang: Lang,
-    csrf: &str,
-    user: &User,
-    rid: &str,
-    issued: Option<(String, String)>,
-    revoked: Option<String>,
-    refused: Option<AppError>,
-) -> Response {
+/// What the last form did.
+enum Outcome {
+    Nothing,
+    /// (device number, secret)
+    Issued(String, String),
+    Revoked(String),
+    Refused(AppError),
+}
+
+async fn page(state: &AppState, lang: Lang, csrf: &str, user: &User, rid: &str, outcome: Outcome) -> Response {
     if let Err(e) = admin_only(user) {
         return error_page(lang, e);
     }
@@ -53,10 +53,16 @@ async fn page(
     };
     let mut page = Page::new(lang, "digital.secrets_title", Some(user), csrf, "admin");
     let mut status = StatusCode::OK;
-    if let Some(e) = refused {
-        crate::ui::desk::log_if_internal(&e);
-        page.add_error(&e);
-        status = crate::error::status_of(e.kind);
+    let (mut issued, mut revoked) = (None, None);
+    match outcome {
+        Outcome::Nothing => {}
+        Outcome::Issued(number, secret) => issued = Some((number, secret)),
+        Outcome::Revoked(number) => revoked = Some(number),
+        Outcome::Refused(e) => {
+            crate::ui::desk::log_if_internal(&e);
+            page.add_error(&e);
+            status = crate::error::status_of(e.kind);
+        }
     }
     let shows_secret = issued.is_some();
     let mut resp = render(&SecretsTemplate { page, devices, issued, revoked }, status);
@@ -75,7 +81,7 @@ pub async fn list(
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
 ) -> Response {
-    page(&state, lang, &csrf, &user, &rid, None, None, None).await
+    page(&state, lang, &csrf, &user, &rid, Outcome::Nothing).await
 }
 
 #[derive(Deserialize)]
@@ -95,8 +101,8 @@ pub async fn issue(
         return error_page(lang, e);
     }
     match ramp_app::digital::issue_token(&state.app, &number, Some(&user)).await {
-        Ok(secret) => page(&state, lang, &csrf, &user, &rid, Some((number, secret)), None, None).await,
-        Err(e) => page(&state, lang, &csrf, &user, &rid, None, None, Some(e)).await,
+        Ok(secret) => page(&state, lang, &csrf, &user, &rid, Outcome::Issued(number, secret)).await,
+        Err(e) => page(&state, lang, &csrf, &user, &rid, Outcome::Refused(e)).await,
     }
 }
 
@@ -114,8 +120,8 @@ pub async fn revoke(
         return error_page(lang, e);
     }
     match ramp_app::digital::revoke_token(&state.app, &number, Some(&user)).await {
-        Ok(()) => page(&state, lang, &csrf, &user, &rid, None, Some(number), None).await,
-        Err(e) => page(&state, lang, &csrf, &user, &rid, None, None, Some(e)).await,
+        Ok(()) => page(&state, lang, &csrf, &user, &rid, Outcome::Revoked(number)).await,
+        Err(e) => page(&state, lang, &csrf, &user, &rid, Outcome::Refused(e)).await,
     }
 }
 
