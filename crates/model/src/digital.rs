@@ -173,6 +173,8 @@ pub trait DigitalStore: Send + Sync {
     /// first; closed ones only when `include_closed`.
     async fn alarms(&self, unit: Option<Id>, include_closed: bool) -> Result<Vec<AlarmRow>>;
     async fn alarm(&self, id: Id) -> Result<Option<AlarmRow>>;
+    /// How many alarms routed or escalated to `unit` (all when `None`) are open.
+    async fn open_alarm_count(&self, unit: Option<Id>) -> Result<i64>;
     /// The patient's alarms, newest first.
     async fn patient_alarms(&self, patient_id: Id) -> Result<Vec<AlarmRow>>;
     /// Marks every alarm still open and raised at or before `raised_before`

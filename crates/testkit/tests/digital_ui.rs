@@ -38,7 +38,10 @@ async fn the_alarm_page_shows_the_units_alarms_only_in_words(app: TestApp) {
     assert!(html.contains("Värde utanför gräns") && html.contains("Ej kvitterat"));
     assert!(!html.contains("threshold") && !html.contains("≥"), "no raw values on screen");
     assert!(html.contains("href=\"/alarms\" aria-current=\"page\""), "in the menu");
+    let (_, badge) = page(&app, &anna, "/alarms/open-count").await;
+    assert!(badge.contains(">1<") && badge.contains("öppna larm"), "the menu's count: {badge}");
     let (lars, _) = app.ui_session("lars").await;
+    assert_eq!(page(&app, &lars, "/alarms/open-count").await.1, "", "none for another unit");
     let (_, other) = page(&app, &lars, "/alarms").await;
     assert!(!other.contains("Tolvan") && other.contains("Inga larm att hantera"), "another unit's list");
     let (admin, _) = app.ui_session("admin").await;

@@ -51,11 +51,11 @@ async fn the_prescriber_sets_a_threshold_a_measurement_breaches_it_and_the_units
     assert_eq!(resp.status(), 202);
 
     log_in(&b, &app, "sara").await;
-    b.click(&b.by_text("a", "Inkorg").await).await;
+    b.click(&b.find("nav a[href='/inbox']").await).await;
     b.wait_for_text("Öppna larm för din enhet").await;
     assert!(b.page_text().await.contains("Systoliskt tryck 155 mmHg, vid eller över övre gränsen 150 mmHg"));
     b.assert_accessible("the nurse's inbox with an open alarm").await;
-    b.click(&b.by_text("a", "Larm").await).await;
+    b.click(&b.find("nav a[href='/alarms']").await).await;
     b.wait_for_text("Larm, nyast först").await;
     let text = b.page_text().await;
     assert!(text.contains("Tolvan Tolvansson") && text.contains("Ej kvitterat"), "{text}");

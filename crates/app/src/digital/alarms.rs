@@ -187,6 +187,16 @@ pub async fn inbox_alarms(app: &App, user: &User, request_id: Option<&str>) -> R
     Ok(all.into_iter().filter(|a| a.alarm.state == AlarmState::Open).collect())
 }
 
+/// How many alarms of the user's unit (every unit's for the centre's
+/// staff) are open: the menu's badge. A count names no patient, so it is
+/// not a patient read; 0 for a user without a unit.
+pub async fn open_alarm_count(app: &App, user: &User) -> Result<i64> {
+    match unit_scope(user) {
+        Ok(scope) => Ok(app.storage.open_alarm_count(scope).await?),
+        Err(_) => Ok(0),
+    }
+}
+
 /// Whether `user` may open the alarm list (the menu shows it only then).
 pub fn may_list_alarms(user: &User) -> bool {
     unit_scope(user).is_ok()

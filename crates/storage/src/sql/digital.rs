@@ -361,6 +361,18 @@ impl DigitalStore for SqlStorage {
         db::query(&sql).bind(id).fetch_optional(&self.pool).await?.map(|r| alarm_from(&r)).transpose()
     }
 
+    async fn open_alarm_count(&self, unit: Option<Id>) -> Result<i64> {
+        let mut sql = "SELECT COUNT(*) AS n FROM alarms WHERE state = 'open'".to_string();
+        if unit.is_some() {
+            sql += " AND (unit_id = $1 OR escalated_to_unit_id = $1)";
+        }
+        let mut q = db::query(sql);
+        if let Some(unit) = unit {
+            q = q.bind(unit);
+        }
+        Ok(q.fetch_one(&self.pool).await?.try_get("n")?)
+    }
+
     async fn patient_alarms(&self, patient_id: Id) -> Result<Vec<AlarmRow>> {
         let sql = format!("SELECT {ALARM_COLUMNS} {ALARM_FROM} WHERE al.patient_id = $1 ORDER BY al.id DESC LIMIT 200");
         db::query(&sql).bind(patient_id).fetch_all(&self.pool).await?.iter().map(alarm_from).collect()

@@ -6,6 +6,7 @@
 pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("nav.alarms", "Larm", "Alarms"),
     ("alarms.title", "Larm", "Alarms"),
+    ("alarms.open_suffix", "öppna larm", "open alarms"),
     ("alarms.intro", "Larm från digitala hjälpmedel som skickats till din enhet eller eskalerats dit. Kvittera med en anteckning om vad som gjorts, och avsluta larmet när det är hanterat.", "Alarms from digital assistive devices routed or escalated to your unit. Acknowledge with a note saying what was done, and close the alarm once handled."),
     ("alarms.intro_all", "Du arbetar på hjälpmedelscentralen och ser alla enheters larm.", "You work at the assistive technology centre and see every unit's alarms."),
     ("alarms.caption", "Larm, nyast först", "Alarms, newest first"),

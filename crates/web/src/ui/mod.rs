@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/patient/digital", get(digital::patient::back).post(digital::patient::open))
         .route("/patient/digital/threshold", get(digital::patient::back).post(digital::patient::threshold))
         .route("/alarms", get(digital::alarms::list))
+        .route("/alarms/open-count", get(digital::alarms::badge))
         .route("/alarms/{id}/acknowledgement", get(digital::alarms::back).post(digital::alarms::acknowledge))
         .route("/alarms/{id}/close", get(digital::alarms::back).post(digital::alarms::close))
         .route("/admin/digital-devices", get(digital::secrets::list))

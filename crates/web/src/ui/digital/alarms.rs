@@ -172,6 +172,19 @@ pub async fn close(
     }
 }
 
+/// `GET /alarms/open-count`: the open alarms for the menu, as a small
+/// HTML fragment (empty when none), fetched by htmx like the inbox badge.
+pub async fn badge(State(state): State<AppState>, lang: Lang, UiUser(user): UiUser) -> Response {
+    match ramp_app::digital::open_alarm_count(&state.app, &user).await {
+        Ok(0) | Err(_) => axum::response::Html(String::new()).into_response(),
+        Ok(n) => axum::response::Html(format!(
+            "<span class=\"badge\">{n}<span class=\"visually-hidden\"> {}</span></span>",
+            lang.t("alarms.open_suffix")
+        ))
+        .into_response(),
+    }
+}
+
 /// A GET on an action (a reload, the language switch) shows the list.
 pub async fn back() -> Redirect {
     Redirect::to("/alarms")

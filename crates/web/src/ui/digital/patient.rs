@@ -174,6 +174,7 @@ fn fill(t: &mut DigitalTemplate, v: PatientMeasurements) {
         })
         .collect();
     t.options = options(lang);
+    t.page.emergency_until = v.emergency_until;
     t.page.title = format!("{} – {}", t.name, lang.t("digital.title"));
 }
 
