@@ -66,6 +66,14 @@ async fn the_prescriber_sets_a_threshold_a_measurement_breaches_it_and_the_units
     let text = b.page_text().await;
     assert!(text.contains("Kvitterat av Sara Sjuksköterska") && text.contains("Ringt Tolvan, mäter om i kväll"));
     b.assert_accessible("the alarm list after acknowledging").await;
+    b.at_both_widths("digital-alarms").await;
+    b.click(&b.find("form[action='/patient/digital'] button").await).await;
+    b.wait_for_text("Larmhistorik").await;
+    let text = b.page_text().await;
+    assert!(text.contains("Systoliskt tryck 155 mmHg") && !text.contains("Sätt larmgräns"), "not a prescriber");
+    assert!(b.attribute(&b.find("#chart-blood_pressure svg").await, "aria-label").await.is_some());
+    b.at_both_widths("digital-patient-view").await;
+    b.goto(&app.url("/alarms")).await;
     b.click(&b.by_text("a", "In English").await).await;
     b.wait_for_text("Alarms, newest first").await;
     assert!(b.page_text().await.contains("Systolic pressure 155 mmHg, at or above the upper limit 150 mmHg"));
