@@ -102,6 +102,15 @@ pub struct ThresholdRow {
     pub set_at: DateTime<Utc>,
 }
 
+/// When a device reporting `kind` counts as silent: its last report
+/// arrived before `reported_before`; the alarm's detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SilentRule {
+    pub kind: MeasurementKind,
+    pub reported_before: DateTime<Utc>,
+    pub detail: String,
+}
+
 /// An alarm with what its list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlarmRow {
@@ -186,19 +195,12 @@ pub trait DigitalStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<u64>;
     /// Raises a silent-device alarm, at `at`, for every lent digital device
-    /// whose last report (to its current patient) was of `kind` and arrived
-    /// before `reported_before`, with a responsible unit, and without a
-    /// silent alarm that is not closed (the unique index
-    /// `alarms_one_silent` makes it once even when two sweeps race);
-    /// returns how many. `today` decides the responsible unit.
-    async fn raise_silent_alarms(
-        &self,
-        kind: MeasurementKind,
-        reported_before: DateTime<Utc>,
-        detail: &str,
-        today: NaiveDate,
-        at: DateTime<Utc>,
-    ) -> Result<u64>;
+    /// whose last report to its current patient was of a kind in `rules`
+    /// and arrived before that rule's `reported_before`, that has a
+    /// responsible unit (on `today`) and no silent alarm that is not closed
+    /// (the unique index `alarms_one_silent` makes it once even when two
+    /// sweeps race); returns how many. One statement for all kinds.
+    async fn raise_silent_alarms(&self, rules: &[SilentRule], today: NaiveDate, at: DateTime<Utc>) -> Result<u64>;
     /// Acknowledges an open alarm; false if it was not open.
     async fn acknowledge_alarm(&self, id: Id, by: Id, note: &str, at: DateTime<Utc>) -> Result<bool>;
     /// Closes an alarm that is not closed (acknowledging it if still open); false if it was closed.

@@ -75,6 +75,7 @@ async fn a_blood_pressure_monitor_is_silent_only_after_seven_days(app: TestApp) 
     let alarms = silent_alarms(&app).await;
     assert_eq!(alarms.len(), 1);
     assert_eq!(alarms[0]["detail"], "silent 168 h");
+    assert_eq!(alarms[0]["device_number"], f.monitor, "the dispenser never reported: not silent, not started");
 }
 
 ramp_testkit::on_both_engines!(

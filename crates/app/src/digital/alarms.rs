@@ -15,7 +15,7 @@ use crate::App;
 use ramp_domain::alarm::{expected_interval, silent_detail, AlarmState};
 use ramp_domain::measurement::MeasurementKind;
 use ramp_domain::Term;
-use ramp_model::{AlarmRow, Id, User};
+use ramp_model::{AlarmRow, Id, SilentRule, User};
 use std::collections::BTreeMap;
 
 /// Escalates every alarm that is due; returns how many.
@@ -39,11 +39,11 @@ pub async fn escalate_due(app: &App) -> Result<u64> {
 /// a new one.
 pub async fn raise_silent_due(app: &App) -> Result<u64> {
     let now = app.now();
-    let mut n = 0;
-    for kind in MeasurementKind::ALL {
-        let before = now - expected_interval(*kind);
-        n += app.storage.raise_silent_alarms(*kind, before, &silent_detail(*kind), app.today(), now).await?;
-    }
+    let rules: Vec<SilentRule> = MeasurementKind::ALL
+        .iter()
+        .map(|k| SilentRule { kind: *k, reported_before: now - expected_interval(*k), detail: silent_detail(*k) })
+        .collect();
+    let n = app.storage.raise_silent_alarms(&rules, app.today(), now).await?;
     if n > 0 {
         tracing::warn!(alarms = n, "silent-device alarms raised");
     }

@@ -95,24 +95,36 @@ fn measurement_from(r: &db::Row) -> Result<MeasurementRow> {
 }
 
 /// Silent-device alarms for lent digital devices whose latest report to
-/// their current patient is of kind `$2` and older than `$3`: detail `$4`,
-/// raised at `$5`; `$1` is today (the responsible unit). A device that
-/// never reported to this patient is not silent, only not started.
-fn silent_alarms_sql() -> String {
+/// their current patient is older than its kind's cutoff; `$1` is today
+/// (the responsible unit, computed only for the silent ones), `$2` the
+/// time raised, then per rule `i` its cutoff `$(3+2i)` and detail
+/// `$(4+2i)`. The latest report is one index lookup per device
+/// (`measurements_device_received_idx`). A device that never reported to
+/// this patient is not silent, only not started.
+fn silent_alarms_sql(rules: &[SilentRule]) -> String {
+    let mut cutoff = String::from("CASE m.kind");
+    let mut detail = String::from("CASE m.kind");
+    for (i, r) in rules.iter().enumerate() {
+        // The kind is one of the enum's own words, never input.
+        cutoff += &format!(" WHEN '{}' THEN ${}", r.kind.as_str(), 3 + 2 * i);
+        detail += &format!(" WHEN '{}' THEN ${}", r.kind.as_str(), 4 + 2 * i);
+    }
+    cutoff += " END";
+    detail += " END";
     format!(
         "INSERT INTO alarms (patient_id, device_id, unit_id, reason, detail, state, raised_at) \
-         SELECT y.patient_id, y.device_id, y.unit_id, 'silent', $4, 'open', $5 FROM (\
-           SELECT d.id AS device_id, d.patient_id, {RESPONSIBLE_UNIT} AS unit_id, \
-             (SELECT m.kind FROM measurements m WHERE m.device_id = d.id AND m.patient_id = d.patient_id \
-              ORDER BY m.received_at DESC, m.id DESC LIMIT 1) AS last_kind, \
-             (SELECT MAX(m.received_at) FROM measurements m WHERE m.device_id = d.id \
-              AND m.patient_id = d.patient_id) AS last_at \
-           FROM devices d JOIN articles a ON a.id = d.article_id \
+         SELECT z.patient_id, z.device_id, z.unit_id, 'silent', z.detail, 'open', $2 FROM (\
+           SELECT d.id AS device_id, d.patient_id, {RESPONSIBLE_UNIT} AS unit_id, {detail} AS detail \
+           FROM devices d \
+           JOIN measurements m ON m.id = (SELECT l.id FROM measurements l WHERE l.device_id = d.id \
+             AND l.patient_id = d.patient_id ORDER BY l.received_at DESC, l.id DESC LIMIT 1) \
+           JOIN articles a ON a.id = d.article_id \
            JOIN product_areas pa ON pa.code = a.product_area \
-           WHERE pa.agreement_area = 'digital' AND d.patient_id IS NOT NULL) y \
-         WHERE y.unit_id IS NOT NULL AND y.last_kind = $2 AND y.last_at < $3 \
-         AND NOT EXISTS (SELECT 1 FROM alarms s WHERE s.device_id = y.device_id \
-           AND s.reason = 'silent' AND s.state <> 'closed') \
+           WHERE pa.agreement_area = 'digital' AND d.patient_id IS NOT NULL \
+           AND m.received_at < {cutoff} \
+           AND NOT EXISTS (SELECT 1 FROM alarms s WHERE s.device_id = d.id \
+             AND s.reason = 'silent' AND s.state <> 'closed')) z \
+         WHERE z.unit_id IS NOT NULL AND z.detail IS NOT NULL \
          ON CONFLICT DO NOTHING"
     )
 }
@@ -397,24 +409,17 @@ impl DigitalStore for SqlStorage {
         Ok(done.rows_affected())
     }
 
-    async fn raise_silent_alarms(
-        &self,
-        kind: MeasurementKind,
-        reported_before: DateTime<Utc>,
-        detail: &str,
-        today: NaiveDate,
-        at: DateTime<Utc>,
-    ) -> Result<u64> {
+    async fn raise_silent_alarms(&self, rules: &[SilentRule], today: NaiveDate, at: DateTime<Utc>) -> Result<u64> {
+        if rules.is_empty() {
+            return Ok(0);
+        }
+        let sql = silent_alarms_sql(rules);
+        let mut q = db::query(sql).bind(today).bind(at);
+        for r in rules {
+            q = q.bind(r.reported_before).bind(r.detail.clone());
+        }
         let _turn = self.dialect.write_turn().await;
-        let done = db::query(silent_alarms_sql())
-            .bind(today)
-            .bind(kind.as_str())
-            .bind(reported_before)
-            .bind(detail)
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        Ok(q.execute(&self.pool).await?.rows_affected())
     }
 
     async fn acknowledge_alarm(&self, id: Id, by: Id, note: &str, at: DateTime<Utc>) -> Result<bool> {
