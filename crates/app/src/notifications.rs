@@ -2,6 +2,10 @@
 //! order they placed (written with the change, see `orders::status`).
 //! A notification names the order and its first article, never the
 //! patient, so reading the inbox is not a read of patient data.
+//!
+//! Besides them, the inbox of care staff at a unit shows the unit's open
+//! alarms from digital devices (issue 21): those name the patient, so
+//! showing them is audited as the alarm list is.
 
 use crate::error::{AppError, Result};
 use crate::App;
@@ -15,6 +19,12 @@ pub async fn inbox(app: &App, user: &User) -> Result<(Vec<Notification>, i64)> {
     let list = app.storage.notifications(user.id, INBOX_SIZE).await?;
     let unread = app.storage.unread_notifications(user.id).await?;
     Ok((list, unread))
+}
+
+/// The open alarms of the user's unit for the inbox (none for users
+/// without a unit and for the centre's staff, who use the alarm page).
+pub async fn open_alarms(app: &App, user: &User, request_id: Option<&str>) -> Result<Vec<crate::digital::UnitAlarm>> {
+    crate::digital::inbox_alarms(app, user, request_id).await
 }
 
 /// How many of the user's notifications are unread (the menu's badge).

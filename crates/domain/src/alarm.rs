@@ -49,6 +49,8 @@ pub fn default_thresholds() -> &'static [Threshold] {
 pub enum AlarmReason {
     Threshold,
     MissedDose,
+    /// The device has not reported for longer than its expected interval.
+    Silent,
 }
 
 impl Term for AlarmReason {
@@ -121,6 +123,35 @@ pub fn cause(m: &Measurement, own: &[Threshold]) -> Option<Cause> {
         }
     }
     (!breaches.is_empty()).then(|| Cause { reason: AlarmReason::Threshold, detail: breaches.join("; ") })
+}
+
+/// How long a device reporting `kind` may stay quiet before it raises a
+/// silent-device alarm. A medication dispenser reports every dose, so a
+/// day without a report means doses nobody knows about; a blood-pressure
+/// monitor or a scale is used a few times a week, so a week without a
+/// report is when the unit should call; pulse oximeters, glucose meters
+/// and thermometers are lent for close follow-up (several times a day),
+/// so three days. The kind stands for the device model: every model in
+/// the demo's digital area reports exactly one kind.
+pub fn expected_interval(kind: MeasurementKind) -> Duration {
+    match kind {
+        MeasurementKind::Dose => Duration::hours(24),
+        MeasurementKind::BloodPressure | MeasurementKind::Weight => Duration::days(7),
+        MeasurementKind::Spo2 | MeasurementKind::Glucose | MeasurementKind::Temperature => Duration::days(3),
+    }
+}
+
+/// The stored detail of a silent-device alarm: the interval in hours
+/// (`silent 24 h`); the UI words it.
+pub fn silent_detail(kind: MeasurementKind) -> String {
+    format!("silent {} h", expected_interval(kind).num_hours())
+}
+
+/// Is a device whose last report arrived at `last_report` silent at `now`?
+/// Strictly longer than the interval: a dispenser reporting once a day on
+/// the dot is not silent.
+pub fn is_silent(kind: MeasurementKind, last_report: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - last_report > expected_interval(kind)
 }
 
 /// Is an alarm raised at `raised_at` and still open at `now` due for

@@ -102,6 +102,15 @@ pub struct ThresholdRow {
     pub set_at: DateTime<Utc>,
 }
 
+/// When a device reporting `kind` counts as silent: its last report
+/// arrived before `reported_before`; the alarm's detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SilentRule {
+    pub kind: MeasurementKind,
+    pub reported_before: DateTime<Utc>,
+    pub detail: String,
+}
+
 /// An alarm with what its list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlarmRow {
@@ -129,6 +138,8 @@ pub trait DigitalStore: Send + Sync {
     /// Digital devices lent to patients on `today`, by device number; only
     /// those whose responsible unit is `unit` when given.
     async fn lent_digital_devices(&self, today: NaiveDate, unit: Option<Id>) -> Result<Vec<DigitalDevice>>;
+    /// The digital devices lent to the patient on `today`, by device number.
+    async fn patient_digital_devices(&self, patient_id: Id, today: NaiveDate) -> Result<Vec<DigitalDevice>>;
     /// The device of this number if its article is digital (lent or not).
     async fn digital_device(&self, device_number: &str, today: NaiveDate) -> Result<Option<DigitalDevice>>;
     /// The device holding the live credential of this secret hash.
@@ -171,6 +182,8 @@ pub trait DigitalStore: Send + Sync {
     /// first; closed ones only when `include_closed`.
     async fn alarms(&self, unit: Option<Id>, include_closed: bool) -> Result<Vec<AlarmRow>>;
     async fn alarm(&self, id: Id) -> Result<Option<AlarmRow>>;
+    /// How many alarms routed or escalated to `unit` (all when `None`) are open.
+    async fn open_alarm_count(&self, unit: Option<Id>) -> Result<i64>;
     /// The patient's alarms, newest first.
     async fn patient_alarms(&self, patient_id: Id) -> Result<Vec<AlarmRow>>;
     /// Marks every alarm still open and raised at or before `raised_before`
@@ -181,6 +194,13 @@ pub trait DigitalStore: Send + Sync {
         to_unit: Option<Id>,
         at: DateTime<Utc>,
     ) -> Result<u64>;
+    /// Raises a silent-device alarm, at `at`, for every lent digital device
+    /// whose last report to its current patient was of a kind in `rules`
+    /// and arrived before that rule's `reported_before`, that has a
+    /// responsible unit (on `today`) and no silent alarm that is not closed
+    /// (the unique index `alarms_one_silent` makes it once even when two
+    /// sweeps race); returns how many. One statement for all kinds.
+    async fn raise_silent_alarms(&self, rules: &[SilentRule], today: NaiveDate, at: DateTime<Utc>) -> Result<u64>;
     /// Acknowledges an open alarm; false if it was not open.
     async fn acknowledge_alarm(&self, id: Id, by: Id, note: &str, at: DateTime<Utc>) -> Result<bool>;
     /// Closes an alarm that is not closed (acknowledging it if still open); false if it was closed.

@@ -95,3 +95,25 @@ pub async fn load(s: &dyn Storage) -> Result<DigitalFixture> {
     s.finish_bulk_load().await?;
     Ok(DigitalFixture { monitor: "DIG-0001", dispenser: "DIG-0002", stock_monitor: "DIG-0003" })
 }
+
+/// Sara, a nurse at Vårdcentralen Solna (unit 1, Tolvan's care unit): she
+/// handles the unit's alarms but does not prescribe. Id 30.
+pub async fn load_nurse(s: &dyn Storage, password_hash: &str) -> Result<Id> {
+    let sara = User {
+        id: 30,
+        username: "sara".into(),
+        display_name: "Sara Sjuksköterska".into(),
+        password_hash: Some(password_hash.into()),
+        principal_id: 1,
+        unit_id: Some(1),
+        active: true,
+        created_at: t(2024, 1, 1),
+        last_login_at: None,
+        roles: vec![ramp_domain::role::Role::PersonalOrdererHealth],
+        competences: vec![],
+        hsa_id: Some("SE2321000016-U30".into()),
+    };
+    s.insert_users(&[sara]).await?;
+    s.finish_bulk_load().await?;
+    Ok(30)
+}

@@ -13,8 +13,8 @@ mod spawn;
 pub use demo::{spawn_demo_app, DemoApp};
 pub use engine::{fresh_storage, fresh_url, Engine};
 pub use spawn::{
-    problem, spawn_app, spawn_app_in_demo_region, spawn_app_with, spawn_app_with_config, spawn_app_with_oidc, test_now,
-    TestApp, TEST_NOW,
+    password_hash, problem, spawn_app, spawn_app_in_demo_region, spawn_app_with, spawn_app_with_config,
+    spawn_app_with_oidc, test_now, TestApp, TEST_NOW,
 };
 
 /// Generates one `#[tokio::test]` per engine for each named async test

@@ -23,7 +23,7 @@ pub fn test_now() -> DateTime<Utc> {
 }
 
 /// One argon2 hash of the fixture password for the whole test run.
-fn password_hash() -> &'static str {
+pub fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| ramp_app::auth::hash_password(fixture::PASSWORD).expect("hash"))
 }

@@ -40,7 +40,7 @@ fn migrations(engine: Engine) -> PathBuf {
 }
 
 /// A copy of the engine's migrations through `last`, for a migrator that stops there.
-fn migrations_through(engine: Engine, last: i64) -> PathBuf {
+pub(crate) fn migrations_through(engine: Engine, last: i64) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ramp-upgrade-{}-{engine:?}-{last}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create the migration copy");
     for entry in std::fs::read_dir(migrations(engine)).expect("read migrations") {

@@ -3,6 +3,7 @@
 //! The administration pages' texts are in their own table (`i18n/admin.rs`).
 
 mod admin;
+mod digital;
 mod listing;
 mod order;
 mod patient_invoices;
@@ -44,6 +45,7 @@ impl Lang {
             .chain(tertial::TEXTS)
             .chain(reports::TEXTS)
             .chain(patient_invoices::TEXTS)
+            .chain(digital::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {
@@ -66,6 +68,7 @@ impl Lang {
             .chain(unit::ERRORS)
             .chain(listing::ERRORS)
             .chain(reports::ERRORS)
+            .chain(digital::ERRORS)
             .find(|(k, _, _)| *k == code)
             .map(|(_, sv, en)| match self {
                 Lang::Sv => *sv,
@@ -1316,6 +1319,7 @@ mod tests {
             .chain(unit::TEXTS)
             .chain(listing::TEXTS)
             .chain(patient_invoices::TEXTS)
+            .chain(digital::TEXTS)
         {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");

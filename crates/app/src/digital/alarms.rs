@@ -12,8 +12,10 @@ use super::unit_scope;
 use crate::access::{access_reason, audit};
 use crate::error::{AppError, Result};
 use crate::App;
-use ramp_domain::alarm::AlarmState;
-use ramp_model::{AlarmRow, Id, User};
+use ramp_domain::alarm::{expected_interval, silent_detail, AlarmState};
+use ramp_domain::measurement::MeasurementKind;
+use ramp_domain::Term;
+use ramp_model::{AlarmRow, Id, SilentRule, User};
 use std::collections::BTreeMap;
 
 /// Escalates every alarm that is due; returns how many.
@@ -27,15 +29,44 @@ pub async fn escalate_due(app: &App) -> Result<u64> {
     Ok(n)
 }
 
-/// Escalates due alarms every `every` (`ramp serve`), so an alarm is
-/// escalated on time even when nobody opens a list.
+/// Raises a silent-device alarm for every lent device that has not
+/// reported for longer than its kind's expected interval
+/// (`ramp_domain::alarm::expected_interval`); returns how many. Only
+/// devices that reported to their current patient at least once; at most
+/// one silent alarm per device that is not closed. The alarm stays when
+/// the device reports again: a silence may mean missed doses, so the unit
+/// acknowledges and closes it; the next silence after it is closed raises
+/// a new one.
+pub async fn raise_silent_due(app: &App) -> Result<u64> {
+    let now = app.now();
+    let rules: Vec<SilentRule> = MeasurementKind::ALL
+        .iter()
+        .map(|k| SilentRule { kind: *k, reported_before: now - expected_interval(*k), detail: silent_detail(*k) })
+        .collect();
+    let n = app.storage.raise_silent_alarms(&rules, app.today(), now).await?;
+    if n > 0 {
+        tracing::warn!(alarms = n, "silent-device alarms raised");
+    }
+    Ok(n)
+}
+
+/// One sweep by the application's clock: silent devices first (so a new
+/// silent alarm is escalated on its own schedule), then escalation.
+pub async fn sweep(app: &App) -> Result<()> {
+    raise_silent_due(app).await?;
+    escalate_due(app).await?;
+    Ok(())
+}
+
+/// Sweeps every `every` (`ramp serve`), so an alarm is escalated and a
+/// silent device noticed on time even when nobody opens a list.
 pub fn spawn_escalation_sweeper(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            if let Err(e) = escalate_due(&app).await {
-                tracing::warn!(error = %e, "escalating alarms failed");
+            if let Err(e) = sweep(&app).await {
+                tracing::warn!(error = %e, "the alarm sweep failed");
             }
         }
     })
@@ -50,7 +81,7 @@ pub async fn unit_alarms(
     request_id: Option<&str>,
 ) -> Result<Vec<AlarmRow>> {
     let scope = unit_scope(user)?;
-    escalate_due(app).await?;
+    sweep(app).await?;
     let rows = app.storage.alarms(scope, include_closed).await?;
     let mut readable: BTreeMap<Id, bool> = BTreeMap::new();
     for patient_id in rows.iter().map(|a| a.patient_id) {
@@ -111,4 +142,62 @@ async fn reread(app: &App, id: Id) -> Result<AlarmRow> {
         .alarm(id)
         .await?
         .ok_or_else(|| AppError::not_found(Some("id"), "alarm_not_found", "no alarm has this id"))
+}
+
+/// An alarm with its patient, as the unit's alarm page shows it.
+#[derive(Debug, Clone)]
+pub struct UnitAlarm {
+    pub alarm: AlarmRow,
+    pub patient: ramp_model::Patient,
+}
+
+/// [`unit_alarms`] with each alarm's patient (the patient is read under
+/// the same audit as the list).
+pub async fn unit_alarms_with_patients(
+    app: &App,
+    user: &User,
+    include_closed: bool,
+    request_id: Option<&str>,
+) -> Result<Vec<UnitAlarm>> {
+    let rows = unit_alarms(app, user, include_closed, request_id).await?;
+    let mut patients: BTreeMap<Id, ramp_model::Patient> = BTreeMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for alarm in rows {
+        if let std::collections::btree_map::Entry::Vacant(slot) = patients.entry(alarm.patient_id) {
+            let p =
+                app.storage.patient_by_id(alarm.patient_id).await?.ok_or_else(|| {
+                    AppError::not_found(None, "patient_not_found", "the alarm's patient does not exist")
+                })?;
+            slot.insert(p);
+        }
+        let patient = patients[&alarm.patient_id].clone();
+        out.push(UnitAlarm { alarm, patient });
+    }
+    Ok(out)
+}
+
+/// The open alarms of the user's own unit for the inbox: only for care
+/// staff working at a unit (the centre's staff open the alarm page, which
+/// lists every unit's). Audited as the alarm list is.
+pub async fn inbox_alarms(app: &App, user: &User, request_id: Option<&str>) -> Result<Vec<UnitAlarm>> {
+    if user.unit_id.is_none() || user.is_hmc() || user.has_role(ramp_domain::role::Role::Admin) {
+        return Ok(vec![]);
+    }
+    let all = unit_alarms_with_patients(app, user, false, request_id).await?;
+    Ok(all.into_iter().filter(|a| a.alarm.state == AlarmState::Open).collect())
+}
+
+/// How many alarms of the user's unit (every unit's for the centre's
+/// staff) are open: the menu's badge. A count names no patient, so it is
+/// not a patient read; 0 for a user without a unit.
+pub async fn open_alarm_count(app: &App, user: &User) -> Result<i64> {
+    match unit_scope(user) {
+        Ok(scope) => Ok(app.storage.open_alarm_count(scope).await?),
+        Err(_) => Ok(0),
+    }
+}
+
+/// Whether `user` may open the alarm list (the menu shows it only then).
+pub fn may_list_alarms(user: &User) -> bool {
+    unit_scope(user).is_ok()
 }

@@ -31,11 +31,15 @@ pub struct LimitInForce {
 #[derive(Debug, Clone)]
 pub struct PatientMeasurements {
     pub patient: Patient,
+    /// The digital devices lent to the patient now.
+    pub devices: Vec<ramp_model::DigitalDevice>,
     /// Newest first, at most [`VIEW_LIMIT`].
     pub measurements: Vec<MeasurementRow>,
     pub limits: Vec<LimitInForce>,
     /// Newest first.
     pub alarms: Vec<AlarmRow>,
+    /// Until when the user reads under emergency access, when that is the ground (the banner).
+    pub emergency_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Opens a patient's measurements, limits and alarms.
@@ -46,11 +50,13 @@ pub async fn patient_measurements(
     request_id: Option<&str>,
 ) -> Result<PatientMeasurements> {
     let patient = patient_to_read(app, user, personal_id, "digital.measurements", request_id).await?;
-    authorize_patient_read(app, user, patient.id, "digital.measurements", request_id).await?;
+    let access = authorize_patient_read(app, user, patient.id, "digital.measurements", request_id).await?;
+    let emergency_until = crate::patients::emergency_until(app, user, patient.id, access).await?;
     let measurements = app.storage.patient_measurements(patient.id, VIEW_LIMIT).await?;
     let own = super::ingest::own_thresholds(&app.storage.thresholds(patient.id).await?);
     let alarms = app.storage.patient_alarms(patient.id).await?;
-    Ok(PatientMeasurements { patient, measurements, limits: limits_in_force(&own), alarms })
+    let devices = app.storage.patient_digital_devices(patient.id, app.today()).await?;
+    Ok(PatientMeasurements { patient, devices, measurements, limits: limits_in_force(&own), alarms, emergency_until })
 }
 
 /// Every value with a limit, own ones replacing defaults, by kind and value.

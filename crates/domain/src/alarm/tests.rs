@@ -64,3 +64,16 @@ fn an_alarm_is_due_for_escalation_once_the_configured_time_has_passed() {
     assert!(!escalation_due(raised, raised + Duration::minutes(29), after));
     assert!(escalation_due(raised, raised + after, after));
 }
+
+#[test]
+fn a_dispenser_is_silent_after_more_than_a_day_and_a_monitor_after_more_than_a_week() {
+    use crate::alarm::{expected_interval, is_silent, silent_detail};
+    let last = chrono::Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+    let dose = MeasurementKind::Dose;
+    assert!(!is_silent(dose, last, last + Duration::hours(24)), "exactly the interval is not silent");
+    assert!(is_silent(dose, last, last + Duration::hours(24) + Duration::seconds(1)));
+    assert!(!is_silent(MeasurementKind::BloodPressure, last, last + Duration::days(7)));
+    assert!(is_silent(MeasurementKind::BloodPressure, last, last + Duration::days(8)));
+    assert_eq!(expected_interval(MeasurementKind::Spo2), Duration::days(3));
+    assert_eq!(silent_detail(dose), "silent 24 h");
+}

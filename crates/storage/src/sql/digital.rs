@@ -94,6 +94,41 @@ fn measurement_from(r: &db::Row) -> Result<MeasurementRow> {
     })
 }
 
+/// Silent-device alarms for lent digital devices whose latest report to
+/// their current patient is older than its kind's cutoff; `$1` is today
+/// (the responsible unit, computed only for the silent ones), `$2` the
+/// time raised, then per rule `i` its cutoff `$(3+2i)` and detail
+/// `$(4+2i)`. The latest report is one index lookup per device
+/// (`measurements_device_received_idx`). A device that never reported to
+/// this patient is not silent, only not started.
+fn silent_alarms_sql(rules: &[SilentRule]) -> String {
+    let mut cutoff = String::from("CASE m.kind");
+    let mut detail = String::from("CASE m.kind");
+    for (i, r) in rules.iter().enumerate() {
+        // The kind is one of the enum's own words, never input.
+        cutoff += &format!(" WHEN '{}' THEN ${}", r.kind.as_str(), 3 + 2 * i);
+        detail += &format!(" WHEN '{}' THEN ${}", r.kind.as_str(), 4 + 2 * i);
+    }
+    cutoff += " END";
+    detail += " END";
+    format!(
+        "INSERT INTO alarms (patient_id, device_id, unit_id, reason, detail, state, raised_at) \
+         SELECT z.patient_id, z.device_id, z.unit_id, 'silent', z.detail, 'open', $2 FROM (\
+           SELECT d.id AS device_id, d.patient_id, {RESPONSIBLE_UNIT} AS unit_id, {detail} AS detail \
+           FROM devices d \
+           JOIN measurements m ON m.id = (SELECT l.id FROM measurements l WHERE l.device_id = d.id \
+             AND l.patient_id = d.patient_id ORDER BY l.received_at DESC, l.id DESC LIMIT 1) \
+           JOIN articles a ON a.id = d.article_id \
+           JOIN product_areas pa ON pa.code = a.product_area \
+           WHERE pa.agreement_area = 'digital' AND d.patient_id IS NOT NULL \
+           AND m.received_at < {cutoff} \
+           AND NOT EXISTS (SELECT 1 FROM alarms s WHERE s.device_id = d.id \
+             AND s.reason = 'silent' AND s.state <> 'closed')) z \
+         WHERE z.unit_id IS NOT NULL AND z.detail IS NOT NULL \
+         ON CONFLICT DO NOTHING"
+    )
+}
+
 #[async_trait]
 impl DigitalStore for SqlStorage {
     async fn lent_digital_devices(&self, today: NaiveDate, unit: Option<Id>) -> Result<Vec<DigitalDevice>> {
@@ -107,6 +142,18 @@ impl DigitalStore for SqlStorage {
             q = q.bind(unit);
         }
         q.fetch_all(&self.pool).await?.iter().map(digital_device_from).collect()
+    }
+
+    async fn patient_digital_devices(&self, patient_id: Id, today: NaiveDate) -> Result<Vec<DigitalDevice>> {
+        let sql = digital_devices_sql() + " AND x.patient_id = $2 ORDER BY x.device_number";
+        db::query(&sql)
+            .bind(today)
+            .bind(patient_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(digital_device_from)
+            .collect()
     }
 
     async fn digital_device(&self, device_number: &str, today: NaiveDate) -> Result<Option<DigitalDevice>> {
@@ -326,6 +373,18 @@ impl DigitalStore for SqlStorage {
         db::query(&sql).bind(id).fetch_optional(&self.pool).await?.map(|r| alarm_from(&r)).transpose()
     }
 
+    async fn open_alarm_count(&self, unit: Option<Id>) -> Result<i64> {
+        let mut sql = "SELECT COUNT(*) AS n FROM alarms WHERE state = 'open'".to_string();
+        if unit.is_some() {
+            sql += " AND (unit_id = $1 OR escalated_to_unit_id = $1)";
+        }
+        let mut q = db::query(sql);
+        if let Some(unit) = unit {
+            q = q.bind(unit);
+        }
+        Ok(q.fetch_one(&self.pool).await?.try_get("n")?)
+    }
+
     async fn patient_alarms(&self, patient_id: Id) -> Result<Vec<AlarmRow>> {
         let sql = format!("SELECT {ALARM_COLUMNS} {ALARM_FROM} WHERE al.patient_id = $1 ORDER BY al.id DESC LIMIT 200");
         db::query(&sql).bind(patient_id).fetch_all(&self.pool).await?.iter().map(alarm_from).collect()
@@ -348,6 +407,19 @@ impl DigitalStore for SqlStorage {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())
+    }
+
+    async fn raise_silent_alarms(&self, rules: &[SilentRule], today: NaiveDate, at: DateTime<Utc>) -> Result<u64> {
+        if rules.is_empty() {
+            return Ok(0);
+        }
+        let sql = silent_alarms_sql(rules);
+        let mut q = db::query(sql).bind(today).bind(at);
+        for r in rules {
+            q = q.bind(r.reported_before).bind(r.detail.clone());
+        }
+        let _turn = self.dialect.write_turn().await;
+        Ok(q.execute(&self.pool).await?.rows_affected())
     }
 
     async fn acknowledge_alarm(&self, id: Id, by: Id, note: &str, at: DateTime<Utc>) -> Result<bool> {

@@ -3,7 +3,7 @@
 //! badge with the unread count, fetched by htmx so no page pays for it.
 
 use super::page::{error_page, render, Page};
-use crate::extract::{CsrfForm, CsrfToken, UiUser};
+use crate::extract::{CsrfForm, CsrfToken, RequestId, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
 use askama::Template;
@@ -19,9 +19,23 @@ struct InboxTemplate {
     page: Page,
     notifications: Vec<Notification>,
     unread: i64,
+    /// The open alarms of the user's unit (care staff at a unit).
+    alarms: Vec<ramp_app::digital::UnitAlarm>,
 }
 
 impl InboxTemplate {
+    /// "Tolvan Tolvansson: Blodtrycksmätare – Systoliskt tryck 185 mmHg, …".
+    fn alarm(&self, a: &ramp_app::digital::UnitAlarm) -> String {
+        let lang = self.page.lang;
+        format!(
+            "{} {}: {} – {}",
+            a.patient.given_name,
+            a.patient.family_name,
+            super::digital::reason_label(lang, a.alarm.reason),
+            super::digital::alarm_text(lang, a.alarm.reason, &a.alarm.detail)
+        )
+    }
+
     /// "Order 12 (Rollator) has been delivered", in the page's language.
     fn text(&self, n: &Notification) -> String {
         let status = self.page.order_status(&n.to_status);
@@ -34,11 +48,16 @@ pub async fn page(
     lang: Lang,
     CsrfToken(csrf): CsrfToken,
     UiUser(user): UiUser,
+    RequestId(rid): RequestId,
 ) -> Response {
+    let alarms = match ramp_app::notifications::open_alarms(&state.app, &user, Some(&rid)).await {
+        Ok(a) => a,
+        Err(e) => return error_page(lang, e),
+    };
     match ramp_app::notifications::inbox(&state.app, &user).await {
         Ok((notifications, unread)) => {
             let page = Page::new(lang, "inbox.title", Some(&user), &csrf, "inbox");
-            render(&InboxTemplate { page, notifications, unread }, StatusCode::OK)
+            render(&InboxTemplate { page, notifications, unread, alarms }, StatusCode::OK)
         }
         Err(e) => error_page(lang, e),
     }

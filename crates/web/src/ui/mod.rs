@@ -15,6 +15,7 @@ pub(crate) mod cost;
 mod delivery;
 mod desk;
 mod device;
+mod digital;
 mod economy;
 mod fees;
 mod figures;
@@ -63,6 +64,18 @@ pub fn routes() -> Router<AppState> {
         .route("/patient/emergency-access", post(patient::emergency))
         .route("/patient/setting", post(patient::change_setting))
         .route("/patient/fees", get(fees::back).post(fees::statement))
+        .route("/patient/digital", get(digital::patient::back).post(digital::patient::open))
+        .route("/patient/digital/threshold", get(digital::patient::back).post(digital::patient::threshold))
+        .route("/alarms", get(digital::alarms::list))
+        .route("/alarms/open-count", get(digital::alarms::badge))
+        .route("/alarms/{id}/acknowledgement", get(digital::alarms::back).post(digital::alarms::acknowledge))
+        .route("/alarms/{id}/close", get(digital::alarms::back).post(digital::alarms::close))
+        .route("/admin/digital-devices", get(digital::secrets::list))
+        .route("/admin/digital-devices/{number}/secret", get(digital::secrets::back).post(digital::secrets::issue))
+        .route(
+            "/admin/digital-devices/{number}/secret/revoke",
+            get(digital::secrets::back).post(digital::secrets::revoke),
+        )
         .route("/devices/{number}", get(device::card))
         .route(
             "/devices/{number}/pickup",

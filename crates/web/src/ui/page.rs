@@ -34,6 +34,8 @@ pub struct Page {
     pub is_admin: bool,
     /// Reviews the audit log (audit reviewers).
     pub is_auditor: bool,
+    /// Sees the alarm list of digital devices (care staff at a unit, the centre's staff).
+    pub may_see_alarms: bool,
     /// Errors of the submitted form: (field, message).
     pub errors: Vec<(String, String)>,
     /// On a patient page read under emergency access: when it ends (the
@@ -61,6 +63,7 @@ impl Page {
             is_finance: user.is_some_and(|u| u.has_role(Role::Finance)),
             is_admin: user.is_some_and(ramp_app::admin::is_admin),
             is_auditor: user.is_some_and(ramp_app::audit_review::may_review),
+            may_see_alarms: user.is_some_and(ramp_app::digital::may_list_alarms),
             errors: vec![],
             emergency_until: None,
         }

@@ -23,13 +23,15 @@ pub struct AlarmDto {
     /// The responsible unit the alarm is routed to.
     pub unit_id: i64,
     pub unit_name: String,
-    /// threshold | missed_dose
+    /// threshold | missed_dose | silent (the device stopped reporting)
     pub reason: String,
-    /// What breached, e.g. `systolic 185 ≥ 180`.
+    /// What breached, e.g. `systolic 185 ≥ 180`; for a silent device the
+    /// expected interval, e.g. `silent 24 h`.
     pub detail: String,
     /// open | acknowledged | closed
     pub state: String,
     pub raised_at: DateTime<Utc>,
+    /// The breaching measurement's time (none for a silent device).
     pub measured_at: Option<DateTime<Utc>>,
     /// Set when nobody acknowledged it within the configured time.
     pub escalated_at: Option<DateTime<Utc>>,

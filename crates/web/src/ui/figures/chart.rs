@@ -185,6 +185,45 @@ impl Chart {
         c
     }
 
+    /// Measured values as lines over the categories (e.g. times), on an axis
+    /// from a round number below the lowest value or rule to one above the
+    /// highest, with reference `rules` (e.g. alarm limits) drawn across.
+    pub fn value_lines(
+        id: &str,
+        label: String,
+        categories: &[String],
+        series: &[Series],
+        rules: &[(f64, String)],
+    ) -> Chart {
+        let mut c = Chart::new(id, label, categories, series);
+        let all = series.iter().flat_map(|s| s.values.iter().flatten().copied()).chain(rules.iter().map(|r| r.0));
+        let (min, max) = all.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let (min, max) = if min > max { (0.0, 1.0) } else { (min, max) };
+        let (_, step) = nice_max((max - min).max(1.0));
+        let lo = (min / step).floor() * step;
+        let hi = (lo + ((max - lo) / step).ceil() * step).max(lo + step);
+        c.grid(lo, hi, step, "");
+        let band = c.band();
+        for (i, s) in series.iter().enumerate() {
+            let mut run: Vec<String> = vec![];
+            for (j, v) in s.values.iter().enumerate() {
+                match v {
+                    Some(v) => {
+                        let (x, y) = (r1(c.left + band * (j as f64 + 0.5)), c.y_of(*v, lo, hi));
+                        c.dots.push(Dot { x, y, color: PALETTE[i % 6] });
+                        run.push(format!("{x},{y}"));
+                    }
+                    None => c.flush_line(&mut run, i),
+                }
+            }
+            c.flush_line(&mut run, i);
+        }
+        for (v, text) in rules {
+            c.rules.push(Rule { y: c.y_of(*v, lo, hi), label: text.clone() });
+        }
+        c
+    }
+
     fn flush_line(&mut self, run: &mut Vec<String>, series: usize) {
         if run.len() > 1 {
             self.lines.push(Line { points: run.join(" "), color: PALETTE[series % 6], dash: DASHES[series % 6] });
@@ -263,6 +302,19 @@ mod tests {
         assert_eq!(c.dots.len(), 3);
         assert!(c.dots.iter().all(|d| d.y >= c.top && d.y <= c.bottom && d.x >= c.left && d.x <= c.right));
         assert_eq!(c.dots[0].y, c.top, "100 % is the top of the plot");
+    }
+
+    #[test]
+    fn measured_values_and_their_limits_fit_the_plot() {
+        let cats: Vec<String> = ["1", "2", "3"].iter().map(|s| s.to_string()).collect();
+        let s = Series { name: "systolic".into(), values: vec![Some(128.0), Some(185.0), Some(140.0)] };
+        let c =
+            Chart::value_lines("c", "l".into(), &cats, &[s], &[(180.0, "övre gräns".into()), (85.0, "nedre".into())]);
+        assert_eq!(c.dots.len(), 3);
+        let inside = |y: f64| y >= c.top && y <= c.bottom;
+        assert!(c.dots.iter().all(|d| inside(d.y)) && c.rules.iter().all(|r| inside(r.y)));
+        assert_eq!(c.rules.len(), 2);
+        assert!(c.rules[0].y < c.rules[1].y, "the upper limit is drawn above the lower");
     }
 
     #[test]
