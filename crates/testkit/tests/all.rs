@@ -53,6 +53,7 @@ mod supply;
 mod tertial;
 mod ui_billing;
 mod ui_browser;
+mod ui_catalog_import;
 mod ui_desk;
 mod ui_digital;
 mod ui_forms;
