@@ -69,6 +69,9 @@ pub struct AppConfig {
     /// central alarm desk); without one it stays with the responsible unit,
     /// marked escalated, and the centre's staff see it as they see all.
     pub alarm_escalation_unit: Option<ramp_model::Id>,
+    /// The MQTT broker's password file, kept in step with device secrets
+    /// (issue 21); `None` when no broker is used.
+    pub mqtt_password_file: Option<digital::MqttPasswordFile>,
 }
 
 impl Default for AppConfig {
@@ -81,6 +84,7 @@ impl Default for AppConfig {
             emergency_access_roles: ramp_domain::access::DEFAULT_EMERGENCY_ROLES.to_vec(),
             alarm_escalation_after: chrono::Duration::minutes(30),
             alarm_escalation_unit: None,
+            mqtt_password_file: None,
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct App {
     pub(crate) oidc: Option<Arc<oidc::Oidc>>,
     /// The catalog search index, shared by every clone of the app.
     pub(crate) search: Arc<search::Search>,
+    /// Ingest counters and the broker's state, for `/metrics` and `/readyz`.
+    pub(crate) digital_stats: Arc<digital::DigitalStats>,
 }
 
 impl App {
@@ -114,7 +120,18 @@ impl App {
             auth_cache: Arc::default(),
             oidc: None,
             search: Arc::new(search::Search::new()),
+            digital_stats: Arc::default(),
         }
+    }
+
+    /// The ingest counters and the broker's state (issue 21).
+    pub fn digital_stats(&self) -> &digital::DigitalStats {
+        &self.digital_stats
+    }
+
+    /// Alarms not closed, across every unit, for `/metrics`.
+    pub async fn open_alarm_count(&self) -> error::Result<i64> {
+        Ok(self.storage.open_alarm_count().await?)
     }
 
     /// The same app with login through the region's identity provider on.

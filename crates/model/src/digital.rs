@@ -185,4 +185,6 @@ pub trait DigitalStore: Send + Sync {
     async fn acknowledge_alarm(&self, id: Id, by: Id, note: &str, at: DateTime<Utc>) -> Result<bool>;
     /// Closes an alarm that is not closed (acknowledging it if still open); false if it was closed.
     async fn close_alarm(&self, id: Id, by: Id, at: DateTime<Utc>) -> Result<bool>;
+    /// How many alarms are not closed, across every unit (for `/metrics`).
+    async fn open_alarm_count(&self) -> Result<i64>;
 }

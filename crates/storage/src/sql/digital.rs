@@ -379,4 +379,9 @@ impl DigitalStore for SqlStorage {
         .await?;
         Ok(done.rows_affected() > 0)
     }
+
+    async fn open_alarm_count(&self) -> Result<i64> {
+        let r = db::query("SELECT COUNT(*) AS n FROM alarms WHERE state <> 'closed'").fetch_one(&self.pool).await?;
+        Ok(r.try_get("n")?)
+    }
 }
