@@ -16,6 +16,7 @@ mod consult;
 mod demo_coherence;
 mod digital;
 mod digital_alarms;
+mod digital_mqtt;
 mod economy;
 mod fees;
 mod figures;
