@@ -86,7 +86,8 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     };
     let mqtt = match args.mqtt_url.clone().or(config.mqtt_url.clone()) {
         Some(url) => Some(
-            ramp_app::digital::mqtt::MqttSettings::parse(&url).map_err(|e| CliError::input(format!("mqtt_url: {e}")))?,
+            ramp_app::digital::mqtt::MqttSettings::parse(&url)
+                .map_err(|e| CliError::input(format!("mqtt_url: {e}")))?,
         ),
         None => None,
     };

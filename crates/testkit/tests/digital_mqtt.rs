@@ -81,7 +81,8 @@ impl Setup {
     }
 
     async fn metric(&self, line_start: &str) -> f64 {
-        let text = self.app.client.get(self.app.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
+        let text =
+            self.app.client.get(self.app.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
         text.lines()
             .find(|l| l.starts_with(line_start) && l[line_start.len()..].starts_with(' '))
             .and_then(|l| l.rsplit(' ').next())
@@ -164,7 +165,8 @@ async fn a_broker_restart_during_a_stream_loses_no_message_and_readyz_follows_th
     device.disconnect().await;
     s.broker.stop().await;
     s.await_ready(503).await;
-    let problem: Value = s.app.client.get(s.app.url("/readyz")).send().await.expect("readyz").json().await.expect("json");
+    let problem: Value =
+        s.app.client.get(s.app.url("/readyz")).send().await.expect("readyz").json().await.expect("json");
     assert_eq!(problem["code"], "broker_unavailable");
     assert_eq!(s.metric("ramp_mqtt_broker_connected").await, 0.0);
     s.broker.start_again().await;
@@ -188,7 +190,9 @@ async fn bad_payloads_are_rejected_and_the_next_good_one_is_stored(s: Setup) {
     let topic = device_topic(f.monitor);
     device.publish(&topic, b"not json".to_vec()).await;
     device.publish(&topic, payload(&bp(&uuid(20), 400))).await;
-    device.publish(&topic, payload(&json!({"id": uuid(21), "kind": "mood", "at": "2026-11-23T08:55:00Z", "values": {}}))).await;
+    device
+        .publish(&topic, payload(&json!({"id": uuid(21), "kind": "mood", "at": "2026-11-23T08:55:00Z", "values": {}})))
+        .await;
     device.publish(&topic, payload(&bp(&uuid(22), 130))).await;
     s.await_metric(MQTT_STORED, 1.0).await;
     assert_eq!(s.metric(MQTT_REJECTED).await, 3.0);
@@ -223,6 +227,32 @@ async fn the_acl_refuses_another_devices_topic_and_a_revoked_secret_cannot_conne
     let refused = s.broker.await_refused(f.monitor, &secret).await;
     assert!(is_refused(&refused), "{refused}");
     s.broker.await_device(f.dispenser, &dispenser_secret).await.disconnect().await;
+}
+
+#[test]
+fn ramps_password_lines_are_those_of_mosquitto_passwd() {
+    let Some(tool) = ["/usr/bin/mosquitto_passwd", "/usr/sbin/mosquitto_passwd"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+    else {
+        assert!(std::env::var_os("CI").is_none(), "CI installs mosquitto-clients");
+        return;
+    };
+    let file = std::env::temp_dir().join(format!("ramp-mosquitto-passwd-{}", std::process::id()));
+    let status = std::process::Command::new(tool)
+        .args(["-b", "-c"])
+        .arg(&file)
+        .args(["DIG-1", "s3cret"])
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let line = std::fs::read_to_string(&file).expect("written").trim().to_string();
+    std::fs::remove_file(&file).expect("clean up");
+    assert!(line.starts_with("DIG-1:$7$101$"), "{line}");
+    assert!(ramp_app::digital::line_matches(&line, "s3cret"), "Ramp reads mosquitto_passwd's line: {line}");
+    assert!(!ramp_app::digital::line_matches(&line, "s3cret "));
+    let ours = format!("DIG-1:{}", ramp_app::digital::mosquitto_hash("s3cret"));
+    assert_eq!(ours.len(), line.len(), "the same shape: {ours} / {line}");
 }
 
 mqtt_tests!(

@@ -81,7 +81,11 @@ pub fn render_digital(out: &mut String, stats: &ramp_app::digital::DigitalStats,
     for (name, help, get) in [
         ("ramp_digital_measurements_stored_total", "Measurements stored, by channel.", 0),
         ("ramp_digital_measurements_duplicate_total", "Reports whose id was stored before (accepted, stored once).", 1),
-        ("ramp_digital_messages_rejected_total", "Reports refused (bad payload, unknown, revoked or unlent device).", 2),
+        (
+            "ramp_digital_messages_rejected_total",
+            "Reports refused (bad payload, unknown, revoked or unlent device).",
+            2,
+        ),
     ] {
         let _ = writeln!(out, "# HELP {name} {help}");
         let _ = writeln!(out, "# TYPE {name} counter");
