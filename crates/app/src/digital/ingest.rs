@@ -87,7 +87,13 @@ pub(crate) fn own_thresholds(rows: &[ThresholdRow]) -> Vec<Threshold> {
         .collect()
 }
 
-async fn record(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Ingested> {
+/// A validated report of a lent device, ready to store, with the alarm it raises.
+struct Prepared {
+    new: NewMeasurement,
+    alarm: Option<NewAlarm>,
+}
+
+async fn prepare(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Prepared> {
     let Some(patient_id) = device.patient_id else {
         return Err(AppError::forbidden(
             "device_not_lent",
@@ -112,7 +118,63 @@ async fn record(app: &App, device: &DigitalDevice, m: &Measurement, channel: Cha
         channel,
         values_json: m.values_json(),
     };
-    let Recorded { measurement_id, alarm_id } = app.storage.record_measurement(&new, alarm.as_ref()).await?;
-    let lag_seconds = (new.received_at - m.at).num_milliseconds() as f64 / 1000.0;
-    Ok(Ingested { new: measurement_id.is_some(), alarmed: alarm_id.is_some(), lag_seconds })
+    Ok(Prepared { new, alarm })
+}
+
+fn ingested(p: &Prepared, r: Recorded) -> Ingested {
+    let lag_seconds = (p.new.received_at - p.new.measured_at).num_milliseconds() as f64 / 1000.0;
+    Ingested { new: r.measurement_id.is_some(), alarmed: r.alarm_id.is_some(), lag_seconds }
+}
+
+async fn record(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Ingested> {
+    let p = prepare(app, device, m, channel).await?;
+    let r = app.storage.record_measurement(&p.new, p.alarm.as_ref()).await?;
+    Ok(ingested(&p, r))
+}
+
+async fn prepare_mqtt(app: &App, device_number: &str, payload: &[u8]) -> Result<Prepared> {
+    let device = app.storage.digital_device(device_number, app.today()).await?.ok_or_else(|| {
+        AppError::not_found(Some("device_number"), "digital_device_not_found", "no digital device has this number")
+    })?;
+    let m = Measurement::parse_json(payload, app.now())?;
+    prepare(app, &device, &m, Channel::Mqtt).await
+}
+
+/// MQTT reports `(device number, payload)` stored in one transaction: what
+/// [`ingest_mqtt`] does for each, with one commit. Each report's outcome
+/// is in the answer (a rejection for a bad one, which the stream passes
+/// by). `Err` is a passing failure of the database: nothing of the batch
+/// was stored, and the whole batch may be tried again.
+pub async fn ingest_mqtt_batch(app: &App, reports: &[(&str, &[u8])]) -> Result<Vec<Result<Ingested>>> {
+    let mut prepared = Vec::with_capacity(reports.len());
+    for (device_number, payload) in reports {
+        match prepare_mqtt(app, device_number, payload).await {
+            Err(e) if !is_rejection(&e) => return Err(e),
+            other => prepared.push(other),
+        }
+    }
+    let batch: Vec<(&NewMeasurement, Option<&NewAlarm>)> =
+        prepared.iter().filter_map(|p| p.as_ref().ok()).map(|p| (&p.new, p.alarm.as_ref())).collect();
+    let mut recorded =
+        if batch.is_empty() { Vec::new() } else { app.storage.record_measurements(&batch).await? }.into_iter();
+    let stats = &app.digital_stats;
+    Ok(prepared
+        .into_iter()
+        .map(|p| {
+            let p = p?;
+            let r = recorded.next().expect("one record per prepared report");
+            let i = ingested(&p, r);
+            if i.new {
+                stats.stored(Channel::Mqtt, i.lag_seconds);
+            } else {
+                stats.duplicate(Channel::Mqtt);
+            }
+            Ok(i)
+        })
+        .inspect(|r: &Result<Ingested>| {
+            if r.is_err() {
+                stats.rejected(Channel::Mqtt);
+            }
+        })
+        .collect())
 }

@@ -14,7 +14,7 @@
 //! A bad report is logged with its reason (device number and field, never
 //! the patient) and acknowledged, and the stream goes on.
 
-use super::{ingest_mqtt, is_rejection};
+use super::ingest_mqtt_batch;
 use crate::App;
 use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, Packet, Publish, QoS};
 use std::sync::atomic::Ordering;
@@ -25,9 +25,12 @@ use std::time::Duration;
 pub const TOPIC_FILTER: &str = "ramp/v1/devices/+/measurements";
 /// The client id of Ramp's persistent session, unless the URL names another.
 pub const DEFAULT_CLIENT_ID: &str = "ramp-ingest";
-/// How many reports are stored at once (the broker's
+/// Reports stored in one transaction at most: a worker takes what has
+/// arrived, stores it with one commit, then acknowledges each (the broker's
 /// `max_inflight_messages` bounds how many it sends before acknowledgements).
-const CONCURRENCY: usize = 64;
+const MAX_BATCH: usize = 256;
+/// Batches stored at once.
+const WORKERS: usize = 4;
 
 /// The topic a device publishes its measurements to.
 pub fn device_topic(device_number: &str) -> String {
@@ -137,7 +140,11 @@ pub fn spawn_subscriber(app: App, settings: MqttSettings) -> tokio::task::JoinHa
 }
 
 async fn run(app: App, client: AsyncClient, mut eventloop: EventLoop) {
-    let limit = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
+    let (tx, rx) = tokio::sync::mpsc::channel::<Publish>(4 * MAX_BATCH * WORKERS);
+    let rx = Arc::new(tokio::sync::Mutex::new(rx));
+    for _ in 0..WORKERS {
+        tokio::spawn(worker(app.clone(), client.clone(), rx.clone()));
+    }
     let mut backoff = Duration::from_millis(100);
     let stats = app.digital_stats.clone();
     loop {
@@ -155,12 +162,9 @@ async fn run(app: App, client: AsyncClient, mut eventloop: EventLoop) {
                 tracing::info!(topic = TOPIC_FILTER, "subscribed");
             }
             Ok(Event::Incoming(Packet::Publish(publish))) => {
-                let permit = limit.clone().acquire_owned().await.expect("the semaphore is never closed");
-                let (app, client) = (app.clone(), client.clone());
-                tokio::spawn(async move {
-                    handle(&app, &client, publish).await;
-                    drop(permit);
-                });
+                if tx.send(publish).await.is_err() {
+                    return;
+                }
             }
             Ok(_) => {}
             Err(e) => {
@@ -176,20 +180,55 @@ async fn run(app: App, client: AsyncClient, mut eventloop: EventLoop) {
     }
 }
 
-/// Stores one report, then acknowledges it; retries (unacknowledged) while
-/// the database cannot take it.
-async fn handle(app: &App, client: &AsyncClient, publish: Publish) {
-    match device_of_topic(&publish.topic) {
-        None => {
-            tracing::warn!(topic = %publish.topic, "MQTT message on a topic that is no device's: rejected");
-            app.digital_stats.rejected(ramp_model::Channel::Mqtt);
+/// Takes what has arrived (one report at least, [`MAX_BATCH`] at most),
+/// stores it in one transaction, then acknowledges each report.
+async fn worker(app: App, client: AsyncClient, rx: Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Publish>>>) {
+    loop {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        {
+            let mut rx = rx.lock().await;
+            match rx.recv().await {
+                Some(p) => batch.push(p),
+                None => return,
+            }
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(p) => batch.push(p),
+                    Err(_) => break,
+                }
+            }
         }
-        Some(device_number) => {
-            let mut delay = Duration::from_millis(200);
-            loop {
-                match ingest_mqtt(app, device_number, &publish.payload).await {
-                    Ok(_) => break,
-                    Err(e) if is_rejection(&e) => {
+        handle(&app, &batch).await;
+        for publish in &batch {
+            if let Err(e) = client.ack(publish).await {
+                tracing::warn!(error = %e, "MQTT acknowledgement not sent; the broker will deliver the report again");
+            }
+        }
+    }
+}
+
+/// Stores a batch; retries it (unacknowledged) while the database cannot
+/// take it. Returns when every report is stored or rejected.
+async fn handle(app: &App, batch: &[Publish]) {
+    let mut reports = Vec::with_capacity(batch.len());
+    for publish in batch {
+        match device_of_topic(&publish.topic) {
+            Some(number) => reports.push((number, publish.payload.as_ref())),
+            None => {
+                tracing::warn!(topic = %publish.topic, "MQTT message on a topic that is no device's: rejected");
+                app.digital_stats.rejected(ramp_model::Channel::Mqtt);
+            }
+        }
+    }
+    if reports.is_empty() {
+        return;
+    }
+    let mut delay = Duration::from_millis(200);
+    loop {
+        match ingest_mqtt_batch(app, &reports).await {
+            Ok(outcomes) => {
+                for ((device_number, _), outcome) in reports.iter().zip(outcomes) {
+                    if let Err(e) = outcome {
                         tracing::warn!(
                             device_number,
                             code = e.code,
@@ -197,20 +236,17 @@ async fn handle(app: &App, client: &AsyncClient, publish: Publish) {
                             reason = %e.message,
                             "MQTT report rejected"
                         );
-                        break;
-                    }
-                    Err(e) => {
-                        tracing::warn!(device_number, error = %e, retry_in_ms = delay.as_millis() as u64,
-                            "MQTT report not stored now; not acknowledged, retrying");
-                        tokio::time::sleep(delay).await;
-                        delay = (delay * 2).min(Duration::from_secs(10));
                     }
                 }
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(reports = reports.len(), error = %e, retry_in_ms = delay.as_millis() as u64,
+                    "MQTT reports not stored now; not acknowledged, retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
             }
         }
-    }
-    if let Err(e) = client.ack(&publish).await {
-        tracing::warn!(error = %e, "MQTT acknowledgement not sent; the broker will deliver the report again");
     }
 }
 

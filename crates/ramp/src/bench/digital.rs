@@ -106,7 +106,9 @@ impl Broker {
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .map_err(|e| CliError::failed(format!("start {} (scripts/mosquitto installs it): {e}", program.display())))?;
+            .map_err(|e| {
+                CliError::failed(format!("start {} (scripts/mosquitto installs it): {e}", program.display()))
+            })?;
         let deadline = Instant::now() + Duration::from_secs(20);
         while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
             if Instant::now() > deadline {
@@ -156,7 +158,7 @@ async fn prepare_devices(raw: &RawDb, n: u32) -> Result<Vec<(String, String)>, C
             return Err(CliError::failed("no patient with a care relationship to lend bench devices to"));
         }
         eprintln!("creating {} simulated digital devices with their secrets ...", i64::from(n) - have);
-        let now = Utc::now();
+        let now = ramp_app::Clock::now(&SystemClock);
         for chunk in (have as u32..n).collect::<Vec<_>>().chunks(500) {
             let values: Vec<String> = chunk
                 .iter()
@@ -199,7 +201,7 @@ fn report_json(run: u64, n: u64, systolic: u32) -> Vec<u8> {
         run as u32,
         (run >> 32) as u16,
         n,
-        Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        ramp_app::Clock::now(&SystemClock).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     )
     .into_bytes()
 }
@@ -225,7 +227,8 @@ async fn publish_loop(
     let base = done();
     let mut tasks = Vec::new();
     for p in 0..publishers {
-        let (client, mut eventloop) = AsyncClient::new(options(&format!("bench-pub-{run}-{p}"), port, BENCH_USER, BENCH_PASSWORD, true), 1000);
+        let (client, mut eventloop) =
+            AsyncClient::new(options(&format!("bench-pub-{run}-{p}"), port, BENCH_USER, BENCH_PASSWORD, true), 1000);
         tasks.push(tokio::spawn(async move {
             loop {
                 if eventloop.poll().await.is_err() {
@@ -242,7 +245,11 @@ async fn publish_loop(
                 }
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let topic = &topics[(n as usize) % topics.len()];
-                if client.publish(topic.as_str(), QoS::AtLeastOnce, false, report_json(run, n, 120 + (n % 40) as u32)).await.is_err() {
+                if client
+                    .publish(topic.as_str(), QoS::AtLeastOnce, false, report_json(run, n, 120 + (n % 40) as u32))
+                    .await
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -263,7 +270,8 @@ pub async fn run(args: DigitalArgs, config: &Config) -> Result<(), CliError> {
     let dir = std::env::temp_dir().join(format!("ramp-bench-mqtt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| failed("temp dir")(e.to_string()))?;
     eprintln!("writing the broker's password file ({} devices) ...", devices.len());
-    let mut text = format!("{RAMP_USER}:{}\n{BENCH_USER}:{}\n", mosquitto_hash(RAMP_PASSWORD), mosquitto_hash(BENCH_PASSWORD));
+    let mut text =
+        format!("{RAMP_USER}:{}\n{BENCH_USER}:{}\n", mosquitto_hash(RAMP_PASSWORD), mosquitto_hash(BENCH_PASSWORD));
     for (number, secret) in &devices {
         text += &format!("{number}:{}\n", mosquitto_hash(secret));
     }
@@ -271,13 +279,14 @@ pub async fn run(args: DigitalArgs, config: &Config) -> Result<(), CliError> {
     let mut broker = Broker::start(&args.mosquitto, dir.clone()).await?;
     let port = broker.port;
     let duration = Duration::from_secs(args.duration);
-    let run_id = Utc::now().timestamp_micros() as u64;
+    let run_id = ramp_app::Clock::now(&SystemClock).timestamp_micros() as u64;
     let device_topics: Arc<Vec<String>> = Arc::new(devices.iter().map(|(n, _)| device_topic(n)).collect());
 
     // 1. The broker's own QoS 1 throughput: publishers → broker → one subscriber.
     eprintln!("phase 1: the broker's own QoS 1 throughput, {} s ...", args.duration);
     let received = Arc::new(AtomicU64::new(0));
-    let (sub, mut sub_loop) = AsyncClient::new(options(&format!("bench-sub-{run_id}"), port, BENCH_USER, BENCH_PASSWORD, true), 1000);
+    let (sub, mut sub_loop) =
+        AsyncClient::new(options(&format!("bench-sub-{run_id}"), port, BENCH_USER, BENCH_PASSWORD, true), 1000);
     sub.subscribe("bench/ceiling/#", QoS::AtLeastOnce).await.map_err(|e| failed("subscribe")(e.to_string()))?;
     let (r, subscribed) = (received.clone(), Arc::new(tokio::sync::Notify::new()));
     let s2 = subscribed.clone();
@@ -300,7 +309,8 @@ pub async fn run(args: DigitalArgs, config: &Config) -> Result<(), CliError> {
     let r = received.clone();
     let done: Done = Arc::new(move || r.load(Ordering::Relaxed));
     let tasks =
-        publish_loop(port, args.publishers, ceiling_topics, run_id, Arc::new(AtomicU64::new(0)), done, stop.clone()).await;
+        publish_loop(port, args.publishers, ceiling_topics, run_id, Arc::new(AtomicU64::new(0)), done, stop.clone())
+            .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (r0, t0) = (received.load(Ordering::Relaxed), Instant::now());
     tokio::time::sleep(duration).await;
@@ -319,8 +329,10 @@ pub async fn run(args: DigitalArgs, config: &Config) -> Result<(), CliError> {
         ..AppConfig::default()
     };
     let app = App::new(storage.clone(), Arc::new(SystemClock), app_config);
-    let settings = MqttSettings::parse(&format!("mqtt://{RAMP_USER}:{RAMP_PASSWORD}@127.0.0.1:{port}?client_id=ramp-bench-{run_id}"))
-        .map_err(failed("mqtt url"))?;
+    let settings = MqttSettings::parse(&format!(
+        "mqtt://{RAMP_USER}:{RAMP_PASSWORD}@127.0.0.1:{port}?client_id=ramp-bench-{run_id}"
+    ))
+    .map_err(failed("mqtt url"))?;
     spawn_subscriber(app.clone(), settings);
     let deadline = Instant::now() + Duration::from_secs(20);
     while app.digital_stats().mqtt_ready() != Some(true) {
@@ -337,7 +349,8 @@ pub async fn run(args: DigitalArgs, config: &Config) -> Result<(), CliError> {
         let m = &a.digital_stats().mqtt;
         m.stored.load(Ordering::Relaxed) + m.duplicates.load(Ordering::Relaxed) + m.rejected.load(Ordering::Relaxed)
     });
-    let tasks = publish_loop(port, args.publishers, device_topics.clone(), run_id + 1, sent.clone(), done, stop.clone()).await;
+    let tasks =
+        publish_loop(port, args.publishers, device_topics.clone(), run_id + 1, sent.clone(), done, stop.clone()).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (s0, t0) = (stored(), Instant::now());
     tokio::time::sleep(duration).await;
@@ -368,14 +381,18 @@ pub async fn run(args: DigitalArgs, config: &Config) -> Result<(), CliError> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| failed("bind")(e.to_string()))?;
     let addr = listener.local_addr().map_err(|e| failed("addr")(e.to_string()))?;
     let server = tokio::spawn(ramp_web::serve(listener, state, std::future::pending()));
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.clients as usize).build().map_err(|e| failed("http")(e.to_string()))?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.clients as usize)
+        .build()
+        .map_err(|e| failed("http")(e.to_string()))?;
     let stop = Arc::new(AtomicBool::new(false));
     let counter = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let devices = Arc::new(devices);
     let mut tasks = Vec::new();
     for _ in 0..args.clients {
-        let (http, stop, counter, errors, devices) = (http.clone(), stop.clone(), counter.clone(), errors.clone(), devices.clone());
+        let (http, stop, counter, errors, devices) =
+            (http.clone(), stop.clone(), counter.clone(), errors.clone(), devices.clone());
         let target = format!("http://{addr}/api/v1/digital/measurements");
         tasks.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
@@ -408,7 +425,8 @@ pub async fn run(args: DigitalArgs, config: &Config) -> Result<(), CliError> {
 
     // 4. Alarm latency: reports above the default (systolic ≥ 180) at 50/s.
     eprintln!("phase 4: alarm latency, {} alarming reports at 50/s ...", args.alarms);
-    let (client, mut eventloop) = AsyncClient::new(options(&format!("bench-alarm-{run_id}"), port, BENCH_USER, BENCH_PASSWORD, true), 1000);
+    let (client, mut eventloop) =
+        AsyncClient::new(options(&format!("bench-alarm-{run_id}"), port, BENCH_USER, BENCH_PASSWORD, true), 1000);
     let el = tokio::spawn(async move {
         loop {
             if eventloop.poll().await.is_err() {
@@ -424,8 +442,11 @@ pub async fn run(args: DigitalArgs, config: &Config) -> Result<(), CliError> {
         let topic = &device_topics[(n as usize * 104_729) % device_topics.len()];
         let body = report_json(alarm_run, n, 190);
         let id = String::from_utf8_lossy(&body[7..43]).to_string();
-        sent_at.insert(id, Utc::now());
-        client.publish(topic.as_str(), QoS::AtLeastOnce, false, body).await.map_err(|e| failed("publish")(e.to_string()))?;
+        sent_at.insert(id, ramp_app::Clock::now(&SystemClock));
+        client
+            .publish(topic.as_str(), QoS::AtLeastOnce, false, body)
+            .await
+            .map_err(|e| failed("publish")(e.to_string()))?;
     }
     let prefix = format!("{:08x}-{:04x}-", alarm_run as u32, (alarm_run >> 32) as u16);
     let sql = format!(
@@ -449,23 +470,50 @@ pub async fn run(args: DigitalArgs, config: &Config) -> Result<(), CliError> {
         })
         .collect();
     latencies.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN);
+    let pct = |p: f64| {
+        latencies.get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN)
+    };
 
     let broker_rss = broker.rss_kib();
     let _ = broker.child.start_kill();
     let _ = broker.child.wait().await;
     let _ = std::fs::remove_dir_all(&broker.dir);
-    println!("ramp bench digital: {} on {}, {} devices, {} s per phase, {} publishers, {} HTTP clients",
-        storage.engine(), crate::config::redact_url(&url), args.devices, args.duration, args.publishers, args.clients);
+    println!(
+        "ramp bench digital: {} on {}, {} devices, {} s per phase, {} publishers, {} HTTP clients",
+        storage.engine(),
+        crate::config::redact_url(&url),
+        args.devices,
+        args.duration,
+        args.publishers,
+        args.clients
+    );
     println!("  broker alone (QoS 1 pub → sub):  {broker_rate:>8.0} messages/s");
-    println!("  MQTT ingest (stored):            {mqtt_rate:>8.0} measurements/s   ratio {:.2}", mqtt_rate / broker_rate);
+    println!(
+        "  MQTT ingest (stored):            {mqtt_rate:>8.0} measurements/s   ratio {:.2}",
+        mqtt_rate / broker_rate
+    );
     println!("    published in the phase {published}, backlog drained after: {drained} stored in all");
-    println!("  HTTP ingest (stored, 202):       {http_rate:>8.0} measurements/s   ratio {:.2} (errors {})",
-        http_rate / broker_rate, errors.load(Ordering::Relaxed));
-    println!("  alarm latency publish → alarm row: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms ({} of {} alarms)",
-        pct(0.50), pct(0.99), latencies.last().copied().unwrap_or(f64::NAN), latencies.len(), args.alarms);
-    println!("  RSS: ramp+load {} MiB after MQTT, {} MiB after HTTP; broker {} MiB (ceiling) / {} MiB (MQTT) / {} MiB (end)",
-        rss_mqtt / 1024, rss_http / 1024, broker_rss_ceiling / 1024, broker_rss_mqtt / 1024, broker_rss / 1024);
+    println!(
+        "  HTTP ingest (stored, 202):       {http_rate:>8.0} measurements/s   ratio {:.2} (errors {})",
+        http_rate / broker_rate,
+        errors.load(Ordering::Relaxed)
+    );
+    println!(
+        "  alarm latency publish → alarm row: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms ({} of {} alarms)",
+        pct(0.50),
+        pct(0.99),
+        latencies.last().copied().unwrap_or(f64::NAN),
+        latencies.len(),
+        args.alarms
+    );
+    println!(
+        "  RSS: ramp+load {} MiB after MQTT, {} MiB after HTTP; broker {} MiB (ceiling) / {} MiB (MQTT) / {} MiB (end)",
+        rss_mqtt / 1024,
+        rss_http / 1024,
+        broker_rss_ceiling / 1024,
+        broker_rss_mqtt / 1024,
+        broker_rss / 1024
+    );
     println!("  total time {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }
