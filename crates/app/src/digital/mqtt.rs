@@ -140,7 +140,11 @@ pub fn spawn_subscriber(app: App, settings: MqttSettings) -> tokio::task::JoinHa
 }
 
 async fn run(app: App, client: AsyncClient, mut eventloop: EventLoop) {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Publish>(4 * MAX_BATCH * WORKERS);
+    // Unbounded, so that the event loop never waits here: while it waits it
+    // sends no acknowledgement, and the workers would wait for it in turn.
+    // The broker bounds what is in it: it sends at most its
+    // `max_inflight_messages` before Ramp acknowledges.
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Publish>();
     let rx = Arc::new(tokio::sync::Mutex::new(rx));
     for _ in 0..WORKERS {
         tokio::spawn(worker(app.clone(), client.clone(), rx.clone()));
@@ -162,7 +166,7 @@ async fn run(app: App, client: AsyncClient, mut eventloop: EventLoop) {
                 tracing::info!(topic = TOPIC_FILTER, "subscribed");
             }
             Ok(Event::Incoming(Packet::Publish(publish))) => {
-                if tx.send(publish).await.is_err() {
+                if tx.send(publish).is_err() {
                     return;
                 }
             }
@@ -182,7 +186,11 @@ async fn run(app: App, client: AsyncClient, mut eventloop: EventLoop) {
 
 /// Takes what has arrived (one report at least, [`MAX_BATCH`] at most),
 /// stores it in one transaction, then acknowledges each report.
-async fn worker(app: App, client: AsyncClient, rx: Arc<tokio::sync::Mutex<tokio::sync::mpsc::Receiver<Publish>>>) {
+async fn worker(
+    app: App,
+    client: AsyncClient,
+    rx: Arc<tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<Publish>>>,
+) {
     loop {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         {
