@@ -71,6 +71,9 @@ pub struct AppConfig {
     /// central alarm desk); without one it stays with the responsible unit,
     /// marked escalated, and the centre's staff see it as they see all.
     pub alarm_escalation_unit: Option<ramp_model::Id>,
+    /// The MQTT broker's password file, kept in step with device secrets
+    /// (issue 21); `None` when no broker is used.
+    pub mqtt_password_file: Option<digital::MqttPasswordFile>,
 }
 
 impl Default for AppConfig {
@@ -83,6 +86,7 @@ impl Default for AppConfig {
             emergency_access_roles: ramp_domain::access::DEFAULT_EMERGENCY_ROLES.to_vec(),
             alarm_escalation_after: chrono::Duration::minutes(30),
             alarm_escalation_unit: None,
+            mqtt_password_file: None,
         }
     }
 }
@@ -102,6 +106,8 @@ pub struct App {
     pub(crate) search: Arc<search::Search>,
     /// Catalog imports running or just ended (their progress for the UI).
     pub(crate) imports: Arc<catalog_import::ImportJobs>,
+    /// Ingest counters and the broker's state, for `/metrics` and `/readyz`.
+    pub(crate) digital_stats: Arc<digital::DigitalStats>,
 }
 
 impl App {
@@ -119,7 +125,18 @@ impl App {
             oidc: None,
             search: Arc::new(search::Search::new()),
             imports: Arc::default(),
+            digital_stats: Arc::default(),
         }
+    }
+
+    /// The ingest counters and the broker's state (issue 21).
+    pub fn digital_stats(&self) -> &digital::DigitalStats {
+        &self.digital_stats
+    }
+
+    /// Alarms not closed, across every unit, for `/metrics`.
+    pub async fn open_alarm_count(&self) -> error::Result<i64> {
+        Ok(self.storage.unclosed_alarm_count().await?)
     }
 
     /// The same app with login through the region's identity provider on.

@@ -161,6 +161,9 @@ pub trait DigitalStore: Send + Sync {
     /// Stores the measurement unless the device sent its id before, and
     /// with it the alarm it raises, in one transaction.
     async fn record_measurement(&self, m: &NewMeasurement, alarm: Option<&NewAlarm>) -> Result<Recorded>;
+    /// [`DigitalStore::record_measurement`] for each, all in one transaction
+    /// (MQTT ingest commits a batch, then acknowledges it).
+    async fn record_measurements(&self, batch: &[(&NewMeasurement, Option<&NewAlarm>)]) -> Result<Vec<Recorded>>;
     /// The patient's measurements, newest first, at most `limit`.
     async fn patient_measurements(&self, patient_id: Id, limit: i64) -> Result<Vec<MeasurementRow>>;
     /// How many measurements a device has stored under this id (0 or 1).
@@ -205,4 +208,6 @@ pub trait DigitalStore: Send + Sync {
     async fn acknowledge_alarm(&self, id: Id, by: Id, note: &str, at: DateTime<Utc>) -> Result<bool>;
     /// Closes an alarm that is not closed (acknowledging it if still open); false if it was closed.
     async fn close_alarm(&self, id: Id, by: Id, at: DateTime<Utc>) -> Result<bool>;
+    /// How many alarms are not closed, across every unit (for `/metrics`).
+    async fn unclosed_alarm_count(&self) -> Result<i64>;
 }

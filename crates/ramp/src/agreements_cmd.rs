@@ -475,6 +475,8 @@ mod tests {
             reservation_minutes: 30,
             oidc: None,
             emergency_access_roles: vec![ramp_domain::role::Role::Prescriber],
+            mqtt_password_file: None,
+            mqtt_url: None,
         }
     }
 

@@ -18,7 +18,7 @@ pub struct ConfigArgs {
     /// PostgreSQL connections Ramp keeps open at most (default: twice the cores, plus one).
     #[arg(long, env = "RAMP_DATABASE_MAX_CONNECTIONS", global = true)]
     pub database_max_connections: Option<u32>,
-    /// A TOML file with any of: database_url, database_max_connections, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes, emergency_access_roles and the oidc_* settings.
+    /// A TOML file with any of: database_url, database_max_connections, listen, agreements_dir, log_format, cookie_secure, agreement_region, reservation_minutes, emergency_access_roles, the oidc_* and the mqtt_* settings.
     #[arg(long, env = "RAMP_CONFIG", global = true)]
     pub config: Option<PathBuf>,
     /// Directory of cost-responsibility agreements (`<region>/<effective-date>.toml`); default: the built-in ones.
@@ -57,6 +57,12 @@ pub struct ConfigArgs {
     /// Roles that may declare emergency access, comma-separated (default `prescriber`; never unit_orderer, finance or admin).
     #[arg(long, env = "RAMP_EMERGENCY_ACCESS_ROLES", global = true, value_delimiter = ',')]
     pub emergency_access_roles: Option<Vec<String>>,
+    /// The MQTT broker's password file (Mosquitto `password_file`), which Ramp keeps in step with the device secrets it issues and revokes.
+    #[arg(long, env = "RAMP_MQTT_PASSWORD_FILE", global = true)]
+    pub mqtt_password_file: Option<PathBuf>,
+    /// A shell command Ramp runs after changing the password file, so the broker rereads it (e.g. `systemctl reload mosquitto`).
+    #[arg(long, env = "RAMP_MQTT_RELOAD_COMMAND", global = true)]
+    pub mqtt_reload_command: Option<String>,
 }
 
 /// The file layer.
@@ -79,6 +85,9 @@ struct FileConfig {
     oidc_scopes: Option<String>,
     oidc_post_logout_redirect_url: Option<String>,
     emergency_access_roles: Option<Vec<String>>,
+    mqtt_password_file: Option<PathBuf>,
+    mqtt_reload_command: Option<String>,
+    mqtt_url: Option<String>,
 }
 
 /// The agreement region when neither the configuration nor the database names one.
@@ -106,6 +115,10 @@ pub struct Config {
     pub oidc: Option<OidcSettings>,
     /// The roles the region lets declare emergency access.
     pub emergency_access_roles: Vec<Role>,
+    /// The MQTT broker's password file and reload command, when a broker is used.
+    pub mqtt_password_file: Option<ramp_app::digital::MqttPasswordFile>,
+    /// The broker `ramp serve` subscribes to (from the file; the flag wins).
+    pub mqtt_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -117,6 +130,8 @@ impl std::fmt::Debug for Config {
             .field("agreements_dir", &self.agreements_dir)
             .field("json_logs", &self.json_logs)
             .field("oidc", &self.oidc)
+            .field("mqtt_password_file", &self.mqtt_password_file)
+            .field("mqtt_url", &self.mqtt_url.as_deref().map(redact_url))
             .finish()
     }
 }
@@ -191,8 +206,18 @@ impl Config {
             Some(names) => emergency_roles(&names)?,
             None => ramp_domain::access::DEFAULT_EMERGENCY_ROLES.to_vec(),
         };
+        let mqtt_reload_command = args.mqtt_reload_command.clone().or(file.mqtt_reload_command);
+        let mqtt_password_file = match args.mqtt_password_file.clone().or(file.mqtt_password_file) {
+            Some(path) => Some(ramp_app::digital::MqttPasswordFile { path, reload_command: mqtt_reload_command }),
+            None if mqtt_reload_command.is_some() => {
+                return Err("mqtt_reload_command: set mqtt_password_file too".into());
+            }
+            None => None,
+        };
         Ok(Config {
             oidc,
+            mqtt_password_file,
+            mqtt_url: file.mqtt_url,
             database_max_connections,
             agreement_region,
             agreement_region_given,

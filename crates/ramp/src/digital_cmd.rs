@@ -25,7 +25,8 @@ pub enum DigitalCommand {
 
 pub async fn run(cmd: DigitalCommand, config: &Config) -> Result<(), CliError> {
     let storage = db::open_migrated(config).await?;
-    let app = App::new(storage, Arc::new(SystemClock), AppConfig::default());
+    let app_config = AppConfig { mqtt_password_file: config.mqtt_password_file.clone(), ..AppConfig::default() };
+    let app = App::new(storage, Arc::new(SystemClock), app_config);
     match cmd {
         DigitalCommand::Token { device_number } => {
             let secret = ramp_app::digital::issue_token(&app, &device_number, None).await?;

@@ -22,6 +22,10 @@ pub struct ServeArgs {
     /// Seed of the demo data set.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Subscribe to devices' measurements at this MQTT broker: `mqtt://USER:PASS@HOST:PORT`
+    /// (Ramp's own broker user; `?client_id=` names its persistent session). Off when not given.
+    #[arg(long, env = "RAMP_MQTT_URL", hide_env_values = true)]
+    pub mqtt_url: Option<String>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -77,7 +81,15 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
         reservation_ttl: chrono::Duration::minutes(config.reservation_minutes),
         agreement_region: region.clone(),
         emergency_access_roles: config.emergency_access_roles.clone(),
+        mqtt_password_file: config.mqtt_password_file.clone(),
         ..AppConfig::default()
+    };
+    let mqtt = match args.mqtt_url.clone().or(config.mqtt_url.clone()) {
+        Some(url) => Some(
+            ramp_app::digital::mqtt::MqttSettings::parse(&url)
+                .map_err(|e| CliError::input(format!("mqtt_url: {e}")))?,
+        ),
+        None => None,
     };
     if agreements.current().in_force(&region, chrono::NaiveDate::MAX).is_none() {
         return Err(CliError::input(format!(
@@ -95,6 +107,9 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     ramp_app::consult::spawn_consultation_sweeper(app.clone(), std::time::Duration::from_secs(60));
     ramp_app::admin::spawn_inactivity_sweeper(app.clone(), std::time::Duration::from_secs(3600));
     ramp_app::digital::spawn_escalation_sweeper(app.clone(), std::time::Duration::from_secs(60));
+    if let Some(settings) = mqtt {
+        ramp_app::digital::mqtt::spawn_subscriber(app.clone(), settings);
+    }
     let cookie_secure = config.cookie_secure.unwrap_or(!addr.ip().is_loopback());
     let state = ramp_web::AppState::new(app, agreements, cookie_secure);
     let listener = tokio::net::TcpListener::bind(addr)

@@ -7,6 +7,7 @@
 pub mod browser;
 mod demo;
 mod engine;
+pub mod mosquitto;
 pub mod oidc;
 mod spawn;
 

@@ -17,6 +17,7 @@ mod consult;
 mod demo_coherence;
 mod digital;
 mod digital_alarms;
+mod digital_mqtt;
 mod digital_silent;
 mod digital_ui;
 mod economy;

@@ -72,6 +72,64 @@ impl Metrics {
     }
 }
 
+/// The digital devices' ingest (issue 21): reports stored, duplicate and
+/// rejected per channel, the lag from a measurement's time to its storing,
+/// the open alarms (from the database) and the broker's connection.
+pub fn render_digital(out: &mut String, stats: &ramp_app::digital::DigitalStats, open_alarms: Option<i64>) {
+    use ramp_app::digital::LAG_BUCKETS;
+    let channels = [("http", &stats.http), ("mqtt", &stats.mqtt)];
+    for (name, help, get) in [
+        ("ramp_digital_measurements_stored_total", "Measurements stored, by channel.", 0),
+        ("ramp_digital_measurements_duplicate_total", "Reports whose id was stored before (accepted, stored once).", 1),
+        (
+            "ramp_digital_messages_rejected_total",
+            "Reports refused (bad payload, unknown, revoked or unlent device).",
+            2,
+        ),
+    ] {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} counter");
+        for (channel, c) in channels {
+            let v = [&c.stored, &c.duplicates, &c.rejected][get].load(Ordering::Relaxed);
+            let _ = writeln!(out, "{name}{{channel=\"{channel}\"}} {v}");
+        }
+    }
+    let name = "ramp_digital_ingest_lag_seconds";
+    let _ = writeln!(out, "# HELP {name} From a measurement's time (`at`) to its storing.");
+    let _ = writeln!(out, "# TYPE {name} histogram");
+    for (channel, c) in channels {
+        for (i, bound) in LAG_BUCKETS.iter().enumerate() {
+            let n = c.lag_buckets[i].load(Ordering::Relaxed);
+            let _ = writeln!(out, "{name}_bucket{{channel=\"{channel}\",le=\"{bound}\"}} {n}");
+        }
+        let count = c.lag_count.load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{channel=\"{channel}\",le=\"+Inf\"}} {count}");
+        let sum = c.lag_sum_millis.load(Ordering::Relaxed) as f64 / 1000.0;
+        let _ = writeln!(out, "{name}_sum{{channel=\"{channel}\"}} {sum}");
+        let _ = writeln!(out, "{name}_count{{channel=\"{channel}\"}} {count}");
+    }
+    let name = "ramp_digital_ingest_lag_max_seconds";
+    let _ = writeln!(out, "# HELP {name} The longest lag seen since the start.");
+    let _ = writeln!(out, "# TYPE {name} gauge");
+    for (channel, c) in channels {
+        let max = c.lag_max_millis.load(Ordering::Relaxed) as f64 / 1000.0;
+        let _ = writeln!(out, "{name}{{channel=\"{channel}\"}} {max}");
+    }
+    if let Some(n) = open_alarms {
+        let _ = writeln!(out, "# HELP ramp_digital_alarms_open Alarms not closed (open or acknowledged), all units.");
+        let _ = writeln!(out, "# TYPE ramp_digital_alarms_open gauge");
+        let _ = writeln!(out, "ramp_digital_alarms_open {n}");
+    }
+    if let Some(connected) = stats.mqtt_ready() {
+        let _ = writeln!(out, "# HELP ramp_mqtt_broker_connected 1 when subscribed to the MQTT broker.");
+        let _ = writeln!(out, "# TYPE ramp_mqtt_broker_connected gauge");
+        let _ = writeln!(out, "ramp_mqtt_broker_connected {}", u8::from(connected));
+        let _ = writeln!(out, "# HELP ramp_mqtt_connects_total Times Ramp connected and subscribed to the broker.");
+        let _ = writeln!(out, "# TYPE ramp_mqtt_connects_total counter");
+        let _ = writeln!(out, "ramp_mqtt_connects_total {}", stats.mqtt_connects.load(Ordering::Relaxed));
+    }
+}
+
 /// Resident memory from `/proc/self/statm` (Linux), if available.
 pub fn resident_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
@@ -94,5 +152,21 @@ mod tests {
         assert!(text.contains("ramp_http_request_duration_seconds_bucket{le=\"0.005\"} 1"));
         assert!(text.contains("ramp_http_request_duration_seconds_count 2"));
         assert!(text.contains("ramp_resident_memory_bytes 1024"));
+    }
+
+    #[test]
+    fn the_digital_ingest_is_rendered_per_channel() {
+        let stats = ramp_app::digital::DigitalStats::default();
+        stats.mqtt.stored.fetch_add(3, Ordering::Relaxed);
+        let mut text = String::new();
+        render_digital(&mut text, &stats, Some(2));
+        assert!(text.contains("ramp_digital_measurements_stored_total{channel=\"mqtt\"} 3"), "{text}");
+        assert!(text.contains("ramp_digital_messages_rejected_total{channel=\"http\"} 0"));
+        assert!(text.contains("ramp_digital_alarms_open 2"));
+        assert!(!text.contains("ramp_mqtt_broker_connected"), "MQTT off: no broker gauge");
+        stats.mqtt_enabled.store(true, Ordering::Relaxed);
+        let mut text = String::new();
+        render_digital(&mut text, &stats, None);
+        assert!(text.contains("ramp_mqtt_broker_connected 0"));
     }
 }

@@ -39,6 +39,10 @@ pub async fn issue_token(app: &App, device_number: &str, by: Option<&User>) -> R
     }
     let secret = random_token();
     app.storage.issue_device_credential(device.device_id, &token_hash(&secret), app.now(), by.map(|u| u.id)).await?;
+    if let Some(file) = &app.config.mqtt_password_file {
+        // The one moment the secret is known: the broker's line is written now.
+        file.update(vec![(device.device_number.clone(), Some(secret.clone()))]).await?;
+    }
     tracing::info!(device_number, "device secret issued");
     Ok(secret)
 }
@@ -53,6 +57,9 @@ pub async fn revoke_token(app: &App, device_number: &str, by: Option<&User>) -> 
     let device = app.storage.digital_device(device_number, app.today()).await?.ok_or_else(device_not_found)?;
     if !app.storage.revoke_device_credential(device.device_id, app.now()).await? {
         return Err(AppError::conflict("no_live_secret", "the device has no live secret"));
+    }
+    if let Some(file) = &app.config.mqtt_password_file {
+        file.update(vec![(device.device_number.clone(), None)]).await?;
     }
     tracing::info!(device_number, "device secret revoked");
     Ok(())

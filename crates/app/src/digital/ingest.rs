@@ -6,19 +6,21 @@
 //! device may retry until it hears an answer.
 
 use crate::auth::token_hash;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, ErrorKind, Result};
 use crate::App;
 use ramp_domain::alarm::{cause, Threshold};
 use ramp_domain::measurement::Measurement;
 use ramp_model::{Channel, DigitalDevice, NewAlarm, NewMeasurement, Recorded, ThresholdRow};
 
 /// What became of an accepted report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ingested {
     /// False when the device had sent this id before (nothing new stored).
     pub new: bool,
     /// Whether the report raised an alarm.
     pub alarmed: bool,
+    /// Seconds from the measurement's `at` to its storing.
+    pub lag_seconds: f64,
 }
 
 fn bad_secret() -> AppError {
@@ -29,20 +31,49 @@ fn bad_secret() -> AppError {
 /// The secret is checked before the body is read, so a stranger learns
 /// nothing about what a valid report looks like.
 pub async fn ingest_http(app: &App, secret: &str, body: &[u8]) -> Result<Ingested> {
-    let device = app.storage.device_by_secret(&token_hash(secret), app.today()).await?.ok_or_else(bad_secret)?;
-    let m = Measurement::parse_json(body, app.now())?;
-    record(app, &device, &m, Channel::Http).await
+    counted(app, Channel::Http, async {
+        let device = app.storage.device_by_secret(&token_hash(secret), app.today()).await?.ok_or_else(bad_secret)?;
+        let m = Measurement::parse_json(body, app.now())?;
+        record(app, &device, &m, Channel::Http).await
+    })
+    .await
 }
 
 /// A report over MQTT from the device the broker authenticated as
 /// `device_number` (the topic's device, which the broker's ACL ties to
 /// the username). The payload is the same JSON as over HTTP.
 pub async fn ingest_mqtt(app: &App, device_number: &str, payload: &[u8]) -> Result<Ingested> {
-    let device = app.storage.digital_device(device_number, app.today()).await?.ok_or_else(|| {
-        AppError::not_found(Some("device_number"), "digital_device_not_found", "no digital device has this number")
-    })?;
-    let m = Measurement::parse_json(payload, app.now())?;
-    record(app, &device, &m, Channel::Mqtt).await
+    counted(app, Channel::Mqtt, async {
+        let device = app.storage.digital_device(device_number, app.today()).await?.ok_or_else(|| {
+            AppError::not_found(Some("device_number"), "digital_device_not_found", "no digital device has this number")
+        })?;
+        let m = Measurement::parse_json(payload, app.now())?;
+        record(app, &device, &m, Channel::Mqtt).await
+    })
+    .await
+}
+
+/// Whether an ingest error is for good (the report is refused: the device
+/// must not send it again as it is) rather than the database's passing
+/// trouble (nothing was stored; the same report may succeed later).
+pub fn is_rejection(e: &AppError) -> bool {
+    !matches!(e.kind, ErrorKind::Unavailable | ErrorKind::Internal | ErrorKind::TooManyRequests)
+}
+
+/// Counts the outcome of one report for `/metrics`.
+async fn counted(
+    app: &App,
+    channel: Channel,
+    work: impl std::future::Future<Output = Result<Ingested>>,
+) -> Result<Ingested> {
+    let result = work.await;
+    match &result {
+        Ok(i) if i.new => app.digital_stats.stored(channel, i.lag_seconds),
+        Ok(_) => app.digital_stats.duplicate(channel),
+        Err(e) if is_rejection(e) => app.digital_stats.rejected(channel),
+        Err(_) => {}
+    }
+    result
 }
 
 /// The patient's own limits as the domain reads them (rows whose value
@@ -56,7 +87,13 @@ pub(crate) fn own_thresholds(rows: &[ThresholdRow]) -> Vec<Threshold> {
         .collect()
 }
 
-async fn record(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Ingested> {
+/// A validated report of a lent device, ready to store, with the alarm it raises.
+struct Prepared {
+    new: NewMeasurement,
+    alarm: Option<NewAlarm>,
+}
+
+async fn prepare(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Prepared> {
     let Some(patient_id) = device.patient_id else {
         return Err(AppError::forbidden(
             "device_not_lent",
@@ -81,6 +118,63 @@ async fn record(app: &App, device: &DigitalDevice, m: &Measurement, channel: Cha
         channel,
         values_json: m.values_json(),
     };
-    let Recorded { measurement_id, alarm_id } = app.storage.record_measurement(&new, alarm.as_ref()).await?;
-    Ok(Ingested { new: measurement_id.is_some(), alarmed: alarm_id.is_some() })
+    Ok(Prepared { new, alarm })
+}
+
+fn ingested(p: &Prepared, r: Recorded) -> Ingested {
+    let lag_seconds = (p.new.received_at - p.new.measured_at).num_milliseconds() as f64 / 1000.0;
+    Ingested { new: r.measurement_id.is_some(), alarmed: r.alarm_id.is_some(), lag_seconds }
+}
+
+async fn record(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Ingested> {
+    let p = prepare(app, device, m, channel).await?;
+    let r = app.storage.record_measurement(&p.new, p.alarm.as_ref()).await?;
+    Ok(ingested(&p, r))
+}
+
+async fn prepare_mqtt(app: &App, device_number: &str, payload: &[u8]) -> Result<Prepared> {
+    let device = app.storage.digital_device(device_number, app.today()).await?.ok_or_else(|| {
+        AppError::not_found(Some("device_number"), "digital_device_not_found", "no digital device has this number")
+    })?;
+    let m = Measurement::parse_json(payload, app.now())?;
+    prepare(app, &device, &m, Channel::Mqtt).await
+}
+
+/// MQTT reports `(device number, payload)` stored in one transaction: what
+/// [`ingest_mqtt`] does for each, with one commit. Each report's outcome
+/// is in the answer (a rejection for a bad one, which the stream passes
+/// by). `Err` is a passing failure of the database: nothing of the batch
+/// was stored, and the whole batch may be tried again.
+pub async fn ingest_mqtt_batch(app: &App, reports: &[(&str, &[u8])]) -> Result<Vec<Result<Ingested>>> {
+    let mut prepared = Vec::with_capacity(reports.len());
+    for (device_number, payload) in reports {
+        match prepare_mqtt(app, device_number, payload).await {
+            Err(e) if !is_rejection(&e) => return Err(e),
+            other => prepared.push(other),
+        }
+    }
+    let batch: Vec<(&NewMeasurement, Option<&NewAlarm>)> =
+        prepared.iter().filter_map(|p| p.as_ref().ok()).map(|p| (&p.new, p.alarm.as_ref())).collect();
+    let mut recorded =
+        if batch.is_empty() { Vec::new() } else { app.storage.record_measurements(&batch).await? }.into_iter();
+    let stats = &app.digital_stats;
+    Ok(prepared
+        .into_iter()
+        .map(|p| {
+            let p = p?;
+            let r = recorded.next().expect("one record per prepared report");
+            let i = ingested(&p, r);
+            if i.new {
+                stats.stored(Channel::Mqtt, i.lag_seconds);
+            } else {
+                stats.duplicate(Channel::Mqtt);
+            }
+            Ok(i)
+        })
+        .inspect(|r: &Result<Ingested>| {
+            if r.is_err() {
+                stats.rejected(Channel::Mqtt);
+            }
+        })
+        .collect())
 }

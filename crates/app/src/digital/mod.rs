@@ -13,11 +13,16 @@
 mod alarms;
 mod devices;
 mod ingest;
+pub mod mqtt;
+mod mqtt_passwords;
+mod stats;
 mod thresholds;
 
 pub use alarms::*;
 pub use devices::*;
 pub use ingest::*;
+pub use mqtt_passwords::*;
+pub use stats::*;
 pub use thresholds::*;
 
 use crate::error::{AppError, Result};

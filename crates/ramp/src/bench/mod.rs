@@ -10,11 +10,15 @@
 //! `ramp bench audit`: the audit-log review's searches over a log of about
 //! two million rows, over HTTP against the same queries in the database.
 //!
+//! `ramp bench digital`: digital devices' measurements in over MQTT and
+//! HTTP against the broker's own QoS 1 throughput (issue 21).
+//!
 //! `ramp bench search`: the catalog search at 64 clients over HTTP, against
 //! the same queries to the in-process index (issue 18).
 
 mod audit;
 mod ceiling;
+mod digital;
 mod driver;
 mod report;
 mod search;
@@ -38,6 +42,8 @@ pub enum BenchCommand {
     Audit(audit::AuditArgs),
     /// Catalog search at 64 clients over HTTP: index build time, p50/p95/p99, throughput, RSS, against the index alone.
     Search(search::SearchArgs),
+    /// Digital devices' measurements in over MQTT and HTTP against the broker's own QoS 1 throughput; alarm latency; RSS.
+    Digital(digital::DigitalArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -116,6 +122,7 @@ pub async fn run(cmd: BenchCommand, config: &Config) -> Result<(), CliError> {
         BenchCommand::Orders(args) => orders(args, config).await,
         BenchCommand::Audit(args) => audit::run(args, config).await,
         BenchCommand::Search(args) => search::run(args, config).await,
+        BenchCommand::Digital(args) => digital::run(args, config).await,
     }
 }
 

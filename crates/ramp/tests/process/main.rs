@@ -9,6 +9,7 @@ mod bootstrap;
 mod crash;
 mod demo_journeys;
 mod digital;
+mod digital_mqtt;
 mod faults;
 mod support;
 mod tokens;

@@ -7,6 +7,7 @@
 
 use crate::db;
 use crate::sql::{stored, SqlStorage};
+use crate::write_tx::WriteTx;
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -129,6 +130,45 @@ fn silent_alarms_sql(rules: &[SilentRule]) -> String {
     )
 }
 
+/// One measurement (unless its id was stored before) and its alarm, in the caller's transaction.
+async fn insert_measurement(tx: &mut WriteTx, m: &NewMeasurement, alarm: Option<&NewAlarm>) -> Result<Recorded> {
+    let id: Option<Id> = db::query(
+        "INSERT INTO measurements (device_id, patient_id, client_id, kind, measured_at, received_at, channel, \
+         values_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (device_id, client_id) DO NOTHING RETURNING id",
+    )
+    .bind(m.device_id)
+    .bind(m.patient_id)
+    .bind(&m.client_id)
+    .bind(m.kind.as_str())
+    .bind(m.measured_at)
+    .bind(m.received_at)
+    .bind(m.channel.as_str())
+    .bind(&m.values_json)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get("id"))
+    .transpose()?;
+    let mut alarm_id = None;
+    if let (Some(measurement_id), Some(a)) = (id, alarm) {
+        let row = db::query(
+            "INSERT INTO alarms (patient_id, device_id, measurement_id, unit_id, reason, detail, state, raised_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING id",
+        )
+        .bind(m.patient_id)
+        .bind(m.device_id)
+        .bind(measurement_id)
+        .bind(a.unit_id)
+        .bind(a.reason.as_str())
+        .bind(&a.detail)
+        .bind(m.received_at)
+        .fetch_one(&mut **tx)
+        .await?;
+        alarm_id = Some(row.try_get("id")?);
+    }
+    Ok(Recorded { measurement_id: id, alarm_id })
+}
+
 #[async_trait]
 impl DigitalStore for SqlStorage {
     async fn lent_digital_devices(&self, today: NaiveDate, unit: Option<Id>) -> Result<Vec<DigitalDevice>> {
@@ -231,42 +271,19 @@ impl DigitalStore for SqlStorage {
 
     async fn record_measurement(&self, m: &NewMeasurement, alarm: Option<&NewAlarm>) -> Result<Recorded> {
         let mut tx = self.dialect.begin().await?;
-        let id: Option<Id> = db::query(
-            "INSERT INTO measurements (device_id, patient_id, client_id, kind, measured_at, received_at, channel, \
-             values_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (device_id, client_id) DO NOTHING RETURNING id",
-        )
-        .bind(m.device_id)
-        .bind(m.patient_id)
-        .bind(&m.client_id)
-        .bind(m.kind.as_str())
-        .bind(m.measured_at)
-        .bind(m.received_at)
-        .bind(m.channel.as_str())
-        .bind(&m.values_json)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()?;
-        let mut alarm_id = None;
-        if let (Some(measurement_id), Some(a)) = (id, alarm) {
-            let row = db::query(
-                "INSERT INTO alarms (patient_id, device_id, measurement_id, unit_id, reason, detail, state, raised_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING id",
-            )
-            .bind(m.patient_id)
-            .bind(m.device_id)
-            .bind(measurement_id)
-            .bind(a.unit_id)
-            .bind(a.reason.as_str())
-            .bind(&a.detail)
-            .bind(m.received_at)
-            .fetch_one(&mut *tx)
-            .await?;
-            alarm_id = Some(row.try_get("id")?);
+        let done = insert_measurement(&mut tx, m, alarm).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn record_measurements(&self, batch: &[(&NewMeasurement, Option<&NewAlarm>)]) -> Result<Vec<Recorded>> {
+        let mut tx = self.dialect.begin().await?;
+        let mut done = Vec::with_capacity(batch.len());
+        for (m, alarm) in batch {
+            done.push(insert_measurement(&mut tx, m, *alarm).await?);
         }
         tx.commit().await?;
-        Ok(Recorded { measurement_id: id, alarm_id })
+        Ok(done)
     }
 
     async fn patient_measurements(&self, patient_id: Id, limit: i64) -> Result<Vec<MeasurementRow>> {
@@ -450,5 +467,10 @@ impl DigitalStore for SqlStorage {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn unclosed_alarm_count(&self) -> Result<i64> {
+        let r = db::query("SELECT COUNT(*) AS n FROM alarms WHERE state <> 'closed'").fetch_one(&self.pool).await?;
+        Ok(r.try_get("n")?)
     }
 }
