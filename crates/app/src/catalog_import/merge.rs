@@ -20,8 +20,9 @@ impl Areas {
     pub fn new(areas: &[ProductArea], catalog: &[Article], fallback: Option<String>) -> Self {
         let mut counts: HashMap<(String, String), usize> = HashMap::new();
         for a in catalog {
-            for len in [4, 2] {
-                *counts.entry((a.iso_code.as_str()[..len].to_string(), a.product_area.clone())).or_default() += 1;
+            // A catalog article may carry a class or subclass code (2 or 4 digits).
+            for prefix in [4, 2].iter().filter_map(|len| a.iso_code.as_str().get(..*len)) {
+                *counts.entry((prefix.to_string(), a.product_area.clone())).or_default() += 1;
             }
         }
         let mut best: HashMap<String, (usize, String)> = HashMap::new();
