@@ -226,14 +226,16 @@ pub fn check_short_term_end(today: NaiveDate, end: NaiveDate) -> Result<(), Fiel
 
 impl OrderStatus {
     /// Whether the warehouse may move an order from this status to `to`.
-    /// Forward only; cancelling is possible until the order leaves the house.
+    /// Forward only; delivered only after it is picked (the database refuses
+    /// otherwise, migration 0033); cancelling is possible until the order
+    /// leaves the house.
     pub fn may_become(self, to: OrderStatus) -> bool {
         use OrderStatus as S;
         matches!(
             (self, to),
             (S::Registered, S::Picked)
                 | (S::Picked, S::OutForDelivery)
-                | (S::Registered | S::Picked | S::OutForDelivery, S::Delivered)
+                | (S::Picked | S::OutForDelivery, S::Delivered)
                 | (S::Registered | S::Picked, S::Cancelled)
         )
     }

@@ -34,6 +34,7 @@ mod operations;
 mod order_group;
 mod order_list;
 mod orders_complete;
+mod orders_deliver_picked;
 mod orders_direct;
 mod orders_flow;
 mod orders_paths;
