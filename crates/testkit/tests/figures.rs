@@ -143,26 +143,31 @@ pub(crate) async fn place(app: &TestApp, l: Line) -> Id {
         })
         .await
         .unwrap();
-    let (to, at) = match l.end {
-        End::Delivered(at) => (OrderStatus::Delivered, at),
-        End::Cancelled => (OrderStatus::Cancelled, l.ordered + Duration::hours(1)),
+    // An order is delivered only after it is picked (migration 0033).
+    let steps = match l.end {
+        End::Delivered(at) => {
+            vec![(OrderStatus::Registered, OrderStatus::Picked, at), (OrderStatus::Picked, OrderStatus::Delivered, at)]
+        }
+        End::Cancelled => vec![(OrderStatus::Registered, OrderStatus::Cancelled, l.ordered + Duration::hours(1))],
         End::Open => return order,
     };
-    ramp_app::orders::apply_status_change(
-        s,
-        &OrderStatusChange {
-            order_id: order,
-            expected: OrderStatus::Registered,
-            to,
-            at,
-            on: ramp_domain::time::stockholm_date(at),
-            actor_user_id: LAGER,
-            received_by: None,
-            buffer_warehouse_id: None,
-        },
-    )
-    .await
-    .unwrap();
+    for (expected, to, at) in steps {
+        ramp_app::orders::apply_status_change(
+            s,
+            &OrderStatusChange {
+                order_id: order,
+                expected,
+                to,
+                at,
+                on: ramp_domain::time::stockholm_date(at),
+                actor_user_id: LAGER,
+                received_by: None,
+                buffer_warehouse_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
     order
 }
 

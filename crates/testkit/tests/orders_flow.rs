@@ -301,6 +301,7 @@ async fn a_unit_orderer_orders_basic_equipment_and_buffer_stock_for_their_own_un
     let buffer: Value =
         app.post_json(&orderer, "/api/v1/orders", &json!({ "target": "buffer" })).await.json().await.unwrap();
     let lager = app.token_for("lager").await;
+    assert_eq!(set_status(&app, &lager, buffer["id"].as_i64().unwrap(), "picked").await.status(), 200);
     let delivered = set_status(&app, &lager, buffer["id"].as_i64().unwrap(), "delivered").await;
     assert_eq!(delivered.status(), 200);
     let number = buffer["lines"][0]["device_number"].as_str().unwrap();
