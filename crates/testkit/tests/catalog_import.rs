@@ -206,7 +206,18 @@ async fn until_done(client: &reqwest::Client, url: &str) -> String {
 async fn an_administrator_imports_through_the_page_sees_the_report_and_others_are_refused(app: TestApp) {
     // A dry run of a file with one bad row: the report names it, in Swedish.
     let (client, csrf) = app.ui_session("admin").await;
-    let bad = format!("{INERA_HEADER}\nE-9;Rollator;12 06 06;7300000000018;Etac Sverige AB;Huvudhjälpmedel;100;P\n");
+    // Larger than the 256 KB every other form may send: an export is tens of megabytes.
+    let mut bad =
+        format!("{INERA_HEADER}\nE-9;Rollator;12 06 06;7300000000018;Etac Sverige AB;Huvudhjälpmedel;100;P\n");
+    for i in 0..6_000u64 {
+        writeln!(
+            bad,
+            "F-{i};Artikel {i} med ett ganska långt namn;12 06 06;{};Etac Sverige AB;Tillbehör;100;P",
+            gtin(1000 + i)
+        )
+        .unwrap();
+    }
+    assert!(bad.len() > 256 * 1024);
     let (ct, body) = multipart(&csrf, &bad, &["dry_run"]);
     let resp =
         client.post(app.url("/admin/catalog-import")).header("content-type", ct).body(body).send().await.unwrap();

@@ -30,6 +30,11 @@ mod session;
 mod tertial;
 
 pub(crate) use audit::extract_csv as audit_extract_csv;
+
+/// The largest catalog file an import takes, for the API route and the UI's upload alike.
+pub(crate) fn admin_catalog_import_limit() -> usize {
+    admin::catalog_import::MAX_IMPORT_BYTES
+}
 pub(crate) use session::session_cookie;
 mod stock;
 mod supply;

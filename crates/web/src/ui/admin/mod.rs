@@ -50,7 +50,12 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/articles/new", get(articles::new_form))
         .route("/admin/articles/{number}", get(articles::show).post(articles::edit))
         .route("/admin/articles/{number}/retire", get(articles::back).post(articles::retire))
-        .route("/admin/catalog-import", get(catalog_import::form).post(catalog_import::upload))
+        .route(
+            "/admin/catalog-import",
+            get(catalog_import::form)
+                .post(catalog_import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::admin_catalog_import_limit())),
+        )
         .route("/admin/catalog-import/{id}", get(catalog_import::show))
         .route("/admin/catalog-import/{id}/status", get(catalog_import::status))
         .route("/admin/product-areas", get(product_areas::list))
