@@ -41,7 +41,8 @@ macro_rules! for_each_contract_test {
             a_unit_of_work_writes_all_on_commit_and_nothing_when_dropped_or_failed,
             an_admin_change_and_its_record_are_committed_together_or_not_at_all,
             an_account_used_since_the_cutoff_is_not_deactivated_as_inactive,
-            article_details_and_product_pictures_read_back_and_are_replaced_whole
+            article_details_and_product_pictures_read_back_and_are_replaced_whole,
+            bulk_loaded_text_nulls_and_times_read_back_exactly
         );
     };
 }
@@ -76,6 +77,48 @@ pub async fn loaded_rows_read_back_unchanged(s: Arc<dyn Storage>) {
     assert_eq!((counts.principals, counts.users, counts.patients, counts.articles, counts.devices), (3, 4, 2, 3, 4));
     assert_eq!(s.principal_by_code("0186").await.unwrap().unwrap().name, "Lidingö stad");
     assert_eq!(s.warehouses().await.unwrap().len(), 2);
+}
+
+/// PostgreSQL loads in bulk with `COPY`'s text format, where a tab, a
+/// newline, a backslash or `\N` in a value would end a field, a row or
+/// become NULL unless escaped; SQLite binds. Both must read back exactly.
+pub async fn bulk_loaded_text_nulls_and_times_read_back_exactly(s: Arc<dyn Storage>) {
+    let f = fixture(&*s).await;
+    let awkward = "Tab\there, back\\slash \\N, new\nline\r\n and \"quotes\" ÅÄÖ";
+    s.insert_suppliers(&[Supplier { id: 77, name: awkward.into() }]).await.unwrap();
+    let mut article = s.article_by_number("R-100").await.unwrap().unwrap();
+    article.id = 77;
+    article.article_number = "R-\\N".into();
+    article.supplier_id = 77;
+    article.gtin = Some("\\N".into());
+    article.valid_to = Some(date(2031, 12, 31));
+    s.insert_articles(&[article]).await.unwrap();
+    let device = s.device_card(f.lent_device_number).await.unwrap().unwrap().device;
+    let at = t(2025, 3, 4) + chrono::Duration::microseconds(123_456);
+    let event = DeviceEvent {
+        id: 9_001,
+        device_id: device.id,
+        occurred_at: at,
+        kind: DeviceEventKind::Inspected,
+        from_state: Some(DeviceState::WithPatient),
+        to_state: DeviceState::WithPatient,
+        actor_user_id: None,
+        patient_id: None,
+        warehouse_id: None,
+        note: Some(awkward.into()),
+    };
+    s.insert_device_events(&[event]).await.unwrap();
+    s.finish_bulk_load().await.unwrap();
+
+    let read = s.article_by_number("R-\\N").await.unwrap().expect("the article with a backslash in its number");
+    assert_eq!(read.supplier_name, awkward);
+    assert_eq!(read.gtin.as_deref(), Some("\\N"), "a value spelled like COPY's NULL stays a value");
+    assert_eq!(read.valid_to, Some(date(2031, 12, 31)));
+    let card = s.device_card(f.lent_device_number).await.unwrap().unwrap();
+    let loaded = card.events.iter().find(|e| e.id == 9_001).expect("the loaded event");
+    assert_eq!(loaded.note.as_deref(), Some(awkward));
+    assert_eq!(loaded.occurred_at, at, "microseconds survive");
+    assert_eq!(loaded.actor_user_id, None);
 }
 
 pub async fn a_username_exists_only_once(s: Arc<dyn Storage>) {

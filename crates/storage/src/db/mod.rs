@@ -14,11 +14,13 @@
 //! both engines accept; [`QueryBuilder`] emits them too.
 
 mod builder;
+mod copy;
 mod error;
 mod query;
 mod row;
 
 pub use builder::{QueryBuilder, Separated};
+pub use copy::{write_rows, BulkRow, BulkValue, CopyText};
 pub use error::{error_code, storage_error};
 pub use query::{query, Bind, Query, QueryResult};
 pub use row::{ColumnIndex, Decode, Row};

@@ -1,11 +1,13 @@
 //! [`crate::CatalogImportStore`] for [`SqlStorage`], both engines, in one
-//! SQL text: the import's rows go into a temporary table in batches, then
+//! SQL text: the import's rows go into a temporary table in batches
+//! (`COPY` on PostgreSQL, multi-row `INSERT`s on SQLite), then
 //! three set-based statements apply them (new suppliers, changed articles
 //! updated in place by article number, new articles inserted) and a fourth
 //! retires the numbers that left the catalog. One transaction: a failure
 //! anywhere leaves the catalog as it was. The search index follows by
 //! itself (PostgreSQL's trigram index; SQLite's FTS5 table by trigger).
 
+use super::bulk::insert_rows;
 use super::rows::{article_from, chunk_size};
 use crate::db::{self, QueryBuilder};
 use crate::sql::{search_text, SqlStorage, ARTICLE_COLUMNS};
@@ -21,8 +23,27 @@ const STAGING: &str =
      lead_time_class TEXT NOT NULL, service_life_months INTEGER NOT NULL, reconditionable BOOLEAN NOT NULL, \
      product_area TEXT NOT NULL, valid_from DATE NOT NULL, valid_to DATE)";
 
-const COLUMNS: &str = "article_number, iso_code, gtin, name, search_text, supplier_name, purchase_price_ore, \
-     monthly_rent_ore, kind, billing, lead_time_class, service_life_months, reconditionable, product_area, valid_from, valid_to";
+const COLUMNS: &[&str] = &[
+    "article_number",
+    "iso_code",
+    "gtin",
+    "name",
+    "search_text",
+    "supplier_name",
+    "purchase_price_ore",
+    "monthly_rent_ore",
+    "kind",
+    "billing",
+    "lead_time_class",
+    "service_life_months",
+    "reconditionable",
+    "product_area",
+    "valid_from",
+    "valid_to",
+];
+
+/// Rows staged between two progress reports (one `COPY` on PostgreSQL).
+const STAGE_STEP: usize = 10_000;
 
 const NEW_SUPPLIERS: &str = "INSERT INTO suppliers (name) SELECT DISTINCT i.supplier_name FROM catalog_import i \
      WHERE NOT EXISTS (SELECT 1 FROM suppliers s WHERE s.name = i.supplier_name)";
@@ -49,27 +70,26 @@ async fn stage(
     progress: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<()> {
     let mut done = 0;
-    for chunk in rows.chunks(chunk_size(this, 16)) {
-        let mut b = QueryBuilder::new(format!("INSERT INTO catalog_import ({COLUMNS}) "));
-        b.push_values(chunk, |mut b, r| {
-            b.push_bind(&r.article_number)
-                .push_bind(r.iso_code.as_str())
-                .push_bind(&r.gtin)
-                .push_bind(&r.name)
-                .push_bind(search_text(&r.name, &r.article_number, r.iso_code.as_str()))
-                .push_bind(&r.supplier_name)
-                .push_bind(r.purchase_price_ore)
-                .push_bind(r.monthly_rent_ore)
-                .push_bind(r.kind.as_str())
-                .push_bind(r.billing.as_str())
-                .push_bind(r.lead_time_class.as_str())
-                .push_bind(r.service_life_months)
-                .push_bind(r.reconditionable)
-                .push_bind(&r.product_area)
-                .push_bind(r.valid_from)
-                .push_bind(r.valid_to);
-        });
-        b.build().execute(&mut **tx).await?;
+    for chunk in rows.chunks(STAGE_STEP) {
+        insert_rows(tx, this, "catalog_import", COLUMNS, chunk, |b, r| {
+            b.push(&r.article_number)
+                .push(r.iso_code.as_str())
+                .push(&r.gtin)
+                .push(&r.name)
+                .push(search_text(&r.name, &r.article_number, r.iso_code.as_str()))
+                .push(&r.supplier_name)
+                .push(r.purchase_price_ore)
+                .push(r.monthly_rent_ore)
+                .push(r.kind.as_str())
+                .push(r.billing.as_str())
+                .push(r.lead_time_class.as_str())
+                .push(r.service_life_months)
+                .push(r.reconditionable)
+                .push(&r.product_area)
+                .push(r.valid_from)
+                .push(r.valid_to);
+        })
+        .await?;
         done += chunk.len();
         progress(done);
     }

@@ -18,9 +18,8 @@ pub fn utc_hour_slot(column: &str) -> String {
     format!("CASE WHEN {hour} >= '22' THEN {hour} ELSE '00' END")
 }
 
-use super::rows::chunk_size;
+use super::bulk::insert_rows;
 use crate::db;
-use crate::db::QueryBuilder;
 use crate::sql::SqlStorage;
 use crate::sql::{parse_stored, stored};
 use crate::*;
@@ -351,115 +350,161 @@ impl FiguresStore for SqlStorage {
 
     async fn insert_order_history(&self, h: &OrderHistory) -> Result<()> {
         let mut tx = self.dialect.begin().await?;
-        for chunk in h.orders.chunks(chunk_size(self, 11)) {
-            QueryBuilder::new(
-                "INSERT INTO orders (id, target, patient_id, unit_id, created_by, status, goal, received_by, \
-                 channel, created_at, updated_at) ",
-            )
-            .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id)
-                    .push_bind(r.target.as_str())
-                    .push_bind(r.patient_id)
-                    .push_bind(r.unit_id)
-                    .push_bind(r.created_by)
-                    .push_bind(r.status.as_str())
-                    .push_bind(&r.goal)
-                    .push_bind(&r.received_by)
-                    .push_bind(r.channel.as_str())
-                    .push_bind(r.created_at)
-                    .push_bind(r.updated_at);
-            })
-            .build()
-            .execute(&mut *tx)
-            .await?;
-        }
-        for chunk in h.lines.chunks(chunk_size(self, 19)) {
-            QueryBuilder::new(
-                "INSERT INTO order_lines (id, order_id, line_no, article_id, requested_article_id, substitution, \
-                 device_id, quantity, payer, customer_number_id, rule_id, agreement_version, explanation_sv, \
-                 explanation_en, trust_prescription, lead_time_class, promised_date, state, delivered_at) ",
-            )
-            .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id)
-                    .push_bind(r.order_id)
-                    .push_bind(r.line_no)
-                    .push_bind(r.article_id)
-                    .push_bind(r.requested_article_id)
-                    .push_bind(r.substitution.as_str())
-                    .push_bind(r.device_id)
-                    .push_bind(r.quantity)
-                    .push_bind(r.payer.as_str())
-                    .push_bind(r.customer_number_id)
-                    .push_bind(&r.rule_id)
-                    .push_bind(&r.agreement_version)
-                    .push_bind(&r.explanation_sv)
-                    .push_bind(&r.explanation_en)
-                    .push_bind(r.trust_prescription)
-                    .push_bind(r.lead_time_class.as_str())
-                    .push_bind(r.promised_date)
-                    .push_bind(r.state.as_str())
-                    .push_bind(r.delivered_at);
-            })
-            .build()
-            .execute(&mut *tx)
-            .await?;
-        }
-        for chunk in h.events.chunks(chunk_size(self, 7)) {
-            QueryBuilder::new(
-                "INSERT INTO order_events (id, order_id, occurred_at, from_status, to_status, actor_user_id, note) ",
-            )
-            .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id)
-                    .push_bind(r.order_id)
-                    .push_bind(r.occurred_at)
-                    .push_bind(r.from_status.map(|s| s.as_str()))
-                    .push_bind(r.to_status.as_str())
-                    .push_bind(r.actor_user_id)
-                    .push_bind(&r.note);
-            })
-            .build()
-            .execute(&mut *tx)
-            .await?;
-        }
-        for chunk in h.answers.chunks(chunk_size(self, 8)) {
-            QueryBuilder::new(
-                "INSERT INTO replacement_answers (id, occurred_at, user_id, group_id, requested_article_id, \
-                 proposed_article_id, answer, decline_reason) ",
-            )
-            .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id)
-                    .push_bind(r.occurred_at)
-                    .push_bind(r.user_id)
-                    .push_bind(r.group_id)
-                    .push_bind(r.requested_article_id)
-                    .push_bind(r.proposed_article_id)
-                    .push_bind(r.answer.as_str())
-                    .push_bind(r.decline_reason.map(|d| d.as_str()));
-            })
-            .build()
-            .execute(&mut *tx)
-            .await?;
-        }
-        for chunk in h.work_orders.chunks(chunk_size(self, 9)) {
-            QueryBuilder::new(
-                "INSERT INTO work_orders (id, kind, device_id, patient_id, status, description, created_by, \
-                 created_at, safety_notice_id) ",
-            )
-            .push_values(chunk, |mut b, r| {
-                b.push_bind(r.id)
-                    .push_bind(r.kind.as_str())
-                    .push_bind(r.device_id)
-                    .push_bind(r.patient_id)
-                    .push_bind(r.status.as_str())
-                    .push_bind(&r.description)
-                    .push_bind(r.created_by)
-                    .push_bind(r.created_at)
-                    .push_bind(r.safety_notice_id);
-            })
-            .build()
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_rows(
+            &mut tx,
+            self,
+            "orders",
+            &[
+                "id",
+                "target",
+                "patient_id",
+                "unit_id",
+                "created_by",
+                "status",
+                "goal",
+                "received_by",
+                "channel",
+                "created_at",
+                "updated_at",
+            ],
+            &h.orders,
+            |b, r| {
+                b.push(r.id)
+                    .push(r.target.as_str())
+                    .push(r.patient_id)
+                    .push(r.unit_id)
+                    .push(r.created_by)
+                    .push(r.status.as_str())
+                    .push(&r.goal)
+                    .push(&r.received_by)
+                    .push(r.channel.as_str())
+                    .push(r.created_at)
+                    .push(r.updated_at);
+            },
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            self,
+            "order_lines",
+            &[
+                "id",
+                "order_id",
+                "line_no",
+                "article_id",
+                "requested_article_id",
+                "substitution",
+                "device_id",
+                "quantity",
+                "payer",
+                "customer_number_id",
+                "rule_id",
+                "agreement_version",
+                "explanation_sv",
+                "explanation_en",
+                "trust_prescription",
+                "lead_time_class",
+                "promised_date",
+                "state",
+                "delivered_at",
+            ],
+            &h.lines,
+            |b, r| {
+                b.push(r.id)
+                    .push(r.order_id)
+                    .push(r.line_no)
+                    .push(r.article_id)
+                    .push(r.requested_article_id)
+                    .push(r.substitution.as_str())
+                    .push(r.device_id)
+                    .push(r.quantity)
+                    .push(r.payer.as_str())
+                    .push(r.customer_number_id)
+                    .push(&r.rule_id)
+                    .push(&r.agreement_version)
+                    .push(&r.explanation_sv)
+                    .push(&r.explanation_en)
+                    .push(r.trust_prescription)
+                    .push(r.lead_time_class.as_str())
+                    .push(r.promised_date)
+                    .push(r.state.as_str())
+                    .push(r.delivered_at);
+            },
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            self,
+            "order_events",
+            &["id", "order_id", "occurred_at", "from_status", "to_status", "actor_user_id", "note"],
+            &h.events,
+            |b, r| {
+                b.push(r.id)
+                    .push(r.order_id)
+                    .push(r.occurred_at)
+                    .push(r.from_status.map(|s| s.as_str()))
+                    .push(r.to_status.as_str())
+                    .push(r.actor_user_id)
+                    .push(&r.note);
+            },
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            self,
+            "replacement_answers",
+            &[
+                "id",
+                "occurred_at",
+                "user_id",
+                "group_id",
+                "requested_article_id",
+                "proposed_article_id",
+                "answer",
+                "decline_reason",
+            ],
+            &h.answers,
+            |b, r| {
+                b.push(r.id)
+                    .push(r.occurred_at)
+                    .push(r.user_id)
+                    .push(r.group_id)
+                    .push(r.requested_article_id)
+                    .push(r.proposed_article_id)
+                    .push(r.answer.as_str())
+                    .push(r.decline_reason.map(|d| d.as_str()));
+            },
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            self,
+            "work_orders",
+            &[
+                "id",
+                "kind",
+                "device_id",
+                "patient_id",
+                "status",
+                "description",
+                "created_by",
+                "created_at",
+                "safety_notice_id",
+            ],
+            &h.work_orders,
+            |b, r| {
+                b.push(r.id)
+                    .push(r.kind.as_str())
+                    .push(r.device_id)
+                    .push(r.patient_id)
+                    .push(r.status.as_str())
+                    .push(&r.description)
+                    .push(r.created_by)
+                    .push(r.created_at)
+                    .push(r.safety_notice_id);
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
