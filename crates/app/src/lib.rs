@@ -172,6 +172,12 @@ impl App {
         Ok(())
     }
 
+    /// Checks the read replica of the follow-up reports (if one is
+    /// configured) and lets it serve them or not until the next check.
+    pub async fn check_read_replica(&self) -> Option<ramp_model::ReplicaStatus> {
+        self.storage.check_read_replica().await
+    }
+
     /// The database engine's name (`sqlite` or `postgres`), for the log.
     pub fn engine(&self) -> &'static str {
         self.storage.engine()

@@ -26,6 +26,7 @@ mod orders;
 mod patient_invoices;
 mod patient_register;
 mod product;
+mod replica;
 mod security;
 mod supply;
 mod types;
@@ -49,6 +50,7 @@ pub use orders::*;
 pub use patient_invoices::*;
 pub use patient_register::*;
 pub use product::*;
+pub use replica::ReplicaStatus;
 pub use security::*;
 pub use supply::*;
 pub use types::*;
@@ -130,6 +132,10 @@ pub trait Storage:
     /// database take writes now? A full or read-only disk answers a ping
     /// but fails here.
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<()>;
+    /// Checks the streaming read replica the follow-up reports are read
+    /// from (PostgreSQL's `--read-replica-url`) and decides whether they
+    /// are read from it until the next check; `None` without a replica.
+    async fn check_read_replica(&self) -> Option<ReplicaStatus>;
     async fn counts(&self) -> Result<Counts>;
 
     // Bulk loading with explicit ids (demo data, imports). Each call is one transaction.

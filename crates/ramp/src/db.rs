@@ -6,6 +6,7 @@ use ramp_storage::Storage;
 use ramp_storage_postgres::PostgresStorage;
 use ramp_storage_sqlite::SqliteStorage;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Opens (and for SQLite creates) the database; does not migrate.
 /// `max_connections` sizes the PostgreSQL pool.
@@ -38,6 +39,22 @@ pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Storage>, C
     }
 }
 
+/// Opens the PostgreSQL primary with its read replica.
+async fn open_with_replica(config: &Config, r: &ReplicaArgs) -> Result<Arc<dyn Storage>, CliError> {
+    let url = &config.database_url;
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(CliError::input(
+            "read_replica_url: a read replica needs a PostgreSQL database (database_url is not postgres://)",
+        ));
+    }
+    let primary = PostgresStorage::connect(url, config.database_max_connections)
+        .await
+        .map_err(|e| CliError::failed(format!("database_url: cannot connect to PostgreSQL: {e}")))?;
+    let replica = PostgresStorage::read_replica(&r.url, config.database_max_connections, r.max_lag)
+        .map_err(|e| CliError::input(format!("read_replica_url: {e}")))?;
+    Ok(Arc::new(primary.with_read_replica(replica)))
+}
+
 /// The file of a `sqlite:PATH` (or `sqlite://PATH`) URL; `None` for another engine.
 pub fn sqlite_path(url: &str) -> Option<&str> {
     url.strip_prefix("sqlite:").map(|p| p.trim_start_matches("//"))
@@ -51,9 +68,41 @@ fn cannot_write(e: &ramp_storage::StorageError) -> CliError {
     ))
 }
 
+/// A streaming read replica for the follow-up reports (`ramp serve --read-replica-url`).
+pub struct ReplicaArgs {
+    url: String,
+    max_lag: Duration,
+}
+
+impl ReplicaArgs {
+    /// The replica named by `url`, if any; refuses what is not a PostgreSQL URL.
+    pub fn new(url: Option<String>, max_lag_seconds: u64) -> Result<Option<ReplicaArgs>, CliError> {
+        let Some(url) = url.filter(|u| !u.trim().is_empty()) else { return Ok(None) };
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(CliError::input(format!(
+                "read_replica_url: '{}' is not a postgres:// URL (a read replica is a PostgreSQL hot standby)",
+                crate::config::redact_url(&url)
+            )));
+        }
+        Ok(Some(ReplicaArgs { url, max_lag: Duration::from_secs(max_lag_seconds) }))
+    }
+}
+
 /// Opens the configured database and migrates it.
 pub async fn open_migrated(config: &Config) -> Result<Arc<dyn Storage>, CliError> {
-    let storage = open(&config.database_url, config.database_max_connections).await?;
+    open_migrated_with_replica(config, None).await
+}
+
+/// Opens the configured database, with the follow-up reports read from
+/// `replica` when given (PostgreSQL only), and migrates it.
+pub async fn open_migrated_with_replica(
+    config: &Config,
+    replica: Option<&ReplicaArgs>,
+) -> Result<Arc<dyn Storage>, CliError> {
+    let storage = match replica {
+        None => open(&config.database_url, config.database_max_connections).await?,
+        Some(r) => open_with_replica(config, r).await?,
+    };
     storage.migrate().await.map_err(|e| match e.is_unavailable() {
         true => cannot_write(&e),
         false => CliError::failed(format!("migration failed: {e}")),
@@ -86,5 +135,24 @@ mod tests {
     async fn an_empty_sqlite_path_is_refused_naming_the_setting() {
         let err = open("sqlite:", 1).await.err().expect("refused");
         assert!(err.message.starts_with("database_url:"), "{}", err.message);
+    }
+
+    #[tokio::test]
+    async fn a_read_replica_must_be_postgresql_and_so_must_the_primary() {
+        let err = ReplicaArgs::new(Some("sqlite:/tmp/replica.db".into()), 30).err().expect("refused");
+        assert!(err.bad_input && err.message.starts_with("read_replica_url:"), "{}", err.message);
+        assert!(ReplicaArgs::new(None, 30).unwrap().is_none());
+        assert!(ReplicaArgs::new(Some(" ".into()), 30).unwrap().is_none());
+        let replica = ReplicaArgs::new(Some("postgres://u:secret@127.0.0.1:9/ramp".into()), 30).unwrap().unwrap();
+        let dir = std::env::temp_dir().join(format!("ramp-db-replica-{}", std::process::id()));
+        let config = Config::load(&crate::config::ConfigArgs {
+            database_url: Some(format!("sqlite:{}/ramp.db", dir.display())),
+            ..Default::default()
+        })
+        .unwrap();
+        let err = open_migrated_with_replica(&config, Some(&replica)).await.err().expect("refused");
+        assert!(err.bad_input, "{}", err.message);
+        assert!(err.message.contains("needs a PostgreSQL database"), "{}", err.message);
+        assert!(!dir.exists(), "nothing was created");
     }
 }

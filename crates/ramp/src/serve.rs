@@ -26,6 +26,13 @@ pub struct ServeArgs {
     /// (Ramp's own broker user; `?client_id=` names its persistent session). Off when not given.
     #[arg(long, env = "RAMP_MQTT_URL", hide_env_values = true)]
     pub mqtt_url: Option<String>,
+    /// Read the follow-up reports from this streaming read replica of the PostgreSQL database
+    /// (`postgres://…` of a hot standby). Off when not given.
+    #[arg(long, env = "RAMP_READ_REPLICA_URL", hide_env_values = true)]
+    pub read_replica_url: Option<String>,
+    /// Seconds the replica may be behind the primary before the reports are read from the primary.
+    #[arg(long, env = "RAMP_READ_REPLICA_MAX_LAG", default_value_t = 30)]
+    pub read_replica_max_lag: u64,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -71,7 +78,8 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     let addr: SocketAddr = listen
         .parse()
         .map_err(|_| CliError::input(format!("listen: '{listen}' is not an address like 127.0.0.1:8080")))?;
-    let storage = db::open_migrated(&config).await?;
+    let replica = db::ReplicaArgs::new(args.read_replica_url.clone(), args.read_replica_max_lag)?;
+    let storage = db::open_migrated_with_replica(&config, replica.as_ref()).await?;
     if args.demo {
         demo_cmd::load_if_empty(&storage, &args.demo_scale, args.seed).await?;
     }
@@ -107,6 +115,9 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     ramp_app::consult::spawn_consultation_sweeper(app.clone(), std::time::Duration::from_secs(60));
     ramp_app::admin::spawn_inactivity_sweeper(app.clone(), std::time::Duration::from_secs(3600));
     ramp_app::digital::spawn_escalation_sweeper(app.clone(), std::time::Duration::from_secs(60));
+    if replica.is_some() {
+        spawn_replica_checks(app.clone(), std::time::Duration::from_secs(5));
+    }
     if let Some(settings) = mqtt {
         ramp_app::digital::mqtt::spawn_subscriber(app.clone(), settings);
     }
@@ -120,6 +131,18 @@ pub async fn run(args: ServeArgs, config: Config) -> Result<(), CliError> {
     ramp_web::serve(listener, state, shutdown_signal()).await.map_err(|e| CliError::failed(format!("server: {e}")))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Checks the read replica every `every` and moves the follow-up reports
+/// between it and the primary (see `ramp_storage::replica`).
+fn spawn_replica_checks(app: App, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            app.check_read_replica().await;
+        }
+    });
 }
 
 /// Builds the catalog search index in the background, after the

@@ -9,6 +9,7 @@ mod order_group;
 
 use async_trait::async_trait;
 use ramp_storage::db::{storage_error, Pool, QueryBuilder};
+use ramp_storage::replica::ReadReplica;
 use ramp_storage::write_tx::{WriteTx, WriterTurn};
 use ramp_storage::{Dialect, DirectPlacement, NewDirectOrder, Result, SqlStorage, StorageError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -85,6 +86,26 @@ impl PostgresStorage {
         let group = Arc::new(order_group::OrderGroup::start(options)?);
         let dialect = PostgresDialect { pool: pool.clone(), group };
         Ok(SqlStorage::new(Pool::Postgres(pool), Arc::new(dialect)))
+    }
+
+    /// A streaming read replica (a hot standby of the primary) for the
+    /// follow-up reports, at most `max_lag` behind (see
+    /// [`ramp_storage::replica`]). Connects lazily: Ramp starts while the
+    /// replica is down, and reads from the primary until a check finds
+    /// the replica serving. Its connections are named `ramp-reports`
+    /// (`pg_stat_activity.application_name`).
+    pub fn read_replica(url: &str, max_connections: u32, max_lag: Duration) -> Result<ReadReplica> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StorageError::Database(e.into()))?
+            .application_name("ramp-reports");
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            // A replica that went away fails its reports quickly; the
+            // next check moves them to the primary.
+            .acquire_timeout(Duration::from_secs(2))
+            .test_before_acquire(false)
+            .connect_lazy_with(options);
+        Ok(ReadReplica::new(Pool::Postgres(pool), max_lag))
     }
 
     /// Places `orders` in one statement, as the order group does (see

@@ -19,6 +19,7 @@ pub mod fixture;
 pub mod fixture_consult;
 pub mod fixture_digital;
 pub mod fixture_ordering;
+pub mod replica;
 pub mod sql;
 pub mod write_tx;
 pub mod writer_thread;

@@ -45,6 +45,7 @@ mod patient_invoices;
 mod payer_change;
 mod product_page;
 mod product_page_ui;
+mod read_replica;
 mod security;
 mod security_input;
 mod security_login;

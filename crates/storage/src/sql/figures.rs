@@ -46,7 +46,7 @@ impl FiguresStore for SqlStorage {
         )
         .bind(from.date_naive().to_string())
         .bind(to.date_naive().to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(self.reports())
         .await?
         .iter()
         .map(|r| {
@@ -73,7 +73,7 @@ impl FiguresStore for SqlStorage {
         )
         .bind(from)
         .bind(to)
-        .fetch_one(&self.pool)
+        .fetch_one(self.reports())
         .await?;
         Ok(row.try_get("n")?)
     }
@@ -88,7 +88,7 @@ impl FiguresStore for SqlStorage {
         db::query(&sql)
             .bind(from)
             .bind(to)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reports())
             .await?
             .iter()
             .map(|r| {
@@ -116,7 +116,7 @@ impl FiguresStore for SqlStorage {
         .bind(from)
         .bind(to)
         .bind(principal_id.unwrap_or(0))
-        .fetch_all(&self.pool)
+        .fetch_all(self.reports())
         .await?
         .iter()
         .map(|r| Ok((crate::sql::stored_opt(r, "decline_reason")?, r.try_get("n")?)))
@@ -126,7 +126,7 @@ impl FiguresStore for SqlStorage {
     async fn fixed_groups(&self) -> Result<Vec<FixedGroup>> {
         db::query("SELECT id, code, name FROM replacement_groups WHERE fixed = $1 ORDER BY code")
             .bind(true)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reports())
             .await?
             .iter()
             .map(|r| Ok(FixedGroup { id: r.try_get("id")?, code: r.try_get("code")?, name: r.try_get("name")? }))
@@ -143,7 +143,7 @@ impl FiguresStore for SqlStorage {
         .bind(true)
         .bind(from)
         .bind(to)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reports())
         .await?
         .iter()
         .map(|r| {
@@ -174,7 +174,7 @@ impl FiguresStore for SqlStorage {
             .bind(true)
             .bind(from)
             .bind(to)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reports())
             .await?
             .iter()
             .map(|r| {
@@ -196,7 +196,7 @@ impl FiguresStore for SqlStorage {
         .bind(starts[0])
         .bind(starts[1])
         .bind(starts[2])
-        .fetch_all(&self.pool)
+        .fetch_all(self.reports())
         .await?
         .iter()
         .map(|r| {
@@ -220,7 +220,7 @@ impl FiguresStore for SqlStorage {
              FROM safety_notices n LEFT JOIN work_orders w ON w.safety_notice_id = n.id \
              GROUP BY n.id, n.reference, n.title, n.registered_at ORDER BY n.registered_at DESC, n.id DESC",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(self.reports())
         .await?
         .iter()
         .map(|r| {
@@ -249,7 +249,7 @@ impl FiguresStore for SqlStorage {
         )
         .bind(from)
         .bind(to)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reports())
         .await?
         .iter()
         .map(|r| {
@@ -286,7 +286,7 @@ impl FiguresStore for SqlStorage {
         )
         .bind(from)
         .bind(to)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reports())
         .await?
         .iter()
         .map(|r| {
@@ -310,7 +310,7 @@ impl FiguresStore for SqlStorage {
         )
         .bind(from)
         .bind(to)
-        .fetch_all(&self.pool)
+        .fetch_all(self.reports())
         .await?
         .iter()
         .map(|r| {
@@ -334,7 +334,7 @@ impl FiguresStore for SqlStorage {
         db::query(&sql)
             .bind(from)
             .bind(to)
-            .fetch_all(&self.pool)
+            .fetch_all(self.reports())
             .await?
             .iter()
             .map(|r| {

@@ -53,6 +53,7 @@ mod unit_of_work;
 use crate::cache::StaticCache;
 use crate::db::Pool;
 use crate::dialect::Dialect;
+use crate::replica::ReadReplica;
 use ramp_domain::Term;
 use std::sync::Arc;
 
@@ -63,12 +64,26 @@ pub struct SqlStorage {
     pool: Pool,
     dialect: Arc<dyn Dialect>,
     cache: Arc<StaticCache>,
+    replica: Option<Arc<ReadReplica>>,
 }
 
 impl SqlStorage {
     /// Storage on `pool`, whose engine `dialect` describes.
     pub fn new(pool: Pool, dialect: Arc<dyn Dialect>) -> Self {
-        Self { pool, dialect, cache: Arc::default() }
+        Self { pool, dialect, cache: Arc::default(), replica: None }
+    }
+
+    /// Reads the follow-up reports from `replica` while it serves (see
+    /// [`crate::replica`]).
+    pub fn with_read_replica(mut self, replica: ReadReplica) -> Self {
+        self.replica = Some(Arc::new(replica));
+        self
+    }
+
+    /// Where the follow-up reports read: the replica while it serves,
+    /// else the primary.
+    pub(crate) fn reports(&self) -> &Pool {
+        self.replica.as_ref().and_then(|r| r.serving_pool()).unwrap_or(&self.pool)
     }
 
     /// Times the cache of nearly static rows by `clock` (see

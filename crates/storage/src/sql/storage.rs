@@ -45,6 +45,11 @@ impl Storage for SqlStorage {
         Ok(())
     }
 
+    async fn check_read_replica(&self) -> Option<crate::ReplicaStatus> {
+        let replica = self.replica.as_ref()?;
+        Some(replica.check(&self.pool).await)
+    }
+
     async fn probe_write(&self, at: DateTime<Utc>) -> Result<()> {
         let mut tx = self.dialect.begin().await?;
         db::query(

@@ -50,5 +50,6 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         }
     };
     crate::metrics::render_digital(&mut body, state.app.digital_stats(), open_alarms);
+    crate::metrics::render_replica(&mut body, state.app.check_read_replica().await.as_ref());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
