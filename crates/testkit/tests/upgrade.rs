@@ -138,6 +138,17 @@ async fn an_upgrade_keeps_the_articles_and_recounts_deliveries_by_area_and_princ
     let after = slots(&s).await;
     assert_eq!(after.len(), 3);
     assert_eq!(after[2], ("region".into(), "overenskommelsen".into(), 1, 1, 0));
+    // The orders placed before migration 0040 were counted per channel by its backfill.
+    let kept: i64 = db::query("SELECT COUNT(*) AS n FROM order_channel_slots")
+        .fetch_one(s.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert!(kept > 0, "the old orders are counted");
+    // (The hand-made old orders have no events; only the channel counts are checked here.)
+    let violations = Storage::invariant_violations(&s).await.unwrap();
+    assert!(!violations.iter().any(|(what, _)| what.contains("channel")), "{violations:?}");
 }
 
 #[tokio::test]

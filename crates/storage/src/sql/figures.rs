@@ -18,6 +18,14 @@ pub fn utc_hour_slot(column: &str) -> String {
     format!("CASE WHEN {hour} >= '22' THEN {hour} ELSE '00' END")
 }
 
+/// The slot key (`utc_day || utc_hour`) of the slot an instant begins:
+/// exact for the instants the figures bound their ranges with, Stockholm
+/// midnights (22:00 or 23:00 UTC), where a slot begins.
+fn slot_key(at: DateTime<Utc>) -> String {
+    let hour = at.format("%H").to_string();
+    format!("{}{}", at.format("%Y-%m-%d"), if hour.as_str() >= "22" { hour.as_str() } else { "00" })
+}
+
 use super::bulk::insert_rows;
 use crate::db;
 use crate::sql::SqlStorage;
@@ -325,15 +333,17 @@ impl FiguresStore for SqlStorage {
     }
 
     async fn orders_per_channel(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ChannelGroup>> {
-        let (day, hour) = (utc_day("o.created_at"), utc_hour_slot("o.created_at"));
-        let sql = format!(
-            "SELECT {day} AS utc_day, {hour} AS utc_hour, o.channel, p.code, COUNT(*) AS n FROM orders o \
-             JOIN units u ON u.id = o.unit_id JOIN principals p ON p.id = u.principal_id \
-             WHERE o.created_at >= $1 AND o.created_at < $2 GROUP BY 1, 2, 3, 4"
-        );
-        db::query(&sql)
-            .bind(from)
-            .bind(to)
+        // The counts kept as orders are placed (migration 0040), by the
+        // slots the range covers: `from` and `to` are the UTC instants of
+        // Stockholm midnights, whose UTC slots are whole (see
+        // `delivery_groups`).
+        let (from_slot, to_slot) = (slot_key(from), slot_key(to));
+        let sql = "SELECT s.utc_day, s.utc_hour, s.channel, p.code, s.orders AS n FROM order_channel_slots s \
+             JOIN principals p ON p.id = s.principal_id \
+             WHERE s.utc_day || s.utc_hour >= $1 AND s.utc_day || s.utc_hour < $2";
+        db::query(sql)
+            .bind(from_slot)
+            .bind(to_slot)
             .fetch_all(self.reports())
             .await?
             .iter()

@@ -9,10 +9,17 @@ use crate::Result;
 
 /// (what is wrong, a query counting the rows where it is) — the crash
 /// test's checks plus the invoices' totals (the principals' and the patients').
-const CHECKS: [(&str, &str); 12] = [
+const CHECKS: [(&str, &str); 13] = [
     (
         "orders without lines",
         "SELECT COUNT(*) AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
+    ),
+    (
+        "channels and principals whose kept order count is not their orders' (migration 0040)",
+        "SELECT COUNT(*) AS n FROM (SELECT channel, principal_id FROM \
+         (SELECT o.channel, u.principal_id, 1 AS k FROM orders o JOIN units u ON u.id = o.unit_id \
+         UNION ALL SELECT channel, principal_id, -orders FROM order_channel_slots) x \
+         GROUP BY channel, principal_id HAVING SUM(k) <> 0) y",
     ),
     (
         "orders without their 'registered' event",
