@@ -17,7 +17,7 @@ use ramp_domain::article::LeadTimeClass;
 use ramp_domain::cost::Payer;
 use ramp_domain::figures::channels::ChannelGroup;
 use ramp_domain::figures::lost::LostReportFact;
-use ramp_domain::figures::prescribing::{EvaluationDay, ReturnSpan};
+use ramp_domain::figures::prescribing::{EvaluationDay, ReturnDay};
 use ramp_domain::figures::{
     AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, NoticeProgress, UtcSlot, WorkOrderAgeCount,
 };
@@ -173,8 +173,8 @@ pub trait FiguresStore: Send + Sync {
     /// Patient orders (not cancelled) per evaluation date in `[from, to)`,
     /// with how many still have a device lent to the patient.
     async fn evaluation_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<EvaluationDay>>;
-    /// Patient loans that ended in `[from, to)`, not by a lost report, per start and end date.
-    async fn returned_loans(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReturnSpan>>;
+    /// Patient loans that ended in `[from, to)`, not by a lost report, per end date and principal.
+    async fn returned_loans(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReturnDay>>;
     /// Orders placed in `[from, to)` (any status) per channel and UTC slot of creation.
     async fn orders_per_channel(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ChannelGroup>>;
 

@@ -423,6 +423,9 @@ async fn cost_effective_prescribing_counts_evaluations_due_and_devices_returned_
     assert!(section.contains("Period: okt 2026–nov 2026") && section.contains("id=\"chart-prescribing\""));
     assert!(section.contains("högst 30 dagar"), "the definition beside the figure");
     assert!(section.contains("<td class=\"num\">66,67 %</td>"), "{section}");
+    // The counts the figure read were kept as the loans ended (migration 0041) and match the loans.
+    let violations = app.storage.invariant_violations().await.unwrap();
+    assert!(!violations.iter().any(|(what, _)| what.contains("kept count")), "{violations:?}");
 }
 
 /// Issue 22: "per-municipality breakdowns of every figure". The follow-up

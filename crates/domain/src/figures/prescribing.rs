@@ -38,14 +38,18 @@ pub struct EvaluationDay {
     pub still_lent: i64,
 }
 
-/// Patient loans with one start and end date, as the storage counts them.
+/// Patient loans that ended on one day, as the storage counts them: kept
+/// as loans end (migration 0041), with "soon" decided by
+/// [`is_returned_soon`], which the storage's triggers mirror.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReturnSpan {
-    pub start: NaiveDate,
+pub struct ReturnDay {
+    pub end: NaiveDate,
     /// The code of the principal of the customer number the loan was on.
     pub principal: String,
-    pub end: NaiveDate,
-    pub loans: i64,
+    /// Loans that ended that day (lost ones not counted).
+    pub returned: i64,
+    /// Of those, loans that ended at most [`SOON_DAYS`] days after they began.
+    pub returned_soon: i64,
 }
 
 /// One month of the figure.
@@ -76,7 +80,7 @@ pub fn cost_effective_prescribing(
     range: &MonthRange,
     today: NaiveDate,
     evaluations: &[EvaluationDay],
-    returns: &[ReturnSpan],
+    returns: &[ReturnDay],
 ) -> Prescribing {
     // Per month: due, passed still lent, returned soon, returned.
     let mut counts: BTreeMap<Month, [i64; 4]> = BTreeMap::new();
@@ -87,8 +91,8 @@ pub fn cost_effective_prescribing(
     }
     for r in returns.iter().filter(|r| range.contains(Month::of(r.end))) {
         let c = counts.entry(Month::of(r.end)).or_default();
-        c[2] += if is_returned_soon(r.start, r.end) { r.loans } else { 0 };
-        c[3] += r.loans;
+        c[2] += r.returned_soon;
+        c[3] += r.returned;
     }
     let month = |m: Month, c: [i64; 4]| PrescribingMonth {
         month: m,
@@ -133,9 +137,9 @@ mod tests {
             EvaluationDay { principal: "01".into(), date: d(2026, 12, 1), due: 9, still_lent: 9 },
         ];
         let returns = [
-            ReturnSpan { principal: "01".into(), start: d(2026, 10, 1), end: d(2026, 10, 20), loans: 2 },
-            ReturnSpan { principal: "01".into(), start: d(2025, 1, 1), end: d(2026, 10, 20), loans: 2 },
-            ReturnSpan { principal: "01".into(), start: d(2026, 10, 15), end: d(2026, 11, 14), loans: 1 },
+            // Two of four back within 30 days, and one of one.
+            ReturnDay { principal: "01".into(), end: d(2026, 10, 20), returned: 4, returned_soon: 2 },
+            ReturnDay { principal: "01".into(), end: d(2026, 11, 14), returned: 1, returned_soon: 1 },
         ];
         let f = cost_effective_prescribing(&range, d(2026, 11, 23), &evaluations, &returns);
         assert_eq!((f.months[0].evaluations_due, f.months[0].passed_still_lent), (3, 2));

@@ -36,7 +36,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::charges::ChargeKind;
 use ramp_domain::figures::channels::ChannelGroup;
 use ramp_domain::figures::lost::LostReportFact;
-use ramp_domain::figures::prescribing::{EvaluationDay, ReturnSpan};
+use ramp_domain::figures::prescribing::{EvaluationDay, ReturnDay};
 use ramp_domain::figures::{
     AgeBucket, AnswerGroup, DeliveryGroup, FixedGroup, GroupMonthCount, GroupSlotCount, Month, NoticeProgress,
     WorkOrderAgeCount,
@@ -308,13 +308,11 @@ impl FiguresStore for SqlStorage {
         .collect()
     }
 
-    async fn returned_loans(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReturnSpan>> {
+    async fn returned_loans(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReturnDay>> {
+        // Kept as loans end (migration 0041): one row per day and principal.
         db::query(
-            "SELECT n.start_date, n.end_date, p.code, COUNT(*) AS n FROM loans n \
-             JOIN customer_numbers c ON c.id = n.customer_number_id JOIN principals p ON p.id = c.principal_id \
-             WHERE n.patient_id IS NOT NULL AND n.end_date >= $1 AND n.end_date < $2 \
-             AND NOT EXISTS (SELECT 1 FROM lost_reports r WHERE r.device_id = n.device_id AND r.reported_on = n.end_date) \
-             GROUP BY n.start_date, n.end_date, p.code",
+            "SELECT r.end_date, p.code, r.returned, r.returned_soon FROM loan_returns r \
+             JOIN principals p ON p.id = r.principal_id WHERE r.end_date >= $1 AND r.end_date < $2 AND r.returned > 0",
         )
         .bind(from)
         .bind(to)
@@ -322,11 +320,11 @@ impl FiguresStore for SqlStorage {
         .await?
         .iter()
         .map(|r| {
-            Ok(ReturnSpan {
-                start: r.try_get("start_date")?,
-                principal: r.try_get("code")?,
+            Ok(ReturnDay {
                 end: r.try_get("end_date")?,
-                loans: r.try_get("n")?,
+                principal: r.try_get("code")?,
+                returned: r.try_get("returned")?,
+                returned_soon: r.try_get("returned_soon")?,
             })
         })
         .collect()

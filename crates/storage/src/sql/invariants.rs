@@ -9,7 +9,7 @@ use crate::Result;
 
 /// (what is wrong, a query counting the rows where it is) — the crash
 /// test's checks plus the invoices' totals (the principals' and the patients').
-const CHECKS: [(&str, &str); 13] = [
+const CHECKS: [(&str, &str); 14] = [
     (
         "orders without lines",
         "SELECT COUNT(*) AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
@@ -20,6 +20,15 @@ const CHECKS: [(&str, &str); 13] = [
          (SELECT o.channel, u.principal_id, 1 AS k FROM orders o JOIN units u ON u.id = o.unit_id \
          UNION ALL SELECT channel, principal_id, -orders FROM order_channel_slots) x \
          GROUP BY channel, principal_id HAVING SUM(k) <> 0) y",
+    ),
+    (
+        "principals whose kept count of returned loans is not their loans' (migration 0041)",
+        "SELECT COUNT(*) AS n FROM (SELECT principal_id FROM \
+         (SELECT c.principal_id, 1 AS k FROM loans n JOIN customer_numbers c ON c.id = n.customer_number_id \
+         WHERE n.patient_id IS NOT NULL AND n.end_date IS NOT NULL AND NOT EXISTS \
+         (SELECT 1 FROM lost_reports r WHERE r.device_id = n.device_id AND r.reported_on = n.end_date) \
+         UNION ALL SELECT principal_id, -returned FROM loan_returns) x \
+         GROUP BY principal_id HAVING SUM(k) <> 0) y",
     ),
     (
         "orders without their 'registered' event",
