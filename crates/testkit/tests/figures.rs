@@ -611,6 +611,9 @@ async fn replacement_acceptance_is_accepted_of_answered_per_stockholm_month(app:
     assert_eq!(a["months"][0]["percent"].as_f64(), Some(66.67));
     assert_eq!(a["months"][1]["percent"].as_f64(), Some(100.0));
     assert_eq!(a["total"]["percent"].as_f64(), Some(75.0));
+    // Read from the counts kept as the answers were given (migration 0042), which match the answers.
+    let violations = app.storage.invariant_violations().await.unwrap();
+    assert!(!violations.iter().any(|(what, _)| what.contains("kept count")), "{violations:?}");
 }
 
 async fn purchased_and_prescribed_fall_in_whole_quarters_per_fixed_group(app: TestApp) {

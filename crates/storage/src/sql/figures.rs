@@ -87,15 +87,13 @@ impl FiguresStore for SqlStorage {
     }
 
     async fn answer_groups(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<AnswerGroup>> {
-        let (day, hour) = (utc_day("a.occurred_at"), utc_hour_slot("a.occurred_at"));
-        let sql = format!(
-            "SELECT {day} AS utc_day, {hour} AS utc_hour, a.answer, u.principal_id, COUNT(*) AS n \
-             FROM replacement_answers a JOIN users u ON u.id = a.user_id \
-             WHERE a.occurred_at >= $1 AND a.occurred_at < $2 GROUP BY 1, 2, 3, 4"
-        );
-        db::query(&sql)
-            .bind(from)
-            .bind(to)
+        // Counted as answers are given (migration 0042); `from` and `to`
+        // are Stockholm midnights, where slots begin (see `slot_key`).
+        let sql = "SELECT utc_day, utc_hour, answer, principal_id, answers AS n FROM answer_slots \
+             WHERE utc_day || utc_hour >= $1 AND utc_day || utc_hour < $2";
+        db::query(sql)
+            .bind(slot_key(from))
+            .bind(slot_key(to))
             .fetch_all(self.reports())
             .await?
             .iter()

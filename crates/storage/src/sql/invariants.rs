@@ -9,7 +9,7 @@ use crate::Result;
 
 /// (what is wrong, a query counting the rows where it is) — the crash
 /// test's checks plus the invoices' totals (the principals' and the patients').
-const CHECKS: [(&str, &str); 14] = [
+const CHECKS: [(&str, &str); 15] = [
     (
         "orders without lines",
         "SELECT COUNT(*) AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
@@ -29,6 +29,12 @@ const CHECKS: [(&str, &str); 14] = [
          (SELECT 1 FROM lost_reports r WHERE r.device_id = n.device_id AND r.reported_on = n.end_date) \
          UNION ALL SELECT principal_id, -returned FROM loan_returns) x \
          GROUP BY principal_id HAVING SUM(k) <> 0) y",
+    ),
+    (
+        "answers whose kept count is not the replacement answers' (migration 0042)",
+        "SELECT COUNT(*) AS n FROM (SELECT answer FROM \
+         (SELECT answer, 1 AS k FROM replacement_answers UNION ALL SELECT answer, -answers FROM answer_slots) x \
+         GROUP BY answer HAVING SUM(k) <> 0) y",
     ),
     (
         "orders without their 'registered' event",
