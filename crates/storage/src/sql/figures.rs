@@ -141,14 +141,15 @@ impl FiguresStore for SqlStorage {
 
     async fn purchased_per_fixed_group(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<GroupMonthCount>> {
         db::query(
-            "SELECT m.group_id, SUBSTR(CAST(d.purchase_date AS TEXT), 1, 7) AS month, COUNT(*) AS n \
+            // Devices counted per article and month as they are registered (migration 0043).
+            "SELECT m.group_id, p.month, CAST(SUM(p.devices) AS BIGINT) AS n \
              FROM replacement_groups g JOIN replacement_group_members m ON m.group_id = g.id \
-             JOIN devices d ON d.article_id = m.article_id \
-             WHERE g.fixed = $1 AND d.purchase_date >= $2 AND d.purchase_date < $3 GROUP BY 1, 2",
+             JOIN device_purchases p ON p.article_id = m.article_id \
+             WHERE g.fixed = $1 AND p.month >= $2 AND p.month < $3 GROUP BY 1, 2",
         )
         .bind(true)
-        .bind(from)
-        .bind(to)
+        .bind(from.format("%Y-%m").to_string())
+        .bind(to.format("%Y-%m").to_string())
         .fetch_all(self.reports())
         .await?
         .iter()

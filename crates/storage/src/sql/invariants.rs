@@ -9,7 +9,7 @@ use crate::Result;
 
 /// (what is wrong, a query counting the rows where it is) — the crash
 /// test's checks plus the invoices' totals (the principals' and the patients').
-const CHECKS: [(&str, &str); 15] = [
+const CHECKS: [(&str, &str); 16] = [
     (
         "orders without lines",
         "SELECT COUNT(*) AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
@@ -35,6 +35,12 @@ const CHECKS: [(&str, &str); 15] = [
         "SELECT COUNT(*) AS n FROM (SELECT answer FROM \
          (SELECT answer, 1 AS k FROM replacement_answers UNION ALL SELECT answer, -answers FROM answer_slots) x \
          GROUP BY answer HAVING SUM(k) <> 0) y",
+    ),
+    (
+        "articles whose kept count of purchased devices is not their devices' (migration 0043)",
+        "SELECT COUNT(*) AS n FROM (SELECT article_id FROM \
+         (SELECT article_id, 1 AS k FROM devices UNION ALL SELECT article_id, -devices FROM device_purchases) x \
+         GROUP BY article_id HAVING SUM(k) <> 0) y",
     ),
     (
         "orders without their 'registered' event",
