@@ -222,6 +222,9 @@ async fn a_prescriber_without_the_required_competence_is_refused_and_nothing_is_
     assert!(p["detail"].as_str().unwrap().contains("Lifts"), "{p}");
     let card = app.storage.device_card("D-0016").await.unwrap().unwrap();
     assert_eq!(card.device.state.as_str(), "in_stock");
+    // The cancelled line left the kept count of ordered lines (migration 0044) with the order's other counts.
+    let violations = app.storage.invariant_violations().await.unwrap();
+    assert!(!violations.iter().any(|(what, _)| what.contains("kept count")), "{violations:?}");
 }
 
 async fn trust_prescription_is_allowed_only_where_the_agreement_allows_it(app: TestApp) {

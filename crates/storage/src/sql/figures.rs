@@ -1,22 +1,14 @@
 //! [`crate::FiguresStore`] for [`SqlStorage`], both engines.
 //!
-//! Delivery reliability and reuse read `delivery_slots`, which triggers
-//! keep counted as lines are delivered (migration 0006). The other counts
-//! group instants by UTC slot with text functions both engines accept: `CAST(instant AS TEXT)` is `2026-11-23T09:00:00+00:00` on
-//! SQLite (how sqlx stores a `DateTime<Utc>`) and `2026-11-23 09:00:00+00`
-//! on PostgreSQL (sqlx sets the session's `TimeZone` to UTC), so
-//! characters 1–10 are the UTC day and 12–13 the UTC hour on both.
-
-/// The UTC day of an instant column, as `YYYY-MM-DD`.
-pub fn utc_day(column: &str) -> String {
-    format!("SUBSTR(CAST({column} AS TEXT), 1, 10)")
-}
-
-/// The UTC hour slot of an instant column: `'00'` (before 22), `'22'` or `'23'`.
-pub fn utc_hour_slot(column: &str) -> String {
-    let hour = format!("SUBSTR(CAST({column} AS TEXT), 12, 2)");
-    format!("CASE WHEN {hour} >= '22' THEN {hour} ELSE '00' END")
-}
+//! The figures that would otherwise group a year of rows on every request
+//! read counts that triggers keep as the rows are written, in the same
+//! transaction, on both engines: `delivery_slots` (deliveries, migrations
+//! 0006/0026), `order_channel_slots` (0040), `loan_returns` (0041),
+//! `answer_slots` (0042), `device_purchases` (0043) and `prescribed_slots`
+//! (0044). An instant's slot is its UTC day and hour slot (`'00'` before
+//! 22:00, `'22'`, `'23'`), so that a Stockholm day — which begins at 22:00
+//! or 23:00 UTC — is whole slots. The invariants compare each with the rows
+//! it counts (`invariants.rs`); `docs/SCALING.md` has the figures.
 
 /// The slot key (`utc_day || utc_hour`) of the slot an instant begins:
 /// exact for the instants the figures bound their ranges with, Stockholm
@@ -165,22 +157,17 @@ impl FiguresStore for SqlStorage {
     }
 
     async fn prescribed_per_fixed_group(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<GroupSlotCount>> {
-        let (day, hour) = (utc_day("o.created_at"), utc_hour_slot("o.created_at"));
-        // CROSS JOIN keeps SQLite's join order (PostgreSQL plans freely):
-        // from the few fixed groups' articles to their lines, not from a
-        // year of orders by date.
-        let sql = format!(
-            "SELECT m.group_id, {day} AS utc_day, {hour} AS utc_hour, COUNT(*) AS n \
-             FROM replacement_groups g CROSS JOIN replacement_group_members m CROSS JOIN order_lines l \
-             CROSS JOIN orders o \
-             WHERE m.group_id = g.id AND l.requested_article_id = m.article_id AND o.id = l.order_id \
-             AND g.fixed = $1 AND l.state <> 'cancelled' AND o.created_at >= $2 AND o.created_at < $3 \
-             GROUP BY 1, 2, 3"
-        );
-        db::query(&sql)
+        // Lines counted per requested article and day slot as they are
+        // written (migration 0044); the groups' current members joined here.
+        let sql = "SELECT m.group_id, p.utc_day, p.utc_hour, CAST(SUM(p.lines) AS BIGINT) AS n \
+             FROM replacement_groups g JOIN replacement_group_members m ON m.group_id = g.id \
+             JOIN prescribed_slots p ON p.article_id = m.article_id \
+             WHERE g.fixed = $1 AND p.utc_day || p.utc_hour >= $2 AND p.utc_day || p.utc_hour < $3 \
+             GROUP BY 1, 2, 3";
+        db::query(sql)
             .bind(true)
-            .bind(from)
-            .bind(to)
+            .bind(slot_key(from))
+            .bind(slot_key(to))
             .fetch_all(self.reports())
             .await?
             .iter()

@@ -9,7 +9,7 @@ use crate::Result;
 
 /// (what is wrong, a query counting the rows where it is) — the crash
 /// test's checks plus the invoices' totals (the principals' and the patients').
-const CHECKS: [(&str, &str); 16] = [
+const CHECKS: [(&str, &str); 17] = [
     (
         "orders without lines",
         "SELECT COUNT(*) AS n FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
@@ -40,6 +40,13 @@ const CHECKS: [(&str, &str); 16] = [
         "articles whose kept count of purchased devices is not their devices' (migration 0043)",
         "SELECT COUNT(*) AS n FROM (SELECT article_id FROM \
          (SELECT article_id, 1 AS k FROM devices UNION ALL SELECT article_id, -devices FROM device_purchases) x \
+         GROUP BY article_id HAVING SUM(k) <> 0) y",
+    ),
+    (
+        "articles whose kept count of ordered lines is not their lines' (migration 0044)",
+        "SELECT COUNT(*) AS n FROM (SELECT article_id FROM \
+         (SELECT requested_article_id AS article_id, 1 AS k FROM order_lines WHERE state <> 'cancelled' \
+         UNION ALL SELECT article_id, -lines FROM prescribed_slots) x \
          GROUP BY article_id HAVING SUM(k) <> 0) y",
     ),
     (
