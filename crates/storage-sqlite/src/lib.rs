@@ -140,6 +140,11 @@ impl Dialect for SqliteDialect {
         1_000
     }
 
+    fn select_json_rows(&self, types: &[&str]) -> String {
+        let columns: Vec<String> = (0..types.len()).map(|i| format!("value ->> {i}")).collect();
+        format!("SELECT {} FROM json_each($1)", columns.join(", "))
+    }
+
     /// Substring match through the FTS5 trigram index (migration 0002).
     /// FTS5 cannot use its index with an ESCAPE clause or for fewer than
     /// three characters, so such words fall back to a plain LIKE scan.

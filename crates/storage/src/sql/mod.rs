@@ -31,6 +31,7 @@ mod economy;
 mod fees;
 mod figures;
 mod interop;
+mod invoice_write;
 mod invariants;
 mod notifications;
 mod order_lists;
