@@ -55,7 +55,10 @@ async fn a_preliminary_run_writes_nothing_and_totals_what_the_final_run_then_inv
     assert_eq!((preliminary["state"].as_str(), preliminary["stage"].as_str()), (Some("finished"), Some("done")));
     let r = &preliminary["result"];
     assert_eq!((r["preliminary"].as_bool(), r["run_id"].is_null()), (Some(true), true), "{r}");
-    assert_eq!((r["total_ore"].as_i64(), r["lines"].as_i64(), r["created"].clone()), (Some(21_585), Some(2), json!([])));
+    assert_eq!(
+        (r["total_ore"].as_i64(), r["lines"].as_i64(), r["created"].clone()),
+        (Some(21_585), Some(2), json!([]))
+    );
     let per_customer: Vec<(&str, i64)> = r["customers"]
         .as_array()
         .unwrap()
@@ -72,7 +75,10 @@ async fn a_preliminary_run_writes_nothing_and_totals_what_the_final_run_then_inv
     assert_eq!((f["total_ore"].as_i64(), f["created"].as_array().unwrap().len()), (Some(21_585), 2), "{f}");
     assert_eq!((last["done"].as_i64(), last["total"].as_i64()), (Some(2), Some(2)));
     assert_eq!(invoice_count(&app, &token, "2026-10").await, 2);
-    assert_eq!((again["result"]["created"].clone(), again["result"]["already_invoiced"].as_i64()), (json!([]), Some(2)));
+    assert_eq!(
+        (again["result"]["created"].clone(), again["result"]["already_invoiced"].as_i64()),
+        (json!([]), Some(2))
+    );
     assert_eq!(invoice_count(&app, &token, "2026-10").await, 2, "a final run of an invoiced month creates nothing");
 }
 
@@ -89,8 +95,9 @@ async fn a_cancelled_run_leaves_no_invoice_half_written_and_the_month_can_be_run
     };
 
     // Act
-    let cancelled =
-        run_month(&app.app, &user, "2026-10", false, &RunControl { progress: &progress, cancel: &cancel }).await.unwrap();
+    let cancelled = run_month(&app.app, &user, "2026-10", false, &RunControl { progress: &progress, cancel: &cancel })
+        .await
+        .unwrap();
     let after_cancel = invoice_count(&app, &token, "2026-10").await;
     let rerun = run(&app, &token, "2026-10").await;
 
@@ -183,7 +190,9 @@ async fn the_database_lets_one_final_run_of_a_month_run_and_writes_a_batch_of_in
     s.mark_invoice_run(running, "finished", now).await.unwrap();
     let after_finish = s.start_invoice_run("2026-09", 50, now, long_ago).await;
     // A batch of a new month's invoice and one for a month already invoiced.
-    let batch = s.create_invoices(&[again(first.customer_number_id, "2026-07"), again(first.customer_number_id, "2026-10")]).await;
+    let batch = s
+        .create_invoices(&[again(first.customer_number_id, "2026-07"), again(first.customer_number_id, "2026-10")])
+        .await;
     let july = s.invoices(&InvoiceFilter { month: Some("2026-07".into()), customer_number: None, limit: 10 }).await;
 
     // Assert

@@ -87,7 +87,7 @@ async fn download(b: &Browser, href: &str) -> String {
     let script = "var x = new XMLHttpRequest(); x.open('GET', arguments[0], false); \
         x.overrideMimeType('text/plain; charset=x-user-defined'); x.send(); \
         return x.status + ' ' + x.getResponseHeader('content-type') + ' ' + x.responseText.slice(0, 2000);";
-    b.execute(script, serde_json::json!([href])).await["value"].as_str().unwrap_or_default().to_string()
+    b.execute(script, serde_json::json!([href])).await.as_str().unwrap_or_default().to_string()
 }
 
 /// Who each principal is on an invoice, so the PEPPOL export has a buyer.

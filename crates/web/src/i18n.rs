@@ -4,9 +4,9 @@
 
 mod admin;
 mod digital;
+mod invoice_runs;
 mod listing;
 mod order;
-mod invoice_runs;
 mod patient_invoices;
 mod product;
 mod reports;

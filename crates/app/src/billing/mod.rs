@@ -24,7 +24,9 @@ use ramp_domain::billing::Facts;
 use ramp_domain::charges::LostDeviceRules;
 use ramp_domain::figures::Month;
 use ramp_domain::role::Role;
-use ramp_model::{InvoiceFilter, InvoiceLineRow, InvoiceRow, NewInvoice, NewInvoiceLine, PrincipalBilling, StorageError, User};
+use ramp_model::{
+    InvoiceFilter, InvoiceLineRow, InvoiceRow, NewInvoice, NewInvoiceLine, PrincipalBilling, StorageError, User,
+};
 use serde::Serialize;
 use std::sync::atomic::AtomicBool;
 

@@ -184,9 +184,10 @@ async fn plan_and_write(
                 continue;
             }
         };
-        let account = names.customers.get(&draft.customer_number_id).ok_or_else(|| {
-            AppError::conflict("no_customer_number", "a billed customer number does not exist")
-        })?;
+        let account = names
+            .customers
+            .get(&draft.customer_number_id)
+            .ok_or_else(|| AppError::conflict("no_customer_number", "a billed customer number does not exist"))?;
         pending.push(Pending { draft, revision, principal_id: account.principal_id });
     }
     match run_id {
@@ -210,7 +211,8 @@ async fn plan_and_write(
 }
 
 async fn names(app: &App) -> Result<Names> {
-    let principals: HashMap<i64, String> = app.storage.principals().await?.into_iter().map(|p| (p.id, p.name)).collect();
+    let principals: HashMap<i64, String> =
+        app.storage.principals().await?.into_iter().map(|p| (p.id, p.name)).collect();
     let customers = app.storage.accounts().await?.into_iter().map(|a| (a.customer_number_id, a)).collect();
     Ok(Names { customers, principals })
 }

@@ -4,9 +4,9 @@
 //! the same route as the JSON (axum matches whole path segments).
 
 use super::figures::Csv;
-use crate::xlsx::{kronor, Cell, Xlsx};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser};
+use crate::xlsx::{kronor, Cell, Xlsx};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};

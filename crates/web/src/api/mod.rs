@@ -15,6 +15,7 @@ mod economy;
 mod fees;
 pub(crate) mod figures;
 mod health;
+mod invoice_runs;
 mod my_patients;
 mod notifications;
 #[cfg(test)]
@@ -22,7 +23,6 @@ mod openapi_tests;
 mod order_lists;
 mod orders;
 mod orders_dto;
-mod invoice_runs;
 mod patient_invoices;
 mod patients;
 mod product;
