@@ -160,7 +160,7 @@ impl Dialect for PostgresDialect {
             .enumerate()
             .map(|(i, t)| if *t == "text" { format!("value ->> {i}") } else { format!("(value ->> {i})::{t}") })
             .collect();
-        format!("SELECT {} FROM json_array_elements($1::json) AS j(value)", columns.join(", "))
+        format!("SELECT {} FROM jsonb_array_elements($1::jsonb) AS j(value)", columns.join(", "))
     }
 
     /// `search_text LIKE '%word%'`, served by the pg_trgm GIN index.

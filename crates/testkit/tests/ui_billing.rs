@@ -93,6 +93,7 @@ async fn download(b: &Browser, href: &str) -> String {
 /// Who each principal is on an invoice, so the PEPPOL export has a buyer.
 async fn give_every_principal_invoice_party_data(app: &TestApp) {
     let mut principals: Vec<i64> = app.storage.accounts().await.unwrap().iter().map(|a| a.principal_id).collect();
+    principals.sort_unstable();
     principals.dedup();
     let rows: Vec<ramp_storage::PrincipalBilling> = principals
         .into_iter()
