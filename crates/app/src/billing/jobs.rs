@@ -169,11 +169,3 @@ pub async fn cancel_run(app: &App, user: &User, id: u64) -> Result<InvoiceRunJob
     }
     Ok(job.clone())
 }
-
-/// The runs this process remembers, newest first (for the finance page).
-pub async fn recent_runs(app: &App, user: &User) -> Result<Vec<InvoiceRunJob>> {
-    authorize(user)?;
-    let mut runs: Vec<InvoiceRunJob> = app.invoice_runs.jobs.lock().expect("lock").values().cloned().collect();
-    runs.sort_by(|a, b| b.id.cmp(&a.id));
-    Ok(runs)
-}
