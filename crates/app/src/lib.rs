@@ -106,6 +106,8 @@ pub struct App {
     pub(crate) search: Arc<search::Search>,
     /// Catalog imports running or just ended (their progress for the UI).
     pub(crate) imports: Arc<catalog_import::ImportJobs>,
+    /// Invoice runs running or just ended (their progress for the UI and the API).
+    pub(crate) invoice_runs: Arc<billing::jobs::InvoiceRunJobs>,
     /// Ingest counters and the broker's state, for `/metrics` and `/readyz`.
     pub(crate) digital_stats: Arc<digital::DigitalStats>,
 }
@@ -125,6 +127,7 @@ impl App {
             oidc: None,
             search: Arc::new(search::Search::new()),
             imports: Arc::default(),
+            invoice_runs: Arc::default(),
             digital_stats: Arc::default(),
         }
     }

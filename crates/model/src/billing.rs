@@ -135,6 +135,8 @@ pub struct MonthInvoiceState {
 pub struct Account {
     pub customer_number_id: Id,
     pub number: String,
+    /// The customer number's name, e.g. the unit's.
+    pub name: String,
     pub principal_id: Id,
 }
 
@@ -158,8 +160,20 @@ pub trait BillingStore: Send + Sync {
     async fn billing_facts(&self, month: Month) -> Result<Facts>;
     /// Every customer number with its principal.
     async fn accounts(&self) -> Result<Vec<Account>>;
-    /// Records that `user` started a run for `month`; returns its id.
-    async fn create_invoice_run(&self, month: &str, user: Id, at: DateTime<Utc>) -> Result<Id>;
+    /// Records that `user` started a final run for `month` (state
+    /// `running`); returns its id. A running run of the month whose
+    /// heartbeat is older than `stale_before` is first marked `interrupted`;
+    /// `Conflict` (`invoice_runs_one_running_per_month`) while another runs.
+    async fn start_invoice_run(
+        &self,
+        month: &str,
+        user: Id,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<Id>;
+    /// `running`: the run's heartbeat; `finished`, `cancelled` or `failed`:
+    /// how it ended (a run no longer running is left as it is).
+    async fn mark_invoice_run(&self, run_id: Id, state: &str, at: DateTime<Utc>) -> Result<()>;
     /// Per customer number invoiced for `month`: its latest revision and whether it is credited.
     async fn month_invoice_states(&self, month: &str) -> Result<Vec<MonthInvoiceState>>;
     /// Creates an invoice or credit note with its lines and `created` event
@@ -168,6 +182,9 @@ pub trait BillingStore: Send + Sync {
     /// number's month (revision) is already invoiced, an event already
     /// billed, or the invoice already credited; then nothing is written.
     async fn create_invoice(&self, invoice: &NewInvoice) -> Result<(Id, String)>;
+    /// Creates several invoices as [`Self::create_invoice`] does, all in one
+    /// transaction (numbers in order): all of them, or none on any error.
+    async fn create_invoices(&self, invoices: &[NewInvoice]) -> Result<Vec<(Id, String)>>;
     async fn invoices(&self, filter: &InvoiceFilter) -> Result<Vec<InvoiceRow>>;
     async fn invoice_by_number(&self, number: &str) -> Result<Option<InvoiceRow>>;
     async fn invoice_lines(&self, invoice_id: Id) -> Result<Vec<InvoiceLineRow>>;

@@ -175,6 +175,15 @@ impl Dialect for PostgresDialect {
         65_535
     }
 
+    fn select_json_rows(&self, types: &[&str]) -> String {
+        let columns: Vec<String> = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| if *t == "text" { format!("value ->> {i}") } else { format!("(value ->> {i})::{t}") })
+            .collect();
+        format!("SELECT {} FROM jsonb_array_elements($1::jsonb) AS j(value)", columns.join(", "))
+    }
+
     /// `search_text LIKE '%word%'`, served by the pg_trgm GIN index.
     fn push_text_match(&self, b: &mut QueryBuilder<'_>, word: &str) {
         let pattern = format!("%{}%", ramp_storage::sql::like_escape(word));

@@ -13,6 +13,7 @@
 //! | [`write_turn`](Dialect::write_turn) | the writer turn | none |
 //! | [`skip_locked`](Dialect::skip_locked) | nothing | `FOR UPDATE OF d SKIP LOCKED` |
 //! | [`max_binds`](Dialect::max_binds) | 32,766 | 65,535 |
+//! | [`select_json_rows`](Dialect::select_json_rows) | `json_each($1)` | `jsonb_array_elements($1::jsonb)`, cast per column |
 //! | [`push_text_match`](Dialect::push_text_match) | FTS5 trigram index (LIKE fallback) | `LIKE` on the pg_trgm index |
 //! | [`place_direct`](Dialect::place_direct) | two batches on the writer thread | the order group (one statement for many orders) |
 //!
@@ -65,6 +66,15 @@ pub trait Dialect: Send + Sync + 'static {
     fn batch_binds(&self) -> usize {
         self.max_binds()
     }
+
+    /// `SELECT <one column per type> FROM <the JSON array bound as $1>`:
+    /// many rows written with one parameter (a run's invoice lines), each
+    /// row a JSON array of `types.len()` values (`bigint`, `integer`,
+    /// `text`, `date`, `timestamptz`). SQLite reads it with `json_each`
+    /// (its values keep their JSON types; dates are ISO text as stored);
+    /// PostgreSQL with `jsonb_array_elements` and a cast per column (`jsonb`, not
+    /// `json`: `->>` on a `json` value rescans its text for every column).
+    fn select_json_rows(&self, types: &[&str]) -> String;
 
     /// Appends `AND <article a matches word>` to a catalog search:
     /// PostgreSQL's pg_trgm index serves `LIKE '%word%'` itself; SQLite's

@@ -11,6 +11,7 @@ mod audit_review;
 mod authz_matrix;
 mod billing;
 mod billing_peppol;
+mod billing_runs;
 mod catalog_import;
 mod catalog_search;
 mod consult;

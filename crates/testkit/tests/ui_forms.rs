@@ -139,6 +139,7 @@ const UI_POSTS: &[&str] = &[
     "/surplus/complaints",
     "/surplus/spare-parts",
     "/billing/run",
+    "/billing/runs/1/cancel",
     "/economy/budget",
     "/billing/invoices/1/credit",
     "/logout",

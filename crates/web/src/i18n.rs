@@ -4,6 +4,7 @@
 
 mod admin;
 mod digital;
+mod invoice_runs;
 mod listing;
 mod order;
 mod patient_invoices;
@@ -45,6 +46,7 @@ impl Lang {
             .chain(tertial::TEXTS)
             .chain(reports::TEXTS)
             .chain(patient_invoices::TEXTS)
+            .chain(invoice_runs::TEXTS)
             .chain(digital::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
@@ -1319,6 +1321,7 @@ mod tests {
             .chain(unit::TEXTS)
             .chain(listing::TEXTS)
             .chain(patient_invoices::TEXTS)
+            .chain(invoice_runs::TEXTS)
             .chain(digital::TEXTS)
         {
             assert!(keys.insert(k), "duplicate key {k}");

@@ -1,30 +1,34 @@
 //! Invoicing for the centre's finance staff: a month's invoice run, the
 //! invoices per customer number, and credit notes. The rules are the
 //! domain's (`ramp_domain::billing`); this module authorizes, takes `today`
-//! from the clock and writes each invoice in its own transaction, so a run
-//! that stops half-way leaves whole invoices and a rerun completes it.
+//! from the clock and writes whole invoices in batches, each batch one
+//! transaction (`run.rs`), so a run that stops half-way leaves whole
+//! invoices and a rerun completes it. The UI and the API run it in the
+//! background with progress, preliminary or final (`jobs.rs`).
 //!
 //! An invoice is never edited. A correction is a credit note referencing it
 //! (with every line negated); the next run may then invoice that customer
 //! number's month again, as the next revision.
 
+pub mod jobs;
+mod run;
 mod ubl;
 
+pub use run::{run_month, CustomerTotal, PrincipalTotal, RunControl, RunStage, RunSummary, RUN_LEASE_SECONDS};
 pub use ubl::{einvoice_of, invoice_ubl, SELLER_BANKGIRO, VAT_EXEMPTION};
 
 use crate::error::{AppError, Result};
 use crate::App;
-use chrono::{Duration, NaiveDate};
-use ramp_domain::billing::{invoice_drafts, Draft, Facts, Line};
+use chrono::NaiveDate;
+use ramp_domain::billing::Facts;
 use ramp_domain::charges::LostDeviceRules;
 use ramp_domain::figures::Month;
 use ramp_domain::role::Role;
-use ramp_domain::Term;
 use ramp_model::{
     InvoiceFilter, InvoiceLineRow, InvoiceRow, NewInvoice, NewInvoiceLine, PrincipalBilling, StorageError, User,
 };
 use serde::Serialize;
-use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
 
 /// Days from issue to due date.
 pub const PAYMENT_TERMS_DAYS: i64 = 30;
@@ -63,19 +67,6 @@ pub(crate) fn closed_month(app: &App, month: &str) -> Result<Month> {
     Ok(m)
 }
 
-/// What one run did.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunSummary {
-    pub run_id: i64,
-    pub month: String,
-    /// Numbers of the invoices this run created.
-    pub created: Vec<String>,
-    pub lines: usize,
-    pub total_ore: i64,
-    /// Customer numbers whose month was already invoiced (and not credited).
-    pub already_invoiced: usize,
-}
-
 /// The month's billing facts, each lost device with the lost-device rules of
 /// the agreement in force on the day it was reported, for the reporting
 /// unit's kind (issue 22: a pilot's scope and dates are agreement data).
@@ -96,102 +87,13 @@ pub fn lost_device_rules(app: &App, on: NaiveDate, unit_kind: Option<&str>) -> O
     agreements.in_force(&app.config.agreement_region, on).and_then(|a| a.lost_device_rules(unit_kind)).cloned()
 }
 
-/// Runs the invoicing of `month` (`YYYY-MM`, ended): one invoice per
-/// customer number with billable events, each in its own transaction.
-/// Rerunning creates nothing twice.
+/// Runs the final invoicing of `month` (`YYYY-MM`, ended) while the
+/// caller waits: one invoice per customer number with billable events.
+/// Rerunning creates nothing twice. The UI and the API's job resource run
+/// the same in the background ([`jobs`]).
 pub async fn run_invoices(app: &App, user: &User, month: &str) -> Result<RunSummary> {
-    authorize(user)?;
-    let m = closed_month(app, month)?;
-    let key = m.to_string();
-    let facts = billing_facts(app, m).await?;
-    let drafts = invoice_drafts(&facts);
-    let states: HashMap<i64, (i32, bool)> = app
-        .storage
-        .month_invoice_states(&key)
-        .await?
-        .into_iter()
-        .map(|s| (s.customer_number_id, (s.revision, s.credited)))
-        .collect();
-    let principals: HashMap<i64, i64> =
-        app.storage.accounts().await?.into_iter().map(|a| (a.customer_number_id, a.principal_id)).collect();
-    let now = app.clock.now();
-    let today = app.today();
-    let run_id = app.storage.create_invoice_run(&key, user.id, now).await?;
-    let mut summary =
-        RunSummary { run_id, month: key.clone(), created: Vec::new(), lines: 0, total_ore: 0, already_invoiced: 0 };
-    for draft in drafts.iter().filter(|d| !d.lines.is_empty()) {
-        let revision = match states.get(&draft.customer_number_id) {
-            None => 0,
-            Some(&(r, true)) => r + 1,
-            Some(_) => {
-                summary.already_invoiced += 1;
-                continue;
-            }
-        };
-        let principal_id = *principals
-            .get(&draft.customer_number_id)
-            .ok_or_else(|| AppError::conflict("no_customer_number", "a billed customer number does not exist"))?;
-        let invoice = new_invoice(draft, &key, revision, principal_id, today, user.id, now, run_id);
-        match app.storage.create_invoice(&invoice).await {
-            Ok((_, number)) => {
-                summary.created.push(number);
-                summary.lines += draft.lines.len();
-                summary.total_ore += draft.total.0;
-            }
-            // Another run got there first: its invoice stands.
-            Err(e) if e.is_conflict_on("invoices_one_per_customer_month", "invoices.customer_number_id") => {
-                summary.already_invoiced += 1;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(summary)
-}
-
-#[allow(clippy::too_many_arguments)] // the columns of one invoice row
-fn new_invoice(
-    draft: &Draft,
-    month: &str,
-    revision: i32,
-    principal_id: i64,
-    today: NaiveDate,
-    user: i64,
-    now: chrono::DateTime<chrono::Utc>,
-    run_id: i64,
-) -> NewInvoice {
-    NewInvoice {
-        kind: "invoice".into(),
-        month: month.into(),
-        revision,
-        customer_number_id: draft.customer_number_id,
-        principal_id,
-        issue_date: today,
-        due_date: today + Duration::days(PAYMENT_TERMS_DAYS),
-        credited_invoice_id: None,
-        reason: None,
-        created_by: user,
-        created_at: now,
-        run_id: Some(run_id),
-        lines: draft.lines.iter().map(line_of).collect(),
-    }
-}
-
-fn line_of(l: &Line) -> NewInvoiceLine {
-    NewInvoiceLine {
-        kind: l.kind.as_str().into(),
-        source_key: l.source_key.clone(),
-        device_id: l.device_id,
-        article_id: l.article_id,
-        patient_id: l.patient_id,
-        description: l.description.clone(),
-        quantity: l.quantity,
-        unit_price_ore: l.unit_price.0,
-        amount_ore: l.amount.0,
-        period_from: l.period.map(|p| p.0),
-        period_to: l.period.map(|p| p.1),
-        computation: l.computation.clone(),
-        credited_line_id: None,
-    }
+    let never = AtomicBool::new(false);
+    run_month(app, user, month, false, &RunControl { progress: &|_, _, _| {}, cancel: &never }).await
 }
 
 /// An invoice with its lines and the parties' invoice data.

@@ -425,7 +425,7 @@ impl BillingStore for SqlStorage {
     }
 
     async fn accounts(&self) -> Result<Vec<Account>> {
-        db::query("SELECT id, number, principal_id FROM customer_numbers ORDER BY number")
+        db::query("SELECT id, number, name, principal_id FROM customer_numbers ORDER BY number")
             .fetch_all(&self.pool)
             .await?
             .iter()
@@ -433,21 +433,29 @@ impl BillingStore for SqlStorage {
                 Ok(Account {
                     customer_number_id: r.try_get("id")?,
                     number: r.try_get("number")?,
+                    name: r.try_get("name")?,
                     principal_id: r.try_get("principal_id")?,
                 })
             })
             .collect()
     }
 
-    async fn create_invoice_run(&self, month: &str, user: Id, at: DateTime<Utc>) -> Result<Id> {
-        let _turn = self.dialect.write_turn().await;
-        let r = db::query("INSERT INTO invoice_runs (month, started_by, started_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(month)
-            .bind(user)
-            .bind(at)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(r.try_get("id")?)
+    async fn start_invoice_run(
+        &self,
+        month: &str,
+        user: Id,
+        at: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<Id> {
+        super::invoice_write::start_run(self, month, user, at, stale_before).await
+    }
+
+    async fn mark_invoice_run(&self, run_id: Id, state: &str, at: DateTime<Utc>) -> Result<()> {
+        super::invoice_write::mark_run(self, run_id, state, at).await
+    }
+
+    async fn create_invoices(&self, invoices: &[NewInvoice]) -> Result<Vec<(Id, String)>> {
+        super::invoice_write::create_invoices(self, invoices).await
     }
 
     async fn month_invoice_states(&self, month: &str) -> Result<Vec<MonthInvoiceState>> {

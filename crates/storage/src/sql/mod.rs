@@ -32,6 +32,7 @@ mod fees;
 mod figures;
 mod interop;
 mod invariants;
+mod invoice_write;
 mod notifications;
 mod order_lists;
 mod order_page;

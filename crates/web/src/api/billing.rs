@@ -6,6 +6,7 @@
 use super::figures::Csv;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser};
+use crate::xlsx::{kronor, Cell, Xlsx};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -54,7 +55,7 @@ pub struct RunDto {
 impl From<RunSummary> for RunDto {
     fn from(s: RunSummary) -> Self {
         RunDto {
-            run_id: s.run_id,
+            run_id: s.run_id.unwrap_or_default(),
             month: s.month,
             created: s.created,
             lines: s.lines,
@@ -162,6 +163,7 @@ impl From<&InvoiceDetail> for InvoiceDetailDto {
 #[utoipa::path(post, path = "/api/v1/invoice-runs", tag = "billing", request_body = RunBody, security(("token" = []), ("session" = [])), responses(
     (status = 201, description = "the run", body = RunDto),
     (status = 403, description = "role_required (finance)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "run_in_progress (field month): a final run of the month is running", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid_month, month_not_closed (field month)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn run(
     State(state): State<AppState>,
@@ -200,6 +202,9 @@ pub async fn get_one(
     if let Some(n) = number.strip_suffix(".csv") {
         return get_csv(State(state), ApiUser(user), Path(n.to_string())).await;
     }
+    if let Some(n) = number.strip_suffix(".xlsx") {
+        return get_xlsx(State(state), ApiUser(user), Path(n.to_string())).await;
+    }
     if let Some(n) = number.strip_suffix(".xml") {
         return get_xml(State(state), ApiUser(user), Path(n.to_string())).await;
     }
@@ -217,6 +222,71 @@ pub async fn get_csv(
     Path(number): Path<String>,
 ) -> Result<Response, ApiError> {
     Ok(invoice_csv(&uc::invoice(&state.app, &user, &number).await?).into_response())
+}
+
+/// One invoice's specification as an XLSX workbook: one row per line
+/// (line, kind, device or article as described, period, quantity, unit
+/// price, amount in kronor as numbers) and a last row with the total, which
+/// is the invoice's. No patient data: the lines name devices, not people.
+#[utoipa::path(get, path = "/api/v1/invoices/{number}.xlsx", tag = "billing", params(("number" = String, Path, description = "the invoice number")), security(("token" = []), ("session" = [])), responses(
+    (status = 200, description = "the specification", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (status = 403, description = "role_required (finance)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "invoice_not_found", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn get_xlsx(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(number): Path<String>,
+) -> Result<Response, ApiError> {
+    Ok(invoice_xlsx(&uc::invoice(&state.app, &user, &number).await?).into_response())
+}
+
+/// A line kind in Swedish, as the specification names it.
+fn kind_sv(kind: &str) -> &'static str {
+    match kind {
+        "rent" => "Hyra",
+        "sale" => "Försäljning",
+        "service" => "Tjänst",
+        "acute_fee" => "Akutavgift",
+        "lost_device" => "Förkommet hjälpmedel",
+        "reinvoice" => "Vidarefakturering",
+        _ => "Övrigt",
+    }
+}
+
+fn invoice_xlsx(d: &InvoiceDetail) -> Xlsx {
+    let i = &d.invoice;
+    let text = |s: &str| Cell::Text(s.to_string());
+    let head = |label: &str, value: String| vec![text(label), Cell::Text(value)];
+    let mut rows = vec![
+        head("Fakturanummer", i.number.clone()),
+        head("Kundnummer", format!("{} {}", i.customer_number, i.customer_name)),
+        head("Huvudman", i.principal_name.clone()),
+        head("Månad", i.month.clone()),
+        head("Fakturadatum", i.issue_date.to_string()),
+        vec![],
+        ["Rad", "Typ", "Hjälpmedel / artikel", "Från", "Till", "Antal", "À-pris (kr)", "Belopp (kr)"]
+            .iter()
+            .map(|h| text(h))
+            .collect(),
+    ];
+    for l in &d.lines {
+        rows.push(vec![
+            Cell::Number(f64::from(l.line_no)),
+            text(kind_sv(&l.kind)),
+            text(&l.description),
+            Cell::Text(l.period_from.map(|d| d.to_string()).unwrap_or_default()),
+            Cell::Text(l.period_to.map(|d| d.to_string()).unwrap_or_default()),
+            Cell::Number(l.quantity as f64),
+            kronor(l.unit_price_ore),
+            kronor(l.amount_ore),
+        ]);
+    }
+    let total: i64 = d.lines.iter().map(|l| l.amount_ore).sum();
+    let blank = || text("");
+    rows.push(vec![text("Summa"), blank(), blank(), blank(), blank(), blank(), blank(), kronor(total)]);
+    let mut book = Xlsx::new(format!("fakturaspecifikation-{}.xlsx", i.number));
+    book.cells("Specifikation", rows);
+    book
 }
 
 /// One invoice or credit note as PEPPOL BIS Billing 3 (UBL 2.1) XML.

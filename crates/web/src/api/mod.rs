@@ -15,6 +15,7 @@ mod economy;
 mod fees;
 pub(crate) mod figures;
 mod health;
+mod invoice_runs;
 mod my_patients;
 mod notifications;
 #[cfg(test)]
@@ -86,7 +87,8 @@ use utoipa::OpenApi;
         figures::doc::lost_devices, figures::doc::lost_devices_csv, figures::doc::lost_devices_xlsx,
         figures::doc::cost_effective_prescribing, figures::doc::cost_effective_prescribing_csv,
         figures::doc::cost_effective_prescribing_xlsx,
-        billing::run, billing::list, billing::get_one, billing::get_csv, billing::get_xml, billing::credit,
+        billing::run, billing::list, billing::get_one, billing::get_csv, billing::get_xml, billing::get_xlsx, billing::credit,
+        invoice_runs::start, invoice_runs::status, invoice_runs::cancel,
         patient_invoices::run, patient_invoices::list, patient_invoices::get_one, patient_invoices::export_csv,
         patient_invoices::export_xlsx,
         audit::search, audit::list, audit::log_extract, audit::log_extract_csv, audit::emergency_accesses, audit::sign_off,
@@ -225,6 +227,9 @@ pub fn routes() -> Router<AppState> {
         .merge(order_lists::routes())
         .merge(digital::routes())
         .route("/api/v1/invoice-runs", post(billing::run))
+        .route("/api/v1/invoice-run-jobs", post(invoice_runs::start))
+        .route("/api/v1/invoice-run-jobs/{id}", get(invoice_runs::status))
+        .route("/api/v1/invoice-run-jobs/{id}/cancel", post(invoice_runs::cancel))
         .route("/api/v1/invoices", get(billing::list))
         .route("/api/v1/invoices/{number}", get(billing::get_one))
         .route("/api/v1/invoices/{number}/credit-note", post(billing::credit))

@@ -26,12 +26,6 @@ pub struct ListParams {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct RunForm {
-    #[serde(default)]
-    month: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
 pub struct CreditForm {
     #[serde(default)]
     reason: String,
@@ -128,27 +122,6 @@ pub async fn list(
     Query(p): Query<ListParams>,
 ) -> Response {
     show_list(&state, lang, &csrf, &user, p, Shown::default()).await
-}
-
-pub async fn run(
-    State(state): State<AppState>,
-    lang: Lang,
-    CsrfToken(csrf): CsrfToken,
-    UiUser(user): UiUser,
-    CsrfForm(f): CsrfForm<RunForm>,
-) -> Response {
-    let done = uc::run_invoices(&state.app, &user, &f.month).await;
-    match done {
-        Ok(s) => {
-            let p = ListParams { month: Some(s.month.clone()), customer_number: None };
-            let ran = Some((s.created.len(), s.already_invoiced));
-            show_list(&state, lang, &csrf, &user, p, Shown { run_month: Some(s.month), ran, ..Shown::default() }).await
-        }
-        Err(e) => {
-            let shown = Shown { run_month: Some(f.month), error: Some(e), ..Shown::default() };
-            show_list(&state, lang, &csrf, &user, ListParams::default(), shown).await
-        }
-    }
 }
 
 async fn show_invoice(

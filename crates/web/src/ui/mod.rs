@@ -21,6 +21,7 @@ mod fees;
 mod figures;
 mod form;
 mod inbox;
+mod invoice_runs;
 mod login;
 mod my_patients;
 mod oidc;
@@ -162,7 +163,10 @@ pub fn routes() -> Router<AppState> {
         .route("/economy/budget", post(economy::set_budget))
         .route("/economy/costly-treatment", get(economy::costly))
         .route("/billing", get(billing::list))
-        .route("/billing/run", get(billing_home).post(billing::run))
+        .route("/billing/run", get(billing_home).post(invoice_runs::start))
+        .route("/billing/runs/{id}", get(invoice_runs::show))
+        .route("/billing/runs/{id}/status", get(invoice_runs::status))
+        .route("/billing/runs/{id}/cancel", get(invoice_runs::back_to_run).post(invoice_runs::cancel))
         .route("/billing/patient-fees", get(billing_home).post(patient_invoices::run))
         .route("/billing/invoices/{number}", get(billing::invoice))
         .route("/billing/invoices/{number}/credit", get(billing::back_to_invoice).post(billing::credit))
