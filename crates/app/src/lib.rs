@@ -108,6 +108,8 @@ pub struct App {
     pub(crate) imports: Arc<catalog_import::ImportJobs>,
     /// Ingest counters and the broker's state, for `/metrics` and `/readyz`.
     pub(crate) digital_stats: Arc<digital::DigitalStats>,
+    /// HTTP ingest's group commit (concurrent reports share a transaction).
+    pub(crate) http_commits: Arc<digital::GroupCommit>,
 }
 
 impl App {
@@ -126,6 +128,7 @@ impl App {
             search: Arc::new(search::Search::new()),
             imports: Arc::default(),
             digital_stats: Arc::default(),
+            http_commits: Arc::default(),
         }
     }
 
