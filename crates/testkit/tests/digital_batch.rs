@@ -28,13 +28,13 @@ async fn a_batch_stores_each_report_once_keeps_each_outcome_and_alarms_per_measu
     let first = ingest_mqtt_batch(&app.app, &[(f.monitor, &a)]).await.expect("stored");
     assert!(first[0].as_ref().unwrap().new);
     let reports: Vec<(&str, &[u8])> = vec![
-        (f.monitor, &a),            // stored in an earlier batch
-        (f.monitor, &b),            // new, alarms (systolic 190 ≥ 180 by default)
-        (f.monitor, &b),            // the same id again in this batch
-        (f.monitor, &c),            // systolic 400: outside physical limits
-        ("NO-SUCH-DEVICE", &a),     // no such device
-        (f.stock_monitor, &a),      // in stock: not lent
-        (f.monitor, b"not json"),   // not JSON
+        (f.monitor, &a),          // stored in an earlier batch
+        (f.monitor, &b),          // new, alarms (systolic 190 ≥ 180 by default)
+        (f.monitor, &b),          // the same id again in this batch
+        (f.monitor, &c),          // systolic 400: outside physical limits
+        ("NO-SUCH-DEVICE", &a),   // no such device
+        (f.stock_monitor, &a),    // in stock: not lent
+        (f.monitor, b"not json"), // not JSON
     ];
     let out = ingest_mqtt_batch(&app.app, &reports).await.expect("the database took the batch");
     assert_eq!(out.len(), reports.len());
@@ -76,8 +76,11 @@ async fn concurrent_http_reports_are_each_answered_after_their_commit_and_stored
         .collect();
     let mut requests = tokio::task::JoinSet::new();
     for body in bodies {
-        let (client, url, secret) = (app.client.clone(), format!("{}/api/v1/digital/measurements", app.base), secret.clone());
-        requests.spawn(async move { client.post(url).bearer_auth(secret).json(&body).send().await.expect("request").status() });
+        let (client, url, secret) =
+            (app.client.clone(), format!("{}/api/v1/digital/measurements", app.base), secret.clone());
+        requests.spawn(async move {
+            client.post(url).bearer_auth(secret).json(&body).send().await.expect("request").status()
+        });
     }
     while let Some(status) = requests.join_next().await {
         assert_eq!(status.unwrap(), 202);

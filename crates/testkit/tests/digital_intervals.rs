@@ -35,7 +35,10 @@ async fn a_model_with_a_short_interval_alarms_while_one_with_a_long_interval_doe
     let set = set_interval(&app, "admin", MONITOR_MODEL, json!(2)).await;
     assert_eq!(set.status(), 200);
     let body: Value = set.json().await.unwrap();
-    assert_eq!((body["article_number"].as_str(), body["expected_interval_hours"].as_i64()), (Some(MONITOR_MODEL), Some(2)));
+    assert_eq!(
+        (body["article_number"].as_str(), body["expected_interval_hours"].as_i64()),
+        (Some(MONITOR_MODEL), Some(2))
+    );
     assert_eq!(set_interval(&app, "admin", DISPENSER_MODEL, json!(48)).await.status(), 200);
     let monitor = secret_for(&app, f.monitor).await;
     let dispenser = secret_for(&app, f.dispenser).await;

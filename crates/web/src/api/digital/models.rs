@@ -41,7 +41,10 @@ pub struct IntervalBody {
 #[utoipa::path(get, path = "/api/v1/digital/models", tag = "digital", security(("token" = []), ("session" = [])), responses(
     (status = 200, description = "the models, by article number", body = [DigitalModelDto]),
     (status = 403, description = "not an administrator (code admin_required)", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn list(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<DigitalModelDto>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<DigitalModelDto>>, ApiError> {
     let models = ramp_app::digital::digital_models(&state.app, &user).await?;
     Ok(Json(models.iter().map(DigitalModelDto::from).collect()))
 }
