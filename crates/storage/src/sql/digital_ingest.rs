@@ -85,7 +85,7 @@ async fn insert_alarm(tx: &mut WriteTx, m: &NewMeasurement, measurement_id: Id, 
     .bind(m.received_at)
     .fetch_one(&mut **tx)
     .await?;
-    Ok(row.try_get("id")?)
+    row.try_get("id")
 }
 
 /// The batch in the caller's transaction: what each report did, in order.
