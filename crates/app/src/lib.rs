@@ -110,6 +110,8 @@ pub struct App {
     pub(crate) invoice_runs: Arc<billing::jobs::InvoiceRunJobs>,
     /// Ingest counters and the broker's state, for `/metrics` and `/readyz`.
     pub(crate) digital_stats: Arc<digital::DigitalStats>,
+    /// HTTP ingest's group commit (concurrent reports share a transaction).
+    pub(crate) http_commits: Arc<digital::GroupCommit>,
 }
 
 impl App {
@@ -129,6 +131,7 @@ impl App {
             imports: Arc::default(),
             invoice_runs: Arc::default(),
             digital_stats: Arc::default(),
+            http_commits: Arc::default(),
         }
     }
 

@@ -144,8 +144,18 @@ pub fn expected_interval(kind: MeasurementKind) -> Duration {
 /// The stored detail of a silent-device alarm: the interval in hours
 /// (`silent 24 h`); the UI words it.
 pub fn silent_detail(kind: MeasurementKind) -> String {
-    format!("silent {} h", expected_interval(kind).num_hours())
+    silent_detail_hours(expected_interval(kind).num_hours())
 }
+
+/// [`silent_detail`] for an interval of `hours` (a model's own).
+pub fn silent_detail_hours(hours: i64) -> String {
+    format!("silent {hours} h")
+}
+
+/// The range of a device model's own expected reporting interval, in
+/// whole hours (an administrator sets it; without it the kind's
+/// [`expected_interval`] applies): an hour to 90 days.
+pub const MODEL_INTERVAL_HOURS: std::ops::RangeInclusive<i64> = 1..=2160;
 
 /// Is a device whose last report arrived at `last_report` silent at `now`?
 /// Strictly longer than the interval: a dispenser reporting once a day on

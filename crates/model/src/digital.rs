@@ -111,6 +111,27 @@ pub struct SilentRule {
     pub detail: String,
 }
 
+/// Per device model: when a device of `article_id` counts as silent (the
+/// model's own interval, set by an administrator, over its kind's default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelSilentRule {
+    pub article_id: Id,
+    pub reported_before: DateTime<Utc>,
+    pub detail: String,
+}
+
+/// A digital device model (an article of the digital agreement area) and
+/// the reporting interval an administrator set for it, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigitalModel {
+    pub article_id: Id,
+    pub article_number: String,
+    pub name: String,
+    /// Whole hours; `None`: the default of the kind the device reports.
+    pub expected_interval_hours: Option<i64>,
+    pub set_at: Option<DateTime<Utc>>,
+}
+
 /// An alarm with what its list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlarmRow {
@@ -142,6 +163,9 @@ pub trait DigitalStore: Send + Sync {
     async fn patient_digital_devices(&self, patient_id: Id, today: NaiveDate) -> Result<Vec<DigitalDevice>>;
     /// The device of this number if its article is digital (lent or not).
     async fn digital_device(&self, device_number: &str, today: NaiveDate) -> Result<Option<DigitalDevice>>;
+    /// The digital devices of these numbers (lent or not), one statement
+    /// per chunk of numbers: MQTT ingest reads a whole batch's devices at once.
+    async fn digital_devices_by_number(&self, numbers: &[&str], today: NaiveDate) -> Result<Vec<DigitalDevice>>;
     /// The device holding the live credential of this secret hash.
     async fn device_by_secret(&self, secret_hash: &str, today: NaiveDate) -> Result<Option<DigitalDevice>>;
     /// Revokes the device's live credential, if any, and stores a new one,
@@ -169,6 +193,8 @@ pub trait DigitalStore: Send + Sync {
     /// How many measurements a device has stored under this id (0 or 1).
     async fn measurement_count(&self, device_id: Id, client_id: &str) -> Result<i64>;
     async fn thresholds(&self, patient_id: Id) -> Result<Vec<ThresholdRow>>;
+    /// The thresholds of several patients at once, as (patient id, row).
+    async fn thresholds_of(&self, patient_ids: &[Id]) -> Result<Vec<(Id, ThresholdRow)>>;
     /// Sets the patient's limits for one value; both `None` removes them.
     #[allow(clippy::too_many_arguments)] // one row's columns
     async fn set_threshold(
@@ -203,7 +229,20 @@ pub trait DigitalStore: Send + Sync {
     /// responsible unit (on `today`) and no silent alarm that is not closed
     /// (the unique index `alarms_one_silent` makes it once even when two
     /// sweeps race); returns how many. One statement for all kinds.
-    async fn raise_silent_alarms(&self, rules: &[SilentRule], today: NaiveDate, at: DateTime<Utc>) -> Result<u64>;
+    /// A device whose model has a rule in `models` is judged by that rule
+    /// instead of its kind's.
+    async fn raise_silent_alarms(
+        &self,
+        rules: &[SilentRule],
+        models: &[ModelSilentRule],
+        today: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<u64>;
+    /// The digital device models (articles of the digital agreement area)
+    /// with the interval set for each, by article number.
+    async fn digital_models(&self) -> Result<Vec<DigitalModel>>;
+    /// Sets (or with `None` removes) a model's expected reporting interval.
+    async fn set_model_interval(&self, article_id: Id, hours: Option<i64>, by: Id, at: DateTime<Utc>) -> Result<()>;
     /// Acknowledges an open alarm; false if it was not open.
     async fn acknowledge_alarm(&self, id: Id, by: Id, note: &str, at: DateTime<Utc>) -> Result<bool>;
     /// Closes an alarm that is not closed (acknowledging it if still open); false if it was closed.

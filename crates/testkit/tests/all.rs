@@ -18,6 +18,8 @@ mod consult;
 mod demo_coherence;
 mod digital;
 mod digital_alarms;
+mod digital_batch;
+mod digital_intervals;
 mod digital_mqtt;
 mod digital_silent;
 mod digital_ui;

@@ -231,6 +231,15 @@ fn matrix() -> Vec<Case> {
             none,
             ADMIN,
         ),
+        op("GET", "/api/v1/digital/models", ADMIN),
+        case(
+            "PUT",
+            "/api/v1/digital/models/{article_number}/expected-interval",
+            "an article that is no digital model",
+            |_| "/api/v1/digital/models/NO-SUCH-MODEL/expected-interval".into(),
+            |_| Some(json!({ "hours": 24 })),
+            ADMIN,
+        ),
         with_body(
             "POST",
             "/api/v1/digital/measurements",

@@ -202,7 +202,27 @@ async fn the_administrator_issues_a_secret_shown_once_and_revokes_it(app: TestAp
     assert_eq!(post(&app, &anna, &issue, &[("csrf", &anna_csrf)]).await.status(), 403);
 }
 
+async fn the_administrator_sets_a_models_reporting_interval_in_the_form(app: TestApp) {
+    setup(&app).await;
+    let (admin, csrf) = app.ui_session("admin").await;
+    let (status, html) = page(&app, &admin, "/admin/digital-devices").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Förväntat rapporteringsintervall per modell") && html.contains("LD-400"));
+    let form = "/admin/digital-devices/models/BT-300/interval";
+    let resp = post(&app, &admin, form, &[("csrf", &csrf), ("hours", "12")]).await;
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("Rapporteringsintervallet är sparat för BT-300"), "{html}");
+    assert!(html.contains("value=\"12\""));
+    let bad = post(&app, &admin, form, &[("csrf", &csrf), ("hours", "tolv")]).await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("Intervallet anges i hela timmar"));
+    let (anna, anna_csrf) = app.ui_session("anna").await;
+    assert_eq!(post(&app, &anna, form, &[("csrf", &anna_csrf), ("hours", "1")]).await.status(), 403);
+}
+
 ramp_testkit::on_both_engines!(
+    the_administrator_sets_a_models_reporting_interval_in_the_form,
     the_alarm_page_shows_the_units_alarms_only_in_words,
     the_units_nurse_acknowledges_with_a_note_and_closes_through_the_forms,
     the_threshold_form_names_the_field_in_its_errors,

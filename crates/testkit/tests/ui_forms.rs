@@ -109,6 +109,7 @@ const UI_POSTS: &[&str] = &[
     "/alarms/1/close",
     "/admin/digital-devices/DIG-0001/secret",
     "/admin/digital-devices/DIG-0001/secret/revoke",
+    "/admin/digital-devices/models/BT-300/interval",
     "/devices/D-0010/pickup",
     "/devices/D-0010/fault",
     "/devices/D-0010/lost",

@@ -12,10 +12,10 @@ use super::unit_scope;
 use crate::access::{access_reason, audit};
 use crate::error::{AppError, Result};
 use crate::App;
-use ramp_domain::alarm::{expected_interval, silent_detail, AlarmState};
+use ramp_domain::alarm::{expected_interval, silent_detail, silent_detail_hours, AlarmState};
 use ramp_domain::measurement::MeasurementKind;
 use ramp_domain::Term;
-use ramp_model::{AlarmRow, Id, SilentRule, User};
+use ramp_model::{AlarmRow, Id, ModelSilentRule, SilentRule, User};
 use std::collections::BTreeMap;
 
 /// Escalates every alarm that is due; returns how many.
@@ -30,7 +30,8 @@ pub async fn escalate_due(app: &App) -> Result<u64> {
 }
 
 /// Raises a silent-device alarm for every lent device that has not
-/// reported for longer than its kind's expected interval
+/// reported for longer than its model's expected interval (set by an
+/// administrator, `models.rs`) or, for a model without one, its kind's
 /// (`ramp_domain::alarm::expected_interval`); returns how many. Only
 /// devices that reported to their current patient at least once; at most
 /// one silent alarm per device that is not closed. The alarm stays when
@@ -43,7 +44,21 @@ pub async fn raise_silent_due(app: &App) -> Result<u64> {
         .iter()
         .map(|k| SilentRule { kind: *k, reported_before: now - expected_interval(*k), detail: silent_detail(*k) })
         .collect();
-    let n = app.storage.raise_silent_alarms(&rules, app.today(), now).await?;
+    let models: Vec<ModelSilentRule> = app
+        .storage
+        .digital_models()
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            let hours = m.expected_interval_hours?;
+            Some(ModelSilentRule {
+                article_id: m.article_id,
+                reported_before: now - chrono::Duration::hours(hours),
+                detail: silent_detail_hours(hours),
+            })
+        })
+        .collect();
+    let n = app.storage.raise_silent_alarms(&rules, &models, app.today(), now).await?;
     if n > 0 {
         tracing::warn!(alarms = n, "silent-device alarms raised");
     }

@@ -11,6 +11,7 @@ use crate::App;
 use ramp_domain::alarm::{cause, Threshold};
 use ramp_domain::measurement::Measurement;
 use ramp_model::{Channel, DigitalDevice, NewAlarm, NewMeasurement, Recorded, ThresholdRow};
+use std::collections::HashMap;
 
 /// What became of an accepted report.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,9 +45,7 @@ pub async fn ingest_http(app: &App, secret: &str, body: &[u8]) -> Result<Ingeste
 /// the username). The payload is the same JSON as over HTTP.
 pub async fn ingest_mqtt(app: &App, device_number: &str, payload: &[u8]) -> Result<Ingested> {
     counted(app, Channel::Mqtt, async {
-        let device = app.storage.digital_device(device_number, app.today()).await?.ok_or_else(|| {
-            AppError::not_found(Some("device_number"), "digital_device_not_found", "no digital device has this number")
-        })?;
+        let device = app.storage.digital_device(device_number, app.today()).await?.ok_or_else(no_such_device)?;
         let m = Measurement::parse_json(payload, app.now())?;
         record(app, &device, &m, Channel::Mqtt).await
     })
@@ -95,12 +94,27 @@ struct Prepared {
 
 async fn prepare(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Prepared> {
     let Some(patient_id) = device.patient_id else {
-        return Err(AppError::forbidden(
-            "device_not_lent",
-            "the device is not lent to a patient now, so it cannot report",
-        ));
+        return Err(not_lent_to_report());
     };
-    let own = own_thresholds(&app.storage.thresholds(patient_id).await?);
+    let rows = app.storage.thresholds(patient_id).await?;
+    prepared(device, patient_id, m, channel, &rows, app.now())
+}
+
+fn not_lent_to_report() -> AppError {
+    AppError::forbidden("device_not_lent", "the device is not lent to a patient now, so it cannot report")
+}
+
+/// The report of `device`, lent to `patient_id` whose thresholds are
+/// `rows`, with the alarm it raises: decided per measurement.
+fn prepared(
+    device: &DigitalDevice,
+    patient_id: ramp_model::Id,
+    m: &Measurement,
+    channel: Channel,
+    rows: &[ThresholdRow],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Prepared> {
+    let own = own_thresholds(rows);
     let alarm = cause(m, &own).and_then(|c| match device.unit_id {
         Some(unit_id) => Some(NewAlarm { unit_id, reason: c.reason, detail: c.detail }),
         None => {
@@ -114,7 +128,7 @@ async fn prepare(app: &App, device: &DigitalDevice, m: &Measurement, channel: Ch
         client_id: m.client_id.clone(),
         kind: m.kind,
         measured_at: m.at,
-        received_at: app.now(),
+        received_at: now,
         channel,
         values_json: m.values_json(),
     };
@@ -126,18 +140,53 @@ fn ingested(p: &Prepared, r: Recorded) -> Ingested {
     Ingested { new: r.measurement_id.is_some(), alarmed: r.alarm_id.is_some(), lag_seconds }
 }
 
+/// One report stored: over HTTP in the group commit (`group_commit.rs`),
+/// answered after the transaction that holds it committed.
 async fn record(app: &App, device: &DigitalDevice, m: &Measurement, channel: Channel) -> Result<Ingested> {
     let p = prepare(app, device, m, channel).await?;
-    let r = app.storage.record_measurement(&p.new, p.alarm.as_ref()).await?;
+    let r = match channel {
+        Channel::Http => app.http_commits.record(&app.storage, p.new.clone(), p.alarm.clone()).await?,
+        Channel::Mqtt => app.storage.record_measurement(&p.new, p.alarm.as_ref()).await?,
+    };
     Ok(ingested(&p, r))
 }
 
-async fn prepare_mqtt(app: &App, device_number: &str, payload: &[u8]) -> Result<Prepared> {
-    let device = app.storage.digital_device(device_number, app.today()).await?.ok_or_else(|| {
-        AppError::not_found(Some("device_number"), "digital_device_not_found", "no digital device has this number")
-    })?;
-    let m = Measurement::parse_json(payload, app.now())?;
-    prepare(app, &device, &m, Channel::Mqtt).await
+fn no_such_device() -> AppError {
+    AppError::not_found(Some("device_number"), "digital_device_not_found", "no digital device has this number")
+}
+
+/// Each report of an MQTT batch validated and decided, as [`ingest_mqtt`]
+/// does one, with two statements for the whole batch: its devices and its
+/// patients' thresholds. `Err` only when the database failed.
+async fn prepare_mqtt_batch(app: &App, reports: &[(&str, &[u8])]) -> Result<Vec<Result<Prepared>>> {
+    let (now, today) = (app.now(), app.today());
+    let mut numbers: Vec<&str> = reports.iter().map(|(n, _)| *n).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let devices: HashMap<String, DigitalDevice> = app
+        .storage
+        .digital_devices_by_number(&numbers, today)
+        .await?
+        .into_iter()
+        .map(|d| (d.device_number.clone(), d))
+        .collect();
+    let mut patients: Vec<ramp_model::Id> = devices.values().filter_map(|d| d.patient_id).collect();
+    patients.sort_unstable();
+    patients.dedup();
+    let mut thresholds: HashMap<ramp_model::Id, Vec<ThresholdRow>> = HashMap::new();
+    for (patient_id, row) in app.storage.thresholds_of(&patients).await? {
+        thresholds.entry(patient_id).or_default().push(row);
+    }
+    Ok(reports
+        .iter()
+        .map(|(number, payload)| {
+            let device = devices.get(*number).ok_or_else(no_such_device)?;
+            let m = Measurement::parse_json(payload, now)?;
+            let patient_id = device.patient_id.ok_or_else(not_lent_to_report)?;
+            let rows = thresholds.get(&patient_id).map_or(&[][..], Vec::as_slice);
+            prepared(device, patient_id, &m, Channel::Mqtt, rows, now)
+        })
+        .collect())
 }
 
 /// MQTT reports `(device number, payload)` stored in one transaction: what
@@ -146,13 +195,7 @@ async fn prepare_mqtt(app: &App, device_number: &str, payload: &[u8]) -> Result<
 /// by). `Err` is a passing failure of the database: nothing of the batch
 /// was stored, and the whole batch may be tried again.
 pub async fn ingest_mqtt_batch(app: &App, reports: &[(&str, &[u8])]) -> Result<Vec<Result<Ingested>>> {
-    let mut prepared = Vec::with_capacity(reports.len());
-    for (device_number, payload) in reports {
-        match prepare_mqtt(app, device_number, payload).await {
-            Err(e) if !is_rejection(&e) => return Err(e),
-            other => prepared.push(other),
-        }
-    }
+    let prepared = prepare_mqtt_batch(app, reports).await?;
     let batch: Vec<(&NewMeasurement, Option<&NewAlarm>)> =
         prepared.iter().filter_map(|p| p.as_ref().ok()).map(|p| (&p.new, p.alarm.as_ref())).collect();
     let mut recorded =

@@ -12,7 +12,9 @@
 
 mod alarms;
 mod devices;
+mod group_commit;
 mod ingest;
+mod models;
 pub mod mqtt;
 mod mqtt_passwords;
 mod stats;
@@ -20,7 +22,9 @@ mod thresholds;
 
 pub use alarms::*;
 pub use devices::*;
+pub use group_commit::GroupCommit;
 pub use ingest::*;
+pub use models::*;
 pub use mqtt_passwords::*;
 pub use stats::*;
 pub use thresholds::*;

@@ -28,7 +28,7 @@ pub const DEFAULT_CLIENT_ID: &str = "ramp-ingest";
 /// Reports stored in one transaction at most: a worker takes what has
 /// arrived, stores it with one commit, then acknowledges each (the broker's
 /// `max_inflight_messages` bounds how many it sends before acknowledgements).
-const MAX_BATCH: usize = 256;
+const MAX_BATCH: usize = 1000;
 /// Batches stored at once.
 const WORKERS: usize = 4;
 

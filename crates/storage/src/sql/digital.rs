@@ -6,8 +6,9 @@
 //! Alarm state changes are conditional updates (`WHERE state = 'open'`).
 
 use crate::db;
+use crate::sql::digital_ingest::{in_chunk, insert_batch};
+use crate::sql::digital_models;
 use crate::sql::{stored, SqlStorage};
-use crate::write_tx::WriteTx;
 use crate::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -37,6 +38,11 @@ fn digital_devices_sql() -> String {
            WHERE pa.agreement_area = 'digital') x \
          LEFT JOIN units u ON u.id = x.unit_id WHERE 1 = 1"
     )
+}
+
+/// `$from, $from+1, …`: `n` placeholders for an `IN (…)` list.
+pub(super) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 fn digital_device_from(r: &db::Row) -> Result<DigitalDevice> {
@@ -95,20 +101,40 @@ fn measurement_from(r: &db::Row) -> Result<MeasurementRow> {
     })
 }
 
+fn threshold_from(r: &db::Row) -> Result<ThresholdRow> {
+    Ok(ThresholdRow {
+        kind: stored(r, "kind")?,
+        value_name: r.try_get("value_name")?,
+        low: r.try_get("low")?,
+        high: r.try_get("high")?,
+        set_by: r.try_get("set_by")?,
+        set_at: r.try_get("set_at")?,
+    })
+}
+
 /// Silent-device alarms for lent digital devices whose latest report to
-/// their current patient is older than its kind's cutoff; `$1` is today
-/// (the responsible unit, computed only for the silent ones), `$2` the
-/// time raised, then per rule `i` its cutoff `$(3+2i)` and detail
-/// `$(4+2i)`. The latest report is one index lookup per device
+/// their current patient is older than their model's cutoff (`models`,
+/// migration 0034) or else their kind's (`rules`); `$1` is today (the
+/// responsible unit, computed only for the silent ones), `$2` the time
+/// raised, then per kind rule `i` its cutoff `$(3+2i)` and detail
+/// `$(4+2i)`, then per model rule `j` its article `$(k+3j)`, cutoff
+/// `$(k+1+3j)` and detail `$(k+2+3j)` with `k = 3 + 2 * rules.len()`. The
+/// latest report is one index lookup per device
 /// (`measurements_device_received_idx`). A device that never reported to
 /// this patient is not silent, only not started.
-fn silent_alarms_sql(rules: &[SilentRule]) -> String {
-    let mut cutoff = String::from("CASE m.kind");
-    let mut detail = String::from("CASE m.kind");
+fn silent_alarms_sql(rules: &[SilentRule], models: &[ModelSilentRule]) -> String {
+    let mut cutoff = String::from("CASE");
+    let mut detail = String::from("CASE");
+    let k = 3 + 2 * rules.len();
+    for j in 0..models.len() {
+        let (a, c, t) = (k + 3 * j, k + 1 + 3 * j, k + 2 + 3 * j);
+        cutoff += &format!(" WHEN d.article_id = ${a} THEN ${c}");
+        detail += &format!(" WHEN d.article_id = ${a} THEN ${t}");
+    }
     for (i, r) in rules.iter().enumerate() {
         // The kind is one of the enum's own words, never input.
-        cutoff += &format!(" WHEN '{}' THEN ${}", r.kind.as_str(), 3 + 2 * i);
-        detail += &format!(" WHEN '{}' THEN ${}", r.kind.as_str(), 4 + 2 * i);
+        cutoff += &format!(" WHEN m.kind = '{}' THEN ${}", r.kind.as_str(), 3 + 2 * i);
+        detail += &format!(" WHEN m.kind = '{}' THEN ${}", r.kind.as_str(), 4 + 2 * i);
     }
     cutoff += " END";
     detail += " END";
@@ -128,45 +154,6 @@ fn silent_alarms_sql(rules: &[SilentRule]) -> String {
          WHERE z.unit_id IS NOT NULL AND z.detail IS NOT NULL \
          ON CONFLICT DO NOTHING"
     )
-}
-
-/// One measurement (unless its id was stored before) and its alarm, in the caller's transaction.
-async fn insert_measurement(tx: &mut WriteTx, m: &NewMeasurement, alarm: Option<&NewAlarm>) -> Result<Recorded> {
-    let id: Option<Id> = db::query(
-        "INSERT INTO measurements (device_id, patient_id, client_id, kind, measured_at, received_at, channel, \
-         values_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (device_id, client_id) DO NOTHING RETURNING id",
-    )
-    .bind(m.device_id)
-    .bind(m.patient_id)
-    .bind(&m.client_id)
-    .bind(m.kind.as_str())
-    .bind(m.measured_at)
-    .bind(m.received_at)
-    .bind(m.channel.as_str())
-    .bind(&m.values_json)
-    .fetch_optional(&mut **tx)
-    .await?
-    .map(|r| r.try_get("id"))
-    .transpose()?;
-    let mut alarm_id = None;
-    if let (Some(measurement_id), Some(a)) = (id, alarm) {
-        let row = db::query(
-            "INSERT INTO alarms (patient_id, device_id, measurement_id, unit_id, reason, detail, state, raised_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) RETURNING id",
-        )
-        .bind(m.patient_id)
-        .bind(m.device_id)
-        .bind(measurement_id)
-        .bind(a.unit_id)
-        .bind(a.reason.as_str())
-        .bind(&a.detail)
-        .bind(m.received_at)
-        .fetch_one(&mut **tx)
-        .await?;
-        alarm_id = Some(row.try_get("id")?);
-    }
-    Ok(Recorded { measurement_id: id, alarm_id })
 }
 
 #[async_trait]
@@ -205,6 +192,21 @@ impl DigitalStore for SqlStorage {
             .await?
             .map(|r| digital_device_from(&r))
             .transpose()
+    }
+
+    async fn digital_devices_by_number(&self, numbers: &[&str], today: NaiveDate) -> Result<Vec<DigitalDevice>> {
+        let mut out = Vec::with_capacity(numbers.len());
+        for chunk in numbers.chunks(in_chunk(self)) {
+            let sql = format!("{} AND x.device_number IN ({})", digital_devices_sql(), placeholders(2, chunk.len()));
+            let mut q = db::query(&sql).bind(today);
+            for n in chunk {
+                q = q.bind(*n);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                out.push(digital_device_from(&r)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn device_by_secret(&self, secret_hash: &str, today: NaiveDate) -> Result<Option<DigitalDevice>> {
@@ -270,18 +272,13 @@ impl DigitalStore for SqlStorage {
     }
 
     async fn record_measurement(&self, m: &NewMeasurement, alarm: Option<&NewAlarm>) -> Result<Recorded> {
-        let mut tx = self.dialect.begin().await?;
-        let done = insert_measurement(&mut tx, m, alarm).await?;
-        tx.commit().await?;
-        Ok(done)
+        let mut done = self.record_measurements(&[(m, alarm)]).await?;
+        Ok(done.pop().expect("one record per measurement"))
     }
 
     async fn record_measurements(&self, batch: &[(&NewMeasurement, Option<&NewAlarm>)]) -> Result<Vec<Recorded>> {
         let mut tx = self.dialect.begin().await?;
-        let mut done = Vec::with_capacity(batch.len());
-        for (m, alarm) in batch {
-            done.push(insert_measurement(&mut tx, m, *alarm).await?);
-        }
+        let done = insert_batch(self, &mut tx, batch).await?;
         tx.commit().await?;
         Ok(done)
     }
@@ -319,17 +316,27 @@ impl DigitalStore for SqlStorage {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| {
-            Ok(ThresholdRow {
-                kind: stored(r, "kind")?,
-                value_name: r.try_get("value_name")?,
-                low: r.try_get("low")?,
-                high: r.try_get("high")?,
-                set_by: r.try_get("set_by")?,
-                set_at: r.try_get("set_at")?,
-            })
-        })
+        .map(threshold_from)
         .collect()
+    }
+
+    async fn thresholds_of(&self, patient_ids: &[Id]) -> Result<Vec<(Id, ThresholdRow)>> {
+        let mut out = Vec::new();
+        for chunk in patient_ids.chunks(in_chunk(self)) {
+            let sql = format!(
+                "SELECT patient_id, kind, value_name, low, high, set_by, set_at FROM measurement_thresholds \
+                 WHERE patient_id IN ({}) ORDER BY patient_id, kind, value_name",
+                placeholders(1, chunk.len())
+            );
+            let mut q = db::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                out.push((r.try_get("patient_id")?, threshold_from(&r)?));
+            }
+        }
+        Ok(out)
     }
 
     async fn set_threshold(
@@ -426,14 +433,23 @@ impl DigitalStore for SqlStorage {
         Ok(done.rows_affected())
     }
 
-    async fn raise_silent_alarms(&self, rules: &[SilentRule], today: NaiveDate, at: DateTime<Utc>) -> Result<u64> {
-        if rules.is_empty() {
+    async fn raise_silent_alarms(
+        &self,
+        rules: &[SilentRule],
+        models: &[ModelSilentRule],
+        today: NaiveDate,
+        at: DateTime<Utc>,
+    ) -> Result<u64> {
+        if rules.is_empty() && models.is_empty() {
             return Ok(0);
         }
-        let sql = silent_alarms_sql(rules);
+        let sql = silent_alarms_sql(rules, models);
         let mut q = db::query(sql).bind(today).bind(at);
         for r in rules {
             q = q.bind(r.reported_before).bind(r.detail.clone());
+        }
+        for r in models {
+            q = q.bind(r.article_id).bind(r.reported_before).bind(r.detail.clone());
         }
         let _turn = self.dialect.write_turn().await;
         Ok(q.execute(&self.pool).await?.rows_affected())
@@ -467,6 +483,14 @@ impl DigitalStore for SqlStorage {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn digital_models(&self) -> Result<Vec<DigitalModel>> {
+        digital_models::digital_models(self).await
+    }
+
+    async fn set_model_interval(&self, article_id: Id, hours: Option<i64>, by: Id, at: DateTime<Utc>) -> Result<()> {
+        digital_models::set_model_interval(self, article_id, hours, by, at).await
     }
 
     async fn unclosed_alarm_count(&self) -> Result<i64> {

@@ -27,6 +27,8 @@ mod catalog_index;
 mod consult;
 mod devices;
 mod digital;
+mod digital_ingest;
+mod digital_models;
 mod economy;
 mod fees;
 mod figures;

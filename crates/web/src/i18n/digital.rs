@@ -101,6 +101,14 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("digital.points", "mätningar", "measurements"),
     ("digital.chart_table", "Värdena och gränserna finns i tabellerna under diagrammet.", "The values and limits are in the tables below the chart."),
     ("admin.digital", "Digitala hjälpmedel", "Digital devices"),
+    ("digital.intervals_title", "Förväntat rapporteringsintervall per modell", "Expected reporting interval per model"),
+    ("digital.intervals_intro", "Ett hjälpmedel som inte har rapporterat på längre tid än modellens intervall larmar som tyst hjälpmedel. Lämna fältet tomt för standardvärdet för mätningstypen: medicindispenser 24 timmar, blodtrycksmätare och våg 7 dygn, övriga 3 dygn.", "A device that has not reported for longer than its model's interval raises a silent-device alarm. Leave the field empty for the default of its kind: medication dispenser 24 hours, blood-pressure monitor and scale 7 days, the others 3 days."),
+    ("digital.intervals_caption", "Digitala hjälpmedelsmodeller och deras rapporteringsintervall", "Digital device models and their reporting intervals"),
+    ("digital.interval_hours", "Intervall i timmar", "Interval in hours"),
+    ("digital.interval_default", "Standard för mätningstypen", "Default of the kind"),
+    ("digital.interval_save", "Spara intervallet", "Save the interval"),
+    ("digital.interval_saved", "Rapporteringsintervallet är sparat för", "The reporting interval is saved for"),
+    ("digital.interval_hint", "Hela timmar, 1–2160 (90 dygn). Tomt: standard.", "Whole hours, 1–2160 (90 days). Empty: the default."),
 ];
 
 /// Errors of these pages, worded per field (`code@field`) where the same
@@ -156,7 +164,17 @@ pub(super) const ERRORS: &[(&str, &str, &str)] = &[
     ),
     (
         "admin_required",
-        "Bara en administratör utfärdar och återkallar enhetslösenord.",
-        "Only an administrator issues and revokes device secrets.",
+        "Bara en administratör utfärdar och återkallar enhetslösenord och sätter modellernas rapporteringsintervall.",
+        "Only an administrator issues and revokes device secrets and sets the models' reporting intervals.",
+    ),
+    (
+        "interval_out_of_range",
+        "Intervallet anges i hela timmar från 1 till 2160 (90 dygn).",
+        "The interval is whole hours from 1 to 2160 (90 days).",
+    ),
+    (
+        "digital_model_not_found",
+        "Det finns ingen digital hjälpmedelsmodell med det artikelnumret.",
+        "No digital device model has this article number.",
     ),
 ];

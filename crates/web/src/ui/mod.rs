@@ -72,6 +72,10 @@ pub fn routes() -> Router<AppState> {
         .route("/alarms/{id}/acknowledgement", get(digital::alarms::back).post(digital::alarms::acknowledge))
         .route("/alarms/{id}/close", get(digital::alarms::back).post(digital::alarms::close))
         .route("/admin/digital-devices", get(digital::secrets::list))
+        .route(
+            "/admin/digital-devices/models/{article_number}/interval",
+            get(digital::secrets::back).post(digital::secrets::set_interval),
+        )
         .route("/admin/digital-devices/{number}/secret", get(digital::secrets::back).post(digital::secrets::issue))
         .route(
             "/admin/digital-devices/{number}/secret/revoke",

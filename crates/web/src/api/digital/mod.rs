@@ -6,6 +6,7 @@
 
 mod alarms;
 mod devices;
+mod models;
 
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -16,6 +17,7 @@ use utoipa::OpenApi;
     paths(
         devices::list, devices::issue_secret, devices::revoke_secret, devices::ingest,
         alarms::list, alarms::acknowledge, alarms::close, alarms::patient_measurements, alarms::set_threshold,
+        models::list, models::set_interval,
     ),
     tags((name = "digital", description = "Digital assistive devices: measurements in over HTTP (and MQTT, see docs/DIGITAL.md), thresholds, and alarms routed to the responsible unit."))
 )]
@@ -33,4 +35,6 @@ pub fn routes() -> Router<crate::AppState> {
         .route("/api/v1/digital/alarms/{id}/close", post(alarms::close))
         .route("/api/v1/patients/measurements", post(alarms::patient_measurements))
         .route("/api/v1/patients/thresholds", put(alarms::set_threshold))
+        .route("/api/v1/digital/models", get(models::list))
+        .route("/api/v1/digital/models/{article_number}/expected-interval", put(models::set_interval))
 }
