@@ -137,6 +137,35 @@ pub fn resident_bytes() -> Option<u64> {
     Some(pages * 4096)
 }
 
+/// The read replica of the follow-up reports, when one is configured:
+/// whether it answers, whether the reports read from it, and its lag.
+pub fn render_replica(out: &mut String, status: Option<&ramp_app::model::ReplicaStatus>) {
+    let Some(s) = status else { return };
+    let gauges = [
+        (
+            "ramp_read_replica_reachable",
+            "The read replica answered its last check (1) or not (0).",
+            s.reachable as u8 as f64,
+        ),
+        (
+            "ramp_read_replica_serving",
+            "The follow-up reports read from the replica (1) or the primary (0).",
+            s.serving as u8 as f64,
+        ),
+        ("ramp_read_replica_max_lag_seconds", "The most lag the reports accept from the replica.", s.max_lag_seconds),
+    ];
+    for (name, help, v) in gauges {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+    }
+    if let Some(lag) = s.lag_seconds {
+        let name = "ramp_read_replica_lag_seconds";
+        let _ = writeln!(
+            out,
+            "# HELP {name} How far the replica is behind the primary.\n# TYPE {name} gauge\n{name} {lag}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,34 +197,5 @@ mod tests {
         let mut text = String::new();
         render_digital(&mut text, &stats, None);
         assert!(text.contains("ramp_mqtt_broker_connected 0"));
-    }
-}
-
-/// The read replica of the follow-up reports, when one is configured:
-/// whether it answers, whether the reports read from it, and its lag.
-pub fn render_replica(out: &mut String, status: Option<&ramp_app::model::ReplicaStatus>) {
-    let Some(s) = status else { return };
-    let gauges = [
-        (
-            "ramp_read_replica_reachable",
-            "The read replica answered its last check (1) or not (0).",
-            s.reachable as u8 as f64,
-        ),
-        (
-            "ramp_read_replica_serving",
-            "The follow-up reports read from the replica (1) or the primary (0).",
-            s.serving as u8 as f64,
-        ),
-        ("ramp_read_replica_max_lag_seconds", "The most lag the reports accept from the replica.", s.max_lag_seconds),
-    ];
-    for (name, help, v) in gauges {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
-    }
-    if let Some(lag) = s.lag_seconds {
-        let name = "ramp_read_replica_lag_seconds";
-        let _ = writeln!(
-            out,
-            "# HELP {name} How far the replica is behind the primary.\n# TYPE {name} gauge\n{name} {lag}"
-        );
     }
 }
