@@ -55,6 +55,20 @@ async fn await_count(url: &str, n: i64) {
     }
 }
 
+/// The server's log once it has `n` lines containing `needle` (or the
+/// deadline has passed: the caller's assertion then shows the log).
+async fn await_log_lines(port: u16, needle: &str, n: usize) -> String {
+    let path = test_dir().join(format!("crash-server-{port}.log"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let log = std::fs::read_to_string(&path).expect("server log");
+        if log.lines().filter(|l| l.contains(needle)).count() >= n || Instant::now() >= deadline {
+            return log;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn a_killed_ramp_loses_no_mqtt_report_and_bad_ones_are_logged(url: &str) {
     if !mosquitto::available() {
         assert!(std::env::var_os("CI").is_none(), "CI runs scripts/test, which installs mosquitto");
@@ -109,7 +123,9 @@ async fn a_killed_ramp_loses_no_mqtt_report_and_bad_ones_are_logged(url: &str) {
     device.publish(&topic, report(1, 400)).await;
     device.publish(&topic, report(2, 130)).await;
     await_count(url, 1).await;
-    let log = std::fs::read_to_string(test_dir().join(format!("crash-server-{port}.log"))).expect("server log");
+    // A batch's rejections are logged once the batch is committed, so the
+    // stored report can be seen a moment before they are.
+    let log = await_log_lines(port, "MQTT report rejected", 2).await;
     let rejected: Vec<&str> = log.lines().filter(|l| l.contains("MQTT report rejected")).collect();
     assert_eq!(rejected.len(), 2, "{log}");
     assert!(rejected.iter().any(|l| l.contains("systolic")), "the field is named: {rejected:?}");
