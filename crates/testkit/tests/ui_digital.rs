@@ -28,6 +28,11 @@ async fn the_prescriber_sets_a_threshold_a_measurement_breaches_it_and_the_units
     b.wait_for_text("Kopiera det nu").await;
     let secret = b.text(&b.find("#issued-secret").await).await;
     b.assert_accessible("the device secrets page with a new secret").await;
+    // The model's expected reporting interval, set in the same page's form.
+    b.set_value(&b.find("#hours-1").await, "48").await;
+    b.click(&b.find("form[action$='/interval'] button").await).await;
+    b.wait_for_text("Rapporteringsintervallet är sparat för").await;
+    b.assert_accessible("the device secrets page with a saved interval").await;
     log_out(&b).await;
 
     log_in(&b, &app, "anna").await;
