@@ -48,14 +48,16 @@ pub async fn set_model_interval(
         }
     }
     let find = |models: Vec<DigitalModel>| models.into_iter().find(|m| m.article_number == article_number);
-    let model = find(app.storage.digital_models().await?).ok_or_else(|| {
+    let not_found = || {
         AppError::not_found(
             Some("article_number"),
             "digital_model_not_found",
             "no digital device model has this article number",
         )
-    })?;
+    };
+    let model = find(app.storage.digital_models().await?).ok_or_else(not_found)?;
     app.storage.set_model_interval(model.article_id, hours, user.id, app.now()).await?;
     tracing::info!(article_number, hours, "device model reporting interval set");
-    Ok(find(app.storage.digital_models().await?).expect("the model just set"))
+    // Articles are retired, never deleted; should it be gone anyway, a 404, not a panic.
+    find(app.storage.digital_models().await?).ok_or_else(not_found)
 }
