@@ -31,6 +31,7 @@ pub mod order;
 pub mod product;
 pub mod rent;
 pub mod role;
+pub mod scan;
 pub mod setting;
 pub mod shipping;
 pub mod surplus;

@@ -27,6 +27,7 @@ mod patient_invoices;
 mod patient_register;
 mod product;
 mod replica;
+mod routes;
 mod security;
 mod supply;
 mod types;
@@ -51,6 +52,7 @@ pub use patient_invoices::*;
 pub use patient_register::*;
 pub use product::*;
 pub use replica::ReplicaStatus;
+pub use routes::*;
 pub use security::*;
 pub use supply::*;
 pub use types::*;
@@ -108,6 +110,7 @@ pub trait Storage:
     + DigitalStore
     + InteropStore
     + CatalogImportStore
+    + RouteStore
     + Send
     + Sync
     + 'static

@@ -50,19 +50,37 @@ pub struct ConsumableStockLine {
     pub quantity: i64,
 }
 
-/// One device to pick for an order, with where it goes.
+/// One line to pick for an order, with where it goes: a device (by its
+/// number) or a counted consumable (by quantity, from the central
+/// warehouse), and the address the route delivers it to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PickLine {
     pub order_id: Id,
     pub line_no: i32,
     pub order_status: ramp_domain::order::OrderStatus,
+    /// `patient`, `unit` or `buffer` (a unit's buffer store).
+    pub target: ramp_domain::order::OrderTarget,
+    /// Never shown or serialised: the audit of a home address read.
+    #[serde(skip)]
+    pub patient_id: Option<Id>,
     pub promised_date: NaiveDate,
     pub unit_name: String,
     /// The receiving unit's delivery route, if set.
     pub route: Option<String>,
+    pub delivery_method: ramp_domain::shipping::DeliveryMethod,
+    /// Where the route takes it: the order's own address, else the unit's
+    /// (`None` for a patient's order without one: the registered address,
+    /// looked up when the route is planned; and for a collection at the centre).
+    pub address: Option<String>,
     pub article_number: String,
     pub article_name: String,
-    pub device_number: String,
+    /// The article's GTIN (GS1 barcode on the pick list), if it has one.
+    pub gtin: Option<String>,
+    /// The reserved device; `None` for a consumable counted by quantity.
+    pub device_number: Option<String>,
+    pub quantity: i32,
+    /// Picked already (scanned, or the whole order marked picked).
+    pub picked: bool,
     pub blocked_reason: Option<String>,
 }
 

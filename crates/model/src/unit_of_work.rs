@@ -113,6 +113,14 @@ pub trait UnitOfWork: Send {
     async fn open_loan(&mut self, loan: &Loan) -> Result<()>;
     /// Tells the order's creator that it became `e.to`, unless they moved it themselves.
     async fn notify_creator(&mut self, e: &NewOrderEvent<'_>) -> Result<()>;
+    /// Marks the order's open lines not yet picked as picked by `actor`
+    /// at `at` (the whole order picked at once).
+    async fn mark_lines_picked(&mut self, order_id: Id, at: DateTime<Utc>, actor: Id) -> Result<()>;
+    /// Marks one open, unpicked line as picked: `false` when it is not
+    /// (or no longer) open and unpicked — a second scan of the same line.
+    async fn pick_line(&mut self, order_id: Id, line_no: i32, at: DateTime<Utc>, actor: Id) -> Result<bool>;
+    /// How many of the order's open lines are not picked yet.
+    async fn unpicked_lines(&mut self, order_id: Id) -> Result<i64>;
     /// Sets the state of every open line of the order.
     async fn close_open_lines(
         &mut self,

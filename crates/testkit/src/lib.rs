@@ -4,6 +4,7 @@
 //! (its URL in `RAMP_TEST_POSTGRES_URL`). `browser` drives Debian's
 //! Chromium through chromedriver for the UI tests.
 
+pub mod barcodes;
 pub mod browser;
 mod demo;
 mod engine;

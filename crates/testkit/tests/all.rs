@@ -46,6 +46,7 @@ mod orders_race;
 mod orders_reports;
 mod patient_invoices;
 mod payer_change;
+mod picking;
 mod product_page;
 mod product_page_ui;
 mod read_replica;

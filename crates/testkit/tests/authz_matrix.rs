@@ -373,6 +373,21 @@ fn matrix() -> Vec<Case> {
             none,
             May::Only(&[&[Warehouse, Admin]]),
         ),
+        case(
+            "POST",
+            "/api/v1/warehouses/{id}/pick-scans",
+            "a code on no pick list",
+            |_| "/api/v1/warehouses/1/pick-scans".into(),
+            |_| Some(json!({ "code": "NOPE" })),
+            May::Only(&[&[Warehouse, Admin]]),
+        ),
+        with_body(
+            "POST",
+            "/api/v1/delivery-scans",
+            |_| Some(json!({ "code": "NOPE" })),
+            May::Only(&[&[Warehouse, Admin]]),
+        ),
+        op("GET", "/api/v1/pickups", May::Only(&[&[Warehouse, CustomerService, Admin]])),
         with_body(
             "POST",
             "/api/v1/receipts",

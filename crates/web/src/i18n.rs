@@ -10,6 +10,7 @@ mod order;
 mod patient_invoices;
 mod product;
 mod reports;
+mod routes;
 mod tertial;
 mod unit;
 
@@ -48,6 +49,7 @@ impl Lang {
             .chain(patient_invoices::TEXTS)
             .chain(invoice_runs::TEXTS)
             .chain(digital::TEXTS)
+            .chain(routes::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {
@@ -71,6 +73,7 @@ impl Lang {
             .chain(listing::ERRORS)
             .chain(reports::ERRORS)
             .chain(digital::ERRORS)
+            .chain(routes::ERRORS)
             .find(|(k, _, _)| *k == code)
             .map(|(_, sv, en)| match self {
                 Lang::Sv => *sv,
@@ -1323,6 +1326,7 @@ mod tests {
             .chain(patient_invoices::TEXTS)
             .chain(invoice_runs::TEXTS)
             .chain(digital::TEXTS)
+            .chain(routes::TEXTS)
         {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");

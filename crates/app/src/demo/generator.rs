@@ -21,7 +21,7 @@ use ramp_model::{
 pub enum Batch {
     Principals(Vec<Principal>),
     CustomerNumbers(Vec<CustomerNumber>),
-    Units(Vec<Unit>),
+    Units(Vec<Unit>, Vec<(Id, ramp_model::UnitDelivery)>),
     Warehouses(Vec<Warehouse>),
     ProductAreas(Vec<ProductArea>),
     Suppliers(Vec<Supplier>),
@@ -217,7 +217,7 @@ impl Iterator for Generator {
                 self.advance(Phase::Warehouses);
                 let rows = self.org.units.clone();
                 let line = format!("units {}", rows.len());
-                (Batch::Units(rows), line)
+                (Batch::Units(rows, self.org.deliveries.clone()), line)
             }
             Phase::Warehouses => {
                 self.advance(Phase::ProductAreas);

@@ -108,7 +108,10 @@ async fn insert(storage: &dyn Storage, batch: Batch) -> Result<()> {
             Ok(())
         }
         Batch::CustomerNumbers(rows) => storage.insert_customer_numbers(&rows).await,
-        Batch::Units(rows) => storage.insert_units(&rows).await,
+        Batch::Units(rows, deliveries) => {
+            storage.insert_units(&rows).await?;
+            storage.set_unit_deliveries(&deliveries).await
+        }
         Batch::Warehouses(rows) => storage.insert_warehouses(&rows).await,
         Batch::ProductAreas(rows) => {
             storage.insert_product_areas(&rows).await?;

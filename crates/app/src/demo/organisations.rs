@@ -6,7 +6,7 @@ use super::geography::{self as geo, MUNICIPALITIES};
 use super::rng::{stream, Cumulative, Rng};
 use super::scale::Params;
 use chrono::NaiveDate;
-use ramp_model::{CustomerNumber, Id, Principal, Unit, Warehouse};
+use ramp_model::{CustomerNumber, Id, Principal, Unit, UnitAddress, UnitDelivery, Warehouse};
 
 /// What a unit does; stored as `units.kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +99,8 @@ pub struct Org {
     pub customer_numbers: Vec<CustomerNumber>,
     pub units: Vec<Unit>,
     pub warehouses: Vec<Warehouse>,
+    /// Every unit's delivery route and address.
+    pub deliveries: Vec<(Id, UnitDelivery)>,
     /// Unit ids by municipality and kind (regional units by where they stand).
     by_place: Vec<Vec<Vec<Id>>>,
     /// Unit ids by kind, region-wide.
@@ -163,6 +165,7 @@ impl Builder {
                 customer_numbers: Vec::new(),
                 units: Vec::new(),
                 warehouses: Vec::new(),
+                deliveries: Vec::new(),
                 by_place: vec![vec![Vec::new(); UnitKind::ALL.len()]; n],
                 by_kind: vec![Vec::new(); UnitKind::ALL.len()],
                 central: Vec::new(),
@@ -213,6 +216,7 @@ impl Builder {
             kind: kind.as_str().into(),
             customer_number_id: id,
         });
+        self.org.deliveries.push((id, delivery(muni, id)));
         self.org.by_place[muni][kind.index()].push(id);
         self.org.by_kind[kind.index()].push(id);
         self.unit_hmc.push(m.hmc);
@@ -330,6 +334,30 @@ impl Builder {
     fn finish(self) -> Org {
         self.org
     }
+}
+
+/// Weekdays a route runs, as a route's name says them.
+const WEEKDAYS: &[&str] = &["måndagar", "tisdagar", "onsdagar", "torsdagar", "fredagar"];
+
+/// A unit's route and address, from its municipality and id alone (no
+/// draw from the generator's random stream, so the rest of the demo stays
+/// as it was): one route per municipality and weekday, six in Göteborg.
+fn delivery(muni: usize, id: Id) -> UnitDelivery {
+    let m = &MUNICIPALITIES[muni];
+    let n = id as usize;
+    let route = if muni == geo::GOTEBORG {
+        format!("Rutt Göteborg {}, {}", n % 6 + 1, WEEKDAYS[n % 6 % WEEKDAYS.len()])
+    } else {
+        format!("Rutt {}, {}", m.place, WEEKDAYS[muni % WEEKDAYS.len()])
+    };
+    let postal = 40_000 + (muni * 379 % 9_000) as u32 + (n % 90) as u32;
+    let address = UnitAddress {
+        unit_id: id,
+        street: format!("{} {}", STREETS[n % STREETS.len()], n * 7 % 89 + 1),
+        postal_code: format!("{} {:02}", postal / 100, postal % 100),
+        city: m.place.to_string(),
+    };
+    UnitDelivery { route: Some(route), address: Some(address) }
 }
 
 /// The local part of an HSA id: base 36, unique per unit, random-looking.

@@ -29,7 +29,7 @@ pub use quantity::MAX_DEVICES;
 pub use refusal::{Alternative, Refusal, RefusalReason};
 pub use reports::{register_pickup, report_fault, report_lost, LostReported, PickupRegistered};
 pub use request::{OrderRequest, MAX_DIRECT_LINES};
-pub use status::{apply as apply_status_change, change_status, order_queue};
+pub use status::{apply as apply_status_change, apply_in as apply_status_change_in, change_status, order_queue};
 
 use crate::App;
 use std::time::Duration;

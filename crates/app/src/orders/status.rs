@@ -76,6 +76,13 @@ pub async fn change_status(
 /// device no longer reserved or blocked) rolls the whole change back.
 pub async fn apply(storage: &dyn Storage, c: &OrderStatusChange) -> Result<()> {
     let mut uow = storage.unit_of_work().await?;
+    apply_in(uow.as_mut(), c).await?;
+    Ok(uow.commit().await?)
+}
+
+/// [`apply`] inside a unit of work the caller commits: a scan that picks
+/// an order's last line moves the order in the same transaction.
+pub async fn apply_in(uow: &mut dyn UnitOfWork, c: &OrderStatusChange) -> Result<()> {
     let m = OrderMove {
         order_id: c.order_id,
         expected: c.expected,
@@ -101,14 +108,17 @@ pub async fn apply(storage: &dyn Storage, c: &OrderStatusChange) -> Result<()> {
     };
     uow.add_order_event(&event).await?;
     uow.notify_creator(&event).await?;
+    if c.to == OrderStatus::Picked {
+        uow.mark_lines_picked(c.order_id, c.at, c.actor_user_id).await?;
+    }
     if let Some(outcome) = delivery::outcome(c.to, order.target) {
         for line in uow.reserved_lines(c.order_id).await? {
-            hand_over(uow.as_mut(), c, &order, &outcome, &line).await?;
+            hand_over(uow, c, &order, &outcome, &line).await?;
         }
         let delivered_at = (outcome.line_state == LineState::Delivered).then_some(c.at);
         uow.close_open_lines(c.order_id, outcome.line_state, delivered_at).await?;
     }
-    Ok(uow.commit().await?)
+    Ok(())
 }
 
 /// One reserved device of the order, moved as `outcome` says.

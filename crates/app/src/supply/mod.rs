@@ -3,6 +3,7 @@
 //! adaptations signed by the prescriber, and safety notices.
 
 mod adaptation;
+mod picking;
 mod receiving;
 mod returns;
 mod safety;
@@ -12,7 +13,8 @@ pub use adaptation::{
     adaptation_document, adaptation_documents_of_device, attach_adaptation, sha256_hex, sign_adaptation,
     AdaptationRequest, SIGNING_DAYS,
 };
-pub use receiving::{consumable_stock, pick_list, receive, ReceiptRequest, ReceivedDevice, ReceivedQuantity};
+pub use picking::{deliver_scan, pending_pickups, pick_list, pick_scan, PickScan};
+pub use receiving::{consumable_stock, receive, ReceiptRequest, ReceivedDevice, ReceivedQuantity};
 pub use returns::{inspect, receive_return, InspectionResult};
 pub use safety::{register_safety_notice, safety_notice, safety_notices, SafetyNoticeRequest};
 pub use work::{

@@ -7,7 +7,7 @@ use crate::App;
 use chrono::NaiveDate;
 use ramp_domain::money::check_amount;
 use ramp_domain::role::Role;
-use ramp_model::{ConsumableStockLine, Id, NewReceipt, NewReceivedDevice, NewReceivedQuantity, PickLine, User};
+use ramp_model::{ConsumableStockLine, Id, NewReceipt, NewReceivedDevice, NewReceivedQuantity, User};
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, Default)]
@@ -153,19 +153,4 @@ pub async fn receive(app: &App, user: &User, req: &ReceiptRequest) -> Result<Id>
 pub async fn consumable_stock(app: &App, user: &User, warehouse_id: Id) -> Result<Vec<ConsumableStockLine>> {
     require(user, &[Role::Warehouse, Role::CustomerService, Role::Technician], "stock")?;
     Ok(app.storage.consumable_stock(warehouse_id).await?)
-}
-
-/// What to pick in a warehouse: open order lines promised by `until`
-/// (default: today + 7 days, a stock item's lead time), by route and date.
-pub async fn pick_list(app: &App, user: &User, warehouse_id: Id, until: Option<NaiveDate>) -> Result<Vec<PickLine>> {
-    require(user, &[Role::Warehouse], "picking")?;
-    if !app.storage.warehouses().await?.iter().any(|w| w.id == warehouse_id) {
-        return Err(AppError::not_found(
-            Some("warehouse"),
-            "warehouse_not_found",
-            format!("no warehouse {warehouse_id}"),
-        ));
-    }
-    let until = until.unwrap_or_else(|| ramp_domain::calendar::add_working_days(app.today(), 7));
-    Ok(app.storage.pick_list(warehouse_id, until).await?)
 }

@@ -47,6 +47,7 @@ mod patients;
 mod people;
 mod pickup_undo;
 mod product;
+mod routes;
 mod rows;
 mod security;
 mod storage;

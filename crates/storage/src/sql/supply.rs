@@ -8,6 +8,54 @@ pub const BLOCKED_REASON: &str = "CASE WHEN EXISTS (SELECT 1 FROM work_orders bw
     WHEN EXISTS (SELECT 1 FROM adaptation_documents bd WHERE bd.device_id = d.id AND bd.signed_at IS NULL) \
     THEN 'adaptation_unsigned' END";
 
+/// A pick list's lines: open lines of registered or picked orders whose
+/// device is in warehouse `$1`, and counted consumables (no device) on the
+/// first central warehouse's list, promised by `$2`. The address is the
+/// order's own, else the unit's; none for a collection at the centre.
+fn pick_list_sql() -> String {
+    let sql = "SELECT l.order_id, l.line_no, o.status AS order_status, o.target, o.patient_id, \
+    l.promised_date, u.name AS unit_name, u.delivery_route AS route, o.delivery_method, \
+    CASE WHEN o.delivery_method = 'pickup_at_centre' THEN NULL \
+    WHEN o.delivery_address IS NOT NULL THEN o.delivery_address \
+    WHEN o.target = 'patient' THEN NULL \
+    ELSE ua.street || ', ' || ua.postal_code || ' ' || ua.city END AS address, \
+    a.article_number, a.name AS article_name, a.gtin, d.device_number, l.quantity, \
+    l.picked_at IS NOT NULL AS picked, \
+    CASE WHEN d.id IS NULL THEN NULL ELSE (BLOCKED) END AS blocked_reason \
+    FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN units u ON u.id = o.unit_id \
+    LEFT JOIN unit_addresses ua ON ua.unit_id = u.id \
+    LEFT JOIN devices d ON d.id = l.device_id JOIN articles a ON a.id = l.article_id \
+    WHERE l.state = 'open' AND o.status IN ('registered', 'picked') AND l.promised_date <= $2 \
+    AND (d.warehouse_id = $1 OR (l.device_id IS NULL \
+    AND $1 = (SELECT MIN(cw.id) FROM warehouses cw WHERE cw.kind = 'central')))";
+    sql.replace("(BLOCKED)", &format!("({BLOCKED_REASON})"))
+}
+
+/// Routes in name order (lines without a route last), then day, order, line.
+const PICK_ORDER: &str = "u.delivery_route IS NULL, u.delivery_route, l.promised_date, l.order_id, l.line_no";
+
+fn pick_line(r: &Row) -> Result<PickLine> {
+    Ok(PickLine {
+        order_id: r.try_get("order_id")?,
+        line_no: r.try_get("line_no")?,
+        order_status: crate::sql::stored(r, "order_status")?,
+        target: crate::sql::stored(r, "target")?,
+        patient_id: r.try_get("patient_id")?,
+        promised_date: r.try_get("promised_date")?,
+        unit_name: r.try_get("unit_name")?,
+        route: r.try_get("route")?,
+        delivery_method: crate::sql::stored(r, "delivery_method")?,
+        address: r.try_get("address")?,
+        article_number: r.try_get("article_number")?,
+        article_name: r.try_get("article_name")?,
+        gtin: r.try_get("gtin")?,
+        device_number: r.try_get("device_number")?,
+        quantity: r.try_get("quantity")?,
+        picked: r.try_get("picked")?,
+        blocked_reason: r.try_get("blocked_reason")?,
+    })
+}
+
 /// Device `d` is not blocked (the negation of [`BLOCKED_REASON`]).
 pub const NOT_BLOCKED: &str = "NOT EXISTS (SELECT 1 FROM work_orders bw WHERE bw.device_id = d.id \
     AND bw.kind = 'recall' AND bw.status IN ('open', 'in_progress')) \
@@ -204,38 +252,8 @@ impl SupplyStore for SqlStorage {
     }
 
     async fn pick_list(&self, warehouse_id: Id, until: chrono::NaiveDate) -> Result<Vec<PickLine>> {
-        let sql = format!(
-            "SELECT l.order_id, l.line_no, o.status AS order_status, l.promised_date, u.name AS unit_name, \
-             u.delivery_route AS route, a.article_number, a.name AS article_name, d.device_number, \
-             {} AS blocked_reason \
-             FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN units u ON u.id = o.unit_id \
-             JOIN devices d ON d.id = l.device_id JOIN articles a ON a.id = l.article_id \
-             WHERE l.state = 'open' AND o.status IN ('registered', 'picked') AND d.warehouse_id = $1 \
-             AND l.promised_date <= $2 \
-             ORDER BY COALESCE(u.delivery_route, ''), l.promised_date, l.order_id, l.line_no",
-            crate::sql::supply::BLOCKED_REASON
-        );
-        db::query(&sql)
-            .bind(warehouse_id)
-            .bind(until)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(PickLine {
-                    order_id: r.try_get("order_id")?,
-                    line_no: r.try_get("line_no")?,
-                    order_status: crate::sql::stored(r, "order_status")?,
-                    promised_date: r.try_get("promised_date")?,
-                    unit_name: r.try_get("unit_name")?,
-                    route: r.try_get("route")?,
-                    article_number: r.try_get("article_number")?,
-                    article_name: r.try_get("article_name")?,
-                    device_number: r.try_get("device_number")?,
-                    blocked_reason: r.try_get("blocked_reason")?,
-                })
-            })
-            .collect()
+        let sql = format!("{} ORDER BY {PICK_ORDER}", pick_list_sql());
+        db::query(&sql).bind(warehouse_id).bind(until).fetch_all(&self.pool).await?.iter().map(pick_line).collect()
     }
 
     async fn receive_return(&self, r: &NewReturn) -> Result<()> {

@@ -159,6 +159,44 @@ impl UnitOfWork for SqlUnitOfWork {
         Ok(())
     }
 
+    async fn mark_lines_picked(&mut self, order_id: Id, at: DateTime<Utc>, actor: Id) -> Result<()> {
+        db::query(
+            "UPDATE order_lines SET picked_at = $1, picked_by = $2 \
+             WHERE order_id = $3 AND state = 'open' AND picked_at IS NULL",
+        )
+        .bind(at)
+        .bind(actor)
+        .bind(order_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn pick_line(&mut self, order_id: Id, line_no: i32, at: DateTime<Utc>, actor: Id) -> Result<bool> {
+        let n = db::query(
+            "UPDATE order_lines SET picked_at = $1, picked_by = $2 \
+             WHERE order_id = $3 AND line_no = $4 AND state = 'open' AND picked_at IS NULL",
+        )
+        .bind(at)
+        .bind(actor)
+        .bind(order_id)
+        .bind(line_no)
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    async fn unpicked_lines(&mut self, order_id: Id) -> Result<i64> {
+        let row = db::query(
+            "SELECT COUNT(*) AS n FROM order_lines WHERE order_id = $1 AND state = 'open' AND picked_at IS NULL",
+        )
+        .bind(order_id)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
     async fn close_open_lines(
         &mut self,
         order_id: Id,

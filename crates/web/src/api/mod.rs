@@ -25,6 +25,7 @@ mod orders;
 mod orders_dto;
 mod patient_invoices;
 mod patients;
+mod picking;
 mod product;
 mod reports;
 mod session;
@@ -68,7 +69,7 @@ use utoipa::OpenApi;
         orders::preview, orders::add_item, orders::cart, orders::remove_item, orders::place, orders::get_order,
         orders::list, orders::change_status, notifications::list, notifications::read,
         reports::pickup, reports::undo_pickup, reports::fault, reports::lost,
-        supply::receive, supply::consumables, supply::pick_list, supply::receive_return, supply::inspect,
+        supply::receive, supply::consumables, picking::pick_list, picking::pick_scan, picking::delivery_scan, picking::pickups, supply::receive_return, supply::inspect,
         supply::work_orders, supply::create_work_order, supply::work_order, supply::start, supply::add_entry,
         supply::finish, supply::attach, supply::document, supply::sign, supply::register_notice, supply::notices,
         supply::notice,
@@ -194,7 +195,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/devices/{device_number}/inspection", post(supply::inspect))
         .route("/api/v1/receipts", post(supply::receive))
         .route("/api/v1/warehouses/{id}/consumables", get(supply::consumables))
-        .route("/api/v1/warehouses/{id}/pick-list", get(supply::pick_list))
+        .route("/api/v1/warehouses/{id}/pick-list", get(picking::pick_list))
+        .route("/api/v1/warehouses/{id}/pick-scans", post(picking::pick_scan))
+        .route("/api/v1/delivery-scans", post(picking::delivery_scan))
+        .route("/api/v1/pickups", get(picking::pickups))
         .route("/api/v1/returns", post(supply::receive_return))
         .route("/api/v1/work-orders", get(supply::work_orders).post(supply::create_work_order))
         .route("/api/v1/work-orders/{id}", get(supply::work_order))

@@ -105,31 +105,6 @@ pub async fn consumables(
     to_json(s::consumable_stock(&state.app, &user, id).await?)
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PickQuery {
-    /// Lines promised by this date (`YYYY-MM-DD`); default 7 working days ahead.
-    pub until: Option<String>,
-}
-
-/// The pick list: open order lines whose device is in this warehouse, by delivery route and promised date.
-#[utoipa::path(get, path = "/api/v1/warehouses/{id}/pick-list", tag = "supply", params(("id" = i64, Path, description = "the warehouse"), PickQuery), security(("token" = []), ("session" = [])), responses(
-    (status = 200, description = "lines to pick, with any blocking reason", body = Object),
-    (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 404, description = "warehouse_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid_date (field until)", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn pick_list(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(id): Path<i64>,
-    Query(q): Query<PickQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let until = parse_optional_date("until", q.until.as_deref(), "2027-02-01")?;
-    to_json(s::pick_list(&state.app, &user, id, until).await?)
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnBody {

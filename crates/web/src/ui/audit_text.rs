@@ -80,6 +80,8 @@ mod tests {
         "patient.register",
         "patient.setting_change",
         "catalog.product",
+        "pick_list.read",
+        "pickups.read",
     ];
 
     #[test]

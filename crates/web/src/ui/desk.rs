@@ -13,11 +13,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ramp_app::dates::parse_optional_date;
-use ramp_app::model::{Id, PickLine, User, Warehouse};
+use ramp_app::model::{Id, User, Warehouse};
 use ramp_app::supply as s;
 use ramp_app::{AppError, ErrorKind};
-use ramp_domain::order::OrderStatus;
-use ramp_domain::Term;
 use serde::Deserialize;
 
 /// Rows a receipt form starts with; "Lägg till rad" adds one, up to the maximum.
@@ -31,12 +29,12 @@ pub(super) fn log_if_internal(e: &AppError) {
     }
 }
 
-async fn warehouses(state: &AppState, user: &User) -> Result<Vec<Warehouse>, AppError> {
+pub(super) async fn warehouses(state: &AppState, user: &User) -> Result<Vec<Warehouse>, AppError> {
     Ok(ramp_app::stock::stock_overview(&state.app, user, None).await?.warehouses)
 }
 
 /// The first central warehouse: the default everywhere on the desk.
-fn default_warehouse(ws: &[Warehouse]) -> Id {
+pub(super) fn default_warehouse(ws: &[Warehouse]) -> Id {
     ws.iter().find(|w| w.kind == "central").or(ws.first()).map(|w| w.id).unwrap_or_default()
 }
 
@@ -359,89 +357,6 @@ pub async fn receive(
             page.add_error(&e);
             render(&ReceiveTemplate::build(page, ws, &form), status)
         }
-    }
-}
-
-// ---- the pick list ----
-
-#[derive(Deserialize)]
-pub struct PickParams {
-    warehouse: Option<String>,
-    /// Lines promised by this date (default: 7 working days ahead).
-    until: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "desk_pick.html")]
-struct PickTemplate {
-    page: Page,
-    tab: &'static str,
-    warehouses: Vec<Warehouse>,
-    warehouse_id: Id,
-    until: String,
-    lines: Vec<PickLine>,
-    back: String,
-}
-
-impl PickTemplate {
-    /// The order's move buttons go on its first line only.
-    fn first_of_order(&self, i: &usize) -> bool {
-        *i == 0 || self.lines[*i - 1].order_id != self.lines[*i].order_id
-    }
-
-    fn moves(&self, l: &PickLine) -> Vec<OrderStatus> {
-        super::orders::next_moves(&l.order_status)
-    }
-
-    fn label(&self, to: &OrderStatus) -> &'static str {
-        super::orders::move_label(&self.page, to)
-    }
-
-    fn status(&self, l: &PickLine) -> &'static str {
-        self.page.order_status(&l.order_status)
-    }
-
-    fn blocked(&self, reason: &str) -> &'static str {
-        self.page.t(&format!("blocked.{reason}"))
-    }
-}
-
-pub async fn pick(
-    State(state): State<AppState>,
-    lang: Lang,
-    CsrfToken(csrf): CsrfToken,
-    UiUser(user): UiUser,
-    Query(q): Query<PickParams>,
-) -> Response {
-    let ws = match warehouses(&state, &user).await {
-        Ok(ws) => ws,
-        Err(e) => return error_page(lang, e),
-    };
-    let warehouse_id = match q.warehouse.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => default_warehouse(&ws),
-        Some(w) => match w.parse() {
-            Ok(id) => id,
-            Err(_) => {
-                return error_page(lang, AppError::invalid("warehouse", "warehouse_not_found", "no such warehouse"))
-            }
-        },
-    };
-    let until = match parse_optional_date("until", q.until.as_deref(), "2027-02-01") {
-        Ok(Some(d)) => d,
-        Ok(None) => ramp_domain::calendar::add_working_days(state.app.today(), 7),
-        Err(e) => return error_page(lang, e),
-    };
-    match s::pick_list(&state.app, &user, warehouse_id, Some(until)).await {
-        Ok(lines) => {
-            let page = Page::new(lang, "desk.pick_title", Some(&user), &csrf, "desk");
-            let back = format!("/desk/pick?warehouse={warehouse_id}&until={until}");
-            let until = until.to_string();
-            render(
-                &PickTemplate { page, tab: "pick", warehouses: ws, warehouse_id, until, lines, back },
-                StatusCode::OK,
-            )
-        }
-        Err(e) => error_page(lang, e),
     }
 }
 

@@ -32,6 +32,7 @@ mod orders;
 mod page;
 mod patient;
 mod patient_invoices;
+mod pick;
 mod product;
 mod safety;
 mod stock;
@@ -104,7 +105,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/desk", get(desk_home))
         .route("/desk/receive", get(desk::receive_form).post(desk::receive))
-        .route("/desk/pick", get(desk::pick))
+        .route("/desk/pick", get(pick::pick).post(pick::pick_scan))
+        .route("/desk/pick/print", get(pick::print_pick_list))
+        .route("/desk/pick/delivery-notes", get(pick::print_delivery_notes))
+        .route("/desk/pick/labels", get(pick::print_labels))
+        .route("/desk/deliver", get(pick::deliver).post(pick::deliver_scan))
+        .route("/desk/pickups", get(pick::pickups))
         .route("/desk/returns", get(desk::returns).post(desk::receive_return))
         .route("/desk/returns/inspection", get(desk_returns).post(desk::inspect))
         .route("/workshop", get(workshop::queue))

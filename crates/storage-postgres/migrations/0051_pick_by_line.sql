@@ -1,0 +1,30 @@
+-- Issue 19: picking line by line (a scanner reads each device or article)
+-- and deliveries to addresses.
+--
+-- `picked_at`/`picked_by`: when and by whom an order line was picked. A
+-- line is delivered only once it is picked: moving an order to "picked"
+-- marks every open line, a scan marks one. Lines of orders already picked
+-- or out for delivery are marked with the order's last change.
+ALTER TABLE order_lines ADD COLUMN picked_at TIMESTAMPTZ;
+ALTER TABLE order_lines ADD COLUMN picked_by BIGINT REFERENCES users (id);
+UPDATE order_lines l SET picked_at = o.updated_at FROM orders o
+WHERE o.id = l.order_id AND l.state = 'open' AND o.status IN ('picked', 'out_for_delivery');
+
+CREATE FUNCTION order_lines_deliver_only_picked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.state = 'delivered' AND OLD.state <> 'delivered' AND OLD.picked_at IS NULL THEN
+        RAISE EXCEPTION 'line_not_picked: an order line is delivered only after it is picked' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER order_lines_deliver_only_picked BEFORE UPDATE OF state ON order_lines
+FOR EACH ROW EXECUTE FUNCTION order_lines_deliver_only_picked();
+
+-- Where a unit takes its deliveries: the pick list, the delivery note and
+-- the pending pickups print it beside the unit's route.
+CREATE TABLE unit_addresses (
+    unit_id BIGINT PRIMARY KEY REFERENCES units (id),
+    street TEXT NOT NULL CONSTRAINT unit_addresses_street_check CHECK (length(street) BETWEEN 1 AND 200),
+    postal_code TEXT NOT NULL CONSTRAINT unit_addresses_postal_code_check CHECK (length(postal_code) BETWEEN 5 AND 6),
+    city TEXT NOT NULL CONSTRAINT unit_addresses_city_check CHECK (length(city) BETWEEN 1 AND 100)
+);

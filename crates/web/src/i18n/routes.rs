@@ -1,0 +1,71 @@
+//! The loading bay (issue 19): the pick list by route and day, scanning to
+//! pick and to deliver, printing, and the pending pickups. Swedish first.
+
+pub(super) const TEXTS: &[(&str, &str, &str)] = &[
+    ("pick.all_routes", "Alla rutter", "All routes"),
+    ("pick.scan", "Skanna streckkod", "Scan barcode"),
+    ("pick.scan_hint", "Skanna hjälpmedlets nummer eller artikelns streckkod (förbrukning), eller skriv in koden och tryck Enter.", "Scan the device's number or the article's barcode (consumables), or type the code and press Enter."),
+    ("pick.scan_submit", "Plocka", "Pick"),
+    ("pick.picked", "Plockat", "Picked"),
+    ("pick.order_picked", "Hela ordern är plockad.", "The whole order is picked."),
+    ("pick.print", "Skriv ut plocklistan (PDF)", "Print the pick list (PDF)"),
+    ("pick.delivery_notes", "Följesedlar (PDF)", "Delivery notes (PDF)"),
+    ("pick.labels", "Etiketter för hjälpmedlen (PDF)", "Device labels (PDF)"),
+    ("pick.recipient", "Mottagare och adress", "Recipient and address"),
+    ("pick.what", "Hjälpmedel eller antal", "Device or quantity"),
+    ("pick.state", "Läge", "State"),
+    ("pick.pieces", "st", "pcs"),
+    ("pick.is_picked", "Plockad", "Picked"),
+    ("pick.to_pick", "Att plocka", "To pick"),
+    ("pick.collected_at_centre", "Hämtas på hjälpmedelscentralen", "Collected at the centre"),
+    ("pick.registered_address", "Patientens folkbokföringsadress (slås upp vid ruttplanering)", "The patient's registered address (looked up when planning the route)"),
+    ("pick.no_address", "Adress saknas – kontakta enheten", "No address – contact the unit"),
+    ("deliver.title", "Leverera", "Deliver"),
+    ("deliver.intro", "Skanna följesedelns streckkod eller ett av orderns hjälpmedel när leveransen lämnas. Bara plockade ordrar kan levereras.", "Scan the delivery note's barcode or one of the order's devices when the delivery is handed over. Only picked orders can be delivered."),
+    ("deliver.scan_hint", "Följesedelns kod börjar med ORD-.", "The delivery note's code starts with ORD-."),
+    ("deliver.submit", "Registrera leverans", "Record delivery"),
+    ("deliver.delivered", "är levererad", "is delivered"),
+    ("pickups.title", "Hämtningar", "Pickups"),
+    ("pickups.caption", "Hjälpmedel som väntar på att hämtas, per rutt", "Devices waiting to be collected, by route"),
+    ("pickups.empty", "Inga hämtningar väntar.", "No pickups are waiting."),
+    ("pickups.rent_end", "Hyran upphör", "Rent ends"),
+    ("pickups.note", "Anteckning", "Note"),
+    ("pickups.at_patient", "Hos patient", "With a patient"),
+    ("audit.action.pick_list.read", "Visade leveransadress på plocklista", "Showed a delivery address on a pick list"),
+    ("audit.action.pickups.read", "Visade adress för hämtning", "Showed a pickup address"),
+    ("pdf.pick_list", "Plocklista", "Pick list"),
+    ("pdf.delivery_note", "Följesedel", "Delivery note"),
+    ("pdf.printed", "Utskriven", "Printed"),
+    ("pdf.page", "Sida", "Page"),
+    ("pdf.signature", "Mottagen av (namnförtydligande och signatur)", "Received by (name and signature)"),
+];
+
+pub(super) const ERRORS: &[(&str, &str, &str)] = &[
+    (
+        "scan_a_line",
+        "Det är en orders kod. Skanna varje hjälpmedel eller artikel på ordern.",
+        "That is an order's code. Scan each device or article on the order.",
+    ),
+    (
+        "scan_the_device",
+        "Koden anger bara artikeln. Skanna hjälpmedlets eget nummer.",
+        "That code names the article only. Scan the device's own number.",
+    ),
+    (
+        "not_on_pick_list",
+        "Inget på plocklistan matchar den skannade koden.",
+        "Nothing on the pick list matches the scanned code.",
+    ),
+    ("already_picked", "Raden är redan plockad.", "That line is already picked."),
+    (
+        "blocked",
+        "Hjälpmedlet är spärrat och får inte lämna huset.",
+        "The device is blocked and must not leave the house.",
+    ),
+    ("nothing_to_deliver", "Ingen öppen order har den koden.", "No open order has that code."),
+    (
+        "order_not_picked",
+        "Ordern är inte plockad än. Plocka den innan den levereras.",
+        "The order is not picked yet. Pick it before delivering it.",
+    ),
+];

@@ -1,0 +1,15 @@
+//! Ramp's printable documents as PDF: the warehouse's pick lists, delivery
+//! notes and device labels with barcodes ([`sheet`], [`barcode`],
+//! [`pick`]). Base-14 Helvetica with WinAnsi encoding: no font file is
+//! embedded and Swedish å ä ö print; content streams are not compressed,
+//! so a test can find the text in the file.
+
+pub mod barcode;
+pub mod pick;
+pub mod sheet;
+
+/// `text` in Windows-1252 (WinAnsi), what base-14 fonts print.
+pub fn win_ansi(text: &str) -> Vec<u8> {
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    bytes.into_owned()
+}
