@@ -66,6 +66,7 @@ mod ui_digital;
 mod ui_forms;
 mod ui_menu_focus;
 mod ui_order_journey;
+mod ui_picking;
 mod ui_plain_words;
 mod ui_search;
 mod unit_orderer;
