@@ -36,6 +36,10 @@ pub struct UnitRecord {
     pub kind: String,
     pub customer_number_id: Id,
     pub active: bool,
+    /// The delivery route that passes the unit (pick lists group by it).
+    pub delivery_route: Option<String>,
+    /// Where the unit takes its deliveries.
+    pub address: Option<crate::UnitAddress>,
 }
 
 /// What a unit is created or edited with (its HSA id and principal are
@@ -45,6 +49,9 @@ pub struct UnitFields {
     pub name: String,
     pub kind: String,
     pub customer_number_id: Id,
+    pub delivery_route: Option<String>,
+    /// Its `unit_id` is ignored: the unit's own.
+    pub address: Option<crate::UnitAddress>,
 }
 
 /// A competence ("förskrivarbehörighet") and the period it is valid in;

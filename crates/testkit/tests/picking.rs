@@ -281,7 +281,38 @@ async fn the_printed_papers_carry_barcodes_a_scanner_reads(app: TestApp) {
     assert_eq!(labels, vec![device.clone()], "one label per device");
 }
 
+async fn an_administrator_sets_a_units_route_and_address_and_a_bad_postal_code_is_named(app: TestApp) {
+    fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let admin = app.token_for("admin").await;
+    let unit = app.fixture.hemtjanst;
+    let units: Value = app.get(&admin, "/api/v1/admin/units").await.json().await.unwrap();
+    let before = units.as_array().unwrap().iter().find(|u| u["id"] == unit).unwrap().clone();
+    let put = |body: Value| {
+        let (app, admin) = (&app, &admin);
+        async move { app.put_json(admin, &format!("/api/v1/admin/units/{unit}"), &body).await }
+    };
+    let mut body = json!({ "name": before["name"], "kind": before["kind"], "customer_number_id": before["customer_number_id"],
+        "delivery_route": LIDINGO_ROUTE, "address": { "street": "Stockholmsvägen 12", "postal_code": "18130", "city": "Lidingö" } });
+    assert_eq!(put(body.clone()).await.status(), 204);
+    let units: Value = app.get(&admin, "/api/v1/admin/units").await.json().await.unwrap();
+    let after = units.as_array().unwrap().iter().find(|u| u["id"] == unit).unwrap().clone();
+    assert_eq!(after["delivery_route"], LIDINGO_ROUTE);
+    assert_eq!(after["address"]["postal_code"], "181 30", "kept as the post prints it");
+
+    // A bad postal code is named and nothing changes; an edit without route and address keeps them.
+    body["address"]["postal_code"] = json!("1813");
+    let p = problem(put(body.clone()).await).await;
+    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("invalid_postal_code"), Some("postal_code")));
+    let keep =
+        json!({ "name": before["name"], "kind": before["kind"], "customer_number_id": before["customer_number_id"] });
+    assert_eq!(put(keep).await.status(), 204);
+    let pads = buffer_order_of_pads(&app, 2).await;
+    let list = get(&app, "lager", "/api/v1/warehouses/1/pick-list").await;
+    assert_eq!(lines_of(&list, pads)[0]["address"], "Stockholmsvägen 12, 181 30 Lidingö");
+}
+
 ramp_testkit::on_both_engines!(
+    an_administrator_sets_a_units_route_and_address_and_a_bad_postal_code_is_named,
     the_pick_list_goes_by_route_and_day_with_each_address_and_the_buffer_stores_consumables,
     a_scan_picks_one_line_and_the_order_is_picked_with_its_last_line,
     a_consumable_is_picked_by_its_article_number_or_gtin,

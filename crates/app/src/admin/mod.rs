@@ -32,7 +32,7 @@ pub use principals::{
 pub use product_areas::{edit_product_area, list_product_areas, ProductAreaInput};
 pub use reference::{reference, user_overview, Reference, UserOverview};
 pub use tokens::{list_tokens, revoke_token};
-pub use units::{create_unit, deactivate_unit, edit_unit, list_units, reactivate_unit, UnitInput};
+pub use units::{create_unit, deactivate_unit, edit_unit, list_units, reactivate_unit, AddressInput, UnitInput};
 pub use users::{
     create_user, deactivate_user, list_users, reactivate_user, set_competences, set_roles, set_unit, user, NewUserInput,
 };

@@ -9,7 +9,7 @@ use ramp_domain::admin::AdminEntity;
 use ramp_domain::ids::HsaId;
 use ramp_domain::unit::UnitKind;
 use ramp_domain::Term;
-use ramp_model::{AdminWork, Id, UnitFields, UnitRecord};
+use ramp_model::{AdminWork, Id, UnitAddress, UnitFields, UnitRecord};
 
 /// A unit as created or edited (the principal and HSA id are read at
 /// creation only).
@@ -21,6 +21,18 @@ pub struct UnitInput {
     /// A unit kind, e.g. `primary_care`.
     pub kind: String,
     pub customer_number_id: Id,
+    /// The delivery route; `None` keeps what the unit has (empty text removes it).
+    pub delivery_route: Option<String>,
+    /// Street, postal code and city, all or none; `None` keeps the unit's address.
+    pub address: Option<AddressInput>,
+}
+
+/// A delivery address as typed: all three empty removes it.
+#[derive(Debug, Clone, Default)]
+pub struct AddressInput {
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
 }
 
 /// Every unit, of one principal when given.
@@ -30,7 +42,13 @@ pub async fn list_units(app: &App, caller: Caller<'_>, principal_id: Option<Id>)
 }
 
 /// The fields, checked; the customer number must be the principal's.
-async fn fields(work: &mut dyn AdminWork, principal_id: Id, input: &UnitInput) -> Result<UnitFields> {
+/// Route and address not given keep `before`'s.
+async fn fields(
+    work: &mut dyn AdminWork,
+    principal_id: Id,
+    input: &UnitInput,
+    before: Option<&UnitRecord>,
+) -> Result<UnitFields> {
     let name = text("name", &input.name, 200)?;
     let kind = UnitKind::parse(&input.kind)?;
     let number = work
@@ -44,7 +62,33 @@ async fn fields(work: &mut dyn AdminWork, principal_id: Id, input: &UnitInput) -
             "the customer number belongs to another principal",
         ));
     }
-    Ok(UnitFields { name, kind: kind.as_str().to_string(), customer_number_id: number.id })
+    let delivery_route = match &input.delivery_route {
+        None => before.and_then(|b| b.delivery_route.clone()),
+        Some(r) if r.trim().is_empty() => None,
+        Some(r) => Some(text("delivery_route", r, 100)?),
+    };
+    let address = match &input.address {
+        None => before.and_then(|b| b.address.clone()),
+        Some(a) => address(a)?,
+    };
+    Ok(UnitFields { name, kind: kind.as_str().to_string(), customer_number_id: number.id, delivery_route, address })
+}
+
+/// A delivery address: all three parts or none; a Swedish postal code
+/// (five digits) is kept as `NNN NN`, as the post prints it.
+fn address(a: &AddressInput) -> Result<Option<UnitAddress>> {
+    let parts = [a.street.trim(), a.postal_code.trim(), a.city.trim()];
+    if parts.iter().all(|p| p.is_empty()) {
+        return Ok(None);
+    }
+    let street = text("street", &a.street, 200)?;
+    let digits: String = a.postal_code.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() != 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::invalid("postal_code", "invalid_postal_code", "a postal code has five digits"));
+    }
+    let city = text("city", &a.city, 100)?;
+    let postal_code = format!("{} {}", &digits[..3], &digits[3..]);
+    Ok(Some(UnitAddress { unit_id: 0, street, postal_code, city }))
 }
 
 pub async fn create_unit(app: &App, caller: Caller<'_>, input: &UnitInput) -> Result<Id> {
@@ -54,7 +98,7 @@ pub async fn create_unit(app: &App, caller: Caller<'_>, input: &UnitInput) -> Re
     work.principal(input.principal_id)
         .await?
         .ok_or_else(|| not_found("principal_id", "principal_not_found", "principal"))?;
-    let f = fields(work.as_mut(), input.principal_id, input).await?;
+    let f = fields(work.as_mut(), input.principal_id, input, None).await?;
     let id = work.insert_unit(input.principal_id, hsa_id.as_str(), &f).await.map_err(|e| {
         if e.is_conflict_on("units_hsa_id_key", "units.hsa_id") {
             AppError::invalid("hsa_id", "hsa_id_taken", "a unit with this HSA id exists")
@@ -74,7 +118,7 @@ pub async fn edit_unit(app: &App, caller: Caller<'_>, id: Id, input: &UnitInput)
     authorize(app, caller, AdminEntity::Unit, "edit", Some(id)).await?;
     let mut work = app.storage.admin_work().await?;
     let before = work.unit(id).await?.ok_or_else(|| not_found("id", "unit_not_found", "unit"))?;
-    let f = fields(work.as_mut(), before.principal_id, input).await?;
+    let f = fields(work.as_mut(), before.principal_id, input, Some(&before)).await?;
     work.update_unit(id, &f).await?;
     let after = work.unit(id).await?;
     let change =

@@ -15,7 +15,10 @@ use ramp_domain::Term;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-const UNIT_COLUMNS: &str = "id, principal_id, hsa_id, name, kind, customer_number_id, active";
+/// A unit (`u`) with its delivery address (`ua`, joined by the caller).
+const UNIT_COLUMNS: &str = "u.id, u.principal_id, u.hsa_id, u.name, u.kind, u.customer_number_id, u.active, \
+    u.delivery_route, ua.street, ua.postal_code, ua.city";
+const UNITS: &str = "units u LEFT JOIN unit_addresses ua ON ua.unit_id = u.id";
 const USER_COLUMNS: &str =
     "id, username, display_name, password_hash, principal_id, unit_id, active, created_at, last_login_at, hsa_id";
 const TOKEN_COLUMNS: &str = "t.id, t.user_id, u.username, t.name, t.created_at, t.revoked_at";
@@ -31,7 +34,29 @@ fn unit_record_from(r: &Row) -> Result<UnitRecord> {
         kind: r.try_get("kind")?,
         customer_number_id: r.try_get("customer_number_id")?,
         active: r.try_get("active")?,
+        delivery_route: r.try_get("delivery_route")?,
+        address: match (r.try_get("street")?, r.try_get("postal_code")?, r.try_get("city")?) {
+            (Some(street), Some(postal_code), Some(city)) => {
+                Some(UnitAddress { unit_id: r.try_get("id")?, street, postal_code, city })
+            }
+            _ => None,
+        },
     })
+}
+
+/// Replaces the unit's delivery address (none: removed).
+async fn set_unit_address(tx: &mut WriteTx, unit_id: Id, a: Option<&UnitAddress>) -> Result<()> {
+    db::query("DELETE FROM unit_addresses WHERE unit_id = $1").bind(unit_id).execute(&mut **tx).await?;
+    if let Some(a) = a {
+        db::query("INSERT INTO unit_addresses (unit_id, street, postal_code, city) VALUES ($1, $2, $3, $4)")
+            .bind(unit_id)
+            .bind(&a.street)
+            .bind(&a.postal_code)
+            .bind(&a.city)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 fn token_from(r: &Row) -> Result<TokenRecord> {
@@ -194,7 +219,9 @@ impl AdminStore for SqlStorage {
     }
 
     async fn unit_records(&self, principal_id: Option<Id>) -> Result<Vec<UnitRecord>> {
-        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE ($1 IS NULL OR principal_id = $1) ORDER BY name, id");
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM {UNITS} WHERE ($1 IS NULL OR u.principal_id = $1) ORDER BY u.name, u.id"
+        );
         db::query(&sql).bind(principal_id).fetch_all(&self.pool).await?.iter().map(unit_record_from).collect()
     }
 
@@ -381,33 +408,40 @@ impl AdminWork for SqlAdminWork {
     }
 
     async fn unit(&mut self, id: Id) -> Result<Option<UnitRecord>> {
-        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE id = $1");
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM {UNITS} WHERE u.id = $1");
         db::query(&sql).bind(id).fetch_optional(&mut *self.tx).await?.as_ref().map(unit_record_from).transpose()
     }
 
     async fn insert_unit(&mut self, principal_id: Id, hsa_id: &str, f: &UnitFields) -> Result<Id> {
-        db::query(
-            "INSERT INTO units (principal_id, hsa_id, name, kind, customer_number_id, active) \
-             VALUES ($1, $2, $3, $4, $5, TRUE) RETURNING id",
+        let id: Id = db::query(
+            "INSERT INTO units (principal_id, hsa_id, name, kind, customer_number_id, active, delivery_route) \
+             VALUES ($1, $2, $3, $4, $5, TRUE, $6) RETURNING id",
         )
         .bind(principal_id)
         .bind(hsa_id)
         .bind(&f.name)
         .bind(&f.kind)
         .bind(f.customer_number_id)
+        .bind(f.delivery_route.as_deref())
         .fetch_one(&mut *self.tx)
         .await?
-        .try_get("id")
+        .try_get("id")?;
+        set_unit_address(&mut self.tx, id, f.address.as_ref()).await?;
+        Ok(id)
     }
 
     async fn update_unit(&mut self, id: Id, f: &UnitFields) -> Result<bool> {
-        let done = db::query("UPDATE units SET name = $1, kind = $2, customer_number_id = $3 WHERE id = $4")
-            .bind(&f.name)
-            .bind(&f.kind)
-            .bind(f.customer_number_id)
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await?;
+        let done = db::query(
+            "UPDATE units SET name = $1, kind = $2, customer_number_id = $3, delivery_route = $4 WHERE id = $5",
+        )
+        .bind(&f.name)
+        .bind(&f.kind)
+        .bind(f.customer_number_id)
+        .bind(f.delivery_route.as_deref())
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        set_unit_address(&mut self.tx, id, f.address.as_ref()).await?;
         Ok(done.rows_affected() == 1)
     }
 

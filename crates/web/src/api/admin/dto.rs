@@ -62,6 +62,29 @@ pub struct UnitDto {
     pub kind: String,
     pub customer_number_id: i64,
     pub active: bool,
+    /// The delivery route that passes the unit (pick lists group by it).
+    pub delivery_route: Option<String>,
+    /// Where the unit takes its deliveries.
+    pub address: Option<AddressDto>,
+}
+
+/// A delivery address; the postal code as `NNN NN`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressDto {
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+}
+
+impl AddressDto {
+    pub fn input(&self) -> ramp_app::admin::AddressInput {
+        ramp_app::admin::AddressInput {
+            street: self.street.clone(),
+            postal_code: self.postal_code.clone(),
+            city: self.city.clone(),
+        }
+    }
 }
 
 impl From<&st::UnitRecord> for UnitDto {
@@ -74,6 +97,12 @@ impl From<&st::UnitRecord> for UnitDto {
             kind: u.kind.clone(),
             customer_number_id: u.customer_number_id,
             active: u.active,
+            delivery_route: u.delivery_route.clone(),
+            address: u.address.as_ref().map(|a| AddressDto {
+                street: a.street.clone(),
+                postal_code: a.postal_code.clone(),
+                city: a.city.clone(),
+            }),
         }
     }
 }
@@ -255,6 +284,11 @@ pub struct UnitBody {
     pub kind: String,
     /// One of the principal's customer numbers.
     pub customer_number_id: i64,
+    /// The delivery route (at most 100 characters).
+    #[serde(default)]
+    pub delivery_route: Option<String>,
+    #[serde(default)]
+    pub address: Option<AddressDto>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -263,6 +297,12 @@ pub struct UnitEditBody {
     pub name: String,
     pub kind: String,
     pub customer_number_id: i64,
+    /// The delivery route; absent keeps it, `""` removes it.
+    #[serde(default)]
+    pub delivery_route: Option<String>,
+    /// Absent keeps the address; all three parts empty removes it.
+    #[serde(default)]
+    pub address: Option<AddressDto>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

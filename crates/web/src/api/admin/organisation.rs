@@ -138,7 +138,7 @@ pub async fn units(
     (status = 201, description = "created", body = CreatedDto),
     (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, description = "principal_not_found (field principal_id), customer_number_not_found (field customer_number_id)", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid_hsa_id, hsa_id_taken (field hsa_id); required (name); invalid_unit_kind (kind); customer_number_of_other_principal (customer_number_id)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "invalid_hsa_id, hsa_id_taken (field hsa_id); required (name); invalid_unit_kind (kind); customer_number_of_other_principal (customer_number_id); too_long (delivery_route); required, too_long (street, city); invalid_postal_code (postal_code)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn create_unit(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -151,12 +151,14 @@ pub async fn create_unit(
         name: b.name,
         kind: b.kind,
         customer_number_id: b.customer_number_id,
+        delivery_route: b.delivery_route,
+        address: b.address.as_ref().map(AddressDto::input),
     };
     let id = uc::create_unit(&state.app, caller(&user, &rid), &input).await?;
     Ok((StatusCode::CREATED, Json(CreatedDto { id })))
 }
 
-/// Changes a unit's name, kind and customer number.
+/// Changes a unit's name, kind, customer number, delivery route and address (absent route/address: kept).
 #[utoipa::path(put, path = "/api/v1/admin/units/{id}", tag = "admin", request_body = UnitEditBody, params(("id" = i64, Path, description = "the unit")), security(("token" = []), ("session" = [])), responses(
     (status = 204, description = "changed"),
     (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -169,8 +171,14 @@ pub async fn edit_unit(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<UnitEditBody>,
 ) -> Result<StatusCode, ApiError> {
-    let input =
-        uc::UnitInput { name: b.name, kind: b.kind, customer_number_id: b.customer_number_id, ..Default::default() };
+    let input = uc::UnitInput {
+        name: b.name,
+        kind: b.kind,
+        customer_number_id: b.customer_number_id,
+        delivery_route: b.delivery_route,
+        address: b.address.as_ref().map(AddressDto::input),
+        ..Default::default()
+    };
     uc::edit_unit(&state.app, caller(&user, &rid), id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }

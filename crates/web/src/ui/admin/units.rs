@@ -116,7 +116,18 @@ fn input(f: &Pairs, with_origin: bool) -> Result<uc::UnitInput, AppError> {
         name: one(f, "name"),
         kind: one(f, "kind"),
         customer_number_id: id_of(f, "customer_number_id")?,
+        delivery_route: has(f, "delivery_route").then(|| one(f, "delivery_route")),
+        address: has(f, "street").then(|| uc::AddressInput {
+            street: one(f, "street"),
+            postal_code: one(f, "postal_code"),
+            city: one(f, "city"),
+        }),
     })
+}
+
+/// Whether the form carried the field at all (a form without it keeps the value).
+fn has(f: &Pairs, key: &str) -> bool {
+    f.iter().any(|(k, _)| k == key)
 }
 
 pub async fn create(
@@ -175,12 +186,24 @@ async fn unit_page(
         ("name".into(), unit.name.clone()),
         ("kind".into(), unit.kind.clone()),
         ("customer_number_id".into(), unit.customer_number_id.to_string()),
+        ("delivery_route".into(), unit.delivery_route.clone().unwrap_or_default()),
+        ("street".into(), unit.address.as_ref().map(|a| a.street.clone()).unwrap_or_default()),
+        ("postal_code".into(), unit.address.as_ref().map(|a| a.postal_code.clone()).unwrap_or_default()),
+        ("city".into(), unit.address.as_ref().map(|a| a.city.clone()).unwrap_or_default()),
     ];
     let (status, f) = match failed_with {
         Some((e, f)) => (failed(&mut page, &e), f),
         None => (StatusCode::OK, &stored),
     };
-    let fields = vec![Field::new(&page, "name", lang.t("admin.unit_name"), &one(f, "name")).required()];
+    let fields = vec![
+        Field::new(&page, "name", lang.t("admin.unit_name"), &one(f, "name")).required(),
+        Field::new(&page, "delivery_route", lang.t("admin.delivery_route"), &one(f, "delivery_route"))
+            .max(100)
+            .hint(lang.t("admin.delivery_route_hint")),
+        Field::new(&page, "street", lang.t("admin.street"), &one(f, "street")),
+        Field::new(&page, "postal_code", lang.t("admin.postal_code"), &one(f, "postal_code")).max(6),
+        Field::new(&page, "city", lang.t("admin.city"), &one(f, "city")).max(100),
+    ];
     let kind = Select::new(&page, "kind", lang.t("admin.unit_kind"), unit_kinds(lang), &one(f, "kind"));
     let customer_number = Select::new(
         &page,
