@@ -33,6 +33,7 @@ mod page;
 mod patient;
 mod patient_invoices;
 mod product;
+mod receive;
 mod safety;
 mod stock;
 mod surplus;
@@ -103,7 +104,7 @@ pub fn routes() -> Router<AppState> {
             get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Sign)),
         )
         .route("/desk", get(desk_home))
-        .route("/desk/receive", get(desk::receive_form).post(desk::receive))
+        .route("/desk/receive", get(receive::receive_form).post(receive::receive))
         .route("/desk/pick", get(desk::pick))
         .route("/desk/returns", get(desk::returns).post(desk::receive_return))
         .route("/desk/returns/inspection", get(desk_returns).post(desk::inspect))
