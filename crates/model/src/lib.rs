@@ -31,6 +31,7 @@ mod security;
 mod supply;
 mod types;
 mod unit_of_work;
+mod warehouse;
 
 pub use admin::*;
 pub use audit::*;
@@ -55,6 +56,7 @@ pub use security::*;
 pub use supply::*;
 pub use types::*;
 pub use unit_of_work::*;
+pub use warehouse::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -108,6 +110,7 @@ pub trait Storage:
     + DigitalStore
     + InteropStore
     + CatalogImportStore
+    + WarehouseStore
     + Send
     + Sync
     + 'static

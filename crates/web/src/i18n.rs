@@ -12,6 +12,7 @@ mod product;
 mod reports;
 mod tertial;
 mod unit;
+mod warehouse;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -48,6 +49,7 @@ impl Lang {
             .chain(patient_invoices::TEXTS)
             .chain(invoice_runs::TEXTS)
             .chain(digital::TEXTS)
+            .chain(warehouse::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {
@@ -71,6 +73,7 @@ impl Lang {
             .chain(listing::ERRORS)
             .chain(reports::ERRORS)
             .chain(digital::ERRORS)
+            .chain(warehouse::ERRORS)
             .find(|(k, _, _)| *k == code)
             .map(|(_, sv, en)| match self {
                 Lang::Sv => *sv,
@@ -1323,6 +1326,7 @@ mod tests {
             .chain(patient_invoices::TEXTS)
             .chain(invoice_runs::TEXTS)
             .chain(digital::TEXTS)
+            .chain(warehouse::TEXTS)
         {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");

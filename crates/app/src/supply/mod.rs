@@ -3,6 +3,7 @@
 //! adaptations signed by the prescriber, and safety notices.
 
 mod adaptation;
+mod purchase;
 mod receiving;
 mod returns;
 mod safety;
@@ -11,6 +12,10 @@ mod work;
 pub use adaptation::{
     adaptation_document, adaptation_documents_of_device, attach_adaptation, sha256_hex, sign_adaptation,
     AdaptationRequest, SIGNING_DAYS,
+};
+pub use purchase::{
+    create_purchase_order, purchase_order, purchase_orders, PurchaseLineRequest, PurchaseOrderRequest,
+    PurchaseOrderView,
 };
 pub use receiving::{consumable_stock, pick_list, receive, ReceiptRequest, ReceivedDevice, ReceivedQuantity};
 pub use returns::{inspect, receive_return, InspectionResult};
@@ -27,6 +32,11 @@ use ramp_model::User;
 /// The centre's operative staff: the work-order queue and its documents.
 pub(crate) const WORKSHOP_STAFF: &[Role] =
     &[Role::Technician, Role::Warehouse, Role::CustomerService, Role::Consultant];
+
+/// Allows only users with one of `roles` (administrators always).
+pub(crate) fn require_role(user: &User, roles: &[Role], what: &str) -> Result<()> {
+    require(user, roles, what)
+}
 
 /// Allows only users with one of `roles` (administrators always).
 pub(crate) fn require(user: &User, roles: &[Role], what: &str) -> Result<()> {

@@ -33,6 +33,7 @@ mod page;
 mod patient;
 mod patient_invoices;
 mod product;
+mod purchase;
 mod receive;
 mod safety;
 mod stock;
@@ -106,6 +107,7 @@ pub fn routes() -> Router<AppState> {
         .route("/desk", get(desk_home))
         .route("/desk/receive", get(receive::receive_form).post(receive::receive))
         .route("/desk/pick", get(desk::pick))
+        .route("/desk/purchase-orders", get(purchase::page).post(purchase::create))
         .route("/desk/returns", get(desk::returns).post(desk::receive_return))
         .route("/desk/returns/inspection", get(desk_returns).post(desk::inspect))
         .route("/workshop", get(workshop::queue))
@@ -149,6 +151,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{id}/read", post(inbox::read))
         .route("/orders/{id}/status", post(orders::change_status))
         .route("/stock", get(stock::page))
+        .route("/stock/thresholds", post(stock::set_threshold))
         .route("/cost", get(cost::page))
         .route("/consultations", get(consult::list).post(consult::create))
         .route("/consultations/slots", post(consult::publish))
@@ -184,6 +187,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .route("/assets/ramp.js", get(assets::ramp))
+        .route("/assets/scan.js", get(assets::scan))
         .fallback(not_found)
 }
 
