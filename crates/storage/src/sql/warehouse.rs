@@ -202,17 +202,27 @@ impl WarehouseStore for SqlStorage {
     }
 
     async fn on_hand(&self, warehouse_id: Id) -> Result<Vec<OnHandLine>> {
-        let sql = format!(
-            "SELECT x.warehouse_id, w.name AS warehouse_name, x.article_id, a.article_number, a.name AS article_name, \
-             {ON_HAND} AS on_hand, CAST(t.threshold AS BIGINT) AS threshold FROM ( \
-               SELECT warehouse_id, article_id FROM devices WHERE warehouse_id = $1 AND state = 'in_stock' \
-               UNION SELECT warehouse_id, article_id FROM consumable_stock WHERE warehouse_id = $1 \
-               UNION SELECT warehouse_id, article_id FROM stock_thresholds WHERE warehouse_id = $1) x \
-             JOIN warehouses w ON w.id = x.warehouse_id JOIN articles a ON a.id = x.article_id \
-             LEFT JOIN stock_thresholds t ON t.warehouse_id = x.warehouse_id AND t.article_id = x.article_id \
-             ORDER BY a.name, a.article_number"
-        );
-        db::query(&sql).bind(warehouse_id).fetch_all(&self.pool).await?.iter().map(on_hand_from).collect()
+        // One pass over the warehouse's devices (index on warehouse and
+        // state), its counted consumables and its thresholds.
+        db::query(
+            "SELECT $1 AS warehouse_id, w.name AS warehouse_name, x.article_id, a.article_number, \
+             a.name AS article_name, CAST(SUM(x.n) AS BIGINT) AS on_hand, CAST(t.threshold AS BIGINT) AS threshold \
+             FROM ( \
+               SELECT article_id, CAST(COUNT(*) AS BIGINT) AS n FROM devices \
+               WHERE warehouse_id = $1 AND state = 'in_stock' GROUP BY article_id \
+               UNION ALL SELECT article_id, CAST(quantity AS BIGINT) FROM consumable_stock WHERE warehouse_id = $1 \
+               UNION ALL SELECT article_id, CAST(0 AS BIGINT) FROM stock_thresholds WHERE warehouse_id = $1) x \
+             JOIN warehouses w ON w.id = $1 JOIN articles a ON a.id = x.article_id \
+             LEFT JOIN stock_thresholds t ON t.warehouse_id = $1 AND t.article_id = x.article_id \
+             GROUP BY x.article_id, w.name, a.article_number, a.name, t.threshold \
+             ORDER BY a.name, a.article_number",
+        )
+        .bind(warehouse_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(on_hand_from)
+        .collect()
     }
 
     async fn below_threshold(&self) -> Result<Vec<OnHandLine>> {
