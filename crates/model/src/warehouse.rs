@@ -56,6 +56,8 @@ pub struct OnHandLine {
     pub article_id: Id,
     pub article_number: String,
     pub article_name: String,
+    /// The article's supplier, whom a purchase order for it goes to.
+    pub supplier_id: Id,
     /// Devices in stock (not reserved) plus counted consumables.
     pub on_hand: i64,
     pub threshold: Option<i64>,
@@ -64,6 +66,11 @@ pub struct OnHandLine {
 impl OnHandLine {
     pub fn below_threshold(&self) -> bool {
         self.threshold.is_some_and(|t| self.on_hand < t)
+    }
+
+    /// How many to order to reach the threshold again (0 when not below).
+    pub fn shortfall(&self) -> i64 {
+        self.threshold.map_or(0, |t| (t - self.on_hand).max(0))
     }
 }
 

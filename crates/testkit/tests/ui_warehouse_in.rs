@@ -110,19 +110,25 @@ async fn the_warehouse_receives_a_mixed_delivery_by_scanning_and_sees_it_in_stoc
     b.wait_for_text("Artiklar under beställningspunkten").await;
     b.assert_accessible("the stock page with an article below its threshold").await;
 
-    // A purchase order from the desk.
-    b.goto(&app.url("/desk/purchase-orders")).await;
+    // A purchase order suggested from the threshold: 5 wanted, 2 on hand, 3 to order.
+    let link = "Föreslå inköpsorder (R-900, Centrallager Hjälpmedelscentralen)";
+    b.click(&b.by_text("a", link).await).await;
     b.wait_for_text("Ny inköpsorder").await;
-    b.assert_accessible("the purchase orders page").await;
-    let supplier = b.labelled("Leverantör").await;
-    b.set_value(&supplier, "1").await;
-    b.set_value(&b.labelled("Väntas").await, "2026-12-15").await;
-    b.type_into(&b.find("[id='lines[0].article_number']").await, "R-900").await;
-    b.type_into(&b.find("[id='lines[0].quantity']").await, "4").await;
+    b.assert_accessible("the purchase orders page with a suggestion").await;
+    assert_eq!(b.attribute(&b.find("[id='lines[0].article_number']").await, "value").await.as_deref(), Some("R-900"));
+    assert_eq!(b.attribute(&b.find("[id='lines[0].quantity']").await, "value").await.as_deref(), Some("3"));
+    b.click(&b.by_text("button", "Skapa inköpsorder").await).await;
+    b.wait_for_text("Ange ett datum.").await;
+    let date = b.labelled("Väntas").await;
+    assert_eq!(b.attribute(&date, "aria-invalid").await.as_deref(), Some("true"));
+    b.assert_accessible("the purchase order form with an error beside the date").await;
+    b.set_value(&date, "2026-12-15").await;
     b.click(&b.by_text("button", "Skapa inköpsorder").await).await;
     b.wait_for_text("Inköpsorder skapad").await;
     b.wait_for_text("Rollator Skanna").await;
     b.assert_accessible("the purchase orders page with an open order").await;
+    let orders = app.storage.purchase_orders(true).await.unwrap();
+    assert_eq!((orders[0].lines[0].article_number.as_str(), orders[0].lines[0].ordered), ("R-900", 3));
     b.quit().await;
 }
 

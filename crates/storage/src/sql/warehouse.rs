@@ -69,6 +69,7 @@ fn on_hand_from(r: &db::Row) -> Result<OnHandLine> {
         article_id: r.try_get("article_id")?,
         article_number: r.try_get("article_number")?,
         article_name: r.try_get("article_name")?,
+        supplier_id: r.try_get("supplier_id")?,
         on_hand: r.try_get("on_hand")?,
         threshold: r.try_get("threshold")?,
     })
@@ -206,7 +207,7 @@ impl WarehouseStore for SqlStorage {
         // state), its counted consumables and its thresholds.
         db::query(
             "SELECT $1 AS warehouse_id, w.name AS warehouse_name, x.article_id, a.article_number, \
-             a.name AS article_name, CAST(SUM(x.n) AS BIGINT) AS on_hand, CAST(t.threshold AS BIGINT) AS threshold \
+             a.name AS article_name, a.supplier_id, CAST(SUM(x.n) AS BIGINT) AS on_hand, CAST(t.threshold AS BIGINT) AS threshold \
              FROM ( \
                SELECT article_id, CAST(COUNT(*) AS BIGINT) AS n FROM devices \
                WHERE warehouse_id = $1 AND state = 'in_stock' GROUP BY article_id \
@@ -214,7 +215,7 @@ impl WarehouseStore for SqlStorage {
                UNION ALL SELECT article_id, CAST(0 AS BIGINT) FROM stock_thresholds WHERE warehouse_id = $1) x \
              JOIN warehouses w ON w.id = $1 JOIN articles a ON a.id = x.article_id \
              LEFT JOIN stock_thresholds t ON t.warehouse_id = $1 AND t.article_id = x.article_id \
-             GROUP BY x.article_id, w.name, a.article_number, a.name, t.threshold \
+             GROUP BY x.article_id, w.name, a.article_number, a.name, a.supplier_id, t.threshold \
              ORDER BY a.name, a.article_number",
         )
         .bind(warehouse_id)
@@ -228,7 +229,7 @@ impl WarehouseStore for SqlStorage {
     async fn below_threshold(&self) -> Result<Vec<OnHandLine>> {
         let sql = format!(
             "SELECT * FROM (SELECT x.warehouse_id, w.name AS warehouse_name, x.article_id, a.article_number, \
-             a.name AS article_name, {ON_HAND} AS on_hand, CAST(x.threshold AS BIGINT) AS threshold \
+             a.name AS article_name, a.supplier_id, {ON_HAND} AS on_hand, CAST(x.threshold AS BIGINT) AS threshold \
              FROM stock_thresholds x JOIN warehouses w ON w.id = x.warehouse_id JOIN articles a ON a.id = x.article_id) b \
              WHERE b.on_hand < b.threshold ORDER BY b.warehouse_name, b.article_name LIMIT 1000"
         );

@@ -56,6 +56,8 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
     ("wh.below_caption", "Artiklar under beställningspunkten, alla lager", "Articles below their reorder threshold, all warehouses"),
     ("wh.below_none", "Inget ligger under sin beställningspunkt.", "Nothing is below its reorder threshold."),
     ("wh.batches_caption", "Förbrukningsartiklar per batch, kortast hållbarhet först", "Consumables per batch, soonest expiry first"),
+    ("wh.suggest", "Inköpsförslag", "Purchase suggestion"),
+    ("wh.suggest_link", "Föreslå inköpsorder", "Suggest a purchase order"),
     ("wh.no_expiry", "Ingen", "None"),
     ("wh.none", "–", "–"),
 ];

@@ -21,6 +21,8 @@ use ramp_app::AppError;
 use serde::Deserialize;
 
 const LINE_ROWS: usize = 5;
+/// At most this many lines in one form.
+const MAX_LINES: usize = 50;
 
 #[derive(Default)]
 struct OrderForm {
@@ -33,6 +35,7 @@ struct OrderForm {
 impl OrderForm {
     fn parse(pairs: Vec<(String, String)>) -> OrderForm {
         let mut f = OrderForm { lines: vec![Default::default(); LINE_ROWS], ..OrderForm::default() };
+        let mut rows = LINE_ROWS;
         for (k, v) in pairs {
             match k.as_str() {
                 "supplier_id" => f.supplier_id = v,
@@ -42,7 +45,11 @@ impl OrderForm {
                     let Some((idx, field)) = k.strip_prefix("lines[").and_then(|r| r.split_once("].")) else {
                         continue;
                     };
-                    let Some(i) = idx.parse::<usize>().ok().filter(|i| *i < LINE_ROWS) else { continue };
+                    let Some(i) = idx.parse::<usize>().ok().filter(|i| *i < MAX_LINES) else { continue };
+                    if i >= rows {
+                        rows = i + 1;
+                        f.lines.resize(rows, Default::default());
+                    }
                     match field {
                         "article_number" => f.lines[i].0 = v,
                         "quantity" => f.lines[i].1 = v,
@@ -146,6 +153,25 @@ async fn build(state: &AppState, user: &User, page: Page, f: &OrderForm) -> Resu
 #[derive(Deserialize)]
 pub struct PurchaseParams {
     created: Option<String>,
+    /// Suggest an order to this supplier for this warehouse from what is
+    /// below its reorder threshold there.
+    warehouse: Option<String>,
+    supplier: Option<String>,
+}
+
+/// The create form filled with a suggestion: every article of `supplier`
+/// below its threshold in `warehouse`, as many as bring it back to it.
+async fn suggestion(state: &AppState, user: &User, warehouse: &str, supplier: &str) -> Result<OrderForm, AppError> {
+    let (w, s) = (warehouse.trim(), supplier.trim());
+    let below = ramp_app::warehouse::below_threshold(&state.app, user).await?;
+    let mut lines: Vec<(String, String)> = below
+        .iter()
+        .filter(|l| l.warehouse_id.to_string() == w && l.supplier_id.to_string() == s)
+        .map(|l| (l.article_number.clone(), l.shortfall().to_string()))
+        .take(MAX_LINES)
+        .collect();
+    lines.resize(lines.len().max(LINE_ROWS), Default::default());
+    Ok(OrderForm { supplier_id: s.to_string(), warehouse_id: w.to_string(), lines, ..OrderForm::default() })
 }
 
 pub async fn page(
@@ -156,7 +182,13 @@ pub async fn page(
     Query(q): Query<PurchaseParams>,
 ) -> Response {
     let page = Page::new(lang, "wh.po_title", Some(&user), &csrf, "desk");
-    let form = OrderForm { lines: vec![Default::default(); LINE_ROWS], ..OrderForm::default() };
+    let form = match (q.warehouse.as_deref(), q.supplier.as_deref()) {
+        (Some(w), Some(s)) => match suggestion(&state, &user, w, s).await {
+            Ok(f) => f,
+            Err(e) => return error_page(lang, e),
+        },
+        _ => OrderForm { lines: vec![Default::default(); LINE_ROWS], ..OrderForm::default() },
+    };
     match build(&state, &user, page, &form).await {
         Ok(mut t) => {
             t.created = q.created.filter(|c| c.chars().all(|c| c.is_ascii_digit()));
