@@ -3,10 +3,10 @@
 //! outstanding per line, a link to receive against each, and a form to
 //! create one. A refusal is shown beside its field or row.
 
-use super::desk::{default_warehouse, log_if_internal, warehouses};
+use super::desk::{default_warehouse, log_if_internal};
 use super::form::Field;
 use super::page::{error_page, render, Page};
-use super::receive::RowView;
+use super::receive::{listed_warehouses, RowView};
 use crate::extract::{CsrfForm, CsrfToken, UiUser};
 use crate::i18n::Lang;
 use crate::AppState;
@@ -116,7 +116,7 @@ impl PurchaseTemplate {
 async fn build(state: &AppState, user: &User, page: Page, f: &OrderForm) -> Result<PurchaseTemplate, AppError> {
     let orders = s::purchase_orders(&state.app, user, true).await?;
     let suppliers = ramp_app::warehouse::suppliers(&state.app, user).await?;
-    let ws = warehouses(state, user).await?;
+    let ws = listed_warehouses(&state.app, user).await?;
     let form_warehouse =
         if f.warehouse_id.is_empty() { default_warehouse(&ws).to_string() } else { f.warehouse_id.clone() };
     let expected_on = Field::new(&page, "expected_on", page.t("wh.po_expected_on"), &f.expected_on)

@@ -14,7 +14,7 @@
 //! article is a serial number and adds a device row. A consumable's code
 //! adds one to its row.
 
-use super::desk::{default_warehouse, log_if_internal, warehouses};
+use super::desk::{default_warehouse, log_if_internal};
 use super::form::{kronor_to_ore, Field};
 use super::page::{error_page, render, Page};
 use crate::extract::{CsrfForm, CsrfToken, UiUser};
@@ -28,6 +28,11 @@ use ramp_app::dates::parse_optional_date;
 use ramp_app::model::{Id, Supplier, User, Warehouse};
 use ramp_app::supply as s;
 use ramp_app::AppError;
+
+/// The warehouses for the form's list: central first, then by Swedish name.
+pub(super) async fn listed_warehouses(app: &ramp_app::App, user: &User) -> Result<Vec<Warehouse>, AppError> {
+    ramp_app::warehouse::warehouses(app, user, &Default::default()).await
+}
 use serde::Deserialize;
 
 /// Rows a receipt form starts with; "Lägg till rad" adds one, up to the maximum.
@@ -488,7 +493,7 @@ pub async fn receive_form(
     UiUser(user): UiUser,
     Query(q): Query<ReceivedParams>,
 ) -> Response {
-    let (ws, choices) = match (warehouses(&state, &user).await, choices(&state, &user, lang).await) {
+    let (ws, choices) = match (listed_warehouses(&state.app, &user).await, choices(&state, &user, lang).await) {
         (Ok(ws), Ok(c)) => (ws, c),
         (Err(e), _) | (_, Err(e)) => return error_page(lang, e),
     };
@@ -517,7 +522,7 @@ pub async fn receive(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Response {
     let mut form = ReceiptForm::parse(pairs);
-    let (ws, choices) = match (warehouses(&state, &user).await, choices(&state, &user, lang).await) {
+    let (ws, choices) = match (listed_warehouses(&state.app, &user).await, choices(&state, &user, lang).await) {
         (Ok(ws), Ok(c)) => (ws, c),
         (Err(e), _) | (_, Err(e)) => return error_page(lang, e),
     };

@@ -72,14 +72,14 @@ async fn build(
         ),
     };
     let filter = WarehouseFilter { kind: p.kind.clone(), name: p.name.clone() };
-    let mut overview = ramp_app::stock::stock_overview(&state.app, user, warehouse).await?;
-    overview.warehouses = w::warehouses(&state.app, user, &filter).await?;
-    if warehouse.is_none() {
-        overview.selected = w::default_warehouse(&overview.warehouses).cloned();
-        overview.lines = match &overview.selected {
-            Some(s) => ramp_app::stock::stock_overview(&state.app, user, Some(s.id)).await?.lines,
-            None => vec![],
-        };
+    let listed = w::warehouses(&state.app, user, &filter).await?;
+    let chosen = warehouse.or_else(|| w::default_warehouse(&listed).map(|w| w.id));
+    let mut overview = ramp_app::stock::stock_overview(&state.app, user, chosen).await?;
+    overview.warehouses = listed;
+    if chosen.is_none() {
+        // Nothing matches the filter: nothing is shown.
+        overview.selected = None;
+        overview.lines.clear();
     }
     let (on_hand, batches) = match &overview.selected {
         Some(s) => (w::on_hand(&state.app, user, s.id).await?, w::batches(&state.app, user, s.id).await?),
