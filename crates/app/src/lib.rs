@@ -37,6 +37,7 @@ pub mod surplus;
 pub mod tertial;
 pub mod unit_orders;
 pub mod users;
+pub mod warehouse;
 
 pub use error::{AppError, ErrorKind};
 /// The model the use-cases work on (the storage port, its row types and

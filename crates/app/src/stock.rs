@@ -20,7 +20,8 @@ pub async fn stock_overview(app: &App, user: &User, warehouse_id: Option<Id>) ->
     }
     // Reservations that ran out go back on the shelf before counting.
     app.storage.expire_reservations(app.clock.now()).await?;
-    let warehouses = app.storage.warehouses().await?;
+    let mut warehouses = app.storage.warehouses().await?;
+    crate::warehouse::sort_warehouses(&mut warehouses);
     let selected = match warehouse_id {
         Some(id) => Some(warehouses.iter().find(|w| w.id == id).cloned().ok_or_else(|| {
             AppError::not_found(Some("warehouse"), "warehouse_not_found", format!("no warehouse {id}"))

@@ -15,6 +15,7 @@ pub mod budget;
 pub mod calendar;
 pub mod catalog_import;
 pub mod charges;
+pub mod collate;
 pub mod consult;
 pub mod cost;
 pub mod costly_applications;

@@ -32,6 +32,7 @@ mod security;
 mod supply;
 mod types;
 mod unit_of_work;
+mod warehouse;
 
 pub use admin::*;
 pub use audit::*;
@@ -57,6 +58,7 @@ pub use security::*;
 pub use supply::*;
 pub use types::*;
 pub use unit_of_work::*;
+pub use warehouse::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -111,6 +113,7 @@ pub trait Storage:
     + InteropStore
     + CatalogImportStore
     + RouteStore
+    + WarehouseStore
     + Send
     + Sync
     + 'static

@@ -27,6 +27,8 @@ pub struct NewReceivedQuantity {
     pub article_id: Id,
     pub quantity: i32,
     pub unit_price_ore: i64,
+    pub batch: Option<String>,
+    pub expiry_date: Option<NaiveDate>,
 }
 
 /// A delivery from a supplier into a warehouse.
@@ -35,6 +37,10 @@ pub struct NewReceipt {
     pub supplier_id: Id,
     pub warehouse_id: Id,
     pub reference: String,
+    /// The supplier's delivery note number.
+    pub delivery_note: String,
+    /// Received against this purchase order: its lines count what came.
+    pub purchase_order_id: Option<Id>,
     pub received_by: Id,
     pub at: DateTime<Utc>,
     pub purchase_date: NaiveDate,

@@ -60,7 +60,7 @@ async fn the_warehouse_desk_receives_picks_delivers_takes_a_return_and_the_techn
     b.click(&b.by_text("a", "Lagerdisk").await).await;
     b.wait_for_text("Registrera inleverans").await;
     b.assert_accessible("the receiving form").await;
-    b.type_into(&b.labelled("Referens (inköpsorder eller följesedel)").await, "IO-2026-0042").await;
+    b.type_into(&b.labelled("Följesedelsnummer").await, "IO-2026-0042").await;
     b.set_value(&b.labelled("Inköpsdatum").await, "2026-11-20").await;
     b.type_into(&b.find("[id='devices[0].article_number']").await, "R-200").await;
     b.type_into(&b.find("[id='devices[0].device_number']").await, "N-0001").await;

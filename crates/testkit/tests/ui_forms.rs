@@ -115,6 +115,8 @@ const UI_POSTS: &[&str] = &[
     "/devices/D-0010/lost",
     "/devices/D-0010/adaptation-signature",
     "/desk/receive",
+    "/desk/purchase-orders",
+    "/stock/thresholds",
     "/desk/returns",
     "/desk/returns/inspection",
     "/workshop/1/start",

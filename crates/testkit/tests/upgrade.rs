@@ -125,10 +125,16 @@ async fn an_upgrade_keeps_the_articles_and_recounts_deliveries_by_area_and_princ
     let mut tx = s.dialect().begin().await.expect("begin");
     db::query("UPDATE articles SET lead_time_class = 'stock_4' WHERE id = 9").execute(&mut *tx).await.expect("stock_4");
     // … and the triggers count the next delivery in its area and principal (its order picked, then
-    // delivered: migration 0033 refuses a line delivered with its order still registered).
+    // delivered: migration 0033 refuses a line delivered with its order still registered, 0051 a line
+    // not picked).
     for status in ["picked", "delivered"] {
         db::query("UPDATE orders SET status = $1 WHERE id = 1").bind(status).execute(&mut *tx).await.expect(status);
     }
+    db::query("UPDATE order_lines SET picked_at = $1 WHERE id = 3")
+        .bind(chrono::DateTime::parse_from_rfc3339("2026-10-09T09:00:00+00:00").unwrap().to_utc())
+        .execute(&mut *tx)
+        .await
+        .expect("pick the open line");
     db::query("UPDATE order_lines SET state = 'delivered', delivered_at = $1 WHERE id = 3")
         .bind(chrono::DateTime::parse_from_rfc3339("2026-10-10T09:00:00+00:00").unwrap().to_utc())
         .execute(&mut *tx)

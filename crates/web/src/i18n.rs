@@ -13,6 +13,7 @@ mod reports;
 mod routes;
 mod tertial;
 mod unit;
+mod warehouse;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -50,6 +51,7 @@ impl Lang {
             .chain(invoice_runs::TEXTS)
             .chain(digital::TEXTS)
             .chain(routes::TEXTS)
+            .chain(warehouse::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {
@@ -74,6 +76,7 @@ impl Lang {
             .chain(reports::ERRORS)
             .chain(digital::ERRORS)
             .chain(routes::ERRORS)
+            .chain(warehouse::ERRORS)
             .find(|(k, _, _)| *k == code)
             .map(|(_, sv, en)| match self {
                 Lang::Sv => *sv,
@@ -1327,6 +1330,7 @@ mod tests {
             .chain(invoice_runs::TEXTS)
             .chain(digital::TEXTS)
             .chain(routes::TEXTS)
+            .chain(warehouse::TEXTS)
         {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");

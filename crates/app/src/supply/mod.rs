@@ -4,6 +4,7 @@
 
 mod adaptation;
 mod picking;
+mod purchase;
 mod receiving;
 mod returns;
 mod safety;
@@ -14,6 +15,10 @@ pub use adaptation::{
     AdaptationRequest, SIGNING_DAYS,
 };
 pub use picking::{deliver_scan, pending_pickups, pick_list, pick_scan, PickScan};
+pub use purchase::{
+    create_purchase_order, purchase_order, purchase_orders, PurchaseLineRequest, PurchaseOrderRequest,
+    PurchaseOrderView,
+};
 pub use receiving::{consumable_stock, receive, ReceiptRequest, ReceivedDevice, ReceivedQuantity};
 pub use returns::{inspect, receive_return, InspectionResult};
 pub use safety::{register_safety_notice, safety_notice, safety_notices, SafetyNoticeRequest};
@@ -29,6 +34,11 @@ use ramp_model::User;
 /// The centre's operative staff: the work-order queue and its documents.
 pub(crate) const WORKSHOP_STAFF: &[Role] =
     &[Role::Technician, Role::Warehouse, Role::CustomerService, Role::Consultant];
+
+/// Allows only users with one of `roles` (administrators always).
+pub(crate) fn require_role(user: &User, roles: &[Role], what: &str) -> Result<()> {
+    require(user, roles, what)
+}
 
 /// Allows only users with one of `roles` (administrators always).
 pub(crate) fn require(user: &User, roles: &[Role], what: &str) -> Result<()> {

@@ -53,6 +53,7 @@ mod security;
 mod storage;
 pub mod supply;
 mod unit_of_work;
+mod warehouse;
 
 use crate::cache::StaticCache;
 use crate::db::Pool;

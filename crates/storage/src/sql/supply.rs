@@ -182,9 +182,11 @@ impl SupplyStore for SqlStorage {
     async fn receive(&self, r: &NewReceipt) -> Result<Id> {
         let mut tx = self.dialect.begin().await?;
         let receipt: Id = db::query(
-            "INSERT INTO receipts (supplier_id, warehouse_id, reference, received_by, received_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO receipts (supplier_id, warehouse_id, reference, received_by, received_at, delivery_note, purchase_order_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(r.supplier_id).bind(r.warehouse_id).bind(&r.reference).bind(r.received_by).bind(r.at)
+        .bind(&r.delivery_note).bind(r.purchase_order_id)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -221,11 +223,29 @@ impl SupplyStore for SqlStorage {
             .execute(&mut *tx)
             .await?;
             db::query(
-                "INSERT INTO receipt_lines (receipt_id, article_id, device_id, quantity, unit_price_ore) VALUES ($1, $2, NULL, $3, $4)",
+                "INSERT INTO receipt_lines (receipt_id, article_id, device_id, quantity, unit_price_ore, batch, expiry_date) \
+                 VALUES ($1, $2, NULL, $3, $4, $5, $6)",
             )
-            .bind(receipt).bind(c.article_id).bind(c.quantity).bind(c.unit_price_ore)
+            .bind(receipt).bind(c.article_id).bind(c.quantity).bind(c.unit_price_ore).bind(&c.batch).bind(c.expiry_date)
             .execute(&mut *tx)
             .await?;
+            if let Some(batch) = &c.batch {
+                db::query(
+                    "INSERT INTO consumable_batches (warehouse_id, article_id, batch, expiry_date, quantity) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (warehouse_id, article_id, batch) DO UPDATE SET quantity = consumable_batches.quantity + excluded.quantity",
+                )
+                .bind(r.warehouse_id).bind(c.article_id).bind(batch).bind(c.expiry_date).bind(c.quantity)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if let Some(po) = r.purchase_order_id {
+            let lines = r
+                .devices
+                .iter()
+                .map(|d| (d.article_id, 1))
+                .chain(r.consumables.iter().map(|c| (c.article_id, c.quantity)));
+            super::warehouse::count_received(&mut tx, po, lines, r.at).await?;
         }
         tx.commit().await?;
         Ok(receipt)

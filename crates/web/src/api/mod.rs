@@ -41,6 +41,7 @@ pub(crate) use session::session_cookie;
 mod stock;
 mod supply;
 mod surplus;
+mod warehouse;
 
 use crate::AppState;
 use axum::routing::{delete, get, post, put};
@@ -126,6 +127,7 @@ pub fn openapi_json() -> serde_json::Value {
     doc.merge(admin::AdminApi::openapi());
     doc.merge(order_lists::UnitOrdersApi::openapi());
     doc.merge(digital::DigitalApi::openapi());
+    doc.merge(warehouse::WarehouseApi::openapi());
     serde_json::to_value(doc).expect("the OpenAPI document serializes")
 }
 
@@ -230,6 +232,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(order_lists::routes())
         .merge(digital::routes())
+        .merge(warehouse::routes())
         .route("/api/v1/invoice-runs", post(billing::run))
         .route("/api/v1/invoice-run-jobs", post(invoice_runs::start))
         .route("/api/v1/invoice-run-jobs/{id}", get(invoice_runs::status))

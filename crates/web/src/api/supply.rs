@@ -32,14 +32,26 @@ pub struct ReceivedQuantityBody {
     pub article_number: String,
     pub quantity: i32,
     pub unit_price_ore: i64,
+    /// The batch (lot) number, where the package has one.
+    pub batch: Option<String>,
+    /// The batch's expiry date (`YYYY-MM-DD`), where it has one.
+    pub expiry_date: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptBody {
     pub warehouse_id: i64,
-    /// The purchase's reference (order or delivery note number).
+    /// The delivering supplier (default: the articles' own supplier).
+    pub supplier_id: Option<i64>,
+    /// The supplier's delivery note number.
+    #[serde(default)]
+    pub delivery_note: String,
+    /// The purchase's own reference (default: the delivery note number).
+    #[serde(default)]
     pub reference: String,
+    /// Received against this open purchase order: its lines count what came.
+    pub purchase_order_id: Option<i64>,
     /// `YYYY-MM-DD`; default today.
     pub purchase_date: Option<String>,
     #[serde(default)]
@@ -52,19 +64,33 @@ fn to_json(v: impl serde::Serialize) -> Result<Json<Value>, ApiError> {
     Ok(Json(serde_json::to_value(v).map_err(|e| AppError::internal("serialize", e))?))
 }
 
-/// Receives new devices (device number, serial, price) and consumables (by count) into a warehouse.
+/// Receives a supplier's delivery into a warehouse: new devices (device number, serial, price) and consumables (by count, with batch and expiry), optionally against a purchase order. Every line is checked before anything is written.
 #[utoipa::path(post, path = "/api/v1/receipts", tag = "supply", request_body = ReceiptBody, security(("token" = []), ("session" = [])), responses(
     (status = 201, description = "received: `{\"receipt_id\": n}`", body = Object),
     (status = 409, description = "device_number_taken: nothing was received", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "invalid line, naming it (e.g. `devices[1].device_number`)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "invalid line, naming it (e.g. `devices[1].device_number`, `consumables[0].expiry_date`; `over_receipt`: more than the purchase order has outstanding)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn receive(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ApiJson(b): ApiJson<ReceiptBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let mut consumables = Vec::with_capacity(b.consumables.len());
+    for (i, c) in b.consumables.into_iter().enumerate() {
+        let field = format!("consumables[{i}].expiry_date");
+        consumables.push(s::ReceivedQuantity {
+            article_number: c.article_number,
+            quantity: c.quantity,
+            unit_price_ore: c.unit_price_ore,
+            batch: c.batch,
+            expiry_date: parse_optional_date(&field, c.expiry_date.as_deref(), "2028-06-30")?,
+        });
+    }
     let req = s::ReceiptRequest {
         warehouse_id: b.warehouse_id,
+        supplier_id: b.supplier_id,
+        delivery_note: b.delivery_note,
         reference: b.reference,
+        purchase_order_id: b.purchase_order_id,
         purchase_date: parse_optional_date("purchase_date", b.purchase_date.as_deref(), "2027-02-01")?,
         devices: b
             .devices
@@ -76,15 +102,7 @@ pub async fn receive(
                 purchase_price_ore: d.purchase_price_ore,
             })
             .collect(),
-        consumables: b
-            .consumables
-            .into_iter()
-            .map(|c| s::ReceivedQuantity {
-                article_number: c.article_number,
-                quantity: c.quantity,
-                unit_price_ore: c.unit_price_ore,
-            })
-            .collect(),
+        consumables,
     };
     let id = s::receive(&state.app, &user, &req).await?;
     Ok((StatusCode::CREATED, Json(json!({ "receipt_id": id }))))

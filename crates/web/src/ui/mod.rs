@@ -34,6 +34,8 @@ mod patient;
 mod patient_invoices;
 mod pick;
 mod product;
+mod purchase;
+mod receive;
 mod safety;
 mod stock;
 mod surplus;
@@ -104,7 +106,8 @@ pub fn routes() -> Router<AppState> {
             get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Sign)),
         )
         .route("/desk", get(desk_home))
-        .route("/desk/receive", get(desk::receive_form).post(desk::receive))
+        .route("/desk/receive", get(receive::receive_form).post(receive::receive))
+        .route("/desk/purchase-orders", get(purchase::page).post(purchase::create))
         .route("/desk/pick", get(pick::pick).post(pick::pick_scan))
         .route("/desk/pick/print", get(pick::print_pick_list))
         .route("/desk/pick/delivery-notes", get(pick::print_delivery_notes))
@@ -154,6 +157,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{id}/read", post(inbox::read))
         .route("/orders/{id}/status", post(orders::change_status))
         .route("/stock", get(stock::page))
+        .route("/stock/thresholds", post(stock::set_threshold))
         .route("/cost", get(cost::page))
         .route("/consultations", get(consult::list).post(consult::create))
         .route("/consultations/slots", post(consult::publish))
@@ -189,6 +193,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/style.css", get(assets::style))
         .route("/assets/htmx.min.js", get(assets::htmx))
         .route("/assets/ramp.js", get(assets::ramp))
+        .route("/assets/scan.js", get(assets::scan))
         .fallback(not_found)
 }
 
