@@ -31,6 +31,7 @@ mod security;
 mod supply;
 mod types;
 mod unit_of_work;
+mod workshop;
 
 pub use admin::*;
 pub use audit::*;
@@ -53,6 +54,7 @@ pub use product::*;
 pub use replica::ReplicaStatus;
 pub use security::*;
 pub use supply::*;
+pub use workshop::*;
 pub use types::*;
 pub use unit_of_work::*;
 
@@ -108,6 +110,7 @@ pub trait Storage:
     + DigitalStore
     + InteropStore
     + CatalogImportStore
+    + WorkshopStore
     + Send
     + Sync
     + 'static

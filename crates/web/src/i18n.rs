@@ -12,6 +12,7 @@ mod product;
 mod reports;
 mod tertial;
 mod unit;
+mod workshop;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -48,6 +49,7 @@ impl Lang {
             .chain(patient_invoices::TEXTS)
             .chain(invoice_runs::TEXTS)
             .chain(digital::TEXTS)
+            .chain(workshop::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {
@@ -71,6 +73,7 @@ impl Lang {
             .chain(listing::ERRORS)
             .chain(reports::ERRORS)
             .chain(digital::ERRORS)
+            .chain(workshop::ERRORS)
             .find(|(k, _, _)| *k == code)
             .map(|(_, sv, en)| match self {
                 Lang::Sv => *sv,

@@ -11,6 +11,7 @@ mod fhir;
 mod i18n;
 mod metrics;
 mod middleware;
+pub mod pdf;
 mod ui;
 pub mod xlsx;
 

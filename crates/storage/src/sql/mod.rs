@@ -51,6 +51,7 @@ mod rows;
 mod security;
 mod storage;
 pub mod supply;
+mod workshop;
 mod unit_of_work;
 
 use crate::cache::StaticCache;

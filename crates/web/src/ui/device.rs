@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use ramp_app::model::{AdaptationDocument, DeviceCard, PickupOrder, User};
 use ramp_app::{AppError, ErrorKind};
+use ramp_domain::role::Role;
 use ramp_domain::Term;
 use serde::Deserialize;
 
@@ -30,6 +31,8 @@ struct DeviceTemplate {
     documents: Vec<AdaptationDocument>,
     /// May sign an adaptation (a prescriber).
     signs: bool,
+    /// May create a work order for the device (the workshop's staff).
+    creates_work: bool,
     today: chrono::NaiveDate,
 }
 
@@ -59,6 +62,9 @@ pub struct ReportForm {
     document: Option<String>,
     #[serde(default)]
     sha256: String,
+    /// The signer's password, asked again at signing; never kept.
+    #[serde(default)]
+    password: String,
 }
 
 /// Who asks, in which language, within which request.
@@ -85,6 +91,7 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<Notice>, failed: Option
         Err(e) => return error_page(lang, e),
     };
     let signs = c.user.has_role(ramp_domain::role::Role::Prescriber);
+    let creates_work = [Role::Technician, Role::Warehouse, Role::Consultant, Role::Admin].iter().any(|r| c.user.has_role(*r));
     let today = c.state.app.today();
     let mut page = Page::new(lang, "device.title", Some(&c.user), &c.csrf, "patient");
     match ramp_app::patients::emergency_banner(&c.state.app, &c.user, card.device.patient_id).await {
@@ -102,10 +109,15 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<Notice>, failed: Option
         }
         None => (StatusCode::OK, ReportForm::default()),
     };
-    render(&DeviceTemplate { page, card, pickup, notice, form, documents, signs, today }, status)
+    let form = ReportForm { password: String::new(), ..form };
+    render(&DeviceTemplate { page, card, pickup, notice, form, documents, signs, creates_work, today }, status)
 }
 
 impl DeviceTemplate {
+    fn adaptation_fields(&self) -> &'static [(&'static str, &'static str, bool)] {
+        ramp_domain::workshop::ADAPTATION_FIELDS
+    }
+
     fn blocked(&self, reason: &str) -> &'static str {
         self.page.t(&format!("blocked.{reason}"))
     }
@@ -168,7 +180,8 @@ async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<N
                 .document
                 .as_deref()
                 .ok_or_else(|| AppError::not_found(Some("id"), "document_not_found", "which adaptation document?"))?;
-            ramp_app::supply::sign_adaptation(app, user, id, &f.sha256, Some(rid)).await?;
+            let how = ramp_app::supply::Reauthentication::Password(f.password.clone());
+            ramp_app::supply::sign_adaptation(app, user, id, &f.sha256, &how, Some(rid)).await?;
             Ok(lang.t("adaptation.signed_done").to_string().into())
         }
     }

@@ -39,6 +39,7 @@ mod surplus;
 mod unit;
 mod unit_form;
 mod workshop;
+mod workshop_new;
 
 pub use page::{error_page, url_encode};
 
@@ -108,7 +109,18 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/returns", get(desk::returns).post(desk::receive_return))
         .route("/desk/returns/inspection", get(desk_returns).post(desk::inspect))
         .route("/workshop", get(workshop::queue))
+        .route("/workshop/new", get(workshop_new::new_form).post(workshop_new::create))
         .route("/workshop/{id}", get(workshop::show))
+        .route(
+            "/workshop/{id}/checklist",
+            get(workshop::back_to_order).post(workshop::step).layer(Extension(workshop::Action::Check)),
+        )
+        .route(
+            "/workshop/{id}/attachments",
+            get(workshop::back_to_order)
+                .post(workshop_new::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::workshop::ATTACHMENT_BODY_LIMIT)),
+        )
         .route(
             "/workshop/{id}/start",
             get(workshop::back_to_order).post(workshop::step).layer(Extension(workshop::Action::Start)),
