@@ -92,6 +92,7 @@ pub async fn check_item(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AttachmentQuery {
     /// The file's name (made safe; the extension follows the content).
     pub filename: Option<String>,

@@ -50,5 +50,5 @@ pub fn render(doc: &AdaptationDocument, facts: &Facts) -> Vec<u8> {
     };
     d.field("Signatur", &signature);
     d.paragraph("Produkten är specialanpassad. CE-märkningen gäller inte efter anpassningen.");
-    d.finish()
+    d.to_pdf()
 }

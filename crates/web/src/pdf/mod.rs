@@ -71,7 +71,7 @@ impl TextDocument {
     }
 
     /// The finished PDF file.
-    pub fn finish(&self) -> Vec<u8> {
+    pub fn to_pdf(&self) -> Vec<u8> {
         let pages = self.paginate();
         let mut pdf = Pdf::new();
         let catalog = Ref::new(1);
@@ -144,6 +144,78 @@ pub fn win_ansi(text: &str) -> Vec<u8> {
     bytes.into_owned()
 }
 
+/// The text of every literal string in a PDF written here, one per line,
+/// decoded from WinAnsi: what a reader shows, for tests (no text
+/// extraction tool is needed). Octal and character escapes are undone.
+pub fn text_of(pdf: &[u8]) -> String {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < pdf.len() {
+        if let Some((text, next)) = hex_string(pdf, i) {
+            out.extend_from_slice(&text);
+            out.push(b'\n');
+            i = next;
+            continue;
+        }
+        if pdf[i] != b'(' {
+            i += 1;
+            continue;
+        }
+        let (mut depth, mut line) = (1, Vec::new());
+        i += 1;
+        while i < pdf.len() && depth > 0 {
+            let c = pdf[i];
+            match c {
+                b'\\' if i + 1 < pdf.len() => {
+                    let n = pdf[i + 1];
+                    if n.is_ascii_digit() {
+                        let digits: Vec<u8> = pdf[i + 1..].iter().take(3).take_while(|d| d.is_ascii_digit()).copied().collect();
+                        let v = digits.iter().fold(0u32, |acc, d| acc * 8 + u32::from(d - b'0'));
+                        line.push(v as u8);
+                        i += 1 + digits.len();
+                        continue;
+                    }
+                    line.push(match n {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        other => other,
+                    });
+                    i += 2;
+                    continue;
+                }
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                _ => {}
+            }
+            if depth > 0 {
+                line.push(c);
+            }
+            i += 1;
+        }
+        out.extend_from_slice(&line);
+        out.push(b'\n');
+    }
+    encoding_rs::WINDOWS_1252.decode(&out).0.into_owned()
+}
+
+/// A hex string (`<48656A>`, as strings with bytes outside ASCII are
+/// written) starting at `i`: its bytes and the index after it. Dictionary
+/// delimiters (`<<`, `>>`) are not strings.
+fn hex_string(pdf: &[u8], i: usize) -> Option<(Vec<u8>, usize)> {
+    if pdf[i] != b'<' || pdf.get(i + 1) == Some(&b'<') || (i > 0 && pdf[i - 1] == b'<') {
+        return None;
+    }
+    let end = i + 1 + pdf[i + 1..].iter().position(|&c| c == b'>')?;
+    let digits: Vec<u8> = pdf[i + 1..end].iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let nibble = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+    let bytes = digits.chunks(2).map(|p| nibble(p[0]) * 16 + p.get(1).map_or(0, |&c| nibble(c))).collect();
+    Some((bytes, end + 1))
+}
+
 /// How many characters fit a line at `size` points (Helvetica's average
 /// glyph is about half an em wide; a little less is assumed to be safe).
 fn max_chars(size: f32) -> usize {
@@ -191,9 +263,9 @@ mod tests {
     fn a_document_is_a_pdf_with_its_swedish_text_in_win_ansi() {
         let mut d = TextDocument::new("Prov");
         d.heading("Anpassning av rullstol", 16.0).field("Åtgärd", "Höjt ryggstöd, förstärkt fäste");
-        let pdf = d.finish();
+        let pdf = d.to_pdf();
         assert!(pdf.starts_with(b"%PDF-"));
-        assert!(contains(&pdf, &win_ansi("Höjt ryggstöd, förstärkt fäste")));
+        assert!(text_of(&pdf).contains("Höjt ryggstöd, förstärkt fäste"), "{}", text_of(&pdf));
         assert!(contains(&pdf, b"/WinAnsiEncoding"));
     }
 
@@ -203,7 +275,7 @@ mod tests {
         for i in 0..200 {
             d.paragraph(&format!("Rad {i} med lite text som upprepas för att fylla sidan ordentligt"));
         }
-        let pdf = d.finish();
+        let pdf = d.to_pdf();
         assert!(contains(&pdf, b"/Count 4") || contains(&pdf, b"/Count 5"), "several pages");
         assert_eq!(wrap("a bb ccc", 4), vec!["a bb", "ccc"]);
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
