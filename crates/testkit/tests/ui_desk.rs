@@ -250,10 +250,12 @@ async fn a_special_adaptation_is_documented_refused_until_signed_and_signed_by_t
     b.type_into(&b.labelled("Dokumentets titel").await, "Riskbedömning D-0010").await;
     b.type_into(&b.labelled("Patientens behov").await, "Behöver högre ryggstöd").await;
     b.type_into(&b.labelled("Utförda ändringar").await, "Ryggstödet förhöjs 12 cm med svetsat fäste.").await;
+    b.type_into(&b.labelled("Riskbedömning").await, "ok").await;
     b.click(&b.by_text("button", "Bifoga dokument").await).await;
     b.wait_for_text("Gör riskbedömningen.").await;
     b.assert_accessible("the adaptation document with an error").await;
     let risk = "Tippning bakåt; åtgärd: tippskydd.";
+    clear(&b, "#risk_assessment").await;
     b.type_into(&b.labelled("Riskbedömning").await, risk).await;
     b.click(&b.by_text("button", "Bifoga dokument").await).await;
     b.wait_for_text("väntar på förskrivarens signatur").await;
