@@ -129,11 +129,8 @@ impl AttachmentType {
 pub fn sanitize_filename(name: &str, kind: AttachmentType) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
     let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
-    let mut clean: String = stem
-        .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
-        .take(90)
-        .collect();
+    let mut clean: String =
+        stem.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(90).collect();
     clean = clean.trim_matches('_').to_string();
     if clean.is_empty() {
         clean = "bilaga".into();

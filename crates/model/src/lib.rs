@@ -54,9 +54,9 @@ pub use product::*;
 pub use replica::ReplicaStatus;
 pub use security::*;
 pub use supply::*;
-pub use workshop::*;
 pub use types::*;
 pub use unit_of_work::*;
+pub use workshop::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};

@@ -73,3 +73,4 @@ mod unit_orderer_ui;
 mod upgrade;
 mod upgrade_alarms;
 mod workshop;
+mod workshop_oidc;

@@ -247,19 +247,35 @@ async fn a_special_adaptation_blocks_delivery_until_the_prescriber_signs_it(app:
     let sha = read["sha256"].as_str().unwrap().to_string();
     assert_eq!(read["valid_until"], "2026-12-23", "30 days to sign");
     let p = problem(
-        post(&app, "anna", &format!("/api/v1/adaptation-documents/{doc_id}/signature"), json!({ "sha256": "00ff", "password": PASSWORD }))
-            .await,
+        post(
+            &app,
+            "anna",
+            &format!("/api/v1/adaptation-documents/{doc_id}/signature"),
+            json!({ "sha256": "00ff", "password": PASSWORD }),
+        )
+        .await,
     )
     .await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("document_changed"), Some("sha256")));
     let p = problem(
-        post(&app, "lars", &format!("/api/v1/adaptation-documents/{doc_id}/signature"), json!({ "sha256": sha, "password": PASSWORD })).await,
+        post(
+            &app,
+            "lars",
+            &format!("/api/v1/adaptation-documents/{doc_id}/signature"),
+            json!({ "sha256": sha, "password": PASSWORD }),
+        )
+        .await,
     )
     .await;
     assert_eq!(p["code"], "not_your_prescription");
     app.clock.advance(Duration::days(29));
-    let resp =
-        post(&app, "anna", &format!("/api/v1/adaptation-documents/{doc_id}/signature"), json!({ "sha256": sha, "password": PASSWORD })).await;
+    let resp = post(
+        &app,
+        "anna",
+        &format!("/api/v1/adaptation-documents/{doc_id}/signature"),
+        json!({ "sha256": sha, "password": PASSWORD }),
+    )
+    .await;
     assert_eq!(resp.status(), 204);
     let card = app.storage.device_card("D-0010").await.unwrap().unwrap();
     assert!(card.special_adapted && card.ce_marking_void, "a Specialanpassad produkt, CE marking void");
@@ -297,7 +313,13 @@ async fn an_adaptation_not_signed_within_thirty_days_cannot_be_signed(app: TestA
         .to_string();
     app.clock.advance(Duration::days(31));
     let p = problem(
-        post(&app, "anna", &format!("/api/v1/adaptation-documents/{doc_id}/signature"), json!({ "sha256": sha, "password": PASSWORD })).await,
+        post(
+            &app,
+            "anna",
+            &format!("/api/v1/adaptation-documents/{doc_id}/signature"),
+            json!({ "sha256": sha, "password": PASSWORD }),
+        )
+        .await,
     )
     .await;
     assert_eq!(p["code"], "signing_window_passed");

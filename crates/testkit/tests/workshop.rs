@@ -81,7 +81,8 @@ async fn a_technician_creates_work_orders_of_each_kind_by_device_number(app: Tes
         assert_eq!((detail["order"]["kind"].as_str(), detail["order"]["status"].as_str()), (Some(kind), Some("open")));
         assert_eq!(detail["order"]["device_number"], f.sven_rollator);
     }
-    let body = json!({ "kind": "reconditioning", "device_number": f.sven_rollator, "description": "Rekond av rollator" });
+    let body =
+        json!({ "kind": "reconditioning", "device_number": f.sven_rollator, "description": "Rekond av rollator" });
     let p = problem(post(&app, "tekniker", "/api/v1/work-orders", body).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("invalid_value"), Some("kind")));
     let body = json!({ "kind": "repair", "device_number": "D-9999", "description": "Okänt hjälpmedel" });
@@ -95,10 +96,13 @@ async fn a_part_out_of_stock_is_refused_with_a_warning_unless_the_technician_con
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     parts(&app).await;
     let list = get(&app, "lager", "/api/v1/models/R-100/spare-parts").await;
-    assert_eq!(list, json!([
-        { "article_number": "RD-110", "name": "Bromsvajer rollator", "stock": 5 },
-        { "article_number": "RD-111", "name": "Framhjul rollator", "stock": 0 },
-    ]));
+    assert_eq!(
+        list,
+        json!([
+            { "article_number": "RD-110", "name": "Bromsvajer rollator", "stock": 5 },
+            { "article_number": "RD-111", "name": "Framhjul rollator", "stock": 0 },
+        ])
+    );
     let id = create(&app, "repair", f.sven_rollator).await;
     start(&app, id).await;
     let detail = get(&app, "tekniker", &format!("/api/v1/work-orders/{id}")).await;
@@ -126,7 +130,10 @@ async fn a_part_out_of_stock_is_refused_with_a_warning_unless_the_technician_con
         .map(|e| (e["part_article_number"].as_str().unwrap().to_string(), e["without_stock"].as_bool().unwrap()))
         .collect();
     assert_eq!(kept, [("RD-111".to_string(), true), ("RD-110".to_string(), false)]);
-    let p = problem(post(&app, "anna", "/api/v1/models/R-100/spare-parts", json!({ "part_article_number": "RD-110" })).await).await;
+    let p = problem(
+        post(&app, "anna", "/api/v1/models/R-100/spare-parts", json!({ "part_article_number": "RD-110" })).await,
+    )
+    .await;
     assert_eq!(p["code"], "role_required");
 }
 
@@ -149,7 +156,11 @@ async fn a_work_order_is_not_finished_while_a_mandatory_checklist_item_is_unchec
     let p = problem(post(&app, "tekniker", &finish, json!({})).await).await;
     assert!(p["detail"].as_str().unwrap().contains("Nödsänkning"), "the next unchecked item: {p}");
     assert_eq!(post(&app, "tekniker", &check(&items[1]), json!({})).await.status(), 204);
-    assert_eq!(post(&app, "tekniker", &check(&items[1]), json!({})).await.status(), 204, "checking again changes nothing");
+    assert_eq!(
+        post(&app, "tekniker", &check(&items[1]), json!({})).await.status(),
+        204,
+        "checking again changes nothing"
+    );
     let wrong = format!("/api/v1/work-orders/{id}/checklist/1");
     let p = problem(post(&app, "tekniker", &wrong, json!({})).await).await;
     assert_eq!(p["code"], "checklist_item_refused", "an item of reconditioning is not on a maintenance order");
@@ -157,7 +168,11 @@ async fn a_work_order_is_not_finished_while_a_mandatory_checklist_item_is_unchec
     let checked = get(&app, "tekniker", &format!("/api/v1/work-orders/{id}")).await["checklist"].clone();
     assert_eq!(checked[0]["checked_by_name"], "Tore Tekniker");
     assert!(checked[0]["checked_at"].is_string() && checked[2]["checked_at"].is_null());
-    assert_eq!(post(&app, "tekniker", &finish, json!({ "outcome": "Besiktigad" })).await.status(), 204, "the optional item may stay");
+    assert_eq!(
+        post(&app, "tekniker", &finish, json!({ "outcome": "Besiktigad" })).await.status(),
+        204,
+        "the optional item may stay"
+    );
 }
 
 /// A PNG of one pixel.
@@ -185,7 +200,10 @@ async fn attachments_are_checked_by_their_bytes_limited_in_size_and_served_as_do
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(resp.bytes().await.unwrap().as_ref(), PNG);
     let listed = get(&app, "tekniker", &format!("/api/v1/work-orders/{id}")).await["attachments"].clone();
-    assert_eq!((listed[0]["filename"].as_str(), listed[0]["size_bytes"].as_i64()), (Some("broms_bild.png"), Some(PNG.len() as i64)));
+    assert_eq!(
+        (listed[0]["filename"].as_str(), listed[0]["size_bytes"].as_i64()),
+        (Some("broms_bild.png"), Some(PNG.len() as i64))
+    );
 
     let resp = upload("bild.png", b"<html><script>alert(1)</script></html>".to_vec()).await;
     assert_eq!(resp.status(), 415);
@@ -222,7 +240,8 @@ async fn documented(app: &TestApp, pnr: &str) -> (i64, String) {
     let mut missing = fields();
     missing["risk_assessment"] = json!("");
     let path = format!("/api/v1/work-orders/{id}/adaptation-documents");
-    let p = problem(post(app, "tekniker", &path, json!({ "title": "Anpassning D-0010", "fields": missing })).await).await;
+    let p =
+        problem(post(app, "tekniker", &path, json!({ "title": "Anpassning D-0010", "fields": missing })).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("required"), Some("risk_assessment")));
     let resp = post(app, "tekniker", &path, json!({ "title": "Anpassning D-0010", "fields": fields() })).await;
     assert_eq!(resp.status(), 201);
@@ -247,19 +266,19 @@ async fn an_adaptation_document_has_structured_fields_and_a_pdf_with_its_text(ap
     let pdf = resp.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 1000, "a PDF of {} bytes", pdf.len());
     let shown = ramp_web::pdf::text_of(&pdf);
-    for text in ["Patientens behov", "Bålstöd monterat på vänster sida", "Riskbedömning", "D-0010", "Ej signerat"] {
+    for text in ["Patientens behov", "Bålstöd monterat på vänster sida", "Riskbedömning", "D-0010", "Ej signerat"]
+    {
         assert!(shown.contains(text), "the PDF's content says '{text}':\n{shown}");
     }
     let lars = app.token_for("lars").await;
     assert_eq!(app.get(&lars, &format!("/api/v1/adaptation-documents/{doc}/pdf")).await.status(), 403);
 }
 
-async fn signing_an_adaptation_asks_for_the_password_again_and_notifies_the_prescriber_and_the_warehouse(
-    app: TestApp,
-) {
+async fn signing_an_adaptation_asks_for_the_password_again_and_notifies_the_prescriber_and_the_warehouse(app: TestApp) {
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     let (id, doc) = documented(&app, f.sven_pnr).await;
-    let sha = get(&app, "anna", &format!("/api/v1/adaptation-documents/{doc}")).await["sha256"].as_str().unwrap().to_string();
+    let sha =
+        get(&app, "anna", &format!("/api/v1/adaptation-documents/{doc}")).await["sha256"].as_str().unwrap().to_string();
     let sign = format!("/api/v1/adaptation-documents/{doc}/signature");
 
     let p = problem(post(&app, "anna", &sign, json!({ "sha256": sha })).await).await;
@@ -276,14 +295,20 @@ async fn signing_an_adaptation_asks_for_the_password_again_and_notifies_the_pres
 
     assert_eq!(post(&app, "anna", &sign, json!({ "sha256": sha, "password": PASSWORD })).await.status(), 204);
     let read = get(&app, "anna", &format!("/api/v1/adaptation-documents/{doc}")).await;
-    assert_eq!((read["signed_by"].as_i64(), read["signed_via"].as_str()), (Some(app.fixture.prescriber), Some("password")));
+    assert_eq!(
+        (read["signed_by"].as_i64(), read["signed_via"].as_str()),
+        (Some(app.fixture.prescriber), Some("password"))
+    );
     let p = problem(post(&app, "anna", &sign, json!({ "sha256": sha, "password": PASSWORD })).await).await;
     assert_eq!(p["code"], "already_signed", "a signed document is not signed again");
 
     for who in ["anna", "lager"] {
         let inbox = get(&app, who, "/api/v1/workshop-notifications").await;
         assert_eq!(inbox.as_array().unwrap().len(), 1, "{who}: {inbox}");
-        assert_eq!((inbox[0]["kind"].as_str(), inbox[0]["work_order_id"].as_i64()), (Some("adaptation_signed"), Some(id)));
+        assert_eq!(
+            (inbox[0]["kind"].as_str(), inbox[0]["work_order_id"].as_i64()),
+            (Some("adaptation_signed"), Some(id))
+        );
         assert_eq!(inbox[0]["device_number"], "D-0010");
     }
     for who in ["lars", "tekniker"] {

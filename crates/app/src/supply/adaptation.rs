@@ -10,9 +10,9 @@ use crate::error::{AppError, Result};
 use crate::App;
 use chrono::Days;
 use ramp_domain::role::Role;
+use ramp_domain::workshop::AdaptationFields;
 use ramp_model::{AccessReason, AdaptationDocument, AdaptationSignature, DeviceCard, Id, NewAdaptationDocument};
 use ramp_model::{StorageError, User};
-use ramp_domain::workshop::AdaptationFields;
 use sha2::{Digest, Sha256};
 
 /// How long an adaptation document waits for the prescriber's signature.
@@ -29,11 +29,18 @@ pub struct AdaptationRequest {
 }
 
 /// How the signer proves again, at the moment of signing, that they are
-/// who the session says: their password (local accounts).
+/// who the session says: their password (local accounts), or a fresh
+/// authentication at the identity provider (OIDC step-up).
 #[derive(Debug, Clone)]
 pub enum Reauthentication {
     Password(String),
+    IdentityProvider(StepUpProof),
 }
+
+/// Made only by the OIDC callback after it verified a fresh `auth_time`
+/// for the same user, so no other path can claim a step-up.
+#[derive(Debug, Clone)]
+pub struct StepUpProof(pub(crate) ());
 
 pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -163,8 +170,17 @@ pub async fn adaptation_documents_of_device(
 
 /// Checks the signer's re-authentication; a wrong or missing password is
 /// refused on the field `password` and audited (`adaptation.sign.reauth_refused`).
-async fn reauthenticate(app: &App, user: &User, how: &Reauthentication, doc: &str, request_id: Option<&str>) -> Result<&'static str> {
-    let Reauthentication::Password(password) = how;
+async fn reauthenticate(
+    app: &App,
+    user: &User,
+    how: &Reauthentication,
+    doc: &str,
+    request_id: Option<&str>,
+) -> Result<&'static str> {
+    let password = match how {
+        Reauthentication::IdentityProvider(_) => return Ok("identity_provider"),
+        Reauthentication::Password(p) => p,
+    };
     if password.is_empty() {
         return Err(AppError::invalid("password", "required", "enter your password to sign"));
     }

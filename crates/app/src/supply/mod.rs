@@ -10,8 +10,8 @@ mod work;
 mod workshop;
 
 pub use adaptation::{
-    adaptation_document, adaptation_documents_of_device, attach_adaptation, sha256_hex, sign_adaptation,
-    AdaptationRequest, PrintableAdaptation, Reauthentication, SIGNING_DAYS, printable_adaptation,
+    adaptation_document, adaptation_documents_of_device, attach_adaptation, printable_adaptation, sha256_hex,
+    sign_adaptation, AdaptationRequest, PrintableAdaptation, Reauthentication, StepUpProof, SIGNING_DAYS,
 };
 pub use receiving::{consumable_stock, pick_list, receive, ReceiptRequest, ReceivedDevice, ReceivedQuantity};
 pub use returns::{inspect, receive_return, InspectionResult};

@@ -167,7 +167,9 @@ pub async fn add_work_entry(app: &App, user: &User, id: Id, req: &WorkEntryReque
         return Err(AppError::invalid("minutes", "empty_entry", "record time, a part, or both"));
     }
     let without_stock = match (&part, part_quantity) {
-        (Some(p), Some(q)) => super::workshop::stock_short(app, p.id, &p.article_number, q, req.confirm_without_stock).await?,
+        (Some(p), Some(q)) => {
+            super::workshop::stock_short(app, p.id, &p.article_number, q, req.confirm_without_stock).await?
+        }
         _ => false,
     };
     let e = NewWorkEntry {

@@ -53,7 +53,12 @@ pub async fn spare_parts(app: &App, user: &User, model_article_number: &str) -> 
 }
 
 /// Links a part to a model (technicians and administrators).
-pub async fn add_spare_part(app: &App, user: &User, model_article_number: &str, part_article_number: &str) -> Result<()> {
+pub async fn add_spare_part(
+    app: &App,
+    user: &User,
+    model_article_number: &str,
+    part_article_number: &str,
+) -> Result<()> {
     require(user, &[Role::Technician], "linking spare parts")?;
     let model = article_id(app, model_article_number, "article_number").await?;
     let part = article_id(app, part_article_number, "part_article_number").await?;

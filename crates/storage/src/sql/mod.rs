@@ -51,8 +51,8 @@ mod rows;
 mod security;
 mod storage;
 pub mod supply;
-mod workshop;
 mod unit_of_work;
+mod workshop;
 
 use crate::cache::StaticCache;
 use crate::db::Pool;

@@ -183,7 +183,8 @@ impl WorkshopStore for SqlStorage {
     }
 
     async fn attachments(&self, work_order_id: Id) -> Result<Vec<AttachmentMeta>> {
-        let sql = format!("SELECT {ATTACHMENT_COLUMNS} FROM work_order_attachments WHERE work_order_id = $1 ORDER BY id");
+        let sql =
+            format!("SELECT {ATTACHMENT_COLUMNS} FROM work_order_attachments WHERE work_order_id = $1 ORDER BY id");
         db::query(&sql).bind(work_order_id).fetch_all(&self.pool).await?.iter().map(attachment_from).collect()
     }
 

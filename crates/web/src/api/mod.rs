@@ -18,7 +18,6 @@ mod health;
 mod invoice_runs;
 mod my_patients;
 mod notifications;
-pub mod workshop;
 #[cfg(test)]
 mod openapi_tests;
 mod order_lists;
@@ -30,6 +29,7 @@ mod product;
 mod reports;
 mod session;
 mod tertial;
+pub mod workshop;
 
 pub(crate) use audit::extract_csv as audit_extract_csv;
 
@@ -212,8 +212,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/work-orders/{id}/checklist/{item}", post(workshop::check_item))
         .route(
             "/api/v1/work-orders/{id}/attachments",
-            post(workshop::add_attachment)
-                .layer(axum::extract::DefaultBodyLimit::max(workshop::ATTACHMENT_BODY_LIMIT)),
+            post(workshop::add_attachment).layer(axum::extract::DefaultBodyLimit::max(workshop::ATTACHMENT_BODY_LIMIT)),
         )
         .route("/api/v1/work-orders/{id}/attachments/{attachment}", get(workshop::attachment))
         .route("/api/v1/workshop-notifications", get(workshop::notifications))

@@ -169,7 +169,8 @@ pub fn text_of(pdf: &[u8]) -> String {
                 b'\\' if i + 1 < pdf.len() => {
                     let n = pdf[i + 1];
                     if n.is_ascii_digit() {
-                        let digits: Vec<u8> = pdf[i + 1..].iter().take(3).take_while(|d| d.is_ascii_digit()).copied().collect();
+                        let digits: Vec<u8> =
+                            pdf[i + 1..].iter().take(3).take_while(|d| d.is_ascii_digit()).copied().collect();
                         let v = digits.iter().fold(0u32, |acc, d| acc * 8 + u32::from(d - b'0'));
                         line.push(v as u8);
                         i += 1 + digits.len();

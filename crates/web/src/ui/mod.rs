@@ -103,6 +103,10 @@ pub fn routes() -> Router<AppState> {
             "/devices/{number}/adaptation-signature",
             get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Sign)),
         )
+        .route(
+            "/devices/{number}/adaptation-signature/step-up",
+            get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::StepUp)),
+        )
         .route("/desk", get(desk_home))
         .route("/desk/receive", get(desk::receive_form).post(desk::receive))
         .route("/desk/pick", get(desk::pick))

@@ -224,7 +224,8 @@ pub(super) async fn detail_page(
     let outcome = Field::new(&page, "outcome", t("work.outcome"), &f.outcome).kind("textarea").max(2000);
     let mut document = vec![Field::new(&page, "title", t("work.doc_title"), &f.title).required().max(200)];
     for (name, _, required) in ramp_domain::workshop::ADAPTATION_FIELDS {
-        let mut field = Field::new(&page, name, t(&format!("doc.{name}")), doc_value(f, name)).kind("textarea").max(10_000);
+        let mut field =
+            Field::new(&page, name, t(&format!("doc.{name}")), doc_value(f, name)).kind("textarea").max(10_000);
         if *required {
             field = field.required();
         }

@@ -81,7 +81,8 @@ pub async fn new_form(
     if let Err(e) = may_create(&user) {
         return error_page(lang, e);
     }
-    let f = NewForm { kind: q.kind.unwrap_or_default(), device_number: q.device.unwrap_or_default(), ..Default::default() };
+    let f =
+        NewForm { kind: q.kind.unwrap_or_default(), device_number: q.device.unwrap_or_default(), ..Default::default() };
     new_page(lang, &csrf, &user, &f, None)
 }
 
