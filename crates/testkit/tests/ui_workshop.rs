@@ -162,7 +162,50 @@ async fn a_prescriber_signs_an_adaptation_with_her_password_again(app: TestApp) 
     b.quit().await;
 }
 
+/// A multipart form of a CSRF token and one file, as a browser posts it.
+fn multipart(csrf: &str, name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----rampboundary7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\n\
+         Content-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn the_attachment_form_reads_the_file_only_after_its_csrf_token_and_refuses_other_types_beside_the_field(
+    app: TestApp,
+) {
+    let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let wo = json!({ "kind": "repair", "device_number": f.sven_rollator, "description": "Bromsen tar inte" });
+    let id = api(&app, "tekniker", "/api/v1/work-orders", wo).await["id"].as_i64().unwrap();
+    let (client, csrf, _) = app.ui_logged_in("tekniker").await;
+    let url = app.url(&format!("/workshop/{id}/attachments"));
+    let pdf = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let (kind, body) = multipart("forged", "kvitto.pdf", &pdf);
+    let resp = client.post(&url).header("content-type", kind).body(body).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    assert!(resp.text().await.unwrap().contains("Formuläret har gått ut."));
+    let (kind, body) = multipart(&csrf, "bild.png", b"GIF89a not a png");
+    let resp = client.post(&url).header("content-type", kind).body(body).send().await.unwrap();
+    assert_eq!(resp.status(), 415);
+    let html = resp.text().await.unwrap();
+    assert!(
+        html.contains("id=\"file-error\"") && html.contains("Bifoga foton (JPEG, PNG) eller PDF-dokument."),
+        "{html}"
+    );
+    let (kind, body) = multipart(&csrf, "kvitto från leverantör.pdf", &pdf);
+    let resp = client.post(&url).header("content-type", kind).body(body).send().await.unwrap();
+    assert_eq!(resp.status(), 303);
+    let html =
+        client.get(app.url(&format!("/workshop/{id}?done=attachment"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Filen är bifogad.") && html.contains("kvitto_fr"), "{html}");
+}
+
 ramp_testkit::on_both_engines!(
     a_technician_creates_and_closes_a_repair_work_order_with_parts,
     a_prescriber_signs_an_adaptation_with_her_password_again,
+    the_attachment_form_reads_the_file_only_after_its_csrf_token_and_refuses_other_types_beside_the_field,
 );

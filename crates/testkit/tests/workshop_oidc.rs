@@ -74,7 +74,10 @@ async fn a_prescriber_signs_an_adaptation_after_logging_in_again_at_the_identity
     let back = client.get(&callback).await;
     assert_eq!((back.status(), location(&back).as_str()), (StatusCode::SEE_OTHER, app.url("/devices/D-0010").as_str()));
     let signed = app.storage.adaptation_document(&doc).await.unwrap().unwrap();
-    assert_eq!((signed.signed_by, signed.signed_via.as_deref()), (Some(app.fixture.prescriber), Some("identity_provider")));
+    assert_eq!(
+        (signed.signed_by, signed.signed_via.as_deref()),
+        (Some(app.fixture.prescriber), Some("identity_provider"))
+    );
     let card = client.get(&app.url("/devices/D-0010")).await.text().await.unwrap();
     assert!(card.contains("Godkänt och signerat"), "{card}");
 }

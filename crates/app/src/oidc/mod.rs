@@ -282,7 +282,9 @@ fn same(a: &str, b: &str) -> bool {
 pub enum Finished {
     Login(Box<Login>),
     /// The document was signed; `next` is where to go (the device card).
-    Signed { next: String },
+    Signed {
+        next: String,
+    },
 }
 
 /// How much older than the step-up's start the provider's `auth_time` may
@@ -322,10 +324,15 @@ pub async fn finish(app: &App, cookie: Option<&str>, callback: Callback) -> Resu
     let user = user_of(app, &hsa_id).await?;
     if let Some(step_up) = pending.step_up {
         if user.id != step_up.user_id {
-            return Err(refused(ErrorKind::Forbidden, "oidc_step_up_other_user", "the provider vouched for another user"));
+            return Err(refused(
+                ErrorKind::Forbidden,
+                "oidc_step_up_other_user",
+                "the provider vouched for another user",
+            ));
         }
         if !fresh(auth_time, step_up.started) {
-            audit_login(app, &user, "adaptation.sign.reauth_refused", "identity provider: no fresh authentication").await?;
+            audit_login(app, &user, "adaptation.sign.reauth_refused", "identity provider: no fresh authentication")
+                .await?;
             return Err(refused(
                 ErrorKind::Unauthenticated,
                 "oidc_step_up_stale",

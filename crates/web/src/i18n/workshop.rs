@@ -71,8 +71,16 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
         "Bekräfta att det är du som signerar genom att ange ditt lösenord igen.",
         "Confirm that it is you who signs by entering your password again.",
     ),
-    ("adaptation.step_up", "Signera med inloggning hos identitetsleverantören", "Sign by logging in at the identity provider"),
-    ("adaptation.step_up_explain", "Du loggar in på nytt hos identitetsleverantören (SITHS). Dokumentet signeras när du kommer tillbaka.", "You log in again at the identity provider (SITHS). The document is signed when you come back."),
+    (
+        "adaptation.step_up",
+        "Signera med inloggning hos identitetsleverantören",
+        "Sign by logging in at the identity provider",
+    ),
+    (
+        "adaptation.step_up_explain",
+        "Du loggar in på nytt hos identitetsleverantören (SITHS). Dokumentet signeras när du kommer tillbaka.",
+        "You log in again at the identity provider (SITHS). The document is signed when you come back.",
+    ),
     ("inbox.workshop", "Specialanpassningar", "Special adaptations"),
     (
         "inbox.adaptation_signed",
@@ -110,7 +118,15 @@ pub(super) const ERRORS: &[(&str, &str, &str)] = &[
     ("required@patient_need", "Beskriv patientens behov.", "Describe the patient's need."),
     ("required@changes_made", "Beskriv de utförda ändringarna.", "Describe the changes made."),
     ("required@risk_assessment", "Gör riskbedömningen.", "Make the risk assessment."),
-    ("oidc_step_up_stale", "Identitetsleverantören bekräftade inte en ny inloggning. Dokumentet är inte signerat.", "The identity provider did not confirm a new login. The document is not signed."),
-    ("oidc_step_up_other_user", "Identitetsleverantören loggade in en annan användare. Dokumentet är inte signerat.", "The identity provider logged in another user. The document is not signed."),
+    (
+        "oidc_step_up_stale",
+        "Identitetsleverantören bekräftade inte en ny inloggning. Dokumentet är inte signerat.",
+        "The identity provider did not confirm a new login. The document is not signed.",
+    ),
+    (
+        "oidc_step_up_other_user",
+        "Identitetsleverantören loggade in en annan användare. Dokumentet är inte signerat.",
+        "The identity provider logged in another user. The document is not signed.",
+    ),
     ("same_article", "En modell är inte sin egen reservdel.", "A model is not its own spare part."),
 ];
