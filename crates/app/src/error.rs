@@ -21,6 +21,10 @@ pub enum ErrorKind {
     TooManyRequests,
     /// The request conflicts with stored state (409).
     Conflict,
+    /// An upload larger than allowed (413).
+    TooLarge,
+    /// An upload of a type not taken (415).
+    UnsupportedType,
     /// The database cannot take requests now (a full or read-only disk, a
     /// server restarting): nothing was committed; retry later (503).
     Unavailable,

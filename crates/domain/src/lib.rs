@@ -42,6 +42,7 @@ pub mod throttle;
 pub mod time;
 pub mod unit;
 pub mod work_order;
+pub mod workshop;
 
 pub use error::FieldError;
 pub use term::Term;

@@ -33,6 +33,7 @@ mod supply;
 mod types;
 mod unit_of_work;
 mod warehouse;
+mod workshop;
 
 pub use admin::*;
 pub use audit::*;
@@ -59,6 +60,7 @@ pub use supply::*;
 pub use types::*;
 pub use unit_of_work::*;
 pub use warehouse::*;
+pub use workshop::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -114,6 +116,7 @@ pub trait Storage:
     + CatalogImportStore
     + RouteStore
     + WarehouseStore
+    + WorkshopStore
     + Send
     + Sync
     + 'static

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use ramp_domain::device::DeviceState;
 use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
+use ramp_domain::workshop::AdaptationFields;
 use serde::Serialize;
 
 /// A device received against a purchase.
@@ -149,6 +150,8 @@ pub struct WorkEntry {
     pub part_article_number: Option<String>,
     pub part_quantity: Option<i32>,
     pub note: Option<String>,
+    /// The part was recorded although none was in stock (confirmed).
+    pub without_stock: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,6 +163,7 @@ pub struct NewWorkEntry {
     pub part_article_id: Option<Id>,
     pub part_quantity: Option<i32>,
     pub note: Option<String>,
+    pub without_stock: bool,
 }
 
 /// Finishing a work order and what it does to its device.
@@ -183,6 +187,8 @@ pub struct NewAdaptationDocument {
     pub uploaded_by: Id,
     pub at: DateTime<Utc>,
     pub valid_until: NaiveDate,
+    /// The structured fields the content was made from.
+    pub fields: Option<AdaptationFields>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -203,6 +209,10 @@ pub struct AdaptationDocument {
     pub valid_until: NaiveDate,
     pub signed_by: Option<Id>,
     pub signed_at: Option<DateTime<Utc>>,
+    /// The structured fields (documents of before issue 19 have none).
+    pub fields: Option<AdaptationFields>,
+    /// How the signer proved who they were again: `password` or `identity_provider`.
+    pub signed_via: Option<String>,
 }
 
 /// The prescriber's signed approval of exactly the document they saw.
@@ -213,6 +223,8 @@ pub struct AdaptationSignature {
     pub signed_by: Id,
     pub at: DateTime<Utc>,
     pub on: NaiveDate,
+    /// How the signer re-authenticated: `password` or `identity_provider`.
+    pub via: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -209,6 +209,11 @@ impl OidcClient {
         self.http.get(url).send().await.expect("GET")
     }
 
+    /// Posts a form (with the jar's cookies), redirects not followed.
+    pub async fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Response {
+        self.http.post(url).form(form).send().await.expect("POST")
+    }
+
     /// The value of a cookie the jar holds for `url`.
     pub fn cookie(&self, url: &str, name: &str) -> Option<String> {
         let header = self.jar.cookies(&url.parse().expect("url"))?;
@@ -260,7 +265,16 @@ impl OidcClient {
             .expect("log in at the provider");
         assert!(resp.status().is_redirection(), "the provider accepts {login}: {}", resp.status());
         let next = location(&resp);
-        let callback = if next.starts_with(ramp_base) { next } else { self.follow(&next, ramp_base).await.0 };
+        let callback = if next.starts_with(ramp_base) {
+            next
+        } else {
+            let (url, page) = self.follow(&next, ramp_base).await;
+            if !url.starts_with(ramp_base) {
+                let (status, body) = (page.status(), page.text().await.unwrap_or_default());
+                panic!("not back at Ramp but at {url} ({status}): {body}");
+            }
+            url
+        };
         assert!(callback.starts_with(&format!("{ramp_base}/login/oidc/callback")), "back at Ramp: {callback}");
         callback
     }

@@ -482,6 +482,9 @@ pub async fn load_figures_data(app: &TestApp) {
         let (_, devices) = s.safety_notice(notice).await.unwrap().unwrap();
         for d in devices.iter().take(done) {
             s.start_work_order(d.work_order_id, LAGER, at + Duration::days(1)).await.unwrap();
+            for c in s.checklist(d.work_order_id).await.unwrap() {
+                s.check_item(d.work_order_id, c.item_id, LAGER, at + Duration::days(1)).await.unwrap();
+            }
             let finish =
                 FinishWorkOrder { id: d.work_order_id, actor: LAGER, at: at + Duration::days(2), outcome: None };
             s.finish_work_order(&finish).await.unwrap();

@@ -271,7 +271,7 @@ async fn the_printed_papers_carry_barcodes_a_scanner_reads(app: TestApp) {
     assert!(codes.contains(&order_code), "order code on the pick list: {codes:?}");
     assert!(codes.contains(&device), "device number on the pick list: {codes:?}");
     assert!(codes.contains(&"W-200".to_string()), "the article (no GTIN: its number): {codes:?}");
-    let text = ramp_testkit::barcodes::pdf_text(&pick);
+    let text = ramp_web::pdf::text_of(&pick);
     assert!(text.contains("Storgatan 1, 171 45 Solna") && text.contains(ROUTE), "address and route printed: {text}");
     assert!(text.contains("Vårdcentralen"), "Swedish letters print: {text}");
 

@@ -6,6 +6,7 @@
 
 use chrono::Duration;
 use ramp_domain::Term;
+use ramp_storage::fixture::PASSWORD;
 use ramp_storage::fixture_ordering;
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};
@@ -49,11 +50,23 @@ async fn deliver(app: &TestApp, order: i64) -> reqwest::Response {
     .await
 }
 
-/// Starts, records and finishes a work order as the technician.
+/// Checks off every item of the work order's checklist as the technician.
+pub(crate) async fn check_all(app: &TestApp, id: i64) {
+    let detail = get(app, "tekniker", &format!("/api/v1/work-orders/{id}")).await;
+    for item in detail["checklist"].as_array().unwrap() {
+        let path = format!("/api/v1/work-orders/{id}/checklist/{}", item["item_id"]);
+        assert_eq!(post(app, "tekniker", &path, json!({})).await.status(), 204);
+    }
+}
+
+/// Starts, records and finishes a work order as the technician (R-101 is
+/// not in stock: recorded as confirmed without stock).
 async fn do_work(app: &TestApp, id: i64) {
     assert_eq!(post(app, "tekniker", &format!("/api/v1/work-orders/{id}/start"), json!({})).await.status(), 204);
-    let entry = json!({ "minutes": 45, "part_article_number": "R-101", "part_quantity": 1, "note": "Bytt korg" });
+    let entry = json!({ "minutes": 45, "part_article_number": "R-101", "part_quantity": 1, "note": "Bytt korg",
+        "confirm_without_stock": true });
     assert_eq!(post(app, "tekniker", &format!("/api/v1/work-orders/{id}/entries"), entry).await.status(), 201);
+    check_all(app, id).await;
     let resp = post(app, "tekniker", &format!("/api/v1/work-orders/{id}/finish"), json!({ "outcome": "Klar" })).await;
     assert_eq!(resp.status(), 204);
 }
@@ -234,19 +247,35 @@ async fn a_special_adaptation_blocks_delivery_until_the_prescriber_signs_it(app:
     let sha = read["sha256"].as_str().unwrap().to_string();
     assert_eq!(read["valid_until"], "2026-12-23", "30 days to sign");
     let p = problem(
-        post(&app, "anna", &format!("/api/v1/adaptation-documents/{doc_id}/signature"), json!({ "sha256": "00ff" }))
-            .await,
+        post(
+            &app,
+            "anna",
+            &format!("/api/v1/adaptation-documents/{doc_id}/signature"),
+            json!({ "sha256": "00ff", "password": PASSWORD }),
+        )
+        .await,
     )
     .await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("document_changed"), Some("sha256")));
     let p = problem(
-        post(&app, "lars", &format!("/api/v1/adaptation-documents/{doc_id}/signature"), json!({ "sha256": sha })).await,
+        post(
+            &app,
+            "lars",
+            &format!("/api/v1/adaptation-documents/{doc_id}/signature"),
+            json!({ "sha256": sha, "password": PASSWORD }),
+        )
+        .await,
     )
     .await;
     assert_eq!(p["code"], "not_your_prescription");
     app.clock.advance(Duration::days(29));
-    let resp =
-        post(&app, "anna", &format!("/api/v1/adaptation-documents/{doc_id}/signature"), json!({ "sha256": sha })).await;
+    let resp = post(
+        &app,
+        "anna",
+        &format!("/api/v1/adaptation-documents/{doc_id}/signature"),
+        json!({ "sha256": sha, "password": PASSWORD }),
+    )
+    .await;
     assert_eq!(resp.status(), 204);
     let card = app.storage.device_card("D-0010").await.unwrap().unwrap();
     assert!(card.special_adapted && card.ce_marking_void, "a Specialanpassad produkt, CE marking void");
@@ -256,6 +285,7 @@ async fn a_special_adaptation_blocks_delivery_until_the_prescriber_signs_it(app:
         card.events.last().unwrap().note.as_deref().unwrap().contains(&sha),
         "the signature names the document's hash"
     );
+    check_all(&app, id).await;
     assert_eq!(post(&app, "tekniker", &format!("/api/v1/work-orders/{id}/finish"), json!({})).await.status(), 204);
     assert_eq!(deliver(&app, order).await.status(), 200);
     let docs = app.storage.adaptation_documents_for_device(card.device.id).await.unwrap();
@@ -283,7 +313,13 @@ async fn an_adaptation_not_signed_within_thirty_days_cannot_be_signed(app: TestA
         .to_string();
     app.clock.advance(Duration::days(31));
     let p = problem(
-        post(&app, "anna", &format!("/api/v1/adaptation-documents/{doc_id}/signature"), json!({ "sha256": sha })).await,
+        post(
+            &app,
+            "anna",
+            &format!("/api/v1/adaptation-documents/{doc_id}/signature"),
+            json!({ "sha256": sha, "password": PASSWORD }),
+        )
+        .await,
     )
     .await;
     assert_eq!(p["code"], "signing_window_passed");

@@ -14,6 +14,7 @@ mod routes;
 mod tertial;
 mod unit;
 mod warehouse;
+mod workshop;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -52,6 +53,7 @@ impl Lang {
             .chain(digital::TEXTS)
             .chain(routes::TEXTS)
             .chain(warehouse::TEXTS)
+            .chain(workshop::TEXTS)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, sv, en)) => match self {
@@ -77,6 +79,7 @@ impl Lang {
             .chain(digital::ERRORS)
             .chain(routes::ERRORS)
             .chain(warehouse::ERRORS)
+            .chain(workshop::ERRORS)
             .find(|(k, _, _)| *k == code)
             .map(|(_, sv, en)| match self {
                 Lang::Sv => *sv,
@@ -1331,6 +1334,7 @@ mod tests {
             .chain(digital::TEXTS)
             .chain(routes::TEXTS)
             .chain(warehouse::TEXTS)
+            .chain(workshop::TEXTS)
         {
             assert!(keys.insert(k), "duplicate key {k}");
             assert!(!sv.is_empty() && !en.is_empty(), "{k}");

@@ -11,7 +11,7 @@ mod fhir;
 mod i18n;
 mod metrics;
 mod middleware;
-mod pdf;
+pub mod pdf;
 mod ui;
 pub mod xlsx;
 

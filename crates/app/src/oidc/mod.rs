@@ -206,6 +206,24 @@ pub struct Begin {
 
 /// Starts a login at the provider; `next` is the local path to end on.
 pub async fn begin(app: &App, next: &str) -> Result<Begin> {
+    authorize(app, next, None).await
+}
+
+/// Starts a step-up for signing an adaptation document: the provider is
+/// asked to authenticate the user again, whatever session it has
+/// (`prompt=login`, `max_age=0`); the callback signs only when the ID
+/// token names the same user and its `auth_time` is not older than now.
+pub async fn begin_step_up(app: &App, user: &User, next: &str, document: &str, sha256: &str) -> Result<Begin> {
+    let step_up = pending::StepUp {
+        user_id: user.id,
+        document: document.trim().to_string(),
+        sha256: sha256.trim().to_string(),
+        started: app.clock.now().timestamp(),
+    };
+    authorize(app, next, Some(step_up)).await
+}
+
+async fn authorize(app: &App, next: &str, step_up: Option<pending::StepUp>) -> Result<Begin> {
     let oidc = oidc(app)?;
     let now = app.clock.now();
     let provider = oidc.provider(now).await?;
@@ -218,6 +236,9 @@ pub async fn begin(app: &App, next: &str) -> Result<Begin> {
     for scope in &oidc.settings.scopes {
         request = request.add_scope(Scope::new(scope.clone()));
     }
+    if step_up.is_some() {
+        request = request.add_prompt(CoreAuthPrompt::Login).set_max_age(std::time::Duration::ZERO);
+    }
     let (url, state, nonce) = request.set_pkce_challenge(challenge).url();
     let pending = Pending {
         state: state.secret().clone(),
@@ -225,6 +246,7 @@ pub async fn begin(app: &App, next: &str) -> Result<Begin> {
         pkce_verifier: verifier.secret().clone(),
         next: next.to_string(),
         expires: now.timestamp() + PENDING_MINUTES * 60,
+        step_up,
     };
     Ok(Begin {
         authorize_url: url.to_string(),
@@ -256,8 +278,28 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Finishes a login: `cookie` is the pending login [`begin`] made.
-pub async fn finish(app: &App, cookie: Option<&str>, callback: Callback) -> Result<Login> {
+/// What a callback finished: a login, or a step-up that signed a document.
+pub enum Finished {
+    Login(Box<Login>),
+    /// The document was signed; `next` is where to go (the device card).
+    Signed {
+        next: String,
+    },
+}
+
+/// How much older than the step-up's start the provider's `auth_time` may
+/// be (clock skew between Ramp and the provider).
+const STEP_UP_SKEW_SECONDS: i64 = 30;
+
+/// Whether the provider authenticated the user at or after the step-up
+/// started (less the skew); no `auth_time` at all is not fresh.
+fn fresh(auth_time: Option<DateTime<Utc>>, started: i64) -> bool {
+    auth_time.is_some_and(|t| t.timestamp() >= started - STEP_UP_SKEW_SECONDS)
+}
+
+/// Finishes a login or a step-up: `cookie` is the pending one [`begin`]
+/// or [`begin_step_up`] made.
+pub async fn finish(app: &App, cookie: Option<&str>, callback: Callback) -> Result<Finished> {
     let oidc = oidc(app)?;
     let now = app.clock.now();
     let Some(pending) = cookie.and_then(|c| pending::open(&oidc.key, c, now)) else {
@@ -278,12 +320,33 @@ pub async fn finish(app: &App, cookie: Option<&str>, callback: Callback) -> Resu
         return Err(refused(ErrorKind::Invalid, "oidc_bad_callback", "the provider sent no code"));
     };
     let tokens = redeem(oidc, &provider, code, pending.pkce_verifier).await?;
-    let hsa_id = verified_hsa_id(app, oidc, &provider, &tokens, &Nonce::new(pending.nonce)).await?;
+    let (hsa_id, auth_time) = verified_hsa_id(app, oidc, &provider, &tokens, &Nonce::new(pending.nonce)).await?;
     let user = user_of(app, &hsa_id).await?;
+    if let Some(step_up) = pending.step_up {
+        if user.id != step_up.user_id {
+            return Err(refused(
+                ErrorKind::Forbidden,
+                "oidc_step_up_other_user",
+                "the provider vouched for another user",
+            ));
+        }
+        if !fresh(auth_time, step_up.started) {
+            audit_login(app, &user, "adaptation.sign.reauth_refused", "identity provider: no fresh authentication")
+                .await?;
+            return Err(refused(
+                ErrorKind::Unauthenticated,
+                "oidc_step_up_stale",
+                "the identity provider did not authenticate you again (auth_time)",
+            ));
+        }
+        let how = crate::supply::Reauthentication::IdentityProvider(crate::supply::StepUpProof(()));
+        crate::supply::sign_adaptation(app, &user, &step_up.document, &step_up.sha256, &how, None).await?;
+        return Ok(Finished::Signed { next: pending.next });
+    }
     let id_token = tokens.id_token().map(|t| t.to_string()).unwrap_or_default();
     let session = start_session(app, user, LoginMethod::IdentityProvider).await?;
     tracing::info!(hsa_id = hsa_id.as_str(), user = session.user.id, "logged in through the identity provider");
-    Ok(Login { session, id_token, next: pending.next })
+    Ok(Finished::Login(Box::new(Login { session, id_token, next: pending.next })))
 }
 
 /// Redeems the code with the PKCE verifier at the token endpoint.
@@ -305,8 +368,15 @@ async fn redeem(oidc: &Oidc, provider: &Provider, code: String, verifier: String
 }
 
 /// Verifies the ID token and returns the HSA id the provider vouches for
-/// (from the ID token, else from the userinfo endpoint).
-async fn verified_hsa_id(app: &App, oidc: &Oidc, provider: &Provider, tokens: &Tokens, nonce: &Nonce) -> Result<HsaId> {
+/// (from the ID token, else from the userinfo endpoint), and when the user
+/// last authenticated there (`auth_time`), if it says.
+async fn verified_hsa_id(
+    app: &App,
+    oidc: &Oidc,
+    provider: &Provider,
+    tokens: &Tokens,
+    nonce: &Nonce,
+) -> Result<(HsaId, Option<DateTime<Utc>>)> {
     let invalid = |e: &dyn std::fmt::Display| {
         refused(ErrorKind::Unauthenticated, "oidc_token_invalid", format!("the ID token is not valid: {e}"))
     };
@@ -342,9 +412,10 @@ async fn verified_hsa_id(app: &App, oidc: &Oidc, provider: &Provider, tokens: &T
     let value = value.ok_or_else(|| {
         refused(ErrorKind::Forbidden, "oidc_hsa_id_missing", format!("the provider sent no '{name}' claim"))
     })?;
-    HsaId::parse(&value).map_err(|_| {
+    let hsa_id = HsaId::parse(&value).map_err(|_| {
         refused(ErrorKind::Forbidden, "oidc_hsa_id_missing", format!("the '{name}' claim '{value}' is not an HSA id"))
-    })
+    })?;
+    Ok((hsa_id, claims.auth_time()))
 }
 
 /// The configured claim's value: `sub`, or one of the other claims.
@@ -392,4 +463,19 @@ pub async fn logout_url(app: &App, id_token: Option<&str>) -> Result<Option<Stri
         request = request.set_id_token_hint(&token);
     }
     Ok(Some(request.http_get_url().to_string()))
+}
+
+#[cfg(test)]
+mod step_up_tests {
+    use super::*;
+
+    #[test]
+    fn a_step_up_needs_an_auth_time_from_after_it_started() {
+        let started = 1_800_000_000;
+        let at = |t: i64| DateTime::from_timestamp(t, 0);
+        assert!(fresh(at(started + 5), started));
+        assert!(fresh(at(started - STEP_UP_SKEW_SECONDS), started), "within the skew");
+        assert!(!fresh(at(started - 3600), started), "the session's old login is not a step-up");
+        assert!(!fresh(None, started), "a provider that does not say is not trusted");
+    }
 }

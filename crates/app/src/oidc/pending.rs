@@ -24,6 +24,20 @@ pub(crate) struct Pending {
     pub next: String,
     /// Unix seconds after which the cookie is refused.
     pub expires: i64,
+    /// A step-up (re-authentication) for signing, not a login.
+    #[serde(default)]
+    pub step_up: Option<StepUp>,
+}
+
+/// What a step-up re-authenticates for: the signed-in user signing one
+/// adaptation document (by its public id and the hash they read), started
+/// at `started` (Unix seconds): the provider's `auth_time` must not be older.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct StepUp {
+    pub user_id: i64,
+    pub document: String,
+    pub sha256: String,
+    pub started: i64,
 }
 
 /// The signing key: derived, so the client secret itself never signs anything.
@@ -79,6 +93,7 @@ mod tests {
             pkce_verifier: "v".into(),
             next: "/patient".into(),
             expires: now().timestamp() + 600,
+            step_up: None,
         }
     }
 

@@ -10,6 +10,7 @@ use crate::error::{AppError, Result};
 use crate::App;
 use chrono::Days;
 use ramp_domain::role::Role;
+use ramp_domain::workshop::AdaptationFields;
 use ramp_model::{AccessReason, AdaptationDocument, AdaptationSignature, DeviceCard, Id, NewAdaptationDocument};
 use ramp_model::{StorageError, User};
 use sha2::{Digest, Sha256};
@@ -20,9 +21,26 @@ pub const SIGNING_DAYS: u64 = 30;
 #[derive(Debug, Clone, Default)]
 pub struct AdaptationRequest {
     pub title: String,
-    /// The adaptation and its risk assessment, as text.
+    /// The adaptation and its risk assessment, as free text (documents
+    /// without `fields`, as before issue 19).
     pub content: String,
+    /// The structured fields; given, the signed text is made from them.
+    pub fields: Option<AdaptationFields>,
 }
+
+/// How the signer proves again, at the moment of signing, that they are
+/// who the session says: their password (local accounts), or a fresh
+/// authentication at the identity provider (OIDC step-up).
+#[derive(Debug, Clone)]
+pub enum Reauthentication {
+    Password(String),
+    IdentityProvider(StepUpProof),
+}
+
+/// Made only by the OIDC callback after it verified a fresh `auth_time`
+/// for the same user, so no other path can claim a step-up.
+#[derive(Debug, Clone)]
+pub struct StepUpProof(pub(crate) ());
 
 pub fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -42,7 +60,13 @@ pub async fn attach_adaptation(app: &App, user: &User, work_order_id: Id, req: &
     if title.is_empty() || title.chars().count() > 200 {
         return Err(AppError::invalid("title", "required", "give the document a title (at most 200 characters)"));
     }
-    if req.content.trim().chars().count() < 20 || req.content.len() > 100_000 {
+    let fields = req.fields.clone();
+    if let Some((field, code)) = fields.as_ref().and_then(AdaptationFields::invalid) {
+        let code = if code == "required" { "required" } else { "too_long" };
+        return Err(AppError::invalid(field, code, format!("fill in {field} (3 to 10,000 characters)")));
+    }
+    let content = fields.as_ref().map_or_else(|| req.content.clone(), AdaptationFields::text);
+    if content.trim().chars().count() < 20 || content.len() > 100_000 {
         return Err(AppError::invalid(
             "content",
             "required",
@@ -60,8 +84,9 @@ pub async fn attach_adaptation(app: &App, user: &User, work_order_id: Id, req: &
         work_order_id,
         device_id,
         title: title.into(),
-        content: req.content.clone(),
-        sha256: sha256_hex(&req.content),
+        sha256: sha256_hex(&content),
+        content,
+        fields,
         uploaded_by: user.id,
         at: app.clock.now(),
         valid_until: today.checked_add_days(Days::new(SIGNING_DAYS)).unwrap_or(today),
@@ -143,12 +168,47 @@ pub async fn adaptation_documents_of_device(
     Ok(app.storage.adaptation_documents_for_device(device.id).await?)
 }
 
-/// The prescriber approves and signs the document they read (`sha256` as shown to them).
+/// Checks the signer's re-authentication; a wrong or missing password is
+/// refused on the field `password` and audited (`adaptation.sign.reauth_refused`).
+async fn reauthenticate(
+    app: &App,
+    user: &User,
+    how: &Reauthentication,
+    doc: &str,
+    request_id: Option<&str>,
+) -> Result<&'static str> {
+    let password = match how {
+        Reauthentication::IdentityProvider(_) => return Ok("identity_provider"),
+        Reauthentication::Password(p) => p,
+    };
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "required", "enter your password to sign"));
+    }
+    let stored = app.storage.user_by_username(&user.username).await?.and_then(|u| u.password_hash);
+    let Some(hash) = stored else {
+        return Err(AppError::invalid(
+            "password",
+            "no_local_password",
+            "your account has no local password; sign in again through the identity provider",
+        ));
+    };
+    if crate::auth::verify(password, &hash) {
+        return Ok("password");
+    }
+    let detail = Some(format!("document {doc}: wrong password"));
+    audit(app, user, None, "adaptation.sign.reauth_refused", AccessReason::None, detail, request_id).await?;
+    Err(AppError::invalid("password", "wrong_password", "the password is wrong; the document is not signed"))
+}
+
+/// The prescriber approves and signs the document they read (`sha256` as
+/// shown to them), proving who they are again (`how`). The prescriber who
+/// ordered the device and the warehouse are notified in the same write.
 pub async fn sign_adaptation(
     app: &App,
     user: &User,
     public_id: &str,
     sha256: &str,
+    how: &Reauthentication,
     request_id: Option<&str>,
 ) -> Result<()> {
     if !user.has_role(Role::Prescriber) {
@@ -167,7 +227,9 @@ pub async fn sign_adaptation(
         }
         None => {}
     }
+    let via = reauthenticate(app, user, how, &doc.public_id, request_id).await?;
     let s = AdaptationSignature {
+        via: via.into(),
         document_id: doc.id,
         sha256: sha256.trim().to_lowercase(),
         signed_by: user.id,
@@ -185,4 +247,31 @@ pub async fn sign_adaptation(
         },
         other => other.into(),
     })
+}
+
+/// An adaptation document with the names a printout shows.
+#[derive(Debug, Clone)]
+pub struct PrintableAdaptation {
+    pub doc: AdaptationDocument,
+    pub device_number: Option<String>,
+    pub uploaded_by: String,
+    pub signed_by: Option<String>,
+}
+
+/// The document to print (PDF), read as [`adaptation_document`] (audited).
+pub async fn printable_adaptation(
+    app: &App,
+    user: &User,
+    public_id: &str,
+    request_id: Option<&str>,
+) -> Result<PrintableAdaptation> {
+    let doc = adaptation_document(app, user, public_id, request_id).await?;
+    let name = |u: Option<User>| u.map(|u| u.display_name);
+    let uploaded_by = name(app.storage.user_by_id(doc.uploaded_by).await?).unwrap_or_default();
+    let signed_by = match doc.signed_by {
+        Some(id) => name(app.storage.user_by_id(id).await?),
+        None => None,
+    };
+    let device_number = app.storage.work_order(doc.work_order_id).await?.and_then(|o| o.device_number);
+    Ok(PrintableAdaptation { doc, device_number, uploaded_by, signed_by })
 }

@@ -9,10 +9,11 @@ mod receiving;
 mod returns;
 mod safety;
 mod work;
+mod workshop;
 
 pub use adaptation::{
-    adaptation_document, adaptation_documents_of_device, attach_adaptation, sha256_hex, sign_adaptation,
-    AdaptationRequest, SIGNING_DAYS,
+    adaptation_document, adaptation_documents_of_device, attach_adaptation, printable_adaptation, sha256_hex,
+    sign_adaptation, AdaptationRequest, PrintableAdaptation, Reauthentication, StepUpProof, SIGNING_DAYS,
 };
 pub use picking::{deliver_scan, pending_pickups, pick_list, pick_scan, PickScan};
 pub use purchase::{
@@ -24,8 +25,9 @@ pub use returns::{inspect, receive_return, InspectionResult};
 pub use safety::{register_safety_notice, safety_notice, safety_notices, SafetyNoticeRequest};
 pub use work::{
     add_work_entry, create_work_order, finish_work_order, start_work_order, work_order, work_orders, WorkEntryRequest,
-    WorkOrderDetail,
+    WorkOrderDetail, BY_HAND,
 };
+pub use workshop::{add_attachment, add_spare_part, attachment, check_item, spare_parts, workshop_notifications};
 
 use crate::error::{AppError, Result};
 use ramp_domain::role::Role;

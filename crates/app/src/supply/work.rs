@@ -8,14 +8,21 @@ use ramp_domain::role::Role;
 use ramp_domain::work_order::{WorkOrderKind, WorkOrderStatus};
 use ramp_domain::Term;
 use ramp_model::{
-    AdaptationDocument, FinishWorkOrder, Id, NewWorkEntry, NewWorkOrder, StorageError, User, WorkEntry, WorkOrderRow,
+    AdaptationDocument, AttachmentMeta, ChecklistLine, FinishWorkOrder, Id, NewWorkEntry, NewWorkOrder, SparePart,
+    StorageError, User, WorkEntry, WorkOrderRow,
 };
 use serde::Serialize;
 
-/// The kinds a work order is created with by hand; reconditioning and
-/// recalls come from returns and safety notices.
-const BY_HAND: &[WorkOrderKind] =
-    &[WorkOrderKind::Repair, WorkOrderKind::Maintenance, WorkOrderKind::SpecialAdaptation, WorkOrderKind::Consultation];
+/// The kinds a work order is created with by hand (from a device page or
+/// by device number); reconditioning comes from a return's inspection.
+/// A recall by hand is one device a safety notice did not reach.
+pub const BY_HAND: &[WorkOrderKind] = &[
+    WorkOrderKind::Repair,
+    WorkOrderKind::Maintenance,
+    WorkOrderKind::Recall,
+    WorkOrderKind::SpecialAdaptation,
+    WorkOrderKind::Consultation,
+];
 const STAFF: &[Role] = super::WORKSHOP_STAFF;
 
 /// A work order with its time, parts and (for a special adaptation) documents.
@@ -24,6 +31,11 @@ pub struct WorkOrderDetail {
     pub order: WorkOrderRow,
     pub entries: Vec<WorkEntry>,
     pub documents: Vec<AdaptationDocument>,
+    /// The kind's checklist with what is checked off.
+    pub checklist: Vec<ChecklistLine>,
+    pub attachments: Vec<AttachmentMeta>,
+    /// The spare parts that fit the device's model, with stock.
+    pub spare_parts: Vec<SparePart>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -32,6 +44,8 @@ pub struct WorkEntryRequest {
     pub part_article_number: Option<String>,
     pub part_quantity: Option<i32>,
     pub note: Option<String>,
+    /// The technician saw the zero-stock warning and records the part anyway.
+    pub confirm_without_stock: bool,
 }
 
 /// The allowed value named `value`; an unknown one is `invalid_value`
@@ -78,7 +92,16 @@ pub async fn work_order(app: &App, user: &User, id: Id) -> Result<WorkOrderDetai
             .collect(),
         None => vec![],
     };
-    Ok(WorkOrderDetail { order, entries, documents })
+    let checklist = app.storage.checklist(id).await?;
+    let attachments = app.storage.attachments(id).await?;
+    let spare_parts = match &order.device_number {
+        Some(n) => match app.storage.device_card(n).await? {
+            Some(card) => app.storage.spare_parts(card.device.article_id).await?,
+            None => vec![],
+        },
+        None => vec![],
+    };
+    Ok(WorkOrderDetail { order, entries, documents, checklist, attachments, spare_parts })
 }
 
 /// Creates a work order by hand (maintenance, special adaptation, consultation, repair).
@@ -143,6 +166,12 @@ pub async fn add_work_entry(app: &App, user: &User, id: Id, req: &WorkEntryReque
     if req.minutes == 0 && part.is_none() {
         return Err(AppError::invalid("minutes", "empty_entry", "record time, a part, or both"));
     }
+    let without_stock = match (&part, part_quantity) {
+        (Some(p), Some(q)) => {
+            super::workshop::stock_short(app, p.id, &p.article_number, q, req.confirm_without_stock).await?
+        }
+        _ => false,
+    };
     let e = NewWorkEntry {
         work_order_id: id,
         user_id: user.id,
@@ -151,6 +180,7 @@ pub async fn add_work_entry(app: &App, user: &User, id: Id, req: &WorkEntryReque
         part_article_id: part.map(|p| p.id),
         part_quantity,
         note: req.note.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+        without_stock,
     };
     app.storage.add_work_entry(&e).await.map_err(|e| moved(e, "status"))
 }
@@ -161,6 +191,16 @@ pub async fn finish_work_order(app: &App, user: &User, id: Id, outcome: Option<&
     let outcome = outcome.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let f = FinishWorkOrder { id, actor: user.id, at: app.clock.now(), outcome };
     app.storage.finish_work_order(&f).await.map_err(|e| match e {
+        StorageError::StateMismatch(m) if m.starts_with("checklist_incomplete:") => {
+            let item = m.trim_start_matches("checklist_incomplete:");
+            let mut e =
+                AppError::conflict("checklist_incomplete", format!("the checklist item \"{item}\" is not checked off"))
+                    .with_field("checklist");
+            let mut d = serde_json::Map::new();
+            d.insert("item".into(), item.into());
+            e.details = Some(Box::new(d));
+            e
+        }
         StorageError::StateMismatch(m) if m.contains("signed") => {
             AppError::conflict("adaptation_unsigned", m).with_field("status")
         }

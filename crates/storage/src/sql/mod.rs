@@ -54,6 +54,7 @@ mod storage;
 pub mod supply;
 mod unit_of_work;
 mod warehouse;
+mod workshop;
 
 use crate::cache::StaticCache;
 use crate::db::Pool;

@@ -140,12 +140,19 @@ fn document_from(r: &Row) -> Result<AdaptationDocument> {
         valid_until: r.try_get("valid_until")?,
         signed_by: r.try_get("signed_by")?,
         signed_at: r.try_get("signed_at")?,
+        fields: fields_from(r.try_get("fields")?)?,
+        signed_via: r.try_get("signed_via")?,
     })
+}
+
+/// The stored JSON of a document's structured fields.
+fn fields_from(json: Option<String>) -> Result<Option<ramp_domain::workshop::AdaptationFields>> {
+    json.map(|j| serde_json::from_str(&j).map_err(|e| StorageError::Database(Box::new(e)))).transpose()
 }
 
 const DOCUMENT_COLUMNS: &str =
     "id, public_id, work_order_id, device_id, title, content, sha256, uploaded_by, uploaded_at, \
-    valid_until, signed_by, signed_at";
+    valid_until, signed_by, signed_at, fields, signed_via";
 
 fn notice_from(r: &Row) -> Result<SafetyNotice> {
     Ok(SafetyNotice {
@@ -402,7 +409,7 @@ impl SupplyStore for SqlStorage {
 
     async fn work_entries(&self, work_order_id: Id) -> Result<Vec<WorkEntry>> {
         db::query(
-            "SELECT e.id, e.user_id, e.occurred_at, e.minutes, a.article_number, e.part_quantity, e.note \
+            "SELECT e.id, e.user_id, e.occurred_at, e.minutes, a.article_number, e.part_quantity, e.note, e.without_stock \
              FROM work_order_entries e LEFT JOIN articles a ON a.id = e.part_article_id \
              WHERE e.work_order_id = $1 ORDER BY e.id",
         )
@@ -419,6 +426,7 @@ impl SupplyStore for SqlStorage {
                 part_article_number: r.try_get("article_number")?,
                 part_quantity: r.try_get("part_quantity")?,
                 note: r.try_get("note")?,
+                without_stock: r.try_get("without_stock")?,
             })
         })
         .collect()
@@ -443,11 +451,11 @@ impl SupplyStore for SqlStorage {
     async fn add_work_entry(&self, e: &NewWorkEntry) -> Result<Id> {
         let mut tx = self.dialect.begin().await?;
         let row = db::query(
-            "INSERT INTO work_order_entries (work_order_id, user_id, occurred_at, minutes, part_article_id, part_quantity, note) \
-             SELECT id, $2, $3, $4, $5, $6, $7 FROM work_orders WHERE id = $1 AND status IN ('open', 'in_progress') RETURNING id",
+            "INSERT INTO work_order_entries (work_order_id, user_id, occurred_at, minutes, part_article_id, part_quantity, note, without_stock) \
+             SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM work_orders WHERE id = $1 AND status IN ('open', 'in_progress') RETURNING id",
         )
         .bind(e.work_order_id).bind(e.user_id).bind(e.at).bind(e.minutes).bind(e.part_article_id)
-        .bind(e.part_quantity).bind(&e.note)
+        .bind(e.part_quantity).bind(&e.note).bind(e.without_stock)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -534,6 +542,10 @@ impl SupplyStore for SqlStorage {
             }
             _ => {}
         }
+        // Checked last: a kind's own refusal (an unsigned adaptation) is named first.
+        if let Some(item) = super::workshop::first_unchecked(&mut tx, f.id).await? {
+            return Err(StorageError::StateMismatch(format!("checklist_incomplete:{item}")));
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -541,13 +553,14 @@ impl SupplyStore for SqlStorage {
     async fn attach_adaptation(&self, d: &NewAdaptationDocument) -> Result<Id> {
         let mut tx = self.dialect.begin().await?;
         let row = db::query(
-            "INSERT INTO adaptation_documents (work_order_id, device_id, title, content, sha256, uploaded_by, uploaded_at, valid_until, public_id) \
-             SELECT w.id, w.device_id, $3, $4, $5, $6, $7, $8, $9 FROM work_orders w \
+            "INSERT INTO adaptation_documents (work_order_id, device_id, title, content, sha256, uploaded_by, uploaded_at, valid_until, public_id, fields) \
+             SELECT w.id, w.device_id, $3, $4, $5, $6, $7, $8, $9, $10 FROM work_orders w \
              WHERE w.id = $1 AND w.device_id = $2 AND w.kind = 'special_adaptation' AND w.status IN ('open', 'in_progress') \
              RETURNING id",
         )
         .bind(d.work_order_id).bind(d.device_id).bind(&d.title).bind(&d.content).bind(&d.sha256)
         .bind(d.uploaded_by).bind(d.at).bind(d.valid_until).bind(&d.public_id)
+        .bind(d.fields.as_ref().map(|f| serde_json::to_string(f).unwrap_or_default()))
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -584,14 +597,15 @@ impl SupplyStore for SqlStorage {
     async fn sign_adaptation(&self, s: &AdaptationSignature) -> Result<()> {
         let mut tx = self.dialect.begin().await?;
         let row = db::query(
-            "UPDATE adaptation_documents SET signed_by = $2, signed_at = $3 \
-             WHERE id = $1 AND signed_at IS NULL AND valid_until >= $4 AND sha256 = $5 RETURNING device_id, title",
+            "UPDATE adaptation_documents SET signed_by = $2, signed_at = $3, signed_via = $6 \
+             WHERE id = $1 AND signed_at IS NULL AND valid_until >= $4 AND sha256 = $5 RETURNING device_id, title, work_order_id",
         )
         .bind(s.document_id)
         .bind(s.signed_by)
         .bind(s.at)
         .bind(s.on)
         .bind(&s.sha256)
+        .bind(&s.via)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
@@ -619,6 +633,7 @@ impl SupplyStore for SqlStorage {
         let note = format!("{title} (sha256 {})", s.sha256);
         event_from_device(&mut tx, device, s.at, "adaptation_signed", "state", s.signed_by, Some(&note), "1 = 1")
             .await?;
+        super::workshop::notify_signed(&mut tx, device, row.try_get("work_order_id")?, s.at).await?;
         tx.commit().await?;
         Ok(())
     }

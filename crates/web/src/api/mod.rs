@@ -30,6 +30,7 @@ mod product;
 mod reports;
 mod session;
 mod tertial;
+pub mod workshop;
 
 pub(crate) use audit::extract_csv as audit_extract_csv;
 
@@ -74,6 +75,8 @@ use utoipa::OpenApi;
         supply::work_orders, supply::create_work_order, supply::work_order, supply::start, supply::add_entry,
         supply::finish, supply::attach, supply::document, supply::sign, supply::register_notice, supply::notices,
         supply::notice,
+        workshop::spare_parts, workshop::add_spare_part, workshop::check_item, workshop::add_attachment,
+        workshop::attachment, workshop::document_pdf, workshop::notifications,
         consult::services, consult::free_slots, consult::my_slots, consult::publish_slot, consult::withdraw_slot,
         consult::create, consult::list, consult::get_one, consult::book, consult::rebook, consult::cancel,
         consult::calendar,
@@ -210,6 +213,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/work-orders/{id}/adaptation-documents", post(supply::attach))
         .route("/api/v1/adaptation-documents/{id}", get(supply::document))
         .route("/api/v1/adaptation-documents/{id}/signature", post(supply::sign))
+        .route("/api/v1/adaptation-documents/{id}/pdf", get(workshop::document_pdf))
+        .route("/api/v1/models/{article_number}/spare-parts", get(workshop::spare_parts).post(workshop::add_spare_part))
+        .route("/api/v1/work-orders/{id}/checklist/{item}", post(workshop::check_item))
+        .route(
+            "/api/v1/work-orders/{id}/attachments",
+            post(workshop::add_attachment).layer(axum::extract::DefaultBodyLimit::max(workshop::ATTACHMENT_BODY_LIMIT)),
+        )
+        .route("/api/v1/work-orders/{id}/attachments/{attachment}", get(workshop::attachment))
+        .route("/api/v1/workshop-notifications", get(workshop::notifications))
         .route("/api/v1/safety-notices", get(supply::notices).post(supply::register_notice))
         .route("/api/v1/safety-notices/{id}", get(supply::notice))
         .route("/api/v1/consultations", post(consult::create).get(consult::list))

@@ -204,7 +204,7 @@ pub async fn work_orders(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWorkOrderBody {
-    /// repair | maintenance | special_adaptation | consultation
+    /// repair | maintenance | recall | special_adaptation | consultation
     pub kind: String,
     pub device_number: String,
     pub description: String,
@@ -262,6 +262,9 @@ pub struct EntryBody {
     pub part_article_number: Option<String>,
     pub part_quantity: Option<i32>,
     pub note: Option<String>,
+    /// Record the part although the stock is short (after the `part_out_of_stock` warning).
+    #[serde(default)]
+    pub confirm_without_stock: bool,
 }
 
 /// Records time and parts on a work order.
@@ -270,6 +273,7 @@ pub struct EntryBody {
     (status = 401, description = "not logged in", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 403, description = "role_required", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, description = "work_order_not_found", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "part_out_of_stock (field part_article_number, `stock` in the details): confirm with confirm_without_stock", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "invalid input (field named)", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 503, description = "unavailable: the database cannot be reached (retry later)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn add_entry(
@@ -283,6 +287,7 @@ pub async fn add_entry(
         part_article_number: b.part_article_number,
         part_quantity: b.part_quantity,
         note: b.note,
+        confirm_without_stock: b.confirm_without_stock,
     };
     let entry = s::add_work_entry(&state.app, &user, id, &req).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": entry }))))
@@ -297,7 +302,7 @@ pub struct FinishBody {
 /// Finishes a work order; reconditioning puts its device back in stock, a recall lifts the block.
 #[utoipa::path(post, path = "/api/v1/work-orders/{id}/finish", tag = "supply", request_body = FinishBody, params(("id" = i64, Path, description = "the work order")), security(("token" = []), ("session" = [])), responses(
     (status = 204, description = "done"),
-    (status = 409, description = "invalid_status_change or adaptation_unsigned", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 409, description = "invalid_status_change, adaptation_unsigned, or checklist_incomplete (field checklist, the item named)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn finish(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -312,8 +317,43 @@ pub async fn finish(
 #[serde(deny_unknown_fields)]
 pub struct AdaptationBody {
     pub title: String,
-    /// The adaptation and its risk assessment.
+    /// Free text (documents without `fields`): the adaptation and its risk assessment.
+    #[serde(default)]
     pub content: String,
+    /// The structured fields; given, the signed text is made from them.
+    pub fields: Option<AdaptationFieldsBody>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdaptationFieldsBody {
+    /// Patientens behov (required).
+    pub patient_need: String,
+    /// Mått.
+    #[serde(default)]
+    pub measurements: String,
+    /// Utförda ändringar (required).
+    pub changes_made: String,
+    /// Material.
+    #[serde(default)]
+    pub materials: String,
+    /// Riskbedömning (required).
+    pub risk_assessment: String,
+    /// Uppföljning, `YYYY-MM-DD`.
+    pub follow_up_on: Option<String>,
+}
+
+impl AdaptationFieldsBody {
+    fn into_fields(self) -> Result<ramp_domain::workshop::AdaptationFields, AppError> {
+        Ok(ramp_domain::workshop::AdaptationFields {
+            follow_up_on: parse_optional_date("fields.follow_up_on", self.follow_up_on.as_deref(), "2027-03-01")?,
+            patient_need: self.patient_need,
+            measurements: self.measurements,
+            changes_made: self.changes_made,
+            materials: self.materials,
+            risk_assessment: self.risk_assessment,
+        })
+    }
 }
 
 /// Attaches the special adaptation's document; the device waits for the prescriber's signature (30 days).
@@ -330,7 +370,8 @@ pub async fn attach(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<AdaptationBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let req = s::AdaptationRequest { title: b.title, content: b.content };
+    let fields = b.fields.map(AdaptationFieldsBody::into_fields).transpose()?;
+    let req = s::AdaptationRequest { title: b.title, content: b.content, fields };
     let doc = s::attach_adaptation(&state.app, &user, id, &req).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": doc }))))
 }
@@ -358,13 +399,16 @@ pub async fn document(
 pub struct SignatureBody {
     /// The SHA-256 of the document as read (hex).
     pub sha256: String,
+    /// The signer's password again (re-authentication at signing).
+    #[serde(default)]
+    pub password: String,
 }
 
 /// The prescriber approves and signs the adaptation document they read.
 #[utoipa::path(post, path = "/api/v1/adaptation-documents/{id}/signature", tag = "supply", request_body = SignatureBody, params(("id" = String, Path, description = "the document's public id")), security(("token" = []), ("session" = [])), responses(
     (status = 204, description = "signed: the device is a Specialanpassad produkt, CE marking void"),
     (status = 409, description = "signing_window_passed or already_signed", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "document_changed (field sha256)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "document_changed (field sha256); wrong_password or required (field password, audited as adaptation.sign.reauth_refused)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn sign(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -372,7 +416,8 @@ pub async fn sign(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<SignatureBody>,
 ) -> Result<StatusCode, ApiError> {
-    s::sign_adaptation(&state.app, &user, &id, &b.sha256, Some(&rid)).await?;
+    let how = s::Reauthentication::Password(b.password);
+    s::sign_adaptation(&state.app, &user, &id, &b.sha256, &how, Some(&rid)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use ramp_app::model::{AdaptationDocument, DeviceCard, PickupOrder, User};
 use ramp_app::{AppError, ErrorKind};
+use ramp_domain::role::Role;
 use ramp_domain::Term;
 use serde::Deserialize;
 
@@ -30,6 +31,10 @@ struct DeviceTemplate {
     documents: Vec<AdaptationDocument>,
     /// May sign an adaptation (a prescriber).
     signs: bool,
+    /// May create a work order for the device (the workshop's staff).
+    creates_work: bool,
+    /// The identity provider is configured: signing may step up there.
+    step_up: bool,
     today: chrono::NaiveDate,
 }
 
@@ -59,6 +64,9 @@ pub struct ReportForm {
     document: Option<String>,
     #[serde(default)]
     sha256: String,
+    /// The signer's password, asked again at signing; never kept.
+    #[serde(default)]
+    password: String,
 }
 
 /// Who asks, in which language, within which request.
@@ -85,7 +93,10 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<Notice>, failed: Option
         Err(e) => return error_page(lang, e),
     };
     let signs = c.user.has_role(ramp_domain::role::Role::Prescriber);
+    let creates_work =
+        [Role::Technician, Role::Warehouse, Role::Consultant, Role::Admin].iter().any(|r| c.user.has_role(*r));
     let today = c.state.app.today();
+    let step_up = c.state.app.oidc_enabled();
     let mut page = Page::new(lang, "device.title", Some(&c.user), &c.csrf, "patient");
     match ramp_app::patients::emergency_banner(&c.state.app, &c.user, card.device.patient_id).await {
         Ok(until) => page.emergency_until = until,
@@ -102,10 +113,15 @@ async fn card_page(c: &Ctx, number: &str, notice: Option<Notice>, failed: Option
         }
         None => (StatusCode::OK, ReportForm::default()),
     };
-    render(&DeviceTemplate { page, card, pickup, notice, form, documents, signs, today }, status)
+    let form = ReportForm { password: String::new(), ..form };
+    render(&DeviceTemplate { page, card, pickup, notice, form, documents, signs, creates_work, step_up, today }, status)
 }
 
 impl DeviceTemplate {
+    fn adaptation_fields(&self) -> &'static [(&'static str, &'static str, bool)] {
+        ramp_domain::workshop::ADAPTATION_FIELDS
+    }
+
     fn blocked(&self, reason: &str) -> &'static str {
         self.page.t(&format!("blocked.{reason}"))
     }
@@ -135,6 +151,8 @@ pub enum Report {
     Fault,
     Lost,
     Sign,
+    /// Signing after authenticating again at the identity provider.
+    StepUp,
 }
 
 async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<Notice, AppError> {
@@ -168,13 +186,23 @@ async fn report(c: &Ctx, number: &str, kind: Report, f: &ReportForm) -> Result<N
                 .document
                 .as_deref()
                 .ok_or_else(|| AppError::not_found(Some("id"), "document_not_found", "which adaptation document?"))?;
-            ramp_app::supply::sign_adaptation(app, user, id, &f.sha256, Some(rid)).await?;
+            let how = ramp_app::supply::Reauthentication::Password(f.password.clone());
+            ramp_app::supply::sign_adaptation(app, user, id, &f.sha256, &how, Some(rid)).await?;
             Ok(lang.t("adaptation.signed_done").to_string().into())
         }
+        Report::StepUp => Err(AppError::internal("step-up", std::io::Error::other("handled in submit"))),
     }
 }
 
 async fn submit(c: Ctx, number: String, kind: Report, f: ReportForm) -> Response {
+    if let Report::StepUp = kind {
+        let next = format!("/devices/{}", super::url_encode(&number));
+        let document = f.document.as_deref().unwrap_or_default();
+        return match ramp_app::oidc::begin_step_up(&c.state.app, &c.user, &next, document, &f.sha256).await {
+            Ok(begin) => super::oidc::step_up_redirect(&c.state, begin),
+            Err(e) => card_page(&c, &number, None, Some((e, f))).await,
+        };
+    }
     let done = report(&c, &number, kind, &f).await;
     match done {
         Ok(notice) => card_page(&c, &number, Some(notice), None).await,

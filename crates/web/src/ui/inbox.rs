@@ -21,6 +21,8 @@ struct InboxTemplate {
     unread: i64,
     /// The open alarms of the user's unit (care staff at a unit).
     alarms: Vec<ramp_app::digital::UnitAlarm>,
+    /// The workshop's notifications: signed special adaptations (issue 19).
+    workshop: Vec<ramp_app::model::WorkshopNotification>,
 }
 
 impl InboxTemplate {
@@ -54,10 +56,14 @@ pub async fn page(
         Ok(a) => a,
         Err(e) => return error_page(lang, e),
     };
+    let workshop = match ramp_app::supply::workshop_notifications(&state.app, &user).await {
+        Ok(w) => w,
+        Err(e) => return error_page(lang, e),
+    };
     match ramp_app::notifications::inbox(&state.app, &user).await {
         Ok((notifications, unread)) => {
             let page = Page::new(lang, "inbox.title", Some(&user), &csrf, "inbox");
-            render(&InboxTemplate { page, notifications, unread, alarms }, StatusCode::OK)
+            render(&InboxTemplate { page, notifications, unread, alarms, workshop }, StatusCode::OK)
         }
         Err(e) => error_page(lang, e),
     }

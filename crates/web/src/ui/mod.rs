@@ -42,6 +42,7 @@ mod surplus;
 mod unit;
 mod unit_form;
 mod workshop;
+mod workshop_new;
 
 pub use page::{error_page, url_encode};
 
@@ -105,6 +106,10 @@ pub fn routes() -> Router<AppState> {
             "/devices/{number}/adaptation-signature",
             get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::Sign)),
         )
+        .route(
+            "/devices/{number}/adaptation-signature/step-up",
+            get(device::back_to_card).post(device::report_form).layer(Extension(device::Report::StepUp)),
+        )
         .route("/desk", get(desk_home))
         .route("/desk/receive", get(receive::receive_form).post(receive::receive))
         .route("/desk/purchase-orders", get(purchase::page).post(purchase::create))
@@ -117,7 +122,18 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/returns", get(desk::returns).post(desk::receive_return))
         .route("/desk/returns/inspection", get(desk_returns).post(desk::inspect))
         .route("/workshop", get(workshop::queue))
+        .route("/workshop/new", get(workshop_new::new_form).post(workshop_new::create))
         .route("/workshop/{id}", get(workshop::show))
+        .route(
+            "/workshop/{id}/checklist",
+            get(workshop::back_to_order).post(workshop::step).layer(Extension(workshop::Action::Check)),
+        )
+        .route(
+            "/workshop/{id}/attachments",
+            get(workshop::back_to_order)
+                .post(workshop_new::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::workshop::ATTACHMENT_BODY_LIMIT)),
+        )
         .route(
             "/workshop/{id}/start",
             get(workshop::back_to_order).post(workshop::step).layer(Extension(workshop::Action::Start)),

@@ -14,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
-use ramp_app::oidc::Callback;
+use ramp_app::oidc::{Callback, Finished};
 use serde::Deserialize;
 
 /// The login in progress (state, nonce, PKCE verifier), signed by the server.
@@ -62,7 +62,8 @@ pub async fn callback(
     let pending = cookie(&headers, PENDING_COOKIE);
     let spent = http_only(PENDING_COOKIE, "", state.cookie_secure, 0);
     let mut resp = match ramp_app::oidc::finish(&state.app, pending.as_deref(), answer).await {
-        Ok(login) => {
+        Ok(Finished::Signed { next }) => Redirect::to(&safe_next(&next)).into_response(),
+        Ok(Finished::Login(login)) => {
             let mut resp = Redirect::to(&safe_next(&login.next)).into_response();
             let ttl = state.app.config().session_ttl.num_seconds();
             let h = resp.headers_mut();
@@ -79,6 +80,16 @@ pub async fn callback(
         }
     };
     resp.headers_mut().append(header::SET_COOKIE, spent);
+    resp
+}
+
+/// Sends the browser to the provider to authenticate again before signing
+/// (a step-up), remembering the document and hash in the signed pending
+/// cookie; the callback signs. Returns to the device card.
+pub fn step_up_redirect(state: &AppState, begin: ramp_app::oidc::Begin) -> Response {
+    let mut resp = Redirect::to(&begin.authorize_url).into_response();
+    let c = http_only(PENDING_COOKIE, &begin.cookie, state.cookie_secure, begin.max_age_seconds);
+    resp.headers_mut().append(header::SET_COOKIE, c);
     resp
 }
 

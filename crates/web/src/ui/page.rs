@@ -100,6 +100,10 @@ pub fn message(lang: Lang, e: &AppError) -> String {
     }
     let worded = e.field.as_deref().and_then(|f| lang.error(&format!("{}@{f}", e.code)));
     let text = worded.or_else(|| lang.error(e.code)).map(str::to_string).unwrap_or_else(|| e.message.clone());
+    let text = match e.details.as_ref().and_then(|d| d.get("item")).and_then(|v| v.as_str()) {
+        Some(item) => text.replace("{item}", item),
+        None => text,
+    };
     match e.retry_after() {
         Some(seconds) => text.replace("{retry_after}", &seconds.to_string()),
         None => text,

@@ -106,6 +106,8 @@ struct WorkOrderTemplate {
     outcome: Field,
     document: Vec<Field>,
     is_technician: bool,
+    /// The zero-stock warning was shown: offer to record the part anyway.
+    confirm_stock: bool,
 }
 
 impl WorkNames for WorkOrderTemplate {
@@ -130,6 +132,19 @@ impl WorkOrderTemplate {
     fn active(&self) -> bool {
         self.d.order.status.is_active()
     }
+
+    /// A checklist item's label in the page's language.
+    fn label<'a>(&self, c: &'a ramp_app::model::ChecklistLine) -> &'a str {
+        match self.page.lang {
+            crate::i18n::Lang::Sv => &c.label_sv,
+            crate::i18n::Lang::En => &c.label_en,
+        }
+    }
+
+    /// An attachment's size in whole kB (at least 1).
+    fn kb(&self, bytes: &i64) -> i64 {
+        (bytes / 1024).max(1)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -147,7 +162,21 @@ pub struct WorkForm {
     #[serde(default)]
     title: String,
     #[serde(default)]
-    content: String,
+    confirm_without_stock: Option<String>,
+    #[serde(default)]
+    patient_need: String,
+    #[serde(default)]
+    measurements: String,
+    #[serde(default)]
+    changes_made: String,
+    #[serde(default)]
+    materials: String,
+    #[serde(default)]
+    risk_assessment: String,
+    #[serde(default)]
+    follow_up_on: String,
+    #[serde(default)]
+    item_id: String,
 }
 
 #[derive(Deserialize)]
@@ -155,7 +184,7 @@ pub struct DoneParams {
     done: Option<String>,
 }
 
-async fn detail_page(
+pub(super) async fn detail_page(
     state: &AppState,
     lang: Lang,
     csrf: &str,
@@ -172,9 +201,11 @@ async fn detail_page(
     page.title =
         format!("{} {} – {}", lang.t("work.title"), d.order.id, lang.t(&format!("work.kind.{}", d.order.kind)));
     let blank = WorkForm::default();
+    let mut confirm_stock = false;
     let (status, f) = match failed {
         Some((e, f)) => {
             log_if_internal(&e);
+            confirm_stock = e.code == "part_out_of_stock";
             let status = crate::error::status_of(e.kind);
             page.add_error(&worded(e));
             (status, f)
@@ -191,18 +222,52 @@ async fn detail_page(
         Field::new(&page, "note", t("col.note"), &f.note).max(500),
     ];
     let outcome = Field::new(&page, "outcome", t("work.outcome"), &f.outcome).kind("textarea").max(2000);
-    let document = vec![
-        Field::new(&page, "title", t("work.doc_title"), &f.title).required().max(200),
-        Field::new(&page, "content", t("work.doc_content"), &f.content)
-            .kind("textarea")
-            .required()
-            .max(100_000)
-            .hint(t("work.doc_content_hint")),
-    ];
+    let mut document = vec![Field::new(&page, "title", t("work.doc_title"), &f.title).required().max(200)];
+    for (name, _, required) in ramp_domain::workshop::ADAPTATION_FIELDS {
+        let mut field =
+            Field::new(&page, name, t(&format!("doc.{name}")), doc_value(f, name)).kind("textarea").max(10_000);
+        if *required {
+            field = field.required();
+        }
+        document.push(field);
+    }
+    document.push(
+        Field::new(&page, "follow_up_on", t("work.doc_follow_up"), &f.follow_up_on)
+            .kind("date")
+            .hint(t("work.doc_fields_hint")),
+    );
     let is_technician = user.has_role(ramp_domain::role::Role::Technician)
         || user.has_role(ramp_domain::role::Role::Consultant)
         || user.has_role(ramp_domain::role::Role::Admin);
-    render(&WorkOrderTemplate { page, d, notice, entry, outcome, document, is_technician }, status)
+    render(&WorkOrderTemplate { page, d, notice, entry, outcome, document, is_technician, confirm_stock }, status)
+}
+
+/// A structured document field's value in the form.
+fn doc_value<'a>(f: &'a WorkForm, name: &str) -> &'a str {
+    match name {
+        "patient_need" => &f.patient_need,
+        "measurements" => &f.measurements,
+        "changes_made" => &f.changes_made,
+        "materials" => &f.materials,
+        "risk_assessment" => &f.risk_assessment,
+        _ => "",
+    }
+}
+
+/// The structured fields posted in the form.
+fn doc_fields(f: &WorkForm) -> Result<ramp_domain::workshop::AdaptationFields, AppError> {
+    Ok(ramp_domain::workshop::AdaptationFields {
+        patient_need: f.patient_need.clone(),
+        measurements: f.measurements.clone(),
+        changes_made: f.changes_made.clone(),
+        materials: f.materials.clone(),
+        risk_assessment: f.risk_assessment.clone(),
+        follow_up_on: ramp_app::dates::parse_optional_date(
+            "follow_up_on",
+            Some(f.follow_up_on.as_str()).filter(|s| !s.trim().is_empty()),
+            "2027-03-01",
+        )?,
+    })
 }
 
 pub async fn show(
@@ -218,6 +283,9 @@ pub async fn show(
         Some("entry") => Some("work.entry_done"),
         Some("finished") => Some("work.finished"),
         Some("document") => Some("work.document_done"),
+        Some("created") => Some("work.created"),
+        Some("checked") => Some("work.checked"),
+        Some("attachment") => Some("work.attachment_done"),
         _ => None,
     };
     detail_page(&state, lang, &csrf, &user, id, notice.map(|k| lang.t(k)), None).await
@@ -234,6 +302,7 @@ pub enum Action {
     Entry,
     Finish,
     Document,
+    Check,
 }
 
 fn number(field: &str, v: &str, code: &'static str) -> Result<Option<i32>, AppError> {
@@ -253,6 +322,7 @@ async fn act(state: &AppState, user: &User, id: Id, action: Action, f: &WorkForm
                 part_article_number: Some(f.part_article_number.clone()),
                 part_quantity: number("part_quantity", &f.part_quantity, "invalid_part_quantity")?,
                 note: Some(f.note.clone()),
+                confirm_without_stock: f.confirm_without_stock.is_some(),
             };
             s::add_work_entry(app, user, id, &req).await.map(|_| "entry").map_err(|mut e| {
                 if e.code == "invalid_quantity" {
@@ -263,8 +333,13 @@ async fn act(state: &AppState, user: &User, id: Id, action: Action, f: &WorkForm
         }
         Action::Finish => s::finish_work_order(app, user, id, Some(&f.outcome)).await.map(|_| "finished"),
         Action::Document => {
-            let req = s::AdaptationRequest { title: f.title.clone(), content: f.content.clone() };
+            let req =
+                s::AdaptationRequest { title: f.title.clone(), content: String::new(), fields: Some(doc_fields(f)?) };
             s::attach_adaptation(app, user, id, &req).await.map(|_| "document")
+        }
+        Action::Check => {
+            let item = f.item_id.trim().parse().map_err(|_| AppError::invalid("item_id", "required", "which item?"))?;
+            s::check_item(app, user, id, item).await.map(|_| "checked")
         }
     }
 }
