@@ -110,6 +110,16 @@ impl Browser {
         self.call(reqwest::Method::GET, path, None).await
     }
 
+    /// Logs in through the login form as the fixture user `username` and
+    /// waits for the start page.
+    pub async fn log_in(&self, app: &crate::TestApp, username: &str) {
+        self.goto(&app.url("/login")).await;
+        self.type_into(&self.labelled("Användarnamn").await, username).await;
+        self.type_into(&self.labelled("Lösenord").await, ramp_storage::fixture::PASSWORD).await;
+        self.press(ENTER).await;
+        self.wait_for_text("Välkommen").await;
+    }
+
     pub async fn goto(&self, url: &str) {
         self.post("/url", json!({ "url": url })).await;
     }

@@ -133,6 +133,20 @@ impl TestApp {
         self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
     }
 
+    /// POST `body` as JSON with a token of the fixture user `who`.
+    pub async fn post_as(&self, who: &str, path: &str, body: Value) -> Response {
+        let token = self.token_for(who).await;
+        self.post_json(&token, path, &body).await
+    }
+
+    /// GET as the fixture user `who`; the answer must be 200, its JSON is returned.
+    pub async fn get_as(&self, who: &str, path: &str) -> Value {
+        let token = self.token_for(who).await;
+        let resp = self.get(&token, path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        resp.json().await.expect("JSON")
+    }
+
     pub async fn post_json(&self, token: &str, path: &str, body: &Value) -> Response {
         self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
     }

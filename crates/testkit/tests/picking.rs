@@ -15,18 +15,6 @@ use serde_json::{json, Value};
 const ROUTE: &str = "Rutt 3, tisdagar";
 const LIDINGO_ROUTE: &str = "Rutt Lidingö, onsdagar";
 
-async fn post(app: &TestApp, who: &str, path: &str, body: Value) -> reqwest::Response {
-    let token = app.token_for(who).await;
-    app.post_json(&token, path, &body).await
-}
-
-async fn get(app: &TestApp, who: &str, path: &str) -> Value {
-    let token = app.token_for(who).await;
-    let resp = app.get(&token, path).await;
-    assert_eq!(resp.status(), 200, "{path}");
-    resp.json().await.unwrap()
-}
-
 /// The fixture's two units get routes; the home care unit an address.
 async fn routes(app: &TestApp) {
     let address = UnitAddress {
@@ -46,13 +34,13 @@ async fn routes(app: &TestApp) {
 async fn order_for_sven(app: &TestApp, pnr: &str, articles: &[&str], address: Option<&str>) -> i64 {
     for a in articles {
         let line = json!({ "personal_id": pnr, "article_number": a, "replacement": "decline" });
-        assert_eq!(post(app, "anna", "/api/v1/cart/items", line).await.status(), 201, "{a}");
+        assert_eq!(app.post_as("anna", "/api/v1/cart/items", line).await.status(), 201, "{a}");
     }
     let mut form = json!({ "personal_id": pnr, "goal": "Förflyttning", "evaluation_date": "2027-03-01" });
     if let Some(a) = address {
         form["delivery"] = json!({ "address": a, "contact_name": "Sven", "contact_phone": "0701234567" });
     }
-    let resp = post(app, "anna", "/api/v1/orders", form).await;
+    let resp = app.post_as("anna", "/api/v1/orders", form).await;
     assert_eq!(resp.status(), 201);
     resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
@@ -60,8 +48,8 @@ async fn order_for_sven(app: &TestApp, pnr: &str, articles: &[&str], address: Op
 /// The home care unit's orderer restocks its buffer store with `quantity` incontinence pads (K-600).
 async fn buffer_order_of_pads(app: &TestApp, quantity: i64) -> i64 {
     let line = json!({ "target": "buffer", "article_number": "K-600", "quantity": quantity });
-    assert_eq!(post(app, "bestallare", "/api/v1/cart/items", line).await.status(), 201);
-    let resp = post(app, "bestallare", "/api/v1/orders", json!({ "target": "buffer" })).await;
+    assert_eq!(app.post_as("bestallare", "/api/v1/cart/items", line).await.status(), 201);
+    let resp = app.post_as("bestallare", "/api/v1/orders", json!({ "target": "buffer" })).await;
     assert_eq!(resp.status(), 201);
     resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
@@ -77,7 +65,7 @@ async fn the_pick_list_goes_by_route_and_day_with_each_address_and_the_buffer_st
     let registered = order_for_sven(&app, f.sven_pnr, &["R-200"], None).await;
     let pads = buffer_order_of_pads(&app, 5).await;
 
-    let list = get(&app, "lager", "/api/v1/warehouses/1/pick-list").await;
+    let list = app.get_as("lager", "/api/v1/warehouses/1/pick-list").await;
     let home_line = &lines_of(&list, home)[0];
     assert_eq!(home_line["address"], "Storgatan 1, 171 45 Solna", "the order's own address");
     assert_eq!((home_line["route"].as_str(), home_line["picked"].as_bool()), (Some(ROUTE), Some(false)));
@@ -101,7 +89,7 @@ async fn the_pick_list_goes_by_route_and_day_with_each_address_and_the_buffer_st
     let read = audit.iter().find(|e| e.action == "pick_list.read").expect("the address read is audited");
     assert_eq!(read.detail.as_deref(), Some(format!("order {home}").as_str()));
     // The buffer store has no counted consumables of its own list: they come from the central warehouse.
-    let buffer = get(&app, "lager", &format!("/api/v1/warehouses/{}/pick-list", app.fixture.buffer_store)).await;
+    let buffer = app.get_as("lager", &format!("/api/v1/warehouses/{}/pick-list", app.fixture.buffer_store)).await;
     assert!(lines_of(&buffer, pads).is_empty());
 }
 
@@ -109,13 +97,13 @@ async fn a_scan_picks_one_line_and_the_order_is_picked_with_its_last_line(app: T
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     routes(&app).await;
     let order = order_for_sven(&app, f.sven_pnr, &["W-200", "R-200"], None).await;
-    let list = get(&app, "lager", "/api/v1/warehouses/1/pick-list").await;
+    let list = app.get_as("lager", "/api/v1/warehouses/1/pick-list").await;
     let devices: Vec<String> =
         lines_of(&list, order).iter().map(|l| l["device_number"].as_str().unwrap().to_string()).collect();
     assert_eq!(devices.len(), 2);
     let scan = |code: String| {
         let app = &app;
-        async move { post(app, "lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": code })).await }
+        async move { app.post_as("lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": code })).await }
     };
 
     // Bad scans are named and change nothing.
@@ -151,7 +139,7 @@ async fn a_scan_picks_one_line_and_the_order_is_picked_with_its_last_line(app: T
     assert_eq!(last["order_picked"], true);
     let o: Value = app.get(&anna, &format!("/api/v1/orders/{order}")).await.json().await.unwrap();
     assert_eq!(o["status"], "picked");
-    let list = get(&app, "lager", "/api/v1/warehouses/1/pick-list").await;
+    let list = app.get_as("lager", "/api/v1/warehouses/1/pick-list").await;
     assert!(lines_of(&list, order).iter().all(|l| l["picked"] == true));
 }
 
@@ -159,12 +147,13 @@ async fn a_consumable_is_picked_by_its_article_number_or_gtin(app: TestApp) {
     fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     routes(&app).await;
     let pads = buffer_order_of_pads(&app, 3).await;
-    let resp = post(&app, "lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": "k-600" })).await;
+    let resp = app.post_as("lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": "k-600" })).await;
     assert_eq!(resp.status(), 200);
     let picked: Value = resp.json().await.unwrap();
     assert_eq!((picked["order_id"].as_i64(), picked["quantity"].as_i64()), (Some(pads), Some(3)));
     assert_eq!(picked["order_picked"], true, "its only line");
-    let again = problem(post(&app, "lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": "K-600" })).await).await;
+    let again =
+        problem(app.post_as("lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": "K-600" })).await).await;
     assert_eq!(again["code"], "not_on_pick_list", "nothing of K-600 is left to pick");
 }
 
@@ -172,13 +161,13 @@ async fn a_delivery_scan_delivers_a_picked_order_and_never_an_unpicked_one(app: 
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     routes(&app).await;
     let order = order_for_sven(&app, f.sven_pnr, &["W-200"], None).await;
-    let device = lines_of(&get(&app, "lager", "/api/v1/warehouses/1/pick-list").await, order)[0]["device_number"]
+    let device = lines_of(&app.get_as("lager", "/api/v1/warehouses/1/pick-list").await, order)[0]["device_number"]
         .as_str()
         .unwrap()
         .to_string();
     let deliver = |code: String| {
         let app = &app;
-        async move { post(app, "lager", "/api/v1/delivery-scans", json!({ "code": code, "received_by": "Sven" })).await }
+        async move { app.post_as("lager", "/api/v1/delivery-scans", json!({ "code": code, "received_by": "Sven" })).await }
     };
     for code in [format!("ORD-{order}"), device.clone()] {
         let p = problem(deliver(code.clone()).await).await;
@@ -188,7 +177,7 @@ async fn a_delivery_scan_delivers_a_picked_order_and_never_an_unpicked_one(app: 
             "{code}"
         );
     }
-    assert_eq!(post(&app, "lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": device })).await.status(), 200);
+    assert_eq!(app.post_as("lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": device })).await.status(), 200);
     let resp = deliver(format!("]C0ORD-{order}")).await;
     assert_eq!(resp.status(), 200, "the delivery note's code, with a scanner's symbology prefix");
     assert_eq!(resp.json::<Value>().await.unwrap()["status"], "delivered");
@@ -196,16 +185,16 @@ async fn a_delivery_scan_delivers_a_picked_order_and_never_an_unpicked_one(app: 
     assert_eq!(card.device.state.as_str(), "with_patient");
     let p = problem(deliver(device.clone()).await).await;
     assert_eq!((p["status"].as_i64(), p["code"].as_str()), (Some(404), Some("nothing_to_deliver")));
-    let p = problem(post(&app, "anna", "/api/v1/delivery-scans", json!({ "code": "ORD-1" })).await).await;
+    let p = problem(app.post_as("anna", "/api/v1/delivery-scans", json!({ "code": "ORD-1" })).await).await;
     assert_eq!(p["status"], 403);
 }
 
 async fn the_database_refuses_to_deliver_a_line_that_was_not_picked(app: TestApp) {
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     let order = order_for_sven(&app, f.sven_pnr, &["W-200", "R-200"], None).await;
-    let list = get(&app, "lager", "/api/v1/warehouses/1/pick-list").await;
+    let list = app.get_as("lager", "/api/v1/warehouses/1/pick-list").await;
     let first = lines_of(&list, order)[0]["device_number"].as_str().unwrap().to_string();
-    assert_eq!(post(&app, "lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": first })).await.status(), 200);
+    assert_eq!(app.post_as("lager", "/api/v1/warehouses/1/pick-scans", json!({ "code": first })).await.status(), 200);
 
     // Past the application: the order moved on by hand, its second line never picked.
     let mut uow = app.storage.unit_of_work().await.unwrap();
@@ -226,20 +215,20 @@ async fn pending_pickups_are_listed_by_route_with_the_address_and_the_read_is_au
     routes(&app).await;
     let order = order_for_sven(&app, f.sven_pnr, &["W-200"], Some("Storgatan 1, 171 45 Solna")).await;
     for s in ["picked", "delivered"] {
-        let resp = post(&app, "lager", &format!("/api/v1/orders/{order}/status"), json!({ "status": s })).await;
+        let resp = app.post_as("lager", &format!("/api/v1/orders/{order}/status"), json!({ "status": s })).await;
         assert_eq!(resp.status(), 200, "{s}");
     }
-    let o: Value = get(&app, "anna", &format!("/api/v1/orders/{order}")).await;
+    let o: Value = app.get_as("anna", &format!("/api/v1/orders/{order}")).await;
     let device = o["lines"][0]["device_number"].as_str().unwrap().to_string();
-    let resp = post(&app, "anna", &format!("/api/v1/devices/{device}/pickup-order"), json!({})).await;
+    let resp = app.post_as("anna", &format!("/api/v1/devices/{device}/pickup-order"), json!({})).await;
     assert!(resp.status().is_success(), "{}", resp.status());
 
-    let all = get(&app, "lager", "/api/v1/pickups").await;
+    let all = app.get_as("lager", "/api/v1/pickups").await;
     let row = all.as_array().unwrap().iter().find(|p| p["device_number"] == device.as_str()).expect("waiting").clone();
     assert_eq!((row["route"].as_str(), row["address"].as_str()), (Some(ROUTE), Some("Storgatan 1, 171 45 Solna")));
     assert_eq!(row["at_patient"], true);
     assert!(row.get("patient_id").is_none(), "{row}");
-    let other = get(&app, "lager", &format!("/api/v1/pickups?route={}", "Rutt%20Lidingö%2C%20onsdagar")).await;
+    let other = app.get_as("lager", &format!("/api/v1/pickups?route={}", "Rutt%20Lidingö%2C%20onsdagar")).await;
     assert!(other.as_array().unwrap().iter().all(|p| p["route"] == LIDINGO_ROUTE), "{other}");
     let audit = app.storage.audit_for_patient(f.sven, 50).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "pickups.read"), "the address read is audited");
@@ -252,7 +241,7 @@ async fn the_printed_papers_carry_barcodes_a_scanner_reads(app: TestApp) {
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     routes(&app).await;
     let order = order_for_sven(&app, f.sven_pnr, &["W-200"], Some("Storgatan 1, 171 45 Solna")).await;
-    let list = get(&app, "lager", "/api/v1/warehouses/1/pick-list").await;
+    let list = app.get_as("lager", "/api/v1/warehouses/1/pick-list").await;
     let device = lines_of(&list, order)[0]["device_number"].as_str().unwrap().to_string();
     let (client, _) = app.ui_session("lager").await;
     let fetch = |path: &'static str| {
@@ -307,7 +296,7 @@ async fn an_administrator_sets_a_units_route_and_address_and_a_bad_postal_code_i
         json!({ "name": before["name"], "kind": before["kind"], "customer_number_id": before["customer_number_id"] });
     assert_eq!(put(keep).await.status(), 204);
     let pads = buffer_order_of_pads(&app, 2).await;
-    let list = get(&app, "lager", "/api/v1/warehouses/1/pick-list").await;
+    let list = app.get_as("lager", "/api/v1/warehouses/1/pick-list").await;
     assert_eq!(lines_of(&list, pads)[0]["address"], "Stockholmsvägen 12, 181 30 Lidingö");
 }
 

@@ -10,14 +10,6 @@ use serde_json::{json, Value};
 
 const ROUTE: &str = "Rutt 3, tisdagar";
 
-async fn log_in(b: &Browser, app: &TestApp, username: &str) {
-    b.goto(&app.url("/login")).await;
-    b.type_into(&b.labelled("Användarnamn").await, username).await;
-    b.type_into(&b.labelled("Lösenord").await, ramp_storage::fixture::PASSWORD).await;
-    b.press(ENTER).await;
-    b.wait_for_text("Välkommen").await;
-}
-
 /// Anna orders for Sven to his home; returns the order id.
 async fn order(app: &TestApp, pnr: &str, articles: &[&str]) -> i64 {
     let token = app.token_for("anna").await;
@@ -63,7 +55,7 @@ async fn the_warehouse_picks_a_routes_list_by_scanning_prints_it_and_delivers_by
     app.storage.set_unit_deliveries(&rows).await.unwrap();
     let id = order(&app, f.sven_pnr, &["W-200", "R-200"]).await;
     let b = Browser::start().await;
-    log_in(&b, &app, "lager").await;
+    b.log_in(&app, "lager").await;
 
     // The route's list: grouped under the route and day, with the order's address.
     b.goto(&app.url("/desk/pick")).await;

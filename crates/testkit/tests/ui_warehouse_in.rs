@@ -34,14 +34,6 @@ async fn labelled_articles(app: &TestApp) {
         .unwrap();
 }
 
-async fn log_in(b: &Browser, app: &TestApp, username: &str) {
-    b.goto(&app.url("/login")).await;
-    b.type_into(&b.labelled("Användarnamn").await, username).await;
-    b.type_into(&b.labelled("Lösenord").await, ramp_storage::fixture::PASSWORD).await;
-    b.press(ENTER).await;
-    b.wait_for_text("Välkommen").await;
-}
-
 /// Scans one code as a wedge scanner does: the characters and Enter into
 /// the focused scan field; waits until the live region says `then`.
 async fn scan(b: &Browser, code: &str, then: &str) {
@@ -61,7 +53,7 @@ async fn the_warehouse_receives_a_mixed_delivery_by_scanning_and_sees_it_in_stoc
     fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     labelled_articles(&app).await;
     let b = Browser::start().await;
-    log_in(&b, &app, "lager").await;
+    b.log_in(&app, "lager").await;
     b.goto(&app.url("/desk/receive")).await;
     b.wait_for_text("Skanna").await;
     assert_eq!(b.focused().await["id"], "scan", "the scan field has focus for the scanner");

@@ -7,17 +7,9 @@
 //! axe-core on every page.
 
 use ramp_storage::fixture_ordering;
-use ramp_testkit::browser::{Browser, ENTER};
+use ramp_testkit::browser::Browser;
 use ramp_testkit::TestApp;
 use serde_json::{json, Value};
-
-async fn log_in(b: &Browser, app: &TestApp, username: &str) {
-    b.goto(&app.url("/login")).await;
-    b.type_into(&b.labelled("Användarnamn").await, username).await;
-    b.type_into(&b.labelled("Lösenord").await, ramp_storage::fixture::PASSWORD).await;
-    b.press(ENTER).await;
-    b.wait_for_text("Välkommen").await;
-}
 
 async fn log_out(b: &Browser) {
     b.click(&b.by_text("button", "Logga ut").await).await;
@@ -66,7 +58,7 @@ async fn a_technician_creates_and_closes_a_repair_work_order_with_parts(app: Tes
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     parts(&app).await;
     let b = Browser::start().await;
-    log_in(&b, &app, "tekniker").await;
+    b.log_in(&app, "tekniker").await;
     b.goto(&app.url(&format!("/devices/{}", f.sven_rollator))).await;
     b.wait_for_text("Skapa arbetsorder").await;
     b.assert_accessible("the device card for a technician").await;
@@ -136,7 +128,7 @@ async fn a_prescriber_signs_an_adaptation_with_her_password_again(app: TestApp) 
     api(&app, "tekniker", &format!("/api/v1/work-orders/{id}/adaptation-documents"), doc).await;
 
     let b = Browser::start().await;
-    log_in(&b, &app, "anna").await;
+    b.log_in(&app, "anna").await;
     b.goto(&app.url("/devices/D-0010")).await;
     b.wait_for_text("Godkänn och signera").await;
     let text = b.page_text().await;
@@ -155,7 +147,7 @@ async fn a_prescriber_signs_an_adaptation_with_her_password_again(app: TestApp) 
     b.assert_accessible("the signed adaptation").await;
     log_out(&b).await;
 
-    log_in(&b, &app, "lager").await;
+    b.log_in(&app, "lager").await;
     b.goto(&app.url("/inbox")).await;
     b.wait_for_text("Specialanpassningen är signerad för hjälpmedel D-0010").await;
     b.assert_accessible("the warehouse's inbox with the signed adaptation").await;

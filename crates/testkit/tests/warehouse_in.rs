@@ -11,26 +11,14 @@ use ramp_storage::{Supplier, Warehouse};
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};
 
-async fn post(app: &TestApp, who: &str, path: &str, body: Value) -> reqwest::Response {
-    let token = app.token_for(who).await;
-    app.post_json(&token, path, &body).await
-}
-
 async fn put(app: &TestApp, who: &str, path: &str, body: Value) -> reqwest::Response {
     let token = app.token_for(who).await;
     app.put_json(&token, path, &body).await
 }
 
-async fn get(app: &TestApp, who: &str, path: &str) -> Value {
-    let token = app.token_for(who).await;
-    let resp = app.get(&token, path).await;
-    assert_eq!(resp.status(), 200, "{path}");
-    resp.json().await.unwrap()
-}
-
 /// On hand of an article in the central warehouse (0 when not listed).
 async fn on_hand(app: &TestApp, article: &str) -> i64 {
-    let lines = get(app, "lager", "/api/v1/warehouses/1/on-hand").await;
+    let lines = app.get_as("lager", "/api/v1/warehouses/1/on-hand").await;
     lines
         .as_array()
         .unwrap()
@@ -60,7 +48,7 @@ async fn a_receipt_names_its_supplier_and_delivery_note_mixes_lines_and_raises_s
             { "article_number": "K-600", "quantity": 40, "unit_price_ore": 400, "batch": "L2612-B", "expiry_date": "2028-01-31" }
         ]
     });
-    assert_eq!(post(&app, "lager", "/api/v1/receipts", receipt.clone()).await.status(), 201);
+    assert_eq!(app.post_as("lager", "/api/v1/receipts", receipt.clone()).await.status(), 201);
     assert_eq!(on_hand(&app, "R-200").await, devices_before + 2);
     assert_eq!(on_hand(&app, "K-600").await, pads_before + 100);
     // The delivery note is the receipt's reference when no other is given.
@@ -72,7 +60,7 @@ async fn a_receipt_names_its_supplier_and_delivery_note_mixes_lines_and_raises_s
     wrong["supplier_id"] = json!(2);
     wrong["devices"][0]["device_number"] = json!("N-0201");
     wrong["devices"][1]["device_number"] = json!("N-0202");
-    let p = problem(post(&app, "lager", "/api/v1/receipts", wrong).await).await;
+    let p = problem(app.post_as("lager", "/api/v1/receipts", wrong).await).await;
     assert_eq!(
         (p["code"].as_str(), p["field"].as_str()),
         (Some("not_from_supplier"), Some("devices[0].article_number"))
@@ -80,15 +68,15 @@ async fn a_receipt_names_its_supplier_and_delivery_note_mixes_lines_and_raises_s
     assert!(app.storage.device_card("N-0201").await.unwrap().is_none(), "nothing of a refused receipt is stored");
     let mut no_note = receipt.clone();
     no_note["delivery_note"] = json!("  ");
-    let p = problem(post(&app, "lager", "/api/v1/receipts", no_note).await).await;
+    let p = problem(app.post_as("lager", "/api/v1/receipts", no_note).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("delivery_note_required"), Some("delivery_note")));
     let expired = json!({ "warehouse_id": 1, "delivery_note": "FS-1", "consumables": [
         { "article_number": "K-600", "quantity": 1, "unit_price_ore": 400, "batch": "OLD", "expiry_date": "2026-01-31" } ] });
-    let p = problem(post(&app, "lager", "/api/v1/receipts", expired).await).await;
+    let p = problem(app.post_as("lager", "/api/v1/receipts", expired).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("expired_batch"), Some("consumables[0].expiry_date")));
     let no_batch = json!({ "warehouse_id": 1, "delivery_note": "FS-1", "consumables": [
         { "article_number": "K-600", "quantity": 1, "unit_price_ore": 400, "expiry_date": "2027-01-31" } ] });
-    let p = problem(post(&app, "lager", "/api/v1/receipts", no_batch).await).await;
+    let p = problem(app.post_as("lager", "/api/v1/receipts", no_batch).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("batch_required"), Some("consumables[0].batch")));
     assert_eq!(on_hand(&app, "K-600").await, pads_before + 100, "refused receipts changed nothing");
 }
@@ -98,10 +86,10 @@ async fn batch_numbers_and_expiry_dates_come_back_per_batch_soonest_expiry_first
     let line = |qty: i64, batch: Option<&str>, expiry: Option<&str>| json!({ "article_number": "K-600", "quantity": qty, "unit_price_ore": 400, "batch": batch, "expiry_date": expiry });
     let receipt = json!({ "warehouse_id": 1, "delivery_note": "FS-2001", "consumables": [
         line(30, Some("L-LATE"), Some("2028-12-31")), line(20, Some("L-SOON"), Some("2027-02-28")), line(5, None, None) ] });
-    assert_eq!(post(&app, "lager", "/api/v1/receipts", receipt).await.status(), 201);
+    assert_eq!(app.post_as("lager", "/api/v1/receipts", receipt).await.status(), 201);
     let again = json!({ "warehouse_id": 1, "delivery_note": "FS-2002", "consumables": [line(10, Some("L-SOON"), Some("2027-02-28"))] });
-    assert_eq!(post(&app, "lager", "/api/v1/receipts", again).await.status(), 201);
-    let batches = get(&app, "lager", "/api/v1/warehouses/1/batches").await;
+    assert_eq!(app.post_as("lager", "/api/v1/receipts", again).await.status(), 201);
+    let batches = app.get_as("lager", "/api/v1/warehouses/1/batches").await;
     let got: Vec<(String, String, i64)> = batches
         .as_array()
         .unwrap()
@@ -118,7 +106,7 @@ async fn batch_numbers_and_expiry_dates_come_back_per_batch_soonest_expiry_first
         got,
         [("L-SOON".to_string(), "2027-02-28".to_string(), 30), ("L-LATE".to_string(), "2028-12-31".to_string(), 30)]
     );
-    let counted = get(&app, "lager", "/api/v1/warehouses/1/consumables").await;
+    let counted = app.get_as("lager", "/api/v1/warehouses/1/consumables").await;
     assert_eq!(counted[0]["quantity"].as_i64(), Some(65), "the total counts batched and unbatched lines");
 }
 
@@ -126,17 +114,17 @@ async fn a_purchase_order_is_received_in_part_then_in_full_and_refuses_more_than
     fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     let order = json!({ "supplier_id": 1, "warehouse_id": 1, "expected_on": "2026-12-10", "lines": [
         { "article_number": "R-200", "quantity": 2 }, { "article_number": "K-600", "quantity": 100 } ] });
-    let resp = post(&app, "lager", "/api/v1/purchase-orders", order).await;
+    let resp = app.post_as("lager", "/api/v1/purchase-orders", order).await;
     assert_eq!(resp.status(), 201);
     let po = resp.json::<Value>().await.unwrap()["purchase_order_id"].as_i64().unwrap();
-    let open = get(&app, "lager", "/api/v1/purchase-orders").await;
+    let open = app.get_as("lager", "/api/v1/purchase-orders").await;
     assert_eq!((open[0]["id"].as_i64(), open[0]["overdue"].as_bool()), (Some(po), Some(false)));
 
     let first = json!({ "warehouse_id": 1, "delivery_note": "FS-3001", "purchase_order_id": po,
         "devices": [{ "article_number": "R-200", "device_number": "N-0301", "purchase_price_ore": 280000 }],
         "consumables": [{ "article_number": "K-600", "quantity": 40, "unit_price_ore": 400 }] });
-    assert_eq!(post(&app, "lager", "/api/v1/receipts", first).await.status(), 201);
-    let o = get(&app, "lager", &format!("/api/v1/purchase-orders/{po}")).await;
+    assert_eq!(app.post_as("lager", "/api/v1/receipts", first).await.status(), 201);
+    let o = app.get_as("lager", &format!("/api/v1/purchase-orders/{po}")).await;
     assert_eq!(o["status"], "open");
     assert_eq!((o["lines"][0]["received"].as_i64(), o["lines"][1]["received"].as_i64()), (Some(1), Some(40)));
 
@@ -145,7 +133,7 @@ async fn a_purchase_order_is_received_in_part_then_in_full_and_refuses_more_than
     let over = json!({ "warehouse_id": 1, "delivery_note": "FS-3002", "purchase_order_id": po,
         "devices": [{ "article_number": "R-200", "device_number": "N-0302", "purchase_price_ore": 280000 }],
         "consumables": [{ "article_number": "K-600", "quantity": 70, "unit_price_ore": 400 }] });
-    let p = problem(post(&app, "lager", "/api/v1/receipts", over).await).await;
+    let p = problem(app.post_as("lager", "/api/v1/receipts", over).await).await;
     assert_eq!(
         (p["code"].as_str(), p["field"].as_str()),
         (Some("over_receipt"), Some("consumables[0].article_number"))
@@ -155,32 +143,32 @@ async fn a_purchase_order_is_received_in_part_then_in_full_and_refuses_more_than
     assert!(app.storage.device_card("N-0302").await.unwrap().is_none());
     let not_ordered = json!({ "warehouse_id": 1, "delivery_note": "FS-3003", "purchase_order_id": po,
         "devices": [{ "article_number": "W-200", "device_number": "N-0399", "purchase_price_ore": 1 }] });
-    let p = problem(post(&app, "lager", "/api/v1/receipts", not_ordered).await).await;
+    let p = problem(app.post_as("lager", "/api/v1/receipts", not_ordered).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("not_on_order"), Some("devices[0].article_number")));
 
     // Late: the open order is marked overdue after its expected date.
     app.clock.advance(Duration::days(20));
-    let open = get(&app, "lager", "/api/v1/purchase-orders").await;
+    let open = app.get_as("lager", "/api/v1/purchase-orders").await;
     assert_eq!(open[0]["overdue"].as_bool(), Some(true));
 
     let rest = json!({ "warehouse_id": 1, "delivery_note": "FS-3004", "purchase_order_id": po,
         "devices": [{ "article_number": "R-200", "device_number": "N-0302", "purchase_price_ore": 280000 }],
         "consumables": [{ "article_number": "K-600", "quantity": 60, "unit_price_ore": 400 }] });
-    assert_eq!(post(&app, "lager", "/api/v1/receipts", rest.clone()).await.status(), 201);
-    let o = get(&app, "lager", &format!("/api/v1/purchase-orders/{po}")).await;
+    assert_eq!(app.post_as("lager", "/api/v1/receipts", rest.clone()).await.status(), 201);
+    let o = app.get_as("lager", &format!("/api/v1/purchase-orders/{po}")).await;
     assert_eq!(o["status"], "closed");
-    assert_eq!(get(&app, "lager", "/api/v1/purchase-orders").await, json!([]));
-    let all = get(&app, "admin", "/api/v1/purchase-orders?status=all").await;
+    assert_eq!(app.get_as("lager", "/api/v1/purchase-orders").await, json!([]));
+    let all = app.get_as("admin", "/api/v1/purchase-orders?status=all").await;
     assert_eq!(all.as_array().unwrap().len(), 1);
     let mut again = rest;
     again["devices"] = json!([]);
-    let p = problem(post(&app, "lager", "/api/v1/receipts", again).await).await;
+    let p = problem(app.post_as("lager", "/api/v1/receipts", again).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("purchase_order_closed"), Some("purchase_order_id")));
 
     // A line of another supplier's article, or twice the same article, is refused naming the line.
     let twice = json!({ "supplier_id": 1, "warehouse_id": 1, "expected_on": "2027-01-10", "lines": [
         { "article_number": "R-200", "quantity": 1 }, { "article_number": "R-200", "quantity": 1 } ] });
-    let p = problem(post(&app, "lager", "/api/v1/purchase-orders", twice).await).await;
+    let p = problem(app.post_as("lager", "/api/v1/purchase-orders", twice).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("duplicate_article"), Some("lines[1].article_number")));
 }
 
@@ -193,7 +181,7 @@ async fn reorder_thresholds_list_what_is_below_them(app: TestApp) {
         put(&app, "lager", "/api/v1/warehouses/2/thresholds/K-600", json!({ "threshold": 10 })).await.status(),
         204
     );
-    let below = get(&app, "lager", "/api/v1/stock/below-threshold").await;
+    let below = app.get_as("lager", "/api/v1/stock/below-threshold").await;
     let names: Vec<(&str, &str)> = below
         .as_array()
         .unwrap()
@@ -201,7 +189,7 @@ async fn reorder_thresholds_list_what_is_below_them(app: TestApp) {
         .map(|l| (l["warehouse_name"].as_str().unwrap(), l["article_number"].as_str().unwrap()))
         .collect();
     assert_eq!(names, [("Buffertförråd Lidingö", "K-600"), ("Centrallager Hjälpmedelscentralen", "R-200")]);
-    let line = get(&app, "lager", "/api/v1/warehouses/2/on-hand").await;
+    let line = app.get_as("lager", "/api/v1/warehouses/2/on-hand").await;
     assert_eq!((line[0]["on_hand"].as_i64(), line[0]["threshold"].as_i64()), (Some(0), Some(10)));
 
     assert_eq!(put(&app, "lager", path, json!({ "threshold": r200 })).await.status(), 204);
@@ -209,7 +197,7 @@ async fn reorder_thresholds_list_what_is_below_them(app: TestApp) {
         put(&app, "lager", "/api/v1/warehouses/2/thresholds/K-600", json!({ "threshold": null })).await.status(),
         204
     );
-    assert_eq!(get(&app, "admin", "/api/v1/stock/below-threshold").await, json!([]));
+    assert_eq!(app.get_as("admin", "/api/v1/stock/below-threshold").await, json!([]));
 
     let p = problem(put(&app, "lager", path, json!({ "threshold": -1 })).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("invalid_threshold"), Some("threshold")));
@@ -246,7 +234,7 @@ async fn warehouses_come_central_first_then_in_swedish_order_and_filter_by_kind_
     let names = |v: Value| -> Vec<String> {
         v.as_array().unwrap().iter().map(|w| w["name"].as_str().unwrap().to_string()).collect()
     };
-    let all = names(get(&app, "lager", "/api/v1/warehouses").await);
+    let all = names(app.get_as("lager", "/api/v1/warehouses").await);
     assert_eq!(
         all,
         [
@@ -260,9 +248,9 @@ async fn warehouses_come_central_first_then_in_swedish_order_and_filter_by_kind_
             "Örebro buffertförråd",
         ]
     );
-    let central = names(get(&app, "lager", "/api/v1/warehouses?kind=central").await);
+    let central = names(app.get_as("lager", "/api/v1/warehouses?kind=central").await);
     assert_eq!(central, ["Centrallager Hjälpmedelscentralen", "Centrallager Norr"]);
-    let named = names(get(&app, "lager", "/api/v1/warehouses?kind=buffer&name=%C3%A5re").await);
+    let named = names(app.get_as("lager", "/api/v1/warehouses?kind=buffer&name=%C3%A5re").await);
     assert_eq!(named, ["Åre buffertförråd"]);
     let token = app.token_for("lager").await;
     let p = problem(app.get(&token, "/api/v1/warehouses?kind=attic").await).await;

@@ -14,27 +14,15 @@ use ramp_storage::fixture_ordering;
 use ramp_testkit::{problem, TestApp};
 use serde_json::{json, Value};
 
-async fn post(app: &TestApp, who: &str, path: &str, body: Value) -> reqwest::Response {
-    let token = app.token_for(who).await;
-    app.post_json(&token, path, &body).await
-}
-
-async fn get(app: &TestApp, who: &str, path: &str) -> Value {
-    let token = app.token_for(who).await;
-    let resp = app.get(&token, path).await;
-    assert_eq!(resp.status(), 200, "{path}");
-    resp.json().await.unwrap()
-}
-
 async fn create(app: &TestApp, kind: &str, device: &str) -> i64 {
     let body = json!({ "kind": kind, "device_number": device, "description": "Bromsen tar inte, kontrollera" });
-    let resp = post(app, "tekniker", "/api/v1/work-orders", body).await;
+    let resp = app.post_as("tekniker", "/api/v1/work-orders", body).await;
     assert_eq!(resp.status(), 201, "{kind}");
     resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
 
 async fn start(app: &TestApp, id: i64) {
-    assert_eq!(post(app, "tekniker", &format!("/api/v1/work-orders/{id}/start"), json!({})).await.status(), 204);
+    assert_eq!(app.post_as("tekniker", &format!("/api/v1/work-orders/{id}/start"), json!({})).await.status(), 204);
 }
 
 fn spare_part(id: i64, number: &str, name: &str) -> Article {
@@ -66,10 +54,10 @@ async fn parts(app: &TestApp) {
     app.storage.insert_articles(&[cable, wheel]).await.unwrap();
     let receipt = json!({ "warehouse_id": 1, "reference": "IO-77",
         "consumables": [{ "article_number": "RD-110", "quantity": 5, "unit_price_ore": 12000 }] });
-    assert_eq!(post(app, "lager", "/api/v1/receipts", receipt).await.status(), 201);
+    assert_eq!(app.post_as("lager", "/api/v1/receipts", receipt).await.status(), 201);
     for part in ["RD-110", "RD-111"] {
         let body = json!({ "part_article_number": part });
-        assert_eq!(post(app, "tekniker", "/api/v1/models/R-100/spare-parts", body).await.status(), 204);
+        assert_eq!(app.post_as("tekniker", "/api/v1/models/R-100/spare-parts", body).await.status(), 204);
     }
 }
 
@@ -77,25 +65,25 @@ async fn a_technician_creates_work_orders_of_each_kind_by_device_number(app: Tes
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     for kind in ["repair", "maintenance", "recall", "special_adaptation"] {
         let id = create(&app, kind, f.sven_rollator).await;
-        let detail = get(&app, "tekniker", &format!("/api/v1/work-orders/{id}")).await;
+        let detail = app.get_as("tekniker", &format!("/api/v1/work-orders/{id}")).await;
         assert_eq!((detail["order"]["kind"].as_str(), detail["order"]["status"].as_str()), (Some(kind), Some("open")));
         assert_eq!(detail["order"]["device_number"], f.sven_rollator);
     }
     let body =
         json!({ "kind": "reconditioning", "device_number": f.sven_rollator, "description": "Rekond av rollator" });
-    let p = problem(post(&app, "tekniker", "/api/v1/work-orders", body).await).await;
+    let p = problem(app.post_as("tekniker", "/api/v1/work-orders", body).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("invalid_value"), Some("kind")));
     let body = json!({ "kind": "repair", "device_number": "D-9999", "description": "Okänt hjälpmedel" });
-    let p = problem(post(&app, "tekniker", "/api/v1/work-orders", body).await).await;
+    let p = problem(app.post_as("tekniker", "/api/v1/work-orders", body).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("device_not_found"), Some("device_number")));
     let body = json!({ "kind": "repair", "device_number": f.sven_rollator, "description": "Förskrivaren försöker" });
-    assert_eq!(post(&app, "anna", "/api/v1/work-orders", body).await.status(), 403);
+    assert_eq!(app.post_as("anna", "/api/v1/work-orders", body).await.status(), 403);
 }
 
 async fn a_part_out_of_stock_is_refused_with_a_warning_unless_the_technician_confirms_it(app: TestApp) {
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     parts(&app).await;
-    let list = get(&app, "lager", "/api/v1/models/R-100/spare-parts").await;
+    let list = app.get_as("lager", "/api/v1/models/R-100/spare-parts").await;
     assert_eq!(
         list,
         json!([
@@ -105,24 +93,24 @@ async fn a_part_out_of_stock_is_refused_with_a_warning_unless_the_technician_con
     );
     let id = create(&app, "repair", f.sven_rollator).await;
     start(&app, id).await;
-    let detail = get(&app, "tekniker", &format!("/api/v1/work-orders/{id}")).await;
+    let detail = app.get_as("tekniker", &format!("/api/v1/work-orders/{id}")).await;
     assert_eq!(detail["spare_parts"].as_array().unwrap().len(), 2, "the work order shows the model's parts");
 
     let path = format!("/api/v1/work-orders/{id}/entries");
     let wheel = json!({ "minutes": 10, "part_article_number": "RD-111", "part_quantity": 1 });
-    let p = problem(post(&app, "tekniker", &path, wheel.clone()).await).await;
+    let p = problem(app.post_as("tekniker", &path, wheel.clone()).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("part_out_of_stock"), Some("part_article_number")));
     assert_eq!(p["stock"], 0);
     let mut confirmed = wheel;
     confirmed["confirm_without_stock"] = json!(true);
-    assert_eq!(post(&app, "tekniker", &path, confirmed).await.status(), 201);
+    assert_eq!(app.post_as("tekniker", &path, confirmed).await.status(), 201);
     let cable = json!({ "minutes": 20, "part_article_number": "RD-110", "part_quantity": 2 });
-    assert_eq!(post(&app, "tekniker", &path, cable).await.status(), 201);
+    assert_eq!(app.post_as("tekniker", &path, cable).await.status(), 201);
     let too_many = json!({ "minutes": 5, "part_article_number": "RD-110", "part_quantity": 6 });
-    let p = problem(post(&app, "tekniker", &path, too_many).await).await;
+    let p = problem(app.post_as("tekniker", &path, too_many).await).await;
     assert_eq!(p["code"], "part_out_of_stock", "more than the stock is short too");
 
-    let entries = get(&app, "tekniker", &format!("/api/v1/work-orders/{id}")).await["entries"].clone();
+    let entries = app.get_as("tekniker", &format!("/api/v1/work-orders/{id}")).await["entries"].clone();
     let kept: Vec<_> = entries
         .as_array()
         .unwrap()
@@ -131,7 +119,7 @@ async fn a_part_out_of_stock_is_refused_with_a_warning_unless_the_technician_con
         .collect();
     assert_eq!(kept, [("RD-111".to_string(), true), ("RD-110".to_string(), false)]);
     let p = problem(
-        post(&app, "anna", "/api/v1/models/R-100/spare-parts", json!({ "part_article_number": "RD-110" })).await,
+        app.post_as("anna", "/api/v1/models/R-100/spare-parts", json!({ "part_article_number": "RD-110" })).await,
     )
     .await;
     assert_eq!(p["code"], "role_required");
@@ -141,35 +129,35 @@ async fn a_work_order_is_not_finished_while_a_mandatory_checklist_item_is_unchec
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     let id = create(&app, "maintenance", f.sven_rollator).await;
     start(&app, id).await;
-    let checklist = get(&app, "tekniker", &format!("/api/v1/work-orders/{id}")).await["checklist"].clone();
+    let checklist = app.get_as("tekniker", &format!("/api/v1/work-orders/{id}")).await["checklist"].clone();
     let items = checklist.as_array().unwrap();
     assert_eq!(items.len(), 3, "the seeded periodic inspection: {checklist}");
     assert_eq!(items[2]["mandatory"], false);
     let finish = format!("/api/v1/work-orders/{id}/finish");
-    let p = problem(post(&app, "tekniker", &finish, json!({})).await).await;
+    let p = problem(app.post_as("tekniker", &finish, json!({})).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("checklist_incomplete"), Some("checklist")));
     assert!(p["detail"].as_str().unwrap().contains("Periodisk besiktning"), "names the item: {p}");
     assert_eq!(p["item"], items[0]["label_sv"]);
 
     let check = |item: &Value| format!("/api/v1/work-orders/{id}/checklist/{}", item["item_id"]);
-    assert_eq!(post(&app, "tekniker", &check(&items[0]), json!({})).await.status(), 204);
-    let p = problem(post(&app, "tekniker", &finish, json!({})).await).await;
+    assert_eq!(app.post_as("tekniker", &check(&items[0]), json!({})).await.status(), 204);
+    let p = problem(app.post_as("tekniker", &finish, json!({})).await).await;
     assert!(p["detail"].as_str().unwrap().contains("Nödsänkning"), "the next unchecked item: {p}");
-    assert_eq!(post(&app, "tekniker", &check(&items[1]), json!({})).await.status(), 204);
+    assert_eq!(app.post_as("tekniker", &check(&items[1]), json!({})).await.status(), 204);
     assert_eq!(
-        post(&app, "tekniker", &check(&items[1]), json!({})).await.status(),
+        app.post_as("tekniker", &check(&items[1]), json!({})).await.status(),
         204,
         "checking again changes nothing"
     );
     let wrong = format!("/api/v1/work-orders/{id}/checklist/1");
-    let p = problem(post(&app, "tekniker", &wrong, json!({})).await).await;
+    let p = problem(app.post_as("tekniker", &wrong, json!({})).await).await;
     assert_eq!(p["code"], "checklist_item_refused", "an item of reconditioning is not on a maintenance order");
 
-    let checked = get(&app, "tekniker", &format!("/api/v1/work-orders/{id}")).await["checklist"].clone();
+    let checked = app.get_as("tekniker", &format!("/api/v1/work-orders/{id}")).await["checklist"].clone();
     assert_eq!(checked[0]["checked_by_name"], "Tore Tekniker");
     assert!(checked[0]["checked_at"].is_string() && checked[2]["checked_at"].is_null());
     assert_eq!(
-        post(&app, "tekniker", &finish, json!({ "outcome": "Besiktigad" })).await.status(),
+        app.post_as("tekniker", &finish, json!({ "outcome": "Besiktigad" })).await.status(),
         204,
         "the optional item may stay"
     );
@@ -199,7 +187,7 @@ async fn attachments_are_checked_by_their_bytes_limited_in_size_and_served_as_do
     assert_eq!(h["content-disposition"], "attachment; filename=\"broms_bild.png\"");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(resp.bytes().await.unwrap().as_ref(), PNG);
-    let listed = get(&app, "tekniker", &format!("/api/v1/work-orders/{id}")).await["attachments"].clone();
+    let listed = app.get_as("tekniker", &format!("/api/v1/work-orders/{id}")).await["attachments"].clone();
     assert_eq!(
         (listed[0]["filename"].as_str(), listed[0]["size_bytes"].as_i64()),
         (Some("broms_bild.png"), Some(PNG.len() as i64))
@@ -233,17 +221,17 @@ fn fields() -> Value {
 /// Anna's order of D-0010, a special-adaptation work order with a structured document: (work order, document id).
 async fn documented(app: &TestApp, pnr: &str) -> (i64, String) {
     let line = json!({ "personal_id": pnr, "article_number": "W-200", "replacement": "decline" });
-    assert_eq!(post(app, "anna", "/api/v1/cart/items", line).await.status(), 201);
+    assert_eq!(app.post_as("anna", "/api/v1/cart/items", line).await.status(), 201);
     let form = json!({ "personal_id": pnr, "goal": "Förflyttning", "evaluation_date": "2027-03-01" });
-    assert_eq!(post(app, "anna", "/api/v1/orders", form).await.status(), 201);
+    assert_eq!(app.post_as("anna", "/api/v1/orders", form).await.status(), 201);
     let id = create(app, "special_adaptation", "D-0010").await;
     let mut missing = fields();
     missing["risk_assessment"] = json!("");
     let path = format!("/api/v1/work-orders/{id}/adaptation-documents");
     let p =
-        problem(post(app, "tekniker", &path, json!({ "title": "Anpassning D-0010", "fields": missing })).await).await;
+        problem(app.post_as("tekniker", &path, json!({ "title": "Anpassning D-0010", "fields": missing })).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("required"), Some("risk_assessment")));
-    let resp = post(app, "tekniker", &path, json!({ "title": "Anpassning D-0010", "fields": fields() })).await;
+    let resp = app.post_as("tekniker", &path, json!({ "title": "Anpassning D-0010", "fields": fields() })).await;
     assert_eq!(resp.status(), 201);
     (id, resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string())
 }
@@ -251,7 +239,7 @@ async fn documented(app: &TestApp, pnr: &str) -> (i64, String) {
 async fn an_adaptation_document_has_structured_fields_and_a_pdf_with_its_text(app: TestApp) {
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     let (id, doc) = documented(&app, f.sven_pnr).await;
-    let read = get(&app, "anna", &format!("/api/v1/adaptation-documents/{doc}")).await;
+    let read = app.get_as("anna", &format!("/api/v1/adaptation-documents/{doc}")).await;
     assert_eq!(read["fields"]["measurements"], "Sitsbredd 42 cm, ryggstöd 48 cm");
     assert_eq!(read["fields"]["follow_up_on"], "2027-01-15");
     let content = read["content"].as_str().unwrap();
@@ -277,13 +265,15 @@ async fn an_adaptation_document_has_structured_fields_and_a_pdf_with_its_text(ap
 async fn signing_an_adaptation_asks_for_the_password_again_and_notifies_the_prescriber_and_the_warehouse(app: TestApp) {
     let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
     let (id, doc) = documented(&app, f.sven_pnr).await;
-    let sha =
-        get(&app, "anna", &format!("/api/v1/adaptation-documents/{doc}")).await["sha256"].as_str().unwrap().to_string();
+    let sha = app.get_as("anna", &format!("/api/v1/adaptation-documents/{doc}")).await["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let sign = format!("/api/v1/adaptation-documents/{doc}/signature");
 
-    let p = problem(post(&app, "anna", &sign, json!({ "sha256": sha })).await).await;
+    let p = problem(app.post_as("anna", &sign, json!({ "sha256": sha })).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("required"), Some("password")));
-    let p = problem(post(&app, "anna", &sign, json!({ "sha256": sha, "password": "fel-lösen-123" })).await).await;
+    let p = problem(app.post_as("anna", &sign, json!({ "sha256": sha, "password": "fel-lösen-123" })).await).await;
     assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("wrong_password"), Some("password")));
     let audit = app.storage.audit_recent(50).await.unwrap();
     let refused: Vec<_> = audit.iter().filter(|a| a.action == "adaptation.sign.reauth_refused").collect();
@@ -293,17 +283,17 @@ async fn signing_an_adaptation_asks_for_the_password_again_and_notifies_the_pres
     let card = app.storage.device_card("D-0010").await.unwrap().unwrap();
     assert_eq!(card.blocked_reason.as_deref(), Some("adaptation_unsigned"), "not signed");
 
-    assert_eq!(post(&app, "anna", &sign, json!({ "sha256": sha, "password": PASSWORD })).await.status(), 204);
-    let read = get(&app, "anna", &format!("/api/v1/adaptation-documents/{doc}")).await;
+    assert_eq!(app.post_as("anna", &sign, json!({ "sha256": sha, "password": PASSWORD })).await.status(), 204);
+    let read = app.get_as("anna", &format!("/api/v1/adaptation-documents/{doc}")).await;
     assert_eq!(
         (read["signed_by"].as_i64(), read["signed_via"].as_str()),
         (Some(app.fixture.prescriber), Some("password"))
     );
-    let p = problem(post(&app, "anna", &sign, json!({ "sha256": sha, "password": PASSWORD })).await).await;
+    let p = problem(app.post_as("anna", &sign, json!({ "sha256": sha, "password": PASSWORD })).await).await;
     assert_eq!(p["code"], "already_signed", "a signed document is not signed again");
 
     for who in ["anna", "lager"] {
-        let inbox = get(&app, who, "/api/v1/workshop-notifications").await;
+        let inbox = app.get_as(who, "/api/v1/workshop-notifications").await;
         assert_eq!(inbox.as_array().unwrap().len(), 1, "{who}: {inbox}");
         assert_eq!(
             (inbox[0]["kind"].as_str(), inbox[0]["work_order_id"].as_i64()),
@@ -312,7 +302,7 @@ async fn signing_an_adaptation_asks_for_the_password_again_and_notifies_the_pres
         assert_eq!(inbox[0]["device_number"], "D-0010");
     }
     for who in ["lars", "tekniker"] {
-        assert_eq!(get(&app, who, "/api/v1/workshop-notifications").await, json!([]), "{who} is not told");
+        assert_eq!(app.get_as(who, "/api/v1/workshop-notifications").await, json!([]), "{who} is not told");
     }
     let token = app.token_for("anna").await;
     let pdf = app.get(&token, &format!("/api/v1/adaptation-documents/{doc}/pdf")).await.bytes().await.unwrap();

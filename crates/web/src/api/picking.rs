@@ -3,6 +3,7 @@
 //! and the devices waiting to be collected. What a keyboard-wedge scanner
 //! reads is sent as `code`, exactly as typed.
 
+use super::supply::to_json;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiUser, RequestId};
 use crate::AppState;
@@ -10,14 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use ramp_app::dates::parse_optional_date;
 use ramp_app::supply as s;
-use ramp_app::AppError;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
-
-fn to_json(v: impl serde::Serialize) -> Result<Json<Value>, ApiError> {
-    Ok(Json(serde_json::to_value(v).map_err(|e| AppError::internal("serialize", e))?))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -60,7 +60,7 @@ pub struct ReceiptBody {
     pub consumables: Vec<ReceivedQuantityBody>,
 }
 
-fn to_json(v: impl serde::Serialize) -> Result<Json<Value>, ApiError> {
+pub(super) fn to_json(v: impl serde::Serialize) -> Result<Json<Value>, ApiError> {
     Ok(Json(serde_json::to_value(v).map_err(|e| AppError::internal("serialize", e))?))
 }
 

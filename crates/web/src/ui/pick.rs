@@ -15,6 +15,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::Extension;
 use chrono::NaiveDate;
 use ramp_app::dates::parse_optional_date;
 use ramp_app::model::{Id, PendingPickup, PickLine, User, Warehouse};
@@ -387,7 +388,8 @@ pub async fn pickups(
 // ---- printing ----
 
 /// What to print from the chosen list.
-enum Print {
+#[derive(Clone, Copy)]
+pub enum Print {
     PickList,
     DeliveryNotes,
     Labels,
@@ -457,32 +459,15 @@ async fn print(state: &AppState, lang: Lang, user: &User, rid: &str, p: &PickPar
     }
 }
 
-pub async fn print_pick_list(
+/// `/desk/pick/print`, `/desk/pick/delivery-notes` and `/desk/pick/labels`:
+/// the route says which paper (`Extension`), the query which list.
+pub async fn print_list(
     State(state): State<AppState>,
     lang: Lang,
     UiUser(user): UiUser,
     RequestId(rid): RequestId,
+    Extension(what): Extension<Print>,
     Query(q): Query<PickParams>,
 ) -> Response {
-    print(&state, lang, &user, &rid, &q, Print::PickList).await
-}
-
-pub async fn print_delivery_notes(
-    State(state): State<AppState>,
-    lang: Lang,
-    UiUser(user): UiUser,
-    RequestId(rid): RequestId,
-    Query(q): Query<PickParams>,
-) -> Response {
-    print(&state, lang, &user, &rid, &q, Print::DeliveryNotes).await
-}
-
-pub async fn print_labels(
-    State(state): State<AppState>,
-    lang: Lang,
-    UiUser(user): UiUser,
-    RequestId(rid): RequestId,
-    Query(q): Query<PickParams>,
-) -> Response {
-    print(&state, lang, &user, &rid, &q, Print::Labels).await
+    print(&state, lang, &user, &rid, &q, what).await
 }
