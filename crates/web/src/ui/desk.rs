@@ -23,8 +23,10 @@ pub(super) fn log_if_internal(e: &AppError) {
     }
 }
 
+/// The warehouses in the desk's choosers, central first: listed without
+/// counting any stock (a scan re-renders the pick list, so this is paid per scan).
 pub(super) async fn warehouses(state: &AppState, user: &User) -> Result<Vec<Warehouse>, AppError> {
-    Ok(ramp_app::stock::stock_overview(&state.app, user, None).await?.warehouses)
+    super::receive::listed_warehouses(&state.app, user).await
 }
 
 /// The first central warehouse: the default everywhere on the desk.
