@@ -54,6 +54,7 @@ mod security;
 mod security_input;
 mod security_login;
 mod security_patients;
+mod signed_documents;
 mod storage_contract;
 mod storage_tx;
 mod supply;
