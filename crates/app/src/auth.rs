@@ -171,6 +171,24 @@ pub async fn login(app: &App, username: &str, password: &str, client: Option<&st
     }
 }
 
+/// Checks a logged-in user's password again (re-authentication, e.g. to
+/// sign): throttled and counted with the account's logins, so a session
+/// left open cannot be used to guess the password. `Ok(false)`: wrong
+/// (counted); 429 `too_many_attempts` while the account must wait.
+pub(crate) async fn check_password_again(app: &App, username: &str, password: &str, hash: &str) -> Result<bool> {
+    let subjects = throttle_subjects(username, None);
+    if let Some(wait) = throttled(app, &subjects).await? {
+        return Err(too_many_attempts(wait));
+    }
+    if verify(password, hash) {
+        app.storage.clear_login_failures(&subjects[0].0).await?;
+        return Ok(true);
+    }
+    let now = app.clock.now();
+    app.storage.record_login_failure(&subjects[0].0, now, now - throttle::FORGET_AFTER).await?;
+    Ok(false)
+}
+
 /// How a user proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginMethod {

@@ -310,7 +310,36 @@ async fn signing_an_adaptation_asks_for_the_password_again_and_notifies_the_pres
     assert!(shown.contains("Anna Arbetsterapeut (bekräftat med lösenord)"), "the PDF names the signature:\n{shown}");
 }
 
+/// A session left open must not become a way to guess the password: wrong
+/// passwords at signing count with the account's failed logins and wait as they do.
+async fn wrong_passwords_at_signing_are_throttled_like_logins(app: TestApp) {
+    let f = fixture_ordering::load(app.storage.as_ref()).await.unwrap();
+    let (_, doc) = documented(&app, f.sven_pnr).await;
+    let sha = app.get_as("anna", &format!("/api/v1/adaptation-documents/{doc}")).await["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sign = format!("/api/v1/adaptation-documents/{doc}/signature");
+    let token = app.token_for("anna").await;
+    for _ in 0..5 {
+        let body = json!({ "sha256": sha, "password": "fel-lösen-123" });
+        let p = problem(app.post_json(&token, &sign, &body).await).await;
+        assert_eq!(p["code"], "wrong_password");
+    }
+    let resp = app.post_json(&token, &sign, &json!({ "sha256": sha, "password": PASSWORD })).await;
+    assert_eq!(resp.status(), 429, "even the right password waits after five wrong ones");
+    assert_eq!(resp.headers()["retry-after"], "1");
+    let p = problem(resp).await;
+    assert_eq!(p["code"], "too_many_attempts");
+    let login = app.client.post(app.url("/api/v1/session")).json(&json!({ "username": "anna", "password": PASSWORD }));
+    assert_eq!(login.send().await.unwrap().status(), 429, "the account's logins wait too");
+
+    app.clock.advance(chrono::Duration::seconds(2));
+    assert_eq!(app.post_json(&token, &sign, &json!({ "sha256": sha, "password": PASSWORD })).await.status(), 204);
+}
+
 ramp_testkit::on_both_engines!(
+    wrong_passwords_at_signing_are_throttled_like_logins,
     a_technician_creates_work_orders_of_each_kind_by_device_number,
     a_part_out_of_stock_is_refused_with_a_warning_unless_the_technician_confirms_it,
     a_work_order_is_not_finished_while_a_mandatory_checklist_item_is_unchecked,

@@ -169,7 +169,8 @@ pub async fn adaptation_documents_of_device(
 }
 
 /// Checks the signer's re-authentication; a wrong or missing password is
-/// refused on the field `password` and audited (`adaptation.sign.reauth_refused`).
+/// refused on the field `password` and audited (`adaptation.sign.reauth_refused`);
+/// wrong passwords count with the account's failed logins and are throttled as they are.
 async fn reauthenticate(
     app: &App,
     user: &User,
@@ -192,7 +193,7 @@ async fn reauthenticate(
             "your account has no local password; sign in again through the identity provider",
         ));
     };
-    if crate::auth::verify(password, &hash) {
+    if crate::auth::check_password_again(app, &user.username, password, &hash).await? {
         return Ok("password");
     }
     let detail = Some(format!("document {doc}: wrong password"));

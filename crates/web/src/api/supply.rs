@@ -408,7 +408,8 @@ pub struct SignatureBody {
 #[utoipa::path(post, path = "/api/v1/adaptation-documents/{id}/signature", tag = "supply", request_body = SignatureBody, params(("id" = String, Path, description = "the document's public id")), security(("token" = []), ("session" = [])), responses(
     (status = 204, description = "signed: the device is a Specialanpassad produkt, CE marking void"),
     (status = 409, description = "signing_window_passed or already_signed", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "document_changed (field sha256); wrong_password or required (field password, audited as adaptation.sign.reauth_refused)", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 422, description = "document_changed (field sha256); wrong_password or required (field password, audited as adaptation.sign.reauth_refused)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 429, description = "too_many_attempts: wrong passwords count with the account's failed logins; wait `Retry-After` seconds", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn sign(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
