@@ -7,6 +7,7 @@ use crate::supply::require_role as require;
 use crate::App;
 use ramp_domain::collate::swedish_cmp;
 use ramp_domain::role::Role;
+use ramp_domain::scan::{self, Scanned};
 use ramp_model::{Article, BatchLine, Id, OnHandLine, User, Warehouse};
 
 /// Which warehouses to list: a kind (`central` or `buffer`) and words of the name.
@@ -109,10 +110,19 @@ pub async fn scanned_article(app: &App, user: &User, code: &str) -> Result<Artic
     if code.is_empty() || code.len() > 60 {
         return Err(AppError::invalid("scan", "unknown_code", "scan an article's GTIN or article number"));
     }
-    app.storage
-        .article_by_code(code)
-        .await?
-        .ok_or_else(|| AppError::invalid("scan", "unknown_code", format!("no article has the code {code}")))
+    // Read as the pick list reads a scan: a GS1-128 label (`01…`, with or
+    // without the scanner's `]C1`) or an EAN-13 names the article's GTIN.
+    let candidates = match scan::parse(code) {
+        Some(Scanned::Gtin(g)) => scan::gtin_spellings(&g),
+        Some(Scanned::Text(t)) => vec![t],
+        Some(Scanned::Order(_)) | None => vec![],
+    };
+    for c in candidates {
+        if let Some(a) = app.storage.article_by_code(&c).await? {
+            return Ok(a);
+        }
+    }
+    Err(AppError::invalid("scan", "unknown_code", format!("no article has the code {code}")))
 }
 
 /// The catalog's suppliers in Swedish order, for the receipt and purchase forms.

@@ -38,6 +38,16 @@ pub fn gtin14(gtin: &str) -> String {
     format!("{:0>14}", gtin.trim())
 }
 
+/// The ways a catalog may have stored the GTIN `gtin14` (14 digits): as
+/// GTIN-14, -13, -12 or -8, whichever its leading zeros allow.
+pub fn gtin_spellings(gtin14: &str) -> Vec<String> {
+    [14, 13, 12, 8]
+        .into_iter()
+        .filter(|len| gtin14.len() == 14 && gtin14[..14 - len].bytes().all(|b| b == b'0'))
+        .map(|len| gtin14[14 - len..].to_string())
+        .collect()
+}
+
 /// Reads what the scanner typed; `None` for nothing at all.
 pub fn parse(raw: &str) -> Option<Scanned> {
     let code: String = raw.trim().chars().filter(|c| !c.is_control()).collect();
@@ -86,6 +96,13 @@ mod tests {
     fn an_ean_13_reads_as_the_same_gtin_padded_to_14_digits() {
         assert_eq!(parse("7350012340018"), Some(Scanned::Gtin("07350012340018".into())));
         assert_eq!(gtin_element("7350012340018"), "0107350012340018");
+    }
+
+    #[test]
+    fn a_gtin_is_looked_up_as_every_length_its_leading_zeros_allow() {
+        assert_eq!(gtin_spellings("07350012340018"), ["07350012340018", "7350012340018"]);
+        assert_eq!(gtin_spellings("00012345678905"), ["00012345678905", "0012345678905", "012345678905"]);
+        assert_eq!(gtin_spellings("17350012340015"), ["17350012340015"]);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use ramp_storage::{fixture_ordering, Article};
 use ramp_testkit::browser::{Browser, ENTER};
 use ramp_testkit::TestApp;
 
-const ROLLATOR_GTIN: &str = "07340001000015";
-const PADS_GTIN: &str = "07340001000022";
+const ROLLATOR_GTIN: &str = "07340001000016";
+const PADS_GTIN: &str = "07340001000023";
 
 /// Two articles with GTINs on their labels: a rollator (tracked one by
 /// one) and a pack of pads (counted).
@@ -151,6 +151,11 @@ async fn without_javascript_the_scan_field_posts_the_form_and_it_returns_with_th
     let html = page.text().await.unwrap();
     assert!(html.contains(r#"id="devices[0].serial" name="devices[0].serial" type="text" value="SER-9""#), "{html}");
     assert!(html.contains("Tillagd: individ med serienummer SER-9"), "the live region says what was added");
+    // The GS1-128 label Ramp prints (AI 01, with the scanner's `]C1`) names the same article.
+    let page = post(base(&format!("]C101{ROLLATOR_GTIN}"), "")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"name="scan_article" value="R-900""#), "a GS1-128 scan starts serial scanning too");
     let page = post(base("NO-SUCH-CODE", "")).await;
     assert_eq!(page.status(), 422);
     let html = page.text().await.unwrap();

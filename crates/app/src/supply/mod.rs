@@ -15,7 +15,7 @@ pub use adaptation::{
     adaptation_document, adaptation_documents_of_device, attach_adaptation, printable_adaptation, sha256_hex,
     sign_adaptation, AdaptationRequest, PrintableAdaptation, Reauthentication, StepUpProof, SIGNING_DAYS,
 };
-pub use picking::{deliver_scan, pending_pickups, pick_list, pick_scan, PickScan};
+pub use picking::{deliver_scan, pending_pickups, pick_list, pick_scan, pick_until, PickScan};
 pub use purchase::{
     create_purchase_order, purchase_order, purchase_orders, PurchaseLineRequest, PurchaseOrderRequest,
     PurchaseOrderView,

@@ -53,6 +53,12 @@ async fn audit_addresses(
     Ok(())
 }
 
+/// The pick list's last promised date: `until`, else 7 working days ahead
+/// (a stock item's lead time).
+pub fn pick_until(app: &App, until: Option<NaiveDate>) -> NaiveDate {
+    until.unwrap_or_else(|| ramp_domain::calendar::add_working_days(app.today(), 7))
+}
+
 /// What to pick in a warehouse: open order lines promised by `until`
 /// (default: 7 working days ahead), by route and date. Reading it audits
 /// the patients whose home addresses it shows.
@@ -65,7 +71,7 @@ pub async fn pick_list(
 ) -> Result<Vec<PickLine>> {
     require(user, &[Role::Warehouse], "picking")?;
     check_warehouse(app, warehouse_id).await?;
-    let until = until.unwrap_or_else(|| ramp_domain::calendar::add_working_days(app.today(), 7));
+    let until = pick_until(app, until);
     let lines = app.storage.pick_list(warehouse_id, until).await?;
     let shown = lines
         .iter()
@@ -124,7 +130,7 @@ pub async fn pick_scan(
     require(user, &[Role::Warehouse], "picking")?;
     check_warehouse(app, warehouse_id).await?;
     let scanned = scan::parse(code).ok_or_else(|| AppError::invalid("code", "required", "scan or type a code"))?;
-    let until = until.unwrap_or_else(|| ramp_domain::calendar::add_working_days(app.today(), 7));
+    let until = pick_until(app, until);
     let lines = app.storage.pick_list(warehouse_id, until).await?;
     let line = line_for(&lines, &scanned)?;
     if line.picked {

@@ -70,8 +70,7 @@ impl PickChoice {
                 w.parse().map_err(|_| AppError::invalid("warehouse", "warehouse_not_found", "no such warehouse"))?
             }
         };
-        let until = parse_optional_date("until", p.until.as_deref(), "2027-02-01")?
-            .unwrap_or_else(|| ramp_domain::calendar::add_working_days(state.app.today(), 7));
+        let until = s::pick_until(&state.app, parse_optional_date("until", p.until.as_deref(), "2027-02-01")?);
         let route = p.route.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
         Ok(PickChoice { warehouse_id, until, route })
     }
