@@ -221,6 +221,21 @@ async fn an_administrator_creates_a_unit_and_a_user_in_the_browser(app: TestApp)
     b.wait_for_text("Ändringen är sparad.").await;
     assert!(b.page_text().await.contains("SE2321000016-0042"));
     b.assert_accessible("the new unit's page").await;
+    // Its delivery route and address: a bad postal code is named beside its field, then saved.
+    b.type_into(&b.labelled("Leveransrutt").await, "Rutt 7, torsdagar").await;
+    b.type_into(&b.labelled("Leveransadress (gata och nummer)").await, "Landsvägen 50").await;
+    b.type_into(&b.labelled("Postnummer").await, "1723").await;
+    b.type_into(&b.labelled("Postort").await, "Sundbyberg").await;
+    b.click(&b.by_text("button", "Spara").await).await;
+    b.wait_for_text("Ett postnummer har fem siffror").await;
+    let field = b.labelled("Postnummer").await;
+    assert_eq!(b.attribute(&field, "aria-invalid").await.as_deref(), Some("true"));
+    b.assert_accessible("the unit's page with a bad postal code").await;
+    b.set_value(&b.labelled("Postnummer").await, "17234").await;
+    b.click(&b.by_text("button", "Spara").await).await;
+    b.wait_for_text("Ändringen är sparad.").await;
+    let saved = b.labelled("Postnummer").await;
+    assert_eq!(b.attribute(&saved, "value").await.as_deref(), Some("172 34"), "kept as the post prints it");
 
     b.click(&b.by_text("a", "Användare").await).await;
     b.click(&b.by_text("a", "Ny användare").await).await;

@@ -47,6 +47,11 @@ pub(super) const TEXTS: &[(&str, &str, &str)] = &[
 
 pub(super) const ERRORS: &[(&str, &str, &str)] = &[
     (
+        "invalid_postal_code",
+        "Ett postnummer har fem siffror, t.ex. 171 64.",
+        "A postal code has five digits, e.g. 171 64.",
+    ),
+    (
         "scan_a_line",
         "Det är en orders kod. Skanna varje hjälpmedel eller artikel på ordern.",
         "That is an order's code. Scan each device or article on the order.",
